@@ -1,0 +1,16 @@
+import type { AgentStore, AuthStore, MemoryStore, SessionStore } from '../../domain/index.js';
+
+export type StorageDriver = 'memory' | 'sqlite' | 'postgres' | 'arc';
+
+/** Everything a storage driver provides, made by its `create<Driver>Storage` factory. */
+export interface StorageBundle {
+  readonly driver: StorageDriver;
+  readonly memories: MemoryStore;
+  readonly sessions: SessionStore;
+  readonly agents: AgentStore;
+  readonly auth: AuthStore;
+  /** Resolves when the backend answers; rejects (DomainError `unavailable`) when it does not. */
+  ping(): Promise<void>;
+  /** Releases connections and files. Idempotent. */
+  close(): Promise<void>;
+}

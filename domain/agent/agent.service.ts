@@ -1,0 +1,119 @@
+import type { MemoryType } from '../memory/memory.js';
+import type { MemoryStore } from '../memory/memory-store.port.js';
+import { toLimit, toOffset } from '../memory/memory-query.js';
+import type { SessionStore } from '../session/session-store.port.js';
+import type { Clock } from '../shared/clock.port.js';
+import { invalid, notFound } from '../shared/errors.js';
+import type { IdGenerator } from '../shared/id-generator.port.js';
+import { checkId, isPlainObject, MAX_DESCRIPTION_LENGTH } from '../shared/rules.js';
+import type { Agent } from './agent.js';
+import type { AgentStore } from './agent-store.port.js';
+
+export interface NewAgent {
+  readonly name: string;
+  readonly description?: string | null;
+  readonly config?: Readonly<Record<string, unknown>> | null;
+}
+
+export interface AgentStats {
+  readonly agentId: string;
+  readonly memoryCount: number;
+  readonly memories24h: number;
+  readonly errors24h: number;
+  readonly sessionCount: number;
+  readonly activeSessions: number;
+  readonly memoryTypes: Readonly<Partial<Record<MemoryType, number>>>;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Registered agents and per-agent statistics. */
+export class AgentService {
+  constructor(
+    private readonly agents: AgentStore,
+    private readonly sessions: SessionStore,
+    private readonly memories: MemoryStore,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  /**
+   * Registers a name (an agent id usable on memories and sessions) with a description and config.
+   * @throws DomainError `invalid`; `conflict` when the org already has an agent of that name
+   */
+  async register(orgId: string, input: NewAgent): Promise<Agent> {
+    if (!input.name) throw invalid('name is required');
+    checkId('name', input.name);
+    if (input.description != null && input.description.length > MAX_DESCRIPTION_LENGTH) {
+      throw invalid(`description must be at most ${MAX_DESCRIPTION_LENGTH} characters`);
+    }
+    if (input.config != null && !isPlainObject(input.config)) {
+      throw invalid('config must be a JSON object');
+    }
+    const now = this.clock.now();
+    const agent: Agent = {
+      id: this.ids.next('agent', now),
+      orgId,
+      name: input.name,
+      description: input.description ?? null,
+      config: input.config ?? {},
+      createdAt: now,
+    };
+    await this.agents.create(agent);
+    return agent;
+  }
+
+  /** By id or name. @throws DomainError `not_found` */
+  async get(orgId: string, idOrName: string): Promise<Agent> {
+    const agent = await this.agents.find(orgId, idOrName);
+    if (!agent) throw notFound('agent', 'AGENT_NOT_FOUND');
+    return agent;
+  }
+
+  async list(orgId: string, input: { limit?: number; offset?: number }) {
+    const limit = toLimit(input.limit);
+    const offset = toOffset(input.offset);
+    const page = await this.agents.list(orgId, { limit, offset });
+    return {
+      agents: page.items,
+      count: page.total,
+      hasMore: offset + page.items.length < page.total,
+    };
+  }
+
+  /**
+   * Removes the registration (by id or name). Memories and sessions that name the agent stay.
+   * @throws DomainError `not_found`
+   */
+  async delete(orgId: string, idOrName: string): Promise<void> {
+    const agent = await this.get(orgId, idOrName);
+    await this.agents.delete(orgId, agent.id);
+  }
+
+  /**
+   * Statistics for a registered agent (memories and sessions naming its id or its name) or for
+   * any agent id that memories or sessions of the org use.
+   * @throws DomainError `not_found` when the org knows nothing of that agent
+   */
+  async stats(orgId: string, idOrName: string): Promise<AgentStats> {
+    const agent = await this.agents.find(orgId, idOrName);
+    const agentIds = agent ? [agent.name, agent.id] : [idOrName];
+    const now = this.clock.now();
+    const [memoryStats, sessionCounts] = await Promise.all([
+      this.memories.stats(orgId, agentIds, now - DAY_MS),
+      this.sessions.countByAgent(orgId, agentIds),
+    ]);
+    if (!agent && memoryStats.memoryCount === 0 && sessionCounts.total === 0) {
+      throw notFound('agent', 'AGENT_NOT_FOUND');
+    }
+    return {
+      agentId: idOrName,
+      memoryCount: memoryStats.memoryCount,
+      memories24h: memoryStats.memoriesSince,
+      errors24h: memoryStats.errorsSince,
+      sessionCount: sessionCounts.total,
+      activeSessions: sessionCounts.active,
+      memoryTypes: memoryStats.memoryTypes,
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import { token } from '../shared/token.js';
+import type { ApiKey, Org } from './auth.js';
+
+/** Orgs and their API keys. */
+export interface AuthStore {
+  /**
+   * Creates `org` and its first key together, but only when no org exists yet; atomic, so of
+   * several processes starting at once exactly one succeeds.
+   * @returns whether they were created
+   */
+  bootstrap(org: Org, key: ApiKey): Promise<boolean>;
+
+  /**
+   * Creates an org and its first key together.
+   * @throws DomainError `conflict` (code `ORG_EXISTS`) when an org has that name
+   */
+  createOrg(org: Org, key: ApiKey): Promise<void>;
+
+  /** The org with this id, or null. */
+  findOrg(id: string): Promise<Org | null>;
+
+  /** Every org, oldest first. */
+  listOrgs(): Promise<Org[]>;
+
+  /** Stores a new key. */
+  createKey(key: ApiKey): Promise<void>;
+
+  /** The key (revoked or not) whose hash is `keyHash`, or null. */
+  findKeyByHash(keyHash: string): Promise<ApiKey | null>;
+
+  /** The org's keys that are not revoked, oldest first. */
+  listKeys(orgId: string): Promise<ApiKey[]>;
+
+  /** The org's key with this id (revoked or not), or null. */
+  findKey(orgId: string, id: string): Promise<ApiKey | null>;
+
+  /**
+   * Marks the key revoked at `nowMs`.
+   * @returns whether an unrevoked key of the org was revoked
+   */
+  revokeKey(orgId: string, id: string, nowMs: number): Promise<boolean>;
+}
+export const AUTH_STORE = token<AuthStore>('memtrace/AuthStore');

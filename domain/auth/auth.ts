@@ -1,0 +1,38 @@
+export const PERMISSIONS = ['read', 'write', 'admin'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const isPermission = (v: string): v is Permission =>
+  (PERMISSIONS as readonly string[]).includes(v);
+
+/** The org of the operator: its admins may create and list orgs. */
+export const DEFAULT_ORG_ID = 'org_default';
+export const DEFAULT_ORG_NAME = 'Default';
+
+/** A tenant. Everything else belongs to exactly one org. */
+export interface Org {
+  /** `org_` + 24 hex, or `org_default`. */
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+/** An API key as stored: never the key itself, only its SHA-256. */
+export interface ApiKey {
+  /** `key_` + 24 hex. */
+  readonly id: string;
+  readonly orgId: string;
+  readonly name: string;
+  /** SHA-256 of the whole key (`mtk_...`), 64 hex. */
+  readonly keyHash: string;
+  readonly permissions: readonly Permission[];
+  readonly createdAt: number;
+  /** Set when revoked; a revoked key authenticates nothing. */
+  readonly revokedAt: number | null;
+}
+
+/** Who is calling: the org and permissions of a valid key. */
+export interface Principal {
+  readonly orgId: string;
+  readonly keyId: string;
+  readonly permissions: readonly Permission[];
+}

@@ -1,0 +1,101 @@
+import { invalid } from '../shared/errors.js';
+import { DEFAULT_LIMIT, MAX_LIMIT, type Order } from '../shared/page.js';
+import { checkEventType, checkId, checkImportance, checkTags } from '../shared/rules.js';
+import { parseTimeExpression } from '../shared/time-expression.js';
+import { isMemoryType, type MemoryFilter, type MemoryType } from './memory.js';
+
+/** Filters as a caller writes them: times still as text (`2h`, ISO 8601). */
+export interface MemoryFilterInput {
+  readonly agentId?: string;
+  readonly sessionId?: string;
+  readonly memoryTypes?: readonly string[];
+  readonly eventTypes?: readonly string[];
+  readonly tags?: readonly string[];
+  readonly contentContains?: string;
+  readonly minImportance?: number;
+  readonly since?: string;
+  readonly until?: string;
+}
+
+export interface MemoryListInput extends MemoryFilterInput {
+  readonly order?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** API field names, so messages name what the caller sent. */
+export interface FilterFieldNames {
+  readonly memoryTypes: string;
+  readonly eventTypes: string;
+  readonly tags: string;
+}
+
+export const LIST_FIELD_NAMES: FilterFieldNames = {
+  memoryTypes: 'memory_type',
+  eventTypes: 'event_type',
+  tags: 'tags',
+};
+export const SEARCH_FIELD_NAMES: FilterFieldNames = {
+  memoryTypes: 'memory_types',
+  eventTypes: 'event_types',
+  tags: 'tags',
+};
+
+/** Checks filter input and turns times into instants; throws `invalid` naming the field. */
+export function toMemoryFilter(
+  input: MemoryFilterInput,
+  nowMs: number,
+  names: FilterFieldNames,
+): MemoryFilter {
+  const filter: {
+    -readonly [K in keyof MemoryFilter]: MemoryFilter[K];
+  } = {};
+  if (input.agentId !== undefined) filter.agentId = checkId('agent_id', input.agentId);
+  if (input.sessionId !== undefined) filter.sessionId = checkId('session_id', input.sessionId);
+  if (input.memoryTypes !== undefined) {
+    filter.memoryTypes = input.memoryTypes.map((t, i) => toMemoryType(names.memoryTypes, t, i));
+  }
+  if (input.eventTypes !== undefined) {
+    filter.eventTypes = input.eventTypes.map((t) => checkEventType(names.eventTypes, t));
+  }
+  if (input.tags !== undefined) filter.tags = checkTags(names.tags, input.tags);
+  if (input.contentContains !== undefined && input.contentContains !== '') {
+    filter.contentContains = input.contentContains;
+  }
+  if (input.minImportance !== undefined) {
+    filter.minImportance = checkImportance('min_importance', input.minImportance);
+  }
+  if (input.since !== undefined) filter.since = parseTimeExpression('since', input.since, nowMs);
+  if (input.until !== undefined) filter.until = parseTimeExpression('until', input.until, nowMs);
+  return filter;
+}
+
+function toMemoryType(field: string, value: string, index: number): MemoryType {
+  if (!isMemoryType(value)) {
+    const where = field.endsWith('s') ? `${field}[${index}]` : field;
+    throw invalid(`${where} must be one of episodic, session, decision, entity`);
+  }
+  return value;
+}
+
+export function toOrder(value: string | undefined): Order {
+  if (value === undefined || value === 'desc') return 'desc';
+  if (value === 'asc') return 'asc';
+  throw invalid(`order must be 'asc' or 'desc'`);
+}
+
+export function toLimit(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_LIMIT;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_LIMIT) {
+    throw invalid(`limit must be an integer from 1 to ${MAX_LIMIT}`);
+  }
+  return value;
+}
+
+export function toOffset(value: number | undefined): number {
+  if (value === undefined) return 0;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw invalid('offset must be a non-negative integer');
+  }
+  return value;
+}

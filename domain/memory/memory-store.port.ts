@@ -1,0 +1,70 @@
+import type { Order } from '../shared/page.js';
+import { token } from '../shared/token.js';
+import type { Memory, MemoryFilter, MemoryType } from './memory.js';
+
+/** How a store recognises duplicates while inserting. */
+export interface DedupPolicy {
+  /**
+   * A memory is a duplicate when a memory of the same org with the same `dedupKey` and
+   * `time >= memory.time - windowMs` is already stored, or comes earlier in the same insert call.
+   */
+  readonly windowMs: number;
+}
+
+/** Per-item result of {@link MemoryStore.insert}, in the order of the input. */
+export type InsertOutcome =
+  | { readonly status: 'created'; readonly memory: Memory }
+  | { readonly status: 'duplicate'; readonly existingId: string };
+
+export interface MemoryQuery {
+  readonly filter: MemoryFilter;
+  readonly order: Order;
+  /** At most this many; `null` means all matches (context assembly). */
+  readonly limit: number | null;
+  readonly offset: number;
+}
+
+export interface MemoryStats {
+  readonly memoryCount: number;
+  /** Memories with time >= the `since` given. */
+  readonly memoriesSince: number;
+  /** Memories with event type `error` and time >= `since`. */
+  readonly errorsSince: number;
+  /** Count per memory type; types with no memories are absent. */
+  readonly memoryTypes: Readonly<Partial<Record<MemoryType, number>>>;
+}
+
+/**
+ * Where memories live. Every method is scoped to one org: nothing of another org is ever read,
+ * counted or changed.
+ */
+export interface MemoryStore {
+  /**
+   * Stores memories atomically: either every non-duplicate item is stored, or (on any error)
+   * none is. With a `dedup` policy, items whose `dedupKey` is non-null are checked as the policy
+   * says, atomically with the insert, so two concurrent inserts of one key never both land;
+   * without one nothing is checked. Duplicates are not stored.
+   * @returns one outcome per input item, in input order
+   * @throws DomainError `unavailable` when the backend cannot be reached
+   */
+  insert(memories: readonly Memory[], dedup: DedupPolicy | null): Promise<InsertOutcome[]>;
+
+  /** The memory with this id in this org, or null. */
+  findById(orgId: string, id: string): Promise<Memory | null>;
+
+  /**
+   * Memories of the org matching the filter, ordered by time (`asc` or `desc`); equal times keep
+   * insertion order (reversed for `desc`). Skips `offset` matches, returns at most `limit`.
+   */
+  find(orgId: string, query: MemoryQuery): Promise<Memory[]>;
+
+  /** How many memories of the org match the filter. */
+  count(orgId: string, filter: MemoryFilter): Promise<number>;
+
+  /**
+   * Aggregates over the memories whose agent id is one of `agentIds`.
+   * @param sinceMs the start of the recent window (inclusive)
+   */
+  stats(orgId: string, agentIds: readonly string[], sinceMs: number): Promise<MemoryStats>;
+}
+export const MEMORY_STORE = token<MemoryStore>('memtrace/MemoryStore');

@@ -1,0 +1,189 @@
+import type { Clock } from '../shared/clock.port.js';
+import type { Crypto } from '../shared/crypto.port.js';
+import { DomainError, invalid, notFound } from '../shared/errors.js';
+import type { IdGenerator } from '../shared/id-generator.port.js';
+import {
+  checkEventType,
+  checkId,
+  checkImportance,
+  checkTags,
+  isPlainObject,
+  MAX_DEDUP_KEY_LENGTH,
+} from '../shared/rules.js';
+import {
+  DEFAULT_EVENT_TYPE,
+  DEFAULT_MEMORY_TYPE,
+  isMemoryType,
+  MAX_CONTENT_LENGTH,
+  type Memory,
+  type NewMemory,
+} from './memory.js';
+import {
+  LIST_FIELD_NAMES,
+  SEARCH_FIELD_NAMES,
+  toLimit,
+  toMemoryFilter,
+  toOffset,
+  toOrder,
+  type MemoryListInput,
+} from './memory-query.js';
+import type { DedupPolicy, MemoryStore } from './memory-store.port.js';
+
+export interface DedupSettings {
+  readonly enabled: boolean;
+  readonly windowHours: number;
+}
+
+export interface MemoryList {
+  readonly memories: readonly Memory[];
+  /** All matches of the filters. */
+  readonly count: number;
+  readonly hasMore: boolean;
+}
+
+export interface BatchResult {
+  readonly memories: readonly Memory[];
+  /** Input positions that were duplicates, with the memory each duplicates. */
+  readonly duplicates: readonly { readonly index: number; readonly existingId: string }[];
+}
+
+/** The largest number of memories one batch may carry. */
+export const MAX_BATCH_SIZE = 10_000;
+
+/** Records and reads memories. */
+export class MemoryService {
+  constructor(
+    private readonly store: MemoryStore,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly crypto: Crypto,
+    private readonly dedup: DedupSettings,
+  ) {}
+
+  /**
+   * Records one memory.
+   * @throws DomainError `invalid` naming the field; `conflict` (with `memory_id` of the stored
+   *   one) when it duplicates a memory within the dedup window
+   */
+  async create(orgId: string, input: NewMemory): Promise<Memory> {
+    const memory = this.build(orgId, input, this.clock.now(), '');
+    const [outcome] = await this.store.insert([memory], this.policy());
+    if (outcome?.status === 'duplicate') {
+      throw new DomainError(
+        'conflict',
+        'DUPLICATE_MEMORY',
+        'duplicate memory: a memory with the same dedup_key was recorded within the dedup window',
+        { memory_id: outcome.existingId },
+      );
+    }
+    return memory;
+  }
+
+  /**
+   * Records many memories in one atomic step: if any item is invalid nothing is stored and the
+   * error names the item (`memories[3].agent_id ...`). Duplicates are skipped and reported.
+   */
+  async createMany(orgId: string, inputs: readonly NewMemory[]): Promise<BatchResult> {
+    if (inputs.length === 0) throw invalid('memories must contain at least one memory');
+    if (inputs.length > MAX_BATCH_SIZE) {
+      throw invalid(`memories must contain at most ${MAX_BATCH_SIZE} memories per request`);
+    }
+    const now = this.clock.now();
+    const built = inputs.map((input, i) => this.build(orgId, input, now, `memories[${i}].`));
+    const outcomes = await this.store.insert(built, this.policy());
+    const memories: Memory[] = [];
+    const duplicates: { index: number; existingId: string }[] = [];
+    outcomes.forEach((o, index) => {
+      if (o.status === 'created') memories.push(o.memory);
+      else duplicates.push({ index, existingId: o.existingId });
+    });
+    return { memories, duplicates };
+  }
+
+  /** @throws DomainError `not_found` when the org has no memory with this id */
+  async get(orgId: string, id: string): Promise<Memory> {
+    const memory = await this.store.findById(orgId, id);
+    if (!memory) throw notFound('memory', 'MEMORY_NOT_FOUND');
+    return memory;
+  }
+
+  /** Lists memories by the list endpoint's filters (`memory_type`, `event_type` naming). */
+  list(orgId: string, input: MemoryListInput): Promise<MemoryList> {
+    return this.query(orgId, input, 'list');
+  }
+
+  /** Searches memories by the search endpoint's filters (`memory_types`, `event_types` naming). */
+  search(orgId: string, input: MemoryListInput): Promise<MemoryList> {
+    return this.query(orgId, input, 'search');
+  }
+
+  private async query(
+    orgId: string,
+    input: MemoryListInput,
+    kind: 'list' | 'search',
+  ): Promise<MemoryList> {
+    const names = kind === 'list' ? LIST_FIELD_NAMES : SEARCH_FIELD_NAMES;
+    const filter = toMemoryFilter(input, this.clock.now(), names);
+    const limit = toLimit(input.limit);
+    const offset = toOffset(input.offset);
+    const order = toOrder(input.order);
+    const [memories, count] = await Promise.all([
+      this.store.find(orgId, { filter, order, limit, offset }),
+      this.store.count(orgId, filter),
+    ]);
+    return { memories, count, hasMore: offset + memories.length < count };
+  }
+
+  private policy(): DedupPolicy | null {
+    return this.dedup.enabled ? { windowMs: this.dedup.windowHours * 3_600_000 } : null;
+  }
+
+  private build(orgId: string, input: NewMemory, now: number, at: string): Memory {
+    const agentId = required(at + 'agent_id', input.agentId);
+    checkId(at + 'agent_id', agentId);
+    const content = required(at + 'content', input.content);
+    if (content.length > MAX_CONTENT_LENGTH) {
+      throw invalid(`${at}content must be at most ${MAX_CONTENT_LENGTH} characters`);
+    }
+    const memoryType = input.memoryType ?? DEFAULT_MEMORY_TYPE;
+    if (!isMemoryType(memoryType)) {
+      throw invalid(`${at}memory_type must be one of episodic, session, decision, entity`);
+    }
+    const eventType = checkEventType(at + 'event_type', input.eventType ?? DEFAULT_EVENT_TYPE);
+    const sessionId = input.sessionId == null ? null : checkId(at + 'session_id', input.sessionId);
+    const parentId = input.parentId == null ? null : checkId(at + 'parent_id', input.parentId);
+    if (input.metadata != null && !isPlainObject(input.metadata)) {
+      throw invalid(`${at}metadata must be a JSON object`);
+    }
+    const tags = checkTags(at + 'tags', input.tags ?? []);
+    const importance = checkImportance(at + 'importance', input.importance ?? 0);
+    let dedupKey = input.dedupKey ?? null;
+    if (dedupKey !== null && (dedupKey.length === 0 || dedupKey.length > MAX_DEDUP_KEY_LENGTH)) {
+      throw invalid(`${at}dedup_key must be 1 to ${MAX_DEDUP_KEY_LENGTH} characters`);
+    }
+    if (dedupKey === null && this.dedup.enabled) {
+      const basis = [agentId, sessionId ?? '', memoryType, eventType, content].join('|');
+      dedupKey = this.crypto.sha256Hex(basis).slice(0, 32);
+    }
+    return {
+      id: this.ids.next('memory', now),
+      orgId,
+      agentId,
+      sessionId,
+      memoryType,
+      eventType,
+      content,
+      metadata: input.metadata ?? {},
+      tags,
+      importance,
+      dedupKey,
+      parentId,
+      time: now,
+    };
+  }
+}
+
+function required(field: string, value: string | undefined | null): string {
+  if (value === undefined || value === null || value === '') throw invalid(`${field} is required`);
+  return value;
+}

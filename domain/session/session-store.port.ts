@@ -1,0 +1,39 @@
+import type { Page, PageRequest } from '../shared/page.js';
+import { token } from '../shared/token.js';
+import type { Session, SessionPatch, SessionStatus } from './session.js';
+
+export interface SessionListQuery extends PageRequest {
+  readonly agentId?: string;
+  readonly status?: SessionStatus;
+}
+
+/** Sessions, scoped to one org in every method. */
+export interface SessionStore {
+  /**
+   * Stores a new session.
+   * @throws DomainError `conflict` when a session with this id exists
+   */
+  create(session: Session): Promise<void>;
+
+  /** The session with this id in this org, or null. */
+  findById(orgId: string, id: string): Promise<Session | null>;
+
+  /** Sessions of the org, newest `createdAt` first (ties: latest inserted first). */
+  list(orgId: string, query: SessionListQuery): Promise<Page<Session>>;
+
+  /**
+   * Applies a patch atomically (concurrent patches never lose each other's metadata keys):
+   * `status` replaces the status; `closedAt` becomes `nowMs` when the status changes to
+   * `closed` and null when it changes to `active`; `metadata` keys are merged, a null value
+   * removes its key; `updatedAt` becomes `nowMs`.
+   * @returns the session after the change, or null when the org has no such session
+   */
+  update(orgId: string, id: string, patch: SessionPatch, nowMs: number): Promise<Session | null>;
+
+  /** Sessions of the org whose agent id is one of `agentIds`: all, and those `active`. */
+  countByAgent(
+    orgId: string,
+    agentIds: readonly string[],
+  ): Promise<{ readonly total: number; readonly active: number }>;
+}
+export const SESSION_STORE = token<SessionStore>('memtrace/SessionStore');

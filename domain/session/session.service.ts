@@ -1,0 +1,190 @@
+import { formatSessionContext } from '../context/context-formatter.js';
+import { isMemoryType, type MemoryType } from '../memory/memory.js';
+import type { MemoryStore } from '../memory/memory-store.port.js';
+import { toLimit, toOffset, toOrder } from '../memory/memory-query.js';
+import type { Clock } from '../shared/clock.port.js';
+import { invalid, notFound } from '../shared/errors.js';
+import type { IdGenerator } from '../shared/id-generator.port.js';
+import { checkId, isPlainObject } from '../shared/rules.js';
+import { parseTimeExpression } from '../shared/time-expression.js';
+import type { Session, SessionStatus } from './session.js';
+import { SESSION_STATUSES } from './session.js';
+import type { SessionStore } from './session-store.port.js';
+
+export interface NewSession {
+  readonly agentId: string;
+  readonly metadata?: Readonly<Record<string, unknown>> | null;
+}
+
+export interface SessionListInput {
+  readonly agentId?: string;
+  readonly status?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export interface SessionUpdateInput {
+  readonly status?: string;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+export interface ContextInput {
+  readonly since?: string;
+  readonly until?: string;
+  readonly includeTypes?: readonly string[];
+  readonly excludeTypes?: readonly string[];
+  readonly maxTokens?: number;
+  readonly order?: string;
+}
+
+export interface SessionContext {
+  readonly sessionId: string;
+  readonly context: string;
+  /** Memories included in the context. */
+  readonly memoryCount: number;
+  /** Memories that matched but were left out to fit `max_tokens`. */
+  readonly omittedCount: number;
+  readonly estimatedTokens: number;
+}
+
+/** The most `max_tokens` may ask for. */
+export const MAX_CONTEXT_TOKENS = 10_000_000;
+
+/** Sessions and their LLM-ready context. */
+export class SessionService {
+  constructor(
+    private readonly sessions: SessionStore,
+    private readonly memories: MemoryStore,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  /** Starts an active session for an agent id (registration of the agent is not needed). */
+  async create(orgId: string, input: NewSession): Promise<Session> {
+    if (!input.agentId) throw invalid('agent_id is required');
+    checkId('agent_id', input.agentId);
+    if (input.metadata != null && !isPlainObject(input.metadata)) {
+      throw invalid('metadata must be a JSON object');
+    }
+    const now = this.clock.now();
+    const session: Session = {
+      id: this.ids.next('session', now),
+      orgId,
+      agentId: input.agentId,
+      status: 'active',
+      metadata: input.metadata ?? {},
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+    };
+    await this.sessions.create(session);
+    return session;
+  }
+
+  /** @throws DomainError `not_found` */
+  async get(orgId: string, id: string): Promise<Session> {
+    const session = await this.sessions.findById(orgId, id);
+    if (!session) throw notFound('session', 'SESSION_NOT_FOUND');
+    return session;
+  }
+
+  async list(orgId: string, input: SessionListInput) {
+    if (input.agentId !== undefined) checkId('agent_id', input.agentId);
+    const status = input.status === undefined ? undefined : toStatus(input.status);
+    const limit = toLimit(input.limit);
+    const offset = toOffset(input.offset);
+    const page = await this.sessions.list(orgId, {
+      limit,
+      offset,
+      ...(input.agentId !== undefined ? { agentId: input.agentId } : {}),
+      ...(status !== undefined ? { status } : {}),
+    });
+    return {
+      sessions: page.items,
+      count: page.total,
+      hasMore: offset + page.items.length < page.total,
+    };
+  }
+
+  /**
+   * Changes status and/or merges metadata (a key set to null is removed).
+   * @throws DomainError `invalid` for an empty change or a bad status; `not_found`
+   */
+  async update(orgId: string, id: string, input: SessionUpdateInput): Promise<Session> {
+    if (input.status === undefined && input.metadata === undefined) {
+      throw invalid('status or metadata is required');
+    }
+    if (input.metadata !== undefined && !isPlainObject(input.metadata)) {
+      throw invalid('metadata must be a JSON object');
+    }
+    const patch = {
+      ...(input.status !== undefined ? { status: toStatus(input.status) } : {}),
+      ...(input.metadata !== undefined ? { metadata: input.metadata } : {}),
+    };
+    const session = await this.sessions.update(orgId, id, patch, this.clock.now());
+    if (!session) throw notFound('session', 'SESSION_NOT_FOUND');
+    return session;
+  }
+
+  /**
+   * Builds the session's markdown context. A session id works when it was created or when any
+   * memory of the org names it.
+   * @throws DomainError `not_found` when neither holds; `invalid` for bad options
+   */
+  async context(orgId: string, sessionId: string, input: ContextInput): Promise<SessionContext> {
+    const now = this.clock.now();
+    const include = input.includeTypes?.map((t, i) => toType('include_types', t, i));
+    const exclude = new Set(input.excludeTypes?.map((t, i) => toType('exclude_types', t, i)));
+    const types = (include ?? ['episodic', 'session', 'decision', 'entity']).filter(
+      (t: MemoryType) => !exclude.has(t),
+    );
+    const maxTokens = input.maxTokens ?? null;
+    if (maxTokens !== null && (!Number.isInteger(maxTokens) || maxTokens < 1)) {
+      throw invalid('max_tokens must be a positive integer');
+    }
+    if (maxTokens !== null && maxTokens > MAX_CONTEXT_TOKENS) {
+      throw invalid(`max_tokens must be at most ${MAX_CONTEXT_TOKENS}`);
+    }
+    const filter = {
+      sessionId,
+      memoryTypes: types,
+      ...(input.since !== undefined
+        ? { since: parseTimeExpression('since', input.since, now) }
+        : {}),
+      ...(input.until !== undefined
+        ? { until: parseTimeExpression('until', input.until, now) }
+        : {}),
+    };
+    const order = toOrder(input.order);
+    await this.requireKnownSession(orgId, sessionId);
+    const memories = await this.memories.find(orgId, { filter, order, limit: null, offset: 0 });
+    const formatted = formatSessionContext(sessionId, memories, maxTokens);
+    return {
+      sessionId,
+      context: formatted.context,
+      memoryCount: formatted.included,
+      omittedCount: formatted.omitted,
+      estimatedTokens: formatted.estimatedTokens,
+    };
+  }
+
+  private async requireKnownSession(orgId: string, sessionId: string): Promise<void> {
+    if (await this.sessions.findById(orgId, sessionId)) return;
+    if ((await this.memories.count(orgId, { sessionId })) > 0) return;
+    throw notFound('session', 'SESSION_NOT_FOUND');
+  }
+}
+
+function toStatus(value: string): SessionStatus {
+  if (!(SESSION_STATUSES as readonly string[]).includes(value)) {
+    throw invalid(`status must be 'active' or 'closed'`);
+  }
+  return value as SessionStatus;
+}
+
+function toType(field: string, value: string, index: number): MemoryType {
+  if (!isMemoryType(value)) {
+    throw invalid(`${field}[${index}] must be one of episodic, session, decision, entity`);
+  }
+  return value;
+}

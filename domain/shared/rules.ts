@@ -1,0 +1,65 @@
+import { invalid } from './errors.js';
+
+/** `agent_id`, `session_id`, `parent_id`: a letter, then letters, digits, `_` or `-`; 128 at most. */
+export const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;
+/** A tag: letters, digits, `_`, `.` or `-`; 1..64 characters. Tags match exactly. */
+export const TAG_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+/** `event_type`: a letter, then letters, digits or `_`; 64 at most. */
+export const EVENT_TYPE_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+export const MAX_TAGS = 64;
+export const MAX_DEDUP_KEY_LENGTH = 256;
+export const MAX_NAME_LENGTH = 200;
+export const MAX_DESCRIPTION_LENGTH = 10_000;
+
+export function checkId(field: string, value: string): string {
+  if (!ID_PATTERN.test(value)) {
+    throw invalid(
+      `${field} must start with a letter and contain only letters, digits, '_' or '-' (at most 128 characters)`,
+    );
+  }
+  return value;
+}
+
+export function checkEventType(field: string, value: string): string {
+  if (!EVENT_TYPE_PATTERN.test(value)) {
+    throw invalid(
+      `${field} must start with a letter and contain only letters, digits or '_' (at most 64 characters)`,
+    );
+  }
+  return value;
+}
+
+export function checkTag(field: string, value: string): string {
+  if (!TAG_PATTERN.test(value)) {
+    throw invalid(
+      `${field} must be 1 to 64 letters, digits, '_', '.' or '-', got '${value.slice(0, 80)}'`,
+    );
+  }
+  return value;
+}
+
+/** Validates tags and drops repeats, keeping the first occurrence's position. */
+export function checkTags(field: string, tags: readonly string[]): string[] {
+  if (tags.length > MAX_TAGS) throw invalid(`${field} must have at most ${MAX_TAGS} tags`);
+  tags.forEach((t, i) => checkTag(`${field}[${i}]`, t));
+  return [...new Set(tags)];
+}
+
+export function checkImportance(field: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0 || value > 1) {
+    throw invalid(`${field} must be a number between 0 and 1`);
+  }
+  return value;
+}
+
+export function checkText(field: string, value: string, max: number): string {
+  if (value.length === 0) throw invalid(`${field} must not be empty`);
+  if (value.length > max) throw invalid(`${field} must be at most ${max} characters`);
+  return value;
+}
+
+/** A JSON object (not an array, not null). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
