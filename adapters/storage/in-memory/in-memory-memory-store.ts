@@ -1,0 +1,122 @@
+import type {
+  DedupPolicy,
+  InsertOutcome,
+  Memory,
+  MemoryFilter,
+  MemoryQuery,
+  MemoryStats,
+  MemoryStore,
+  MemoryType,
+} from '../../../domain/index.js';
+import { DomainError } from '../../../domain/index.js';
+
+interface Row {
+  readonly seq: number;
+  readonly memory: Memory;
+}
+
+/** Matches a memory against every given filter; the reference semantics of MemoryFilter. */
+export function matchesFilter(m: Memory, f: MemoryFilter): boolean {
+  return (
+    (f.agentId === undefined || m.agentId === f.agentId) &&
+    (f.sessionId === undefined || m.sessionId === f.sessionId) &&
+    (f.memoryTypes === undefined || f.memoryTypes.includes(m.memoryType)) &&
+    (f.eventTypes === undefined || f.eventTypes.includes(m.eventType)) &&
+    (f.tags === undefined || f.tags.every((t) => m.tags.includes(t))) &&
+    (f.contentContains === undefined || m.content.includes(f.contentContains)) &&
+    (f.minImportance === undefined || m.importance >= f.minImportance) &&
+    (f.since === undefined || m.time >= f.since) &&
+    (f.until === undefined || m.time < f.until)
+  );
+}
+
+/** Memories in process memory: the reference implementation of the MemoryStore contract. */
+export class InMemoryMemoryStore implements MemoryStore {
+  private readonly byOrg = new Map<string, Row[]>();
+  private readonly byId = new Map<string, Row>();
+  private seq = 0;
+
+  async insert(memories: readonly Memory[], dedup: DedupPolicy | null): Promise<InsertOutcome[]> {
+    const outcomes: InsertOutcome[] = [];
+    const pending: Memory[] = [];
+    for (const memory of memories) {
+      if (this.byId.has(memory.id) || pending.some((p) => p.id === memory.id)) {
+        throw new DomainError('conflict', 'MEMORY_EXISTS', `memory ${memory.id} already exists`);
+      }
+      const existing =
+        dedup && memory.dedupKey !== null ? this.findDuplicate(memory, pending, dedup) : null;
+      if (existing) {
+        outcomes.push({ status: 'duplicate', existingId: existing });
+      } else {
+        pending.push(memory);
+        outcomes.push({ status: 'created', memory });
+      }
+    }
+    for (const memory of pending) {
+      const row = { seq: ++this.seq, memory };
+      this.rows(memory.orgId).push(row);
+      this.byId.set(memory.id, row);
+    }
+    return outcomes;
+  }
+
+  async findById(orgId: string, id: string): Promise<Memory | null> {
+    const row = this.byId.get(id);
+    return row && row.memory.orgId === orgId ? row.memory : null;
+  }
+
+  async find(orgId: string, query: MemoryQuery): Promise<Memory[]> {
+    const sign = query.order === 'asc' ? 1 : -1;
+    const matches = this.rows(orgId)
+      .filter((r) => matchesFilter(r.memory, query.filter))
+      .sort((a, b) => sign * (a.memory.time - b.memory.time || a.seq - b.seq));
+    const end = query.limit === null ? undefined : query.offset + query.limit;
+    return matches.slice(query.offset, end).map((r) => r.memory);
+  }
+
+  async count(orgId: string, filter: MemoryFilter): Promise<number> {
+    return this.rows(orgId).filter((r) => matchesFilter(r.memory, filter)).length;
+  }
+
+  async stats(orgId: string, agentIds: readonly string[], sinceMs: number): Promise<MemoryStats> {
+    const mine = this.rows(orgId).filter((r) => agentIds.includes(r.memory.agentId));
+    const memoryTypes: Partial<Record<MemoryType, number>> = {};
+    for (const { memory } of mine) {
+      memoryTypes[memory.memoryType] = (memoryTypes[memory.memoryType] ?? 0) + 1;
+    }
+    const recent = mine.filter((r) => r.memory.time >= sinceMs);
+    return {
+      memoryCount: mine.length,
+      memoriesSince: recent.length,
+      errorsSince: recent.filter((r) => r.memory.eventType === 'error').length,
+      memoryTypes,
+    };
+  }
+
+  clear(): void {
+    this.byOrg.clear();
+    this.byId.clear();
+  }
+
+  private findDuplicate(
+    memory: Memory,
+    pending: readonly Memory[],
+    dedup: DedupPolicy,
+  ): string | null {
+    const from = memory.time - dedup.windowMs;
+    const same = (m: Memory) =>
+      m.orgId === memory.orgId && m.dedupKey === memory.dedupKey && m.time >= from;
+    const inBatch = pending.find(same);
+    if (inBatch) return inBatch.id;
+    const stored = this.rows(memory.orgId)
+      .filter((r) => same(r.memory))
+      .sort((a, b) => b.memory.time - a.memory.time || b.seq - a.seq)[0];
+    return stored ? stored.memory.id : null;
+  }
+
+  private rows(orgId: string): Row[] {
+    let rows = this.byOrg.get(orgId);
+    if (!rows) this.byOrg.set(orgId, (rows = []));
+    return rows;
+  }
+}

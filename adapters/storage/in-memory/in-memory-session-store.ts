@@ -1,0 +1,79 @@
+import type {
+  Page,
+  Session,
+  SessionListQuery,
+  SessionPatch,
+  SessionStore,
+} from '../../../domain/index.js';
+import { DomainError } from '../../../domain/index.js';
+
+/** Sessions in process memory: the reference implementation of the SessionStore contract. */
+export class InMemorySessionStore implements SessionStore {
+  private readonly sessions = new Map<string, { seq: number; session: Session }>();
+  private seq = 0;
+
+  async create(session: Session): Promise<void> {
+    if (this.sessions.has(session.id)) {
+      throw new DomainError('conflict', 'SESSION_EXISTS', `session ${session.id} already exists`);
+    }
+    this.sessions.set(session.id, { seq: ++this.seq, session: clone(session) });
+  }
+
+  async findById(orgId: string, id: string): Promise<Session | null> {
+    const row = this.sessions.get(id);
+    return row && row.session.orgId === orgId ? clone(row.session) : null;
+  }
+
+  async list(orgId: string, query: SessionListQuery): Promise<Page<Session>> {
+    const matches = [...this.sessions.values()]
+      .filter(
+        ({ session: s }) =>
+          s.orgId === orgId &&
+          (query.agentId === undefined || s.agentId === query.agentId) &&
+          (query.status === undefined || s.status === query.status),
+      )
+      .sort((a, b) => b.session.createdAt - a.session.createdAt || b.seq - a.seq);
+    return {
+      items: matches.slice(query.offset, query.offset + query.limit).map((r) => clone(r.session)),
+      total: matches.length,
+    };
+  }
+
+  async update(
+    orgId: string,
+    id: string,
+    patch: SessionPatch,
+    nowMs: number,
+  ): Promise<Session | null> {
+    const row = this.sessions.get(id);
+    if (!row || row.session.orgId !== orgId) return null;
+    const current = row.session;
+    const metadata = { ...current.metadata };
+    for (const [k, v] of Object.entries(patch.metadata ?? {})) {
+      if (v === null) delete metadata[k];
+      else metadata[k] = v;
+    }
+    const status = patch.status ?? current.status;
+    const closedAt =
+      status === current.status ? current.closedAt : status === 'closed' ? nowMs : null;
+    row.session = clone({ ...current, status, metadata, closedAt, updatedAt: nowMs });
+    return clone(row.session);
+  }
+
+  async countByAgent(orgId: string, agentIds: readonly string[]) {
+    const mine = [...this.sessions.values()].filter(
+      ({ session: s }) => s.orgId === orgId && agentIds.includes(s.agentId),
+    );
+    return {
+      total: mine.length,
+      active: mine.filter((r) => r.session.status === 'active').length,
+    };
+  }
+
+  clear(): void {
+    this.sessions.clear();
+  }
+}
+
+// Callers must never be able to change stored state through a returned object.
+const clone = <T>(value: T): T => structuredClone(value);

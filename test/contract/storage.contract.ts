@@ -1,0 +1,530 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
+import type { Memory, MemoryFilter, MemoryQuery } from '../../domain/index.js';
+import { aMemory, anAgent, anApiKey, anOrg, aSession, BASE_TIME } from '../support/builders.js';
+
+/** How the contract suite opens, empties and closes one driver's storage. */
+export interface StorageHarness {
+  readonly name: string;
+  /** false skips the suite, with `skipReason` printed. */
+  readonly enabled?: boolean;
+  readonly skipReason?: string;
+  open(): Promise<StorageBundle>;
+  reset(s: StorageBundle): Promise<void>;
+  close(s: StorageBundle): Promise<void>;
+}
+
+const ORG = 'org_a';
+const OTHER = 'org_b';
+const HOUR = 3_600_000;
+const all = (filter: MemoryFilter = {}, order: 'asc' | 'desc' = 'asc'): MemoryQuery => ({
+  filter,
+  order,
+  limit: null,
+  offset: 0,
+});
+const ids = (ms: readonly Memory[]) => ms.map((m) => m.id);
+
+/** The storage contract: every driver must pass all of it. */
+export function describeStorageContract(h: StorageHarness): void {
+  if (h.enabled === false) {
+    describe.skip(`storage contract: ${h.name} (skipped: ${h.skipReason ?? 'disabled'})`, () => {
+      it('is skipped', () => undefined);
+    });
+    return;
+  }
+  describe(`storage contract: ${h.name}`, () => {
+    let s: StorageBundle;
+    beforeAll(async () => {
+      s = await h.open();
+    });
+    beforeEach(async () => {
+      await h.reset(s);
+    });
+    afterAll(async () => {
+      await h.close(s);
+    });
+
+    const save = async (...ms: Memory[]) => {
+      const out = await s.memories.insert(ms, null);
+      expect(out.every((o) => o.status === 'created')).toBe(true);
+      return ms;
+    };
+
+    describe('MemoryStore.insert and findById', () => {
+      it('returns the saved memory unchanged when read by id', async () => {
+        const m = aMemory({
+          metadata: { nested: { list: [1, 'two', null, true], n: 1.5 }, empty: {} },
+          tags: ['b', 'a'],
+          parentId: 'mem_parent',
+          dedupKey: 'k1',
+        });
+        await save(m);
+        expect(await s.memories.findById(ORG, m.id)).toEqual(m);
+      });
+
+      it('keeps unicode and a 64 KiB body byte-for-byte', async () => {
+        const content = 'é😀中\u0000\'"\\%_--;'.repeat(10) + 'x'.repeat(65_536);
+        const m = aMemory({ content, metadata: { ключ: 'значение 🚀' }, sessionId: null });
+        await save(m);
+        expect(await s.memories.findById(ORG, m.id)).toEqual(m);
+      });
+
+      it('returns null when the id is unknown or belongs to another org', async () => {
+        const m = aMemory({ orgId: OTHER });
+        await save(m);
+        expect(await s.memories.findById(ORG, m.id)).toBeNull();
+        expect(await s.memories.findById(ORG, 'mem_000000000000000000000000')).toBeNull();
+      });
+
+      it('stores nothing of a call when one of its memories has an existing id', async () => {
+        const first = aMemory();
+        await save(first);
+        const fresh = aMemory();
+        await expect(s.memories.insert([fresh, { ...first }], null)).rejects.toMatchObject({
+          kind: 'conflict',
+        });
+        expect(await s.memories.findById(ORG, fresh.id)).toBeNull();
+      });
+
+      it('reports created outcomes in input order when there is no dedup policy', async () => {
+        const a = aMemory({ dedupKey: 'same' });
+        const b = aMemory({ dedupKey: 'same' });
+        const out = await s.memories.insert([a, b], null);
+        expect(out).toEqual([
+          { status: 'created', memory: a },
+          { status: 'created', memory: b },
+        ]);
+      });
+    });
+
+    describe('MemoryStore.insert with dedup', () => {
+      const policy = { windowMs: 24 * HOUR };
+
+      it('reports a duplicate with the stored id when the key was seen within the window', async () => {
+        const first = aMemory({ dedupKey: 'k', time: BASE_TIME });
+        await s.memories.insert([first], policy);
+        const again = aMemory({ dedupKey: 'k', time: BASE_TIME + 23 * HOUR });
+        expect(await s.memories.insert([again], policy)).toEqual([
+          { status: 'duplicate', existingId: first.id },
+        ]);
+        expect(await s.memories.findById(ORG, again.id)).toBeNull();
+      });
+
+      it('stores the memory when the earlier one is older than the window', async () => {
+        await s.memories.insert([aMemory({ dedupKey: 'k', time: BASE_TIME })], policy);
+        const later = aMemory({ dedupKey: 'k', time: BASE_TIME + 24 * HOUR + 1 });
+        expect((await s.memories.insert([later], policy))[0]?.status).toBe('created');
+      });
+
+      it('treats the window start as inside the window', async () => {
+        await s.memories.insert([aMemory({ dedupKey: 'k', time: BASE_TIME })], policy);
+        const edge = aMemory({ dedupKey: 'k', time: BASE_TIME + 24 * HOUR });
+        expect((await s.memories.insert([edge], policy))[0]?.status).toBe('duplicate');
+      });
+
+      it('does not treat the same key in another org as a duplicate', async () => {
+        await s.memories.insert([aMemory({ dedupKey: 'k', orgId: OTHER })], policy);
+        const mine = aMemory({ dedupKey: 'k' });
+        expect((await s.memories.insert([mine], policy))[0]?.status).toBe('created');
+      });
+
+      it('catches a duplicate inside one call and stores the rest', async () => {
+        const a = aMemory({ dedupKey: 'k' });
+        const b = aMemory({ dedupKey: 'k' });
+        const c = aMemory({ dedupKey: 'other' });
+        const out = await s.memories.insert([a, b, c], policy);
+        expect(out.map((o) => o.status)).toEqual(['created', 'duplicate', 'created']);
+        expect(out[1]).toEqual({ status: 'duplicate', existingId: a.id });
+        expect(await s.memories.count(ORG, {})).toBe(2);
+      });
+
+      it('never deduplicates memories without a key', async () => {
+        const out = await s.memories.insert([aMemory(), aMemory()], policy);
+        expect(out.map((o) => o.status)).toEqual(['created', 'created']);
+      });
+
+      it('lets exactly one of many concurrent inserts of one key land', async () => {
+        const attempts = Array.from({ length: 20 }, () => aMemory({ dedupKey: 'race' }));
+        const outs = await Promise.all(attempts.map((m) => s.memories.insert([m], policy)));
+        expect(outs.filter(([o]) => o?.status === 'created')).toHaveLength(1);
+        expect(await s.memories.count(ORG, {})).toBe(1);
+      });
+    });
+
+    describe('MemoryStore.find and count', () => {
+      it('orders by time, ties in insertion order, reversed for desc', async () => {
+        const t = BASE_TIME;
+        const a = aMemory({ time: t + 2 });
+        const b = aMemory({ time: t + 1 });
+        const c = aMemory({ time: t + 1 });
+        const d = aMemory({ time: t + 3 });
+        await save(a, b, c, d);
+        expect(ids(await s.memories.find(ORG, all({}, 'asc')))).toEqual(ids([b, c, a, d]));
+        expect(ids(await s.memories.find(ORG, all({}, 'desc')))).toEqual(ids([d, a, c, b]));
+      });
+
+      it('honours limit and offset and returns every match when limit is null', async () => {
+        const ms = Array.from({ length: 7 }, (_, i) => aMemory({ time: BASE_TIME + i }));
+        await save(...ms);
+        const page = await s.memories.find(ORG, { filter: {}, order: 'asc', limit: 3, offset: 2 });
+        expect(ids(page)).toEqual(ids(ms.slice(2, 5)));
+        expect(
+          await s.memories.find(ORG, { filter: {}, order: 'asc', limit: 3, offset: 9 }),
+        ).toEqual([]);
+        expect(await s.memories.find(ORG, all())).toHaveLength(7);
+        expect(await s.memories.count(ORG, {})).toBe(7);
+      });
+
+      it('sees only its own org', async () => {
+        const mine = aMemory();
+        await save(mine, aMemory({ orgId: OTHER }));
+        expect(ids(await s.memories.find(ORG, all()))).toEqual([mine.id]);
+        expect(await s.memories.count(OTHER, {})).toBe(1);
+      });
+
+      it('filters by agent, session, memory types and event types', async () => {
+        const a = aMemory({
+          agentId: 'agent_x',
+          sessionId: 's1',
+          memoryType: 'decision',
+          eventType: 'chose',
+        });
+        const b = aMemory({
+          agentId: 'agent_x',
+          sessionId: 's2',
+          memoryType: 'entity',
+          eventType: 'seen',
+        });
+        const c = aMemory({
+          agentId: 'agent_y',
+          sessionId: 's1',
+          memoryType: 'episodic',
+          eventType: 'chose',
+        });
+        const d = aMemory({
+          agentId: 'agent_y',
+          sessionId: null,
+          memoryType: 'session',
+          eventType: 'error',
+        });
+        await save(a, b, c, d);
+        const q = async (f: MemoryFilter) => ids(await s.memories.find(ORG, all(f)));
+        expect(await q({ agentId: 'agent_x' })).toEqual(ids([a, b]));
+        expect(await q({ sessionId: 's1' })).toEqual(ids([a, c]));
+        expect(await q({ memoryTypes: ['decision', 'session'] })).toEqual(ids([a, d]));
+        expect(await q({ memoryTypes: [] })).toEqual([]);
+        expect(await q({ eventTypes: ['chose'] })).toEqual(ids([a, c]));
+        expect(await q({ eventTypes: [] })).toEqual([]);
+        expect(await q({ agentId: 'agent_y', sessionId: 's1', memoryTypes: ['episodic'] })).toEqual(
+          ids([c]),
+        );
+        expect(await s.memories.count(ORG, { agentId: 'agent_y', eventTypes: ['error'] })).toBe(1);
+      });
+
+      it('matches tags exactly and requires all of them', async () => {
+        const a = aMemory({ tags: ['prod', 'eu'] });
+        const b = aMemory({ tags: ['production', 'eu'] });
+        const c = aMemory({ tags: ['prod'] });
+        const d = aMemory({ tags: [] });
+        await save(a, b, c, d);
+        const q = async (tags: string[]) => ids(await s.memories.find(ORG, all({ tags })));
+        expect(await q(['prod'])).toEqual(ids([a, c]));
+        expect(await q(['prod', 'eu'])).toEqual(ids([a]));
+        expect(await q(['eu'])).toEqual(ids([a, b]));
+        expect(await q(['pro'])).toEqual([]);
+        expect(await s.memories.count(ORG, { tags: ['prod', 'eu'] })).toBe(1);
+      });
+
+      it('matches content_contains as a case-sensitive literal substring', async () => {
+        const a = aMemory({ content: 'Visited Example.com at 50% load' });
+        const b = aMemory({ content: 'visited example.com' });
+        const c = aMemory({ content: 'a_b and a%b' });
+        await save(a, b, c);
+        const q = async (contentContains: string) =>
+          ids(await s.memories.find(ORG, all({ contentContains })));
+        expect(await q('Example.com')).toEqual(ids([a]));
+        expect(await q('example.com')).toEqual(ids([b]));
+        expect(await q('50%')).toEqual(ids([a]));
+        expect(await q('a_b')).toEqual(ids([c]));
+        expect(await q('a%b')).toEqual(ids([c]));
+        expect(await q('%')).toEqual(ids([a, c]));
+      });
+
+      it('treats min importance, since and until as inclusive, inclusive and exclusive', async () => {
+        const t = BASE_TIME;
+        const a = aMemory({ time: t, importance: 0.5 });
+        const b = aMemory({ time: t + 10, importance: 0.49 });
+        const c = aMemory({ time: t + 20, importance: 1 });
+        await save(a, b, c);
+        const q = async (f: MemoryFilter) => ids(await s.memories.find(ORG, all(f)));
+        expect(await q({ minImportance: 0.5 })).toEqual(ids([a, c]));
+        expect(await q({ since: t + 10 })).toEqual(ids([b, c]));
+        expect(await q({ until: t + 20 })).toEqual(ids([a, b]));
+        expect(await q({ since: t, until: t })).toEqual([]);
+        expect(await s.memories.count(ORG, { since: t + 10, minImportance: 0.5 })).toBe(1);
+      });
+
+      it('combines tags with other filters and pages newest first', async () => {
+        const ms = Array.from({ length: 10 }, (_, i) =>
+          aMemory({ time: BASE_TIME + i, tags: i % 2 ? ['x'] : ['y'], importance: i / 10 }),
+        );
+        await save(...ms);
+        const page = await s.memories.find(ORG, {
+          filter: { tags: ['x'], minImportance: 0.3 },
+          order: 'desc',
+          limit: 2,
+          offset: 1,
+        });
+        expect(ids(page)).toEqual(ids([ms[7] as Memory, ms[5] as Memory]));
+        expect(await s.memories.count(ORG, { tags: ['x'], minImportance: 0.3 })).toBe(4);
+      });
+    });
+
+    describe('MemoryStore.stats', () => {
+      it('counts memories, recent ones, recent errors and types for the given agent ids', async () => {
+        const t = BASE_TIME;
+        await save(
+          aMemory({ agentId: 'crawler', time: t - 2 * HOUR, memoryType: 'episodic' }),
+          aMemory({ agentId: 'crawler', time: t, memoryType: 'decision', eventType: 'error' }),
+          aMemory({ agentId: 'agent_1', time: t + 1, memoryType: 'episodic', eventType: 'error' }),
+          aMemory({ agentId: 'crawler', time: t - 3 * HOUR, eventType: 'error' }),
+          aMemory({ agentId: 'someone_else', time: t }),
+          aMemory({ agentId: 'crawler', orgId: OTHER, time: t }),
+        );
+        expect(await s.memories.stats(ORG, ['crawler', 'agent_1'], t)).toEqual({
+          memoryCount: 4,
+          memoriesSince: 2,
+          errorsSince: 2,
+          memoryTypes: { episodic: 3, decision: 1 },
+        });
+      });
+
+      it('returns zeros when nothing matches', async () => {
+        expect(await s.memories.stats(ORG, ['nobody'], 0)).toEqual({
+          memoryCount: 0,
+          memoriesSince: 0,
+          errorsSince: 0,
+          memoryTypes: {},
+        });
+      });
+    });
+
+    describe('SessionStore', () => {
+      it('returns a created session unchanged and null for another org', async () => {
+        const x = aSession({ metadata: { task: 'research', nested: { a: [1] } } });
+        await s.sessions.create(x);
+        expect(await s.sessions.findById(ORG, x.id)).toEqual(x);
+        expect(await s.sessions.findById(OTHER, x.id)).toBeNull();
+      });
+
+      it('rejects a second session with the same id as a conflict', async () => {
+        const x = aSession();
+        await s.sessions.create(x);
+        await expect(s.sessions.create({ ...x })).rejects.toMatchObject({ kind: 'conflict' });
+      });
+
+      it('lists newest first with filters, pages and the total', async () => {
+        const a = aSession({ agentId: 'agent_1', createdAt: BASE_TIME });
+        const b = aSession({
+          agentId: 'agent_2',
+          createdAt: BASE_TIME + 1,
+          status: 'closed',
+          closedAt: BASE_TIME + 5,
+        });
+        const c = aSession({ agentId: 'agent_1', createdAt: BASE_TIME + 2 });
+        const d = aSession({ agentId: 'agent_1', createdAt: BASE_TIME + 2, orgId: OTHER });
+        for (const x of [a, b, c, d]) await s.sessions.create(x);
+        const page = await s.sessions.list(ORG, { limit: 2, offset: 0 });
+        expect(page.items.map((x) => x.id)).toEqual([c.id, b.id]);
+        expect(page.total).toBe(3);
+        const agent1 = await s.sessions.list(ORG, { agentId: 'agent_1', limit: 10, offset: 1 });
+        expect(agent1.items.map((x) => x.id)).toEqual([a.id]);
+        expect(agent1.total).toBe(2);
+        const closed = await s.sessions.list(ORG, { status: 'closed', limit: 10, offset: 0 });
+        expect(closed.items).toEqual([b]);
+      });
+
+      it('merges metadata, removes null keys and tracks closed_at on update', async () => {
+        const x = aSession({ metadata: { a: 1, b: 2 } });
+        await s.sessions.create(x);
+        const closed = await s.sessions.update(
+          ORG,
+          x.id,
+          { status: 'closed', metadata: { b: null, c: { d: 3 } } },
+          BASE_TIME + 100,
+        );
+        expect(closed).toEqual({
+          ...x,
+          status: 'closed',
+          metadata: { a: 1, c: { d: 3 } },
+          closedAt: BASE_TIME + 100,
+          updatedAt: BASE_TIME + 100,
+        });
+        const stillClosed = await s.sessions.update(
+          ORG,
+          x.id,
+          { metadata: { e: true } },
+          BASE_TIME + 200,
+        );
+        expect(stillClosed?.closedAt).toBe(BASE_TIME + 100);
+        const reopened = await s.sessions.update(ORG, x.id, { status: 'active' }, BASE_TIME + 300);
+        expect(reopened).toMatchObject({
+          status: 'active',
+          closedAt: null,
+          updatedAt: BASE_TIME + 300,
+        });
+        expect(await s.sessions.findById(ORG, x.id)).toEqual(reopened);
+      });
+
+      it('returns null when updating an unknown session or one of another org', async () => {
+        const x = aSession({ orgId: OTHER });
+        await s.sessions.create(x);
+        expect(await s.sessions.update(ORG, x.id, { status: 'closed' }, BASE_TIME)).toBeNull();
+        expect(
+          await s.sessions.update(ORG, 'sess_nope', { status: 'closed' }, BASE_TIME),
+        ).toBeNull();
+        expect((await s.sessions.findById(OTHER, x.id))?.status).toBe('active');
+      });
+
+      it('keeps every key of concurrent metadata updates', async () => {
+        const x = aSession({ metadata: {} });
+        await s.sessions.create(x);
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            s.sessions.update(ORG, x.id, { metadata: { [`k${i}`]: i } }, BASE_TIME + i),
+          ),
+        );
+        const after = await s.sessions.findById(ORG, x.id);
+        expect(Object.keys(after?.metadata ?? {})).toHaveLength(20);
+      });
+
+      it('counts all and active sessions of the given agent ids', async () => {
+        await s.sessions.create(aSession({ agentId: 'crawler' }));
+        await s.sessions.create(
+          aSession({ agentId: 'agent_1', status: 'closed', closedAt: BASE_TIME }),
+        );
+        await s.sessions.create(aSession({ agentId: 'other' }));
+        await s.sessions.create(aSession({ agentId: 'crawler', orgId: OTHER }));
+        expect(await s.sessions.countByAgent(ORG, ['crawler', 'agent_1'])).toEqual({
+          total: 2,
+          active: 1,
+        });
+      });
+    });
+
+    describe('AgentStore', () => {
+      it('finds an agent by id or by name, only in its org', async () => {
+        const a = anAgent({ name: 'web_crawler', config: { max_depth: 3, nested: { x: [1] } } });
+        await s.agents.create(a);
+        expect(await s.agents.find(ORG, a.id)).toEqual(a);
+        expect(await s.agents.find(ORG, 'web_crawler')).toEqual(a);
+        expect(await s.agents.find(OTHER, a.id)).toBeNull();
+        expect(await s.agents.find(ORG, 'nobody')).toBeNull();
+      });
+
+      it('keeps a null description and prefers an id match over a name match', async () => {
+        const a = anAgent({ description: null });
+        const b = anAgent({ name: a.id });
+        await s.agents.create(a);
+        await s.agents.create(b);
+        expect(await s.agents.find(ORG, a.id)).toEqual(a);
+      });
+
+      it('rejects a repeated name in one org but allows it in another', async () => {
+        await s.agents.create(anAgent({ name: 'dup' }));
+        await expect(s.agents.create(anAgent({ name: 'dup' }))).rejects.toMatchObject({
+          kind: 'conflict',
+          code: 'AGENT_EXISTS',
+        });
+        await expect(
+          s.agents.create(anAgent({ name: 'dup', orgId: OTHER })),
+        ).resolves.toBeUndefined();
+      });
+
+      it('lists newest first with pages and the total', async () => {
+        const a = anAgent({ createdAt: BASE_TIME });
+        const b = anAgent({ createdAt: BASE_TIME + 1 });
+        const c = anAgent({ createdAt: BASE_TIME + 1 });
+        for (const x of [a, b, c, anAgent({ orgId: OTHER })]) await s.agents.create(x);
+        const page = await s.agents.list(ORG, { limit: 2, offset: 1 });
+        expect(page.items.map((x) => x.id)).toEqual([b.id, a.id]);
+        expect(page.total).toBe(3);
+      });
+
+      it('deletes only an agent of its own org', async () => {
+        const a = anAgent();
+        const other = anAgent({ orgId: OTHER });
+        await s.agents.create(a);
+        await s.agents.create(other);
+        expect(await s.agents.delete(ORG, other.id)).toBe(false);
+        expect(await s.agents.delete(ORG, a.id)).toBe(true);
+        expect(await s.agents.delete(ORG, a.id)).toBe(false);
+        expect(await s.agents.find(ORG, a.id)).toBeNull();
+        expect(await s.agents.find(OTHER, other.id)).toEqual(other);
+      });
+    });
+
+    describe('AuthStore', () => {
+      it('bootstraps once and only on an empty store', async () => {
+        const org = anOrg({ id: 'org_default', name: 'Default' });
+        const key = anApiKey({ orgId: org.id, permissions: ['read', 'write', 'admin'] });
+        expect(await s.auth.bootstrap(org, key)).toBe(true);
+        expect(await s.auth.bootstrap(anOrg(), anApiKey())).toBe(false);
+        expect(await s.auth.listOrgs()).toEqual([org]);
+        expect(await s.auth.findKeyByHash(key.keyHash)).toEqual(key);
+      });
+
+      it('bootstraps exactly once when asked concurrently', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 5 }, () => {
+            const org = anOrg();
+            return s.auth.bootstrap(org, anApiKey({ orgId: org.id }));
+          }),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await s.auth.listOrgs()).toHaveLength(1);
+      });
+
+      it('creates orgs with their first key and rejects a taken name', async () => {
+        const a = anOrg({ createdAt: BASE_TIME });
+        const b = anOrg({ createdAt: BASE_TIME + 1 });
+        await s.auth.createOrg(a, anApiKey({ orgId: a.id }));
+        await s.auth.createOrg(b, anApiKey({ orgId: b.id }));
+        expect(await s.auth.listOrgs()).toEqual([a, b]);
+        expect(await s.auth.findOrg(b.id)).toEqual(b);
+        expect(await s.auth.findOrg('org_nope')).toBeNull();
+        const same = anOrg({ name: a.name });
+        await expect(s.auth.createOrg(same, anApiKey({ orgId: same.id }))).rejects.toMatchObject({
+          kind: 'conflict',
+        });
+        expect(await s.auth.findOrg(same.id)).toBeNull();
+      });
+
+      it('lists unrevoked keys of one org and revokes once', async () => {
+        const org = anOrg({ id: ORG });
+        const k1 = anApiKey({ createdAt: BASE_TIME });
+        await s.auth.createOrg(org, k1);
+        const k2 = anApiKey({ createdAt: BASE_TIME + 1, permissions: ['read'] });
+        const foreign = anApiKey({ orgId: OTHER });
+        await s.auth.createKey(k2);
+        await s.auth.createKey(foreign);
+        expect(await s.auth.listKeys(ORG)).toEqual([k1, k2]);
+        expect(await s.auth.findKey(ORG, foreign.id)).toBeNull();
+        expect(await s.auth.revokeKey(ORG, foreign.id, BASE_TIME)).toBe(false);
+        expect(await s.auth.revokeKey(ORG, k1.id, BASE_TIME + 5)).toBe(true);
+        expect(await s.auth.revokeKey(ORG, k1.id, BASE_TIME + 6)).toBe(false);
+        expect(await s.auth.listKeys(ORG)).toEqual([k2]);
+        expect(await s.auth.findKeyByHash(k1.keyHash)).toEqual({ ...k1, revokedAt: BASE_TIME + 5 });
+        expect(await s.auth.findKey(ORG, k1.id)).toEqual({ ...k1, revokedAt: BASE_TIME + 5 });
+        expect(await s.auth.findKeyByHash('f'.repeat(64))).toBeNull();
+      });
+    });
+
+    describe('StorageBundle.ping', () => {
+      it('resolves when the backend is reachable', async () => {
+        await expect(s.ping()).resolves.toBeUndefined();
+      });
+    });
+  });
+}
