@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import type { StorageBundle } from '../adapters/storage/storage-bundle.js';
+import type { Clock, Logger } from '../domain/index.js';
+import type { Config } from './config.js';
+import { coreModule } from './modules/core.module.js';
+import { httpModule } from './modules/http.module.js';
+import { loggingModule } from './modules/logging.module.js';
+import { openStorage, storageModule } from './modules/storage.module.js';
+import { CONFIG } from './modules/tokens.js';
+
+export interface BuildOptions {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** An already opened storage (tests); otherwise the configured driver is opened. */
+  readonly storage?: StorageBundle;
+}
+
+/**
+ * Opens every asynchronous resource first (the storage), then loads the modules in one
+ * synchronous pass, so nothing resolved later is asynchronous.
+ */
+export async function buildContainer(config: Config, options: BuildOptions = {}) {
+  const storage = options.storage ?? (await openStorage(config));
+  const container = new Container({ defaultScope: 'Singleton' });
+  container.bind(CONFIG).toConstantValue(config);
+  container.load(
+    storageModule(storage),
+    loggingModule(config, options.logger),
+    coreModule(config, options.clock),
+    httpModule(config),
+  );
+  return { container, storage };
+}

@@ -1,0 +1,14 @@
+import 'reflect-metadata';
+import { loadConfig } from './config.js';
+import { openStorage } from './modules/storage.module.js';
+import { fail } from './serve.js';
+
+/** Applies pending migrations of the configured driver (opening the store applies them). */
+async function migrate(): Promise<void> {
+  const config = loadConfig();
+  const storage = await openStorage(config);
+  await storage.close();
+  process.stdout.write(`memtrace: migrations applied (driver ${storage.driver})\n`);
+}
+
+migrate().catch(fail);

@@ -1,0 +1,66 @@
+import { ContainerModule } from 'inversify';
+import { NodeCrypto } from '../../adapters/system/node-crypto.js';
+import { systemClock } from '../../adapters/system/system-clock.js';
+import { TimeOrderedIdGenerator } from '../../adapters/system/time-ordered-id-generator.js';
+import {
+  AGENT_STORE,
+  AgentService,
+  AUTH_STORE,
+  AuthService,
+  CLOCK,
+  CRYPTO,
+  ID_GENERATOR,
+  MEMORY_STORE,
+  MemoryService,
+  SESSION_STORE,
+  SessionService,
+  type AgentStore,
+  type AuthStore,
+  type Clock,
+  type Crypto,
+  type IdGenerator,
+  type MemoryStore,
+  type SessionStore,
+} from '../../domain/index.js';
+import type { Config } from '../config.js';
+
+/** The domain services, built by factories: the domain itself carries no decorators. */
+export const coreModule = (config: Config, clock: Clock = systemClock) =>
+  new ContainerModule(({ bind }) => {
+    bind(CLOCK).toConstantValue(clock);
+    bind(ID_GENERATOR).toConstantValue(new TimeOrderedIdGenerator());
+    bind(CRYPTO).toConstantValue(new NodeCrypto());
+    bind(MemoryService)
+      .toResolvedValue(
+        (store: MemoryStore, c: Clock, ids: IdGenerator, crypto: Crypto) =>
+          new MemoryService(store, c, ids, crypto, config.dedup),
+        [MEMORY_STORE, CLOCK, ID_GENERATOR, CRYPTO],
+      )
+      .inSingletonScope();
+    bind(SessionService)
+      .toResolvedValue(
+        (sessions: SessionStore, memories: MemoryStore, c: Clock, ids: IdGenerator) =>
+          new SessionService(sessions, memories, c, ids),
+        [SESSION_STORE, MEMORY_STORE, CLOCK, ID_GENERATOR],
+      )
+      .inSingletonScope();
+    bind(AgentService)
+      .toResolvedValue(
+        (
+          agents: AgentStore,
+          sessions: SessionStore,
+          memories: MemoryStore,
+          c: Clock,
+          ids: IdGenerator,
+        ) => new AgentService(agents, sessions, memories, c, ids),
+        [AGENT_STORE, SESSION_STORE, MEMORY_STORE, CLOCK, ID_GENERATOR],
+      )
+      .inSingletonScope();
+    bind(AuthService)
+      .toResolvedValue(
+        (store: AuthStore, c: Clock, ids: IdGenerator, crypto: Crypto) =>
+          new AuthService(store, c, ids, crypto),
+        [AUTH_STORE, CLOCK, ID_GENERATOR, CRYPTO],
+      )
+      .inSingletonScope();
+  });

@@ -1,0 +1,45 @@
+import { ContainerModule } from 'inversify';
+import { createApp } from '../../adapters/http/create-app.js';
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
+import {
+  AgentService,
+  AuthService,
+  CLOCK,
+  LOGGER,
+  MemoryService,
+  SessionService,
+  type Clock,
+  type Logger,
+} from '../../domain/index.js';
+import type { Config } from '../config.js';
+import { HTTP_APP, STORAGE } from './tokens.js';
+
+export const httpModule = (config: Config) =>
+  new ContainerModule(({ bind }) => {
+    bind(HTTP_APP)
+      .toResolvedValue(
+        (
+          memories: MemoryService,
+          sessions: SessionService,
+          agents: AgentService,
+          auth: AuthService,
+          logger: Logger,
+          clock: Clock,
+          storage: StorageBundle,
+        ) =>
+          createApp({
+            memories,
+            sessions,
+            agents,
+            auth,
+            logger,
+            now: () => clock.now(),
+            startedAt: clock.now(),
+            driver: storage.driver,
+            ping: () => storage.ping(),
+            maxBodyBytes: config.server.maxBodyBytes,
+          }),
+        [MemoryService, SessionService, AgentService, AuthService, LOGGER, CLOCK, STORAGE],
+      )
+      .inSingletonScope();
+  });

@@ -1,0 +1,36 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ContainerModule } from 'inversify';
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
+import { AGENT_STORE, AUTH_STORE, MEMORY_STORE, SESSION_STORE } from '../../domain/index.js';
+import type { Config } from '../config.js';
+import { STORAGE } from './tokens.js';
+
+/**
+ * The one switch on the storage driver. Only the chosen driver's module is imported, so a
+ * native driver that is not used is never loaded.
+ */
+export async function openStorage(config: Config): Promise<StorageBundle> {
+  switch (config.storage.driver) {
+    case 'memory': {
+      const { createInMemoryStorage } = await import('../../adapters/storage/in-memory/index.js');
+      return createInMemoryStorage();
+    }
+    case 'sqlite': {
+      const file = config.storage.sqlitePath;
+      if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      const { createSqliteStorage } = await import('../../adapters/storage/sqlite/index.js');
+      return createSqliteStorage({ path: file, synchronous: config.storage.sqliteSynchronous });
+    }
+  }
+}
+
+/** Binds an opened storage bundle and each of its ports. */
+export const storageModule = (storage: StorageBundle) =>
+  new ContainerModule(({ bind }) => {
+    bind(STORAGE).toConstantValue(storage);
+    bind(MEMORY_STORE).toConstantValue(storage.memories);
+    bind(SESSION_STORE).toConstantValue(storage.sessions);
+    bind(AGENT_STORE).toConstantValue(storage.agents);
+    bind(AUTH_STORE).toConstantValue(storage.auth);
+  });

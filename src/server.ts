@@ -1,0 +1,71 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type express from 'express';
+import { AuthService, LOGGER, type Logger } from '../domain/index.js';
+import type { Config } from './config.js';
+import { buildContainer, type BuildOptions } from './container.js';
+import { HTTP_APP } from './modules/tokens.js';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  /** The admin key made on this start of an empty store (printed once), else null. */
+  readonly firstRunKey: string | null;
+  /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes the store. */
+  close(): Promise<void>;
+}
+
+/** Builds the container, bootstraps the first admin key, and listens. */
+export async function startServer(
+  config: Config,
+  options: BuildOptions = {},
+): Promise<RunningServer> {
+  const { container, storage } = await buildContainer(config, options);
+  const logger = container.get<Logger>(LOGGER);
+  let server: Server;
+  let firstRunKey: string | null;
+  try {
+    firstRunKey = await container.get(AuthService).bootstrap(config.auth.bootstrapKey);
+    const app = container.get<express.Express>(HTTP_APP);
+    server = await listen(app, config.server.host, config.server.port);
+  } catch (e) {
+    await storage.close();
+    throw e;
+  }
+  const { port } = server.address() as AddressInfo;
+  const host = config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info('memtrace listening', { url, driver: storage.driver });
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      logger.info('memtrace shutting down');
+      await drain(server, config.server.shutdownTimeoutMs);
+      await storage.close();
+      logger.info('memtrace stopped');
+    })());
+  return { url, port, firstRunKey, close };
+}
+
+function listen(app: express.Express, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (error?: Error) =>
+      error ? reject(error) : resolve(server),
+    );
+    server.once('error', reject);
+  });
+}
+
+/** Stops accepting connections and waits for in-flight requests; forces after the timeout. */
+function drain(server: Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  aBootstrapKey,
+  freePort,
+  spawnServer,
+  waitUntilHealthy,
+} from '../support/server-process.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'memtrace-process-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('memtrace process', () => {
+  it('prints the admin key once on the first start and accepts it', async () => {
+    const env = {
+      MEMTRACE_STORAGE_SQLITE_PATH: path.join(dir, 'first-run.db'),
+      MEMTRACE_LOG_FORMAT: 'json',
+    };
+    const first = spawnServer(env, await freePort());
+    await waitUntilHealthy(first);
+    const lines = first.stdout().split('\n');
+    expect(lines[0]).toBe('FIRST RUN: Save your admin API key (shown only once)');
+    const key = /^API Key: (mtk_[A-Za-z0-9_-]{43})$/.exec(lines[1] ?? '')?.[1];
+    expect(key).toBeDefined();
+    const res = await fetch(`${first.url}/api/v1/keys`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(res.status).toBe(200);
+    first.proc.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const second = spawnServer(env, await freePort());
+    await waitUntilHealthy(second);
+    expect(second.stdout()).not.toContain('API Key');
+    const again = await fetch(`${second.url}/api/v1/keys`, {
+      headers: { 'x-api-key': key as string },
+    });
+    expect(again.status).toBe(200);
+    second.proc.kill('SIGTERM');
+    await second.exited;
+  }, 60_000);
+
+  it('finishes an in-flight request before exiting on SIGTERM', async () => {
+    const key = aBootstrapKey();
+    const env = {
+      MEMTRACE_STORAGE_SQLITE_PATH: path.join(dir, 'drain.db'),
+      MEMTRACE_AUTH_BOOTSTRAP_KEY: key,
+    };
+    const server = spawnServer(env, await freePort());
+    await waitUntilHealthy(server);
+    const memories = Array.from({ length: 5000 }, (_, i) => ({
+      agent_id: 'agent_drain',
+      content: `drain ${i}`,
+    }));
+    const inFlight = fetch(`${server.url}/api/v1/memories`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify({ memories }),
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    server.proc.kill('SIGTERM');
+    const res = await inFlight;
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { count: number }).count).toBe(5000);
+    expect(await server.exited).toBe(0);
+  }, 60_000);
+
+  it('exits at once with a one-line reason when the configuration is bad', async () => {
+    const server = spawnServer({ MEMTRACE_STORAGE_DRIVER: 'mongo' }, await freePort());
+    expect(await server.exited).toBe(1);
+    expect(server.stderr().trim()).toBe(
+      "memtrace: invalid configuration: MEMTRACE_STORAGE_DRIVER must be 'sqlite' or 'memory', got 'mongo'",
+    );
+  }, 30_000);
+});

@@ -1,0 +1,100 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
+
+const emptyDir = () => mkdtempSync(path.join(tmpdir(), 'memtrace-config-'));
+const load = (env: Record<string, string>, cwd = emptyDir()) =>
+  loadConfig({ HOME: cwd, ...env }, cwd);
+
+describe('loadConfig', () => {
+  it('uses the documented defaults when nothing is set', () => {
+    const config = load({});
+    expect(config.server).toMatchObject({ host: '0.0.0.0', port: 9100 });
+    expect(config.storage).toEqual({
+      driver: 'sqlite',
+      sqlitePath: './data/memtrace.db',
+      sqliteSynchronous: 'full',
+    });
+    expect(config.log).toEqual({ level: 'info', format: 'console' });
+    expect(config.dedup).toEqual({ enabled: true, windowHours: 24 });
+    expect(config.auth).toEqual({});
+  });
+
+  it('reads every MEMTRACE_ variable', () => {
+    const config = load({
+      MEMTRACE_SERVER_HOST: '127.0.0.1',
+      MEMTRACE_SERVER_PORT: '9200',
+      MEMTRACE_STORAGE_DRIVER: 'memory',
+      MEMTRACE_STORAGE_SQLITE_PATH: '/tmp/x.db',
+      MEMTRACE_LOG_LEVEL: 'debug',
+      MEMTRACE_LOG_FORMAT: 'json',
+      MEMTRACE_DEDUP_ENABLED: 'false',
+      MEMTRACE_DEDUP_WINDOW_HOURS: '48',
+      MEMTRACE_AUTH_BOOTSTRAP_KEY: 'mtk_x',
+    });
+    expect(config.server).toMatchObject({ host: '127.0.0.1', port: 9200 });
+    expect(config.storage).toMatchObject({ driver: 'memory', sqlitePath: '/tmp/x.db' });
+    expect(config.log).toEqual({ level: 'debug', format: 'json' });
+    expect(config.dedup).toEqual({ enabled: false, windowHours: 48 });
+    expect(config.auth.bootstrapKey).toBe('mtk_x');
+  });
+
+  it('reads memtrace.toml from the working directory and lets the environment win', () => {
+    const dir = emptyDir();
+    writeFileSync(
+      path.join(dir, 'memtrace.toml'),
+      '[server]\nport = 9300\nhost = "127.0.0.1"\n[dedup]\nwindow_hours = 6\n[auth]\ndb_path = "./legacy.db"\n',
+    );
+    const config = load({ MEMTRACE_SERVER_PORT: '9400' }, dir);
+    expect(config.server).toMatchObject({ host: '127.0.0.1', port: 9400 });
+    expect(config.dedup.windowHours).toBe(6);
+    expect(config.storage.sqlitePath).toBe('./legacy.db');
+    expect(config.file).toBe(path.join(dir, 'memtrace.toml'));
+  });
+
+  it.each([
+    [
+      { MEMTRACE_SERVER_PORT: 'abc' },
+      "MEMTRACE_SERVER_PORT must be an integer from 0 to 65535, got 'abc'",
+    ],
+    [
+      { MEMTRACE_SERVER_PORT: '70000' },
+      "MEMTRACE_SERVER_PORT must be an integer from 0 to 65535, got '70000'",
+    ],
+    [
+      { MEMTRACE_STORAGE_DRIVER: 'mongo' },
+      "MEMTRACE_STORAGE_DRIVER must be 'sqlite' or 'memory', got 'mongo'",
+    ],
+    [
+      { MEMTRACE_LOG_LEVEL: 'loud' },
+      "MEMTRACE_LOG_LEVEL must be one of error, warn, info, debug, silent, got 'loud'",
+    ],
+    [{ MEMTRACE_LOG_FORMAT: 'xml' }, "MEMTRACE_LOG_FORMAT must be 'console' or 'json', got 'xml'"],
+    [
+      { MEMTRACE_DEDUP_ENABLED: 'maybe' },
+      "MEMTRACE_DEDUP_ENABLED must be true or false, got 'maybe'",
+    ],
+    [
+      { MEMTRACE_DEDUP_WINDOW_HOURS: '0' },
+      "MEMTRACE_DEDUP_WINDOW_HOURS must be an integer from 1 to 87600, got '0'",
+    ],
+    [
+      { MEMTRACE_AUTH_ENABLED: 'false' },
+      'MEMTRACE_AUTH_ENABLED=false is not supported: every request needs an API key',
+    ],
+    [
+      { MEMTRACE_CONFIG: '/nonexistent/memtrace.toml' },
+      'MEMTRACE_CONFIG names a missing file: /nonexistent/memtrace.toml',
+    ],
+  ])('fails fast with a one-line reason for %o', (env, message) => {
+    expect(() => load(env)).toThrow(message);
+  });
+
+  it('names the file when memtrace.toml is not valid TOML', () => {
+    const dir = emptyDir();
+    writeFileSync(path.join(dir, 'memtrace.toml'), '[server\nport = ');
+    expect(() => load({}, dir)).toThrow(/memtrace\.toml is not valid TOML: /);
+  });
+});
