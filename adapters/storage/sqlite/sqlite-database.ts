@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { withSqlite } from './sqlite-errors.js';
+
+/** How hard SQLite works to keep committed transactions across a power loss. */
+export type SqliteSynchronous = 'full' | 'normal';
+
+export interface SqliteOpenOptions {
+  /** A file path, or `:memory:` for a private in-memory database. */
+  readonly path: string;
+  /**
+   * `full` (default): a commit is on disk before it is acknowledged, so acknowledged writes
+   * survive a crash or power loss. `normal`: faster in WAL mode, but the last commits may be
+   * lost on power loss (never corrupted).
+   */
+  readonly synchronous?: SqliteSynchronous;
+  /** How long a write waits for another connection's lock before failing; default 5000 ms. */
+  readonly busyTimeoutMs?: number;
+}
+
+/** Whether `file` names a database that lives only in memory. */
+export function isInMemoryPath(file: string): boolean {
+  return file === ':memory:' || file === '' || /[?&]mode=memory\b/.test(file);
+}
+
+/**
+ * Opens (creating when missing, with its directory) a SQLite database with the pragmas memtrace
+ * relies on: WAL for files (readers never block the writer), the chosen `synchronous` level,
+ * foreign keys on, and a busy timeout (5 s) so concurrent writers wait instead of failing.
+ *
+ * @throws DomainError `unavailable` when the file cannot be opened
+ */
+export function openSqliteDatabase(options: SqliteOpenOptions): Database.Database {
+  return withSqlite(() => {
+    const memory = isInMemoryPath(options.path);
+    if (!memory && !options.path.startsWith('file:')) {
+      mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
+    }
+    const db = new Database(options.path);
+    try {
+      if (!memory) db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+      db.pragma('foreign_keys = ON');
+      const busyMs = options.busyTimeoutMs ?? 5000;
+      db.pragma(
+        `busy_timeout = ${Number.isFinite(busyMs) ? Math.max(0, Math.trunc(busyMs)) : 5000}`,
+      );
+      return db;
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  });
+}

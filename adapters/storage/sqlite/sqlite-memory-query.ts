@@ -1,0 +1,222 @@
+import { MEMORY_TYPES, type MemoryFilter, type MemoryQuery } from '../../../domain/index.js';
+import { MEMORY_COLUMNS } from './row-mappers.js';
+
+/** SQL text and its positional parameters; values are never part of the text. */
+export interface BuiltSql {
+  readonly sql: string;
+  readonly params: readonly (string | number)[];
+}
+
+/** The index a memory query walks. Every one ends in (time, rowid), so no sort is ever needed. */
+export type MemoryDriver = 'session' | 'tag' | 'agent' | 'memory_type' | 'event_type' | 'org';
+
+/** The index behind each driver; `tag` walks the primary key of the WITHOUT ROWID `memory_tags`. */
+export const MEMORY_DRIVER_INDEX: Readonly<Record<MemoryDriver, string>> = {
+  session: 'idx_memories_org_session_time',
+  tag: 'memory_tags PRIMARY KEY',
+  agent: 'idx_memories_org_agent_time',
+  memory_type: 'idx_memories_org_type_time',
+  event_type: 'idx_memories_org_event_time',
+  org: 'idx_memories_org_time',
+};
+
+/**
+ * The driving index for a filter, chosen deterministically (most selective first as a rule of
+ * thumb): session, else the first tag, else agent, else a single memory type, else a single event
+ * type, else (org, time). Every other filter is checked on the rows the index yields.
+ */
+export function chooseMemoryDriver(filter: MemoryFilter): MemoryDriver {
+  if (filter.sessionId !== undefined) return 'session';
+  if (filter.tags !== undefined && filter.tags.length > 0) return 'tag';
+  if (filter.agentId !== undefined) return 'agent';
+  if (filter.memoryTypes?.length === 1) return 'memory_type';
+  if (filter.eventTypes?.length === 1) return 'event_type';
+  return 'org';
+}
+
+interface Plan {
+  readonly driver: MemoryDriver;
+  /** FROM clause; the memories row is always aliased `m`. */
+  readonly from: string;
+  /** FROM clause for a count that needs no column of `memories` (tag driver only). */
+  readonly countFromWithoutRows: string | null;
+  readonly where: string[];
+  readonly params: (string | number)[];
+  /** Whether any condition reads `m`. */
+  readonly needsRows: boolean;
+  /** Alias whose (time, seq) gives the order: the driving index's own columns. */
+  readonly orderAlias: 'm' | 't';
+}
+
+const SELECT_COLUMNS = MEMORY_COLUMNS.split(', ')
+  .map((c) => `m.${c}`)
+  .join(', ');
+
+const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
+function plan(orgId: string, filter: MemoryFilter): Plan {
+  const driver = chooseMemoryDriver(filter);
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  let needsRows = false;
+  const rowCondition = (sql: string, ...values: (string | number)[]): void => {
+    where.push(sql);
+    params.push(...values);
+    needsRows = true;
+  };
+
+  // The driving index: org, its equality column, then the time range.
+  const a = driver === 'tag' ? 't' : 'm';
+  where.push(`${a}.org_id = ?`);
+  params.push(orgId);
+  const tags = filter.tags ?? [];
+  switch (driver) {
+    case 'session':
+      where.push('m.session_id = ?');
+      params.push(filter.sessionId as string);
+      break;
+    case 'tag':
+      where.push('t.tag = ?');
+      params.push(tags[0] as string);
+      break;
+    case 'agent':
+      where.push('m.agent_id = ?');
+      params.push(filter.agentId as string);
+      break;
+    case 'memory_type':
+      where.push('m.memory_type = ?');
+      params.push(filter.memoryTypes?.[0] as string);
+      break;
+    case 'event_type':
+      where.push('m.event_type = ?');
+      params.push(filter.eventTypes?.[0] as string);
+      break;
+    case 'org':
+      break;
+  }
+  if (filter.since !== undefined) {
+    where.push(`${a}.time >= ?`);
+    params.push(filter.since);
+  }
+  if (filter.until !== undefined) {
+    where.push(`${a}.time < ?`);
+    params.push(filter.until);
+  }
+
+  // Further tags: a point lookup on the tag table's primary key per row.
+  tags.slice(driver === 'tag' ? 1 : 0).forEach((tag) => {
+    where.push(
+      `EXISTS (SELECT 1 FROM memory_tags AS x WHERE x.org_id = ${a}.org_id AND x.tag = ? ` +
+        `AND x.time = ${a}.time AND x.seq = ${a}.seq)`,
+    );
+    params.push(tag);
+  });
+
+  // Residual conditions on the memory row.
+  if (filter.agentId !== undefined && driver !== 'agent') {
+    rowCondition('m.agent_id = ?', filter.agentId);
+  }
+  if (filter.memoryTypes !== undefined && driver !== 'memory_type') {
+    // SQLite accepts `IN ()`, which matches nothing, as the filter says for an empty list.
+    rowCondition(
+      `m.memory_type IN (${placeholders(filter.memoryTypes.length)})`,
+      ...filter.memoryTypes,
+    );
+  }
+  if (filter.eventTypes !== undefined && driver !== 'event_type') {
+    rowCondition(
+      `m.event_type IN (${placeholders(filter.eventTypes.length)})`,
+      ...filter.eventTypes,
+    );
+  }
+  if (filter.contentContains !== undefined) {
+    // instr, not LIKE: case-sensitive, and % and _ are plain characters.
+    rowCondition('instr(m.content, ?) > 0', filter.contentContains);
+  }
+  if (filter.minImportance !== undefined) {
+    rowCondition('m.importance >= ?', filter.minImportance);
+  }
+
+  if (driver === 'tag') {
+    return {
+      driver,
+      // CROSS JOIN fixes the loop order: walk the tag index, then fetch each row by rowid.
+      from: 'memory_tags AS t CROSS JOIN memories AS m ON m.seq = t.seq',
+      countFromWithoutRows: 'memory_tags AS t',
+      where,
+      params,
+      needsRows,
+      orderAlias: 't',
+    };
+  }
+  return {
+    driver,
+    from: `memories AS m INDEXED BY ${MEMORY_DRIVER_INDEX[driver]}`,
+    countFromWithoutRows: null,
+    where,
+    params,
+    needsRows,
+    orderAlias: 'm',
+  };
+}
+
+/**
+ * The SELECT behind `MemoryStore.find`: newest or oldest first by (time, insertion order),
+ * served entirely by the driving index (see {@link chooseMemoryDriver}).
+ */
+export function buildFindMemories(
+  orgId: string,
+  query: MemoryQuery,
+): BuiltSql & { driver: MemoryDriver } {
+  const p = plan(orgId, query.filter);
+  const dir = query.order === 'asc' ? 'ASC' : 'DESC';
+  const sql =
+    `SELECT ${SELECT_COLUMNS} FROM ${p.from} WHERE ${p.where.join(' AND ')} ` +
+    `ORDER BY ${p.orderAlias}.time ${dir}, ${p.orderAlias}.seq ${dir} LIMIT ? OFFSET ?`;
+  // LIMIT -1 is SQLite's "no limit".
+  return { sql, params: [...p.params, query.limit ?? -1, query.offset], driver: p.driver };
+}
+
+/** The COUNT behind `MemoryStore.count`, on the same driving index as {@link buildFindMemories}. */
+export function buildCountMemories(
+  orgId: string,
+  filter: MemoryFilter,
+): BuiltSql & { driver: MemoryDriver } {
+  const p = plan(orgId, filter);
+  const from = !p.needsRows && p.countFromWithoutRows !== null ? p.countFromWithoutRows : p.from;
+  return {
+    sql: `SELECT COUNT(*) AS n FROM ${from} WHERE ${p.where.join(' AND ')}`,
+    params: p.params,
+    driver: p.driver,
+  };
+}
+
+/**
+ * The dedup lookup: the newest memory of the org with this key at or after the window start
+ * (`org_id`, `dedup_key`, `time >= ?`), a point seek on (org_id, dedup_key, time).
+ */
+export const DEDUP_LOOKUP_SQL =
+  'SELECT id FROM memories INDEXED BY idx_memories_org_dedup_time ' +
+  'WHERE org_id = ? AND dedup_key = ? AND time >= ? ORDER BY time DESC, seq DESC LIMIT 1';
+
+/**
+ * The aggregate behind `MemoryStore.stats`: one walk of (org_id, agent_id, time) for the given
+ * agents, counting per type with conditional sums (a GROUP BY would sort all matches).
+ * Columns: `memory_count`, `memories_since`, `errors_since`, then one `type_<i>` per
+ * `MEMORY_TYPES[i]`.
+ */
+export function buildMemoryStats(
+  orgId: string,
+  agentIds: readonly string[],
+  sinceMs: number,
+): BuiltSql {
+  const typeColumns = MEMORY_TYPES.map((_, i) => `COALESCE(SUM(memory_type = ?), 0) AS type_${i}`);
+  const sql =
+    'SELECT COUNT(*) AS memory_count, ' +
+    'COALESCE(SUM(time >= ?), 0) AS memories_since, ' +
+    "COALESCE(SUM(time >= ? AND event_type = 'error'), 0) AS errors_since, " +
+    `${typeColumns.join(', ')} ` +
+    `FROM memories INDEXED BY ${MEMORY_DRIVER_INDEX.agent} ` +
+    `WHERE org_id = ? AND agent_id IN (${placeholders(agentIds.length)})`;
+  return { sql, params: [sinceMs, sinceMs, ...MEMORY_TYPES, orgId, ...agentIds] };
+}

@@ -1,0 +1,216 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSqliteStorage, migrateSqlite } from '../../adapters/storage/sqlite/index.js';
+import { openSqliteDatabase } from '../../adapters/storage/sqlite/sqlite-database.js';
+import {
+  findSqliteMigrationsDir,
+  migrateSqliteDatabase,
+} from '../../adapters/storage/sqlite/sqlite-migrator.js';
+import { removeSqliteFiles, tempSqlitePath } from '../support/sqlite-harness.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const MIGRATIONS = path.join(ROOT, 'migrations', 'sqlite');
+
+interface MigrationRow {
+  version: number;
+  name: string;
+  applied_at: number;
+}
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length > 0) cleanups.pop()?.();
+});
+
+function tempFile(): string {
+  const file = tempSqlitePath('memtrace-migrations');
+  cleanups.push(() => removeSqliteFiles(file));
+  return file;
+}
+
+function tempMigrations(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'memtrace-migrations-'));
+  for (const [name, sql] of Object.entries(files)) writeFileSync(path.join(dir, name), sql);
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function rows(file: string): MigrationRow[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db
+      .prepare<[], MigrationRow>(
+        'SELECT version, name, applied_at FROM schema_migrations ORDER BY version',
+      )
+      .all();
+  } finally {
+    db.close();
+  }
+}
+
+describe('migrateSqlite', () => {
+  it('records every migration file in schema_migrations when the file is fresh', async () => {
+    const file = tempFile();
+    const expected = readdirSync(MIGRATIONS)
+      .filter((f) => f.endsWith('.sql'))
+      .sort()
+      .map((f) => ({ version: Number(f.slice(0, 4)), name: f.slice(5, -4) }));
+
+    const applied = await migrateSqlite(file);
+
+    expect(applied).toEqual(expected.map((m) => m.version));
+    const recorded = rows(file);
+    expect(recorded.map(({ version, name }) => ({ version, name }))).toEqual(expected);
+    expect(recorded.every((r) => Number.isInteger(r.applied_at) && r.applied_at > 0)).toBe(true);
+  });
+
+  it('changes nothing when the schema is already up to date', async () => {
+    const file = tempFile();
+    await migrateSqlite(file);
+    const before = rows(file);
+
+    const applied = await migrateSqlite(file);
+
+    expect(applied).toEqual([]);
+    expect(rows(file)).toEqual(before);
+  });
+
+  it('leaves the database in WAL mode when the database is a file', async () => {
+    const file = tempFile();
+    await migrateSqlite(file);
+
+    const db = new Database(file, { readonly: true });
+    const mode = db.pragma('journal_mode', { simple: true });
+    db.close();
+
+    expect(mode).toBe('wal');
+  });
+
+  it('creates the parent directory when it does not exist yet', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'memtrace-dir-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'nested', 'data', 'memtrace.db');
+
+    expect(await migrateSqlite(file)).not.toEqual([]);
+    expect(rows(file).length).toBeGreaterThan(0);
+  });
+});
+
+describe('migrateSqliteDatabase', () => {
+  it('applies only the pending files in version order when new files appear', () => {
+    const db = openSqliteDatabase({ path: ':memory:' });
+    const dir = tempMigrations({
+      '0002_second.sql': 'INSERT INTO log (step) VALUES (2);',
+      '0001_first.sql': 'CREATE TABLE log (step INTEGER NOT NULL);',
+      'README.md': 'not a migration',
+    });
+
+    expect(migrateSqliteDatabase(db, dir)).toEqual([1, 2]);
+    writeFileSync(path.join(dir, '0003_third.sql'), 'INSERT INTO log (step) VALUES (3);');
+    expect(migrateSqliteDatabase(db, dir)).toEqual([3]);
+
+    expect(db.prepare('SELECT step FROM log ORDER BY rowid').pluck().all()).toEqual([2, 3]);
+    db.close();
+  });
+
+  it('keeps nothing of a migration when one of its statements fails', () => {
+    const db = openSqliteDatabase({ path: ':memory:' });
+    const dir = tempMigrations({
+      '0001_first.sql': 'CREATE TABLE a (x INTEGER);',
+      '0002_broken.sql': 'CREATE TABLE b (x INTEGER); INSERT INTO missing VALUES (1);',
+    });
+
+    expect(() => migrateSqliteDatabase(db, dir)).toThrow(/missing/);
+
+    const tables = db
+      .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all();
+    expect(tables).toEqual(['a', 'schema_migrations']);
+    expect(db.prepare('SELECT version FROM schema_migrations').pluck().all()).toEqual([1]);
+    db.close();
+  });
+});
+
+describe('findSqliteMigrationsDir', () => {
+  it('finds migrations/sqlite when called from the sources', () => {
+    expect(findSqliteMigrationsDir()).toBe(MIGRATIONS);
+  });
+
+  it('finds migrations/sqlite when called from the build output', () => {
+    const built = pathToFileURL(path.join(ROOT, 'dist/adapters/storage/sqlite/sqlite-migrator.js'));
+    expect(findSqliteMigrationsDir(built.href)).toBe(MIGRATIONS);
+  });
+});
+
+describe('openSqliteDatabase', () => {
+  it('sets full sync, foreign keys and a 5 s busy timeout when no option is given', () => {
+    const db = openSqliteDatabase({ path: tempFile() });
+    const pragmas = {
+      journal: db.pragma('journal_mode', { simple: true }),
+      synchronous: db.pragma('synchronous', { simple: true }),
+      foreignKeys: db.pragma('foreign_keys', { simple: true }),
+      busyTimeout: db.pragma('busy_timeout', { simple: true }),
+    };
+    db.close();
+    expect(pragmas).toEqual({ journal: 'wal', synchronous: 2, foreignKeys: 1, busyTimeout: 5000 });
+  });
+
+  it('uses normal sync when synchronous is normal', () => {
+    const db = openSqliteDatabase({ path: tempFile(), synchronous: 'normal' });
+    const synchronous = db.pragma('synchronous', { simple: true });
+    db.close();
+    expect(synchronous).toBe(1);
+  });
+});
+
+describe('createSqliteStorage', () => {
+  it('serves a migrated schema when the path is :memory:', async () => {
+    const s = await createSqliteStorage({ path: ':memory:' });
+    await expect(s.memories.count('org_a', {})).resolves.toBe(0);
+    await s.close();
+  });
+
+  it('rejects ping as unavailable and closes again quietly when it is already closed', async () => {
+    const s = await createSqliteStorage({ path: ':memory:' });
+    await s.close();
+
+    await expect(s.close()).resolves.toBeUndefined();
+    await expect(s.ping()).rejects.toMatchObject({
+      kind: 'unavailable',
+      code: 'STORAGE_UNAVAILABLE',
+    });
+  });
+
+  it('rejects a write as unavailable when another connection holds the write lock', async () => {
+    const file = tempFile();
+    const s = await createSqliteStorage({ path: file, busyTimeoutMs: 50 });
+    const other = new Database(file);
+    other.pragma('busy_timeout = 0');
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(
+        s.auth.bootstrap(
+          { id: 'org_default', name: 'Default', createdAt: 1 },
+          {
+            id: 'key_1',
+            orgId: 'org_default',
+            name: 'admin',
+            keyHash: 'a'.repeat(64),
+            permissions: ['admin'],
+            createdAt: 1,
+            revokedAt: null,
+          },
+        ),
+      ).rejects.toMatchObject({ kind: 'unavailable', code: 'STORAGE_UNAVAILABLE' });
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+      await s.close();
+    }
+  });
+});

@@ -1,0 +1,246 @@
+import type Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MemoryFilter, MemoryQuery } from '../../domain/index.js';
+import { openSqliteDatabase } from '../../adapters/storage/sqlite/sqlite-database.js';
+import {
+  buildCountMemories,
+  buildFindMemories,
+  buildMemoryStats,
+  DEDUP_LOOKUP_SQL,
+  MEMORY_DRIVER_INDEX,
+  type BuiltSql,
+  type MemoryDriver,
+} from '../../adapters/storage/sqlite/sqlite-memory-query.js';
+import { migrateSqliteDatabase } from '../../adapters/storage/sqlite/sqlite-migrator.js';
+import { aMemory, BASE_TIME } from '../support/builders.js';
+import { SqliteMemoryStore } from '../../adapters/storage/sqlite/sqlite-memory-store.js';
+
+const ORG = 'org_a';
+const HOUR = 3_600_000;
+const ALL_TYPES = ['episodic', 'session', 'decision', 'entity'] as const;
+
+const query = (
+  filter: MemoryFilter,
+  order: 'asc' | 'desc' = 'desc',
+  limit: number | null = 50,
+): MemoryQuery => ({ filter, order, limit, offset: 0 });
+
+function planOf(db: Database.Database, built: BuiltSql): string[] {
+  return db
+    .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${built.sql}`)
+    .all(...built.params)
+    .map((r) => r.detail);
+}
+
+/** The plan line a driver's index walk produces, e.g. `SEARCH m USING INDEX idx_… (org_id=? …`. */
+function driverLine(driver: MemoryDriver): RegExp {
+  return driver === 'tag'
+    ? /^SEARCH t USING (COVERING )?PRIMARY KEY \(org_id=\? AND tag=\?/
+    : new RegExp(`^SEARCH m USING (COVERING )?INDEX ${MEMORY_DRIVER_INDEX[driver]} \\(org_id=\\?`);
+}
+
+/** Fails unless the plan walks `index` and neither scans a table nor sorts. */
+function expectIndexedPlan(plan: readonly string[], index: RegExp): void {
+  expect(
+    plan.some((line) => index.test(line)),
+    plan.join('\n'),
+  ).toBe(true);
+  expect(
+    plan.filter((line) => /^SCAN /.test(line)),
+    plan.join('\n'),
+  ).toEqual([]);
+  expect(
+    plan.filter((line) => line.includes('TEMP B-TREE')),
+    plan.join('\n'),
+  ).toEqual([]);
+}
+
+const findCases: {
+  readonly name: string;
+  readonly q: MemoryQuery;
+  readonly driver: MemoryDriver;
+  readonly timeRange?: boolean;
+}[] = [
+  { name: 'agent newest first', q: query({ agentId: 'agent_1' }), driver: 'agent' },
+  { name: 'session newest first', q: query({ sessionId: 'sess_1' }), driver: 'session' },
+  { name: 'one memory type', q: query({ memoryTypes: ['decision'] }), driver: 'memory_type' },
+  {
+    name: 'one event type oldest first',
+    q: query({ eventTypes: ['error'] }, 'asc'),
+    driver: 'event_type',
+  },
+  { name: 'one tag newest first', q: query({ tags: ['prod'] }), driver: 'tag' },
+  { name: 'two tags newest first', q: query({ tags: ['prod', 'eu'] }), driver: 'tag' },
+  {
+    name: 'agent + session + type + since newest first',
+    q: query({
+      agentId: 'agent_1',
+      sessionId: 'sess_1',
+      memoryTypes: ['session'],
+      since: BASE_TIME,
+    }),
+    driver: 'session',
+    timeRange: true,
+  },
+  {
+    name: 'tag + min importance newest first',
+    q: query({ tags: ['prod'], minImportance: 0.5 }),
+    driver: 'tag',
+  },
+  {
+    name: 'tag + since + until oldest first',
+    q: query({ tags: ['prod'], since: BASE_TIME, until: BASE_TIME + HOUR }, 'asc'),
+    driver: 'tag',
+    timeRange: true,
+  },
+  { name: 'org only newest first', q: query({}), driver: 'org' },
+  {
+    name: 'org + several types + content + until',
+    q: query({ memoryTypes: ['episodic', 'entity'], contentContains: 'x', until: BASE_TIME }),
+    driver: 'org',
+    timeRange: true,
+  },
+  {
+    name: 'agent + tags + event types',
+    q: query({ agentId: 'agent_1', tags: ['prod'], eventTypes: ['error', 'chose'] }),
+    driver: 'tag',
+  },
+  {
+    name: 'context: session + types + since, oldest first, no limit',
+    q: query({ sessionId: 'sess_1', memoryTypes: [...ALL_TYPES], since: BASE_TIME }, 'asc', null),
+    driver: 'session',
+    timeRange: true,
+  },
+  {
+    name: 'context: session + types + since, newest first, no limit',
+    q: query({ sessionId: 'sess_1', memoryTypes: [...ALL_TYPES], since: BASE_TIME }, 'desc', null),
+    driver: 'session',
+    timeRange: true,
+  },
+];
+
+const countCases: {
+  readonly name: string;
+  readonly f: MemoryFilter;
+  readonly driver: MemoryDriver;
+}[] = [
+  { name: 'org only', f: {}, driver: 'org' },
+  { name: 'agent', f: { agentId: 'agent_1' }, driver: 'agent' },
+  {
+    name: 'session + types',
+    f: { sessionId: 'sess_1', memoryTypes: ['decision'] },
+    driver: 'session',
+  },
+  { name: 'one tag', f: { tags: ['prod'] }, driver: 'tag' },
+  { name: 'two tags', f: { tags: ['prod', 'eu'] }, driver: 'tag' },
+  { name: 'tag + min importance', f: { tags: ['prod'], minImportance: 0.5 }, driver: 'tag' },
+  {
+    name: 'event type + since',
+    f: { eventTypes: ['error'], since: BASE_TIME },
+    driver: 'event_type',
+  },
+];
+
+// Plans are checked on an empty schema and on one whose statistics (ANALYZE) describe skewed
+// data, because the planner may change its mind once it knows row counts.
+describe.each(['empty', 'analyzed'] as const)(
+  'SqliteMemoryStore query plans (%s database)',
+  (state) => {
+    let db: Database.Database;
+
+    beforeAll(async () => {
+      db = openSqliteDatabase({ path: ':memory:' });
+      migrateSqliteDatabase(db);
+      if (state === 'analyzed') {
+        const store = new SqliteMemoryStore(db);
+        const memories = Array.from({ length: 3000 }, (_, i) =>
+          aMemory({
+            agentId: `agent_${i % 3}`,
+            sessionId: i % 10 === 0 ? null : `sess_${i % 7}`,
+            memoryType: ALL_TYPES[i % 4],
+            eventType: i % 50 === 0 ? 'error' : 'general',
+            tags: i % 2 ? ['prod', 'eu'] : ['prod'],
+            dedupKey: `k${i % 100}`,
+            time: BASE_TIME + i * 1000,
+          }),
+        );
+        await store.insert(memories, null);
+        db.exec('ANALYZE');
+      }
+    });
+    afterAll(() => db.close());
+
+    describe('buildFindMemories', () => {
+      it.each(findCases)(
+        'walks the $driver index in order with no scan or sort when the query is $name',
+        ({ q, driver, timeRange }) => {
+          const built = buildFindMemories(ORG, q);
+          expect(built.driver).toBe(driver);
+          const plan = planOf(db, built);
+          expectIndexedPlan(plan, driverLine(driver));
+          if (timeRange)
+            expect(
+              plan.some((l) => /time[<>]\?/.test(l)),
+              plan.join('\n'),
+            ).toBe(true);
+        },
+      );
+
+      it('checks further tags by primary-key lookups when several tags are given', () => {
+        const plan = planOf(db, buildFindMemories(ORG, query({ tags: ['prod', 'eu', 'x'] })));
+        const lookups = plan.filter((l) =>
+          /^SEARCH x .*USING (COVERING )?PRIMARY KEY \(org_id=\? AND tag=\? AND time=\? AND seq=\?\)/.test(
+            l,
+          ),
+        );
+        expect(lookups, plan.join('\n')).toHaveLength(2);
+      });
+    });
+
+    describe('buildCountMemories', () => {
+      it.each(countCases)(
+        'counts through the $driver index with no scan when the filter is $name',
+        ({ f, driver }) => {
+          const built = buildCountMemories(ORG, f);
+          expect(built.driver).toBe(driver);
+          expectIndexedPlan(planOf(db, built), driverLine(driver));
+        },
+      );
+    });
+
+    describe('buildMemoryStats', () => {
+      it('walks the (org, agent, time) index with no scan or sort when given two agent ids', () => {
+        const plan = planOf(db, buildMemoryStats(ORG, ['agent_1', 'agent_x'], BASE_TIME));
+        expectIndexedPlan(
+          plan,
+          /^SEARCH memories USING (COVERING )?INDEX idx_memories_org_agent_time \(org_id=\? AND agent_id=\?\)/,
+        );
+      });
+    });
+
+    describe('SqliteMemoryStore.insert dedup lookup', () => {
+      it('seeks (org, dedup_key, time) with no scan or sort when looking up a key', () => {
+        const plan = planOf(db, { sql: DEDUP_LOOKUP_SQL, params: [ORG, 'k1', BASE_TIME] });
+        expectIndexedPlan(
+          plan,
+          /^SEARCH memories USING INDEX idx_memories_org_dedup_time \(org_id=\? AND dedup_key=\? AND time>\?\)/,
+        );
+      });
+    });
+
+    describe('expectIndexedPlan', () => {
+      it('fails when the order needs a sort or the table is scanned', () => {
+        const sorted = planOf(db, {
+          sql: 'SELECT id FROM memories WHERE org_id = ? ORDER BY importance DESC',
+          params: [ORG],
+        });
+        expect(() => expectIndexedPlan(sorted, driverLine('org'))).toThrow();
+        const scanned = planOf(db, {
+          sql: 'SELECT id FROM memories WHERE content = ?',
+          params: ['x'],
+        });
+        expect(() => expectIndexedPlan(scanned, driverLine('org'))).toThrow();
+      });
+    });
+  },
+);
