@@ -9,7 +9,9 @@ const ROOT = path.dirname(new URL(import.meta.url).pathname);
 function adapterOf(rel) {
   const parts = rel.split('/');
   if (parts[0] !== 'adapters' || parts.length < 3) return null;
-  return parts[1] === 'storage' && parts.length > 3 ? `storage/${parts[2]}` : parts[1];
+  if (parts[1] !== 'storage') return parts[1];
+  // Files directly under adapters/storage/ (the StorageBundle type) are shared by every driver.
+  return parts.length > 3 ? `storage/${parts[2]}` : null;
 }
 
 /**

@@ -1,7 +1,4 @@
 import type Database from 'better-sqlite3';
-// storage-bundle.ts is the contract every driver fulfils, not another adapter; the layer rule
-// currently counts it as adapter 'storage'.
-// eslint-disable-next-line memtrace/layers
 import type { StorageBundle } from '../storage-bundle.js';
 import { openSqliteDatabase, type SqliteOpenOptions } from './sqlite-database.js';
 import { translateSqliteError, withSqlite } from './sqlite-errors.js';
