@@ -29,7 +29,8 @@ export const estimateTokens = (text: string): number => Math.ceil(text.length / 
  * memory type (Recent Actions, Decisions, Entities, Session Notes) with one `- <content>` line
  * per memory, in the order given. With `maxTokens`, the whole text stays within
  * `maxTokens * 4` characters: lines are kept by importance, then recency, and a line that
- * does not fit is left out whole, never cut.
+ * does not fit is left out whole, never cut. When not even the heading fits, the context is
+ * empty.
  *
  * @param memories the memories to render, already filtered and in display order
  * @param maxTokens the budget, or null for no limit
@@ -41,6 +42,10 @@ export function formatSessionContext(
 ): FormattedContext {
   const header = `## Session Context (${sessionId})`;
   const lines = memories.map((m) => `- ${m.content.replace(/\r\n|\r|\n/g, '\n  ')}`);
+  if (maxTokens !== null && header.length > maxTokens * CHARS_PER_TOKEN) {
+    // Not even the heading fits: an empty context is the only answer within the budget.
+    return { context: '', included: 0, omitted: memories.length, estimatedTokens: 0 };
+  }
   const keep = maxTokens === null ? null : selectWithinBudget(header, memories, lines, maxTokens);
   const parts = [header];
   let included = 0;
@@ -79,7 +84,12 @@ function selectWithinBudget(
     .sort((a, b) => {
       const ma = memories[a] as Memory;
       const mb = memories[b] as Memory;
-      return mb.importance - ma.importance || mb.time - ma.time || b - a;
+      // Ids are time-ordered, so they break same-millisecond ties by recency too.
+      return (
+        mb.importance - ma.importance ||
+        mb.time - ma.time ||
+        (mb.id < ma.id ? -1 : mb.id > ma.id ? 1 : 0)
+      );
     });
   for (const i of byPriority) {
     const m = memories[i] as Memory;

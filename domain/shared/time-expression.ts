@@ -42,15 +42,19 @@ export function parseTimeExpression(field: string, value: string, nowMs: number)
   ) {
     throw invalidTime(field, value);
   }
-  return utc - zoneOffsetMs(zone);
+  const offset = zoneOffsetMs(zone);
+  if (offset === null) throw invalidTime(field, value);
+  return utc - offset;
 }
 
-function zoneOffsetMs(zone: string): number {
+/** The zone's offset from UTC in ms, or null for an impossible one (+25:00, +02:99). */
+function zoneOffsetMs(zone: string): number | null {
   if (zone.toUpperCase() === 'Z') return 0;
   const sign = zone.startsWith('-') ? -1 : 1;
   const digits = zone.slice(1).replace(':', '');
   const hours = Number(digits.slice(0, 2));
   const minutes = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+  if (hours > 23 || minutes > 59) return null;
   return sign * (hours * 60 + minutes) * 60_000;
 }
 

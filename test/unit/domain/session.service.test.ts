@@ -580,33 +580,30 @@ describe('SessionService.context', () => {
 
   // Known domain bug: the formatter breaks time ties by position in its input, which is newest
   // first only for order asc; with the default order desc it keeps the older line instead.
-  it.fails(
-    'drops the older of two equally important lines recorded in the same millisecond',
-    async () => {
-      // Arrange
-      const { sessions, memories, clock } = await setup();
-      clock.set(T0);
-      await memories.create(ORG, {
-        agentId: 'a1',
-        sessionId: 'sess_tie',
-        content: 'first same-ms',
-      });
-      await memories.create(ORG, {
-        agentId: 'a1',
-        sessionId: 'sess_tie',
-        content: 'later same-ms',
-      });
-      const expected = '## Session Context (sess_tie)\n\n### Recent Actions (1)\n- later same-ms';
+  it('drops the older of two equally important lines recorded in the same millisecond', async () => {
+    // Arrange
+    const { sessions, memories, clock } = await setup();
+    clock.set(T0);
+    await memories.create(ORG, {
+      agentId: 'a1',
+      sessionId: 'sess_tie',
+      content: 'first same-ms',
+    });
+    await memories.create(ORG, {
+      agentId: 'a1',
+      sessionId: 'sess_tie',
+      content: 'later same-ms',
+    });
+    const expected = '## Session Context (sess_tie)\n\n### Recent Actions (1)\n- later same-ms';
 
-      // Act
-      const result = await sessions.context(ORG, 'sess_tie', {
-        maxTokens: Math.ceil(expected.length / 4),
-      });
+    // Act
+    const result = await sessions.context(ORG, 'sess_tie', {
+      maxTokens: Math.ceil(expected.length / 4),
+    });
 
-      // Assert
-      expect(result.context).toBe(expected);
-    },
-  );
+    // Assert
+    expect(result.context).toBe(expected);
+  });
 
   it('drops the older of two equally important same-millisecond lines when order is asc', async () => {
     // Arrange
