@@ -65,7 +65,7 @@ describe('README walk-through', () => {
         '### Recent Actions (1)\n- Crawled https://example.com — found 3 product pages\n\n' +
         '### Decisions (1)\n- Decided to focus on product category A based on higher engagement',
     );
-    const stats = replies.find((r) => 'memory_count' in r);
+    const stats = replies.find((r) => 'memory_types' in r);
     expect(stats).toMatchObject({ memory_count: 3, session_count: 1, active_sessions: 1 });
   }, 90_000);
 });
