@@ -1,0 +1,49 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { AuthService, Permission, Principal } from '../../../domain/index.js';
+
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+
+/** The API key of a request: `x-api-key`, else `Authorization: Bearer <key>`. */
+export function apiKeyOf(req: Request): string | undefined {
+  const header = req.headers['x-api-key'];
+  if (typeof header === 'string' && header !== '') return header;
+  const authorization = req.headers.authorization;
+  return authorization ? BEARER.exec(authorization)?.[1] : undefined;
+}
+
+/**
+ * Resolves the caller's org and permissions from the API key; the org comes from nowhere else.
+ * @throws DomainError `unauthorized` (via AuthService) when the key is missing, unknown or revoked
+ */
+export function authenticate(auth: AuthService): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    res.locals.principal = await auth.authenticate(apiKeyOf(req));
+    next();
+  };
+}
+
+/** Requires a permission of the authenticated key. @throws DomainError `forbidden` */
+export function requirePermission(auth: AuthService, permission: Permission): RequestHandler {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    auth.authorize(principalOf(res), permission);
+    next();
+  };
+}
+
+/** Requires an admin key of the default org. @throws DomainError `forbidden` */
+export function requireOperator(auth: AuthService): RequestHandler {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    auth.authorizeOperator(principalOf(res));
+    next();
+  };
+}
+
+/** The caller, once {@link authenticate} has run. */
+export function principalOf(res: Response): Principal {
+  const principal = principalOrNull(res);
+  if (!principal) throw new Error('principalOf called before authenticate');
+  return principal;
+}
+
+export const principalOrNull = (res: Response): Principal | null =>
+  (res.locals.principal as Principal | undefined) ?? null;

@@ -1,0 +1,165 @@
+import { plainToInstance } from 'class-transformer';
+import { getMetadataStorage, validate, type ValidationError } from 'class-validator';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { DomainError, isPlainObject } from '../../../domain/index.js';
+import { nestedArraysOf } from '../dto/field-decorators.js';
+
+type Ctor<T extends object = object> = new () => T;
+
+/** One failed field: its API path (`memories[3].agent_id`) and the rules it broke. */
+export interface FieldError {
+  readonly field: string;
+  readonly constraints: Readonly<Record<string, string>>;
+}
+
+/** Validation errors listed in a 400 body at most; the message names the first. */
+const MAX_DETAILS = 20;
+
+const knownFieldsCache = new WeakMap<object, ReadonlySet<string>>();
+
+/** The API field names a DTO declares (every field carries at least one decorator). */
+function knownFields(dto: Ctor): ReadonlySet<string> {
+  let known = knownFieldsCache.get(dto);
+  if (!known) {
+    const metadata = getMetadataStorage().getTargetValidationMetadatas(dto, '', false, false);
+    known = new Set(metadata.map((m) => m.propertyName));
+    knownFieldsCache.set(dto, known);
+  }
+  return known;
+}
+
+/**
+ * Checks the structure of a JSON object against a DTO before class-transformer sees it: only
+ * known fields (so a typo is reported, and no key can reach an object's prototype), nested
+ * arrays within their size and made of objects. Known fields set to null are dropped, since
+ * null means absent. Returns a cleaned shallow copy.
+ */
+function checkShape(
+  dto: Ctor,
+  value: Record<string, unknown>,
+  path: string,
+  errors: FieldError[],
+): Record<string, unknown> {
+  const known = knownFields(dto);
+  const clean: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (!known.has(key)) {
+      push(errors, path + key, 'whitelistValidation', 'is not a known field');
+    } else if (v !== null) {
+      clean[key] = v;
+    }
+  }
+  for (const [key, spec] of nestedArraysOf(dto)) {
+    const items = clean[key];
+    if (!Array.isArray(items)) continue;
+    if (items.length > spec.max) {
+      push(errors, path + key, 'arrayMaxSize', spec.maxMessage);
+      continue;
+    }
+    clean[key] = items.map((item: unknown, i) => {
+      const at = `${path}${key}[${i}]`;
+      if (!isPlainObject(item)) {
+        push(errors, at, 'isObject', 'must be a JSON object');
+        return item;
+      }
+      return checkShape(spec.type(), item, `${at}.`, errors);
+    });
+  }
+  return clean;
+}
+
+function push(errors: FieldError[], field: string, rule: string, text: string): void {
+  errors.push({ field, constraints: { [rule]: `${field} ${text}` } });
+}
+
+/** Flattens class-validator's tree into API paths, prefixing each message with its path. */
+function flatten(errors: readonly ValidationError[], parent: string, out: FieldError[]): void {
+  for (const e of errors) {
+    const field = /^\d+$/.test(e.property)
+      ? `${parent}[${e.property}]`
+      : parent
+        ? `${parent}.${e.property}`
+        : e.property;
+    if (e.constraints && Object.keys(e.constraints).length > 0) {
+      const constraints: Record<string, string> = {};
+      for (const [rule, text] of Object.entries(e.constraints)) {
+        constraints[rule] =
+          rule === 'whitelistValidation' ? `${field} is not a known field` : `${field} ${text}`;
+      }
+      out.push({ field, constraints });
+    }
+    if (e.children?.length) flatten(e.children, field, out);
+  }
+}
+
+function invalidFields(errors: readonly FieldError[]): DomainError {
+  const first = errors[0] ? Object.values(errors[0].constraints)[0] : undefined;
+  return new DomainError('invalid', 'INVALID_REQUEST', first ?? 'invalid request', {
+    details: errors.slice(0, MAX_DETAILS),
+  });
+}
+
+/**
+ * Turns a JSON object into a validated DTO instance.
+ * @param where `body` or `query`, for the message when the input is not an object
+ * @throws DomainError `invalid` with `details: [{ field, constraints }]`
+ */
+export async function toDto<T extends object>(
+  dto: Ctor<T>,
+  input: unknown,
+  where: 'body' | 'query',
+): Promise<T> {
+  if (!isPlainObject(input)) {
+    throw new DomainError('invalid', 'INVALID_REQUEST', `${where} must be a JSON object`);
+  }
+  const shapeErrors: FieldError[] = [];
+  const clean = checkShape(dto, input, '', shapeErrors);
+  if (shapeErrors.length > 0) throw invalidFields(shapeErrors);
+  const instance = plainToInstance(dto, clean);
+  const errors = await validate(instance, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    // checkShape already refused unknown fields; a DTO without fields (NoQuery) is valid.
+    forbidUnknownValues: false,
+    stopAtFirstError: true,
+    validationError: { target: false, value: false },
+  });
+  if (errors.length > 0) {
+    const fields: FieldError[] = [];
+    flatten(errors, '', fields);
+    throw invalidFields(fields);
+  }
+  return instance;
+}
+
+/**
+ * Validates the parsed JSON body against `dto` and keeps the instance for {@link bodyOf}.
+ * Runs after the permission check and the JSON body parser.
+ */
+export function validateBody<T extends object>(dto: Ctor<T>): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    res.locals.body = await toDto(dto, req.body ?? {}, 'body');
+    next();
+  };
+}
+
+/**
+ * Validates the query string against `dto` and keeps the instance for {@link queryOf}. An empty
+ * value (`?agent_id=`) counts as absent; a name the DTO does not declare is a 400.
+ */
+export function validateQuery<T extends object>(dto: Ctor<T>): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const raw: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(req.query as Record<string, unknown>)) {
+      if (value !== '') raw[key] = value;
+    }
+    res.locals.query = await toDto(dto, raw, 'query');
+    next();
+  };
+}
+
+/** The body validated by {@link validateBody}. */
+export const bodyOf = <T>(res: Response): T => res.locals.body as T;
+
+/** The query validated by {@link validateQuery}. */
+export const queryOf = <T>(res: Response): T => res.locals.query as T;
