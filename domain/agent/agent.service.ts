@@ -70,6 +70,15 @@ export class AgentService {
     return agent;
   }
 
+  /**
+   * The agent id memories and sessions use for `idOrName`: a registered agent's name, or
+   * `idOrName` itself when no agent of the org has that id or name.
+   */
+  async resolveAgentId(orgId: string, idOrName: string): Promise<string> {
+    const agent = await this.agents.find(orgId, idOrName);
+    return agent ? agent.name : idOrName;
+  }
+
   async list(orgId: string, input: { limit?: number; offset?: number }) {
     const limit = toLimit(input.limit);
     const offset = toOffset(input.offset);
@@ -91,23 +100,23 @@ export class AgentService {
   }
 
   /**
-   * Statistics for a registered agent (memories and sessions naming its id or its name) or for
-   * any agent id that memories or sessions of the org use.
+   * Statistics for the agent id that memories and sessions carry: a registered agent's name
+   * (`:id` may be its id or its name), or any agent id that memories or sessions of the org use.
    * @throws DomainError `not_found` when the org knows nothing of that agent
    */
   async stats(orgId: string, idOrName: string): Promise<AgentStats> {
-    const agent = await this.agents.find(orgId, idOrName);
-    const agentIds = agent ? [agent.name, agent.id] : [idOrName];
+    const agentId = await this.resolveAgentId(orgId, idOrName);
+    const agentIds = [agentId];
     const now = this.clock.now();
     const [memoryStats, sessionCounts] = await Promise.all([
       this.memories.stats(orgId, agentIds, now - DAY_MS),
       this.sessions.countByAgent(orgId, agentIds),
     ]);
-    if (!agent && memoryStats.memoryCount === 0 && sessionCounts.total === 0) {
-      throw notFound('agent', 'AGENT_NOT_FOUND');
+    if (agentId === idOrName && memoryStats.memoryCount === 0 && sessionCounts.total === 0) {
+      if (!(await this.agents.find(orgId, idOrName))) throw notFound('agent', 'AGENT_NOT_FOUND');
     }
     return {
-      agentId: idOrName,
+      agentId,
       memoryCount: memoryStats.memoryCount,
       memories24h: memoryStats.memoriesSince,
       errors24h: memoryStats.errorsSince,

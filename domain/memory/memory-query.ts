@@ -52,13 +52,16 @@ export function toMemoryFilter(
   } = {};
   if (input.agentId !== undefined) filter.agentId = checkId('agent_id', input.agentId);
   if (input.sessionId !== undefined) filter.sessionId = checkId('session_id', input.sessionId);
-  if (input.memoryTypes !== undefined) {
+  // An empty list is no filter (as clients that send [] by default expect), never "match nothing".
+  if (input.memoryTypes !== undefined && input.memoryTypes.length > 0) {
     filter.memoryTypes = input.memoryTypes.map((t, i) => toMemoryType(names.memoryTypes, t, i));
   }
-  if (input.eventTypes !== undefined) {
+  if (input.eventTypes !== undefined && input.eventTypes.length > 0) {
     filter.eventTypes = input.eventTypes.map((t) => checkEventType(names.eventTypes, t));
   }
-  if (input.tags !== undefined) filter.tags = checkTags(names.tags, input.tags);
+  if (input.tags !== undefined && input.tags.length > 0) {
+    filter.tags = checkTags(names.tags, input.tags);
+  }
   if (input.contentContains !== undefined && input.contentContains !== '') {
     filter.contentContains = input.contentContains;
   }

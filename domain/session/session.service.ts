@@ -133,7 +133,10 @@ export class SessionService {
    */
   async context(orgId: string, sessionId: string, input: ContextInput): Promise<SessionContext> {
     const now = this.clock.now();
-    const include = input.includeTypes?.map((t, i) => toType('include_types', t, i));
+    // An empty include_types is no filter, like the other list filters.
+    const include = input.includeTypes?.length
+      ? input.includeTypes.map((t, i) => toType('include_types', t, i))
+      : undefined;
     const exclude = new Set(input.excludeTypes?.map((t, i) => toType('exclude_types', t, i)));
     const types = (include ?? ['episodic', 'session', 'decision', 'entity']).filter(
       (t: MemoryType) => !exclude.has(t),

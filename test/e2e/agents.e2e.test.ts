@@ -186,7 +186,7 @@ describe('AgentRoutes.stats', () => {
     const res = await api.get(`/api/v1/agents/${agent.agent_id}/stats`);
 
     // Assert
-    expect(res.body).toMatchObject({ agent_id: agent.agent_id, memory_count: 1 });
+    expect(res.body).toMatchObject({ agent_id: agent.name, memory_count: 1 });
   });
 
   it('returns zeros when a registered agent has no activity', async () => {

@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from 'express';
-import { isDomainError, type Agent } from '../../../domain/index.js';
 import type { AppDeps } from '../create-app.js';
 import {
   toAgentListResponse,
@@ -20,15 +19,6 @@ export function agentRoutes(deps: AppDeps): Router {
   const read = requirePermission(deps.auth, 'read');
   const write = requirePermission(deps.auth, 'write');
   const body = jsonBody(deps.maxBodyBytes);
-
-  async function findAgent(orgId: string, idOrName: string): Promise<Agent | null> {
-    try {
-      return await deps.agents.get(orgId, idOrName);
-    } catch (e) {
-      if (isDomainError(e) && e.kind === 'not_found') return null;
-      throw e;
-    }
-  }
 
   router.post(
     '/agents',
@@ -71,14 +61,11 @@ export function agentRoutes(deps: AppDeps): Router {
     async (req: Request, res: Response) => {
       const { orgId } = principalOf(res);
       const id = String(req.params.id);
-      const agent = await findAgent(orgId, id);
-      const input = {
-        ...toListInput(queryOf<AgentMemoriesQuery>(res)),
-        agentId: agent?.name ?? id,
-      };
+      const agentId = await deps.agents.resolveAgentId(orgId, id);
+      const input = { ...toListInput(queryOf<AgentMemoriesQuery>(res)), agentId };
       const list = await deps.memories.list(orgId, input);
       // An id the org knows nothing of is a 404, as for stats.
-      if (list.count === 0 && !agent) await deps.agents.stats(orgId, id);
+      if (list.count === 0) await deps.agents.stats(orgId, id);
       res.json(toMemoryListResponse(list));
     },
   );

@@ -30,32 +30,50 @@ export function matchesFilter(m: Memory, f: MemoryFilter): boolean {
   );
 }
 
+const dedupIndexKey = (m: Memory): string | null =>
+  m.dedupKey === null ? null : `${m.orgId}\u0000${m.dedupKey}`;
+
+function appendTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /** Memories in process memory: the reference implementation of the MemoryStore contract. */
 export class InMemoryMemoryStore implements MemoryStore {
   private readonly byOrg = new Map<string, Row[]>();
   private readonly byId = new Map<string, Row>();
+  /** Rows by org and dedup key, so a dedup check never scans the org. */
+  private readonly byDedupKey = new Map<string, Row[]>();
   private seq = 0;
 
   async insert(memories: readonly Memory[], dedup: DedupPolicy | null): Promise<InsertOutcome[]> {
     const outcomes: InsertOutcome[] = [];
     const pending: Memory[] = [];
+    const pendingIds = new Set<string>();
+    const pendingByKey = new Map<string, Memory[]>();
     for (const memory of memories) {
-      if (this.byId.has(memory.id) || pending.some((p) => p.id === memory.id)) {
+      if (this.byId.has(memory.id) || pendingIds.has(memory.id)) {
         throw new DomainError('conflict', 'MEMORY_EXISTS', `memory ${memory.id} already exists`);
       }
+      const key = dedupIndexKey(memory);
       const existing =
-        dedup && memory.dedupKey !== null ? this.findDuplicate(memory, pending, dedup) : null;
+        dedup && key !== null ? this.findDuplicate(memory, key, pendingByKey, dedup) : null;
       if (existing) {
         outcomes.push({ status: 'duplicate', existingId: existing });
-      } else {
-        pending.push(memory);
-        outcomes.push({ status: 'created', memory });
+        continue;
       }
+      pending.push(memory);
+      pendingIds.add(memory.id);
+      if (key !== null) appendTo(pendingByKey, key, memory);
+      outcomes.push({ status: 'created', memory });
     }
     for (const memory of pending) {
       const row = { seq: ++this.seq, memory };
       this.rows(memory.orgId).push(row);
       this.byId.set(memory.id, row);
+      const key = dedupIndexKey(memory);
+      if (key !== null) appendTo(this.byDedupKey, key, row);
     }
     return outcomes;
   }
@@ -96,20 +114,20 @@ export class InMemoryMemoryStore implements MemoryStore {
   clear(): void {
     this.byOrg.clear();
     this.byId.clear();
+    this.byDedupKey.clear();
   }
 
   private findDuplicate(
     memory: Memory,
-    pending: readonly Memory[],
+    key: string,
+    pending: ReadonlyMap<string, readonly Memory[]>,
     dedup: DedupPolicy,
   ): string | null {
     const from = memory.time - dedup.windowMs;
-    const same = (m: Memory) =>
-      m.orgId === memory.orgId && m.dedupKey === memory.dedupKey && m.time >= from;
-    const inBatch = pending.find(same);
+    const inBatch = pending.get(key)?.find((m) => m.time >= from);
     if (inBatch) return inBatch.id;
-    const stored = this.rows(memory.orgId)
-      .filter((r) => same(r.memory))
+    const stored = (this.byDedupKey.get(key) ?? [])
+      .filter((r) => r.memory.time >= from)
       .sort((a, b) => b.memory.time - a.memory.time || b.seq - a.seq)[0];
     return stored ? stored.memory.id : null;
   }

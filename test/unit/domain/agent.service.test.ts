@@ -273,7 +273,7 @@ describe('AgentService.delete', () => {
 });
 
 describe('AgentService.stats', () => {
-  it('counts memories and sessions under the agent name and id when the agent is registered', async () => {
+  it('counts memories and sessions under the registered name only when the agent is registered', async () => {
     // Arrange
     const { agents, sessions, remember, clock } = await setup();
     const agent = await agents.register(ORG, { name: 'web_crawler' });
@@ -297,16 +297,16 @@ describe('AgentService.stats', () => {
     // Assert
     expect(stats).toEqual({
       agentId: 'web_crawler',
-      memoryCount: 5,
-      memories24h: 3,
-      errors24h: 2,
-      sessionCount: 2,
-      activeSessions: 1,
-      memoryTypes: { decision: 1, episodic: 3, entity: 1 },
+      memoryCount: 3,
+      memories24h: 1,
+      errors24h: 1,
+      sessionCount: 1,
+      activeSessions: 0,
+      memoryTypes: { decision: 1, episodic: 1, entity: 1 },
     });
   });
 
-  it('reports the same counts when asked by id instead of name', async () => {
+  it('reports the registered name and its counts when asked by id', async () => {
     // Arrange
     const { agents, remember } = await setup();
     const agent = await agents.register(ORG, { name: 'web_crawler' });
@@ -317,7 +317,7 @@ describe('AgentService.stats', () => {
     const stats = await agents.stats(ORG, agent.id);
 
     // Assert
-    expect(stats).toMatchObject({ agentId: agent.id, memoryCount: 2, memories24h: 2 });
+    expect(stats).toMatchObject({ agentId: 'web_crawler', memoryCount: 1, memories24h: 1 });
   });
 
   it('works for an agent id that was never registered when memories use it', async () => {
