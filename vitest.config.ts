@@ -1,8 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
+// The REST suite that runs through supertest, repeated on every embedded driver.
+const HTTP_E2E =
+  'test/e2e/{agents,auth,http,isolation,memories,sessions,spec-examples}.e2e.test.ts';
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     setupFiles: ['test/support/setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,
@@ -10,5 +13,16 @@ export default defineConfig({
     // The JSON report is what .ci/run counts from.
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest-report.json' },
+    projects: [
+      { extends: true, test: { name: 'memtrace', include: ['test/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'http-on-sqlite',
+          include: [HTTP_E2E],
+          env: { MEMTRACE_TEST_DRIVER: 'sqlite' },
+        },
+      },
+    ],
   },
 });

@@ -2,7 +2,13 @@ import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../adapters/http/create-app.js';
 import type { Logger, LogMeta, MemoryService } from '../../domain/index.js';
-import { apiAs, buildTestApp, type ApiClient, type TestApp } from '../support/test-app.js';
+import {
+  apiAs,
+  buildTestApp,
+  TEST_DRIVER,
+  type ApiClient,
+  type TestApp,
+} from '../support/test-app.js';
 
 /** A logger that keeps what it is given. */
 function recordingLogger() {
@@ -50,7 +56,7 @@ describe('HealthRoutes.ready', () => {
 
     // Assert
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ready', storage: 'connected', driver: 'memory' });
+    expect(res.body).toEqual({ status: 'ready', storage: 'connected', driver: TEST_DRIVER });
   });
 
   it('returns 503 not ready when the ping rejects', async () => {
@@ -62,7 +68,7 @@ describe('HealthRoutes.ready', () => {
 
     // Assert
     expect(res.status).toBe(503);
-    expect(res.body).toEqual({ status: 'not ready', storage: 'disconnected', driver: 'memory' });
+    expect(res.body).toEqual({ status: 'not ready', storage: 'disconnected', driver: TEST_DRIVER });
   });
 
   it('returns 503 after 2 seconds when the ping never answers', async () => {

@@ -2,6 +2,7 @@ import type express from 'express';
 import request from 'supertest';
 import { createApp, type AppDeps } from '../../adapters/http/create-app.js';
 import { createInMemoryStorage } from '../../adapters/storage/in-memory/index.js';
+import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import { NodeCrypto } from '../../adapters/system/node-crypto.js';
 import { TimeOrderedIdGenerator } from '../../adapters/system/time-ordered-id-generator.js';
@@ -64,13 +65,27 @@ export interface TestApp {
 
 export const TEST_MAX_BODY_BYTES = 1024 * 1024;
 
+/** The storage driver the HTTP e2e suite runs on: MEMTRACE_TEST_DRIVER, `memory` by default. */
+export const TEST_DRIVER = process.env.MEMTRACE_TEST_DRIVER ?? 'memory';
+
+function openTestStorage(): Promise<StorageBundle> {
+  switch (TEST_DRIVER) {
+    case 'memory':
+      return createInMemoryStorage();
+    case 'sqlite':
+      return createSqliteStorage({ path: ':memory:' });
+    default:
+      throw new Error(`MEMTRACE_TEST_DRIVER '${TEST_DRIVER}' is not a driver the e2e suite knows`);
+  }
+}
+
 /**
- * The real app on in-memory storage, real services, a manual clock and a bootstrapped default
- * org; nothing is logged unless a logger is given.
+ * The real app on the test driver's storage (see TEST_DRIVER), real services, a manual clock and
+ * a bootstrapped default org; nothing is logged unless a logger is given.
  */
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const clock = options.clock ?? new ManualClock();
-  const storage = await createInMemoryStorage();
+  const storage = await openTestStorage();
   const ids = new TimeOrderedIdGenerator();
   const crypto = new NodeCrypto();
   const services: TestServices = {
