@@ -21,3 +21,26 @@ export interface SessionPatch {
   readonly status?: SessionStatus;
   readonly metadata?: Readonly<Record<string, unknown>>;
 }
+
+/**
+ * The session after `patch` at `nowMs`: the status replaced; `closedAt` set to `nowMs` when the
+ * status changes to `closed`, cleared when it changes to `active`, kept otherwise; metadata merged
+ * key by key with a null value removing its key; `updatedAt` = `nowMs`. Stores apply it
+ * atomically.
+ */
+export function applySessionPatch(s: Session, patch: SessionPatch, nowMs: number): Session {
+  const status = patch.status ?? s.status;
+  let closedAt = s.closedAt;
+  if (status !== s.status) closedAt = status === 'closed' ? nowMs : null;
+  let metadata = s.metadata;
+  if (patch.metadata !== undefined) {
+    // A Map, so a key such as `__proto__` stays an ordinary key.
+    const merged = new Map(Object.entries(s.metadata));
+    for (const [key, value] of Object.entries(patch.metadata)) {
+      if (value === null) merged.delete(key);
+      else merged.set(key, value);
+    }
+    metadata = Object.fromEntries(merged);
+  }
+  return { ...s, status, metadata, updatedAt: nowMs, closedAt };
+}

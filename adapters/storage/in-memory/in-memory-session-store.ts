@@ -5,7 +5,7 @@ import type {
   SessionPatch,
   SessionStore,
 } from '../../../domain/index.js';
-import { DomainError } from '../../../domain/index.js';
+import { applySessionPatch, DomainError } from '../../../domain/index.js';
 
 /** Sessions in process memory: the reference implementation of the SessionStore contract. */
 export class InMemorySessionStore implements SessionStore {
@@ -47,16 +47,7 @@ export class InMemorySessionStore implements SessionStore {
   ): Promise<Session | null> {
     const row = this.sessions.get(id);
     if (!row || row.session.orgId !== orgId) return null;
-    const current = row.session;
-    const metadata = { ...current.metadata };
-    for (const [k, v] of Object.entries(patch.metadata ?? {})) {
-      if (v === null) delete metadata[k];
-      else metadata[k] = v;
-    }
-    const status = patch.status ?? current.status;
-    const closedAt =
-      status === current.status ? current.closedAt : status === 'closed' ? nowMs : null;
-    row.session = clone({ ...current, status, metadata, closedAt, updatedAt: nowMs });
+    row.session = clone(applySessionPatch(row.session, patch, nowMs));
     return clone(row.session);
   }
 

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import {
+  applySessionPatch,
   DomainError,
   type Page,
   type Session,
@@ -50,7 +51,7 @@ export class SqliteSessionStore implements SessionStore {
       const row = this.selectById.get(id, orgId);
       if (!row) return null;
       const current = rowToSession(row);
-      const next = patched(current, patch, nowMs);
+      const next = applySessionPatch(current, patch, nowMs);
       const r = sessionToRow(next);
       this.updateRow.run({
         status: r.status,
@@ -155,22 +156,4 @@ export class SqliteSessionStore implements SessionStore {
       return { total: row.total, active: row.active };
     });
   }
-}
-
-/** The session after `patch` at `nowMs`, as the port describes. */
-function patched(s: Session, patch: SessionPatch, nowMs: number): Session {
-  const status = patch.status ?? s.status;
-  let closedAt = s.closedAt;
-  if (status !== s.status) closedAt = status === 'closed' ? nowMs : null;
-  let metadata = s.metadata;
-  if (patch.metadata !== undefined) {
-    // A Map, so a key such as `__proto__` stays an ordinary key.
-    const merged = new Map(Object.entries(s.metadata));
-    for (const [key, value] of Object.entries(patch.metadata)) {
-      if (value === null) merged.delete(key);
-      else merged.set(key, value);
-    }
-    metadata = Object.fromEntries(merged);
-  }
-  return { ...s, status, metadata, updatedAt: nowMs, closedAt };
 }

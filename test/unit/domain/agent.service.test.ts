@@ -3,13 +3,13 @@ import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index
 import { NodeCrypto } from '../../../adapters/system/node-crypto.js';
 import {
   AgentService,
-  DomainError,
   MemoryService,
   SessionService,
   type NewMemory,
 } from '../../../domain/index.js';
 import { FixedClock } from '../../support/fixed-clock.js';
 import { SequentialIds } from '../../support/sequential-ids.js';
+import { rejection } from '../../support/domain-errors.js';
 
 const ORG = 'org_a';
 const OTHER_ORG = 'org_b';
@@ -33,16 +33,6 @@ async function setup() {
     return memories.create(orgId, { content: `at ${at}`, ...input });
   };
   return { agents, sessions, memories, clock, remember };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    return e as DomainError;
-  }
-  throw new Error('expected a DomainError, the call succeeded');
 }
 
 describe('AgentService.register', () => {

@@ -6,11 +6,11 @@ import {
   API_KEY_PATTERN,
   AuthService,
   DEFAULT_ORG_ID,
-  DomainError,
   type Principal,
 } from '../../../domain/index.js';
 import { FixedClock } from '../../support/fixed-clock.js';
 import { SequentialIds } from '../../support/sequential-ids.js';
+import { rejection, thrown } from '../../support/domain-errors.js';
 
 const T0 = Date.UTC(2026, 1, 13, 10, 30, 0);
 const GIVEN_KEY = 'mtk_' + 'A'.repeat(40) + '-_z';
@@ -27,26 +27,6 @@ async function bootstrapped() {
   const ctx = await setup();
   const adminKey = (await ctx.auth.bootstrap()) as string;
   return { ...ctx, adminKey };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    return e as DomainError;
-  }
-  throw new Error('expected a DomainError, the call succeeded');
-}
-
-function thrown(act: () => void): DomainError {
-  try {
-    act();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    return e as DomainError;
-  }
-  throw new Error('expected a DomainError, nothing was thrown');
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index.js';
 import { NodeCrypto } from '../../../adapters/system/node-crypto.js';
 import {
-  DomainError,
   MemoryService,
   type DedupSettings,
   type Memory,
@@ -11,6 +10,7 @@ import {
 } from '../../../domain/index.js';
 import { FixedClock } from '../../support/fixed-clock.js';
 import { SequentialIds } from '../../support/sequential-ids.js';
+import { rejection } from '../../support/domain-errors.js';
 
 const ORG = 'org_a';
 const OTHER_ORG = 'org_b';
@@ -29,16 +29,6 @@ async function setup(dedup: DedupSettings = DEDUP_ON) {
     dedup,
   );
   return { service, clock };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    return e as DomainError;
-  }
-  throw new Error('expected a DomainError, the call succeeded');
 }
 
 const sha32 = (text: string) =>

@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index.js';
 import { NodeCrypto } from '../../../adapters/system/node-crypto.js';
-import {
-  DomainError,
-  MemoryService,
-  SessionService,
-  type NewMemory,
-} from '../../../domain/index.js';
+import { MemoryService, SessionService, type NewMemory } from '../../../domain/index.js';
 import { FixedClock } from '../../support/fixed-clock.js';
 import { SequentialIds } from '../../support/sequential-ids.js';
+import { rejection } from '../../support/domain-errors.js';
 
 const ORG = 'org_a';
 const OTHER_ORG = 'org_b';
@@ -34,16 +30,6 @@ async function setup() {
     return memories.create(ORG, { agentId: 'agent_abc', ...input });
   };
   return { sessions, memories, clock, remember };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    return e as DomainError;
-  }
-  throw new Error('expected a DomainError, the call succeeded');
 }
 
 describe('SessionService.create', () => {

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError, formatDuration, parseTimeExpression } from '../../../domain/index.js';
+import { formatDuration, parseTimeExpression } from '../../../domain/index.js';
+import { thrown as invalidError } from '../../support/domain-errors.js';
 
 const NOW = Date.UTC(2026, 1, 13, 12, 0, 0);
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-
-function invalidError(act: () => unknown): DomainError {
-  try {
-    act();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    return e as DomainError;
-  }
-  throw new Error('expected a DomainError, nothing was thrown');
-}
 
 describe('parseTimeExpression', () => {
   it.each([

@@ -14,16 +14,9 @@ import {
   type FieldError,
 } from '../../../adapters/http/middleware/validate.js';
 import { DomainError, MAX_BATCH_SIZE } from '../../../domain/index.js';
+import { rejection } from '../../support/domain-errors.js';
 
 /** The DomainError toDto throws, or fails the test. */
-async function rejection(promise: Promise<unknown>): Promise<DomainError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(err)}`);
-  return err;
-}
 
 const details = (e: DomainError) => (e.details?.details ?? []) as FieldError[];
 
