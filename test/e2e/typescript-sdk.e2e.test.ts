@@ -1,0 +1,303 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AuthenticationError,
+  ConflictError,
+  Memtrace,
+  MemtraceError,
+  NotFoundError,
+  PermissionError,
+  ValidationError,
+} from '../../sdk/typescript/src/index.js';
+import {
+  aBootstrapKey,
+  freePort,
+  spawnServer,
+  waitUntilHealthy,
+  type ServerProcess,
+} from '../support/server-process.js';
+
+/** Every method of the TypeScript SDK against a real server process on 127.0.0.1. */
+
+const key = aBootstrapKey();
+let server: ServerProcess;
+let client: Memtrace;
+
+beforeAll(async () => {
+  server = spawnServer(
+    { MEMTRACE_STORAGE_DRIVER: 'memory', MEMTRACE_AUTH_BOOTSTRAP_KEY: key },
+    await freePort(),
+  );
+  await waitUntilHealthy(server);
+  client = new Memtrace(`${server.url}/`, key, { timeout: 10_000 });
+});
+afterAll(async () => {
+  server.proc.kill('SIGTERM');
+  await server.exited;
+});
+
+describe('Memtrace.remember', () => {
+  it('stores an episodic general memory that recall returns when written', async () => {
+    // Act
+    const memory = await client.remember('ts_recall', 'Crawled https://example.com');
+    const recalled = await client.recall('ts_recall');
+
+    // Assert
+    expect(memory).toMatchObject({ memory_type: 'episodic', event_type: 'general' });
+    expect(memory.memory_id).toMatch(/^mem_[0-9a-f]{24}$/);
+    expect(recalled.map((m) => m.memory_id)).toEqual([memory.memory_id]);
+  });
+});
+
+describe('Memtrace.decide', () => {
+  it('stores a decision with metadata.reasoning when called', async () => {
+    // Act
+    const memory = await client.decide('ts_decide', 'Focus on A', 'Higher engagement');
+
+    // Assert
+    expect(memory).toMatchObject({
+      memory_type: 'decision',
+      event_type: 'decision',
+      content: 'Focus on A',
+      metadata: { reasoning: 'Higher engagement' },
+    });
+  });
+});
+
+describe('Memtrace.addMemory', () => {
+  it('throws ConflictError with the stored memoryId when the memory is a duplicate', async () => {
+    // Arrange
+    const first = await client.addMemory({ agent_id: 'ts_dup', content: 'same' });
+
+    // Act
+    const error = await client.addMemory({ agent_id: 'ts_dup', content: 'same' }).catch((e) => e);
+
+    // Assert
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ statusCode: 409, code: 'conflict', memoryId: first.memory_id });
+  });
+
+  it('throws ValidationError naming the field when agent_id is missing', async () => {
+    // Act
+    const error = await client
+      .addMemory({ content: 'x' } as unknown as { agent_id: string; content: string })
+      .catch((e) => e);
+
+    // Assert
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(/^agent_id /);
+  });
+});
+
+describe('Memtrace.addMemories', () => {
+  it('stores a batch and addMemoriesBatch reports duplicates when repeated', async () => {
+    // Arrange
+    const items = [
+      { agent_id: 'ts_batch', content: 'one', tags: ['t1'] },
+      { agent_id: 'ts_batch', content: 'two', importance: 0.9 },
+    ];
+
+    // Act
+    const stored = await client.addMemories(items);
+    const again = await client.addMemoriesBatch(items);
+
+    // Assert
+    expect(stored.map((m) => m.content)).toEqual(['one', 'two']);
+    expect(again).toMatchObject({ count: 0, duplicates: 2 });
+    expect(again.duplicate_of.map((d) => d.memory_id)).toEqual(stored.map((m) => m.memory_id));
+  });
+});
+
+describe('Memtrace.listMemories', () => {
+  it('filters by agent, tags and order when given them', async () => {
+    // Arrange
+    await client.addMemories([
+      { agent_id: 'ts_list', content: 'a', tags: ['x', 'y'] },
+      { agent_id: 'ts_list', content: 'b', tags: ['x'] },
+    ]);
+
+    // Act
+    const tagged = await client.listMemories({ agent_id: 'ts_list', tags: ['x', 'y'] });
+    const asc = await client.listMemories({ agent_id: 'ts_list', order: 'asc', limit: 1 });
+
+    // Assert
+    expect(tagged.memories.map((m) => m.content)).toEqual(['a']);
+    expect(asc.has_more).toBe(true);
+    expect(asc.memories.map((m) => m.content)).toEqual(['a']);
+  });
+});
+
+describe('Memtrace.getMemory', () => {
+  it('returns the memory when given its id, NotFoundError when unknown', async () => {
+    // Arrange
+    const memory = await client.remember('ts_get', 'find me');
+
+    // Act
+    const found = await client.getMemory(memory.memory_id);
+    const error = await client.getMemory('mem_000000000000000000000000').catch((e) => e);
+
+    // Assert
+    expect(found).toEqual(memory);
+    expect(error).toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('Memtrace.searchMemories', () => {
+  it('finds by content and importance when given a query', async () => {
+    // Arrange
+    await client.addMemories([
+      { agent_id: 'ts_search', content: 'needle high', importance: 0.8 },
+      { agent_id: 'ts_search', content: 'needle low', importance: 0.1 },
+    ]);
+
+    // Act
+    const found = await client.searchMemories({
+      agent_id: 'ts_search',
+      content_contains: 'needle',
+      min_importance: 0.5,
+    });
+
+    // Assert
+    expect(found.results.map((m) => m.content)).toEqual(['needle high']);
+    expect(found.count).toBe(1);
+    expect(typeof found.query_time_ms).toBe('number');
+  });
+});
+
+describe('Memtrace agents', () => {
+  it('registers, gets by name, lists, counts and deletes an agent', async () => {
+    // Arrange
+    const agent = await client.registerAgent({
+      name: 'ts_agent',
+      description: 'Crawls',
+      config: { max_depth: 3 },
+    });
+    await client.remember('ts_agent', 'did something');
+
+    // Act
+    const byName = await client.getAgent('ts_agent');
+    const listed = await client.listAgents({ limit: 100 });
+    const stats = await client.getAgentStats('ts_agent');
+    const memories = await client.getAgentMemories(agent.agent_id, { since: '1h' });
+    const deleted = await client.deleteAgent(agent.agent_id);
+    const gone = await client.getAgent(agent.agent_id).catch((e) => e);
+
+    // Assert
+    expect(agent.agent_id).toMatch(/^agent_/);
+    expect(byName).toEqual(agent);
+    expect(listed.agents.map((a) => a.agent_id)).toContain(agent.agent_id);
+    expect(stats).toMatchObject({ agent_id: 'ts_agent', memory_count: 1 });
+    expect(memories.memories.map((m) => m.content)).toEqual(['did something']);
+    expect(deleted).toBeUndefined();
+    expect(gone).toBeInstanceOf(NotFoundError);
+  });
+
+  it('throws ConflictError when the name is taken', async () => {
+    // Arrange
+    await client.registerAgent({ name: 'ts_taken' });
+
+    // Act
+    const error = await client.registerAgent({ name: 'ts_taken' }).catch((e) => e);
+
+    // Assert
+    expect(error).toBeInstanceOf(ConflictError);
+  });
+});
+
+describe('Memtrace sessions', () => {
+  it('creates, gets, lists, updates, reads and closes a session', async () => {
+    // Arrange
+    const session = await client.createSession({
+      agent_id: 'ts_sess_agent',
+      metadata: { task: 'research' },
+    });
+    await client.addMemories([
+      { agent_id: 'ts_sess_agent', session_id: session.session_id, content: 'Crawled a page' },
+      {
+        agent_id: 'ts_sess_agent',
+        session_id: session.session_id,
+        memory_type: 'decision',
+        content: 'Chose category A',
+      },
+    ]);
+
+    // Act
+    const got = await client.getSession(session.session_id);
+    const byAgent = await client.listSessions('ts_sess_agent');
+    const active = await client.listSessions({ status: 'active', limit: 1000 });
+    const updated = await client.updateSession(session.session_id, { metadata: { step: 2 } });
+    const memories = await client.getSessionMemories(session.session_id, { order: 'asc' });
+    const context = await client.getSessionContext(session.session_id, {
+      include_types: ['decision'],
+    });
+    const full = await client.getSessionContext(session.session_id);
+    const closed = await client.closeSession(session.session_id);
+
+    // Assert
+    expect(got).toEqual(session);
+    expect(byAgent.sessions.map((s) => s.session_id)).toEqual([session.session_id]);
+    expect(active.sessions.map((s) => s.session_id)).toContain(session.session_id);
+    expect(updated.metadata).toEqual({ task: 'research', step: 2 });
+    expect(memories.memories.map((m) => m.content)).toEqual(['Crawled a page', 'Chose category A']);
+    expect(context.context).toBe(
+      `## Session Context (${session.session_id})\n\n### Decisions (1)\n- Chose category A\n`.trimEnd(),
+    );
+    expect(full.memory_count).toBe(2);
+    expect(closed).toMatchObject({ status: 'closed' });
+    expect(closed.closed_at).not.toBeNull();
+  });
+
+  it('throws NotFoundError when the session is unknown', async () => {
+    // Act
+    const error = await client.getSession('sess_nope').catch((e) => e);
+
+    // Assert
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ statusCode: 404, code: 'not_found' });
+  });
+});
+
+describe('Memtrace keys', () => {
+  it('creates a read key that can read but not write, lists it, and revokes it', async () => {
+    // Arrange
+    const issued = await client.createKey({ name: 'ts_reader', permissions: ['read'] });
+    const reader = new Memtrace(server.url, issued.api_key);
+
+    // Act
+    const readOk = await reader.listMemories({ limit: 1 });
+    const writeError = await reader.remember('ts_keys', 'nope').catch((e) => e);
+    const listed = await client.listKeys();
+    await client.revokeKey(issued.key_id);
+    const afterRevoke = await reader.listMemories().catch((e) => e);
+
+    // Assert
+    expect(issued.api_key).toMatch(/^mtk_/);
+    expect(readOk.memories).toBeInstanceOf(Array);
+    expect(writeError).toBeInstanceOf(PermissionError);
+    expect(listed.map((k) => k.key_id)).toContain(issued.key_id);
+    expect(listed.every((k) => !('api_key' in k))).toBe(true);
+    expect(afterRevoke).toBeInstanceOf(AuthenticationError);
+  });
+});
+
+describe('Memtrace transport', () => {
+  it('throws AuthenticationError when the key is unknown', async () => {
+    // Act
+    const error = await new Memtrace(server.url, 'mtk_unknown').recall('a').catch((e) => e);
+
+    // Assert
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error).toMatchObject({ statusCode: 401, code: 'unauthorized' });
+  });
+
+  it('throws MemtraceError with status 0 when nothing listens', async () => {
+    // Arrange
+    const closed = `http://127.0.0.1:${await freePort()}`;
+
+    // Act
+    const error = await new Memtrace(closed, key).recall('a').catch((e) => e);
+
+    // Assert
+    expect(error).toBeInstanceOf(MemtraceError);
+    expect(error).toMatchObject({ statusCode: 0 });
+  });
+});
