@@ -1,0 +1,278 @@
+"""The memtrace client: urllib.request and json only."""
+
+import json
+import socket
+import urllib.error
+import urllib.request
+from typing import Any, Dict, Iterable, List, Mapping, Optional
+from urllib.parse import quote
+
+from .errors import MemtraceError, error_from_response
+
+JsonObject = Dict[str, Any]
+
+
+def _path(value: str) -> str:
+    return quote(value, safe="")
+
+
+def _drop_none(fields: Mapping[str, Any]) -> JsonObject:
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+class Memtrace:
+    """A client of memtrace's REST API.
+
+    Every call sends the key in ``x-api-key``, acts in the key's org, returns the API's JSON
+    (dicts with snake_case keys) and raises a :class:`MemtraceError` subclass on failure
+    (``status_code`` 0 for network failures and timeouts).
+
+    >>> client = Memtrace("http://localhost:9100", "mtk_...")
+    >>> client.remember("my_agent", "Crawled https://example.com")
+    """
+
+    def __init__(self, base_url: str, api_key: str, timeout: float = 30) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.api_key = api_key
+        self.timeout = timeout
+
+    # ---- the Go-era shortcuts -------------------------------------------------------------
+
+    def remember(self, agent_id: str, content: str) -> JsonObject:
+        """Records an episodic memory with event type ``general``."""
+        return self.add_memory(agent_id, content, memory_type="episodic", event_type="general")
+
+    def recall(self, agent_id: str, since: str = "24h") -> List[JsonObject]:
+        """The agent's memories since ``since`` (default 24h), newest first, up to 100."""
+        page = self.list_memories(agent_id=agent_id, since=since, limit=100, order="desc")
+        return page["memories"]
+
+    def decide(self, agent_id: str, decision: str, reasoning: str) -> JsonObject:
+        """Records a decision; the reasoning goes to ``metadata["reasoning"]``."""
+        return self.add_memory(
+            agent_id,
+            decision,
+            memory_type="decision",
+            event_type="decision",
+            metadata={"reasoning": reasoning},
+        )
+
+    # ---- memories -----------------------------------------------------------------------
+
+    def add_memory(
+        self,
+        agent_id: str,
+        content: str,
+        *,
+        memory_type: Optional[str] = None,
+        event_type: Optional[str] = None,
+        session_id: Optional[str] = None,
+        metadata: Optional[JsonObject] = None,
+        tags: Optional[List[str]] = None,
+        importance: Optional[float] = None,
+        dedup_key: Optional[str] = None,
+        parent_id: Optional[str] = None,
+    ) -> JsonObject:
+        """Records one memory; a duplicate raises ConflictError with ``memory_id``."""
+        body = _drop_none(
+            {
+                "agent_id": agent_id,
+                "content": content,
+                "memory_type": memory_type,
+                "event_type": event_type,
+                "session_id": session_id,
+                "metadata": metadata,
+                "tags": tags,
+                "importance": importance,
+                "dedup_key": dedup_key,
+                "parent_id": parent_id,
+            }
+        )
+        return self._request("POST", "/api/v1/memories", body=body)
+
+    def add_memories(self, memories: Iterable[JsonObject]) -> List[JsonObject]:
+        """Records a batch (dicts shaped like add_memory's fields) atomically; returns the stored."""
+        return self.add_memories_batch(memories)["memories"]
+
+    def add_memories_batch(self, memories: Iterable[JsonObject]) -> JsonObject:
+        """Records a batch; the answer also has ``duplicates`` and ``duplicate_of``."""
+        return self._request("POST", "/api/v1/memories", body={"memories": list(memories)})
+
+    def list_memories(self, **filters: Any) -> JsonObject:
+        """Lists memories: agent_id, session_id, memory_type, event_type, tags, content_contains,
+        min_importance, since, until, limit, offset, order."""
+        return self._request("GET", "/api/v1/memories", query=_filters(filters))
+
+    def get_memory(self, memory_id: str) -> JsonObject:
+        return self._request("GET", f"/api/v1/memories/{_path(memory_id)}")
+
+    def search_memories(self, **query: Any) -> JsonObject:
+        """Structured search: agent_id, session_id, memory_types, event_types, tags,
+        content_contains, min_importance, since, until, order, limit, offset."""
+        return self._request("POST", "/api/v1/search", body=_drop_none(query))
+
+    # ---- agents -------------------------------------------------------------------------
+
+    def register_agent(
+        self, name: str, description: Optional[str] = None, config: Optional[JsonObject] = None
+    ) -> JsonObject:
+        body = _drop_none({"name": name, "description": description, "config": config})
+        return self._request("POST", "/api/v1/agents", body=body)
+
+    def list_agents(self, limit: Optional[int] = None, offset: Optional[int] = None) -> JsonObject:
+        return self._request("GET", "/api/v1/agents", query=_page(limit, offset))
+
+    def get_agent(self, agent_id: str) -> JsonObject:
+        """By registered id or by name."""
+        return self._request("GET", f"/api/v1/agents/{_path(agent_id)}")
+
+    def get_agent_stats(self, agent_id: str) -> JsonObject:
+        return self._request("GET", f"/api/v1/agents/{_path(agent_id)}/stats")
+
+    def get_agent_memories(self, agent_id: str, **filters: Any) -> JsonObject:
+        return self._request(
+            "GET", f"/api/v1/agents/{_path(agent_id)}/memories", query=_filters(filters)
+        )
+
+    def delete_agent(self, agent_id: str) -> None:
+        """Removes the registration (memories stay); returns None."""
+        self._request("DELETE", f"/api/v1/agents/{_path(agent_id)}")
+
+    # ---- sessions -----------------------------------------------------------------------
+
+    def create_session(self, agent_id: str, metadata: Optional[JsonObject] = None) -> JsonObject:
+        body = _drop_none({"agent_id": agent_id, "metadata": metadata})
+        return self._request("POST", "/api/v1/sessions", body=body)
+
+    def get_session(self, session_id: str) -> JsonObject:
+        return self._request("GET", f"/api/v1/sessions/{_path(session_id)}")
+
+    def list_sessions(
+        self,
+        agent_id: Optional[str] = None,
+        status: Optional[str] = None,
+        limit: Optional[int] = None,
+        offset: Optional[int] = None,
+    ) -> JsonObject:
+        query = _drop_none({"agent_id": agent_id, "status": status, **_page(limit, offset)})
+        return self._request("GET", "/api/v1/sessions", query=query)
+
+    def update_session(
+        self, session_id: str, status: Optional[str] = None, metadata: Optional[JsonObject] = None
+    ) -> JsonObject:
+        """Closes or reopens a session and merges metadata (a key set to None is removed)."""
+        body: JsonObject = {}
+        if status is not None:
+            body["status"] = status
+        if metadata is not None:
+            body["metadata"] = metadata
+        return self._request("PUT", f"/api/v1/sessions/{_path(session_id)}", body=body)
+
+    def close_session(self, session_id: str) -> JsonObject:
+        return self.update_session(session_id, status="closed")
+
+    def get_session_memories(self, session_id: str, **filters: Any) -> JsonObject:
+        return self._request(
+            "GET", f"/api/v1/sessions/{_path(session_id)}/memories", query=_filters(filters)
+        )
+
+    def get_session_context(
+        self,
+        session_id: str,
+        since: Optional[str] = None,
+        until: Optional[str] = None,
+        include_types: Optional[List[str]] = None,
+        exclude_types: Optional[List[str]] = None,
+        max_tokens: Optional[int] = None,
+        order: Optional[str] = None,
+    ) -> JsonObject:
+        """The session's LLM-ready markdown (``["context"]``) within an optional token budget."""
+        body = _drop_none(
+            {
+                "since": since,
+                "until": until,
+                "include_types": include_types,
+                "exclude_types": exclude_types,
+                "max_tokens": max_tokens,
+                "order": order,
+            }
+        )
+        return self._request("POST", f"/api/v1/sessions/{_path(session_id)}/context", body=body)
+
+    # ---- keys (admin) -------------------------------------------------------------------
+
+    def create_key(self, name: str, permissions: Optional[List[str]] = None) -> JsonObject:
+        """Creates a key of the caller's org; ``api_key`` is shown only in this answer."""
+        body = _drop_none({"name": name, "permissions": permissions})
+        return self._request("POST", "/api/v1/keys", body=body)
+
+    def list_keys(self) -> List[JsonObject]:
+        return self._request("GET", "/api/v1/keys")["keys"]
+
+    def revoke_key(self, key_id: str) -> None:
+        self._request("DELETE", f"/api/v1/keys/{_path(key_id)}")
+
+    # ---- transport ----------------------------------------------------------------------
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        body: Optional[Any] = None,
+        query: Optional[Mapping[str, Any]] = None,
+    ) -> Any:
+        url = self.base_url + path + _query_string(query)
+        headers = {"x-api-key": self.api_key, "Accept": "application/json"}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        req = urllib.request.Request(url, data=data, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as res:
+                text = res.read().decode("utf-8")
+        except urllib.error.HTTPError as e:
+            raise error_from_response(e.code, e.read().decode("utf-8", "replace")) from None
+        except (socket.timeout, TimeoutError) as e:
+            raise MemtraceError(f"request timed out after {self.timeout} s", 0) from e
+        except (urllib.error.URLError, OSError) as e:
+            reason = getattr(e, "reason", e)
+            if isinstance(reason, (socket.timeout, TimeoutError)):
+                raise MemtraceError(f"request timed out after {self.timeout} s", 0) from e
+            raise MemtraceError(f"request failed: {reason}", 0) from e
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except ValueError as e:
+            raise MemtraceError(f"invalid JSON in the response: {text[:200]}", 0) from e
+
+
+def _page(limit: Optional[int], offset: Optional[int]) -> JsonObject:
+    """``limit`` and ``offset`` only when > 0, as the Go-era SDKs did."""
+    page: JsonObject = {}
+    if limit is not None and limit > 0:
+        page["limit"] = limit
+    if offset is not None and offset > 0:
+        page["offset"] = offset
+    return page
+
+
+def _filters(filters: Mapping[str, Any]) -> JsonObject:
+    rest = {k: v for k, v in filters.items() if k not in ("limit", "offset")}
+    return {**_drop_none(rest), **_page(filters.get("limit"), filters.get("offset"))}
+
+
+def _query_string(query: Optional[Mapping[str, Any]]) -> str:
+    parts = []
+    for key, value in (query or {}).items():
+        if value is None:
+            continue
+        if isinstance(value, (list, tuple)):
+            if not value:
+                continue
+            value = ",".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        parts.append(f"{quote(str(key), safe='')}={quote(str(value), safe='')}")
+    return "?" + "&".join(parts) if parts else ""

@@ -1,0 +1,144 @@
+"""Every method against a real memtrace server: MEMTRACE_URL and MEMTRACE_API_KEY (an admin key).
+
+The project's vitest suite (test/e2e/python-sdk.e2e.test.ts) starts a server and runs these.
+"""
+
+import os
+import unittest
+import uuid
+
+import support  # noqa: F401  (puts the package on sys.path)
+
+from memtrace import (
+    AuthenticationError,
+    ConflictError,
+    Memtrace,
+    NotFoundError,
+    PermissionError,
+    ValidationError,
+)
+
+URL = os.environ.get("MEMTRACE_URL")
+KEY = os.environ.get("MEMTRACE_API_KEY")
+
+
+def unique(prefix):
+    return f"{prefix}_{uuid.uuid4().hex[:8]}"
+
+
+@unittest.skipUnless(URL and KEY, "set MEMTRACE_URL and MEMTRACE_API_KEY to run against a server")
+class AgainstServer(unittest.TestCase):
+    def setUp(self):
+        self.client = Memtrace(URL, KEY)
+
+    def test_remember_and_recall(self):
+        agent = unique("py_recall")
+        memory = self.client.remember(agent, "Crawled https://example.com")
+        self.assertRegex(memory["memory_id"], r"^mem_[0-9a-f]{24}$")
+        self.assertEqual(memory["memory_type"], "episodic")
+        self.assertEqual([m["memory_id"] for m in self.client.recall(agent)], [memory["memory_id"]])
+
+    def test_decide_stores_reasoning(self):
+        memory = self.client.decide(unique("py_decide"), "Focus on A", "Higher engagement")
+        self.assertEqual(memory["memory_type"], "decision")
+        self.assertEqual(memory["metadata"], {"reasoning": "Higher engagement"})
+
+    def test_add_memory_duplicate_raises_conflict_with_memory_id(self):
+        agent = unique("py_dup")
+        first = self.client.add_memory(agent, "same", tags=["t"], importance=0.5)
+        with self.assertRaises(ConflictError) as caught:
+            self.client.add_memory(agent, "same", tags=["t"], importance=0.5)
+        self.assertEqual(caught.exception.status_code, 409)
+        self.assertEqual(caught.exception.memory_id, first["memory_id"])
+
+    def test_add_memory_invalid_raises_validation_error(self):
+        with self.assertRaises(ValidationError) as caught:
+            self.client.add_memory("py_invalid", "x", importance=7)
+        self.assertTrue(str(caught.exception).startswith("importance"))
+
+    def test_batch_list_get_search(self):
+        agent = unique("py_batch")
+        stored = self.client.add_memories(
+            [
+                {"agent_id": agent, "content": "needle one", "tags": ["x", "y"], "importance": 0.9},
+                {"agent_id": agent, "content": "needle two", "tags": ["x"]},
+            ]
+        )
+        again = self.client.add_memories_batch([{"agent_id": agent, "content": "needle one",
+                                                 "tags": ["x", "y"], "importance": 0.9}])
+        self.assertEqual(len(stored), 2)
+        self.assertEqual(again["duplicates"], 1)
+        tagged = self.client.list_memories(agent_id=agent, tags=["x", "y"])
+        self.assertEqual([m["content"] for m in tagged["memories"]], ["needle one"])
+        page = self.client.list_memories(agent_id=agent, order="asc", limit=1)
+        self.assertTrue(page["has_more"])
+        self.assertEqual(page["memories"][0]["content"], "needle one")
+        self.assertEqual(self.client.get_memory(stored[1]["memory_id"]), stored[1])
+        found = self.client.search_memories(agent_id=agent, content_contains="needle",
+                                            min_importance=0.5)
+        self.assertEqual([m["content"] for m in found["results"]], ["needle one"])
+        with self.assertRaises(NotFoundError):
+            self.client.get_memory("mem_000000000000000000000000")
+
+    def test_agents(self):
+        name = unique("py_agent")
+        agent = self.client.register_agent(name, description="Crawls", config={"max_depth": 3})
+        self.client.remember(name, "did something")
+        self.assertEqual(self.client.get_agent(name), agent)
+        listed = self.client.list_agents(limit=1000)
+        self.assertIn(agent["agent_id"], [a["agent_id"] for a in listed["agents"]])
+        stats = self.client.get_agent_stats(name)
+        self.assertEqual(stats["memory_count"], 1)
+        memories = self.client.get_agent_memories(agent["agent_id"], since="1h")
+        self.assertEqual([m["content"] for m in memories["memories"]], ["did something"])
+        with self.assertRaises(ConflictError):
+            self.client.register_agent(name)
+        self.assertIsNone(self.client.delete_agent(agent["agent_id"]))
+        with self.assertRaises(NotFoundError):
+            self.client.get_agent(agent["agent_id"])
+
+    def test_sessions_and_context(self):
+        agent = unique("py_sess")
+        session = self.client.create_session(agent, metadata={"task": "research"})
+        sid = session["session_id"]
+        self.client.add_memory(agent, "Crawled a page", session_id=sid)
+        self.client.add_memory(agent, "Chose category A", session_id=sid, memory_type="decision")
+        self.assertEqual(self.client.get_session(sid), session)
+        by_agent = self.client.list_sessions(agent)
+        self.assertEqual([s["session_id"] for s in by_agent["sessions"]], [sid])
+        active = self.client.list_sessions(status="active", limit=1000)
+        self.assertIn(sid, [s["session_id"] for s in active["sessions"]])
+        updated = self.client.update_session(sid, metadata={"step": 2})
+        self.assertEqual(updated["metadata"], {"task": "research", "step": 2})
+        memories = self.client.get_session_memories(sid, order="asc")
+        self.assertEqual([m["content"] for m in memories["memories"]],
+                         ["Crawled a page", "Chose category A"])
+        ctx = self.client.get_session_context(sid, since="4h", include_types=["episodic", "decision"])
+        self.assertEqual(ctx["memory_count"], 2)
+        self.assertTrue(ctx["context"].startswith(f"## Session Context ({sid})"))
+        self.assertIn("- Chose category A", ctx["context"])
+        tight = self.client.get_session_context(sid, max_tokens=5)
+        self.assertLessEqual(len(tight["context"]), 20)
+        closed = self.client.close_session(sid)
+        self.assertEqual(closed["status"], "closed")
+        self.assertIsNotNone(closed["closed_at"])
+        with self.assertRaises(NotFoundError):
+            self.client.get_session("sess_unknown_" + uuid.uuid4().hex)
+
+    def test_keys(self):
+        issued = self.client.create_key(unique("py_reader"), permissions=["read"])
+        reader = Memtrace(URL, issued["api_key"])
+        self.assertIsInstance(reader.list_memories(limit=1)["memories"], list)
+        with self.assertRaises(PermissionError):
+            reader.remember("py_keys", "nope")
+        keys = self.client.list_keys()
+        self.assertIn(issued["key_id"], [k["key_id"] for k in keys])
+        self.assertTrue(all("api_key" not in k for k in keys))
+        self.assertIsNone(self.client.revoke_key(issued["key_id"]))
+        with self.assertRaises(AuthenticationError) as caught:
+            reader.list_memories()
+        self.assertEqual(caught.exception.status_code, 401)
+
+
+if __name__ == "__main__":
+    unittest.main()
