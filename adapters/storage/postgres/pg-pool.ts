@@ -1,0 +1,86 @@
+import pg from 'pg';
+
+/** How memtrace connects to PostgreSQL. */
+export interface PostgresOptions {
+  /** `postgres://user:pass@host:port/db`; `?options=-c search_path=x` picks a schema. */
+  readonly url: string;
+  /** Most connections this process holds; default 10. */
+  readonly poolSize?: number;
+  /**
+   * How long a query waits for a connection (a free one in the pool, or a new one to be made)
+   * before failing with `unavailable`; default 1000 ms.
+   */
+  readonly connectTimeoutMs?: number;
+  /**
+   * The server cancels a statement running longer than this (`statement_timeout`), and the
+   * client gives up on an answer that has not come this long plus 500 ms after (a dead peer);
+   * default 1500 ms, so an outage is a 503 within 2 s rather than a hang.
+   */
+  readonly statementTimeoutMs?: number;
+  /** A schema to use instead of the URL's search_path (tests: one schema per file). */
+  readonly schema?: string;
+}
+
+export const POSTGRES_DEFAULTS = {
+  poolSize: 10,
+  connectTimeoutMs: 1000,
+  statementTimeoutMs: 1500,
+} as const;
+
+/** `"name"` with quotes doubled: the only way an identifier enters SQL text. */
+export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * The one pool of this process. An idle connection that the server drops (restart, network
+ * cut) is logged by pg's pool as an `error` event: it is handled here, so it never crashes
+ * the process, and the next query opens a fresh connection: recovery needs no restart.
+ */
+export function createPgPool(
+  options: PostgresOptions,
+  onIdleError: (e: Error) => void = () => undefined,
+): pg.Pool {
+  const statementTimeoutMs = options.statementTimeoutMs ?? POSTGRES_DEFAULTS.statementTimeoutMs;
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? POSTGRES_DEFAULTS.poolSize,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? POSTGRES_DEFAULTS.connectTimeoutMs,
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + 500,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true,
+    application_name: 'memtrace',
+    ...(options.schema !== undefined
+      ? { options: `-c search_path=${quoteIdent(options.schema)}` }
+      : {}),
+  });
+  pool.on('error', onIdleError);
+  return pool;
+}
+
+/**
+ * Runs `work` in one transaction on a checked-out client: COMMIT when it resolves, ROLLBACK
+ * when it throws. A client whose connection broke is destroyed rather than returned to the pool.
+ * @throws the driver's failure as it is (callers translate it, see withPg)
+ */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollbackError) {
+      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    }
+    throw e;
+  } finally {
+    client.release(broken);
+  }
+}

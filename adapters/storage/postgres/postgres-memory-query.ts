@@ -1,0 +1,266 @@
+import { MEMORY_TYPES, type MemoryFilter, type MemoryQuery } from '../../../domain/index.js';
+import { contentToBytes, MEMORY_COLUMNS } from './row-mappers.js';
+
+/** SQL text and its positional parameters ($1...); values are never part of the text. */
+export interface BuiltSql {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
+/** The index a memory query walks. Every one ends in (time, seq), so no sort is ever needed. */
+export type MemoryDriver = 'session' | 'tag' | 'agent' | 'memory_type' | 'event_type' | 'org';
+
+/** The index behind each driver; `tag` walks the primary key of `memory_tags`. */
+export const MEMORY_DRIVER_INDEX: Readonly<Record<MemoryDriver, string>> = {
+  session: 'idx_memories_org_session_time',
+  tag: 'memory_tags_pkey',
+  agent: 'idx_memories_org_agent_time',
+  memory_type: 'idx_memories_org_type_time',
+  event_type: 'idx_memories_org_event_time',
+  org: 'idx_memories_org_time',
+};
+
+/**
+ * The driving index for a filter, chosen as the SQLite driver does (most selective first as a
+ * rule of thumb): session, else the first tag, else agent, else a single memory type, else a
+ * single event type, else (org, time). The query leads with that index's columns and orders by
+ * its (time, seq); every other filter is checked on the rows it yields.
+ */
+export function chooseMemoryDriver(filter: MemoryFilter): MemoryDriver {
+  if (filter.sessionId !== undefined) return 'session';
+  if (filter.tags !== undefined && filter.tags.length > 0) return 'tag';
+  if (filter.agentId !== undefined) return 'agent';
+  if (filter.memoryTypes?.length === 1) return 'memory_type';
+  if (filter.eventTypes?.length === 1) return 'event_type';
+  return 'org';
+}
+
+class Params {
+  readonly values: unknown[] = [];
+  /** Adds a value and returns its placeholder, with a cast when given. */
+  add(value: unknown, cast = ''): string {
+    this.values.push(value);
+    return `$${this.values.length}${cast}`;
+  }
+}
+
+interface Plan {
+  readonly driver: MemoryDriver;
+  /** FROM clause; the memories row is always aliased `m`. */
+  readonly from: string;
+  /** FROM clause for a count that needs no column of `memories` (tag driver only). */
+  readonly countFromWithoutRows: string | null;
+  readonly where: string[];
+  readonly params: Params;
+  /** Whether any condition reads `m`. */
+  readonly needsRows: boolean;
+  /** Alias whose (time, seq) gives the order: the driving index's own columns. */
+  readonly orderAlias: 'm' | 't';
+}
+
+const SELECT_COLUMNS = MEMORY_COLUMNS.split(', ')
+  .map((c) => `m.${c}`)
+  .join(', ');
+
+function plan(orgId: string, filter: MemoryFilter): Plan {
+  const driver = chooseMemoryDriver(filter);
+  const p = new Params();
+  const where: string[] = [];
+  let needsRows = false;
+  const rowCondition = (sql: string): void => {
+    where.push(sql);
+    needsRows = true;
+  };
+
+  // The driving index: org, its equality column, then the time range.
+  const a = driver === 'tag' ? 't' : 'm';
+  where.push(`${a}.org_id = ${p.add(orgId)}`);
+  const tags = filter.tags ?? [];
+  switch (driver) {
+    case 'session':
+      where.push(`m.session_id = ${p.add(filter.sessionId)}`);
+      break;
+    case 'tag':
+      where.push(`t.tag = ${p.add(tags[0])}`);
+      break;
+    case 'agent':
+      where.push(`m.agent_id = ${p.add(filter.agentId)}`);
+      break;
+    case 'memory_type':
+      where.push(`m.memory_type = ${p.add(filter.memoryTypes?.[0])}`);
+      break;
+    case 'event_type':
+      where.push(`m.event_type = ${p.add(filter.eventTypes?.[0])}`);
+      break;
+    case 'org':
+      break;
+  }
+  if (filter.since !== undefined) where.push(`${a}.time >= ${p.add(filter.since, '::bigint')}`);
+  if (filter.until !== undefined) where.push(`${a}.time < ${p.add(filter.until, '::bigint')}`);
+
+  // Further tags: a point lookup on the tag table's primary key per row (index only).
+  for (const tag of tags.slice(driver === 'tag' ? 1 : 0)) {
+    where.push(
+      `EXISTS (SELECT 1 FROM memory_tags AS x WHERE x.org_id = ${a}.org_id ` +
+        `AND x.tag = ${p.add(tag)} AND x.time = ${a}.time AND x.seq = ${a}.seq)`,
+    );
+  }
+  // Importance is copied into memory_tags, so a tag walk checks it without the row.
+  if (filter.minImportance !== undefined) {
+    const cond = `${a}.importance >= ${p.add(filter.minImportance, '::float8')}`;
+    if (driver === 'tag') where.push(cond);
+    else rowCondition(cond);
+  }
+
+  // Residual conditions on the memory row.
+  if (filter.agentId !== undefined && driver !== 'agent') {
+    rowCondition(`m.agent_id = ${p.add(filter.agentId)}`);
+  }
+  if (filter.sessionId !== undefined && driver !== 'session') {
+    rowCondition(`m.session_id = ${p.add(filter.sessionId)}`);
+  }
+  if (filter.memoryTypes !== undefined && driver !== 'memory_type') {
+    // = ANY of an empty array matches nothing, as the filter says for an empty list.
+    rowCondition(`m.memory_type = ANY(${p.add([...filter.memoryTypes], '::text[]')})`);
+  }
+  if (filter.eventTypes !== undefined && driver !== 'event_type') {
+    rowCondition(`m.event_type = ANY(${p.add([...filter.eventTypes], '::text[]')})`);
+  }
+  if (filter.contentContains !== undefined) {
+    // position() on the UTF-8 bytes: case-sensitive, and % and _ are plain characters.
+    rowCondition(
+      `position(${p.add(contentToBytes(filter.contentContains), '::bytea')} IN m.content) > 0`,
+    );
+  }
+
+  if (driver === 'tag') {
+    return {
+      driver,
+      from: 'memory_tags AS t JOIN memories AS m ON m.seq = t.seq',
+      countFromWithoutRows: 'memory_tags AS t',
+      where,
+      params: p,
+      needsRows,
+      orderAlias: 't',
+    };
+  }
+  return {
+    driver,
+    from: 'memories AS m',
+    countFromWithoutRows: null,
+    where,
+    params: p,
+    needsRows,
+    orderAlias: 'm',
+  };
+}
+
+/**
+ * The SELECT behind `MemoryStore.find`: newest or oldest first by (time, insertion order), in
+ * the order of the driving index (see {@link chooseMemoryDriver}), so LIMIT stops the walk.
+ */
+export function buildFindMemories(
+  orgId: string,
+  query: MemoryQuery,
+): BuiltSql & { driver: MemoryDriver } {
+  const p = plan(orgId, query.filter);
+  const dir = query.order === 'asc' ? 'ASC' : 'DESC';
+  // LIMIT NULL is PostgreSQL's "no limit".
+  const limit = p.params.add(query.limit, '::bigint');
+  const offset = p.params.add(query.offset, '::bigint');
+  const sql =
+    `SELECT ${SELECT_COLUMNS} FROM ${p.from} WHERE ${p.where.join(' AND ')} ` +
+    `ORDER BY ${p.orderAlias}.time ${dir}, ${p.orderAlias}.seq ${dir} ` +
+    `LIMIT ${limit} OFFSET ${offset}`;
+  return { sql, params: p.params.values, driver: p.driver };
+}
+
+/** The COUNT behind `MemoryStore.count`, on the same driving index as {@link buildFindMemories}. */
+export function buildCountMemories(
+  orgId: string,
+  filter: MemoryFilter,
+): BuiltSql & { driver: MemoryDriver } {
+  const p = plan(orgId, filter);
+  const from = !p.needsRows && p.countFromWithoutRows !== null ? p.countFromWithoutRows : p.from;
+  return {
+    sql: `SELECT count(*)::bigint AS n FROM ${from} WHERE ${p.where.join(' AND ')}`,
+    params: p.params.values,
+    driver: p.driver,
+  };
+}
+
+/**
+ * The aggregate behind `MemoryStore.stats`: one walk of (org_id, agent_id, time) for the given
+ * agents with a filtered count per figure. Columns: `memory_count`, `memories_since`,
+ * `errors_since`, then one `type_<i>` per `MEMORY_TYPES[i]`.
+ */
+export function buildMemoryStats(
+  orgId: string,
+  agentIds: readonly string[],
+  sinceMs: number,
+): BuiltSql {
+  const p = new Params();
+  const since = p.add(sinceMs, '::bigint');
+  const typeColumns = MEMORY_TYPES.map(
+    (type, i) => `count(*) FILTER (WHERE memory_type = ${p.add(type)}) AS type_${i}`,
+  );
+  const sql =
+    'SELECT count(*) AS memory_count, ' +
+    `count(*) FILTER (WHERE time >= ${since}) AS memories_since, ` +
+    `count(*) FILTER (WHERE time >= ${since} AND event_type = 'error') AS errors_since, ` +
+    `${typeColumns.join(', ')} ` +
+    `FROM memories WHERE org_id = ${p.add(orgId)} ` +
+    `AND agent_id = ANY(${p.add([...agentIds], '::text[]')})`;
+  return { sql, params: p.values };
+}
+
+/**
+ * Claims dedup keys for memories about to be stored, one row per (org, key): a key is claimed
+ * when it is new or the memory holding it is older than the window (`$5` ms). Returns the keys
+ * claimed; the others are duplicates. Parameters: org ids, keys, memory ids, times, window.
+ * Each key may appear once per statement (PostgreSQL cannot update one row twice).
+ */
+export const CLAIM_DEDUP_KEYS_SQL =
+  'INSERT INTO dedup_keys AS d (org_id, dedup_key, memory_id, time) ' +
+  'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) ' +
+  'ON CONFLICT (org_id, dedup_key) DO UPDATE ' +
+  'SET memory_id = excluded.memory_id, time = excluded.time ' +
+  'WHERE d.time < excluded.time - $5::bigint ' +
+  'RETURNING d.org_id, d.dedup_key';
+
+/** The memory ids now holding these (org, key) pairs: the stored originals of duplicates. */
+export const HELD_DEDUP_KEYS_SQL =
+  'SELECT d.org_id, d.dedup_key, d.memory_id FROM dedup_keys AS d ' +
+  'JOIN unnest($1::text[], $2::text[]) AS k(org_id, dedup_key) ' +
+  'ON d.org_id = k.org_id AND d.dedup_key = k.dedup_key';
+
+/**
+ * Records keys of memories stored without a dedup policy, keeping the newest per (org, key), so
+ * a later checked insert still sees them. Same parameters as {@link CLAIM_DEDUP_KEYS_SQL} minus
+ * the window.
+ */
+export const RECORD_DEDUP_KEYS_SQL =
+  'INSERT INTO dedup_keys AS d (org_id, dedup_key, memory_id, time) ' +
+  'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) ' +
+  'ON CONFLICT (org_id, dedup_key) DO UPDATE ' +
+  'SET memory_id = excluded.memory_id, time = excluded.time WHERE d.time <= excluded.time';
+
+/**
+ * Inserts memories (parameters: the column arrays of `memoriesToColumnArrays`) in input order,
+ * so `seq` follows it, and their tags into `memory_tags`, in one statement.
+ */
+export const INSERT_MEMORIES_SQL =
+  'WITH rows AS (' +
+  'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], ' +
+  '$6::text[], $7::bytea[], $8::text[], $9::text[], $10::float8[], $11::text[], $12::text[], ' +
+  '$13::bigint[]) WITH ORDINALITY AS u(id, org_id, agent_id, session_id, memory_type, ' +
+  'event_type, content, metadata, tags, importance, dedup_key, parent_id, time, ord)' +
+  '), inserted AS (' +
+  `INSERT INTO memories (${MEMORY_COLUMNS}) ` +
+  'SELECT id, org_id, agent_id, session_id, memory_type, event_type, content, ' +
+  'metadata::jsonb, ARRAY(SELECT e FROM jsonb_array_elements_text(tags::jsonb) ' +
+  'WITH ORDINALITY AS j(e, n) ORDER BY n), importance, ' +
+  'dedup_key, parent_id, time FROM rows ORDER BY ord ' +
+  'RETURNING seq, org_id, time, tags, importance' +
+  ') INSERT INTO memory_tags (org_id, tag, time, seq, importance) ' +
+  'SELECT DISTINCT i.org_id, tag, i.time, i.seq, i.importance FROM inserted AS i, unnest(i.tags) AS tag';

@@ -1,0 +1,208 @@
+import type pg from 'pg';
+import {
+  DomainError,
+  MEMORY_TYPES,
+  type DedupPolicy,
+  type InsertOutcome,
+  type Memory,
+  type MemoryFilter,
+  type MemoryQuery,
+  type MemoryStats,
+  type MemoryStore,
+  type MemoryType,
+} from '../../../domain/index.js';
+import { isUniqueViolation, withPg } from './pg-errors.js';
+import { inTransaction } from './pg-pool.js';
+import {
+  buildCountMemories,
+  buildFindMemories,
+  buildMemoryStats,
+  CLAIM_DEDUP_KEYS_SQL,
+  HELD_DEDUP_KEYS_SQL,
+  INSERT_MEMORIES_SQL,
+  RECORD_DEDUP_KEYS_SQL,
+} from './postgres-memory-query.js';
+import {
+  MEMORY_COLUMNS,
+  memoriesToColumnArrays,
+  rowToMemory,
+  type MemoryRow,
+} from './row-mappers.js';
+
+type StatsRow = Record<string, string | number>;
+
+const keyOf = (orgId: string, dedupKey: string): string => `${orgId}\u0000${dedupKey}`;
+
+/**
+ * Indexes of keyed memories split into rounds: round k holds the k-th occurrence of each
+ * (org, key), so no statement touches one dedup row twice; each round is sorted by key, so
+ * concurrent batches lock keys in one order and cannot deadlock each other.
+ */
+function dedupRounds(memories: readonly Memory[]): number[][] {
+  const seen = new Map<string, number>();
+  const rounds: number[][] = [];
+  memories.forEach((m, i) => {
+    if (m.dedupKey === null) return;
+    const key = keyOf(m.orgId, m.dedupKey);
+    const k = seen.get(key) ?? 0;
+    seen.set(key, k + 1);
+    (rounds[k] ??= []).push(i);
+  });
+  const sortKey = (i: number) => {
+    const m = memories[i] as Memory;
+    return keyOf(m.orgId, m.dedupKey as string);
+  };
+  return rounds.map((r) => r.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1)));
+}
+
+/**
+ * {@link MemoryStore} on PostgreSQL. Memories live in `memories` (identity `seq` = insertion
+ * order, the tie-break for equal times) with their tags repeated in `memory_tags` so tag filters
+ * walk an index in time order; `dedup_keys` holds the newest memory per (org, key), so dedup is
+ * a unique constraint, not a read-then-write. Every query is scoped by `org_id`.
+ */
+export class PostgresMemoryStore implements MemoryStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  /**
+   * Stores the memories in one transaction. With a dedup policy each keyed memory first claims
+   * its (org, key) row with INSERT ... ON CONFLICT DO UPDATE ... WHERE the holder is outside the
+   * window: a concurrent claim of the same key waits on the row lock and then sees the winner,
+   * in this or any other process. Earlier items of the same call claim first, so duplicates
+   * inside one call are caught. Then every non-duplicate is inserted with one statement.
+   * @returns one outcome per input item, in input order
+   * @throws DomainError `conflict` (code `MEMORY_EXISTS`) when an id is already stored (nothing
+   *   is stored); `unavailable` when the database cannot be reached or is too slow
+   */
+  async insert(memories: readonly Memory[], dedup: DedupPolicy | null): Promise<InsertOutcome[]> {
+    if (memories.length === 0) return [];
+    return withPg(
+      () =>
+        inTransaction(this.pool, async (client) => {
+          const duplicateOf =
+            dedup === null ? new Map<number, string>() : await this.claim(client, memories, dedup);
+          const created = memories.filter((_, i) => !duplicateOf.has(i));
+          if (created.length > 0) {
+            await client.query(INSERT_MEMORIES_SQL, memoriesToColumnArrays(created));
+          }
+          if (dedup === null) await this.record(client, created);
+          return memories.map((memory, i): InsertOutcome => {
+            const existingId = duplicateOf.get(i);
+            return existingId === undefined
+              ? { status: 'created', memory }
+              : { status: 'duplicate', existingId };
+          });
+        }),
+      (e) =>
+        isUniqueViolation(e, 'memories_id_key')
+          ? new DomainError('conflict', 'MEMORY_EXISTS', 'a memory with this id already exists')
+          : undefined,
+    );
+  }
+
+  /** Claims the keys round by round. @returns input index -> the id of the memory it duplicates */
+  private async claim(
+    client: pg.PoolClient,
+    memories: readonly Memory[],
+    dedup: DedupPolicy,
+  ): Promise<Map<number, string>> {
+    const duplicateOf = new Map<number, string>();
+    for (const round of dedupRounds(memories)) {
+      const items = round.map((i) => memories[i] as Memory);
+      const orgs = items.map((m) => m.orgId);
+      const keys = items.map((m) => m.dedupKey as string);
+      const claimed = await client.query<{ org_id: string; dedup_key: string }>(
+        CLAIM_DEDUP_KEYS_SQL,
+        [orgs, keys, items.map((m) => m.id), items.map((m) => m.time), dedup.windowMs],
+      );
+      if (claimed.rowCount === round.length) continue;
+      const won = new Set(claimed.rows.map((r) => keyOf(r.org_id, r.dedup_key)));
+      const lost = round.filter((i) => {
+        const m = memories[i] as Memory;
+        return !won.has(keyOf(m.orgId, m.dedupKey as string));
+      });
+      const lostItems = lost.map((i) => memories[i] as Memory);
+      const held = await client.query<{ org_id: string; dedup_key: string; memory_id: string }>(
+        HELD_DEDUP_KEYS_SQL,
+        [lostItems.map((m) => m.orgId), lostItems.map((m) => m.dedupKey as string)],
+      );
+      const holder = new Map(held.rows.map((r) => [keyOf(r.org_id, r.dedup_key), r.memory_id]));
+      for (const i of lost) {
+        const m = memories[i] as Memory;
+        duplicateOf.set(i, holder.get(keyOf(m.orgId, m.dedupKey as string)) as string);
+      }
+    }
+    return duplicateOf;
+  }
+
+  /** Records the keys of memories stored unchecked: the newest per (org, key), later wins ties. */
+  private async record(client: pg.PoolClient, memories: readonly Memory[]): Promise<void> {
+    const newest = new Map<string, Memory>();
+    for (const m of memories) {
+      if (m.dedupKey === null) continue;
+      const key = keyOf(m.orgId, m.dedupKey);
+      const held = newest.get(key);
+      if (held === undefined || held.time <= m.time) newest.set(key, m);
+    }
+    if (newest.size === 0) return;
+    const items = [...newest.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, m]) => m);
+    await client.query(RECORD_DEDUP_KEYS_SQL, [
+      items.map((m) => m.orgId),
+      items.map((m) => m.dedupKey),
+      items.map((m) => m.id),
+      items.map((m) => m.time),
+    ]);
+  }
+
+  /** The org's memory with this id, or null (another org's id reads as null). */
+  async findById(orgId: string, id: string): Promise<Memory | null> {
+    return withPg(async () => {
+      const { rows } = await this.pool.query<MemoryRow>(
+        `SELECT ${MEMORY_COLUMNS} FROM memories WHERE id = $1 AND org_id = $2`,
+        [id, orgId],
+      );
+      return rows[0] ? rowToMemory(rows[0]) : null;
+    });
+  }
+
+  /**
+   * Matches of the filter ordered by (time, insertion order), ascending or descending, after
+   * `offset` matches and at most `limit` (`null`: all), in the order of one index walk.
+   */
+  async find(orgId: string, query: MemoryQuery): Promise<Memory[]> {
+    return withPg(async () => {
+      const { sql, params } = buildFindMemories(orgId, query);
+      const { rows } = await this.pool.query<MemoryRow>(sql, params as unknown[]);
+      return rows.map(rowToMemory);
+    });
+  }
+
+  /** How many memories of the org match the filter. */
+  async count(orgId: string, filter: MemoryFilter): Promise<number> {
+    return withPg(async () => {
+      const { sql, params } = buildCountMemories(orgId, filter);
+      const { rows } = await this.pool.query<{ n: string }>(sql, params as unknown[]);
+      return Number(rows[0]?.n ?? 0);
+    });
+  }
+
+  /** Counts over the memories of `agentIds`, in one walk of the (org, agent, time) index. */
+  async stats(orgId: string, agentIds: readonly string[], sinceMs: number): Promise<MemoryStats> {
+    return withPg(async () => {
+      const { sql, params } = buildMemoryStats(orgId, agentIds, sinceMs);
+      const { rows } = await this.pool.query<StatsRow>(sql, params as unknown[]);
+      const row = rows[0] ?? {};
+      const memoryTypes: Partial<Record<MemoryType, number>> = {};
+      MEMORY_TYPES.forEach((type, i) => {
+        const n = Number(row[`type_${i}`] ?? 0);
+        if (n > 0) memoryTypes[type] = n;
+      });
+      return {
+        memoryCount: Number(row['memory_count'] ?? 0),
+        memoriesSince: Number(row['memories_since'] ?? 0),
+        errorsSince: Number(row['errors_since'] ?? 0),
+        memoryTypes,
+      };
+    });
+  }
+}

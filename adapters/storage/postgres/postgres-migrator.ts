@@ -1,0 +1,113 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+import { withPg } from './pg-errors.js';
+
+/** One forward-only migration file, `NNNN_snake_description.sql`. */
+export interface PostgresMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly file: string;
+}
+
+/** The session-level advisory lock migrators hold, so two servers starting together take turns. */
+export const MIGRATION_LOCK_KEY = 0x6d74_0001;
+
+const MIGRATION_FILE = /^(\d{4,})_([a-z0-9_]+)\.sql$/;
+
+/**
+ * The `migrations/postgres` folder, found by walking up from this module, so the same code works
+ * from the sources and from the build (`dist/`).
+ * @throws Error when no ancestor holds `migrations/postgres`
+ */
+export function findPostgresMigrationsDir(from: string = import.meta.url): string {
+  let dir = path.dirname(fileURLToPath(from));
+  for (;;) {
+    const candidate = path.join(dir, 'migrations', 'postgres');
+    if (existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no migrations/postgres folder above ${from}`);
+    dir = parent;
+  }
+}
+
+/** The migration files of `dir`, ordered by version. @throws Error on a repeated version */
+export function readPostgresMigrations(dir: string): PostgresMigration[] {
+  const migrations = readdirSync(dir)
+    .map((f) => ({ f, m: MIGRATION_FILE.exec(f) }))
+    .filter((x): x is { f: string; m: RegExpExecArray } => x.m !== null)
+    .map(({ f, m }) => ({ version: Number(m[1]), name: m[2] as string, file: path.join(dir, f) }))
+    .sort((a, b) => a.version - b.version);
+  migrations.forEach((m, i) => {
+    if (i > 0 && migrations[i - 1]?.version === m.version) {
+      throw new Error(`two postgres migrations have version ${m.version}`);
+    }
+  });
+  return migrations;
+}
+
+/**
+ * Applies the pending migrations of `dir` in version order while holding a session-level
+ * advisory lock (`pg_advisory_lock`), each file in its own transaction together with its
+ * `schema_migrations(version, name, applied_at)` row: a failed file leaves no trace, and of
+ * two processes migrating at once the second waits, then finds nothing left to do. Runs on one
+ * connection with no statement timeout (a migration may rewrite a large table).
+ *
+ * @param nowMs the `applied_at` recorded, ms since the epoch
+ * @returns the versions applied now (empty when the schema was up to date)
+ * @throws DomainError `unavailable` when the database cannot be reached; the database's error
+ *   when a migration fails
+ */
+export async function migratePostgresDatabase(
+  pool: pg.Pool,
+  dir: string = findPostgresMigrationsDir(),
+  nowMs: () => number = Date.now,
+): Promise<number[]> {
+  const migrations = readPostgresMigrations(dir);
+  return withPg(async () => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('SET statement_timeout = 0');
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      try {
+        await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+          version    integer PRIMARY KEY,
+          name       text    NOT NULL,
+          applied_at bigint  NOT NULL
+        )`);
+        const { rows } = await client.query<{ version: number }>(
+          'SELECT version FROM schema_migrations',
+        );
+        const done = new Set(rows.map((r) => r.version));
+        const applied: number[] = [];
+        for (const m of migrations) {
+          if (done.has(m.version)) continue;
+          await client.query('BEGIN');
+          try {
+            await client.query(readFileSync(m.file, 'utf8'));
+            await client.query(
+              'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+              [m.version, m.name, nowMs()],
+            );
+            await client.query('COMMIT');
+          } catch (e) {
+            await client.query('ROLLBACK');
+            throw e;
+          }
+          applied.push(m.version);
+        }
+        return applied;
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      }
+    } catch (e) {
+      broken = e instanceof Error ? e : new Error(String(e));
+      throw e;
+    } finally {
+      // A failed client is dropped, not reused: its session state (timeout 0, a lock) dies with it.
+      client.release(broken ?? false);
+    }
+  });
+}

@@ -1,0 +1,4 @@
+import { postgresHarness } from '../support/postgres-harness.js';
+import { describeStorageContract } from './storage.contract.js';
+
+describeStorageContract(postgresHarness());
