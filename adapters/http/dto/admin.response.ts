@@ -1,4 +1,5 @@
-import type { ApiKey, IssuedKey, Org } from '../../../domain/index.js';
+import { PERMISSIONS, type ApiKey, type IssuedKey, type Org } from '../../../domain/index.js';
+import { arrayOf, count, isoTime, objectSchema, ref } from '../openapi/json-schema.js';
 import { iso } from './memory.response.js';
 
 /** A key as listed: never the key itself. */
@@ -12,6 +13,11 @@ export const toIssuedKeyResponse = (issued: IssuedKey) => ({
   api_key: issued.apiKey,
 });
 
+export const toKeyListResponse = (keys: readonly ApiKey[]) => ({
+  keys: keys.map(toKeyResponse),
+  count: keys.length,
+});
+
 export function toOrgResponse(o: Org) {
   return { org_id: o.id, name: o.name, created_at: iso(o.createdAt) };
 }
@@ -20,3 +26,50 @@ export const toCreatedOrgResponse = (created: { readonly org: Org; readonly apiK
   ...toOrgResponse(created.org),
   api_key: created.apiKey,
 });
+
+export const toOrgListResponse = (orgs: readonly Org[]) => ({
+  orgs: orgs.map(toOrgResponse),
+  count: orgs.length,
+});
+
+const API_KEY = {
+  type: 'string',
+  description: 'The key itself: shown in this response only, never again.',
+  pattern: '^mtk_[A-Za-z0-9_-]{43}$',
+  example: 'mtk_3q2-7Vb0W1xYzA4bC5dE6fG7hI8jK9lM0nO1pQ2rS3t',
+};
+const KEY_FIELDS = {
+  key_id: { type: 'string', example: 'key_019c56b7f5c0a1b2c3d4e5f6' },
+  name: { type: 'string', example: 'dashboard' },
+  permissions: arrayOf({ type: 'string', enum: PERMISSIONS }, { example: ['read'] }),
+  created_at: isoTime(),
+};
+const ORG_FIELDS = {
+  org_id: { type: 'string', example: 'org_019c56b7f5c0a1b2c3d4e5f6' },
+  name: { type: 'string', example: 'acme' },
+  created_at: isoTime(),
+};
+
+/** The documented schemas of the shapes above, by their OpenAPI component name. */
+export const ADMIN_RESPONSE_SCHEMAS = {
+  KeyResponse: objectSchema<ReturnType<typeof toKeyResponse>>(KEY_FIELDS, {
+    description: 'An API key as listed: never the key itself.',
+  }),
+  IssuedKeyResponse: objectSchema<ReturnType<typeof toIssuedKeyResponse>>({
+    ...KEY_FIELDS,
+    api_key: API_KEY,
+  }),
+  KeyListResponse: objectSchema<ReturnType<typeof toKeyListResponse>>({
+    keys: arrayOf(ref('KeyResponse')),
+    count: count('Keys of the org that are not revoked.'),
+  }),
+  OrgResponse: objectSchema<ReturnType<typeof toOrgResponse>>(ORG_FIELDS),
+  CreatedOrgResponse: objectSchema<ReturnType<typeof toCreatedOrgResponse>>({
+    ...ORG_FIELDS,
+    api_key: { ...API_KEY, description: "The new org's first admin key, shown only here." },
+  }),
+  OrgListResponse: objectSchema<ReturnType<typeof toOrgListResponse>>({
+    orgs: arrayOf(ref('OrgResponse')),
+    count: count('Every org.'),
+  }),
+};

@@ -1,4 +1,13 @@
-import type { Agent, AgentStats } from '../../../domain/index.js';
+import { MEMORY_TYPES, type Agent, type AgentStats } from '../../../domain/index.js';
+import {
+  arrayOf,
+  count,
+  HAS_MORE,
+  isoTime,
+  nullable,
+  objectSchema,
+  ref,
+} from '../openapi/json-schema.js';
 import { iso } from './memory.response.js';
 
 export function toAgentResponse(a: Agent) {
@@ -30,3 +39,38 @@ export function toAgentStatsResponse(s: AgentStats) {
     memory_types: s.memoryTypes,
   };
 }
+
+/** The documented schemas of the shapes above, by their OpenAPI component name. */
+export const AGENT_RESPONSE_SCHEMAS = {
+  AgentResponse: objectSchema<ReturnType<typeof toAgentResponse>>({
+    agent_id: { type: 'string', example: 'agent_019c56b7f5c0a1b2c3d4e5f6' },
+    name: { type: 'string', example: 'agent_web_crawler' },
+    description: nullable('string', { example: 'Crawls product pages' }),
+    config: { type: 'object', additionalProperties: true, example: { max_depth: 3 } },
+    created_at: isoTime(),
+  }),
+  AgentListResponse: objectSchema<ReturnType<typeof toAgentListResponse>>({
+    agents: arrayOf(ref('AgentResponse')),
+    count: count('Every agent of the org, not just this page.'),
+    has_more: HAS_MORE,
+  }),
+  AgentStatsResponse: objectSchema<ReturnType<typeof toAgentStatsResponse>>({
+    agent_id: {
+      type: 'string',
+      description: 'The name memories carry as `agent_id`.',
+      example: 'agent_web_crawler',
+    },
+    memory_count: count('All its memories.'),
+    memories_24h: count('Its memories of the last 24 hours.'),
+    errors_24h: count('Its memories with event type `error` in the last 24 hours.'),
+    session_count: count('Its sessions.'),
+    active_sessions: count('Its sessions that are active.'),
+    memory_types: {
+      type: 'object',
+      description: 'Memories per type; types with none are absent.',
+      properties: Object.fromEntries(MEMORY_TYPES.map((t) => [t, { type: 'integer', minimum: 0 }])),
+      additionalProperties: false,
+      example: { episodic: 12, decision: 3 },
+    },
+  }),
+};

@@ -1,11 +1,18 @@
-import type { NewAgent } from '../../../domain/index.js';
+import { ID_PATTERN, MAX_DESCRIPTION_LENGTH, type NewAgent } from '../../../domain/index.js';
 import { OptionalObject, OptionalString, RequiredString } from './field-decorators.js';
 
 /** The body of POST /api/v1/agents. */
 export class CreateAgentRequest {
-  @RequiredString() name!: string;
-  @OptionalString() description?: string;
-  @OptionalObject() config?: Record<string, unknown>;
+  @RequiredString({
+    description: 'Unique in the org; memories and sessions name the agent by it.',
+    pattern: ID_PATTERN.source,
+    example: 'agent_web_crawler',
+  })
+  name!: string;
+  @OptionalString({ maxLength: MAX_DESCRIPTION_LENGTH, example: 'Crawls product pages' })
+  description?: string;
+  @OptionalObject({ default: {}, example: { max_depth: 3 } })
+  config?: Record<string, unknown>;
 }
 
 export const toNewAgent = (dto: CreateAgentRequest): NewAgent => ({

@@ -1,4 +1,16 @@
-import { MAX_BATCH_SIZE, type NewMemory } from '../../../domain/index.js';
+import {
+  DEFAULT_EVENT_TYPE,
+  DEFAULT_MEMORY_TYPE,
+  EVENT_TYPE_PATTERN,
+  ID_PATTERN,
+  MAX_BATCH_SIZE,
+  MAX_CONTENT_LENGTH,
+  MAX_DEDUP_KEY_LENGTH,
+  MAX_TAGS,
+  MEMORY_TYPES,
+  TAG_PATTERN,
+  type NewMemory,
+} from '../../../domain/index.js';
 import {
   NestedArray,
   OptionalNumber,
@@ -10,16 +22,60 @@ import {
 
 /** One memory as POST /api/v1/memories takes it (also an item of a batch). */
 export class CreateMemoryRequest {
-  @RequiredString() agent_id!: string;
-  @RequiredString() content!: string;
-  @OptionalString() memory_type?: string;
-  @OptionalString() event_type?: string;
-  @OptionalString() session_id?: string;
-  @OptionalObject() metadata?: Record<string, unknown>;
-  @OptionalStringArray() tags?: string[];
-  @OptionalNumber() importance?: number;
-  @OptionalString() dedup_key?: string;
-  @OptionalString() parent_id?: string;
+  @RequiredString({
+    description: 'The agent that recorded it; need not be registered.',
+    pattern: ID_PATTERN.source,
+    example: 'agent_web_crawler',
+  })
+  agent_id!: string;
+  @RequiredString({
+    description: 'What happened, was decided or was learned.',
+    minLength: 1,
+    maxLength: MAX_CONTENT_LENGTH,
+    example: 'Crawled https://example.com — found 3 product pages',
+  })
+  content!: string;
+  @OptionalString({ enum: MEMORY_TYPES, default: DEFAULT_MEMORY_TYPE, example: 'episodic' })
+  memory_type?: string;
+  @OptionalString({
+    description: 'Free-form kind of event; `error` counts in the agent stats.',
+    pattern: EVENT_TYPE_PATTERN.source,
+    default: DEFAULT_EVENT_TYPE,
+    example: 'page_crawled',
+  })
+  event_type?: string;
+  @OptionalString({
+    description: 'The session it belongs to; need not be created first.',
+    pattern: ID_PATTERN.source,
+    example: 'sess_abc123',
+  })
+  session_id?: string;
+  @OptionalObject({
+    description: 'Any JSON object.',
+    default: {},
+    example: { url: 'https://example.com', pages_found: 3 },
+  })
+  metadata?: Record<string, unknown>;
+  @OptionalStringArray({
+    description: 'Exact-match labels; repeats are dropped.',
+    items: { type: 'string', pattern: TAG_PATTERN.source },
+    maxItems: MAX_TAGS,
+    default: [],
+    example: ['crawling', 'products'],
+  })
+  tags?: string[];
+  @OptionalNumber({ minimum: 0, maximum: 1, default: 0, example: 0.7 })
+  importance?: number;
+  @OptionalString({
+    description:
+      'Duplicates are recognised by this key within the dedup window; default: the first 32 hex ' +
+      'digits of SHA-256 of `agent_id|session_id|memory_type|event_type|content`.',
+    maxLength: MAX_DEDUP_KEY_LENGTH,
+    example: 'crawl-example.com-2026-02-13',
+  })
+  dedup_key?: string;
+  @OptionalString({ description: 'A memory this one follows from.', pattern: ID_PATTERN.source })
+  parent_id?: string;
 }
 
 /** A batch: `{"memories": [...]}` and nothing else at the top level. */
@@ -28,6 +84,7 @@ export class CreateMemoryBatchRequest {
     () => CreateMemoryRequest,
     MAX_BATCH_SIZE,
     `must contain at most ${MAX_BATCH_SIZE} memories per request`,
+    { description: 'Stored atomically: one invalid item rejects the whole batch.' },
   )
   memories!: CreateMemoryRequest[];
 }

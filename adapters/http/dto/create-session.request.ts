@@ -1,10 +1,12 @@
-import type { NewSession } from '../../../domain/index.js';
+import { ID_PATTERN, type NewSession } from '../../../domain/index.js';
 import { OptionalObject, RequiredString } from './field-decorators.js';
 
 /** The body of POST /api/v1/sessions. */
 export class CreateSessionRequest {
-  @RequiredString() agent_id!: string;
-  @OptionalObject() metadata?: Record<string, unknown>;
+  @RequiredString({ pattern: ID_PATTERN.source, example: 'agent_web_crawler' })
+  agent_id!: string;
+  @OptionalObject({ default: {}, example: { task: 'product_research' } })
+  metadata?: Record<string, unknown>;
 }
 
 export const toNewSession = (dto: CreateSessionRequest): NewSession => ({

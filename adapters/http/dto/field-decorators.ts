@@ -11,6 +11,7 @@ import {
   ValidateNested,
   type ValidationArguments,
 } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
 
 /**
  * Field decorators for the request DTOs. Their messages leave out the field's name: the
@@ -19,6 +20,21 @@ import {
  */
 
 type Ctor = new () => object;
+
+/**
+ * The OpenAPI (JSON Schema) words of a field: description, default, example, enum, bounds.
+ * Each field decorator takes one, so a DTO is the single source of its documented schema.
+ */
+export type FieldDoc = Readonly<Record<string, unknown>>;
+
+/** Records a field's schema for class-validator-jsonschema: the type first, then the doc. */
+const Schema = (type: FieldDoc, doc: FieldDoc): PropertyDecorator =>
+  JSONSchema({ ...type, ...doc }) as PropertyDecorator;
+
+const STRING = { type: 'string' };
+const NUMBER = { type: 'number' };
+const OBJECT = { type: 'object', additionalProperties: true };
+const STRING_ARRAY = { type: 'array', items: { type: 'string' } };
 
 interface NestedArraySpec {
   readonly type: () => Ctor;
@@ -57,30 +73,36 @@ const MUST_BE_STRING = { message: 'must be a string' };
 const FINITE = { allowNaN: false, allowInfinity: false };
 
 /** A JSON string that must be present (not null). */
-export const RequiredString = (): PropertyDecorator =>
-  compose(IsDefined(IS_REQUIRED), IsString(MUST_BE_STRING));
+export const RequiredString = (doc: FieldDoc = {}): PropertyDecorator =>
+  compose(IsDefined(IS_REQUIRED), IsString(MUST_BE_STRING), Schema(STRING, doc));
 
 /** A JSON string, or absent (null counts as absent). */
-export const OptionalString = (): PropertyDecorator =>
-  compose(IsOptional(), IsString(MUST_BE_STRING));
+export const OptionalString = (doc: FieldDoc = {}): PropertyDecorator =>
+  compose(IsOptional(), IsString(MUST_BE_STRING), Schema(STRING, doc));
 
 /** A finite JSON number, or absent. */
-export const OptionalNumber = (): PropertyDecorator =>
-  compose(IsOptional(), IsNumber(FINITE, { message: 'must be a number' }));
+export const OptionalNumber = (doc: FieldDoc = {}): PropertyDecorator =>
+  compose(IsOptional(), IsNumber(FINITE, { message: 'must be a number' }), Schema(NUMBER, doc));
 
 /** A JSON object (not an array), or absent. */
-export const OptionalObject = (): PropertyDecorator =>
-  compose(IsOptional(), IsObject({ message: 'must be a JSON object' }));
+export const OptionalObject = (doc: FieldDoc = {}): PropertyDecorator =>
+  compose(IsOptional(), IsObject({ message: 'must be a JSON object' }), Schema(OBJECT, doc));
 
 /** An array of strings, or absent. */
-export const OptionalStringArray = (): PropertyDecorator => compose(IsOptional(), IsStringArray());
+export const OptionalStringArray = (doc: FieldDoc = {}): PropertyDecorator =>
+  compose(IsOptional(), IsStringArray(), Schema(STRING_ARRAY, doc));
 
 /**
  * A required array of nested DTOs. The validation middleware checks that every item is an
  * object with only known fields before class-validator runs; `max` is checked first of all, so
  * an oversized array is refused without validating each item.
  */
-export function NestedArray(type: () => Ctor, max: number, maxMessage: string): PropertyDecorator {
+export function NestedArray(
+  type: () => Ctor,
+  max: number,
+  maxMessage: string,
+  doc: FieldDoc = {},
+): PropertyDecorator {
   return (target, key) => {
     const ctor = target.constructor;
     const specs = nestedArrays.get(ctor) ?? new Map<string, NestedArraySpec>();
@@ -94,6 +116,14 @@ export function NestedArray(type: () => Ctor, max: number, maxMessage: string): 
       }),
       ValidateNested({ each: true }),
       Type(type),
+      Schema(
+        {
+          type: 'array',
+          maxItems: max,
+          items: { $ref: `#/components/schemas/${type().name}` },
+        },
+        doc,
+      ),
     )(target, key);
   };
 }
@@ -101,9 +131,10 @@ export function NestedArray(type: () => Ctor, max: number, maxMessage: string): 
 // ---- query parameters: every value arrives as a string, or an array when repeated ----------
 
 /** A query parameter given at most once. */
-export const QueryString = (): PropertyDecorator =>
+export const QueryString = (doc: FieldDoc = {}): PropertyDecorator =>
   compose(
     IsOptional(),
+    Schema(STRING, doc),
     ValidateBy({
       name: 'isSingle',
       validator: {
@@ -114,9 +145,10 @@ export const QueryString = (): PropertyDecorator =>
   );
 
 /** A list parameter: comma-separated, and/or repeated (`tags=a,b` or `tags=a&tags=b`). */
-export const QueryList = (): PropertyDecorator =>
+export const QueryList = (doc: FieldDoc = {}): PropertyDecorator =>
   compose(
     IsOptional(),
+    Schema(STRING_ARRAY, doc),
     Transform(({ value }: { value: unknown }) =>
       (Array.isArray(value) ? value : [value]).flatMap((v) =>
         typeof v === 'string' ? v.split(',') : [v],
@@ -129,9 +161,15 @@ const DIGITS = /^\d{1,16}$/;
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** Converts a query string to a number when it is written exactly as `pattern` allows. */
-function queryNumber(pattern: RegExp, message: string): PropertyDecorator {
+function queryNumber(
+  pattern: RegExp,
+  message: string,
+  type: FieldDoc,
+  doc: FieldDoc,
+): PropertyDecorator {
   return compose(
     IsOptional(),
+    Schema(type, doc),
     Transform(({ value }: { value: unknown }) =>
       typeof value === 'string' && pattern.test(value) ? Number(value) : value,
     ),
@@ -147,7 +185,9 @@ function queryNumber(pattern: RegExp, message: string): PropertyDecorator {
 }
 
 /** Digits only (`limit`, `offset`); `message` is used for anything else. */
-export const QueryInteger = (message: string): PropertyDecorator => queryNumber(DIGITS, message);
+export const QueryInteger = (message: string, doc: FieldDoc = {}): PropertyDecorator =>
+  queryNumber(DIGITS, message, { type: 'integer' }, doc);
 
 /** A decimal number such as `0.5` (`min_importance`). */
-export const QueryDecimal = (message: string): PropertyDecorator => queryNumber(DECIMAL, message);
+export const QueryDecimal = (message: string, doc: FieldDoc = {}): PropertyDecorator =>
+  queryNumber(DECIMAL, message, NUMBER, doc);

@@ -1,40 +1,79 @@
-import { MAX_LIMIT, type MemoryListInput } from '../../../domain/index.js';
+import {
+  DEFAULT_LIMIT,
+  MAX_LIMIT,
+  MEMORY_TYPES,
+  type MemoryListInput,
+} from '../../../domain/index.js';
 import { QueryDecimal, QueryInteger, QueryList, QueryString } from './field-decorators.js';
 
 export const LIMIT_MESSAGE = `must be an integer from 1 to ${MAX_LIMIT}`;
 export const OFFSET_MESSAGE = 'must be a non-negative integer';
+
+/** Field docs shared by the list query, the search body and the context body. */
+export const SINCE_DOC = {
+  description:
+    'Inclusive start: a duration ago (`30m`, `2h`, `7d`, `1w`) or ISO 8601 (no zone means UTC).',
+  example: '1h',
+};
+export const UNTIL_DOC = {
+  description: 'Exclusive end, written like `since`.',
+  example: '2026-02-13T12:00:00Z',
+};
+export const LIMIT_DOC = { minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, example: 10 };
+export const OFFSET_DOC = { minimum: 0, default: 0 };
+export const ORDER_DOC = {
+  description: 'By time: newest first (`desc`) or oldest first (`asc`).',
+  enum: ['asc', 'desc'],
+  default: 'desc',
+};
+export const MIN_IMPORTANCE_DOC = { minimum: 0, maximum: 1, example: 0.5 };
+export const CONTENT_CONTAINS_DOC = {
+  description: 'Case-sensitive literal substring of the content.',
+  example: 'example.com',
+};
+const LIST_DOC = 'Comma-separated and/or repeated.';
 
 /**
  * The memory filters of the list endpoints. `memory_type`, `event_type` and `tags` are lists:
  * comma-separated and/or repeated; a memory matches any of the types and all of the tags.
  */
 export class MemoryFilterQuery {
-  @QueryList() memory_type?: string[];
-  @QueryList() event_type?: string[];
-  @QueryList() tags?: string[];
-  @QueryString() content_contains?: string;
-  @QueryDecimal('must be a number between 0 and 1') min_importance?: number;
-  @QueryString() since?: string;
-  @QueryString() until?: string;
-  @QueryInteger(LIMIT_MESSAGE) limit?: number;
-  @QueryInteger(OFFSET_MESSAGE) offset?: number;
-  @QueryString() order?: string;
+  @QueryList({
+    description: `Any of these memory types. ${LIST_DOC}`,
+    items: { type: 'string', enum: MEMORY_TYPES },
+    example: ['episodic', 'decision'],
+  })
+  memory_type?: string[];
+  @QueryList({ description: `Any of these event types. ${LIST_DOC}`, example: ['page_crawled'] })
+  event_type?: string[];
+  @QueryList({
+    description: `All of these tags, matched exactly. ${LIST_DOC}`,
+    example: ['products'],
+  })
+  tags?: string[];
+  @QueryString(CONTENT_CONTAINS_DOC) content_contains?: string;
+  @QueryDecimal('must be a number between 0 and 1', MIN_IMPORTANCE_DOC) min_importance?: number;
+  @QueryString(SINCE_DOC) since?: string;
+  @QueryString(UNTIL_DOC) until?: string;
+  @QueryInteger(LIMIT_MESSAGE, LIMIT_DOC) limit?: number;
+  @QueryInteger(OFFSET_MESSAGE, OFFSET_DOC) offset?: number;
+  @QueryString(ORDER_DOC) order?: string;
 }
 
 /** GET /api/v1/memories. */
 export class ListMemoriesQuery extends MemoryFilterQuery {
-  @QueryString() agent_id?: string;
-  @QueryString() session_id?: string;
+  @QueryString({ example: 'agent_web_crawler' }) agent_id?: string;
+  @QueryString({ example: 'sess_abc123' }) session_id?: string;
 }
 
 /** GET /api/v1/agents/:id/memories: the agent comes from the path. */
 export class AgentMemoriesQuery extends MemoryFilterQuery {
-  @QueryString() session_id?: string;
+  @QueryString({ example: 'sess_abc123' }) session_id?: string;
 }
 
 /** GET /api/v1/sessions/:id/memories: the session comes from the path. */
 export class SessionMemoriesQuery extends MemoryFilterQuery {
-  @QueryString() agent_id?: string;
+  @QueryString({ example: 'agent_web_crawler' }) agent_id?: string;
 }
 
 export function toListInput(

@@ -1,11 +1,11 @@
-import type { SessionListInput } from '../../../domain/index.js';
+import { SESSION_STATUSES, type SessionListInput } from '../../../domain/index.js';
 import { QueryString } from './field-decorators.js';
 import { PageQuery } from './page.query.js';
 
 /** GET /api/v1/sessions. */
 export class ListSessionsQuery extends PageQuery {
-  @QueryString() agent_id?: string;
-  @QueryString() status?: string;
+  @QueryString({ example: 'agent_web_crawler' }) agent_id?: string;
+  @QueryString({ enum: SESSION_STATUSES, example: 'active' }) status?: string;
 }
 
 export const toSessionListInput = (q: ListSessionsQuery): SessionListInput => ({

@@ -1,4 +1,18 @@
-import type { BatchResult, Memory, MemoryList } from '../../../domain/index.js';
+import {
+  MEMORY_TYPES,
+  type BatchResult,
+  type Memory,
+  type MemoryList,
+} from '../../../domain/index.js';
+import {
+  arrayOf,
+  count,
+  HAS_MORE,
+  isoTime,
+  nullable,
+  objectSchema,
+  ref,
+} from '../openapi/json-schema.js';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
@@ -63,3 +77,59 @@ export function toBatchResponse(result: BatchResult) {
     duplicate_of: result.duplicates.map((d) => ({ index: d.index, memory_id: d.existingId })),
   };
 }
+
+const MEMORY_EXAMPLE_ID = 'mem_019c56b7f5c0a1b2c3d4e5f6';
+
+/** The documented schemas of the shapes above, by their OpenAPI component name. */
+export const MEMORY_RESPONSE_SCHEMAS = {
+  MemoryResponse: objectSchema<MemoryResponse>(
+    {
+      memory_id: {
+        type: 'string',
+        description: '`mem_` + 24 hex digits, time-ordered.',
+        example: MEMORY_EXAMPLE_ID,
+      },
+      time: isoTime({ description: 'When it was recorded (ISO 8601, UTC, milliseconds).' }),
+      org_id: { type: 'string', example: 'org_default' },
+      agent_id: { type: 'string', example: 'agent_web_crawler' },
+      session_id: nullable('string', { example: 'sess_abc123' }),
+      content: { type: 'string', example: 'Crawled https://example.com — found 3 product pages' },
+      memory_type: { type: 'string', enum: MEMORY_TYPES, example: 'episodic' },
+      event_type: { type: 'string', example: 'page_crawled' },
+      metadata: { type: 'object', additionalProperties: true, example: { pages_found: 3 } },
+      tags: arrayOf({ type: 'string' }, { example: ['crawling', 'products'] }),
+      importance: { type: 'number', minimum: 0, maximum: 1, example: 0.7 },
+      dedup_key: nullable('string', {
+        description: 'Null only when dedup is off and none was given.',
+        example: '5d41402abc4b2a76b9719d911017c592',
+      }),
+      parent_id: nullable('string'),
+    },
+    { description: 'A memory: every field is always present, null when absent.' },
+  ),
+  MemoryListResponse: objectSchema<ReturnType<typeof toMemoryListResponse>>({
+    memories: arrayOf(ref('MemoryResponse')),
+    count: count('Every match of the filters, not just this page.'),
+    has_more: HAS_MORE,
+  }),
+  SearchResponse: objectSchema<ReturnType<typeof toSearchResponse>>({
+    results: arrayOf(ref('MemoryResponse')),
+    count: count('Every match of the filters, not just this page.'),
+    has_more: HAS_MORE,
+    query_time_ms: { type: 'number', minimum: 0, example: 1.25 },
+  }),
+  BatchResponse: objectSchema<ReturnType<typeof toBatchResponse>>(
+    {
+      memories: arrayOf(ref('MemoryResponse'), { description: 'The memories stored.' }),
+      count: count('Memories stored.'),
+      duplicates: count('Items not stored because they duplicate a stored memory.'),
+      duplicate_of: arrayOf(
+        objectSchema<{ index: number; memory_id: string }>({
+          index: { type: 'integer', minimum: 0, description: 'Position in the request.' },
+          memory_id: { type: 'string', description: 'The memory it duplicates.' },
+        }),
+      ),
+    },
+    { description: 'The answer to a batch: what was stored and which items were duplicates.' },
+  ),
+};

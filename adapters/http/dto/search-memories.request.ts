@@ -1,20 +1,39 @@
-import type { MemoryListInput } from '../../../domain/index.js';
+import { MEMORY_TYPES, type MemoryListInput } from '../../../domain/index.js';
+import {
+  CONTENT_CONTAINS_DOC,
+  LIMIT_DOC,
+  MIN_IMPORTANCE_DOC,
+  OFFSET_DOC,
+  ORDER_DOC,
+  SINCE_DOC,
+  UNTIL_DOC,
+} from './list-memories.query.js';
 import { OptionalNumber, OptionalString, OptionalStringArray } from './field-decorators.js';
 
 /** The body of POST /api/v1/search: every filter is optional. */
 export class SearchMemoriesRequest {
-  @OptionalString() agent_id?: string;
-  @OptionalString() session_id?: string;
-  @OptionalStringArray() memory_types?: string[];
-  @OptionalStringArray() event_types?: string[];
-  @OptionalStringArray() tags?: string[];
-  @OptionalString() content_contains?: string;
-  @OptionalNumber() min_importance?: number;
-  @OptionalString() since?: string;
-  @OptionalString() until?: string;
-  @OptionalString() order?: string;
-  @OptionalNumber() limit?: number;
-  @OptionalNumber() offset?: number;
+  @OptionalString({ example: 'agent_web_crawler' }) agent_id?: string;
+  @OptionalString({ example: 'sess_abc123' }) session_id?: string;
+  @OptionalStringArray({
+    description: 'Any of these memory types; empty means all.',
+    items: { type: 'string', enum: MEMORY_TYPES },
+    example: ['episodic', 'decision'],
+  })
+  memory_types?: string[];
+  @OptionalStringArray({ description: 'Any of these event types; empty means all.' })
+  event_types?: string[];
+  @OptionalStringArray({
+    description: 'All of these tags, matched exactly.',
+    example: ['products'],
+  })
+  tags?: string[];
+  @OptionalString(CONTENT_CONTAINS_DOC) content_contains?: string;
+  @OptionalNumber(MIN_IMPORTANCE_DOC) min_importance?: number;
+  @OptionalString({ ...SINCE_DOC, example: '7d' }) since?: string;
+  @OptionalString(UNTIL_DOC) until?: string;
+  @OptionalString(ORDER_DOC) order?: string;
+  @OptionalNumber({ ...LIMIT_DOC, type: 'integer' }) limit?: number;
+  @OptionalNumber({ ...OFFSET_DOC, type: 'integer' }) offset?: number;
 }
 
 export function toSearchInput(dto: SearchMemoriesRequest): MemoryListInput {

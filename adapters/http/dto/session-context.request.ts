@@ -1,14 +1,32 @@
-import type { ContextInput } from '../../../domain/index.js';
+import { MAX_CONTEXT_TOKENS, MEMORY_TYPES, type ContextInput } from '../../../domain/index.js';
+import { SINCE_DOC, UNTIL_DOC } from './list-memories.query.js';
 import { OptionalNumber, OptionalString, OptionalStringArray } from './field-decorators.js';
 
 /** The body of POST /api/v1/sessions/:id/context; an empty body takes every default. */
 export class SessionContextRequest {
-  @OptionalString() since?: string;
-  @OptionalString() until?: string;
-  @OptionalStringArray() include_types?: string[];
-  @OptionalStringArray() exclude_types?: string[];
-  @OptionalNumber() max_tokens?: number;
-  @OptionalString() order?: string;
+  @OptionalString({ ...SINCE_DOC, example: '4h' }) since?: string;
+  @OptionalString(UNTIL_DOC) until?: string;
+  @OptionalStringArray({
+    description: 'Only these memory types; empty or absent means all.',
+    items: { type: 'string', enum: MEMORY_TYPES },
+    example: ['episodic', 'decision'],
+  })
+  include_types?: string[];
+  @OptionalStringArray({
+    description: 'Leave these memory types out.',
+    items: { type: 'string', enum: MEMORY_TYPES },
+  })
+  exclude_types?: string[];
+  @OptionalNumber({
+    description:
+      'Token budget (about 4 characters a token); the most important, then newest, memories that fit are kept. Absent: no budget.',
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_CONTEXT_TOKENS,
+    example: 2000,
+  })
+  max_tokens?: number;
+  @OptionalString({ enum: ['asc', 'desc'], default: 'desc' }) order?: string;
 }
 
 export const toContextInput = (dto: SessionContextRequest): ContextInput => ({

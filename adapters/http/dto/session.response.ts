@@ -1,4 +1,13 @@
-import type { Session, SessionContext } from '../../../domain/index.js';
+import { SESSION_STATUSES, type Session, type SessionContext } from '../../../domain/index.js';
+import {
+  arrayOf,
+  count,
+  HAS_MORE,
+  isoTime,
+  nullable,
+  objectSchema,
+  ref,
+} from '../openapi/json-schema.js';
 import { iso, isoOrNull } from './memory.response.js';
 
 export function toSessionResponse(s: Session) {
@@ -34,3 +43,36 @@ export function toContextResponse(c: SessionContext) {
     estimated_tokens: c.estimatedTokens,
   };
 }
+
+/** The documented schemas of the shapes above, by their OpenAPI component name. */
+export const SESSION_RESPONSE_SCHEMAS = {
+  SessionResponse: objectSchema<ReturnType<typeof toSessionResponse>>({
+    session_id: { type: 'string', example: 'sess_019c56b7f5c0a1b2c3d4e5f6' },
+    agent_id: { type: 'string', example: 'agent_web_crawler' },
+    status: { type: 'string', enum: SESSION_STATUSES, example: 'active' },
+    created_at: isoTime(),
+    updated_at: isoTime(),
+    closed_at: nullable('string', {
+      format: 'date-time',
+      description: 'Set when closed, cleared when reopened.',
+    }),
+    metadata: { type: 'object', additionalProperties: true, example: { task: 'product_research' } },
+  }),
+  SessionListResponse: objectSchema<ReturnType<typeof toSessionListResponse>>({
+    sessions: arrayOf(ref('SessionResponse')),
+    count: count('Every match of the filters, not just this page.'),
+    has_more: HAS_MORE,
+  }),
+  ContextResponse: objectSchema<ReturnType<typeof toContextResponse>>({
+    session_id: { type: 'string', example: 'sess_abc123' },
+    context: {
+      type: 'string',
+      description: 'Markdown for a prompt: `## Session Context (<id>)`, then one section per type.',
+      example:
+        '## Session Context (sess_abc123)\n\n### Recent Actions (1)\n- Crawled https://example.com — found 3 product pages\n',
+    },
+    memory_count: count('Memories included.'),
+    omitted_count: count('Memories that matched but were left out to fit `max_tokens`.'),
+    estimated_tokens: count('ceil(characters / 4) of `context`.'),
+  }),
+};

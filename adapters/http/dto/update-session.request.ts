@@ -1,10 +1,19 @@
-import type { SessionUpdateInput } from '../../../domain/index.js';
+import { SESSION_STATUSES, type SessionUpdateInput } from '../../../domain/index.js';
 import { OptionalObject, OptionalString } from './field-decorators.js';
 
 /** The body of PUT /api/v1/sessions/:id: metadata is merged, a key set to null is removed. */
 export class UpdateSessionRequest {
-  @OptionalString() status?: string;
-  @OptionalObject() metadata?: Record<string, unknown>;
+  @OptionalString({
+    description: '`closed` sets `closed_at`; `active` reopens and clears it.',
+    enum: SESSION_STATUSES,
+    example: 'closed',
+  })
+  status?: string;
+  @OptionalObject({
+    description: 'Merged key by key into the stored metadata; a key set to null is removed.',
+    example: { outcome: 'done', draft: null },
+  })
+  metadata?: Record<string, unknown>;
 }
 
 export const toSessionUpdate = (dto: UpdateSessionRequest): SessionUpdateInput => ({

@@ -3,8 +3,8 @@ import type { AppDeps } from '../create-app.js';
 import {
   toCreatedOrgResponse,
   toIssuedKeyResponse,
-  toKeyResponse,
-  toOrgResponse,
+  toKeyListResponse,
+  toOrgListResponse,
 } from '../dto/admin.response.js';
 import { CreateKeyRequest } from '../dto/create-key.request.js';
 import { CreateOrgRequest } from '../dto/create-org.request.js';
@@ -36,7 +36,7 @@ export function adminRoutes(deps: AppDeps): Router {
 
   router.get('/keys', admin, noQuery, async (_req: Request, res: Response) => {
     const keys = await deps.auth.listKeys(principalOf(res).orgId);
-    res.json({ keys: keys.map(toKeyResponse), count: keys.length });
+    res.json(toKeyListResponse(keys));
   });
 
   router.delete('/keys/:id', admin, noQuery, async (req: Request, res: Response) => {
@@ -58,7 +58,7 @@ export function adminRoutes(deps: AppDeps): Router {
 
   router.get('/orgs', operator, noQuery, async (_req: Request, res: Response) => {
     const orgs = await deps.auth.listOrgs();
-    res.json({ orgs: orgs.map(toOrgResponse), count: orgs.length });
+    res.json(toOrgListResponse(orgs));
   });
 
   return router;
