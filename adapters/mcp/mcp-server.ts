@@ -1,0 +1,208 @@
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { MemtraceBackend } from './memtrace-backend.js';
+
+export interface McpServerOptions {
+  /** Reported to clients in the initialize handshake. */
+  readonly version?: string;
+}
+
+/** The context resource's URI for a session. */
+export const contextUri = (sessionId: string) =>
+  `memtrace://sessions/${encodeURIComponent(sessionId)}/context`;
+
+const json = (value: unknown): CallToolResult => ({
+  content: [{ type: 'text', text: JSON.stringify(value, null, 2) }],
+});
+
+/** Runs a tool; a failure becomes an MCP tool error carrying memtrace's message. */
+async function tool(run: () => Promise<CallToolResult>): Promise<CallToolResult> {
+  try {
+    return await run();
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return { content: [{ type: 'text', text: `memtrace error: ${message}` }], isError: true };
+  }
+}
+
+const metadata = z.record(z.string(), z.unknown());
+
+/**
+ * The memtrace MCP server: the Go version's tools with their names and inputs, plus
+ * `memtrace_session_close` and `memtrace_agent_stats`, and the session context as the resource
+ * template `memtrace://sessions/{id}/context`. Tools answer with 2-space-indented JSON, except
+ * `memtrace_session_context`, which answers with the raw markdown.
+ */
+export function createMcpServer(backend: MemtraceBackend, options: McpServerOptions = {}) {
+  const server = new McpServer(
+    { name: 'memtrace', version: options.version ?? '0.0.0' },
+    {
+      instructions:
+        'memtrace is the memory of AI agents: remember what you did, decided and learned, recall it, and read a session as markdown context.',
+    },
+  );
+
+  server.registerTool(
+    'memtrace_remember',
+    {
+      description: 'Store a memory: what an agent did, saw or learned.',
+      inputSchema: {
+        agent_id: z.string().describe('The agent storing the memory'),
+        content: z.string().describe('What happened, in plain text'),
+        memory_type: z
+          .enum(['episodic', 'decision', 'entity', 'session'])
+          .optional()
+          .describe('Default episodic'),
+        event_type: z.string().optional().describe('Default general'),
+        session_id: z.string().optional(),
+        tags: z.array(z.string()).optional(),
+        importance: z.number().min(0).max(1).optional().describe('0 to 1'),
+        metadata: metadata.optional(),
+      },
+    },
+    (args) =>
+      tool(async () =>
+        json(
+          await backend.addMemory({
+            ...args,
+            memory_type: args.memory_type ?? 'episodic',
+            event_type: args.event_type ?? 'general',
+          }),
+        ),
+      ),
+  );
+
+  server.registerTool(
+    'memtrace_recall',
+    {
+      description: "Recall an agent's recent memories, newest first.",
+      inputSchema: {
+        agent_id: z.string(),
+        since: z.string().optional().describe('30m, 2h, 7d or ISO 8601; default 24h'),
+        session_id: z.string().optional(),
+        memory_type: z.string().optional(),
+        limit: z.number().int().min(1).max(1000).optional().describe('Default 50'),
+      },
+    },
+    (args) =>
+      tool(async () =>
+        json(
+          await backend.listMemories({
+            ...args,
+            since: args.since ?? '24h',
+            limit: args.limit ?? 50,
+            order: 'desc',
+          }),
+        ),
+      ),
+  );
+
+  server.registerTool(
+    'memtrace_search',
+    {
+      description: 'Search memories by agent, text, types, tags, time and importance.',
+      inputSchema: {
+        agent_id: z.string().optional(),
+        content_contains: z.string().optional(),
+        memory_types: z.array(z.string()).optional(),
+        tags: z.array(z.string()).optional().describe('All of them must match'),
+        since: z.string().optional(),
+        min_importance: z.number().min(0).max(1).optional(),
+        limit: z.number().int().min(1).max(1000).optional().describe('Default 50'),
+      },
+    },
+    (args) =>
+      tool(async () =>
+        json(await backend.searchMemories({ ...args, limit: args.limit ?? 50, order: 'desc' })),
+      ),
+  );
+
+  server.registerTool(
+    'memtrace_decide',
+    {
+      description: 'Record a decision and the reasoning behind it.',
+      inputSchema: { agent_id: z.string(), decision: z.string(), reasoning: z.string() },
+    },
+    ({ agent_id, decision, reasoning }) =>
+      tool(async () =>
+        json(
+          await backend.addMemory({
+            agent_id,
+            content: decision,
+            memory_type: 'decision',
+            event_type: 'decision',
+            metadata: { reasoning },
+          }),
+        ),
+      ),
+  );
+
+  server.registerTool(
+    'memtrace_session_create',
+    {
+      description: 'Start a session for an agent.',
+      inputSchema: { agent_id: z.string(), metadata: metadata.optional() },
+    },
+    (args) => tool(async () => json(await backend.createSession(args))),
+  );
+
+  server.registerTool(
+    'memtrace_session_context',
+    {
+      description: "A session's memories as LLM-ready markdown.",
+      inputSchema: {
+        session_id: z.string(),
+        since: z.string().optional(),
+        include_types: z.array(z.string()).optional(),
+        max_tokens: z.number().int().min(1).optional(),
+      },
+    },
+    ({ session_id, ...options }) =>
+      tool(async () => {
+        const { context } = await backend.getSessionContext(session_id, options);
+        return { content: [{ type: 'text', text: context }] };
+      }),
+  );
+
+  server.registerTool(
+    'memtrace_session_close',
+    { description: 'Close a session.', inputSchema: { session_id: z.string() } },
+    ({ session_id }) => tool(async () => json(await backend.closeSession(session_id))),
+  );
+
+  server.registerTool(
+    'memtrace_agent_register',
+    {
+      description: 'Register an agent by name.',
+      inputSchema: { name: z.string(), description: z.string().optional() },
+    },
+    (args) => tool(async () => json(await backend.registerAgent(args))),
+  );
+
+  server.registerTool(
+    'memtrace_agent_stats',
+    {
+      description: "An agent's memory counts, errors and sessions.",
+      inputSchema: { agent_id: z.string().describe('The agent id or registered name') },
+    },
+    ({ agent_id }) => tool(async () => json(await backend.getAgentStats(agent_id))),
+  );
+
+  server.registerResource(
+    'session_context',
+    new ResourceTemplate('memtrace://sessions/{id}/context', { list: undefined }),
+    {
+      title: 'Session context',
+      description: "A session's memories as LLM-ready markdown",
+      mimeType: 'text/markdown',
+    },
+    async (uri, { id }) => {
+      const sessionId = decodeURIComponent(String(Array.isArray(id) ? id[0] : id));
+      const { context } = await backend.getSessionContext(sessionId, {});
+      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: context }] };
+    },
+  );
+
+  return server;
+}

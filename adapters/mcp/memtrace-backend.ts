@@ -1,0 +1,53 @@
+/**
+ * What the MCP tools need from memtrace, in the REST API's wire shapes (snake_case). The
+ * TypeScript SDK's `Memtrace` client satisfies it as it is (stdio: a client of a running
+ * server); the composition root also provides one over the domain services for `/mcp`.
+ */
+export interface MemtraceBackend {
+  addMemory(memory: McpMemoryInput): Promise<unknown>;
+  listMemories(options: McpRecallInput): Promise<unknown>;
+  searchMemories(query: McpSearchInput): Promise<unknown>;
+  createSession(session: { agent_id: string; metadata?: Record<string, unknown> }): Promise<unknown>;
+  /** Resolves with at least the markdown `context`. */
+  getSessionContext(sessionId: string, options: McpContextInput): Promise<{ context: string }>;
+  registerAgent(agent: { name: string; description?: string }): Promise<unknown>;
+  closeSession(sessionId: string): Promise<unknown>;
+  getAgentStats(agentId: string): Promise<unknown>;
+}
+
+export interface McpMemoryInput {
+  agent_id: string;
+  content: string;
+  memory_type?: string;
+  event_type?: string;
+  session_id?: string;
+  tags?: string[];
+  importance?: number;
+  metadata?: Record<string, unknown>;
+}
+
+export interface McpRecallInput {
+  agent_id: string;
+  since?: string;
+  session_id?: string;
+  memory_type?: string;
+  limit?: number;
+  order?: 'asc' | 'desc';
+}
+
+export interface McpSearchInput {
+  agent_id?: string;
+  content_contains?: string;
+  memory_types?: string[];
+  tags?: string[];
+  since?: string;
+  min_importance?: number;
+  limit?: number;
+  order?: 'asc' | 'desc';
+}
+
+export interface McpContextInput {
+  since?: string;
+  include_types?: string[];
+  max_tokens?: number;
+}

@@ -1,0 +1,3 @@
+import { runMcpStdio } from './mcp.js';
+
+void runMcpStdio();

@@ -1,0 +1,295 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  aBootstrapKey,
+  freePort,
+  spawnServer,
+  waitUntilHealthy,
+  type ServerProcess,
+} from '../support/server-process.js';
+
+/**
+ * The MCP server through the MCP SDK's own client, on both transports: stdio (`memtrace mcp`, a
+ * client of a real server process) and Streamable HTTP at /mcp on that server.
+ */
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const MCP_MAIN = path.join(ROOT, 'src/mcp-main.ts');
+const key = aBootstrapKey();
+let server: ServerProcess;
+
+beforeAll(async () => {
+  server = spawnServer(
+    { MEMTRACE_STORAGE_DRIVER: 'memory', MEMTRACE_AUTH_BOOTSTRAP_KEY: key },
+    await freePort(),
+  );
+  await waitUntilHealthy(server);
+});
+afterAll(async () => {
+  server.proc.kill('SIGTERM');
+  await server.exited;
+});
+
+interface TextResult {
+  content: { type: string; text: string }[];
+  isError?: boolean;
+}
+
+const transports: [string, () => Transport][] = [
+  [
+    'stdio',
+    () =>
+      new StdioClientTransport({
+        command: process.execPath,
+        args: ['--import', 'tsx', MCP_MAIN],
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', MEMTRACE_URL: server.url, MEMTRACE_API_KEY: key },
+        stderr: 'pipe',
+      }),
+  ],
+  [
+    'streamable-http',
+    () =>
+      new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
+        requestInit: { headers: { 'x-api-key': key } },
+      }),
+  ],
+];
+
+describe.each(transports)('McpServer over %s', (name, transport) => {
+  let client: Client;
+  const agent = `mcp_${name.replace('-', '_')}`;
+
+  async function call(tool: string, args: Record<string, unknown>): Promise<TextResult> {
+    return (await client.callTool({ name: tool, arguments: args })) as TextResult;
+  }
+  async function callJson(tool: string, args: Record<string, unknown>) {
+    const result = await call(tool, args);
+    expect(result.isError ?? false, result.content[0]?.text).toBe(false);
+    return JSON.parse(result.content[0]?.text ?? 'null') as Record<string, unknown>;
+  }
+
+  beforeAll(async () => {
+    client = new Client({ name: 'memtrace-test', version: '1.0.0' });
+    await client.connect(transport());
+  });
+  afterAll(async () => {
+    await client.close();
+  });
+
+  it('lists the Go tools plus session_close and agent_stats when asked for tools', async () => {
+    // Act
+    const { tools } = await client.listTools();
+
+    // Assert
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'memtrace_agent_register',
+      'memtrace_agent_stats',
+      'memtrace_decide',
+      'memtrace_recall',
+      'memtrace_remember',
+      'memtrace_search',
+      'memtrace_session_close',
+      'memtrace_session_context',
+      'memtrace_session_create',
+    ]);
+    const remember = tools.find((t) => t.name === 'memtrace_remember');
+    expect(remember?.inputSchema.required?.sort()).toEqual(['agent_id', 'content']);
+  });
+
+  it('registers an agent and reports its stats when the tools are called', async () => {
+    // Act
+    const registered = await callJson('memtrace_agent_register', {
+      name: agent,
+      description: 'MCP test agent',
+    });
+    await callJson('memtrace_remember', { agent_id: agent, content: 'warm up' });
+    const stats = await callJson('memtrace_agent_stats', { agent_id: agent });
+
+    // Assert
+    expect(registered).toMatchObject({ name: agent, description: 'MCP test agent' });
+    expect(stats).toMatchObject({ agent_id: agent, memory_count: 1 });
+  });
+
+  it('remembers, recalls, decides and searches when the memory tools are called', async () => {
+    // Act
+    const remembered = await callJson('memtrace_remember', {
+      agent_id: agent,
+      content: 'Crawled https://example.com',
+      tags: ['crawling'],
+      importance: 0.7,
+      metadata: { pages: 3 },
+    });
+    const decided = await callJson('memtrace_decide', {
+      agent_id: agent,
+      decision: 'Focus on category A',
+      reasoning: 'Higher engagement',
+    });
+    const recalled = await callJson('memtrace_recall', { agent_id: agent });
+    const found = await callJson('memtrace_search', {
+      agent_id: agent,
+      content_contains: 'example.com',
+      tags: ['crawling'],
+      min_importance: 0.5,
+    });
+
+    // Assert
+    expect(remembered).toMatchObject({
+      memory_type: 'episodic',
+      event_type: 'general',
+      tags: ['crawling'],
+      metadata: { pages: 3 },
+    });
+    expect(decided).toMatchObject({
+      memory_type: 'decision',
+      event_type: 'decision',
+      metadata: { reasoning: 'Higher engagement' },
+    });
+    const recalledContents = (recalled.memories as { content: string }[]).map((m) => m.content);
+    expect(recalledContents.slice(0, 2)).toEqual([
+      'Focus on category A',
+      'Crawled https://example.com',
+    ]);
+    expect((found.results as { memory_id: string }[]).map((m) => m.memory_id)).toEqual([
+      remembered.memory_id,
+    ]);
+  });
+
+  it('creates, reads as markdown (tool and resource) and closes a session', async () => {
+    // Arrange
+    const session = await callJson('memtrace_session_create', {
+      agent_id: agent,
+      metadata: { task: 'research' },
+    });
+    const sessionId = String(session.session_id);
+    await callJson('memtrace_remember', {
+      agent_id: agent,
+      session_id: sessionId,
+      content: 'Visited the home page',
+    });
+    await callJson('memtrace_remember', {
+      agent_id: agent,
+      session_id: sessionId,
+      memory_type: 'entity',
+      content: 'Product X',
+    });
+
+    // Act
+    const context = await call('memtrace_session_context', {
+      session_id: sessionId,
+      since: '1h',
+      include_types: ['episodic'],
+    });
+    const resource = await client.readResource({
+      uri: `memtrace://sessions/${sessionId}/context`,
+    });
+    const closed = await callJson('memtrace_session_close', { session_id: sessionId });
+
+    // Assert: the tool gives the raw markdown, not JSON
+    expect(context.content[0]?.text).toBe(
+      `## Session Context (${sessionId})\n\n### Recent Actions (1)\n- Visited the home page`,
+    );
+    expect(resource.contents).toEqual([
+      {
+        uri: `memtrace://sessions/${sessionId}/context`,
+        mimeType: 'text/markdown',
+        text: `## Session Context (${sessionId})\n\n### Recent Actions (1)\n- Visited the home page\n\n### Entities (1)\n- Product X`,
+      },
+    ]);
+    expect(session).toMatchObject({ agent_id: agent, status: 'active' });
+    expect(closed).toMatchObject({ session_id: sessionId, status: 'closed' });
+  });
+
+  it('answers a tool error with the API message when the input is refused', async () => {
+    // Act
+    const unknown = await call('memtrace_session_close', { session_id: 'sess_does_not_exist' });
+    const invalid = await call('memtrace_remember', { agent_id: '9 bad id', content: 'x' });
+
+    // Assert
+    expect(unknown.isError).toBe(true);
+    expect(unknown.content[0]?.text).toMatch(/^memtrace error: .*not found/i);
+    expect(invalid.isError).toBe(true);
+    expect(invalid.content[0]?.text).toMatch(/agent_id/);
+  });
+});
+
+describe('McpServer over streamable-http, authentication', () => {
+  it('answers 401 with the API error body when no key is sent', async () => {
+    // Act
+    const res = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+
+    // Assert
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: 'unauthorized' });
+  });
+
+  it('refuses a write with a tool error when the key can only read (Bearer)', async () => {
+    // Arrange
+    const created = await fetch(`${server.url}/api/v1/keys`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'mcp reader', permissions: ['read'] }),
+    });
+    const { api_key: readKey } = (await created.json()) as { api_key: string };
+    const client = new Client({ name: 'memtrace-test', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
+        requestInit: { headers: { Authorization: `Bearer ${readKey}` } },
+      }),
+    );
+
+    // Act
+    const write = (await client.callTool({
+      name: 'memtrace_remember',
+      arguments: { agent_id: 'mcp_reader', content: 'nope' },
+    })) as TextResult;
+    const read = (await client.callTool({
+      name: 'memtrace_recall',
+      arguments: { agent_id: 'mcp_reader' },
+    })) as TextResult;
+    await client.close();
+
+    // Assert
+    expect(write.isError).toBe(true);
+    expect(write.content[0]?.text).toMatch(/permission|forbidden|write/i);
+    expect(read.isError ?? false).toBe(false);
+    expect(JSON.parse(read.content[0]?.text ?? '{}')).toMatchObject({ memories: [], count: 0 });
+  });
+
+  it('answers 405 when asked for a standalone event stream', async () => {
+    // Act
+    const res = await fetch(`${server.url}/mcp`, {
+      headers: { 'x-api-key': key, Accept: 'text/event-stream' },
+    });
+
+    // Assert
+    expect(res.status).toBe(405);
+  });
+});
+
+describe('runMcpStdio', () => {
+  it('exits 1 with a one-line message when MEMTRACE_API_KEY is missing', async () => {
+    // Act
+    const error = await run(process.execPath, ['--import', 'tsx', MCP_MAIN], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '' },
+      timeout: 30_000,
+    }).catch((e: { code: number; stderr: string }) => e);
+
+    // Assert
+    expect(error).toMatchObject({ code: 1 });
+    const stderr = (error as { stderr: string }).stderr;
+    expect(stderr).toBe('memtrace mcp: MEMTRACE_API_KEY is required (an mtk_... key of the server)\n');
+  });
+});
