@@ -1,0 +1,145 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPostgresStorage, migratePostgres } from '../../adapters/storage/postgres/index.js';
+import { createPgPool } from '../../adapters/storage/postgres/pg-pool.js';
+import { migratePostgresDatabase } from '../../adapters/storage/postgres/postgres-migrator.js';
+import {
+  createSchema,
+  dropSchema,
+  POSTGRES_SKIP_REASON,
+  randomSchemaName,
+  TEST_POSTGRES_URL,
+} from '../support/postgres-harness.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const MIGRATIONS = path.join(ROOT, 'migrations', 'postgres');
+const URL = TEST_POSTGRES_URL as string;
+
+interface MigrationRow {
+  version: number;
+  name: string;
+  applied_at: string;
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+async function tempSchema(): Promise<string> {
+  const schema = randomSchemaName('migrations');
+  await createSchema(schema);
+  cleanups.push(() => dropSchema(schema));
+  return schema;
+}
+
+function tempPool(schema: string): pg.Pool {
+  const pool = createPgPool({ url: URL, schema });
+  cleanups.push(() => pool.end());
+  return pool;
+}
+
+function tempMigrations(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'memtrace-pg-migrations-'));
+  for (const [name, sql] of Object.entries(files)) writeFileSync(path.join(dir, name), sql);
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function rows(pool: pg.Pool): Promise<MigrationRow[]> {
+  const { rows } = await pool.query<MigrationRow>(
+    'SELECT version, name, applied_at FROM schema_migrations ORDER BY version',
+  );
+  return rows;
+}
+
+describe.skipIf(TEST_POSTGRES_URL === undefined)(
+  `migratePostgres${TEST_POSTGRES_URL === undefined ? ` (skipped: ${POSTGRES_SKIP_REASON})` : ''}`,
+  () => {
+    it('records every migration file in schema_migrations when the schema is empty', async () => {
+      const schema = await tempSchema();
+      const expected = readdirSync(MIGRATIONS)
+        .filter((f) => f.endsWith('.sql'))
+        .sort()
+        .map((f) => ({ version: Number(f.slice(0, 4)), name: f.slice(5, -4) }));
+
+      const applied = await migratePostgres({ url: URL, schema });
+
+      expect(applied).toEqual(expected.map((m) => m.version));
+      const recorded = await rows(tempPool(schema));
+      expect(recorded.map(({ version, name }) => ({ version, name }))).toEqual(expected);
+      expect(recorded.every((r) => Number(r.applied_at) > 0)).toBe(true);
+    });
+
+    it('changes nothing when the schema is already up to date', async () => {
+      const schema = await tempSchema();
+      await migratePostgres({ url: URL, schema });
+      const before = await rows(tempPool(schema));
+
+      const applied = await migratePostgres({ url: URL, schema });
+
+      expect(applied).toEqual([]);
+      expect(await rows(tempPool(schema))).toEqual(before);
+    });
+
+    it('applies each file exactly once when several processes migrate at the same moment', async () => {
+      const schema = await tempSchema();
+      const dir = tempMigrations({
+        '0001_one.sql': 'CREATE TABLE one (x int); SELECT pg_sleep(0.2);',
+        '0002_two.sql': 'CREATE TABLE two (x int);',
+      });
+      const pools = [tempPool(schema), tempPool(schema), tempPool(schema)];
+
+      const results = await Promise.all(pools.map((p) => migratePostgresDatabase(p, dir)));
+
+      expect(results.flat().sort()).toEqual([1, 2]);
+      expect((await rows(pools[0] as pg.Pool)).map((r) => r.version)).toEqual([1, 2]);
+    });
+
+    it('leaves no trace of a failing file and keeps the ones before it', async () => {
+      const schema = await tempSchema();
+      const dir = tempMigrations({
+        '0001_good.sql': 'CREATE TABLE good (x int);',
+        '0002_bad.sql': 'CREATE TABLE half (x int); SELECT * FROM no_such_table;',
+      });
+      const pool = tempPool(schema);
+
+      await expect(migratePostgresDatabase(pool, dir)).rejects.toThrow(/no_such_table/);
+
+      expect((await rows(pool)).map((r) => r.version)).toEqual([1]);
+      const { rows: tables } = await pool.query<{ tablename: string }>(
+        'SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename',
+        [schema],
+      );
+      expect(tables.map((t) => t.tablename)).toEqual(['good', 'schema_migrations']);
+    });
+
+    it('applies pending migrations only when asked to when the storage opens', async () => {
+      const schema = await tempSchema();
+      const unmigrated = await createPostgresStorage({ url: URL, schema, migrate: false });
+      await unmigrated.close();
+      const pool = tempPool(schema);
+      const { rows: none } = await pool.query('SELECT 1 FROM pg_tables WHERE schemaname = $1', [
+        schema,
+      ]);
+      expect(none).toEqual([]);
+
+      const migrated = await createPostgresStorage({ url: URL, schema });
+      await migrated.close();
+
+      expect((await rows(pool)).length).toBeGreaterThan(0);
+    });
+
+    it('fails as unavailable when the database cannot be reached', async () => {
+      await expect(
+        createPostgresStorage({
+          url: 'postgres://postgres@127.0.0.1:1/none',
+          connectTimeoutMs: 500,
+        }),
+      ).rejects.toMatchObject({ kind: 'unavailable', code: 'STORAGE_UNAVAILABLE' });
+    });
+  },
+);

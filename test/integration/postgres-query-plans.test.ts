@@ -1,0 +1,268 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MemoryFilter, MemoryQuery } from '../../domain/index.js';
+import { createPgPool } from '../../adapters/storage/postgres/pg-pool.js';
+import {
+  buildCountMemories,
+  buildFindMemories,
+  buildMemoryStats,
+  CLAIM_DEDUP_KEYS_SQL,
+  MEMORY_DRIVER_INDEX,
+  type BuiltSql,
+  type MemoryDriver,
+} from '../../adapters/storage/postgres/postgres-memory-query.js';
+import { migratePostgresDatabase } from '../../adapters/storage/postgres/postgres-migrator.js';
+import { PostgresMemoryStore } from '../../adapters/storage/postgres/postgres-memory-store.js';
+import { aMemory, BASE_TIME } from '../support/builders.js';
+import {
+  createSchema,
+  dropSchema,
+  POSTGRES_SKIP_REASON,
+  randomSchemaName,
+  TEST_POSTGRES_URL,
+} from '../support/postgres-harness.js';
+
+const ORG = 'org_a';
+const HOUR = 3_600_000;
+const ALL_TYPES = ['episodic', 'session', 'decision', 'entity'] as const;
+
+const query = (
+  filter: MemoryFilter,
+  order: 'asc' | 'desc' = 'desc',
+  limit: number | null = 50,
+): MemoryQuery => ({ filter, order, limit, offset: 0 });
+
+/** A node of `EXPLAIN (FORMAT JSON)`. */
+interface PlanNode {
+  readonly 'Node Type': string;
+  readonly 'Relation Name'?: string;
+  readonly 'Index Name'?: string;
+  readonly Plans?: readonly PlanNode[];
+}
+
+const nodesOf = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodesOf)];
+
+const describePlan = (nodes: readonly PlanNode[]): string =>
+  nodes
+    .map((n) => [n['Node Type'], n['Index Name'] ?? n['Relation Name'] ?? ''].join(' ').trimEnd())
+    .join(' > ');
+
+/**
+ * Fails unless the plan reads `index` (in order: an index or index-only scan; for aggregates,
+ * where order does not matter, a bitmap index scan also counts), reads no table in full
+ * (Seq Scan) and sorts nothing (Sort, Incremental Sort).
+ */
+function expectIndexedPlan(
+  nodes: readonly PlanNode[],
+  index: string,
+  { ordered = true }: { ordered?: boolean } = {},
+): void {
+  const text = describePlan(nodes);
+  const scan = ordered ? /^Index (Only )?Scan$/ : /^(Index (Only )?Scan|Bitmap Index Scan)$/;
+  expect(
+    nodes.some((n) => scan.test(n['Node Type']) && n['Index Name'] === index),
+    text,
+  ).toBe(true);
+  expect(
+    nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name']),
+    text,
+  ).toEqual([]);
+  expect(
+    nodes.filter((n) => /Sort$/.test(n['Node Type'])).map((n) => n['Node Type']),
+    text,
+  ).toEqual([]);
+}
+
+const findCases: {
+  readonly name: string;
+  readonly q: MemoryQuery;
+  readonly driver: MemoryDriver;
+}[] = [
+  { name: 'agent newest first', q: query({ agentId: 'agent_1' }), driver: 'agent' },
+  { name: 'session newest first', q: query({ sessionId: 'sess_1' }), driver: 'session' },
+  { name: 'one memory type', q: query({ memoryTypes: ['decision'] }), driver: 'memory_type' },
+  {
+    name: 'one event type oldest first',
+    q: query({ eventTypes: ['error'] }, 'asc'),
+    driver: 'event_type',
+  },
+  { name: 'one tag newest first', q: query({ tags: ['prod'] }), driver: 'tag' },
+  { name: 'two tags newest first', q: query({ tags: ['prod', 'eu'] }), driver: 'tag' },
+  {
+    name: 'agent + session + type + since newest first (the list benchmark)',
+    q: query({
+      agentId: 'agent_1',
+      sessionId: 'sess_1',
+      memoryTypes: ['session'],
+      since: BASE_TIME,
+    }),
+    driver: 'session',
+  },
+  {
+    name: 'tag + min importance + content newest first (the search benchmark)',
+    q: query({ tags: ['prod'], minImportance: 0.5, contentContains: 'Crawled' }),
+    driver: 'tag',
+  },
+  {
+    name: 'tag + since + until oldest first',
+    q: query({ tags: ['prod'], since: BASE_TIME, until: BASE_TIME + HOUR }, 'asc'),
+    driver: 'tag',
+  },
+  { name: 'org only newest first', q: query({}), driver: 'org' },
+  {
+    name: 'org + several types + content + until',
+    q: query({ memoryTypes: ['episodic', 'entity'], contentContains: 'x', until: BASE_TIME }),
+    driver: 'org',
+  },
+  {
+    name: 'context: session + types + since, oldest first, no limit',
+    q: query({ sessionId: 'sess_1', memoryTypes: [...ALL_TYPES], since: BASE_TIME }, 'asc', null),
+    driver: 'session',
+  },
+];
+
+const countCases: {
+  readonly name: string;
+  readonly f: MemoryFilter;
+  readonly driver: MemoryDriver;
+}[] = [
+  { name: 'agent', f: { agentId: 'agent_1' }, driver: 'agent' },
+  {
+    name: 'session + agent + type + since',
+    f: { sessionId: 'sess_1', agentId: 'agent_1', memoryTypes: ['decision'], since: BASE_TIME },
+    driver: 'session',
+  },
+  { name: 'one tag', f: { tags: ['prod'] }, driver: 'tag' },
+  { name: 'tag + min importance', f: { tags: ['prod'], minImportance: 0.5 }, driver: 'tag' },
+  {
+    name: 'event type + since',
+    f: { eventTypes: ['error'], since: BASE_TIME },
+    driver: 'event_type',
+  },
+];
+
+describe.skipIf(TEST_POSTGRES_URL === undefined)(
+  `PostgresMemoryStore query plans${TEST_POSTGRES_URL === undefined ? ` (skipped: ${POSTGRES_SKIP_REASON})` : ''}`,
+  () => {
+    const schema = randomSchemaName('plans');
+    let pool: pg.Pool;
+
+    async function planOf(built: BuiltSql): Promise<PlanNode[]> {
+      const { rows } = await pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+        `EXPLAIN (FORMAT JSON) ${built.sql}`,
+        built.params as unknown[],
+      );
+      return nodesOf((rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'][0].Plan);
+    }
+
+    // Plans are checked on data whose statistics (VACUUM ANALYZE) describe 40,000 memories of
+    // 20 agents, 200 sessions and skewed tags, so the planner works from real row counts.
+    beforeAll(async () => {
+      await createSchema(schema);
+      pool = createPgPool({ url: TEST_POSTGRES_URL as string, schema, statementTimeoutMs: 60_000 });
+      await migratePostgresDatabase(pool);
+      const store = new PostgresMemoryStore(pool);
+      for (let batch = 0; batch < 8; batch++) {
+        const memories = Array.from({ length: 5000 }, (_, j) => {
+          const i = batch * 5000 + j;
+          return aMemory({
+            agentId: `agent_${i % 20}`,
+            sessionId: i % 10 === 0 ? null : `sess_${i % 200}`,
+            memoryType: ALL_TYPES[i % 4],
+            eventType: i % 50 === 0 ? 'error' : `event_${i % 10}`,
+            // As in the benchmark: 30 tags, 0-3 per memory; `prod` on 1 in 10, `eu` on 1 in 20.
+            tags: [
+              ...(i % 10 === 0 ? ['prod'] : []),
+              ...(i % 20 === 7 || i % 20 === 0 ? ['eu'] : []),
+              `t${i % 28}`,
+            ],
+            importance: (i % 100) / 100,
+            time: BASE_TIME - 30 * 24 * HOUR + i * 60_000,
+          });
+        });
+        await store.insert(memories, null);
+      }
+      await pool.query('VACUUM ANALYZE');
+    }, 120_000);
+
+    afterAll(async () => {
+      await pool?.end();
+      await dropSchema(schema);
+    });
+
+    describe('buildFindMemories', () => {
+      it.each(findCases)(
+        'walks the $driver index in order with no seq scan or sort when the query is $name',
+        async ({ q, driver }) => {
+          const built = buildFindMemories(ORG, q);
+          expect(built.driver).toBe(driver);
+          expectIndexedPlan(await planOf(built), MEMORY_DRIVER_INDEX[driver]);
+        },
+      );
+    });
+
+    describe('buildCountMemories', () => {
+      it.each(countCases)(
+        'counts through the $driver index with no seq scan when the filter is $name',
+        async ({ f, driver }) => {
+          const built = buildCountMemories(ORG, f);
+          expect(built.driver).toBe(driver);
+          expectIndexedPlan(await planOf(built), MEMORY_DRIVER_INDEX[driver], { ordered: false });
+        },
+      );
+
+      it('counts a tag and min importance from the tag index alone when no row is needed', async () => {
+        const nodes = await planOf(buildCountMemories(ORG, { tags: ['prod'], minImportance: 0.5 }));
+        expect(
+          nodes.filter((n) => n['Relation Name'] === 'memories'),
+          describePlan(nodes),
+        ).toEqual([]);
+      });
+    });
+
+    describe('buildMemoryStats', () => {
+      it('walks the (org, agent, time) index with no seq scan when given two agent ids', async () => {
+        expectIndexedPlan(
+          await planOf(buildMemoryStats(ORG, ['agent_1', 'agent_x'], BASE_TIME)),
+          MEMORY_DRIVER_INDEX.agent,
+          { ordered: false },
+        );
+      });
+    });
+
+    describe('PostgresMemoryStore.insert dedup claim', () => {
+      it('claims through the dedup_keys primary key with no seq scan', async () => {
+        // EXPLAIN without ANALYZE: nothing is written.
+        const nodes = await planOf({
+          sql: CLAIM_DEDUP_KEYS_SQL,
+          params: [[ORG], ['k1'], ['mem_x'], [BASE_TIME], 24 * HOUR],
+        });
+        expect(nodes[0]?.['Node Type'], describePlan(nodes)).toBe('ModifyTable');
+        expect(nodes.filter((n) => n['Node Type'] === 'Seq Scan')).toEqual([]);
+        expect(
+          (
+            await pool.query<{ indexname: string }>(
+              "SELECT indexname FROM pg_indexes WHERE tablename = 'dedup_keys' AND schemaname = $1",
+              [schema],
+            )
+          ).rows.map((r) => r.indexname),
+        ).toEqual(['dedup_keys_pkey']);
+      });
+    });
+
+    describe('expectIndexedPlan', () => {
+      it('fails when the order needs a sort or the table is read in full', async () => {
+        const sorted = await planOf({
+          sql: 'SELECT id FROM memories WHERE org_id = $1 ORDER BY importance DESC LIMIT 5',
+          params: [ORG],
+        });
+        expect(() => expectIndexedPlan(sorted, MEMORY_DRIVER_INDEX.org)).toThrow();
+        const scanned = await planOf({
+          sql: "SELECT id FROM memories WHERE position('x'::bytea IN content) > 0",
+          params: [],
+        });
+        expect(() => expectIndexedPlan(scanned, MEMORY_DRIVER_INDEX.org)).toThrow();
+      });
+    });
+  },
+);
