@@ -7,10 +7,20 @@ import type { Config } from '../config.js';
 import { STORAGE } from './tokens.js';
 
 /**
+ * How long a SQLite write of the server waits for another process's lock (the CLI, a second
+ * server) by default: short enough that a stuck lock is a 503 within 2 s, since the wait
+ * blocks the event loop.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 1000;
+
+/**
  * The one switch on the storage driver. Only the chosen driver's module is imported, so a
  * native driver that is not used is never loaded.
  */
-export async function openStorage(config: Config): Promise<StorageBundle> {
+export async function openStorage(
+  config: Config,
+  options: { readonly forceMigrate?: boolean } = {},
+): Promise<StorageBundle> {
   switch (config.storage.driver) {
     case 'memory': {
       const { createInMemoryStorage } = await import('../../adapters/storage/in-memory/index.js');
@@ -20,7 +30,23 @@ export async function openStorage(config: Config): Promise<StorageBundle> {
       const file = config.storage.sqlitePath;
       if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
       const { createSqliteStorage } = await import('../../adapters/storage/sqlite/index.js');
-      return createSqliteStorage({ path: file, synchronous: config.storage.sqliteSynchronous });
+      return createSqliteStorage({
+        path: file,
+        synchronous: config.storage.sqliteSynchronous,
+        busyTimeoutMs: config.storage.sqliteBusyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS,
+      });
+    }
+    case 'postgres': {
+      const pgConfig = config.storage.postgres;
+      if (pgConfig === undefined) throw new Error('postgres settings missing from the config');
+      const { createPostgresStorage } = await import('../../adapters/storage/postgres/index.js');
+      return createPostgresStorage({
+        url: pgConfig.url,
+        poolSize: pgConfig.poolSize,
+        connectTimeoutMs: pgConfig.connectTimeoutMs,
+        statementTimeoutMs: pgConfig.statementTimeoutMs,
+        migrate: options.forceMigrate === true || pgConfig.migrate,
+      });
     }
   }
 }

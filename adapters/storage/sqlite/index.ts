@@ -1,7 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { StorageBundle } from '../storage-bundle.js';
-import { openSqliteDatabase, type SqliteOpenOptions } from './sqlite-database.js';
+import {
+  DEFAULT_BUSY_TIMEOUT_MS,
+  openSqliteDatabase,
+  type SqliteOpenOptions,
+} from './sqlite-database.js';
 import { translateSqliteError, withSqlite } from './sqlite-errors.js';
+import { SqliteFailFast } from './sqlite-fail-fast.js';
 import { migrateSqliteDatabase } from './sqlite-migrator.js';
 import { SqliteAgentStore } from './sqlite-agent-store.js';
 import { SqliteAuthStore } from './sqlite-auth-store.js';
@@ -25,7 +30,7 @@ export async function createSqliteStorage(options: SqliteOpenOptions): Promise<S
   const db = openSqliteDatabase(options);
   try {
     migrateSqliteDatabase(db);
-    return bundle(db);
+    return bundle(db, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
   } catch (e) {
     db.close();
     throw translateSqliteError(e);
@@ -46,17 +51,22 @@ export async function migrateSqlite(path: string): Promise<number[]> {
   }
 }
 
-function bundle(db: Database.Database): StorageBundle {
-  const ping = db.prepare('SELECT 1');
+function bundle(db: Database.Database, busyTimeoutMs: number): StorageBundle {
+  const failFast = new SqliteFailFast(db, busyTimeoutMs);
+  // Takes and releases the write lock: a file another process has locked, or that can no
+  // longer be written, makes memtrace not ready even though reads would still succeed.
+  const count = db.prepare('SELECT count(*) AS n FROM schema_migrations');
+  const probe = db.transaction(() => count.get());
   return {
     driver: 'sqlite',
-    memories: new SqliteMemoryStore(db),
-    sessions: new SqliteSessionStore(db),
-    agents: new SqliteAgentStore(db),
-    auth: new SqliteAuthStore(db),
-    ping: async () => {
-      withSqlite(() => ping.get());
-    },
+    memories: failFast.guard(new SqliteMemoryStore(db)),
+    sessions: failFast.guard(new SqliteSessionStore(db)),
+    agents: failFast.guard(new SqliteAgentStore(db)),
+    auth: failFast.guard(new SqliteAuthStore(db)),
+    ping: () =>
+      failFast.run(async () => {
+        withSqlite(() => probe.immediate());
+      }),
     close: async () => {
       if (db.open) db.close();
     },

@@ -19,6 +19,9 @@ export interface SqliteOpenOptions {
   readonly busyTimeoutMs?: number;
 }
 
+/** How long a write waits for another connection's lock when no option says otherwise. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
 /** Whether `file` names a database that lives only in memory. */
 export function isInMemoryPath(file: string): boolean {
   return file === ':memory:' || file === '' || /[?&]mode=memory\b/.test(file);
@@ -42,9 +45,9 @@ export function openSqliteDatabase(options: SqliteOpenOptions): Database.Databas
       if (!memory) db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
       db.pragma('foreign_keys = ON');
-      const busyMs = options.busyTimeoutMs ?? 5000;
+      const busyMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
       db.pragma(
-        `busy_timeout = ${Number.isFinite(busyMs) ? Math.max(0, Math.trunc(busyMs)) : 5000}`,
+        `busy_timeout = ${Number.isFinite(busyMs) ? Math.max(0, Math.trunc(busyMs)) : DEFAULT_BUSY_TIMEOUT_MS}`,
       );
       return db;
     } catch (e) {
