@@ -1,0 +1,324 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { listRoutes, routeName } from '../support/app-routes.js';
+import { apiAs, buildTestApp, type ApiClient, type TestApp } from '../support/test-app.js';
+
+/**
+ * Every route of the app × another org's ids, filters and sessions. Org B (a second org with an
+ * admin key) attacks org A (the default org): it must read nothing of A, change nothing of A,
+ * and learn nothing about what A holds: a request naming A's ids must get the same answer as
+ * one naming ids that exist nowhere.
+ */
+
+/** The ids an attack names: org A's, or never-existing ones of the same shape. */
+interface Ids {
+  readonly memory: string;
+  readonly session: string;
+  /** A session id that only A's memories name (never created). */
+  readonly namedSession: string;
+  readonly agent: string;
+  readonly agentName: string;
+  /** An agent id only A's memories name (never registered). */
+  readonly memoryAgent: string;
+  readonly key: string;
+  readonly tag: string;
+  readonly dedupKey: string;
+}
+
+interface Attack {
+  readonly path: string;
+  readonly body?: object;
+}
+
+/** How org B attacks each route, by `METHOD path`. A new route fails the coverage test below. */
+const MATRIX: Readonly<Record<string, (ids: Ids) => Attack[]>> = {
+  'POST /api/v1/memories': (ids) => [
+    {
+      path: '/api/v1/memories',
+      body: {
+        agent_id: ids.memoryAgent,
+        session_id: ids.session,
+        parent_id: ids.memory,
+        content: 'written by org B',
+        dedup_key: ids.dedupKey,
+        tags: [ids.tag],
+      },
+    },
+    {
+      path: '/api/v1/memories',
+      body: { memories: [{ agent_id: ids.agentName, session_id: ids.namedSession, content: 'b' }] },
+    },
+  ],
+  'GET /api/v1/memories': (ids) => [
+    { path: '/api/v1/memories' },
+    { path: `/api/v1/memories?agent_id=${ids.memoryAgent}` },
+    { path: `/api/v1/memories?session_id=${ids.session}` },
+    { path: `/api/v1/memories?session_id=${ids.namedSession}` },
+    { path: `/api/v1/memories?tags=${ids.tag}&content_contains=secret` },
+  ],
+  'GET /api/v1/memories/:id': (ids) => [{ path: `/api/v1/memories/${ids.memory}` }],
+  'POST /api/v1/search': (ids) => [
+    { path: '/api/v1/search', body: {} },
+    {
+      path: '/api/v1/search',
+      body: { agent_id: ids.memoryAgent, session_id: ids.session, tags: [ids.tag] },
+    },
+    { path: '/api/v1/search', body: { content_contains: 'secret' } },
+  ],
+  'POST /api/v1/sessions': (ids) => [
+    { path: '/api/v1/sessions', body: { agent_id: ids.memoryAgent, metadata: { x: 1 } } },
+  ],
+  'GET /api/v1/sessions': (ids) => [
+    { path: '/api/v1/sessions' },
+    { path: `/api/v1/sessions?agent_id=${ids.memoryAgent}&status=active` },
+  ],
+  'GET /api/v1/sessions/:id': (ids) => [
+    { path: `/api/v1/sessions/${ids.session}` },
+    { path: `/api/v1/sessions/${ids.namedSession}` },
+  ],
+  'PUT /api/v1/sessions/:id': (ids) => [
+    { path: `/api/v1/sessions/${ids.session}`, body: { status: 'closed', metadata: { b: 1 } } },
+    { path: `/api/v1/sessions/${ids.namedSession}`, body: { metadata: { b: 1 } } },
+  ],
+  'GET /api/v1/sessions/:id/memories': (ids) => [
+    { path: `/api/v1/sessions/${ids.session}/memories` },
+    { path: `/api/v1/sessions/${ids.namedSession}/memories?agent_id=${ids.memoryAgent}` },
+  ],
+  'POST /api/v1/sessions/:id/context': (ids) => [
+    { path: `/api/v1/sessions/${ids.session}/context`, body: {} },
+    { path: `/api/v1/sessions/${ids.namedSession}/context`, body: { since: '30d' } },
+  ],
+  'POST /api/v1/agents': (ids) => [
+    { path: '/api/v1/agents', body: { name: ids.agentName, description: 'org B' } },
+  ],
+  'GET /api/v1/agents': () => [{ path: '/api/v1/agents' }, { path: '/api/v1/agents?limit=5' }],
+  'GET /api/v1/agents/:id': (ids) => [
+    { path: `/api/v1/agents/${ids.agent}` },
+    { path: `/api/v1/agents/${ids.agentName}` },
+    { path: `/api/v1/agents/${ids.memoryAgent}` },
+  ],
+  'GET /api/v1/agents/:id/stats': (ids) => [
+    { path: `/api/v1/agents/${ids.agent}/stats` },
+    { path: `/api/v1/agents/${ids.agentName}/stats` },
+    { path: `/api/v1/agents/${ids.memoryAgent}/stats` },
+  ],
+  'GET /api/v1/agents/:id/memories': (ids) => [
+    { path: `/api/v1/agents/${ids.agent}/memories` },
+    { path: `/api/v1/agents/${ids.memoryAgent}/memories?session_id=${ids.session}` },
+  ],
+  'DELETE /api/v1/agents/:id': (ids) => [
+    { path: `/api/v1/agents/${ids.agent}` },
+    { path: `/api/v1/agents/${ids.agentName}` },
+  ],
+  'POST /api/v1/keys': () => [{ path: '/api/v1/keys', body: { name: 'org B key' } }],
+  'GET /api/v1/keys': () => [{ path: '/api/v1/keys' }],
+  'DELETE /api/v1/keys/:id': (ids) => [{ path: `/api/v1/keys/${ids.key}` }],
+  // Operator-only: org B is refused whatever it asks, without details.
+  'POST /api/v1/orgs': () => [{ path: '/api/v1/orgs', body: { name: 'org C' } }],
+  'GET /api/v1/orgs': () => [{ path: '/api/v1/orgs' }],
+};
+
+/** Routes that hold no org's data; they are still checked to leak nothing of org A. */
+const NOT_TENANT_SCOPED = new Set([
+  'GET /health',
+  'GET /ready',
+  'GET /metrics',
+  'GET /openapi.json',
+  'GET /docs',
+]);
+
+interface World {
+  readonly t: TestApp;
+  readonly a: ApiClient;
+  readonly b: ApiClient;
+  readonly ids: Ids;
+  /** Strings only org A's data contains. */
+  readonly secrets: readonly string[];
+}
+
+/** Org A with one of everything, and an empty org B. */
+async function aWorld(): Promise<World> {
+  const t = await buildTestApp();
+  const a = apiAs(t.app, t.adminKey);
+  const org = await a.post('/api/v1/orgs', { name: 'org B' });
+  expect(org.status).toBe(201);
+  const b = apiAs(t.app, org.body.api_key);
+  const session = await a.post('/api/v1/sessions', { agent_id: 'agent_only_a' });
+  const memory = await a.post('/api/v1/memories', {
+    agent_id: 'agent_only_a',
+    session_id: session.body.session_id,
+    content: 'secret of org A',
+    tags: ['tag_only_a'],
+    dedup_key: 'dedup_only_a',
+  });
+  await a.post('/api/v1/memories', {
+    agent_id: 'agent_only_a',
+    session_id: 'sess_named_only_a',
+    content: 'second secret of org A',
+  });
+  const agent = await a.post('/api/v1/agents', { name: 'name_only_a' });
+  const key = await a.post('/api/v1/keys', { name: 'key of org A' });
+  expect([session.status, memory.status, agent.status, key.status]).toEqual([201, 201, 201, 201]);
+  const ids: Ids = {
+    memory: memory.body.memory_id,
+    session: session.body.session_id,
+    namedSession: 'sess_named_only_a',
+    agent: agent.body.agent_id,
+    agentName: 'name_only_a',
+    memoryAgent: 'agent_only_a',
+    key: key.body.key_id,
+    tag: 'tag_only_a',
+    dedupKey: 'dedup_only_a',
+  };
+  const secrets = [
+    ids.memory,
+    ids.session,
+    ids.agent,
+    ids.key,
+    'secret of org A',
+    'org_default',
+    t.adminKey,
+    key.body.api_key,
+  ];
+  return { t, a, b, ids, secrets };
+}
+
+/** Ids of the same shapes that exist in no org. */
+function nowhereIds(ids: Ids): Ids {
+  const swap = (id: string) => id.slice(0, -6) + 'ffffff';
+  return {
+    memory: swap(ids.memory),
+    session: swap(ids.session),
+    namedSession: 'sess_named_nowhere',
+    agent: swap(ids.agent),
+    agentName: 'name_nowhere',
+    memoryAgent: 'agent_nowhere',
+    key: swap(ids.key),
+    tag: 'tag_nowhere',
+    dedupKey: 'dedup_nowhere',
+  };
+}
+
+/** Everything org A can see of its own data. */
+async function snapshotOfA(w: World): Promise<unknown> {
+  const paths = [
+    '/api/v1/memories?limit=1000',
+    '/api/v1/sessions?limit=1000',
+    '/api/v1/agents?limit=1000',
+    '/api/v1/keys',
+    `/api/v1/sessions/${w.ids.session}`,
+    `/api/v1/agents/${w.ids.agent}`,
+    `/api/v1/agents/${w.ids.memoryAgent}/stats`,
+  ];
+  return Promise.all(paths.map(async (p) => [p, (await w.a.get(p)).body]));
+}
+
+function send(client: ApiClient, method: string, attack: Attack) {
+  switch (method) {
+    case 'GET':
+      return client.get(attack.path);
+    case 'POST':
+      return client.post(attack.path, attack.body ?? {});
+    case 'PUT':
+      return client.put(attack.path, attack.body ?? {});
+    case 'DELETE':
+      return client.delete(attack.path);
+    default:
+      throw new Error(`no client for ${method}`);
+  }
+}
+
+/** The response with what differs between any two requests (its id, times, new ids) removed. */
+function comparable(status: number, body: unknown): unknown {
+  const text = JSON.stringify(body ?? null)
+    .replace(/"request_id":"[^"]*"/g, '"request_id":"*"')
+    .replace(/"(time|created_at|updated_at|started_at|ended_at)":"[^"]*"/g, '"$1":"*"')
+    .replace(/"query_time_ms":[\d.]+/g, '"query_time_ms":0')
+    .replace(/"dedup_key":"[0-9a-f]{32}"/g, '"dedup_key":"*"')
+    .replace(/\b(mem|sess|agent|key|org)_[0-9a-f]{24}\b/g, '$1_*')
+    .replace(/mtk_[A-Za-z0-9_-]{43}/g, 'mtk_*')
+    .replace(/_nowhere\b|_only_a\b/g, '_X');
+  return { status, body: JSON.parse(text) as unknown };
+}
+
+const tenantRoutes = listRoutes((await buildTestApp()).app).filter(
+  (r) => !NOT_TENANT_SCOPED.has(routeName(r)),
+);
+
+describe('Isolation.matrix', () => {
+  it('covers every route the app serves when routes are read from the Express router', async () => {
+    // Arrange
+    const routes = listRoutes((await buildTestApp()).app).map(routeName);
+
+    // Act
+    const missing = routes.filter((r) => !NOT_TENANT_SCOPED.has(r) && !(r in MATRIX));
+    const stale = Object.keys(MATRIX).filter((r) => !routes.includes(r));
+
+    // Assert
+    expect(routes.length).toBeGreaterThanOrEqual(Object.keys(MATRIX).length);
+    expect(missing, 'routes with no isolation attack in MATRIX').toEqual([]);
+    expect(stale, 'MATRIX names routes the app no longer serves').toEqual([]);
+  });
+
+  it.each(tenantRoutes.map(routeName))(
+    'reads nothing of org A, writes nothing to it and leaks no existence when org B calls %s',
+    async (name) => {
+      // Arrange
+      const w = await aWorld();
+      const method = name.split(' ')[0] as string;
+      const attacks = MATRIX[name]?.(w.ids) ?? [];
+      const controls = MATRIX[name]?.(nowhereIds(w.ids)) ?? [];
+      const before = await snapshotOfA(w);
+
+      for (const [i, attack] of attacks.entries()) {
+        // Act: the same request naming A's ids, then ids that exist nowhere, on fresh state
+        const res = await send(w.b, method, attack);
+        const control = await send((await aWorld()).b, method, controls[i] as Attack);
+
+        // Assert
+        const where = `${name} as ${attack.path}`;
+        expect(res.status, where).toBeLessThan(500);
+        // An id org B sent itself (a parent_id) may come back; nothing else of A may.
+        const sent = JSON.stringify(attack);
+        for (const secret of w.secrets.filter((x) => !sent.includes(x))) {
+          expect(res.text, where).not.toContain(secret);
+        }
+        expect(comparable(res.status, res.body), where).toEqual(
+          comparable(control.status, control.body),
+        );
+        if (res.status === 403) {
+          expect(Object.keys(res.body).sort(), where).toEqual(['error', 'message', 'request_id']);
+        }
+        if (attack.path.includes(w.ids.memory) || attack.path.includes(w.ids.key)) {
+          expect(res.status, where).toBe(404);
+        }
+        for (const list of ['memories', 'results', 'sessions', 'agents']) {
+          if (method === 'GET' && Array.isArray(res.body?.[list]) && !name.includes('POST')) {
+            const foreign = (res.body[list] as { org_id?: string }[]).filter(
+              (x) => x.org_id !== undefined && x.org_id === 'org_default',
+            );
+            expect(foreign, where).toEqual([]);
+          }
+        }
+      }
+      expect(await snapshotOfA(w), `${name} changed org A`).toEqual(before);
+    },
+  );
+
+  it.each([...NOT_TENANT_SCOPED])('leaks nothing of org A when org B calls %s', async (name) => {
+    // Arrange
+    const w = await aWorld();
+    const route = listRoutes(w.t.app).find((r) => routeName(r) === name);
+    if (!route) return; // this app build does not serve it (e.g. /metrics without metrics)
+
+    // Act
+    const res = await request(w.t.app).get(route.path).set('x-api-key', w.t.adminKey.slice(0, 8));
+
+    // Assert
+    expect(res.status).toBeLessThan(500);
+    // The public documents may name the default org; no id or content of org A may appear.
+    for (const secret of w.secrets.filter((x) => x !== 'org_default')) {
+      expect(res.text).not.toContain(secret);
+    }
+  });
+});

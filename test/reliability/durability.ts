@@ -1,0 +1,21 @@
+import { runDurability } from '../support/durability-run.js';
+import { SERVER_DRIVERS } from '../support/server-drivers.js';
+
+/** `npm run durability [-- <kills>]`: SIGKILLs a real server ≥ 20 times per driver. */
+const kills = Number(process.argv[2] ?? 25);
+let failed = false;
+for (const driver of SERVER_DRIVERS) {
+  if (!driver.enabled) {
+    console.log(`${driver.name}: skipped (${driver.reason})`);
+    continue;
+  }
+  const started = Date.now();
+  const f = await runDurability(driver, kills, (line) => console.log(`${driver.name}: ${line}`));
+  console.log(
+    `${driver.name}: kills survived ${f.kills}, acknowledged memories ${f.acked}, lost ${f.lost}, ` +
+      `altered ${f.altered}, in-flight writes at kills ${f.inFlight}, partial batches ${f.partialBatches} ` +
+      `(${Math.round((Date.now() - started) / 1000)} s)`,
+  );
+  if (f.lost + f.altered + f.partialBatches > 0) failed = true;
+}
+process.exit(failed ? 1 : 0);

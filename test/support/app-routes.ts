@@ -1,0 +1,45 @@
+import type express from 'express';
+
+/** One route of an Express app: `GET /api/v1/memories/:id`. */
+export interface AppRoute {
+  readonly method: string;
+  readonly path: string;
+}
+
+interface RouterLayer {
+  readonly rawPath?: unknown;
+  readonly slash?: boolean;
+  readonly route?: { readonly path: unknown; readonly methods: Record<string, boolean> };
+  readonly handle?: { readonly stack?: readonly RouterLayer[] };
+}
+
+function walk(stack: readonly RouterLayer[], prefix: string, out: AppRoute[]): void {
+  for (const layer of stack) {
+    if (layer.route) {
+      const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
+      for (const p of paths) {
+        for (const [method, on] of Object.entries(layer.route.methods)) {
+          if (on && method !== '_all') {
+            out.push({ method: method.toUpperCase(), path: `${prefix}${String(p)}` });
+          }
+        }
+      }
+    } else if (layer.handle?.stack) {
+      const mount = layer.slash || typeof layer.rawPath !== 'string' ? '' : layer.rawPath;
+      walk(layer.handle.stack, `${prefix}${mount === '/' ? '' : mount}`, out);
+    }
+  }
+}
+
+/**
+ * Every route the app serves, read from Express's router (nested routers included), so a test
+ * that iterates over them cannot miss a route added later.
+ */
+export function listRoutes(app: express.Express): AppRoute[] {
+  const router = (app as unknown as { router: { stack: RouterLayer[] } }).router;
+  const out: AppRoute[] = [];
+  walk(router.stack, '', out);
+  return out;
+}
+
+export const routeName = (r: AppRoute): string => `${r.method} ${r.path}`;
