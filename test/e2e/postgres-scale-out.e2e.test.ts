@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createSchema,
+  dropSchema,
+  POSTGRES_SKIP_REASON,
+  randomSchemaName,
+  TEST_POSTGRES_URL,
+  urlWithSchema,
+} from '../support/postgres-harness.js';
+import {
+  freePort,
+  spawnServer,
+  waitUntilHealthy,
+  type ServerProcess,
+} from '../support/server-process.js';
+
+const FIRST_RUN = 'FIRST RUN: Save your admin API key (shown only once)';
+
+/** Two memtrace processes on one PostgreSQL schema: the scale-out picture of the README. */
+describe.skipIf(TEST_POSTGRES_URL === undefined)(
+  `memtrace scale-out on PostgreSQL${TEST_POSTGRES_URL === undefined ? ` (skipped: ${POSTGRES_SKIP_REASON})` : ''}`,
+  () => {
+    const schema = randomSchemaName('scale');
+    let a: ServerProcess;
+    let b: ServerProcess;
+    let key: string;
+
+    const call = (server: ServerProcess, method: string, path: string, body?: unknown) =>
+      fetch(`${server.url}${path}`, {
+        method,
+        headers: { 'x-api-key': key, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+
+    // Both start at the same moment on an empty schema: they migrate and bootstrap together.
+    beforeAll(async () => {
+      await createSchema(schema);
+      const env = {
+        MEMTRACE_STORAGE_DRIVER: 'postgres',
+        MEMTRACE_STORAGE_POSTGRES_URL: urlWithSchema(TEST_POSTGRES_URL as string, schema),
+        MEMTRACE_STORAGE_POSTGRES_POOL_SIZE: '5',
+      };
+      const [portA, portB] = [await freePort(), await freePort()];
+      a = spawnServer(env, portA);
+      b = spawnServer(env, portB);
+      await Promise.all([waitUntilHealthy(a, 40_000), waitUntilHealthy(b, 40_000)]);
+      const printed = [a.stdout(), b.stdout()].join('\n');
+      key = /^API Key: (mtk_[A-Za-z0-9_-]{43})$/m.exec(printed)?.[1] ?? '';
+    }, 60_000);
+
+    afterAll(async () => {
+      for (const s of [a, b]) s?.proc.kill('SIGTERM');
+      await Promise.all([a?.exited, b?.exited]);
+      await dropSchema(schema);
+    }, 30_000);
+
+    it('creates the first admin key exactly once when both servers start at the same moment', async () => {
+      const outputs = [a.stdout(), b.stdout()];
+
+      expect(outputs.filter((o) => o.includes(FIRST_RUN))).toHaveLength(1);
+      expect(outputs.join('\n').match(/^API Key: /gm)).toHaveLength(1);
+      const [viaA, viaB] = await Promise.all([
+        call(a, 'GET', '/api/v1/keys'),
+        call(b, 'GET', '/api/v1/keys'),
+      ]);
+      expect([viaA.status, viaB.status]).toEqual([200, 200]);
+      expect(((await viaB.json()) as { keys: unknown[] }).keys).toHaveLength(1);
+    });
+
+    it('reads, searches and builds context on one server for a memory written through the other', async () => {
+      const written = await call(a, 'POST', '/api/v1/memories', {
+        agent_id: 'agent_scale',
+        session_id: 'sess_scale',
+        memory_type: 'decision',
+        content: 'Chose the blue deployment after the canary passed',
+        tags: ['deploy', 'canary'],
+        importance: 0.9,
+      });
+      expect(written.status).toBe(201);
+      const { memory_id: id } = (await written.json()) as { memory_id: string };
+
+      const read = await call(b, 'GET', `/api/v1/memories/${id}`);
+      const search = await call(b, 'POST', '/api/v1/search', {
+        tags: ['canary'],
+        content_contains: 'blue deployment',
+        min_importance: 0.5,
+      });
+      const context = await call(b, 'POST', '/api/v1/sessions/sess_scale/context', {});
+
+      expect(read.status).toBe(200);
+      expect(((await read.json()) as { content: string }).content).toBe(
+        'Chose the blue deployment after the canary passed',
+      );
+      const found = (await search.json()) as { results: { memory_id: string }[]; count: number };
+      expect(found.results.map((r) => r.memory_id)).toEqual([id]);
+      expect(context.status).toBe(200);
+      const ctx = (await context.json()) as { context: string; memory_count: number };
+      expect(ctx.memory_count).toBe(1);
+      expect(ctx.context).toContain('### Decisions (1)');
+      expect(ctx.context).toContain('- Chose the blue deployment after the canary passed');
+    });
+
+    it('stores exactly one memory when 50 identical writes arrive at both servers at once', async () => {
+      const body = {
+        agent_id: 'agent_race',
+        session_id: 'sess_race',
+        content: 'the same observation, reported by 50 workers',
+      };
+
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => call(i % 2 ? b : a, 'POST', '/api/v1/memories', body)),
+      );
+
+      const statuses = responses.map((r) => r.status);
+      expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+      expect(statuses.filter((s) => s === 409)).toHaveLength(49);
+      const bodies = (await Promise.all(responses.map((r) => r.json()))) as {
+        memory_id: string;
+      }[];
+      // Every duplicate names the one stored memory.
+      expect(new Set(bodies.map((x) => x.memory_id)).size).toBe(1);
+      for (const server of [a, b]) {
+        const list = await call(server, 'GET', '/api/v1/memories?agent_id=agent_race');
+        expect(((await list.json()) as { count: number }).count).toBe(1);
+      }
+    });
+  },
+);
