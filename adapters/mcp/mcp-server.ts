@@ -1,7 +1,7 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { MemtraceBackend } from './memtrace-backend.js';
+import { MEMORY_TYPES, type MemtraceBackend } from './memtrace-backend.js';
 
 export interface McpServerOptions {
   /** Reported to clients in the initialize handshake. */
@@ -50,10 +50,7 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
       inputSchema: {
         agent_id: z.string().describe('The agent storing the memory'),
         content: z.string().describe('What happened, in plain text'),
-        memory_type: z
-          .enum(['episodic', 'decision', 'entity', 'session'])
-          .optional()
-          .describe('Default episodic'),
+        memory_type: z.enum(MEMORY_TYPES).optional().describe('Default episodic'),
         event_type: z.string().optional().describe('Default general'),
         session_id: z.string().optional(),
         tags: z.array(z.string()).optional(),
@@ -105,7 +102,7 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
       inputSchema: {
         agent_id: z.string().optional(),
         content_contains: z.string().optional(),
-        memory_types: z.array(z.string()).optional(),
+        memory_types: z.array(z.enum(MEMORY_TYPES)).optional(),
         tags: z.array(z.string()).optional().describe('All of them must match'),
         since: z.string().optional(),
         min_importance: z.number().min(0).max(1).optional(),
@@ -154,7 +151,7 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
       inputSchema: {
         session_id: z.string(),
         since: z.string().optional(),
-        include_types: z.array(z.string()).optional(),
+        include_types: z.array(z.enum(MEMORY_TYPES)).optional(),
         max_tokens: z.number().int().min(1).optional(),
       },
     },

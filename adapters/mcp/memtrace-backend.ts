@@ -7,7 +7,10 @@ export interface MemtraceBackend {
   addMemory(memory: McpMemoryInput): Promise<unknown>;
   listMemories(options: McpRecallInput): Promise<unknown>;
   searchMemories(query: McpSearchInput): Promise<unknown>;
-  createSession(session: { agent_id: string; metadata?: Record<string, unknown> }): Promise<unknown>;
+  createSession(session: {
+    agent_id: string;
+    metadata?: Record<string, unknown>;
+  }): Promise<unknown>;
   /** Resolves with at least the markdown `context`. */
   getSessionContext(sessionId: string, options: McpContextInput): Promise<{ context: string }>;
   registerAgent(agent: { name: string; description?: string }): Promise<unknown>;
@@ -15,10 +18,14 @@ export interface MemtraceBackend {
   getAgentStats(agentId: string): Promise<unknown>;
 }
 
+/** The memory types the API knows. */
+export const MEMORY_TYPES = ['episodic', 'decision', 'entity', 'session'] as const;
+export type MemoryTypeName = (typeof MEMORY_TYPES)[number];
+
 export interface McpMemoryInput {
   agent_id: string;
   content: string;
-  memory_type?: string;
+  memory_type?: MemoryTypeName;
   event_type?: string;
   session_id?: string;
   tags?: string[];
@@ -38,7 +45,7 @@ export interface McpRecallInput {
 export interface McpSearchInput {
   agent_id?: string;
   content_contains?: string;
-  memory_types?: string[];
+  memory_types?: MemoryTypeName[];
   tags?: string[];
   since?: string;
   min_importance?: number;
@@ -48,6 +55,6 @@ export interface McpSearchInput {
 
 export interface McpContextInput {
   since?: string;
-  include_types?: string[];
+  include_types?: MemoryTypeName[];
   max_tokens?: number;
 }

@@ -30,7 +30,10 @@ export function mcpHttpRouter(
       .set('Allow', 'POST')
       .json({
         jsonrpc: '2.0',
-        error: { code: -32000, message: 'Method not allowed: this endpoint is stateless, use POST' },
+        error: {
+          code: -32000,
+          message: 'Method not allowed: this endpoint is stateless, use POST',
+        },
         id: null,
       });
   });

@@ -225,7 +225,10 @@ describe('McpServer over streamable-http, authentication', () => {
     // Act
     const res = await fetch(`${server.url}/mcp`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json, text/event-stream',
+      },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
     });
 
@@ -290,6 +293,8 @@ describe('runMcpStdio', () => {
     // Assert
     expect(error).toMatchObject({ code: 1 });
     const stderr = (error as { stderr: string }).stderr;
-    expect(stderr).toBe('memtrace mcp: MEMTRACE_API_KEY is required (an mtk_... key of the server)\n');
+    expect(stderr).toBe(
+      'memtrace mcp: MEMTRACE_API_KEY is required (an mtk_... key of the server)\n',
+    );
   });
 });

@@ -139,7 +139,10 @@ describe('JavaScriptFetch.specExample', () => {
     const { stdout } = await run(process.execPath, [script], { timeout: 30_000 });
 
     // Assert
-    const { status, data } = JSON.parse(stdout) as { status: number; data: Record<string, unknown> };
+    const { status, data } = JSON.parse(stdout) as {
+      status: number;
+      data: Record<string, unknown>;
+    };
     expect(status).toBe(201);
     expect(data).toMatchObject({
       agent_id: 'my_agent',

@@ -233,7 +233,10 @@ export class Memtrace {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new MemtraceError(`invalid JSON in the response: ${text.slice(0, 200)}`, response.status);
+      throw new MemtraceError(
+        `invalid JSON in the response: ${text.slice(0, 200)}`,
+        response.status,
+      );
     }
   }
 }

@@ -77,7 +77,12 @@ export class UnavailableError extends MemtraceError {
   }
 }
 
-type ErrorClass = new (message: string, statusCode: number, code?: string, body?: unknown) => MemtraceError;
+type ErrorClass = new (
+  message: string,
+  statusCode: number,
+  code?: string,
+  body?: unknown,
+) => MemtraceError;
 
 const BY_STATUS: Readonly<Record<number, ErrorClass>> = {
   400: ValidationError,

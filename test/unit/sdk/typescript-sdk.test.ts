@@ -9,6 +9,7 @@ import {
   RateLimitError,
   UnavailableError,
   ValidationError,
+  type ContextOptions,
 } from '../../../sdk/typescript/src/index.js';
 
 /**
@@ -225,7 +226,11 @@ describe('Memtrace.getSessionContext', () => {
 
   it('posts the options when given them', async () => {
     // Arrange
-    const options = { since: '4h', include_types: ['episodic', 'decision'], max_tokens: 2000 };
+    const options: ContextOptions = {
+      since: '4h',
+      include_types: ['episodic', 'decision'],
+      max_tokens: 2000,
+    };
 
     // Act
     await client().getSessionContext('sess_1', options);
@@ -303,7 +308,9 @@ describe('Memtrace errors', () => {
     reply = () => json(status, { error: code, message: `the ${code} text`, request_id: 'r' });
 
     // Act
-    const error = await client().getAgent('a').catch((e: unknown) => e);
+    const error = await client()
+      .getAgent('a')
+      .catch((e: unknown) => e);
 
     // Assert
     expect(error).toBeInstanceOf(Class);
@@ -317,7 +324,9 @@ describe('Memtrace errors', () => {
       json(409, { error: 'conflict', message: 'duplicate memory', memory_id: 'mem_abc' });
 
     // Act
-    const error = await client().remember('a', 'b').catch((e: unknown) => e);
+    const error = await client()
+      .remember('a', 'b')
+      .catch((e: unknown) => e);
 
     // Assert
     expect(error).toBeInstanceOf(ConflictError);
@@ -329,7 +338,9 @@ describe('Memtrace errors', () => {
     reply = () => json(500, { error: 'internal_error', message: 'internal error' });
 
     // Act
-    const error = await client().getAgent('a').catch((e: unknown) => e);
+    const error = await client()
+      .getAgent('a')
+      .catch((e: unknown) => e);
 
     // Assert
     expect(error).toBeInstanceOf(MemtraceError);
@@ -342,7 +353,9 @@ describe('Memtrace errors', () => {
     reply = () => new Response('Bad Gateway from the proxy', { status: 502 });
 
     // Act
-    const error = await client().getAgent('a').catch((e: unknown) => e);
+    const error = await client()
+      .getAgent('a')
+      .catch((e: unknown) => e);
 
     // Assert
     expect(error).toMatchObject({ statusCode: 502, message: 'Bad Gateway from the proxy' });
@@ -353,7 +366,9 @@ describe('Memtrace errors', () => {
     reply = () => json(404, { error: 'agent not found' });
 
     // Act
-    const error = await client().getAgent('a').catch((e: unknown) => e);
+    const error = await client()
+      .getAgent('a')
+      .catch((e: unknown) => e);
 
     // Assert
     expect(error).toBeInstanceOf(NotFoundError);
@@ -365,7 +380,9 @@ describe('Memtrace errors', () => {
     reply = () => new Response(null, { status: 418 });
 
     // Act
-    const error = await client().getAgent('a').catch((e: unknown) => e);
+    const error = await client()
+      .getAgent('a')
+      .catch((e: unknown) => e);
 
     // Assert
     expect(error).toMatchObject({ statusCode: 418, message: 'HTTP 418' });
@@ -376,7 +393,9 @@ describe('Memtrace errors', () => {
     vi.stubGlobal('fetch', () => Promise.reject(new TypeError('fetch failed')));
 
     // Act
-    const error = await client().getAgent('a').catch((e: unknown) => e);
+    const error = await client()
+      .getAgent('a')
+      .catch((e: unknown) => e);
 
     // Assert
     expect(error).toBeInstanceOf(MemtraceError);
