@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { isUnavailable } from './pg-errors.js';
 
 /** How memtrace connects to PostgreSQL. */
 export interface PostgresOptions {
@@ -13,7 +14,7 @@ export interface PostgresOptions {
   readonly connectTimeoutMs?: number;
   /**
    * The server cancels a statement running longer than this (`statement_timeout`), and the
-   * client gives up on an answer that has not come this long plus 500 ms after (a dead peer);
+   * client gives up on an answer that has not come 250 ms after that (a dead peer);
    * default 1500 ms, so an outage is a 503 within 2 s rather than a hang.
    */
   readonly statementTimeoutMs?: number;
@@ -45,7 +46,7 @@ export function createPgPool(
     max: options.poolSize ?? POSTGRES_DEFAULTS.poolSize,
     connectionTimeoutMillis: options.connectTimeoutMs ?? POSTGRES_DEFAULTS.connectTimeoutMs,
     statement_timeout: statementTimeoutMs,
-    query_timeout: statementTimeoutMs + 500,
+    query_timeout: statementTimeoutMs + 250,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     application_name: 'memtrace',
@@ -74,6 +75,12 @@ export async function inTransaction<T>(
     await client.query('COMMIT');
     return result;
   } catch (e) {
+    if (isUnavailable(e)) {
+      // The connection is lost or stalled: a ROLLBACK would wait as long again. Dropping the
+      // connection rolls the transaction back on the server.
+      broken = e instanceof Error ? e : new Error(String(e));
+      throw e;
+    }
     try {
       await client.query('ROLLBACK');
     } catch (rollbackError) {
