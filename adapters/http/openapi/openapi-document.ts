@@ -222,7 +222,10 @@ const OPERATIONS: readonly Operation[] = [
     tag: 'health',
     summary: 'Interactive API reference (HTML, works offline)',
     access: 'public',
-    ok: { 200: { description: 'The reference page.', mediaType: 'text/html' } },
+    ok: {
+      200: { description: 'The reference page (at /docs/).', mediaType: 'text/html' },
+      301: { description: 'To /docs/, under which the page loads its assets.' },
+    },
   },
   {
     method: 'post',
@@ -564,6 +567,10 @@ function operationObject(op: Operation, schemas: Record<string, JsonSchema>): Js
     responses,
   };
 }
+
+/** Every documented operation's method (upper case) and OpenAPI path template. */
+export const documentedRoutes = (): readonly { method: string; path: string }[] =>
+  OPERATIONS.map((op) => ({ method: op.method.toUpperCase(), path: op.path }));
 
 let cached: Readonly<Record<string, unknown>> | undefined;
 

@@ -1,0 +1,84 @@
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
+import type { InsertOutcome } from '../../domain/index.js';
+import type { PrometheusMetrics } from './prometheus-metrics.js';
+
+type Port = object;
+
+/** Every method name of a port object, own or inherited from its class (not Object's). */
+function methodNames(port: Port): string[] {
+  const names = new Set<string>();
+  for (
+    let p: object | null = port;
+    p !== null && p !== Object.prototype;
+    p = Object.getPrototypeOf(p) as object | null
+  ) {
+    for (const name of Object.getOwnPropertyNames(p)) {
+      if (name !== 'constructor' && typeof (port as Record<string, unknown>)[name] === 'function') {
+        names.add(name);
+      }
+    }
+  }
+  return [...names];
+}
+
+/**
+ * A port whose methods are timed: `memtrace_store_operation_duration_seconds{driver,
+ * operation="<area>.<method>", outcome}`. Calls pass through unchanged, errors included; the
+ * adapter underneath knows nothing of it.
+ */
+function timedPort<T extends Port>(
+  port: T,
+  area: string,
+  driver: string,
+  metrics: PrometheusMetrics,
+  after?: (method: string, result: unknown) => void,
+): T {
+  const wrapped: Record<string, unknown> = {};
+  const target = port as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const name of methodNames(port)) {
+    wrapped[name] = async (...args: unknown[]) => {
+      const end = metrics.storeOperationDuration.startTimer({
+        driver,
+        operation: `${area}.${name}`,
+      });
+      try {
+        const result = await target[name]!.apply(port, args);
+        end({ outcome: 'ok' });
+        after?.(name, result);
+        return result;
+      } catch (e) {
+        end({ outcome: 'error' });
+        throw e;
+      }
+    };
+  }
+  return wrapped as T;
+}
+
+/**
+ * The storage bundle with every port call timed, and memory inserts counted as written or
+ * duplicate. A decorator of the composition root: the storage adapters stay independent of it.
+ */
+export function instrumentStorage(
+  storage: StorageBundle,
+  metrics: PrometheusMetrics,
+): StorageBundle {
+  const driver = storage.driver;
+  const countInserts = (method: string, result: unknown) => {
+    if (method !== 'insert') return;
+    for (const outcome of result as InsertOutcome[]) {
+      if (outcome.status === 'created') metrics.memoriesWritten.inc();
+      else metrics.duplicatesRejected.inc();
+    }
+  };
+  const timed = timedPort({ ping: () => storage.ping() }, 'storage', driver, metrics);
+  return {
+    driver,
+    memories: timedPort(storage.memories, 'memories', driver, metrics, countInserts),
+    sessions: timedPort(storage.sessions, 'sessions', driver, metrics),
+    agents: timedPort(storage.agents, 'agents', driver, metrics),
+    auth: timedPort(storage.auth, 'auth', driver, metrics),
+    ping: () => timed.ping(),
+    close: () => storage.close(),
+  };
+}
