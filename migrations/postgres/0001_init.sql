@@ -25,7 +25,9 @@ CREATE TABLE memories (
 -- One index per driving filter; the query builder leads with one of them.
 CREATE INDEX idx_memories_org_time         ON memories (org_id, time DESC, seq DESC);
 CREATE INDEX idx_memories_org_agent_time   ON memories (org_id, agent_id, time DESC, seq DESC);
-CREATE INDEX idx_memories_org_session_time ON memories (org_id, session_id, time DESC, seq DESC);
+-- agent and type ride along so a session's filtered count (every list answers one) reads no rows.
+CREATE INDEX idx_memories_org_session_time ON memories (org_id, session_id, time DESC, seq DESC)
+  INCLUDE (agent_id, memory_type);
 CREATE INDEX idx_memories_org_type_time    ON memories (org_id, memory_type, time DESC, seq DESC);
 CREATE INDEX idx_memories_org_event_time   ON memories (org_id, event_type, time DESC, seq DESC);
 

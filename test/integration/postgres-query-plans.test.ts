@@ -135,6 +135,11 @@ const countCases: {
   { name: 'one tag', f: { tags: ['prod'] }, driver: 'tag' },
   { name: 'tag + min importance', f: { tags: ['prod'], minImportance: 0.5 }, driver: 'tag' },
   {
+    name: 'tag + min importance + content (the search benchmark)',
+    f: { tags: ['prod'], minImportance: 0.5, contentContains: 'Crawled' },
+    driver: 'tag',
+  },
+  {
     name: 'event type + since',
     f: { eventTypes: ['error'], since: BASE_TIME },
     driver: 'event_type',
