@@ -1,9 +1,18 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
-import { parseArgs } from 'node:util';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
+import { Command, CommanderError, Option } from 'commander';
+import type { StorageBundle } from '../adapters/storage/storage-bundle.js';
 import { AuthService, DEFAULT_ORG_ID } from '../domain/index.js';
+import { formatCheck, runDoctor } from './cli/doctor.js';
+import { exportOrg, importOrg } from './cli/org-transfer.js';
+import { progressFor } from './cli/progress.js';
 import { loadConfig } from './config.js';
 import { buildContainer } from './container.js';
+import { openStorage } from './modules/storage.module.js';
 import { fail, serve } from './serve.js';
 
 const USAGE = `Usage:
@@ -14,66 +23,211 @@ const USAGE = `Usage:
   memtrace key revoke <key_id> [--org <org_id>]
   memtrace org create <name>
   memtrace org list
+  memtrace export [--org <org_id>] [--output <file>]     an org as NDJSON (stdout by default)
+  memtrace import [file] [--org <org_id>] [--no-dedup]    an export (stdin when no file or -)
+  memtrace doctor                                    check the configuration and the store
+  memtrace mcp                                       the MCP server on stdio (MEMTRACE_URL, MEMTRACE_API_KEY)
 --org defaults to ${DEFAULT_ORG_ID}. Configuration comes from memtrace.toml and MEMTRACE_* variables.`;
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const out = (line: string) => process.stdout.write(line + '\n');
+const orgOption = () =>
+  new Option('--org <org_id>', 'the org to act on').default(DEFAULT_ORG_ID, DEFAULT_ORG_ID);
 
-/** The `memtrace` command: the server, and the operator's key and org tools on the same store. */
-export async function runCli(argv: readonly string[]): Promise<void> {
-  const [command = 'serve', sub, ...rest] = argv;
-  if (command === 'serve') return serve();
-  if (command === 'help' || command === '--help' || command === '-h') {
-    process.stdout.write(USAGE + '\n');
-    return;
-  }
-  const { values, positionals } = parseArgs({
-    args: sub === undefined ? [] : [sub, ...rest],
-    allowPositionals: true,
-    options: {
-      name: { type: 'string' },
-      org: { type: 'string', default: DEFAULT_ORG_ID },
-      permissions: { type: 'string', default: 'read,write' },
-    },
-  });
-  const config = loadConfig();
-  const { container, storage } = await buildContainer(config);
+/** Runs `work` on the configured store with the domain services, then closes the store. */
+async function withContainer<T>(
+  work: (c: Awaited<ReturnType<typeof buildContainer>>) => Promise<T>,
+): Promise<T> {
+  const built = await buildContainer(loadConfig());
   try {
-    const auth = container.get(AuthService);
-    const [action, arg] = positionals;
-    const out = (line: string) => process.stdout.write(line + '\n');
-    if (command === 'migrate') {
-      out(`memtrace: storage ready (driver ${storage.driver}), migrations applied`);
-    } else if (command === 'key' && action === 'create') {
-      const issued = await auth.createKey(
-        values.org,
-        values.name ?? arg ?? '',
-        values.permissions.split(','),
-      );
-      out('API key created (shown only once — save it now):');
-      out(issued.apiKey);
-      out(
-        `key_id: ${issued.key.id}  org: ${issued.key.orgId}  permissions: ${issued.key.permissions.join(',')}`,
-      );
-    } else if (command === 'key' && action === 'list') {
-      for (const k of await auth.listKeys(values.org)) {
-        out(`${k.id}\t${k.name}\t${k.permissions.join(',')}\t${iso(k.createdAt)}`);
-      }
-    } else if (command === 'key' && action === 'revoke' && arg) {
-      await auth.revokeKey(values.org, arg);
-      out(`revoked ${arg}`);
-    } else if (command === 'org' && action === 'create' && (arg || values.name)) {
-      const { org, apiKey } = await auth.createOrg(arg ?? values.name ?? '');
-      out(`org created: ${org.id} (${org.name})`);
-      out('Admin API key for this org (shown only once — save it now):');
-      out(apiKey);
-    } else if (command === 'org' && action === 'list') {
-      for (const o of await auth.listOrgs()) out(`${o.id}\t${o.name}\t${iso(o.createdAt)}`);
-    } else {
-      process.stderr.write(USAGE + '\n');
-      process.exitCode = 2;
-    }
+    return await work(built);
   } finally {
-    await storage.close();
+    await built.storage.close();
+  }
+}
+
+/** Runs `work` on the configured store's ports, then closes it. */
+async function withStorage<T>(work: (s: StorageBundle) => Promise<T>): Promise<T> {
+  return withContainer(({ storage }) => work(storage));
+}
+
+/** Writes to a stream, waiting when it asks the writer to slow down. */
+function writerTo(stream: Writable): (chunk: string) => Promise<void> {
+  return async (chunk) => {
+    if (!stream.write(chunk)) await once(stream, 'drain');
+  };
+}
+
+function program(): Command {
+  const cli = new Command('memtrace')
+    .description('Memory service for AI agents: the server and its operator tools.')
+    .helpOption('-h, --help', 'show this help')
+    .addHelpText('after', `\n${USAGE}`)
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} });
+
+  cli
+    .command('serve')
+    .description('run the server (the default command)')
+    .action(() => serve());
+
+  cli
+    .command('migrate')
+    .description('apply pending storage migrations')
+    .action(async () => {
+      const storage = await openStorage(loadConfig(), { forceMigrate: true });
+      await storage.close();
+      out(`memtrace: storage ready (driver ${storage.driver}), migrations applied`);
+    });
+
+  const key = cli.command('key').description('API keys of an org');
+  key
+    .command('create [name]')
+    .description('issue a key; it is printed once')
+    .option('--name <name>', 'what the key is for')
+    .addOption(orgOption())
+    .option('--permissions <list>', 'comma-separated: read, write, admin', 'read,write')
+    .action(
+      async (name: string | undefined, o: { name?: string; org: string; permissions: string }) =>
+        withContainer(async ({ container }) => {
+          const issued = await container
+            .get(AuthService)
+            .createKey(o.org, o.name ?? name ?? '', o.permissions.split(','));
+          out('API key created (shown only once — save it now):');
+          out(issued.apiKey);
+          out(
+            `key_id: ${issued.key.id}  org: ${issued.key.orgId}  permissions: ${issued.key.permissions.join(',')}`,
+          );
+        }),
+    );
+  key
+    .command('list')
+    .description("the org's active keys (never the keys themselves)")
+    .addOption(orgOption())
+    .action(async (o: { org: string }) =>
+      withContainer(async ({ container }) => {
+        for (const k of await container.get(AuthService).listKeys(o.org)) {
+          out(`${k.id}\t${k.name}\t${k.permissions.join(',')}\t${iso(k.createdAt)}`);
+        }
+      }),
+    );
+  key
+    .command('revoke <key_id>')
+    .description('revoke a key, effective on the next request')
+    .addOption(orgOption())
+    .action(async (keyId: string, o: { org: string }) =>
+      withContainer(async ({ container }) => {
+        await container.get(AuthService).revokeKey(o.org, keyId);
+        out(`revoked ${keyId}`);
+      }),
+    );
+
+  const org = cli.command('org').description('orgs (tenants)');
+  org
+    .command('create [name]')
+    .description('create an org and its first admin key')
+    .option('--name <name>', 'the org name')
+    .action(async (name: string | undefined, o: { name?: string }) => {
+      const orgName = name ?? o.name;
+      if (!orgName) throw new CommanderError(2, 'memtrace.usage', 'org create needs a name');
+      await withContainer(async ({ container }) => {
+        const created = await container.get(AuthService).createOrg(orgName);
+        out(`org created: ${created.org.id} (${created.org.name})`);
+        out('Admin API key for this org (shown only once — save it now):');
+        out(created.apiKey);
+      });
+    });
+  org
+    .command('list')
+    .description('every org')
+    .action(async () =>
+      withContainer(async ({ container }) => {
+        for (const o of await container.get(AuthService).listOrgs()) {
+          out(`${o.id}\t${o.name}\t${iso(o.createdAt)}`);
+        }
+      }),
+    );
+
+  cli
+    .command('export')
+    .description("write an org's agents, sessions and memories as NDJSON")
+    .addOption(orgOption())
+    .option('-o, --output <file>', 'write to this file instead of stdout')
+    .action(async (o: { org: string; output?: string }) =>
+      withStorage(async (storage) => {
+        const dest = o.output ? createWriteStream(o.output) : process.stdout;
+        const counts = await exportOrg(storage, o.org, writerTo(dest), progressFor('export'));
+        if (o.output) {
+          dest.end();
+          await once(dest, 'finish');
+        }
+        process.stderr.write(
+          `exported ${counts.agents} agents, ${counts.sessions} sessions and ${counts.memories} memories of ${o.org}${o.output ? ` to ${o.output}` : ''}\n`,
+        );
+      }),
+    );
+
+  cli
+    .command('import [file]')
+    .description('import an export into an org; records it already has are skipped')
+    .addOption(orgOption())
+    .option('--no-dedup', 'skip only records whose id exists, not memories with a seen dedup key')
+    .action(async (file: string | undefined, o: { org: string; dedup: boolean }) => {
+      const config = loadConfig();
+      const input = file && file !== '-' ? createReadStream(file) : process.stdin;
+      await withContainer(async ({ container, storage }) => {
+        // A store never served has no org yet: set it up as the server's first start would.
+        const firstKey = await container.get(AuthService).bootstrap(config.auth.bootstrapKey);
+        if (firstKey !== null && config.auth.bootstrapKey === undefined) {
+          out(`FIRST RUN: Save your admin API key (shown only once)\nAPI Key: ${firstKey}`);
+        }
+        // Made just before reading: readline drops lines that arrive before iteration starts.
+        const lines = createInterface({ input, crlfDelay: Infinity });
+        const { imported, skipped } = await importOrg(storage, o.org, lines, {
+          dedup:
+            o.dedup && config.dedup.enabled
+              ? { windowMs: config.dedup.windowHours * 3_600_000 }
+              : null,
+          progress: progressFor('import'),
+        });
+        out(
+          `imported ${imported.agents} agents, ${imported.sessions} sessions and ${imported.memories} memories into ${o.org}; ` +
+            `skipped ${skipped.agents + skipped.sessions + skipped.memories} already present`,
+        );
+      });
+    });
+
+  cli
+    .command('doctor')
+    .description('check the configuration and the store, with a reason for each problem')
+    .action(async () => {
+      const checks = await runDoctor();
+      for (const c of checks) out(formatCheck(c));
+      if (checks.some((c) => c.status === 'fail')) process.exitCode = 1;
+    });
+
+  cli
+    .command('mcp')
+    .description('run the MCP server on stdio (MEMTRACE_URL, MEMTRACE_API_KEY)')
+    .action(async () => {
+      const { runMcpStdio } = await import('./mcp.js');
+      await runMcpStdio();
+    });
+
+  return cli;
+}
+
+/** The `memtrace` command: the server, and the operator's tools on the same store. */
+export async function runCli(argv: readonly string[]): Promise<void> {
+  if (argv.length === 0) return serve();
+  if (argv[0] === 'help') argv = ['--help'];
+  try {
+    await program().parseAsync([...argv], { from: 'user' });
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return;
+    process.stderr.write(`memtrace: ${e.message.replace(/^error: /, '')}\n${USAGE}\n`);
+    process.exitCode = 2;
   }
 }
 

@@ -1,0 +1,245 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  toAgentListResponse,
+  toAgentStatsResponse,
+} from '../../adapters/http/dto/agent.response.js';
+import { toMemoryListResponse } from '../../adapters/http/dto/memory.response.js';
+import {
+  toContextResponse,
+  toSessionListResponse,
+} from '../../adapters/http/dto/session.response.js';
+import { createPostgresStorage } from '../../adapters/storage/postgres/index.js';
+import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
+import { NodeCrypto } from '../../adapters/system/node-crypto.js';
+import { TimeOrderedIdGenerator } from '../../adapters/system/time-ordered-id-generator.js';
+import {
+  AgentService,
+  AuthService,
+  DEFAULT_ORG_ID,
+  MemoryService,
+  SessionService,
+} from '../../domain/index.js';
+import { exportOrg, importOrg } from '../../src/cli/org-transfer.js';
+import {
+  createSchema,
+  dropSchema,
+  POSTGRES_SKIP_REASON,
+  randomSchemaName,
+  TEST_POSTGRES_URL,
+} from '../support/postgres-harness.js';
+import { ManualClock } from '../support/test-app.js';
+
+const exec = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(path.join(tmpdir(), 'memtrace-transfer-'));
+const BOOTSTRAP = `mtk_${'T'.repeat(43)}`;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs `memtrace <args>` from source on the SQLite file `db`. */
+async function memtrace(db: string, extraEnv: Record<string, string>, ...args: string[]) {
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: dir,
+    MEMTRACE_STORAGE_SQLITE_PATH: db,
+    MEMTRACE_AUTH_BOOTSTRAP_KEY: BOOTSTRAP,
+    MEMTRACE_LOG_LEVEL: 'warn',
+    ...extraEnv,
+  };
+  try {
+    const r = await exec(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args],
+      { env, cwd: ROOT },
+    );
+    return { ...r, code: 0 };
+  } catch (e) {
+    const err = e as { stdout: string; stderr: string; code: number };
+    return { stdout: err.stdout, stderr: err.stderr, code: err.code };
+  }
+}
+
+function servicesOn(storage: StorageBundle, clock = new ManualClock()) {
+  const ids = new TimeOrderedIdGenerator();
+  const crypto = new NodeCrypto();
+  return {
+    memories: new MemoryService(storage.memories, clock, ids, crypto, {
+      enabled: true,
+      windowHours: 24,
+    }),
+    sessions: new SessionService(storage.sessions, storage.memories, clock, ids),
+    agents: new AgentService(storage.agents, storage.sessions, storage.memories, clock, ids),
+    auth: new AuthService(storage.auth, clock, ids, crypto),
+    clock,
+  };
+}
+
+/** An org with registered agents, open and closed sessions, and varied memories. */
+async function seed(storage: StorageBundle): Promise<string> {
+  const s = servicesOn(storage);
+  await s.auth.bootstrap(BOOTSTRAP);
+  await s.agents.register(DEFAULT_ORG_ID, {
+    name: 'crawler',
+    description: 'Crawls',
+    config: { depth: 3 },
+  });
+  s.clock.advance(1000);
+  await s.agents.register(DEFAULT_ORG_ID, { name: 'planner', description: null, config: null });
+  const open = await s.sessions.create(DEFAULT_ORG_ID, { agentId: 'crawler', metadata: { a: 1 } });
+  // Two sessions created in the same millisecond: their order must survive too.
+  const closed = await s.sessions.create(DEFAULT_ORG_ID, { agentId: 'planner', metadata: null });
+  await s.sessions.update(DEFAULT_ORG_ID, closed.id, {
+    status: 'closed',
+    metadata: { done: true },
+  });
+  const first = await s.memories.create(DEFAULT_ORG_ID, {
+    agentId: 'crawler',
+    sessionId: open.id,
+    content: 'Crawled https://example.com — found 3 product pages ✓',
+    tags: ['crawling', 'products'],
+    metadata: { url: 'https://example.com', nested: { n: [1, 2] } },
+    importance: 0.7,
+    eventType: 'page_crawled',
+  });
+  for (let i = 0; i < 25; i++) {
+    s.clock.advance(60_000);
+    const types = ['episodic', 'decision', 'entity', 'session'] as const;
+    // A batch: several memories in one millisecond.
+    await s.memories.createMany(DEFAULT_ORG_ID, [
+      {
+        agentId: i % 2 ? 'crawler' : 'planner',
+        sessionId: i % 3 ? open.id : closed.id,
+        memoryType: types[i % 4],
+        eventType: i % 5 === 0 ? 'error' : 'general',
+        content: `memory ${i}\nsecond line`,
+        tags: i % 2 ? ['odd'] : [],
+        importance: (i % 10) / 10,
+        parentId: first.id,
+      },
+      { agentId: 'worker-x', content: `unregistered agent ${i}`, dedupKey: `k-${i}` },
+    ]);
+  }
+  return open.id;
+}
+
+/** What the API would answer for the org's lists, stats and context. */
+async function snapshot(storage: StorageBundle, sessionId: string) {
+  const s = servicesOn(storage, new ManualClock(Date.UTC(2026, 1, 14)));
+  return {
+    desc: toMemoryListResponse(await s.memories.list(DEFAULT_ORG_ID, { limit: 1000 })),
+    asc: toMemoryListResponse(await s.memories.list(DEFAULT_ORG_ID, { limit: 1000, order: 'asc' })),
+    tagged: toMemoryListResponse(
+      await s.memories.search(DEFAULT_ORG_ID, { tags: ['odd'], minImportance: 0.3 }),
+    ),
+    sessions: toSessionListResponse(await s.sessions.list(DEFAULT_ORG_ID, {})),
+    agents: toAgentListResponse(await s.agents.list(DEFAULT_ORG_ID, {})),
+    stats: toAgentStatsResponse(await s.agents.stats(DEFAULT_ORG_ID, 'crawler')),
+    context: toContextResponse(await s.sessions.context(DEFAULT_ORG_ID, sessionId, {})),
+  };
+}
+
+describe('memtrace export and import', () => {
+  it('gives identical list results when an SQLite export is imported into another SQLite store', async () => {
+    const source = path.join(dir, 'source.db');
+    const target = path.join(dir, 'target.db');
+    const file = path.join(dir, 'org.ndjson');
+    const store = await createSqliteStorage({ path: source });
+    const sessionId = await seed(store);
+    const expected = await snapshot(store, sessionId);
+    await store.close();
+
+    const exported = await memtrace(source, {}, 'export', '--output', file);
+    expect(exported.code).toBe(0);
+    expect(exported.stderr).toContain(
+      'exported 2 agents, 2 sessions and 51 memories of org_default',
+    );
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1 + 2 + 2 + 51);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ type: 'header', version: 1 });
+
+    const imported = await memtrace(target, {}, 'import', file);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain(
+      'imported 2 agents, 2 sessions and 51 memories into org_default; skipped 0 already present',
+    );
+    const again = await memtrace(target, {}, 'import', file);
+    expect(again.stdout).toContain(
+      'imported 0 agents, 0 sessions and 0 memories into org_default; skipped 55 already present',
+    );
+
+    const copy = await createSqliteStorage({ path: target });
+    expect(await snapshot(copy, sessionId)).toEqual(expected);
+    await copy.close();
+  }, 120_000);
+
+  it('exits 1 naming the line when the input is not an export', async () => {
+    const bad = path.join(dir, 'bad.ndjson');
+    writeFileSync(bad, '{"type":"memory"}\n');
+    const r = await memtrace(path.join(dir, 'bad.db'), {}, 'import', bad);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      'memtrace: line 1: not a memtrace export (the first line must be its header)',
+    );
+  }, 60_000);
+});
+
+describe('importOrg', () => {
+  it.skipIf(TEST_POSTGRES_URL === undefined)(
+    `gives identical list results when an SQLite export is imported into PostgreSQL${TEST_POSTGRES_URL === undefined ? ` (skipped: ${POSTGRES_SKIP_REASON})` : ''}`,
+    async () => {
+      const source = await createSqliteStorage({ path: ':memory:' });
+      const sessionId = await seed(source);
+      const lines: string[] = [];
+      await exportOrg(source, DEFAULT_ORG_ID, async (l) => {
+        lines.push(l.trimEnd());
+      });
+      const expected = await snapshot(source, sessionId);
+      await source.close();
+
+      const schema = randomSchemaName('transfer');
+      await createSchema(schema);
+      const pg = await createPostgresStorage({ url: TEST_POSTGRES_URL!, schema, poolSize: 2 });
+      try {
+        await servicesOn(pg).auth.bootstrap(BOOTSTRAP);
+        const toLines = async function* () {
+          yield* lines;
+        };
+        const dedup = { windowMs: 24 * 3_600_000 };
+        const first = await importOrg(pg, DEFAULT_ORG_ID, toLines(), { dedup, batchSize: 7 });
+        expect(first.imported).toEqual({ agents: 2, sessions: 2, memories: 51 });
+        const second = await importOrg(pg, DEFAULT_ORG_ID, toLines(), { dedup });
+        expect(second.imported).toEqual({ agents: 0, sessions: 0, memories: 0 });
+        expect(await snapshot(pg, sessionId)).toEqual(expected);
+      } finally {
+        await pg.close();
+        await dropSchema(schema);
+      }
+    },
+    60_000,
+  );
+});
+
+describe('memtrace doctor', () => {
+  it('reports each check and exits 0 when the config and store are sound', async () => {
+    const r = await memtrace(path.join(dir, 'doctor.db'), {}, 'doctor');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^✓ config: .*driver sqlite/m);
+    expect(r.stdout).toMatch(/^✓ storage: opened the sqlite store$/m);
+    expect(r.stdout).toMatch(/^✓ ping: the store answers$/m);
+  }, 60_000);
+
+  it('exits 1 with the reason when the configuration is invalid', async () => {
+    const r = await memtrace(
+      path.join(dir, 'doctor.db'),
+      { MEMTRACE_STORAGE_DRIVER: 'bogus' },
+      'doctor',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^✗ config: MEMTRACE_STORAGE_DRIVER must be /m);
+  }, 60_000);
+});
