@@ -6,12 +6,11 @@ import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
 import type { StorageBundle } from '../adapters/storage/storage-bundle.js';
+import { NodeCrypto } from '../adapters/system/node-crypto.js';
+import { systemClock } from '../adapters/system/system-clock.js';
+import { TimeOrderedIdGenerator } from '../adapters/system/time-ordered-id-generator.js';
 import { AuthService, DEFAULT_ORG_ID } from '../domain/index.js';
-import { formatCheck, runDoctor } from './cli/doctor.js';
-import { exportOrg, importOrg } from './cli/org-transfer.js';
-import { progressFor } from './cli/progress.js';
 import { loadConfig } from './config.js';
-import { buildContainer } from './container.js';
 import { openStorage } from './modules/storage.module.js';
 import { fail, serve } from './serve.js';
 
@@ -34,21 +33,20 @@ const out = (line: string) => process.stdout.write(line + '\n');
 const orgOption = () =>
   new Option('--org <org_id>', 'the org to act on').default(DEFAULT_ORG_ID, DEFAULT_ORG_ID);
 
-/** Runs `work` on the configured store with the domain services, then closes the store. */
-async function withContainer<T>(
-  work: (c: Awaited<ReturnType<typeof buildContainer>>) => Promise<T>,
+/**
+ * Runs `work` on the configured store and its AuthService, then closes the store. The operator
+ * commands need no HTTP app, so they skip the container and start faster.
+ */
+async function withStore<T>(
+  work: (storage: StorageBundle, auth: AuthService) => Promise<T>,
 ): Promise<T> {
-  const built = await buildContainer(loadConfig());
+  const storage = await openStorage(loadConfig());
   try {
-    return await work(built);
+    const ids = new TimeOrderedIdGenerator();
+    return await work(storage, new AuthService(storage.auth, systemClock, ids, new NodeCrypto()));
   } finally {
-    await built.storage.close();
+    await storage.close();
   }
-}
-
-/** Runs `work` on the configured store's ports, then closes it. */
-async function withStorage<T>(work: (s: StorageBundle) => Promise<T>): Promise<T> {
-  return withContainer(({ storage }) => work(storage));
 }
 
 /** Writes to a stream, waiting when it asks the writer to slow down. */
@@ -89,10 +87,12 @@ function program(): Command {
     .option('--permissions <list>', 'comma-separated: read, write, admin', 'read,write')
     .action(
       async (name: string | undefined, o: { name?: string; org: string; permissions: string }) =>
-        withContainer(async ({ container }) => {
-          const issued = await container
-            .get(AuthService)
-            .createKey(o.org, o.name ?? name ?? '', o.permissions.split(','));
+        withStore(async (_storage, auth) => {
+          const issued = await auth.createKey(
+            o.org,
+            o.name ?? name ?? '',
+            o.permissions.split(','),
+          );
           out('API key created (shown only once — save it now):');
           out(issued.apiKey);
           out(
@@ -105,8 +105,8 @@ function program(): Command {
     .description("the org's active keys (never the keys themselves)")
     .addOption(orgOption())
     .action(async (o: { org: string }) =>
-      withContainer(async ({ container }) => {
-        for (const k of await container.get(AuthService).listKeys(o.org)) {
+      withStore(async (_storage, auth) => {
+        for (const k of await auth.listKeys(o.org)) {
           out(`${k.id}\t${k.name}\t${k.permissions.join(',')}\t${iso(k.createdAt)}`);
         }
       }),
@@ -116,8 +116,8 @@ function program(): Command {
     .description('revoke a key, effective on the next request')
     .addOption(orgOption())
     .action(async (keyId: string, o: { org: string }) =>
-      withContainer(async ({ container }) => {
-        await container.get(AuthService).revokeKey(o.org, keyId);
+      withStore(async (_storage, auth) => {
+        await auth.revokeKey(o.org, keyId);
         out(`revoked ${keyId}`);
       }),
     );
@@ -130,8 +130,8 @@ function program(): Command {
     .action(async (name: string | undefined, o: { name?: string }) => {
       const orgName = name ?? o.name;
       if (!orgName) throw new CommanderError(2, 'memtrace.usage', 'org create needs a name');
-      await withContainer(async ({ container }) => {
-        const created = await container.get(AuthService).createOrg(orgName);
+      await withStore(async (_storage, auth) => {
+        const created = await auth.createOrg(orgName);
         out(`org created: ${created.org.id} (${created.org.name})`);
         out('Admin API key for this org (shown only once — save it now):');
         out(created.apiKey);
@@ -141,8 +141,8 @@ function program(): Command {
     .command('list')
     .description('every org')
     .action(async () =>
-      withContainer(async ({ container }) => {
-        for (const o of await container.get(AuthService).listOrgs()) {
+      withStore(async (_storage, auth) => {
+        for (const o of await auth.listOrgs()) {
           out(`${o.id}\t${o.name}\t${iso(o.createdAt)}`);
         }
       }),
@@ -154,7 +154,10 @@ function program(): Command {
     .addOption(orgOption())
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .action(async (o: { org: string; output?: string }) =>
-      withStorage(async (storage) => {
+      withStore(async (storage) => {
+        // Loaded on use: the key and org commands start faster without them.
+        const { exportOrg } = await import('./cli/org-transfer.js');
+        const { progressFor } = await import('./cli/progress.js');
         const dest = o.output ? createWriteStream(o.output) : process.stdout;
         const counts = await exportOrg(storage, o.org, writerTo(dest), progressFor('export'));
         if (o.output) {
@@ -174,10 +177,12 @@ function program(): Command {
     .option('--no-dedup', 'skip only records whose id exists, not memories with a seen dedup key')
     .action(async (file: string | undefined, o: { org: string; dedup: boolean }) => {
       const config = loadConfig();
+      const { importOrg } = await import('./cli/org-transfer.js');
+      const { progressFor } = await import('./cli/progress.js');
       const input = file && file !== '-' ? createReadStream(file) : process.stdin;
-      await withContainer(async ({ container, storage }) => {
+      await withStore(async (storage, auth) => {
         // A store never served has no org yet: set it up as the server's first start would.
-        const firstKey = await container.get(AuthService).bootstrap(config.auth.bootstrapKey);
+        const firstKey = await auth.bootstrap(config.auth.bootstrapKey);
         if (firstKey !== null && config.auth.bootstrapKey === undefined) {
           out(`FIRST RUN: Save your admin API key (shown only once)\nAPI Key: ${firstKey}`);
         }
@@ -201,6 +206,7 @@ function program(): Command {
     .command('doctor')
     .description('check the configuration and the store, with a reason for each problem')
     .action(async () => {
+      const { formatCheck, runDoctor } = await import('./cli/doctor.js');
       const checks = await runDoctor();
       for (const c of checks) out(formatCheck(c));
       if (checks.some((c) => c.status === 'fail')) process.exitCode = 1;
