@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Respon
 import { DomainError, type Logger } from '../../../domain/index.js';
 import { toErrorResponse } from '../error-mapping.js';
 import { requestIdOf } from './request-id.js';
+import { loggablePath } from './request-log.js';
 
 /** The last route: anything no route matched is a JSON 404 naming the method and path. */
 export function routeNotFound(): RequestHandler {
@@ -23,7 +24,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       logger.error('internal error', {
         request_id: requestId,
         method: req.method,
-        path: req.originalUrl.split('?')[0] ?? '',
+        path: loggablePath(req),
         error: err instanceof Error ? err.message : String(err),
         stack: err instanceof Error ? err.stack : undefined,
       });

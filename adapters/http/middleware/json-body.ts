@@ -15,7 +15,10 @@ const invalidBody = (message: string) => new DomainError('invalid', 'INVALID_REQ
 /**
  * Parses the body as JSON whatever the Content-Type says (curl -d sends a form type), up to
  * `maxBytes`. An empty body is `{}`. The result must be a JSON object, at most
- * {@link MAX_JSON_DEPTH} levels deep, with no `__proto__` key anywhere.
+ * {@link MAX_JSON_DEPTH} levels deep, with no `__proto__` key anywhere, only finite numbers
+ * (`1e309` would silently become null) and only strings every store keeps byte for byte:
+ * well-formed Unicode (no lone surrogate, which UTF-8 cannot encode) without NUL (which
+ * PostgreSQL text and jsonb refuse).
  * @throws DomainError `invalid` for malformed or non-object JSON; HttpError 413 when too large
  */
 export function jsonBody(maxBytes: number): RequestHandler {
@@ -55,9 +58,27 @@ function checkStructure(root: object): void {
     }
     for (const [key, child] of Object.entries(value)) {
       if (key === '__proto__') throw invalidBody('__proto__ is not a known field');
-      if (typeof child === 'object' && child !== null)
+      checkString(key);
+      if (typeof child === 'object' && child !== null) {
         stack.push({ value: child, depth: depth + 1 });
+      } else if (typeof child === 'string') {
+        checkString(child);
+      } else if (typeof child === 'number' && !Number.isFinite(child)) {
+        throw invalidBody(
+          'body must not contain numbers beyond the range of a double (e.g. 1e309)',
+        );
+      }
     }
+  }
+}
+
+/** A UTF-16 surrogate without its other half. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function checkString(text: string): void {
+  if (text.includes('\0')) throw invalidBody('body must not contain NUL characters (\\u0000)');
+  if (LONE_SURROGATE.test(text)) {
+    throw invalidBody('body must be well-formed Unicode: it contains a lone surrogate');
   }
 }
 

@@ -28,17 +28,33 @@ function knownFields(dto: Ctor): ReadonlySet<string> {
   return known;
 }
 
+/** A free-form JSON value taken out of class-transformer's reach, and where it goes back. */
+interface Opaque {
+  readonly at: readonly (string | number)[];
+  readonly value: unknown;
+}
+
+/**
+ * Whether class-transformer must not walk `v`: it reads `constructor` on every nested object,
+ * so free-form JSON such as `{"metadata": {"constructor": "x"}}` would crash it (a 500).
+ */
+const isOpaque = (v: unknown): boolean =>
+  isPlainObject(v) || (Array.isArray(v) && v.some((x) => typeof x === 'object' && x !== null));
+
 /**
  * Checks the structure of a JSON object against a DTO before class-transformer sees it: only
  * known fields (so a typo is reported, and no key can reach an object's prototype), nested
  * arrays within their size and made of objects. Known fields set to null are dropped, since
- * null means absent. Returns a cleaned shallow copy.
+ * null means absent. Free-form values are moved to `opaque` (left as `{}`) so class-transformer
+ * never walks them. Returns a cleaned shallow copy.
  */
 function checkShape(
   dto: Ctor,
   value: Record<string, unknown>,
   path: string,
   errors: FieldError[],
+  opaque: Opaque[] = [],
+  at: readonly (string | number)[] = [],
 ): Record<string, unknown> {
   const known = knownFields(dto);
   const clean: Record<string, unknown> = {};
@@ -49,7 +65,8 @@ function checkShape(
       clean[key] = v;
     }
   }
-  for (const [key, spec] of nestedArraysOf(dto)) {
+  const nested = nestedArraysOf(dto);
+  for (const [key, spec] of nested) {
     const items = clean[key];
     if (!Array.isArray(items)) continue;
     if (items.length > spec.max) {
@@ -57,13 +74,19 @@ function checkShape(
       continue;
     }
     clean[key] = items.map((item: unknown, i) => {
-      const at = `${path}${key}[${i}]`;
+      const where = `${path}${key}[${i}]`;
       if (!isPlainObject(item)) {
-        push(errors, at, 'isObject', 'must be a JSON object');
+        push(errors, where, 'isObject', 'must be a JSON object');
         return item;
       }
-      return checkShape(spec.type(), item, `${at}.`, errors);
+      return checkShape(spec.type(), item, `${where}.`, errors, opaque, [...at, key, i]);
     });
+  }
+  for (const [key, v] of Object.entries(clean)) {
+    if (!nested.has(key) && isOpaque(v)) {
+      opaque.push({ at: [...at, key], value: v });
+      clean[key] = {};
+    }
   }
   return clean;
 }
@@ -113,9 +136,11 @@ export async function toDto<T extends object>(
     throw new DomainError('invalid', 'INVALID_REQUEST', `${where} must be a JSON object`);
   }
   const shapeErrors: FieldError[] = [];
-  const clean = checkShape(dto, input, '', shapeErrors);
+  const opaque: Opaque[] = [];
+  const clean = checkShape(dto, input, '', shapeErrors, opaque);
   if (shapeErrors.length > 0) throw invalidFields(shapeErrors);
   const instance = plainToInstance(dto, clean);
+  for (const { at, value } of opaque) putBack(instance, at, value);
   const errors = await validate(instance, {
     whitelist: true,
     forbidNonWhitelisted: true,
@@ -130,6 +155,12 @@ export async function toDto<T extends object>(
     throw invalidFields(fields);
   }
   return instance;
+}
+
+function putBack(root: object, at: readonly (string | number)[], value: unknown): void {
+  let target = root as Record<string | number, unknown>;
+  for (const step of at.slice(0, -1)) target = target[step] as Record<string | number, unknown>;
+  target[at[at.length - 1] as string | number] = value;
 }
 
 /**
