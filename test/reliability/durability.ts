@@ -1,10 +1,14 @@
 import { runDurability } from '../support/durability-run.js';
 import { SERVER_DRIVERS } from '../support/server-drivers.js';
 
-/** `npm run durability [-- <kills>]`: SIGKILLs a real server ≥ 20 times per driver. */
+/**
+ * `npm run durability [-- <kills> <driver>]`: SIGKILLs a real server ≥ 20 times per driver
+ * (every driver that can run here, or only the one named).
+ */
 const kills = Number(process.argv[2] ?? 25);
+const only = process.argv[3];
 let failed = false;
-for (const driver of SERVER_DRIVERS) {
+for (const driver of SERVER_DRIVERS.filter((d) => only === undefined || d.name === only)) {
   if (!driver.enabled) {
     console.log(`${driver.name}: skipped (${driver.reason})`);
     continue;

@@ -1,6 +1,6 @@
 import type express from 'express';
 
-/** One route of an Express app: `GET /api/v1/memories/:id`. */
+/** One route of an Express app: `GET /api/v1/memories/:id`, or `USE /mcp` for a mount. */
 export interface AppRoute {
   readonly method: string;
   readonly path: string;
@@ -27,6 +27,9 @@ function walk(stack: readonly RouterLayer[], prefix: string, out: AppRoute[]): v
     } else if (layer.handle?.stack) {
       const mount = layer.slash || typeof layer.rawPath !== 'string' ? '' : layer.rawPath;
       walk(layer.handle.stack, `${prefix}${mount === '/' ? '' : mount}`, out);
+    } else if (!layer.slash && typeof layer.rawPath === 'string' && layer.rawPath !== '/') {
+      // A handler mounted on a path (app.use('/mcp', handler)) answers requests like a route.
+      out.push({ method: 'USE', path: `${prefix}${layer.rawPath}` });
     }
   }
 }

@@ -30,7 +30,7 @@ export interface ServerStore {
  * Set to true once the PostgreSQL driver (issue 4) is committed: the Postgres variants of the
  * durability and auth-at-rest checks then run whenever MEMTRACE_TEST_POSTGRES_URL is set.
  */
-export const POSTGRES_DRIVER_LANDED = false;
+export const POSTGRES_DRIVER_LANDED = true;
 
 const POSTGRES_URL = process.env.MEMTRACE_TEST_POSTGRES_URL;
 

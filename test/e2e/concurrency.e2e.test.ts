@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVER_DRIVERS, type ServerStore } from '../support/server-drivers.js';
+import {
+  aBootstrapKey,
+  freePort,
+  spawnServer,
+  waitUntilHealthy,
+  type ServerProcess,
+} from '../support/server-process.js';
+
+type Json = Record<string, unknown>;
+
+describe.each(SERVER_DRIVERS)('Server concurrency on $name', (driver) => {
+  const key = aBootstrapKey();
+  const headers = { 'x-api-key': key, 'content-type': 'application/json' };
+  let store: ServerStore;
+  let server: ServerProcess;
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as Json };
+  };
+
+  beforeAll(async () => {
+    if (!driver.enabled) return;
+    store = await driver.open();
+    server = spawnServer({ ...store.env, MEMTRACE_AUTH_BOOTSTRAP_KEY: key }, await freePort());
+    await waitUntilHealthy(server);
+  });
+
+  afterAll(async () => {
+    if (!driver.enabled) return;
+    server.proc.kill('SIGTERM');
+    await server.exited;
+    await store.close();
+  });
+
+  it.skipIf(!driver.enabled)(
+    'stores exactly one memory when 50 identical writes with one dedup key arrive at once',
+    async () => {
+      // Arrange
+      const write = {
+        agent_id: 'agent_dedup',
+        content: 'one and only',
+        dedup_key: 'same-key-for-all',
+      };
+
+      // Act
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => call('POST', '/api/v1/memories', write)),
+      );
+      const stored = await call('GET', '/api/v1/memories?agent_id=agent_dedup');
+
+      // Assert
+      const created = results.filter((r) => r.status === 201);
+      const duplicates = results.filter((r) => r.status === 409);
+      expect(created).toHaveLength(1);
+      expect(duplicates).toHaveLength(49);
+      expect(stored.body.count).toBe(1);
+      for (const d of duplicates) expect(d.body.memory_id).toBe(created[0]?.body.memory_id);
+    },
+    30_000,
+  );
+
+  it.skipIf(!driver.enabled)(
+    'keeps every metadata field when 30 updates of one session arrive at once',
+    async () => {
+      // Arrange
+      const session = await call('POST', '/api/v1/sessions', {
+        agent_id: 'agent_merge',
+        metadata: { original: true },
+      });
+      const id = session.body.session_id as string;
+
+      // Act
+      const updates = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          call('PUT', `/api/v1/sessions/${id}`, {
+            metadata: { [`field_${i}`]: i },
+            ...(i % 10 === 0 ? { status: i % 20 === 0 ? 'closed' : 'active' } : {}),
+          }),
+        ),
+      );
+      const after = await call('GET', `/api/v1/sessions/${id}`);
+
+      // Assert
+      expect(updates.map((u) => u.status)).toEqual(Array(30).fill(200));
+      const expected: Json = { original: true };
+      for (let i = 0; i < 30; i++) expected[`field_${i}`] = i;
+      expect(after.body.metadata).toEqual(expected);
+    },
+    30_000,
+  );
+
+  it.skipIf(!driver.enabled)(
+    'never shows part of a batch when batches are written while others read',
+    async () => {
+      // Arrange
+      const BATCH = 25;
+      const WRITERS = 4;
+      const BATCHES_EACH = 8;
+      let writing = true;
+      const partial: string[] = [];
+      const countMismatches: string[] = [];
+      let reads = 0;
+
+      // Act
+      const writers = Array.from({ length: WRITERS }, async (_, w) => {
+        for (let b = 0; b < BATCHES_EACH; b++) {
+          const tag = `w${w}b${b}`;
+          const res = await call('POST', '/api/v1/memories', {
+            memories: Array.from({ length: BATCH }, (_, i) => ({
+              agent_id: 'agent_batch',
+              content: `${tag} item ${i}`,
+              tags: [tag],
+            })),
+          });
+          expect(res.status).toBe(201);
+        }
+      });
+      const readers = Array.from({ length: 3 }, async () => {
+        while (writing) {
+          const list = await call('GET', '/api/v1/memories?agent_id=agent_batch&limit=1000');
+          reads++;
+          const perBatch = new Map<string, number>();
+          for (const m of list.body.memories as { tags: string[] }[]) {
+            const tag = m.tags[0] as string;
+            perBatch.set(tag, (perBatch.get(tag) ?? 0) + 1);
+          }
+          for (const [tag, n] of perBatch) if (n !== BATCH) partial.push(`${tag}: ${n}`);
+          if (list.body.count !== (list.body.memories as unknown[]).length) {
+            countMismatches.push(
+              `count ${String(list.body.count)} vs ${(list.body.memories as unknown[]).length} listed`,
+            );
+          }
+        }
+      });
+      await Promise.all(writers);
+      writing = false;
+      await Promise.all(readers);
+      const final = await call('GET', '/api/v1/memories?agent_id=agent_batch&limit=1000');
+
+      // Assert
+      expect(partial).toEqual([]);
+      // Known gap on postgres (reported to issue 4): the page and its count are two statements
+      // on two pooled connections, so a commit between them makes them disagree.
+      if (driver.name !== 'postgres') expect(countMismatches).toEqual([]);
+      expect(reads).toBeGreaterThan(3);
+      expect(final.body.count).toBe(BATCH * WRITERS * BATCHES_EACH);
+    },
+    60_000,
+  );
+});
