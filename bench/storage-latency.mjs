@@ -222,6 +222,18 @@ async function load(driver) {
   };
 }
 
+/** Empties orgs and keys, so the server's first-run bootstrap installs this run's key. */
+async function forgetKeys(driver) {
+  if (driver === 'postgres') {
+    await pgAdmin(`TRUNCATE ${PG_SCHEMA}.orgs, ${PG_SCHEMA}.api_keys`);
+    return;
+  }
+  const Database = (await import('better-sqlite3')).default;
+  const db = new Database(SQLITE_FILE);
+  db.exec('DELETE FROM api_keys; DELETE FROM orgs');
+  db.close();
+}
+
 // ---- the server and the HTTP client ----
 
 const freePort = () =>
@@ -262,7 +274,7 @@ async function startServer(driver, key) {
     if (proc.exitCode !== null) throw new Error(`server exited: ${stderr}`);
     try {
       const res = await fetch(`${url}/ready`);
-      if (res.ok) return { proc, port };
+      if (res.ok) return { proc, port, stderr: () => stderr };
     } catch {
       // not up yet
     }
@@ -370,13 +382,17 @@ async function main() {
   for (const driver of DRIVERS) {
     console.error(`[${driver}] loading ${N} memories through the storage adapter`);
     const loaded = await load(driver);
+    await forgetKeys(driver);
     const key = `mtk_${randomBytes(32).toString('base64url')}`;
-    const { proc, port } = await startServer(driver, key);
+    const { proc, port, stderr } = await startServer(driver, key);
     try {
       console.error(`[${driver}] querying over HTTP`);
       const list = await measure(port, key, 'list', plan.list);
       const search = await measure(port, key, 'search', plan.search);
       results.push({ driver, version: await versions(driver), n: N, load: loaded, list, search });
+    } catch (e) {
+      console.error(`[${driver}] server stderr:\n${stderr()}`);
+      throw e;
     } finally {
       proc.kill('SIGTERM');
       await new Promise((r) => proc.once('exit', r));

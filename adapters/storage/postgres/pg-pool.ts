@@ -55,6 +55,15 @@ export function createPgPool(
       : {}),
   });
   pool.on('error', onIdleError);
+  // JIT compilation costs ~10 ms per expensive query, more than it saves on memtrace's short
+  // indexed queries. Queued on the new connection ahead of any query the pool hands it.
+  pool.on('connect', (client) => {
+    // A connection that fails after the pool let go of it (a read timeout, then the socket
+    // closes) emits 'error' with no listener left: that would crash the process. Failures of
+    // queries still reach their callers.
+    client.on('error', () => undefined);
+    client.query('SET jit = off').catch(() => undefined);
+  });
   return pool;
 }
 
