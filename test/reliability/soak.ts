@@ -35,7 +35,7 @@ const f = await runSoak({
 });
 console.log(
   `soak: requests ${f.requests}, errors ${f.errors}, p99 per window [${f.windows.map((w) => w.p99Ms).join(', ')}] ms, ` +
-    `RSS start ${f.rssStartMb} MiB, end ${f.rssEndMb} MiB`,
+    `RSS start ${f.rssStartMb} MiB, end ${f.rssEndMb} MiB, keep-alive resends ${f.keepAliveRetries}`,
 );
 for (const e of f.errorSamples) console.log(`ERROR: ${e}`);
 process.exit(f.errors === 0 ? 0 : 1);

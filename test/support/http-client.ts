@@ -13,9 +13,32 @@ export interface HttpReply {
 export class HttpClient {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
+  /** Requests sent again because the server had closed their idle keep-alive socket. */
+  retries = 0;
+
   constructor(private readonly base: string) {}
 
-  send(
+  /**
+   * One request. A request whose reused keep-alive socket the server had just closed (its
+   * keepAliveTimeout; it never read the request) is sent once more, as node's docs advise.
+   */
+  async send(
+    method: string,
+    path: string,
+    headers: Record<string, string> = {},
+    body?: string,
+    timeoutMs = 10_000,
+  ): Promise<HttpReply> {
+    try {
+      return await this.once(method, path, headers, body, timeoutMs);
+    } catch (e) {
+      if ((e as { staleSocket?: boolean }).staleSocket !== true) throw e;
+      this.retries++;
+      return this.once(method, path, headers, body, timeoutMs);
+    }
+  }
+
+  private once(
     method: string,
     path: string,
     headers: Record<string, string> = {},
@@ -53,8 +76,9 @@ export class HttpClient {
       const timer = setTimeout(() => {
         req.destroy(new Error(`no answer within ${timeoutMs} ms`));
       }, timeoutMs);
-      req.on('error', (e) => {
+      req.on('error', (e: Error & { code?: string; staleSocket?: boolean }) => {
         clearTimeout(timer);
+        if (req.reusedSocket && e.code === 'ECONNRESET') e.staleSocket = true;
         reject(e);
       });
       req.end(body);

@@ -31,6 +31,8 @@ export interface SoakFigures {
   readonly windows: readonly SoakWindow[];
   readonly rssStartMb: number;
   readonly rssEndMb: number;
+  /** Requests resent because the server had closed their idle keep-alive socket. */
+  readonly keepAliveRetries: number;
 }
 
 /** Resident memory of a process in MiB, from /proc (Linux). */
@@ -263,7 +265,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakFigures> {
     });
     await Promise.all([...inFlight]);
     if (latencies.length > 0) closeWindow();
-    return { requests, errors, errorSamples, windows, rssStartMb, rssEndMb: rssMb(pid) };
+    return {
+      requests,
+      errors,
+      errorSamples,
+      windows,
+      rssStartMb,
+      rssEndMb: rssMb(pid),
+      keepAliveRetries: client.retries,
+    };
   } finally {
     client.close();
     server.proc.kill('SIGTERM');
