@@ -70,6 +70,20 @@ export function describeStorageContract(h: StorageHarness): void {
         expect(await s.memories.findById(ORG, m.id)).toEqual(m);
       });
 
+      it('keeps the key order of metadata, session metadata and agent config', async () => {
+        const metadata = { zeta: 1, alpha: { y: [2, { d: 1, c: 2 }], b: null }, mid: 'x' };
+        const m = aMemory({ metadata });
+        await save(m);
+        const session = aSession({ metadata });
+        await s.sessions.create(session);
+        const agent = anAgent({ config: metadata });
+        await s.agents.create(agent);
+        const text = JSON.stringify(metadata);
+        expect(JSON.stringify((await s.memories.findById(ORG, m.id))?.metadata)).toBe(text);
+        expect(JSON.stringify((await s.sessions.findById(ORG, session.id))?.metadata)).toBe(text);
+        expect(JSON.stringify((await s.agents.find(ORG, agent.id))?.config)).toBe(text);
+      });
+
       it('returns null when the id is unknown or belongs to another org', async () => {
         const m = aMemory({ orgId: OTHER });
         await save(m);

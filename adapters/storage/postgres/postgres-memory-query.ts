@@ -272,7 +272,7 @@ export const INSERT_MEMORIES_SQL =
   '), inserted AS (' +
   `INSERT INTO memories (${MEMORY_COLUMNS}) ` +
   'SELECT id, org_id, agent_id, session_id, memory_type, event_type, content, ' +
-  'metadata::jsonb, ARRAY(SELECT e FROM jsonb_array_elements_text(tags::jsonb) ' +
+  'metadata::json, ARRAY(SELECT e FROM jsonb_array_elements_text(tags::jsonb) ' +
   'WITH ORDINALITY AS j(e, n) ORDER BY n), importance, ' +
   'dedup_key, parent_id, time FROM rows ORDER BY ord ' +
   'RETURNING seq, org_id, time, tags, importance' +
