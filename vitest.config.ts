@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // The REST suite that runs through supertest, repeated on every embedded driver.
 const HTTP_E2E =
-  'test/e2e/{agents,auth,http,isolation,memories,sessions,spec-examples}.e2e.test.ts';
+  'test/e2e/{agents,auth,http,isolation,isolation-matrix,memories,sessions,spec-examples}.e2e.test.ts';
 
 export default defineConfig({
   test: {
@@ -21,6 +21,15 @@ export default defineConfig({
           name: 'http-on-sqlite',
           include: [HTTP_E2E],
           env: { MEMTRACE_TEST_DRIVER: 'sqlite' },
+        },
+      },
+      {
+        // Skips every test, saying why, when MEMTRACE_TEST_POSTGRES_URL is not set.
+        extends: true,
+        test: {
+          name: 'http-on-postgres',
+          include: [HTTP_E2E],
+          env: { MEMTRACE_TEST_DRIVER: 'postgres' },
         },
       },
     ],

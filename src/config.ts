@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 
-export type StorageDriverName = 'memory' | 'sqlite';
+export type StorageDriverName = 'memory' | 'sqlite' | 'postgres';
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'silent';
 export type LogFormat = 'console' | 'json';
 
@@ -13,17 +13,49 @@ export interface Config {
     readonly port: number;
     readonly maxBodyBytes: number;
     readonly shutdownTimeoutMs: number;
+    /** Node's maxHeaderSize: larger request heads get 431. */
+    readonly maxHeaderBytes: number;
+    /** Longer request targets (path and query) get 414. */
+    readonly maxUrlBytes: number;
+    /** Time a client has to send a whole request (0: no limit). */
+    readonly requestTimeoutMs: number;
+    /** Time a client has to send the request head. */
+    readonly headersTimeoutMs: number;
+    /** How long an idle keep-alive connection stays open. */
+    readonly keepAliveTimeoutMs: number;
   };
   readonly storage: {
     readonly driver: StorageDriverName;
     readonly sqlitePath: string;
     readonly sqliteSynchronous: 'full' | 'normal';
+    /** How long a SQLite write waits for another process's lock before it is a 503. */
+    readonly sqliteBusyTimeoutMs?: number;
+    /** Present when the driver is `postgres`. */
+    readonly postgres?: PostgresConfig;
   };
   readonly log: { readonly level: LogLevel; readonly format: LogFormat };
   readonly dedup: { readonly enabled: boolean; readonly windowHours: number };
   readonly auth: { readonly bootstrapKey?: string };
+  /** GET /metrics and the request and store timing behind it (MEMTRACE_METRICS_ENABLED). */
+  readonly metrics: { readonly enabled: boolean };
+  /** Per-key rate limit; off unless enabled (the spec leaves it to a reverse proxy). */
+  readonly rateLimit: {
+    readonly enabled: boolean;
+    readonly requestsPerMinute: number;
+    readonly burst: number;
+  };
   /** The memtrace.toml that was read, if any. */
   readonly file?: string;
+}
+
+/** The PostgreSQL driver's settings (MEMTRACE_STORAGE_POSTGRES_*). */
+export interface PostgresConfig {
+  readonly url: string;
+  readonly poolSize: number;
+  readonly connectTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+  /** Apply pending migrations at server start (under an advisory lock). */
+  readonly migrate: boolean;
 }
 
 /** A configuration mistake; its message is one line naming the setting. */
@@ -58,8 +90,10 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
     );
   }
   const driver = read('storage', 'driver') ?? 'sqlite';
-  if (driver !== 'sqlite' && driver !== 'memory') {
-    throw new ConfigError(`MEMTRACE_STORAGE_DRIVER must be 'sqlite' or 'memory', got '${driver}'`);
+  if (driver !== 'sqlite' && driver !== 'memory' && driver !== 'postgres') {
+    throw new ConfigError(
+      `MEMTRACE_STORAGE_DRIVER must be 'sqlite', 'postgres' or 'memory', got '${driver}'`,
+    );
   }
   const synchronous = read('storage', 'sqlite_synchronous') ?? 'full';
   if (synchronous !== 'full' && synchronous !== 'normal') {
@@ -78,6 +112,23 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
     throw new ConfigError(`MEMTRACE_LOG_FORMAT must be 'console' or 'json', got '${format}'`);
   }
   const bootstrapKey = read('auth', 'bootstrap_key');
+  const seconds = (key: string, fallback: string, min: number) =>
+    1000 * parseInteger(name('server', key), read('server', key) ?? fallback, min, 3600);
+  const requestTimeoutMs = seconds('request_timeout', '60', 0);
+  const headersTimeoutMs = seconds('headers_timeout', '10', 1);
+  if (requestTimeoutMs > 0 && headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      'MEMTRACE_SERVER_HEADERS_TIMEOUT must not exceed MEMTRACE_SERVER_REQUEST_TIMEOUT',
+    );
+  }
+  const requestsPerMinute = parseInteger(
+    name('rate_limit', 'requests_per_minute'),
+    read('rate_limit', 'requests_per_minute') ?? '600',
+    1,
+    1_000_000,
+  );
+  const sqliteBusyTimeout = read('storage', 'sqlite_busy_timeout_ms');
+  const postgres = driver === 'postgres' ? readPostgresConfig(read, name) : undefined;
   return {
     server: {
       host: read('server', 'host') ?? '0.0.0.0',
@@ -96,11 +147,37 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
           0,
           3600,
         ),
+      maxHeaderBytes: parseInteger(
+        name('server', 'max_header_bytes'),
+        read('server', 'max_header_bytes') ?? '16384',
+        1024,
+        1024 * 1024,
+      ),
+      maxUrlBytes: parseInteger(
+        name('server', 'max_url_bytes'),
+        read('server', 'max_url_bytes') ?? '8192',
+        256,
+        1024 * 1024,
+      ),
+      requestTimeoutMs,
+      headersTimeoutMs,
+      keepAliveTimeoutMs: seconds('keep_alive_timeout', '5', 1),
     },
     storage: {
       driver,
       sqlitePath: read('storage', 'sqlite_path') ?? read('auth', 'db_path') ?? './data/memtrace.db',
       sqliteSynchronous: synchronous,
+      ...(postgres ? { postgres } : {}),
+      ...(sqliteBusyTimeout !== undefined
+        ? {
+            sqliteBusyTimeoutMs: parseInteger(
+              name('storage', 'sqlite_busy_timeout_ms'),
+              sqliteBusyTimeout,
+              0,
+              60_000,
+            ),
+          }
+        : {}),
     },
     log: { level: level as LogLevel, format },
     dedup: {
@@ -113,7 +190,50 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
       ),
     },
     auth: bootstrapKey !== undefined ? { bootstrapKey } : {},
+    metrics: {
+      enabled: parseBool(name('metrics', 'enabled'), read('metrics', 'enabled') ?? 'true'),
+    },
+    rateLimit: {
+      enabled: parseBool(name('rate_limit', 'enabled'), read('rate_limit', 'enabled') ?? 'false'),
+      requestsPerMinute,
+      burst: parseInteger(
+        name('rate_limit', 'burst'),
+        read('rate_limit', 'burst') ?? String(requestsPerMinute),
+        1,
+        1_000_000,
+      ),
+    },
     ...(file ? { file } : {}),
+  };
+}
+
+/** The postgres driver's settings; the URL is required, every other one has a default. */
+function readPostgresConfig(
+  read: (section: string, key: string) => string | undefined,
+  name: (section: string, key: string) => string,
+): PostgresConfig {
+  const url = read('storage', 'postgres_url');
+  if (url === undefined) {
+    throw new ConfigError(
+      'MEMTRACE_STORAGE_POSTGRES_URL is required when MEMTRACE_STORAGE_DRIVER is postgres',
+    );
+  }
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new ConfigError(
+      "MEMTRACE_STORAGE_POSTGRES_URL must start with 'postgres://' or 'postgresql://'",
+    );
+  }
+  const int = (key: string, fallback: string, min: number, max: number) =>
+    parseInteger(name('storage', key), read('storage', key) ?? fallback, min, max);
+  return {
+    url,
+    poolSize: int('postgres_pool_size', '10', 1, 1000),
+    connectTimeoutMs: int('postgres_connect_timeout_ms', '1000', 100, 600_000),
+    statementTimeoutMs: int('postgres_statement_timeout_ms', '1500', 100, 3_600_000),
+    migrate: parseBool(
+      name('storage', 'postgres_migrate'),
+      read('storage', 'postgres_migrate') ?? 'true',
+    ),
   };
 }
 
@@ -154,4 +274,20 @@ function parseBool(name: string, value: string): boolean {
   if (['true', '1', 'yes', 'on'].includes(v)) return true;
   if (['false', '0', 'no', 'off'].includes(v)) return false;
   throw new ConfigError(`${name} must be true or false, got '${value}'`);
+}
+
+/**
+ * The settings of `memtrace mcp` (stdio), a client of a running server, read as the Go
+ * version's memtrace-mcp reads them: MEMTRACE_URL (default http://localhost:9100) and
+ * MEMTRACE_API_KEY.
+ * @throws ConfigError when MEMTRACE_API_KEY is missing or MEMTRACE_URL is not an http(s) URL
+ */
+export function loadMcpClientConfig(env: Source = process.env): { url: string; apiKey: string } {
+  const url = env.MEMTRACE_URL || 'http://localhost:9100';
+  const apiKey = env.MEMTRACE_API_KEY;
+  if (!apiKey) throw new ConfigError('MEMTRACE_API_KEY is required (an mtk_... key of the server)');
+  if (!/^https?:\/\/[^/]/.test(url)) {
+    throw new ConfigError(`MEMTRACE_URL must be an http(s) URL, got '${url}'`);
+  }
+  return { url, apiKey };
 }

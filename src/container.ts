@@ -3,6 +3,8 @@ import { Container } from 'inversify';
 import type { StorageBundle } from '../adapters/storage/storage-bundle.js';
 import type { Clock, Logger } from '../domain/index.js';
 import type { Config } from './config.js';
+import { instrumentStorage } from './metrics/instrumented-storage.js';
+import type { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { coreModule } from './modules/core.module.js';
 import { httpModule } from './modules/http.module.js';
 import { loggingModule } from './modules/logging.module.js';
@@ -14,6 +16,8 @@ export interface BuildOptions {
   readonly logger?: Logger;
   /** An already opened storage (tests); otherwise the configured driver is opened. */
   readonly storage?: StorageBundle;
+  /** Metrics to record into: the storage is timed and the app serves GET /metrics. */
+  readonly metrics?: PrometheusMetrics;
 }
 
 /**
@@ -21,14 +25,15 @@ export interface BuildOptions {
  * synchronous pass, so nothing resolved later is asynchronous.
  */
 export async function buildContainer(config: Config, options: BuildOptions = {}) {
-  const storage = options.storage ?? (await openStorage(config));
+  const opened = options.storage ?? (await openStorage(config));
+  const storage = options.metrics ? instrumentStorage(opened, options.metrics) : opened;
   const container = new Container({ defaultScope: 'Singleton' });
   container.bind(CONFIG).toConstantValue(config);
   container.load(
     storageModule(storage),
     loggingModule(config, options.logger),
-    coreModule(config, options.clock),
-    httpModule(config),
+    coreModule(config, options.clock, options.metrics),
+    httpModule(config, options.metrics),
   );
   return { container, storage };
 }

@@ -6,7 +6,7 @@ import { fail } from './serve.js';
 /** Applies pending migrations of the configured driver (opening the store applies them). */
 async function migrate(): Promise<void> {
   const config = loadConfig();
-  const storage = await openStorage(config);
+  const storage = await openStorage(config, { forceMigrate: true });
   await storage.close();
   process.stdout.write(`memtrace: migrations applied (driver ${storage.driver})\n`);
 }

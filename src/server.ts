@@ -1,9 +1,11 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
+import { answerClientErrors } from '../adapters/http/client-errors.js';
 import { AuthService, LOGGER, type Logger } from '../domain/index.js';
 import type { Config } from './config.js';
 import { buildContainer, type BuildOptions } from './container.js';
+import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { HTTP_APP } from './modules/tokens.js';
 
 export interface RunningServer {
@@ -20,14 +22,15 @@ export async function startServer(
   config: Config,
   options: BuildOptions = {},
 ): Promise<RunningServer> {
-  const { container, storage } = await buildContainer(config, options);
+  const metrics = config.metrics.enabled ? { metrics: new PrometheusMetrics() } : {};
+  const { container, storage } = await buildContainer(config, { ...metrics, ...options });
   const logger = container.get<Logger>(LOGGER);
   let server: Server;
   let firstRunKey: string | null;
   try {
     firstRunKey = await container.get(AuthService).bootstrap(config.auth.bootstrapKey);
     const app = container.get<express.Express>(HTTP_APP);
-    server = await listen(app, config.server.host, config.server.port);
+    server = await listen(app, config);
   } catch (e) {
     await storage.close();
     throw e;
@@ -48,12 +51,28 @@ export async function startServer(
   return { url, port, firstRunKey, close };
 }
 
-function listen(app: express.Express, host: string, port: number): Promise<Server> {
+/** Listens with the configured limits on header size and on slow clients. */
+function listen(app: express.Express, config: Config): Promise<Server> {
+  const { host, port, maxHeaderBytes, requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs } =
+    config.server;
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, (error?: Error) =>
-      error ? reject(error) : resolve(server),
+    const server = createServer(
+      {
+        maxHeaderSize: maxHeaderBytes,
+        requestTimeout: requestTimeoutMs,
+        headersTimeout: headersTimeoutMs,
+        keepAliveTimeout: keepAliveTimeoutMs,
+        // How often the two timeouts above are checked (node's default is 30 s).
+        connectionsCheckingInterval: Math.min(1000, headersTimeoutMs),
+      },
+      app,
     );
+    answerClientErrors(server);
     server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
   });
 }
 

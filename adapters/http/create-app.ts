@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
 import type {
   AgentService,
   AuthService,
@@ -8,10 +9,20 @@ import type {
 } from '../../domain/index.js';
 import { authenticate } from './middleware/authenticate.js';
 import { errorHandler, routeNotFound } from './middleware/error-handler.js';
+import {
+  metricsHandler,
+  observeRequests,
+  routeMatcher,
+  type HttpMetrics,
+} from './middleware/observe-requests.js';
+import { documentedRoutes } from './openapi/openapi-document.js';
+import { rateLimit, type RateLimitSettings } from './middleware/rate-limit.js';
+import { urlLimits } from './middleware/request-limits.js';
 import { requestId } from './middleware/request-id.js';
 import { requestLog } from './middleware/request-log.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { agentRoutes } from './routes/agent.routes.js';
+import { docsRoutes } from './routes/docs.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { memoryRoutes } from './routes/memory.routes.js';
 import { sessionRoutes } from './routes/session.routes.js';
@@ -34,7 +45,20 @@ export interface AppDeps {
   readonly ping: () => Promise<void>;
   /** The largest JSON body accepted, in bytes; a larger one gets 413. */
   readonly maxBodyBytes: number;
+  /** The longest request target (path and query) accepted, in bytes; longer gets 414. */
+  readonly maxUrlBytes?: number;
+  /** A per-key rate limit on /api/v1; none when absent (the default). */
+  readonly rateLimit?: RateLimitSettings;
+  /** Request timing and GET /metrics; neither when absent. */
+  readonly metrics?: HttpMetrics;
+  /**
+   * Handlers the composition root mounts beside the API (MCP at /mcp), before the 404 and
+   * error handlers; they authenticate by themselves and may throw DomainErrors.
+   */
+  readonly mounts?: readonly { readonly path: string; readonly handler: express.RequestHandler }[];
 }
+
+export const DEFAULT_MAX_URL_BYTES = 8192;
 
 /**
  * Builds the Express app of the REST API. It never listens: the caller decides where (the
@@ -48,16 +72,26 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('query parser', 'simple');
 
   app.use(requestId());
+  if (deps.metrics) {
+    const paths = [...new Set(documentedRoutes().map((r) => r.path))];
+    app.use(observeRequests(deps.metrics, routeMatcher(paths)));
+  }
   app.use(requestLog(deps.logger));
+  app.use(helmet());
+  app.use(urlLimits(deps.maxUrlBytes ?? DEFAULT_MAX_URL_BYTES));
   app.use('/api', (_req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
 
   app.use(healthRoutes(deps));
+  if (deps.metrics) app.get('/metrics', metricsHandler(deps.metrics));
+  app.use(docsRoutes());
+  for (const mount of deps.mounts ?? []) app.use(mount.path, mount.handler);
 
   const api = express.Router();
   api.use(authenticate(deps.auth));
+  if (deps.rateLimit) api.use(rateLimit(deps.rateLimit, deps.now));
   api.use(memoryRoutes(deps));
   api.use(sessionRoutes(deps));
   api.use(agentRoutes(deps));

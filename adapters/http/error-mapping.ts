@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
+  | 'rate_limited'
   | 'unavailable'
   | 'internal_error';
 
@@ -46,6 +47,7 @@ const HTTP_STATUS_CODES: Readonly<Record<number, ErrorCode>> = {
   404: 'not_found',
   409: 'conflict',
   413: 'payload_too_large',
+  429: 'rate_limited',
   503: 'unavailable',
 };
 

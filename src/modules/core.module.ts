@@ -23,9 +23,15 @@ import {
   type SessionStore,
 } from '../../domain/index.js';
 import type { Config } from '../config.js';
+import { MeteredSessionService } from '../metrics/metered-session-service.js';
+import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 
 /** The domain services, built by factories: the domain itself carries no decorators. */
-export const coreModule = (config: Config, clock: Clock = systemClock) =>
+export const coreModule = (
+  config: Config,
+  clock: Clock = systemClock,
+  metrics?: PrometheusMetrics,
+) =>
   new ContainerModule(({ bind }) => {
     bind(CLOCK).toConstantValue(clock);
     bind(ID_GENERATOR).toConstantValue(new TimeOrderedIdGenerator());
@@ -40,7 +46,9 @@ export const coreModule = (config: Config, clock: Clock = systemClock) =>
     bind(SessionService)
       .toResolvedValue(
         (sessions: SessionStore, memories: MemoryStore, c: Clock, ids: IdGenerator) =>
-          new SessionService(sessions, memories, c, ids),
+          metrics
+            ? new MeteredSessionService([sessions, memories, c, ids], metrics)
+            : new SessionService(sessions, memories, c, ids),
         [SESSION_STORE, MEMORY_STORE, CLOCK, ID_GENERATOR],
       )
       .inSingletonScope();

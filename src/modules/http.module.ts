@@ -12,9 +12,11 @@ import {
   type Logger,
 } from '../../domain/index.js';
 import type { Config } from '../config.js';
+import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
+import { mcpHttpEndpoint } from '../mcp.js';
 import { HTTP_APP, STORAGE } from './tokens.js';
 
-export const httpModule = (config: Config) =>
+export const httpModule = (config: Config, metrics?: PrometheusMetrics) =>
   new ContainerModule(({ bind }) => {
     bind(HTTP_APP)
       .toResolvedValue(
@@ -38,6 +40,12 @@ export const httpModule = (config: Config) =>
             driver: storage.driver,
             ping: () => storage.ping(),
             maxBodyBytes: config.server.maxBodyBytes,
+            maxUrlBytes: config.server.maxUrlBytes,
+            ...(metrics ? { metrics } : {}),
+            ...(config.rateLimit.enabled ? { rateLimit: config.rateLimit } : {}),
+            mounts: [
+              { path: '/mcp', handler: mcpHttpEndpoint({ memories, sessions, agents, auth }) },
+            ],
           }),
         [MemoryService, SessionService, AgentService, AuthService, LOGGER, CLOCK, STORAGE],
       )

@@ -9,6 +9,8 @@ import {
   waitUntilHealthy,
   type ServerProcess,
 } from '../support/server-process.js';
+import { runDurability } from '../support/durability-run.js';
+import { SERVER_DRIVERS } from '../support/server-drivers.js';
 
 const KILLS = 3;
 const dir = mkdtempSync(path.join(tmpdir(), 'memtrace-durability-'));
@@ -116,3 +118,21 @@ describe('Server durability', () => {
     }
   }, 120_000);
 });
+
+// Every field of every acknowledged memory, batches of 1, 5 and 50, on the other server
+// drivers (SQLite is the test above); `npm run durability` is the long run on every driver.
+describe.each(SERVER_DRIVERS.filter((d) => d.name !== 'sqlite'))(
+  'Server durability on $name',
+  (driver) => {
+    it.skipIf(!driver.enabled)(
+      `keeps every acknowledged memory field for field when SIGKILLed ${KILLS} times at random points`,
+      async () => {
+        const figures = await runDurability(driver, KILLS);
+
+        expect(figures.acked).toBeGreaterThan(20);
+        expect(figures).toMatchObject({ kills: KILLS, lost: 0, altered: 0, partialBatches: 0 });
+      },
+      120_000,
+    );
+  },
+);

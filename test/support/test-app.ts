@@ -1,7 +1,9 @@
 import type express from 'express';
 import request from 'supertest';
+import { afterAll, beforeEach } from 'vitest';
 import { createApp, type AppDeps } from '../../adapters/http/create-app.js';
 import { createInMemoryStorage } from '../../adapters/storage/in-memory/index.js';
+import { createPostgresStorage } from '../../adapters/storage/postgres/index.js';
 import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import { NodeCrypto } from '../../adapters/system/node-crypto.js';
@@ -16,6 +18,15 @@ import {
   type DedupSettings,
   type Logger,
 } from '../../domain/index.js';
+import {
+  createSchema,
+  dropSchema,
+  POSTGRES_SKIP_REASON,
+  randomSchemaName,
+  TEST_POSTGRES_URL,
+  truncateSchema,
+  withAdminClient,
+} from './postgres-harness.js';
 
 /** 2026-02-13T10:30:00Z, the time of the spec's examples: where test clocks start. */
 export const TEST_START = Date.UTC(2026, 1, 13, 10, 30, 0);
@@ -43,6 +54,8 @@ export interface TestAppOptions {
   readonly maxBodyBytes?: number;
   readonly logger?: Logger;
   readonly ping?: () => Promise<void>;
+  /** The storage driver; TEST_DRIVER by default. */
+  readonly driver?: string;
 }
 
 export interface TestServices {
@@ -68,14 +81,48 @@ export const TEST_MAX_BODY_BYTES = 1024 * 1024;
 /** The storage driver the HTTP e2e suite runs on: MEMTRACE_TEST_DRIVER, `memory` by default. */
 export const TEST_DRIVER = process.env.MEMTRACE_TEST_DRIVER ?? 'memory';
 
-function openTestStorage(): Promise<StorageBundle> {
-  switch (TEST_DRIVER) {
+/**
+ * On postgres every test file gets one schema and one pool: each app built empties it
+ * (TRUNCATE ... RESTART IDENTITY), and it is dropped after the file. Without
+ * MEMTRACE_TEST_POSTGRES_URL every test of the file is skipped, saying why.
+ */
+let postgresStorage: { schema: string; bundle: StorageBundle } | null = null;
+if (TEST_DRIVER === 'postgres') {
+  beforeEach((ctx) => {
+    if (TEST_POSTGRES_URL === undefined) ctx.skip(POSTGRES_SKIP_REASON);
+  });
+  afterAll(async () => {
+    if (postgresStorage === null) return;
+    await postgresStorage.bundle.close();
+    await dropSchema(postgresStorage.schema);
+    postgresStorage = null;
+  });
+}
+
+async function openPostgresTestStorage(): Promise<StorageBundle> {
+  if (TEST_POSTGRES_URL === undefined) throw new Error(POSTGRES_SKIP_REASON);
+  if (postgresStorage === null) {
+    const schema = randomSchemaName('e2e');
+    await createSchema(schema);
+    const bundle = await createPostgresStorage({ url: TEST_POSTGRES_URL, schema, poolSize: 5 });
+    postgresStorage = { schema, bundle };
+  }
+  // Close is a no-op so that an app's test cannot end the file's shared pool.
+  const { schema, bundle } = postgresStorage;
+  await withAdminClient((c) => truncateSchema(c, schema));
+  return { ...bundle, close: async () => undefined };
+}
+
+function openTestStorage(driver: string): Promise<StorageBundle> {
+  switch (driver) {
+    case 'postgres':
+      return openPostgresTestStorage();
     case 'memory':
       return createInMemoryStorage();
     case 'sqlite':
       return createSqliteStorage({ path: ':memory:' });
     default:
-      throw new Error(`MEMTRACE_TEST_DRIVER '${TEST_DRIVER}' is not a driver the e2e suite knows`);
+      throw new Error(`MEMTRACE_TEST_DRIVER '${driver}' is not a driver the e2e suite knows`);
   }
 }
 
@@ -85,7 +132,7 @@ function openTestStorage(): Promise<StorageBundle> {
  */
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const clock = options.clock ?? new ManualClock();
-  const storage = await openTestStorage();
+  const storage = await openTestStorage(options.driver ?? TEST_DRIVER);
   const ids = new TimeOrderedIdGenerator();
   const crypto = new NodeCrypto();
   const services: TestServices = {

@@ -65,7 +65,23 @@ describe('loadConfig', () => {
     ],
     [
       { MEMTRACE_STORAGE_DRIVER: 'mongo' },
-      "MEMTRACE_STORAGE_DRIVER must be 'sqlite' or 'memory', got 'mongo'",
+      "MEMTRACE_STORAGE_DRIVER must be 'sqlite', 'postgres' or 'memory', got 'mongo'",
+    ],
+    [
+      { MEMTRACE_STORAGE_DRIVER: 'postgres' },
+      'MEMTRACE_STORAGE_POSTGRES_URL is required when MEMTRACE_STORAGE_DRIVER is postgres',
+    ],
+    [
+      { MEMTRACE_STORAGE_DRIVER: 'postgres', MEMTRACE_STORAGE_POSTGRES_URL: 'mysql://x/y' },
+      "MEMTRACE_STORAGE_POSTGRES_URL must start with 'postgres://' or 'postgresql://'",
+    ],
+    [
+      {
+        MEMTRACE_STORAGE_DRIVER: 'postgres',
+        MEMTRACE_STORAGE_POSTGRES_URL: 'postgres://h/db',
+        MEMTRACE_STORAGE_POSTGRES_POOL_SIZE: '0',
+      },
+      "MEMTRACE_STORAGE_POSTGRES_POOL_SIZE must be an integer from 1 to 1000, got '0'",
     ],
     [
       { MEMTRACE_LOG_LEVEL: 'loud' },
@@ -90,6 +106,44 @@ describe('loadConfig', () => {
     ],
   ])('fails fast with a one-line reason for %o', (env, message) => {
     expect(() => load(env)).toThrow(message);
+  });
+
+  it('reads the postgres settings with their defaults when the driver is postgres', () => {
+    const config = load({
+      MEMTRACE_STORAGE_DRIVER: 'postgres',
+      MEMTRACE_STORAGE_POSTGRES_URL: 'postgres://u@127.0.0.1:5432/db',
+    });
+    expect(config.storage.driver).toBe('postgres');
+    expect(config.storage.postgres).toEqual({
+      url: 'postgres://u@127.0.0.1:5432/db',
+      poolSize: 10,
+      connectTimeoutMs: 1000,
+      statementTimeoutMs: 1500,
+      migrate: true,
+    });
+  });
+
+  it('reads every MEMTRACE_STORAGE_POSTGRES_ variable when they are set', () => {
+    const config = load({
+      MEMTRACE_STORAGE_DRIVER: 'postgres',
+      MEMTRACE_STORAGE_POSTGRES_URL: 'postgresql://u@db/memtrace',
+      MEMTRACE_STORAGE_POSTGRES_POOL_SIZE: '25',
+      MEMTRACE_STORAGE_POSTGRES_CONNECT_TIMEOUT_MS: '3000',
+      MEMTRACE_STORAGE_POSTGRES_STATEMENT_TIMEOUT_MS: '8000',
+      MEMTRACE_STORAGE_POSTGRES_MIGRATE: 'false',
+    });
+    expect(config.storage.postgres).toEqual({
+      url: 'postgresql://u@db/memtrace',
+      poolSize: 25,
+      connectTimeoutMs: 3000,
+      statementTimeoutMs: 8000,
+      migrate: false,
+    });
+  });
+
+  it('leaves the postgres settings out when the driver is not postgres', () => {
+    const config = load({ MEMTRACE_STORAGE_POSTGRES_URL: 'postgres://h/db' });
+    expect(config.storage.postgres).toBeUndefined();
   });
 
   it('names the file when memtrace.toml is not valid TOML', () => {
