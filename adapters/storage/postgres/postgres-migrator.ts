@@ -1,51 +1,21 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 import { withPg } from './pg-errors.js';
+import { findMigrationsDir, readMigrationFiles, type MigrationFile } from '../migration-files.js';
 
 /** One forward-only migration file, `NNNN_snake_description.sql`. */
-export interface PostgresMigration {
-  readonly version: number;
-  readonly name: string;
-  readonly file: string;
-}
+export type PostgresMigration = MigrationFile;
 
 /** The session-level advisory lock migrators hold, so two servers starting together take turns. */
 export const MIGRATION_LOCK_KEY = 0x6d74_0001;
 
-const MIGRATION_FILE = /^(\d{4,})_([a-z0-9_]+)\.sql$/;
-
-/**
- * The `migrations/postgres` folder, found by walking up from this module, so the same code works
- * from the sources and from the build (`dist/`).
- * @throws Error when no ancestor holds `migrations/postgres`
- */
-export function findPostgresMigrationsDir(from: string = import.meta.url): string {
-  let dir = path.dirname(fileURLToPath(from));
-  for (;;) {
-    const candidate = path.join(dir, 'migrations', 'postgres');
-    if (existsSync(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no migrations/postgres folder above ${from}`);
-    dir = parent;
-  }
-}
+/** The `migrations/postgres` folder above this module (sources or build). */
+export const findPostgresMigrationsDir = (from: string = import.meta.url): string =>
+  findMigrationsDir('postgres', from);
 
 /** The migration files of `dir`, ordered by version. @throws Error on a repeated version */
-export function readPostgresMigrations(dir: string): PostgresMigration[] {
-  const migrations = readdirSync(dir)
-    .map((f) => ({ f, m: MIGRATION_FILE.exec(f) }))
-    .filter((x): x is { f: string; m: RegExpExecArray } => x.m !== null)
-    .map(({ f, m }) => ({ version: Number(m[1]), name: m[2] as string, file: path.join(dir, f) }))
-    .sort((a, b) => a.version - b.version);
-  migrations.forEach((m, i) => {
-    if (i > 0 && migrations[i - 1]?.version === m.version) {
-      throw new Error(`two postgres migrations have version ${m.version}`);
-    }
-  });
-  return migrations;
-}
+export const readPostgresMigrations = (dir: string): PostgresMigration[] =>
+  readMigrationFiles('postgres', dir);
 
 /**
  * Applies the pending migrations of `dir` in version order while holding a session-level

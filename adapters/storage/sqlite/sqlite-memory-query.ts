@@ -1,14 +1,14 @@
 import { MEMORY_TYPES, type MemoryFilter, type MemoryQuery } from '../../../domain/index.js';
 import { MEMORY_COLUMNS } from './row-mappers.js';
+import { chooseMemoryDriver, type MemoryDriver } from '../memory-driving-index.js';
+
+export { chooseMemoryDriver, type MemoryDriver };
 
 /** SQL text and its positional parameters; values are never part of the text. */
 export interface BuiltSql {
   readonly sql: string;
   readonly params: readonly (string | number)[];
 }
-
-/** The index a memory query walks. Every one ends in (time, rowid), so no sort is ever needed. */
-export type MemoryDriver = 'session' | 'tag' | 'agent' | 'memory_type' | 'event_type' | 'org';
 
 /** The index behind each driver; `tag` walks the primary key of the WITHOUT ROWID `memory_tags`. */
 export const MEMORY_DRIVER_INDEX: Readonly<Record<MemoryDriver, string>> = {
@@ -19,20 +19,6 @@ export const MEMORY_DRIVER_INDEX: Readonly<Record<MemoryDriver, string>> = {
   event_type: 'idx_memories_org_event_time',
   org: 'idx_memories_org_time',
 };
-
-/**
- * The driving index for a filter, chosen deterministically (most selective first as a rule of
- * thumb): session, else the first tag, else agent, else a single memory type, else a single event
- * type, else (org, time). Every other filter is checked on the rows the index yields.
- */
-export function chooseMemoryDriver(filter: MemoryFilter): MemoryDriver {
-  if (filter.sessionId !== undefined) return 'session';
-  if (filter.tags !== undefined && filter.tags.length > 0) return 'tag';
-  if (filter.agentId !== undefined) return 'agent';
-  if (filter.memoryTypes?.length === 1) return 'memory_type';
-  if (filter.eventTypes?.length === 1) return 'event_type';
-  return 'org';
-}
 
 interface Plan {
   readonly driver: MemoryDriver;

@@ -1,48 +1,18 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { withSqlite } from './sqlite-errors.js';
+import { findMigrationsDir, readMigrationFiles, type MigrationFile } from '../migration-files.js';
 
 /** One forward-only migration file, `NNNN_snake_description.sql`. */
-export interface SqliteMigration {
-  readonly version: number;
-  readonly name: string;
-  readonly file: string;
-}
+export type SqliteMigration = MigrationFile;
 
-const MIGRATION_FILE = /^(\d{4,})_([a-z0-9_]+)\.sql$/;
-
-/**
- * The `migrations/sqlite` folder, found by walking up from this module, so the same code works
- * from the sources (`adapters/storage/sqlite/`) and from the build (`dist/adapters/storage/sqlite/`).
- * @throws Error when no ancestor holds `migrations/sqlite`
- */
-export function findSqliteMigrationsDir(from: string = import.meta.url): string {
-  let dir = path.dirname(fileURLToPath(from));
-  for (;;) {
-    const candidate = path.join(dir, 'migrations', 'sqlite');
-    if (existsSync(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no migrations/sqlite folder above ${from}`);
-    dir = parent;
-  }
-}
+/** The `migrations/sqlite` folder above this module (sources or build). */
+export const findSqliteMigrationsDir = (from: string = import.meta.url): string =>
+  findMigrationsDir('sqlite', from);
 
 /** The migration files of `dir`, ordered by version. @throws Error on a repeated version */
-export function readSqliteMigrations(dir: string): SqliteMigration[] {
-  const migrations = readdirSync(dir)
-    .map((f) => ({ f, m: MIGRATION_FILE.exec(f) }))
-    .filter((x): x is { f: string; m: RegExpExecArray } => x.m !== null)
-    .map(({ f, m }) => ({ version: Number(m[1]), name: m[2] as string, file: path.join(dir, f) }))
-    .sort((a, b) => a.version - b.version);
-  migrations.forEach((m, i) => {
-    if (i > 0 && migrations[i - 1]?.version === m.version) {
-      throw new Error(`two sqlite migrations have version ${m.version}`);
-    }
-  });
-  return migrations;
-}
+export const readSqliteMigrations = (dir: string): SqliteMigration[] =>
+  readMigrationFiles('sqlite', dir);
 
 /**
  * Applies the pending migrations of `dir` in version order, each in its own IMMEDIATE transaction
