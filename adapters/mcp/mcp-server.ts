@@ -1,6 +1,7 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { checkStorable } from '../../domain/index.js';
 import { MEMORY_TYPES, type MemtraceBackend } from './memtrace-backend.js';
 
 export interface McpServerOptions {
@@ -16,9 +17,17 @@ const json = (value: unknown): CallToolResult => ({
   content: [{ type: 'text', text: JSON.stringify(value, null, 2) }],
 });
 
-/** Runs a tool; a failure becomes an MCP tool error carrying memtrace's message. */
-async function tool(run: () => Promise<CallToolResult>): Promise<CallToolResult> {
+/**
+ * Runs a tool; a failure becomes an MCP tool error carrying memtrace's message. Arguments that
+ * not every store keeps byte for byte (NUL, a lone surrogate, a number beyond a double) are
+ * refused first, naming the field, as the HTTP edge refuses them with 400.
+ */
+async function tool(
+  args: Record<string, unknown>,
+  run: () => Promise<CallToolResult>,
+): Promise<CallToolResult> {
   try {
+    for (const [field, value] of Object.entries(args)) checkStorable(field, value);
     return await run();
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
@@ -59,7 +68,7 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
       },
     },
     (args) =>
-      tool(async () =>
+      tool(args, async () =>
         json(
           await backend.addMemory({
             ...args,
@@ -83,7 +92,7 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
       },
     },
     (args) =>
-      tool(async () =>
+      tool(args, async () =>
         json(
           await backend.listMemories({
             ...args,
@@ -110,7 +119,7 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
       },
     },
     (args) =>
-      tool(async () =>
+      tool(args, async () =>
         json(await backend.searchMemories({ ...args, limit: args.limit ?? 50, order: 'desc' })),
       ),
   );
@@ -122,7 +131,7 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
       inputSchema: { agent_id: z.string(), decision: z.string(), reasoning: z.string() },
     },
     ({ agent_id, decision, reasoning }) =>
-      tool(async () =>
+      tool({ agent_id, decision, reasoning }, async () =>
         json(
           await backend.addMemory({
             agent_id,
@@ -141,7 +150,7 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
       description: 'Start a session for an agent.',
       inputSchema: { agent_id: z.string(), metadata: metadata.optional() },
     },
-    (args) => tool(async () => json(await backend.createSession(args))),
+    (args) => tool(args, async () => json(await backend.createSession(args))),
   );
 
   server.registerTool(
@@ -156,7 +165,7 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
       },
     },
     ({ session_id, ...options }) =>
-      tool(async () => {
+      tool({ session_id, ...options }, async () => {
         const { context } = await backend.getSessionContext(session_id, options);
         return { content: [{ type: 'text', text: context }] };
       }),
@@ -165,7 +174,8 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
   server.registerTool(
     'memtrace_session_close',
     { description: 'Close a session.', inputSchema: { session_id: z.string() } },
-    ({ session_id }) => tool(async () => json(await backend.closeSession(session_id))),
+    ({ session_id }) =>
+      tool({ session_id }, async () => json(await backend.closeSession(session_id))),
   );
 
   server.registerTool(
@@ -174,7 +184,7 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
       description: 'Register an agent by name.',
       inputSchema: { name: z.string(), description: z.string().optional() },
     },
-    (args) => tool(async () => json(await backend.registerAgent(args))),
+    (args) => tool(args, async () => json(await backend.registerAgent(args))),
   );
 
   server.registerTool(
@@ -183,7 +193,7 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
       description: "An agent's memory counts, errors and sessions.",
       inputSchema: { agent_id: z.string().describe('The agent id or registered name') },
     },
-    ({ agent_id }) => tool(async () => json(await backend.getAgentStats(agent_id))),
+    ({ agent_id }) => tool({ agent_id }, async () => json(await backend.getAgentStats(agent_id))),
   );
 
   server.registerResource(

@@ -63,3 +63,53 @@ export function checkText(field: string, value: string, max: number): string {
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** A UTF-16 surrogate without its other half. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Refuses a string that not every store keeps byte for byte: one with NUL (which PostgreSQL
+ * text and jsonb refuse) or a lone surrogate (which UTF-8 cannot encode).
+ * @throws DomainError `invalid` naming `field`
+ */
+export function checkStorableString(field: string, text: string): string {
+  if (text.includes('\0')) throw invalid(`${field} must not contain NUL characters (\\u0000)`);
+  if (LONE_SURROGATE.test(text)) {
+    throw invalid(`${field} must be well-formed Unicode: it contains a lone surrogate`);
+  }
+  return text;
+}
+
+/**
+ * Refuses a number JSON cannot carry: NaN or one beyond the range of a double (`1e309` parses
+ * as Infinity and would be stored as null).
+ * @throws DomainError `invalid` naming `field`
+ */
+export function checkStorableNumber(field: string, value: number): number {
+  if (!Number.isFinite(value)) {
+    throw invalid(`${field} must not contain numbers beyond the range of a double (e.g. 1e309)`);
+  }
+  return value;
+}
+
+/**
+ * Refuses a JSON-like value (strings, keys and numbers at any depth) that not every store keeps
+ * byte for byte; the message names the path, as `metadata.a[2]`. Walks without recursion.
+ * @throws DomainError `invalid`
+ */
+export function checkStorable(field: string, value: unknown): void {
+  const stack: { path: string; value: unknown }[] = [{ path: field, value }];
+  while (stack.length > 0) {
+    const { path, value: v } = stack.pop() as { path: string; value: unknown };
+    if (typeof v === 'string') checkStorableString(path, v);
+    else if (typeof v === 'number') checkStorableNumber(path, v);
+    else if (Array.isArray(v))
+      v.forEach((item, i) => stack.push({ path: `${path}[${i}]`, value: item }));
+    else if (typeof v === 'object' && v !== null) {
+      for (const [key, child] of Object.entries(v)) {
+        checkStorableString(`${path} key`, key);
+        stack.push({ path: `${path}.${key}`, value: child });
+      }
+    }
+  }
+}

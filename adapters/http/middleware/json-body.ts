@@ -4,7 +4,7 @@ import express, {
   type RequestHandler,
   type Response,
 } from 'express';
-import { DomainError } from '../../../domain/index.js';
+import { checkStorableNumber, checkStorableString, DomainError } from '../../../domain/index.js';
 import { HttpError } from '../error-mapping.js';
 
 /** Deeper JSON than this is refused: nothing in the API needs it, and recursion has limits. */
@@ -58,27 +58,15 @@ function checkStructure(root: object): void {
     }
     for (const [key, child] of Object.entries(value)) {
       if (key === '__proto__') throw invalidBody('__proto__ is not a known field');
-      checkString(key);
+      checkStorableString('body', key);
       if (typeof child === 'object' && child !== null) {
         stack.push({ value: child, depth: depth + 1 });
       } else if (typeof child === 'string') {
-        checkString(child);
-      } else if (typeof child === 'number' && !Number.isFinite(child)) {
-        throw invalidBody(
-          'body must not contain numbers beyond the range of a double (e.g. 1e309)',
-        );
+        checkStorableString('body', child);
+      } else if (typeof child === 'number') {
+        checkStorableNumber('body', child);
       }
     }
-  }
-}
-
-/** A UTF-16 surrogate without its other half. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-function checkString(text: string): void {
-  if (text.includes('\0')) throw invalidBody('body must not contain NUL characters (\\u0000)');
-  if (LONE_SURROGATE.test(text)) {
-    throw invalidBody('body must be well-formed Unicode: it contains a lone surrogate');
   }
 }
 
