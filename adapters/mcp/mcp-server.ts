@@ -35,7 +35,9 @@ async function tool(
   }
 }
 
-const metadata = z.record(z.string(), z.unknown());
+// Passed through untouched: z.record rebuilds the object with assignments, which silently drops
+// a `__proto__` key. memtrace itself checks that metadata is a JSON object it can store.
+const metadata = z.any().describe('A JSON object of your own fields');
 
 /**
  * The memtrace MCP server: the Go version's tools with their names and inputs, plus

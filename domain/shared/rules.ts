@@ -93,8 +93,9 @@ export function checkStorableNumber(field: string, value: number): number {
 }
 
 /**
- * Refuses a JSON-like value (strings, keys and numbers at any depth) that not every store keeps
- * byte for byte; the message names the path, as `metadata.a[2]`. Walks without recursion.
+ * Refuses a JSON-like value (strings, keys and numbers at any depth, `__proto__` keys) that not
+ * every store keeps byte for byte; the message names the path, as `metadata.a[2]`. Walks without
+ * recursion.
  * @throws DomainError `invalid`
  */
 export function checkStorable(field: string, value: unknown): void {
@@ -107,6 +108,9 @@ export function checkStorable(field: string, value: unknown): void {
       v.forEach((item, i) => stack.push({ path: `${path}[${i}]`, value: item }));
     else if (typeof v === 'object' && v !== null) {
       for (const [key, child] of Object.entries(v)) {
+        // An own `__proto__` key (JSON.parse makes one) is lost by any code that copies the
+        // object with assignments, so it cannot be kept reliably: refuse it, as the HTTP edge does.
+        if (key === '__proto__') throw invalid(`${path} must not have a __proto__ key`);
         checkStorableString(`${path} key`, key);
         stack.push({ path: `${path}.${key}`, value: child });
       }
