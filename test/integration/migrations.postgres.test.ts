@@ -117,6 +117,17 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
       expect(tables.map((t) => t.tablename)).toEqual(['good', 'schema_migrations']);
     });
 
+    it('lets a migration run longer than the request timeouts when it rewrites a large table', async () => {
+      // Request connections give up after statementTimeoutMs (+250 ms on the client); a
+      // migration must not, or a server could never start on a database it has to rewrite.
+      const schema = await tempSchema();
+      const dir = tempMigrations({ '0001_slow.sql': 'SELECT pg_sleep(1.2);' });
+
+      const applied = await migratePostgres({ url: URL, schema, statementTimeoutMs: 300 }, dir);
+
+      expect(applied).toEqual([1]);
+    });
+
     it('applies pending migrations only when asked to when the storage opens', async () => {
       const schema = await tempSchema();
       const unmigrated = await createPostgresStorage({ url: URL, schema, migrate: false });

@@ -35,7 +35,7 @@ export async function createPostgresStorage(
 ): Promise<StorageBundle> {
   const pool = createPgPool(options, options.onIdleError);
   try {
-    if (options.migrate ?? true) await migratePostgresDatabase(pool);
+    if (options.migrate ?? true) await migratePostgres(options);
     else await withPg(() => pool.query('SELECT 1'));
     return bundle(pool);
   } catch (e) {
@@ -49,10 +49,12 @@ export async function createPostgresStorage(
  * `npm run migrate` runs.
  * @returns the versions applied now (empty when the schema was up to date)
  */
-export async function migratePostgres(options: PostgresOptions): Promise<number[]> {
-  const pool = createPgPool(options);
+export async function migratePostgres(options: PostgresOptions, dir?: string): Promise<number[]> {
+  // A connection of its own with no timeouts: a migration may rewrite a large table for longer
+  // than any request may wait, and the request pool's client-side timeout would cut it off.
+  const pool = createPgPool({ ...options, statementTimeoutMs: 0, poolSize: 1 });
   try {
-    return await migratePostgresDatabase(pool);
+    return await migratePostgresDatabase(pool, dir);
   } finally {
     await pool.end().catch(() => undefined);
   }

@@ -45,8 +45,11 @@ export function createPgPool(
     connectionString: options.url,
     max: options.poolSize ?? POSTGRES_DEFAULTS.poolSize,
     connectionTimeoutMillis: options.connectTimeoutMs ?? POSTGRES_DEFAULTS.connectTimeoutMs,
-    statement_timeout: statementTimeoutMs,
-    query_timeout: statementTimeoutMs + 250,
+    // 0 means no timeouts at all (migrations); otherwise the client gives up a little after the
+    // server would have, so a hung connection cannot hold a request longer.
+    ...(statementTimeoutMs > 0
+      ? { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + 250 }
+      : {}),
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     application_name: 'memtrace',
