@@ -1,4 +1,10 @@
-import type { AgentStore, AuthStore, MemoryStore, SessionStore } from '../../domain/index.js';
+import type {
+  AgentStore,
+  ArcInstanceStore,
+  AuthStore,
+  MemoryStore,
+  SessionStore,
+} from '../../domain/index.js';
 
 export type StorageDriver = 'memory' | 'sqlite' | 'postgres' | 'arc';
 
@@ -9,6 +15,8 @@ export interface StorageBundle {
   readonly sessions: SessionStore;
   readonly agents: AgentStore;
   readonly auth: AuthStore;
+  /** Which orgs are routed to an Arc instance of their own; kept beside the orgs. */
+  readonly arcInstances: ArcInstanceStore;
   /** Resolves when the backend answers; rejects (DomainError `unavailable`) when it does not. */
   ping(): Promise<void>;
   /** Releases connections and files. Idempotent. */

@@ -78,6 +78,7 @@ export function instrumentStorage(
     sessions: timedPort(storage.sessions, 'sessions', driver, metrics),
     agents: timedPort(storage.agents, 'agents', driver, metrics),
     auth: timedPort(storage.auth, 'auth', driver, metrics),
+    arcInstances: timedPort(storage.arcInstances, 'arcInstances', driver, metrics),
     ping: () => timed.ping(),
     close: () => storage.close(),
   };

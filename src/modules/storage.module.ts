@@ -2,7 +2,13 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ContainerModule } from 'inversify';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
-import { AGENT_STORE, AUTH_STORE, MEMORY_STORE, SESSION_STORE } from '../../domain/index.js';
+import {
+  AGENT_STORE,
+  ARC_INSTANCE_STORE,
+  AUTH_STORE,
+  MEMORY_STORE,
+  SESSION_STORE,
+} from '../../domain/index.js';
 import type { Config } from '../config.js';
 import { STORAGE } from './tokens.js';
 
@@ -59,4 +65,5 @@ export const storageModule = (storage: StorageBundle) =>
     bind(SESSION_STORE).toConstantValue(storage.sessions);
     bind(AGENT_STORE).toConstantValue(storage.agents);
     bind(AUTH_STORE).toConstantValue(storage.auth);
+    bind(ARC_INSTANCE_STORE).toConstantValue(storage.arcInstances);
   });

@@ -6,7 +6,7 @@ describeStorageContract({
   name: 'in-memory',
   open: () => createInMemoryStorage(),
   reset: async (s) => {
-    for (const store of [s.memories, s.sessions, s.agents, s.auth]) {
+    for (const store of [s.memories, s.sessions, s.agents, s.auth, s.arcInstances]) {
       (store as unknown as { clear(): void }).clear();
     }
   },

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import type { Memory, MemoryFilter, MemoryQuery } from '../../domain/index.js';
-import { aMemory, anAgent, anApiKey, anOrg, aSession, BASE_TIME } from '../support/builders.js';
+import {
+  aMemory,
+  anAgent,
+  anApiKey,
+  anArcInstance,
+  anOrg,
+  aSession,
+  BASE_TIME,
+} from '../support/builders.js';
 
 /** How the contract suite opens, empties and closes one driver's storage. */
 export interface StorageHarness {
@@ -532,6 +540,89 @@ export function describeStorageContract(h: StorageHarness): void {
         expect(await s.auth.findKeyByHash(k1.keyHash)).toEqual({ ...k1, revokedAt: BASE_TIME + 5 });
         expect(await s.auth.findKey(ORG, k1.id)).toEqual({ ...k1, revokedAt: BASE_TIME + 5 });
         expect(await s.auth.findKeyByHash('f'.repeat(64))).toBeNull();
+      });
+    });
+
+    describe('ArcInstanceStore', () => {
+      const withOrgs = async (...orgIds: string[]) => {
+        for (const id of orgIds) {
+          await s.auth.createOrg(anOrg({ id }), anApiKey({ orgId: id }));
+        }
+      };
+
+      it('returns the stored instance unchanged, and null for an org without one', async () => {
+        await withOrgs(ORG, OTHER);
+        const instance = anArcInstance({ orgId: ORG, apiKeySealed: 'v1.bm9uY2U.c2VhbGVk' });
+        await s.arcInstances.put(instance);
+        expect(await s.arcInstances.get(ORG)).toEqual(instance);
+        expect(await s.arcInstances.get(OTHER)).toBeNull();
+        expect(await s.arcInstances.get('org_nope')).toBeNull();
+      });
+
+      it('keeps a null API key as null', async () => {
+        await withOrgs(ORG);
+        const instance = anArcInstance({ orgId: ORG, apiKeySealed: null });
+        await s.arcInstances.put(instance);
+        expect(await s.arcInstances.get(ORG)).toEqual(instance);
+      });
+
+      it('replaces every field but createdAt when put again for the same org (upsert)', async () => {
+        await withOrgs(ORG);
+        const first = anArcInstance({ orgId: ORG, createdAt: BASE_TIME, updatedAt: BASE_TIME });
+        await s.arcInstances.put(first);
+        const second = anArcInstance({
+          orgId: ORG,
+          url: 'https://arc-two.example.com',
+          database: 'second_db',
+          measurement: 'agent-events',
+          apiKeySealed: null,
+          createdAt: BASE_TIME + 5_000,
+          updatedAt: BASE_TIME + 5_000,
+        });
+        await s.arcInstances.put(second);
+        expect(await s.arcInstances.get(ORG)).toEqual({ ...second, createdAt: BASE_TIME });
+        expect(await s.arcInstances.list()).toHaveLength(1);
+      });
+
+      it('keeps each org to its own instance', async () => {
+        await withOrgs(ORG, OTHER);
+        const mine = anArcInstance({ orgId: ORG, database: 'mine' });
+        const theirs = anArcInstance({ orgId: OTHER, database: 'theirs' });
+        await s.arcInstances.put(mine);
+        await s.arcInstances.put(theirs);
+        await s.arcInstances.put({
+          ...mine,
+          url: 'http://127.0.0.1:9999',
+          updatedAt: BASE_TIME + 1,
+        });
+        expect(await s.arcInstances.get(OTHER)).toEqual(theirs);
+        expect(await s.arcInstances.remove(ORG)).toBe(true);
+        expect(await s.arcInstances.get(ORG)).toBeNull();
+        expect(await s.arcInstances.get(OTHER)).toEqual(theirs);
+      });
+
+      it('removes once: true when there was an instance, then false', async () => {
+        await withOrgs(ORG);
+        await s.arcInstances.put(anArcInstance({ orgId: ORG }));
+        expect(await s.arcInstances.remove(ORG)).toBe(true);
+        expect(await s.arcInstances.remove(ORG)).toBe(false);
+        expect(await s.arcInstances.remove('org_nope')).toBe(false);
+      });
+
+      it('lists every instance ordered by org id', async () => {
+        await withOrgs(OTHER, ORG, 'org_c');
+        const c = anArcInstance({ orgId: 'org_c' });
+        const b = anArcInstance({ orgId: OTHER });
+        const a = anArcInstance({ orgId: ORG });
+        for (const i of [c, b, a]) await s.arcInstances.put(i);
+        expect(await s.arcInstances.list()).toEqual([a, b, c]);
+      });
+
+      it('refuses an instance for an org that does not exist (not_found)', async () => {
+        await expect(
+          s.arcInstances.put(anArcInstance({ orgId: 'org_nope' })),
+        ).rejects.toMatchObject({ kind: 'not_found', code: 'ORG_NOT_FOUND' });
+        expect(await s.arcInstances.list()).toEqual([]);
       });
     });
 

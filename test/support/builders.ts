@@ -1,4 +1,4 @@
-import type { Agent, ApiKey, Memory, Org, Session } from '../../domain/index.js';
+import type { Agent, ApiKey, ArcInstance, Memory, Org, Session } from '../../domain/index.js';
 
 let counter = 0;
 const unique = () => (++counter).toString(16).padStart(12, '0');
@@ -77,6 +77,22 @@ export function anApiKey(overrides: Partial<ApiKey> = {}): ApiKey {
     permissions: ['read', 'write'],
     createdAt: BASE_TIME + counter,
     revokedAt: null,
+    ...overrides,
+  };
+}
+
+/** A valid Arc instance of org_a (no API key); every field can be overridden. */
+export function anArcInstance(overrides: Partial<ArcInstance> = {}): ArcInstance {
+  const n = unique();
+  const t = BASE_TIME + counter;
+  return {
+    orgId: 'org_a',
+    url: 'http://127.0.0.1:8000',
+    database: `db_${n}`,
+    measurement: 'events',
+    apiKeySealed: null,
+    createdAt: t,
+    updatedAt: t,
     ...overrides,
   };
 }

@@ -3,6 +3,7 @@ import type { StorageBundle } from '../storage-bundle.js';
 import { withPg } from './pg-errors.js';
 import { createPgPool, type PostgresOptions } from './pg-pool.js';
 import { PostgresAgentStore } from './postgres-agent-store.js';
+import { PostgresArcInstanceStore } from './postgres-arc-instance-store.js';
 import { PostgresAuthStore } from './postgres-auth-store.js';
 import { PostgresMemoryStore } from './postgres-memory-store.js';
 import { migratePostgresDatabase } from './postgres-migrator.js';
@@ -11,6 +12,7 @@ import { PostgresSessionStore } from './postgres-session-store.js';
 export type { PostgresOptions } from './pg-pool.js';
 export { POSTGRES_DEFAULTS } from './pg-pool.js';
 export { PostgresAgentStore } from './postgres-agent-store.js';
+export { PostgresArcInstanceStore } from './postgres-arc-instance-store.js';
 export { PostgresAuthStore } from './postgres-auth-store.js';
 export { PostgresMemoryStore } from './postgres-memory-store.js';
 export { PostgresSessionStore } from './postgres-session-store.js';
@@ -68,6 +70,7 @@ function bundle(pool: pg.Pool): StorageBundle {
     sessions: new PostgresSessionStore(pool),
     agents: new PostgresAgentStore(pool),
     auth: new PostgresAuthStore(pool),
+    arcInstances: new PostgresArcInstanceStore(pool),
     ping: async () => {
       await withPg(() => pool.query('SELECT 1'));
     },

@@ -1,6 +1,7 @@
 import type {
   Agent,
   ApiKey,
+  ArcInstance,
   Memory,
   MemoryType,
   Org,
@@ -192,4 +193,34 @@ export function memoriesToColumnArrays(memories: readonly Memory[]): unknown[] {
     memories.map((m) => m.parentId),
     memories.map((m) => m.time),
   ];
+}
+
+export interface ArcInstanceRow {
+  readonly org_id: string;
+  readonly url: string;
+  readonly database: string;
+  readonly measurement: string;
+  readonly api_key_sealed: string | null;
+  readonly created_at: Int8;
+  readonly updated_at: Int8;
+}
+
+export const ARC_INSTANCE_COLUMNS =
+  'org_id, url, database, measurement, api_key_sealed, created_at, updated_at';
+
+export function rowToArcInstance(row: ArcInstanceRow): ArcInstance {
+  return {
+    orgId: row.org_id,
+    url: row.url,
+    database: row.database,
+    measurement: row.measurement,
+    apiKeySealed: row.api_key_sealed,
+    createdAt: ms(row.created_at),
+    updatedAt: ms(row.updated_at),
+  };
+}
+
+/** Parameters for an INSERT listing {@link ARC_INSTANCE_COLUMNS}, in that order. */
+export function arcInstanceToParams(i: ArcInstance): unknown[] {
+  return [i.orgId, i.url, i.database, i.measurement, i.apiKeySealed, i.createdAt, i.updatedAt];
 }

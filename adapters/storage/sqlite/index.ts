@@ -9,12 +9,14 @@ import { translateSqliteError, withSqlite } from './sqlite-errors.js';
 import { SqliteFailFast } from './sqlite-fail-fast.js';
 import { migrateSqliteDatabase } from './sqlite-migrator.js';
 import { SqliteAgentStore } from './sqlite-agent-store.js';
+import { SqliteArcInstanceStore } from './sqlite-arc-instance-store.js';
 import { SqliteAuthStore } from './sqlite-auth-store.js';
 import { SqliteMemoryStore } from './sqlite-memory-store.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
 
 export type { SqliteOpenOptions, SqliteSynchronous } from './sqlite-database.js';
 export { SqliteAgentStore } from './sqlite-agent-store.js';
+export { SqliteArcInstanceStore } from './sqlite-arc-instance-store.js';
 export { SqliteAuthStore } from './sqlite-auth-store.js';
 export { SqliteMemoryStore } from './sqlite-memory-store.js';
 export { SqliteSessionStore } from './sqlite-session-store.js';
@@ -63,6 +65,7 @@ function bundle(db: Database.Database, busyTimeoutMs: number): StorageBundle {
     sessions: failFast.guard(new SqliteSessionStore(db)),
     agents: failFast.guard(new SqliteAgentStore(db)),
     auth: failFast.guard(new SqliteAuthStore(db)),
+    arcInstances: failFast.guard(new SqliteArcInstanceStore(db)),
     ping: () =>
       failFast.run(async () => {
         withSqlite(() => probe.immediate());

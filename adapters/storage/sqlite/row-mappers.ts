@@ -1,6 +1,7 @@
 import type {
   Agent,
   ApiKey,
+  ArcInstance,
   Memory,
   MemoryType,
   Org,
@@ -198,5 +199,39 @@ export function apiKeyToRow(k: ApiKey): ApiKeyRow {
     permissions: JSON.stringify(k.permissions),
     created_at: k.createdAt,
     revoked_at: k.revokedAt,
+  };
+}
+
+export interface ArcInstanceRow {
+  readonly org_id: string;
+  readonly url: string;
+  readonly database: string;
+  readonly measurement: string;
+  readonly api_key_sealed: string | null;
+  readonly created_at: number;
+  readonly updated_at: number;
+}
+
+export function rowToArcInstance(row: ArcInstanceRow): ArcInstance {
+  return {
+    orgId: row.org_id,
+    url: row.url,
+    database: row.database,
+    measurement: row.measurement,
+    apiKeySealed: row.api_key_sealed,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function arcInstanceToRow(i: ArcInstance): ArcInstanceRow {
+  return {
+    org_id: i.orgId,
+    url: i.url,
+    database: i.database,
+    measurement: i.measurement,
+    api_key_sealed: i.apiKeySealed,
+    created_at: i.createdAt,
+    updated_at: i.updatedAt,
   };
 }
