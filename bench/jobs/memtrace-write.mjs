@@ -1,0 +1,189 @@
+// W1 (single insert at concurrency 1, 8, 32) and W2 (batches of 100 and 1,000 per request) for one
+// driver, in three lanes that each start from an empty store and write the same items in the
+// same order: memtrace over HTTP (a real server process), memtrace's storage adapter in-process
+// (MemoryStore.insert with the server's dedup policy), and the bare driver on the same schema.
+// Usage: node --import tsx jobs/memtrace-write.mjs <sqlite|postgres> <out.json> [--quick]
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { dataset, derivedDedupKey, ORG, toApiBody, toMemory } from '../lib/dataset.mjs';
+import { httpClient, runLoad } from '../lib/measure.mjs';
+import {
+  DATA,
+  dropSchema,
+  openAdapter,
+  openBarePg,
+  openBareSqlite,
+  removeSqlite,
+  resetSchema,
+  startServer,
+} from '../lib/memtrace.mjs';
+
+const [driver, out, ...flags] = process.argv.slice(2);
+const quick = flags.includes('--quick');
+const LANES = (process.env.MEMTRACE_BENCH_LANES ?? 'bare,adapter,http').split(',');
+
+const CONCURRENCY = [1, 8, 32];
+const SINGLE = quick ? { count: 400, warmup: 50 } : { count: 3000, warmup: 200 };
+const BATCHES = quick
+  ? [
+      { size: 100, count: 20, warmup: 2 },
+      { size: 1000, count: 5, warmup: 1 },
+    ]
+  : [
+      { size: 100, count: 200, warmup: 5 },
+      { size: 1000, count: 40, warmup: 2 },
+    ];
+const MAX_MS = quick ? 5_000 : 20_000;
+const DEDUP = { windowMs: 24 * 3_600_000 };
+
+// The items every lane writes, in order: one block per phase (generated before any timing).
+const phases = [
+  ...CONCURRENCY.map((c) => ({
+    name: `single_c${c}`,
+    kind: 'single',
+    concurrency: c,
+    calls: SINGLE.count + SINGLE.warmup,
+    size: 1,
+    ...SINGLE,
+  })),
+  ...BATCHES.map((b) => ({
+    name: `batch_${b.size}`,
+    kind: 'batch',
+    concurrency: 1,
+    calls: b.count + b.warmup,
+    ...b,
+  })),
+];
+const totalItems = phases.reduce((n, p) => n + p.calls * p.size, 0);
+const items = [...dataset(totalItems)].map((m) => ({ ...m, dedupKey: derivedDedupKey(m) }));
+let cursor = 0;
+for (const p of phases) {
+  p.items = items.slice(cursor, cursor + p.calls * p.size);
+  cursor += p.calls * p.size;
+}
+
+/** memtrace's ids: `mem_` + 12 hex of ms + 12 hex counter, increasing. */
+let seqId = 0;
+const nextId = (now) =>
+  `mem_${now.toString(16).padStart(12, '0')}${(seqId++).toString(16).padStart(12, '0')}`;
+const asMemory = (m) => {
+  const now = Date.now();
+  return toMemory(m, { time: now, id: nextId(now), dedupKey: m.dedupKey });
+};
+
+async function lane(name, insertBatch) {
+  const results = {};
+  for (const p of phases) {
+    const calls = Array.from({ length: p.calls }, (_, i) =>
+      p.items.slice(i * p.size, (i + 1) * p.size),
+    );
+    results[p.name] = await runLoad({
+      concurrency: p.concurrency,
+      count: p.count,
+      warmup: p.warmup,
+      maxMs: MAX_MS,
+      fn: (i) => insertBatch(calls[i], p),
+    });
+    results[p.name].batchSize = p.size;
+    console.error(
+      `[write ${driver} ${name}] ${p.name}: ${results[p.name].rowsPerSecond} rows/s, p99 ${results[p.name].latencyMs.p99} ms, errors ${results[p.name].errors}`,
+    );
+  }
+  return results;
+}
+
+const where = (laneName) =>
+  driver === 'sqlite'
+    ? { file: path.join(DATA, `write-${laneName}.db`) }
+    : { schema: `memtrace_bench_w_${laneName}` };
+
+async function fresh(w) {
+  if (driver === 'sqlite') removeSqlite(w.file);
+  else await resetSchema(w.schema);
+}
+async function cleanup(w) {
+  if (driver === 'sqlite') removeSqlite(w.file);
+  else await dropSchema(w.schema);
+}
+
+const report = { driver, quick, phases: phases.map(({ items: _i, ...p }) => p), lanes: {} };
+
+if (LANES.includes('bare')) {
+  const w = where('bare');
+  await fresh(w);
+  const bare = driver === 'sqlite' ? await openBareSqlite(w.file) : await openBarePg(w.schema);
+  report.lanes.bare = await lane('bare', async (batch) => {
+    await bare.insert(batch.map(asMemory));
+    return batch.length;
+  });
+  await bare.close();
+  await cleanup(w);
+}
+
+if (LANES.includes('adapter')) {
+  const w = where('adapter');
+  await fresh(w);
+  const store = await openAdapter(driver, w);
+  report.lanes.adapter = await lane('adapter', async (batch) => {
+    const outcomes = await store.memories.insert(batch.map(asMemory), DEDUP);
+    if (outcomes.some((o) => o.status !== 'created')) throw new Error('unexpected duplicate');
+    return batch.length;
+  });
+  await store.close();
+  await cleanup(w);
+}
+
+if (LANES.includes('http')) {
+  const w = where('http');
+  await fresh(w);
+  const server = await startServer(driver, w);
+  report.server = { startupMs: server.startupMs, afterStart: server.memory() };
+  const client = httpClient(server.port, server.key, 64);
+  // Request bodies are serialised before timing, like the peers' data generation.
+  const bodies = new Map();
+  for (const p of phases) {
+    bodies.set(
+      p,
+      Array.from({ length: p.calls }, (_, i) => {
+        const chunk = p.items.slice(i * p.size, (i + 1) * p.size).map(toApiBody);
+        return JSON.stringify(p.kind === 'single' ? chunk[0] : { memories: chunk });
+      }),
+    );
+  }
+  const results = {};
+  try {
+    for (const p of phases) {
+      const b = bodies.get(p);
+      results[p.name] = await runLoad({
+        concurrency: p.concurrency,
+        count: p.count,
+        warmup: p.warmup,
+        maxMs: MAX_MS,
+        fn: async (i) => {
+          const res = await client.request('POST', '/api/v1/memories', b[i]);
+          if (res.status !== 201) throw new Error(`HTTP ${res.status}: ${res.body.slice(0, 200)}`);
+          if (p.kind === 'batch') {
+            const body = JSON.parse(res.body);
+            if (body.count !== p.size) throw new Error(`stored ${body.count} of ${p.size}`);
+          }
+          return p.size;
+        },
+      });
+      results[p.name].batchSize = p.size;
+      results[p.name].serverMemory = server.memory();
+      console.error(
+        `[write ${driver} http] ${p.name}: ${results[p.name].rowsPerSecond} rows/s, p99 ${results[p.name].latencyMs.p99} ms, errors ${results[p.name].errors}`,
+      );
+    }
+  } finally {
+    client.close();
+    report.server.afterLoad = server.memory();
+    await server.stop();
+    report.server.stderrTail = server.stderr().slice(-2000);
+  }
+  report.lanes.http = results;
+  await cleanup(w);
+}
+
+report.org = ORG;
+writeFileSync(out, JSON.stringify(report, null, 2));

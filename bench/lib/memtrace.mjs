@@ -1,0 +1,367 @@
+// memtrace's side of the benchmark: building and starting a real server process, opening its
+// storage adapters in-process (through tsx, from the main project), and a bare driver on the
+// very schema memtrace's migrations create, with the same durability settings.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { procMemory, sleep } from './measure.mjs';
+
+export const BENCH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ROOT = path.resolve(BENCH, '..');
+export const DATA = path.join(BENCH, 'data');
+export const PG_URL =
+  process.env.MEMTRACE_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The server as operators run it: memtrace compiled by tsc, run by plain node. */
+export const BUILD_DIR = path.join(os.tmpdir(), 'memtrace-bench-build');
+
+/**
+ * Compiles memtrace (tsconfig.build.json) into a folder outside the repository, next to a copy of
+ * the migrations and a link to the main node_modules. Type errors do not stop the emit (the
+ * working tree may be mid-change); a missing main.js does.
+ * @returns the path of main.js
+ */
+export function buildServer() {
+  rmSync(BUILD_DIR, { recursive: true, force: true });
+  mkdirSync(BUILD_DIR, { recursive: true });
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(
+    process.execPath,
+    [tsc, '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', BUILD_DIR],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
+  cpSync(path.join(ROOT, 'migrations'), path.join(BUILD_DIR, 'migrations'), { recursive: true });
+  cpSync(path.join(ROOT, 'package.json'), path.join(BUILD_DIR, 'package.json'));
+  if (existsSync(path.join(ROOT, 'docs'))) {
+    cpSync(path.join(ROOT, 'docs'), path.join(BUILD_DIR, 'docs'), { recursive: true });
+  }
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(BUILD_DIR, 'node_modules'), 'dir');
+  const main = path.join(BUILD_DIR, 'src', 'main.js');
+  if (!existsSync(main)) throw new Error(`tsc emitted no main.js:\n${r.stdout}${r.stderr}`);
+  return { main, typeErrors: (r.stdout.match(/error TS/g) ?? []).length };
+}
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+export const newKey = () => `mtk_${randomBytes(32).toString('base64url')}`;
+
+/** The env that points a memtrace server at a benchmark store. */
+export function storeEnv(driver, where) {
+  return driver === 'sqlite'
+    ? { MEMTRACE_STORAGE_DRIVER: 'sqlite', MEMTRACE_STORAGE_SQLITE_PATH: where.file }
+    : {
+        MEMTRACE_STORAGE_DRIVER: 'postgres',
+        MEMTRACE_STORAGE_POSTGRES_URL: `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${where.schema}`)}`,
+      };
+}
+
+/**
+ * Starts a memtrace server on 127.0.0.1 (MEMTRACE_BENCH_SERVER: a compiled main.js, or `tsx` for
+ * src/main.ts through tsx) with the benchmark's settings: log level warn (no line per request),
+ * rate limit off (the default), everything else at its default (metrics on, dedup on, SQLite
+ * synchronous=FULL). With MEMTRACE_BENCH_CPU_PROF set to a folder, the server runs under
+ * --cpu-prof and writes its profile there on exit.
+ * @returns the process, port, key and start-up time (spawn to the first 200 from /ready)
+ */
+export async function startServer(driver, where, { key = newKey(), extraEnv = {} } = {}) {
+  const port = await freePort();
+  const entry = process.env.MEMTRACE_BENCH_SERVER ?? 'tsx';
+  const prof = process.env.MEMTRACE_BENCH_CPU_PROF;
+  const nodeArgs = [
+    ...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []),
+    ...(entry === 'tsx' ? ['--import', 'tsx', path.join(ROOT, 'src/main.ts')] : [entry]),
+  ];
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    MEMTRACE_SERVER_HOST: '127.0.0.1',
+    MEMTRACE_SERVER_PORT: String(port),
+    MEMTRACE_LOG_LEVEL: process.env.MEMTRACE_BENCH_LOG_LEVEL ?? 'warn',
+    MEMTRACE_AUTH_BOOTSTRAP_KEY: key,
+    MEMTRACE_RATE_LIMIT_ENABLED: 'false',
+    ...storeEnv(driver, where),
+    ...extraEnv,
+  };
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, nodeArgs, {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr.on('data', (d) => {
+    if (stderr.length < 100_000) stderr += d;
+  });
+  const url = `http://127.0.0.1:${port}/ready`;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`server exited: ${stderr}`);
+    if (performance.now() - t0 > 300_000) {
+      proc.kill('SIGKILL');
+      throw new Error(`server not ready after 300 s: ${stderr}`);
+    }
+    try {
+      const res = await fetch(url);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await sleep(10);
+  }
+  const startupMs = performance.now() - t0;
+  return {
+    proc,
+    port,
+    key,
+    startupMs,
+    memory: () => procMemory(proc.pid),
+    stderr: () => stderr,
+    stop: async () => {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      const t = setTimeout(() => proc.kill('SIGKILL'), 40_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+// ---- PostgreSQL administration ----
+
+export async function pgClient(url = PG_URL) {
+  const pg = (await import('pg')).default;
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  return c;
+}
+
+export async function pgAdmin(sql, params) {
+  const c = await pgClient();
+  try {
+    return await c.query(sql, params);
+  } finally {
+    await c.end();
+  }
+}
+
+export async function resetSchema(schema) {
+  await pgAdmin(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+}
+
+export async function dropSchema(schema) {
+  await pgAdmin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+}
+
+export function removeSqlite(file) {
+  for (const s of ['', '-wal', '-shm', '-journal']) rmSync(file + s, { force: true });
+}
+
+// ---- memtrace's storage adapters, in-process ----
+
+/** memtrace's own storage adapter, as the server opens it (SQLite: synchronous FULL). */
+export async function openAdapter(driver, where, { statementTimeoutMs } = {}) {
+  if (driver === 'sqlite') {
+    const { createSqliteStorage } = await import('../../adapters/storage/sqlite/index.ts');
+    mkdirSync(path.dirname(where.file), { recursive: true });
+    return createSqliteStorage({ path: where.file, synchronous: 'full' });
+  }
+  const { createPostgresStorage } = await import('../../adapters/storage/postgres/index.ts');
+  return createPostgresStorage({
+    url: PG_URL,
+    schema: where.schema,
+    ...(statementTimeoutMs ? { statementTimeoutMs } : {}),
+  });
+}
+
+// ---- the bare driver on memtrace's schema ----
+
+const migrationFiles = (backend) =>
+  readdirSync(path.join(ROOT, 'migrations', backend))
+    .filter((f) => /^\d{4,}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((f) => readFileSync(path.join(ROOT, 'migrations', backend, f), 'utf8'));
+
+const COLUMNS =
+  'id, org_id, agent_id, session_id, memory_type, event_type, content, metadata, tags, importance, dedup_key, parent_id, time';
+export const BARE_COLUMNS = COLUMNS;
+
+/**
+ * better-sqlite3 on a file made by memtrace's own migrations (applied as plain SQL), with the
+ * pragmas memtrace's adapter sets: WAL, synchronous=FULL, foreign_keys=ON, busy_timeout.
+ */
+export async function openBareSqlite(file, { migrate = true, synchronous = 'FULL' } = {}) {
+  const Database = (await import('better-sqlite3')).default;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  if (migrate) for (const sql of migrationFiles('sqlite')) db.exec(sql);
+  const insertMemory = db.prepare(
+    `INSERT INTO memories (${COLUMNS}) VALUES (${COLUMNS.split(', ')
+      .map(() => '?')
+      .join(', ')})`,
+  );
+  const insertTag = db.prepare(
+    'INSERT INTO memory_tags (org_id, tag, time, seq) VALUES (?, ?, ?, ?)',
+  );
+  const insertOne = (m) => {
+    const { lastInsertRowid } = insertMemory.run(
+      m.id,
+      m.orgId,
+      m.agentId,
+      m.sessionId,
+      m.memoryType,
+      m.eventType,
+      m.content,
+      JSON.stringify(m.metadata),
+      JSON.stringify(m.tags),
+      m.importance,
+      m.dedupKey,
+      m.parentId,
+      m.time,
+    );
+    for (const t of m.tags) insertTag.run(m.orgId, t, m.time, lastInsertRowid);
+  };
+  const insertMany = db.transaction((ms) => {
+    for (const m of ms) insertOne(m);
+  });
+  return {
+    db,
+    insert: async (ms) => insertMany.immediate(ms),
+    close: async () => db.close(),
+  };
+}
+
+/**
+ * pg on a schema made by memtrace's own migrations: each insert is one prepared statement
+ * (multi-row VALUES into memories, its tags into memory_tags in the same statement), autocommit,
+ * on a pool of `poolSize` connections (memtrace's default pool is 10).
+ */
+export async function openBarePg(schema, { migrate = true, poolSize = 10 } = {}) {
+  const pg = (await import('pg')).default;
+  if (migrate) {
+    await resetSchema(schema);
+    const c = await pgClient();
+    try {
+      await c.query(`SET search_path = ${schema}`);
+      for (const sql of migrationFiles('postgres')) await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: PG_URL,
+    max: poolSize,
+    options: `-c search_path=${schema} -c jit=off`,
+  });
+  pool.on('error', () => undefined);
+  const names = new Map();
+  const sqlFor = (n) => {
+    const values = Array.from(
+      { length: n },
+      (_, r) =>
+        `(${Array.from({ length: 13 }, (_, c) => `$${r * 13 + c + 1}${c === 7 ? '::json' : ''}`).join(', ')})`,
+    ).join(', ');
+    return (
+      `WITH ins AS (INSERT INTO memories (${COLUMNS}) VALUES ${values} ` +
+      'RETURNING seq, org_id, time, tags, importance) ' +
+      'INSERT INTO memory_tags (org_id, tag, time, seq, importance) ' +
+      'SELECT org_id, tag, time, seq, importance FROM ins, unnest(ins.tags) AS tag'
+    );
+  };
+  return {
+    pool,
+    insert: async (ms) => {
+      let name = names.get(ms.length);
+      if (!name) {
+        name = `bare_insert_${ms.length}`;
+        names.set(ms.length, name);
+      }
+      const values = [];
+      for (const m of ms) {
+        values.push(
+          m.id,
+          m.orgId,
+          m.agentId,
+          m.sessionId,
+          m.memoryType,
+          m.eventType,
+          Buffer.from(m.content, 'utf8'),
+          JSON.stringify(m.metadata),
+          m.tags,
+          m.importance,
+          m.dedupKey,
+          m.parentId,
+          m.time,
+        );
+      }
+      await pool.query({ name, text: sqlFor(ms.length), values });
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** Versions of the engines: SQLite (better-sqlite3's) and the PostgreSQL server with its settings. */
+export async function engineVersions() {
+  const out = {};
+  try {
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(':memory:');
+    out.sqlite = db.prepare('SELECT sqlite_version() AS v').get().v;
+    db.close();
+  } catch (e) {
+    out.sqlite = `unavailable: ${e.message}`;
+  }
+  try {
+    const c = await pgClient();
+    try {
+      const q = async (s) => (await c.query(s)).rows[0];
+      out.postgres = (await q('SELECT version() AS v')).v;
+      out.postgresSettings = {};
+      for (const s of [
+        'shared_buffers',
+        'synchronous_commit',
+        'fsync',
+        'work_mem',
+        'max_connections',
+        'jit',
+      ]) {
+        out.postgresSettings[s] = (await q(`SHOW ${s}`))[s];
+      }
+      out.postgresCollation = (
+        await q('SELECT datcollate AS c FROM pg_database WHERE datname = current_database()')
+      ).c;
+    } finally {
+      await c.end();
+    }
+  } catch (e) {
+    out.postgres = `unavailable: ${e.message}`;
+  }
+  return out;
+}
