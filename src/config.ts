@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
+import { parseMasterKey } from '../adapters/system/aes-gcm-secret-box.js';
 
 export type StorageDriverName = 'memory' | 'sqlite' | 'postgres';
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'silent';
@@ -36,6 +37,12 @@ export interface Config {
   readonly log: { readonly level: LogLevel; readonly format: LogFormat };
   readonly dedup: { readonly enabled: boolean; readonly windowHours: number };
   readonly auth: { readonly bootstrapKey?: string };
+  /**
+   * MEMTRACE_MASTER_KEY (environment only, never memtrace.toml): 32 bytes as 64 hex digits or
+   * base64, checked here; it encrypts the API keys of per-org Arc instances at rest. Absent is
+   * allowed until a key has to be encrypted or decrypted.
+   */
+  readonly secrets: { readonly masterKey?: string };
   /** GET /metrics and the request and store timing behind it (MEMTRACE_METRICS_ENABLED). */
   readonly metrics: { readonly enabled: boolean };
   /** Per-key rate limit; off unless enabled (the spec leaves it to a reverse proxy). */
@@ -128,6 +135,14 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
     1_000_000,
   );
   const sqliteBusyTimeout = read('storage', 'sqlite_busy_timeout_ms');
+  const masterKey = env.MEMTRACE_MASTER_KEY || undefined;
+  if (masterKey !== undefined) {
+    try {
+      parseMasterKey(masterKey);
+    } catch (e) {
+      throw new ConfigError((e as Error).message);
+    }
+  }
   const postgres = driver === 'postgres' ? readPostgresConfig(read, name) : undefined;
   return {
     server: {
@@ -190,6 +205,7 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
       ),
     },
     auth: bootstrapKey !== undefined ? { bootstrapKey } : {},
+    secrets: masterKey !== undefined ? { masterKey } : {},
     metrics: {
       enabled: parseBool(name('metrics', 'enabled'), read('metrics', 'enabled') ?? 'true'),
     },

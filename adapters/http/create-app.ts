@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import type {
   AgentService,
+  ArcInstanceService,
   AuthService,
   Logger,
   MemoryService,
@@ -33,6 +34,8 @@ export interface AppDeps {
   readonly sessions: SessionService;
   readonly agents: AgentService;
   readonly auth: AuthService;
+  /** Per-org Arc routing, managed by the operator under /api/v1/orgs/{id}/arc. */
+  readonly arcInstances: ArcInstanceService;
   /** The access log and 500s go here. */
   readonly logger: Logger;
   /** Milliseconds since the epoch; for uptime. */

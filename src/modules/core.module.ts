@@ -1,10 +1,13 @@
 import { ContainerModule } from 'inversify';
+import { AesGcmSecretBox } from '../../adapters/system/aes-gcm-secret-box.js';
 import { NodeCrypto } from '../../adapters/system/node-crypto.js';
 import { systemClock } from '../../adapters/system/system-clock.js';
 import { TimeOrderedIdGenerator } from '../../adapters/system/time-ordered-id-generator.js';
 import {
   AGENT_STORE,
   AgentService,
+  ARC_INSTANCE_STORE,
+  ArcInstanceService,
   AUTH_STORE,
   AuthService,
   CLOCK,
@@ -12,14 +15,17 @@ import {
   ID_GENERATOR,
   MEMORY_STORE,
   MemoryService,
+  SECRET_BOX,
   SESSION_STORE,
   SessionService,
   type AgentStore,
+  type ArcInstanceStore,
   type AuthStore,
   type Clock,
   type Crypto,
   type IdGenerator,
   type MemoryStore,
+  type SecretBox,
   type SessionStore,
 } from '../../domain/index.js';
 import type { Config } from '../config.js';
@@ -36,6 +42,7 @@ export const coreModule = (
     bind(CLOCK).toConstantValue(clock);
     bind(ID_GENERATOR).toConstantValue(new TimeOrderedIdGenerator());
     bind(CRYPTO).toConstantValue(new NodeCrypto());
+    bind(SECRET_BOX).toConstantValue(new AesGcmSecretBox(config.secrets.masterKey));
     bind(MemoryService)
       .toResolvedValue(
         (store: MemoryStore, c: Clock, ids: IdGenerator, crypto: Crypto) =>
@@ -69,6 +76,13 @@ export const coreModule = (
         (store: AuthStore, c: Clock, ids: IdGenerator, crypto: Crypto) =>
           new AuthService(store, c, ids, crypto),
         [AUTH_STORE, CLOCK, ID_GENERATOR, CRYPTO],
+      )
+      .inSingletonScope();
+    bind(ArcInstanceService)
+      .toResolvedValue(
+        (store: ArcInstanceStore, orgs: AuthStore, secrets: SecretBox, c: Clock) =>
+          new ArcInstanceService(store, orgs, secrets, c),
+        [ARC_INSTANCE_STORE, AUTH_STORE, SECRET_BOX, CLOCK],
       )
       .inSingletonScope();
   });

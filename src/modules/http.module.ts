@@ -3,6 +3,7 @@ import { createApp } from '../../adapters/http/create-app.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import {
   AgentService,
+  ArcInstanceService,
   AuthService,
   CLOCK,
   LOGGER,
@@ -25,6 +26,7 @@ export const httpModule = (config: Config, metrics?: PrometheusMetrics) =>
           sessions: SessionService,
           agents: AgentService,
           auth: AuthService,
+          arcInstances: ArcInstanceService,
           logger: Logger,
           clock: Clock,
           storage: StorageBundle,
@@ -34,6 +36,7 @@ export const httpModule = (config: Config, metrics?: PrometheusMetrics) =>
             sessions,
             agents,
             auth,
+            arcInstances,
             logger,
             now: () => clock.now(),
             startedAt: clock.now(),
@@ -47,7 +50,16 @@ export const httpModule = (config: Config, metrics?: PrometheusMetrics) =>
               { path: '/mcp', handler: mcpHttpEndpoint({ memories, sessions, agents, auth }) },
             ],
           }),
-        [MemoryService, SessionService, AgentService, AuthService, LOGGER, CLOCK, STORAGE],
+        [
+          MemoryService,
+          SessionService,
+          AgentService,
+          AuthService,
+          ArcInstanceService,
+          LOGGER,
+          CLOCK,
+          STORAGE,
+        ],
       )
       .inSingletonScope();
   });

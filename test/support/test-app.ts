@@ -6,10 +6,12 @@ import { createInMemoryStorage } from '../../adapters/storage/in-memory/index.js
 import { createPostgresStorage } from '../../adapters/storage/postgres/index.js';
 import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
+import { AesGcmSecretBox } from '../../adapters/system/aes-gcm-secret-box.js';
 import { NodeCrypto } from '../../adapters/system/node-crypto.js';
 import { TimeOrderedIdGenerator } from '../../adapters/system/time-ordered-id-generator.js';
 import {
   AgentService,
+  ArcInstanceService,
   AuthService,
   MemoryService,
   SessionService,
@@ -56,6 +58,8 @@ export interface TestAppOptions {
   readonly ping?: () => Promise<void>;
   /** The storage driver; TEST_DRIVER by default. */
   readonly driver?: string;
+  /** MEMTRACE_MASTER_KEY; TEST_MASTER_KEY by default, null for none. */
+  readonly masterKey?: string | null;
 }
 
 export interface TestServices {
@@ -63,7 +67,11 @@ export interface TestServices {
   readonly sessions: SessionService;
   readonly agents: AgentService;
   readonly auth: AuthService;
+  readonly arcInstances: ArcInstanceService;
 }
+
+/** The MEMTRACE_MASTER_KEY of test apps (64 hex digits). */
+export const TEST_MASTER_KEY = '0f'.repeat(32);
 
 export interface TestApp {
   readonly app: express.Express;
@@ -146,6 +154,14 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     sessions: new SessionService(storage.sessions, storage.memories, clock, ids),
     agents: new AgentService(storage.agents, storage.sessions, storage.memories, clock, ids),
     auth: new AuthService(storage.auth, clock, ids, crypto),
+    arcInstances: new ArcInstanceService(
+      storage.arcInstances,
+      storage.auth,
+      new AesGcmSecretBox(
+        options.masterKey === null ? undefined : (options.masterKey ?? TEST_MASTER_KEY),
+      ),
+      clock,
+    ),
   };
   const adminKey = await services.auth.bootstrap();
   if (adminKey === null) throw new Error('bootstrap did not create the admin key');

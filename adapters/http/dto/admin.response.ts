@@ -1,4 +1,10 @@
-import { PERMISSIONS, type ApiKey, type IssuedKey, type Org } from '../../../domain/index.js';
+import {
+  PERMISSIONS,
+  type ApiKey,
+  type ArcInstanceView,
+  type IssuedKey,
+  type Org,
+} from '../../../domain/index.js';
 import { arrayOf, count, isoTime, objectSchema, ref } from '../openapi/json-schema.js';
 import { iso } from './memory.response.js';
 
@@ -72,4 +78,36 @@ export const ADMIN_RESPONSE_SCHEMAS = {
     orgs: arrayOf(ref('OrgResponse')),
     count: count('Every org.'),
   }),
+};
+
+/** An org's Arc instance: whether it has an API key, never the key. */
+export function toArcInstanceResponse(i: ArcInstanceView) {
+  return {
+    org_id: i.orgId,
+    url: i.url,
+    database: i.database,
+    measurement: i.measurement,
+    api_key_set: i.apiKeySet,
+    created_at: iso(i.createdAt),
+    updated_at: iso(i.updatedAt),
+  };
+}
+
+/** The documented schema of {@link toArcInstanceResponse}. */
+export const ARC_RESPONSE_SCHEMAS = {
+  ArcInstanceResponse: objectSchema<ReturnType<typeof toArcInstanceResponse>>(
+    {
+      org_id: { type: 'string', example: 'org_019c56b7f5c0a1b2c3d4e5f6' },
+      url: { type: 'string', example: 'https://arc.acme.internal:8000' },
+      database: { type: 'string', example: 'acme' },
+      measurement: { type: 'string', example: 'events' },
+      api_key_set: {
+        type: 'boolean',
+        description: 'Whether an API key is stored (encrypted); the key itself is never shown.',
+      },
+      created_at: isoTime(),
+      updated_at: isoTime(),
+    },
+    { description: "The Arc instance an org's memories are routed to." },
+  ),
 };

@@ -2,7 +2,7 @@ import { getMetadataStorage } from 'class-validator';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { ValidationTypes } from 'class-validator';
 import type { ErrorCode } from '../error-mapping.js';
-import { ADMIN_RESPONSE_SCHEMAS } from '../dto/admin.response.js';
+import { ADMIN_RESPONSE_SCHEMAS, ARC_RESPONSE_SCHEMAS } from '../dto/admin.response.js';
 import { AGENT_RESPONSE_SCHEMAS } from '../dto/agent.response.js';
 import { CreateAgentRequest } from '../dto/create-agent.request.js';
 import { CreateKeyRequest } from '../dto/create-key.request.js';
@@ -10,6 +10,7 @@ import { CreateMemoryBatchRequest, CreateMemoryRequest } from '../dto/create-mem
 import { CreateOrgRequest } from '../dto/create-org.request.js';
 import { CreateSessionRequest } from '../dto/create-session.request.js';
 import { MEMORY_RESPONSE_SCHEMAS } from '../dto/memory.response.js';
+import { PutArcInstanceRequest } from '../dto/put-arc-instance.request.js';
 import { SearchMemoriesRequest } from '../dto/search-memories.request.js';
 import { SessionContextRequest } from '../dto/session-context.request.js';
 import { SESSION_RESPONSE_SCHEMAS } from '../dto/session.response.js';
@@ -25,6 +26,7 @@ const ID_PARAM_DESCRIPTIONS: Readonly<Record<string, string>> = {
   agents: 'The registered `agent_id` or the agent name (any agent id memories use).',
   sessions: 'The `session_id`.',
   keys: 'The `key_id`.',
+  orgs: 'The `org_id`.',
 };
 
 const ERROR_CODES = [
@@ -157,6 +159,7 @@ const REQUEST_DTOS: readonly Ctor[] = [
   SessionContextRequest,
   CreateKeyRequest,
   CreateOrgRequest,
+  PutArcInstanceRequest,
 ];
 
 /**
@@ -300,7 +303,7 @@ export function openApiDocument(): Readonly<Record<string, unknown>> {
       { name: 'memories', description: 'Record, list, get and search memories.' },
       { name: 'sessions', description: 'Sessions and their LLM-ready context.' },
       { name: 'agents', description: 'Registered agents and their statistics.' },
-      { name: 'admin', description: 'API keys and orgs.' },
+      { name: 'admin', description: 'API keys, orgs and their Arc routing.' },
       { name: 'health', description: 'Probes, metrics and this document.' },
     ],
     security: [{ apiKey: [] }, { bearer: [] }],
@@ -316,6 +319,7 @@ export function openApiDocument(): Readonly<Record<string, unknown>> {
         ...SESSION_RESPONSE_SCHEMAS,
         ...AGENT_RESPONSE_SCHEMAS,
         ...ADMIN_RESPONSE_SCHEMAS,
+        ...ARC_RESPONSE_SCHEMAS,
         ...HEALTH_SCHEMAS,
         ErrorResponse: ERROR_SCHEMA,
       },

@@ -331,4 +331,44 @@ export const OPERATIONS: readonly Operation[] = [
     access: 'operator',
     ok: { 200: { description: 'The orgs.', schema: ref('OrgListResponse') } },
   },
+  {
+    method: 'put',
+    path: '/api/v1/orgs/{id}/arc',
+    operationId: 'putOrgArcInstance',
+    tag: 'admin',
+    summary: "Route an org's memories to its own Arc instance (create or replace)",
+    description:
+      'Every field is replaced; an absent `api_key` means the instance needs none. The key is ' +
+      'stored encrypted (AES-256-GCM under MEMTRACE_MASTER_KEY; 503 when that is not set) and ' +
+      'never returned. Effective at once in this server, and within 1 s in every other one.',
+    access: 'operator',
+    body: { required: true, schema: ref('PutArcInstanceRequest') },
+    ok: {
+      200: { description: 'Replaced.', schema: ref('ArcInstanceResponse') },
+      201: { description: 'Created.', schema: ref('ArcInstanceResponse') },
+    },
+    errors: [404, 413],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/orgs/{id}/arc',
+    operationId: 'getOrgArcInstance',
+    tag: 'admin',
+    summary: "The org's own Arc instance (never its API key)",
+    description: 'A 404 when the org does not exist or uses the default Arc instance.',
+    access: 'operator',
+    ok: { 200: { description: 'The instance.', schema: ref('ArcInstanceResponse') } },
+    errors: [404],
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/orgs/{id}/arc',
+    operationId: 'deleteOrgArcInstance',
+    tag: 'admin',
+    summary: 'Route the org back to the default Arc instance',
+    description: 'A 404 when the org does not exist or has no instance of its own.',
+    access: 'operator',
+    ok: { 204: { description: 'Removed.' } },
+    errors: [404],
+  },
 ];

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../create-app.js';
 import {
+  toArcInstanceResponse,
   toCreatedOrgResponse,
   toIssuedKeyResponse,
   toKeyListResponse,
@@ -9,11 +10,23 @@ import {
 import { CreateKeyRequest } from '../dto/create-key.request.js';
 import { CreateOrgRequest } from '../dto/create-org.request.js';
 import { NoQuery } from '../dto/page.query.js';
+import { PutArcInstanceRequest } from '../dto/put-arc-instance.request.js';
+import { DomainError } from '../../../domain/index.js';
 import { principalOf, requireOperator, requirePermission } from '../middleware/authenticate.js';
 import { jsonBody } from '../middleware/json-body.js';
 import { bodyOf, validateBody, validateQuery } from '../middleware/validate.js';
 
-/** /keys (an org's admins manage its keys) and /orgs (the operator manages orgs). */
+const noArcInstance = () =>
+  new DomainError(
+    'not_found',
+    'ARC_INSTANCE_NOT_FOUND',
+    'this org has no Arc instance of its own: it uses the default one',
+  );
+
+/**
+ * /keys (an org's admins manage its keys), /orgs (the operator manages orgs) and
+ * /orgs/{id}/arc (the operator routes an org to its own Arc instance).
+ */
 export function adminRoutes(deps: AppDeps): Router {
   const router = Router();
   const admin = requirePermission(deps.auth, 'admin');
@@ -59,6 +72,35 @@ export function adminRoutes(deps: AppDeps): Router {
   router.get('/orgs', operator, noQuery, async (_req: Request, res: Response) => {
     const orgs = await deps.auth.listOrgs();
     res.json(toOrgListResponse(orgs));
+  });
+
+  router.put(
+    '/orgs/:id/arc',
+    operator,
+    noQuery,
+    body,
+    validateBody(PutArcInstanceRequest),
+    async (req: Request, res: Response) => {
+      const dto = bodyOf<PutArcInstanceRequest>(res);
+      const { instance, created } = await deps.arcInstances.configure(String(req.params.id), {
+        url: dto.url,
+        database: dto.database,
+        ...(dto.measurement !== undefined ? { measurement: dto.measurement } : {}),
+        apiKey: dto.api_key ?? null,
+      });
+      res.status(created ? 201 : 200).json(toArcInstanceResponse(instance));
+    },
+  );
+
+  router.get('/orgs/:id/arc', operator, noQuery, async (req: Request, res: Response) => {
+    const instance = await deps.arcInstances.show(String(req.params.id));
+    if (!instance) throw noArcInstance();
+    res.json(toArcInstanceResponse(instance));
+  });
+
+  router.delete('/orgs/:id/arc', operator, noQuery, async (req: Request, res: Response) => {
+    if (!(await deps.arcInstances.remove(String(req.params.id)))) throw noArcInstance();
+    res.status(204).end();
   });
 
   return router;

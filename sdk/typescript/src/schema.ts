@@ -420,6 +420,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/orgs/{id}/arc': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The org's own Arc instance (never its API key)
+     * @description A 404 when the org does not exist or uses the default Arc instance.
+     *
+     *     Needs an admin API key of the default org (the operator).
+     */
+    get: operations['getOrgArcInstance'];
+    /**
+     * Route an org's memories to its own Arc instance (create or replace)
+     * @description Every field is replaced; an absent `api_key` means the instance needs none. The key is stored encrypted (AES-256-GCM under MEMTRACE_MASTER_KEY; 503 when that is not set) and never returned. Effective at once in this server, and within 1 s in every other one.
+     *
+     *     Needs an admin API key of the default org (the operator).
+     */
+    put: operations['putOrgArcInstance'];
+    post?: never;
+    /**
+     * Route the org back to the default Arc instance
+     * @description A 404 when the org does not exist or has no instance of its own.
+     *
+     *     Needs an admin API key of the default org (the operator).
+     */
+    delete: operations['deleteOrgArcInstance'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -643,6 +677,29 @@ export interface components {
        * @example acme
        */
       name: string;
+    };
+    PutArcInstanceRequest: {
+      /**
+       * @description Base URL of the Arc instance: http(s), a host, an optional port and path.
+       * @example https://arc.acme.internal:8000
+       */
+      url: string;
+      /**
+       * @description The Arc database the org's memories go to.
+       * @example acme
+       */
+      database: string;
+      /**
+       * @description The measurement memories are written to and read from.
+       * @default events
+       * @example events
+       */
+      measurement?: string;
+      /**
+       * @description The instance's API key, when it needs one. Stored encrypted (AES-256-GCM under MEMTRACE_MASTER_KEY) and never returned.
+       * @example arc_token_value
+       */
+      api_key?: string;
     };
     /** @description A memory: every field is always present, null when absent. */
     MemoryResponse: {
@@ -927,6 +984,31 @@ export interface components {
       orgs: components['schemas']['OrgResponse'][];
       /** @description Every org. */
       count: number;
+    };
+    /** @description The Arc instance an org's memories are routed to. */
+    ArcInstanceResponse: {
+      /** @example org_019c56b7f5c0a1b2c3d4e5f6 */
+      org_id: string;
+      /** @example https://arc.acme.internal:8000 */
+      url: string;
+      /** @example acme */
+      database: string;
+      /** @example events */
+      measurement: string;
+      /** @description Whether an API key is stored (encrypted); the key itself is never shown. */
+      api_key_set: boolean;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC, with milliseconds.
+       * @example 2026-02-13T10:30:00.000Z
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC, with milliseconds.
+       * @example 2026-02-13T10:30:00.000Z
+       */
+      updated_at: string;
     };
     HealthResponse: {
       /** @constant */
@@ -2061,6 +2143,111 @@ export interface operations {
       403: components['responses']['Forbidden'];
       409: components['responses']['Conflict'];
       413: components['responses']['PayloadTooLarge'];
+      414: components['responses']['UriTooLong'];
+      429: components['responses']['RateLimited'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  getOrgArcInstance: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The `org_id`. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The instance. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ArcInstanceResponse'];
+        };
+      };
+      400: components['responses']['InvalidRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      414: components['responses']['UriTooLong'];
+      429: components['responses']['RateLimited'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  putOrgArcInstance: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The `org_id`. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PutArcInstanceRequest'];
+      };
+    };
+    responses: {
+      /** @description Replaced. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ArcInstanceResponse'];
+        };
+      };
+      /** @description Created. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ArcInstanceResponse'];
+        };
+      };
+      400: components['responses']['InvalidRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      413: components['responses']['PayloadTooLarge'];
+      414: components['responses']['UriTooLong'];
+      429: components['responses']['RateLimited'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  deleteOrgArcInstance: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The `org_id`. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['InvalidRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
       414: components['responses']['UriTooLong'];
       429: components['responses']['RateLimited'];
       500: components['responses']['InternalError'];
