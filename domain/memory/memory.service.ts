@@ -127,10 +127,13 @@ export class MemoryService {
     const limit = toLimit(input.limit);
     const offset = toOffset(input.offset);
     const order = toOrder(input.order);
-    const [memories, count] = await Promise.all([
-      this.store.find(orgId, { filter, order, limit, offset }),
-      this.store.count(orgId, filter),
-    ]);
+    const memories = await this.store.find(orgId, { filter, order, limit, offset });
+    // A page that is not full holds the last match, so the count follows from it; only a full
+    // page (or an empty one past the start) needs the store to count every match.
+    const count =
+      memories.length < limit && (memories.length > 0 || offset === 0)
+        ? offset + memories.length
+        : await this.store.count(orgId, filter);
     return { memories, count, hasMore: offset + memories.length < count };
   }
 

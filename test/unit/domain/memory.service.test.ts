@@ -536,6 +536,39 @@ describe('MemoryService.list', () => {
     expect(last).toMatchObject({ count: 10, hasMore: false });
   });
 
+  it('asks the store to count only when the page is full or empty past the start', async () => {
+    // Arrange
+    const storage = await createInMemoryStorage();
+    const clock = new FixedClock(T0);
+    let counts = 0;
+    const store = storage.memories;
+    const counting = Object.assign(Object.create(store) as typeof store, {
+      count: (...args: Parameters<typeof store.count>) => {
+        counts += 1;
+        return store.count(...args);
+      },
+    });
+    const service = new MemoryService(counting, clock, new SequentialIds(), new NodeCrypto(), {
+      enabled: false,
+      windowHours: 24,
+    });
+    await seed(service, clock, 10);
+
+    // Act
+    const partial = await service.list(ORG, { limit: 20, offset: 4 });
+    const countsAfterPartial = counts;
+    const full = await service.list(ORG, { limit: 5 });
+    const pastEnd = await service.list(ORG, { limit: 5, offset: 50 });
+
+    // Assert
+    expect(partial).toMatchObject({ count: 10, hasMore: false });
+    expect(partial.memories).toHaveLength(6);
+    expect(countsAfterPartial).toBe(0);
+    expect(full).toMatchObject({ count: 10, hasMore: true });
+    expect(pastEnd).toMatchObject({ memories: [], count: 10, hasMore: false });
+    expect(counts).toBe(2);
+  });
+
   it('counts only the matches of the filters when filters are given', async () => {
     // Arrange
     const { service, clock } = await setup();
