@@ -6,11 +6,19 @@ import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
 import type { StorageBundle } from '../adapters/storage/storage-bundle.js';
+import { AesGcmSecretBox } from '../adapters/system/aes-gcm-secret-box.js';
 import { NodeCrypto } from '../adapters/system/node-crypto.js';
 import { systemClock } from '../adapters/system/system-clock.js';
 import { TimeOrderedIdGenerator } from '../adapters/system/time-ordered-id-generator.js';
-import { AuthService, DEFAULT_ORG_ID } from '../domain/index.js';
-import { loadConfig } from './config.js';
+import {
+  ArcInstanceService,
+  AuthService,
+  DEFAULT_ARC_MEASUREMENT,
+  DEFAULT_ORG_ID,
+  DomainError,
+  type ArcInstanceView,
+} from '../domain/index.js';
+import { loadConfig, type Config } from './config.js';
 import { openStorage } from './modules/storage.module.js';
 import { fail, serve } from './serve.js';
 
@@ -22,11 +30,15 @@ const USAGE = `Usage:
   memtrace key revoke <key_id> [--org <org_id>]
   memtrace org create <name>
   memtrace org list
+  memtrace org add-arc <org_id> --url <url> --database <db> [--api-key <key>|-] [--measurement events]
+  memtrace org show-arc <org_id>
+  memtrace org remove-arc <org_id>
   memtrace export [--org <org_id>] [--output <file>]     an org as NDJSON (stdout by default)
   memtrace import [file] [--org <org_id>] [--no-dedup]    an export (stdin when no file or -)
   memtrace doctor                                    check the configuration and the store
   memtrace mcp                                       the MCP server on stdio (MEMTRACE_URL, MEMTRACE_API_KEY)
---org defaults to ${DEFAULT_ORG_ID}. Configuration comes from memtrace.toml and MEMTRACE_* variables.`;
+--org defaults to ${DEFAULT_ORG_ID}. Configuration comes from memtrace.toml and MEMTRACE_* variables.
+add-arc --api-key - reads the key from stdin; it is stored encrypted under MEMTRACE_MASTER_KEY.`;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const out = (line: string) => process.stdout.write(line + '\n');
@@ -38,15 +50,49 @@ const orgOption = () =>
  * commands need no HTTP app, so they skip the container and start faster.
  */
 async function withStore<T>(
-  work: (storage: StorageBundle, auth: AuthService) => Promise<T>,
+  work: (storage: StorageBundle, auth: AuthService, config: Config) => Promise<T>,
 ): Promise<T> {
-  const storage = await openStorage(loadConfig());
+  const config = loadConfig();
+  const storage = await openStorage(config);
   try {
     const ids = new TimeOrderedIdGenerator();
-    return await work(storage, new AuthService(storage.auth, systemClock, ids, new NodeCrypto()));
+    const auth = new AuthService(storage.auth, systemClock, ids, new NodeCrypto());
+    return await work(storage, auth, config);
   } finally {
     await storage.close();
   }
+}
+
+/** Runs `work` with the org Arc routing of the configured store (see {@link withStore}). */
+const withArcRouting = <T>(work: (arc: ArcInstanceService) => Promise<T>): Promise<T> =>
+  withStore((storage, _auth, config) =>
+    work(
+      new ArcInstanceService(
+        storage.arcInstances,
+        storage.auth,
+        new AesGcmSecretBox(config.secrets.masterKey),
+        systemClock,
+      ),
+    ),
+  );
+
+/** All of stdin as text, without its trailing line break. */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+function printArcInstance(i: ArcInstanceView): void {
+  out(`org: ${i.orgId}`);
+  out(`url: ${i.url}`);
+  out(`database: ${i.database}`);
+  out(`measurement: ${i.measurement}`);
+  out(`api_key: ${i.apiKeySet ? 'set (stored encrypted)' : 'none'}`);
+  out(`created_at: ${iso(i.createdAt)}`);
+  out(`updated_at: ${iso(i.updatedAt)}`);
 }
 
 /** Writes to a stream, waiting when it asks the writer to slow down. */
@@ -144,6 +190,61 @@ function program(): Command {
       withStore(async (_storage, auth) => {
         for (const o of await auth.listOrgs()) {
           out(`${o.id}\t${o.name}\t${iso(o.createdAt)}`);
+        }
+      }),
+    );
+
+  org
+    .command('add-arc <org_id>')
+    .description(
+      "route the org's memories to its own Arc instance (replaces any it had); effective " +
+        'without a restart',
+    )
+    .requiredOption('--url <url>', 'the Arc base URL, http(s)://host[:port]')
+    .requiredOption('--database <db>', 'the Arc database')
+    .option('--api-key <key>', "the instance's API key ('-' reads it from stdin)")
+    .option('--measurement <name>', 'where memories are written and read', DEFAULT_ARC_MEASUREMENT)
+    .action(
+      async (
+        orgId: string,
+        o: { url: string; database: string; apiKey?: string; measurement: string },
+      ) => {
+        const apiKey = o.apiKey === '-' ? await readStdin() : (o.apiKey ?? null);
+        await withArcRouting(async (arc) => {
+          const { instance, created } = await arc.configure(orgId, {
+            url: o.url,
+            database: o.database,
+            measurement: o.measurement,
+            apiKey,
+          });
+          out(`${created ? 'added' : 'replaced'} the Arc instance of ${instance.orgId}`);
+          printArcInstance(instance);
+        });
+      },
+    );
+  org
+    .command('show-arc <org_id>')
+    .description("the org's own Arc instance (never its API key)")
+    .action(async (orgId: string) =>
+      withArcRouting(async (arc) => {
+        const instance = await arc.show(orgId);
+        if (instance) printArcInstance(instance);
+        else out(`${orgId} has no Arc instance of its own: it uses the default one`);
+      }),
+    );
+  org
+    .command('remove-arc <org_id>')
+    .description('route the org back to the default Arc instance')
+    .action(async (orgId: string) =>
+      withArcRouting(async (arc) => {
+        if (await arc.remove(orgId)) {
+          out(`removed the Arc instance of ${orgId}: it uses the default one again`);
+        } else {
+          throw new DomainError(
+            'not_found',
+            'ARC_INSTANCE_NOT_FOUND',
+            `${orgId} has no Arc instance of its own: nothing to remove`,
+          );
         }
       }),
     );

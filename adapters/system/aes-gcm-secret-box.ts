@@ -9,7 +9,7 @@ const SEALED = /^v1\.([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{22,})$/;
 
 /** What MEMTRACE_MASTER_KEY must be, for error messages. */
 export const MASTER_KEY_FORMAT =
-  '32 random bytes as 64 hex digits or as base64 (e.g. `openssl rand -hex 32`)';
+  '32 random bytes, written as 64 hex digits or as base64 (`openssl rand -hex 32` makes one)';
 
 /**
  * Parses a master key: exactly 32 bytes, written as 64 hex digits or as base64 (standard or
@@ -33,7 +33,7 @@ const missing = () =>
   new DomainError(
     'unavailable',
     'MASTER_KEY_MISSING',
-    `MEMTRACE_MASTER_KEY is not set: it is needed to encrypt and decrypt Arc API keys (${MASTER_KEY_FORMAT})`,
+    `MEMTRACE_MASTER_KEY is not set: it is needed to encrypt and decrypt Arc API keys; it must be ${MASTER_KEY_FORMAT}`,
   );
 
 const unreadable = () =>
