@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parseMasterKey } from '../adapters/system/aes-gcm-secret-box.js';
 
-export type StorageDriverName = 'memory' | 'sqlite' | 'postgres';
+export type StorageDriverName = 'memory' | 'sqlite' | 'postgres' | 'arc';
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'silent';
 export type LogFormat = 'console' | 'json';
 
@@ -31,8 +31,13 @@ export interface Config {
     readonly sqliteSynchronous: 'full' | 'normal';
     /** How long a SQLite write waits for another process's lock before it is a 503. */
     readonly sqliteBusyTimeoutMs?: number;
-    /** Present when the driver is `postgres`. */
+    /**
+     * Present when the driver is `postgres`, or `arc` with MEMTRACE_STORAGE_POSTGRES_URL set
+     * (orgs, keys, agents and sessions then live in PostgreSQL rather than SQLite).
+     */
     readonly postgres?: PostgresConfig;
+    /** Present when the driver is `arc`. */
+    readonly arc?: ArcConfig;
   };
   readonly log: { readonly level: LogLevel; readonly format: LogFormat };
   readonly dedup: { readonly enabled: boolean; readonly windowHours: number };
@@ -63,6 +68,25 @@ export interface PostgresConfig {
   readonly statementTimeoutMs: number;
   /** Apply pending migrations at server start (under an advisory lock). */
   readonly migrate: boolean;
+}
+
+/** The Arc driver's settings (MEMTRACE_ARC_*): where memories live. */
+export interface ArcConfig {
+  readonly url: string;
+  /** Arc API token; absent when Arc runs without auth. */
+  readonly apiKey?: string;
+  /**
+   * The Arc database name, or a template with `{org}` for one database per org (the default,
+   * `memtrace_{org}`); the result must match Arc's `^[A-Za-z][A-Za-z0-9_-]{0,63}$`.
+   */
+  readonly database: string;
+  readonly measurement: string;
+  /** Longest one store call may take against Arc, retries included. */
+  readonly timeoutMs: number;
+  /** Retries of a call that may pass on retry. */
+  readonly retries: number;
+  /** How long acknowledged writes are merged into reads while Arc does not show them yet. */
+  readonly readYourWritesMs: number;
 }
 
 /** A configuration mistake; its message is one line naming the setting. */
@@ -97,9 +121,9 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
     );
   }
   const driver = read('storage', 'driver') ?? 'sqlite';
-  if (driver !== 'sqlite' && driver !== 'memory' && driver !== 'postgres') {
+  if (driver !== 'sqlite' && driver !== 'memory' && driver !== 'postgres' && driver !== 'arc') {
     throw new ConfigError(
-      `MEMTRACE_STORAGE_DRIVER must be 'sqlite', 'postgres' or 'memory', got '${driver}'`,
+      `MEMTRACE_STORAGE_DRIVER must be 'sqlite', 'postgres', 'arc' or 'memory', got '${driver}'`,
     );
   }
   const synchronous = read('storage', 'sqlite_synchronous') ?? 'full';
@@ -143,7 +167,11 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
       throw new ConfigError((e as Error).message);
     }
   }
-  const postgres = driver === 'postgres' ? readPostgresConfig(read, name) : undefined;
+  const postgres =
+    driver === 'postgres' || (driver === 'arc' && read('storage', 'postgres_url') !== undefined)
+      ? readPostgresConfig(read, name)
+      : undefined;
+  const arc = driver === 'arc' ? readArcConfig(read, name) : undefined;
   return {
     server: {
       host: read('server', 'host') ?? '0.0.0.0',
@@ -183,6 +211,7 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
       sqlitePath: read('storage', 'sqlite_path') ?? read('auth', 'db_path') ?? './data/memtrace.db',
       sqliteSynchronous: synchronous,
       ...(postgres ? { postgres } : {}),
+      ...(arc ? { arc } : {}),
       ...(sqliteBusyTimeout !== undefined
         ? {
             sqliteBusyTimeoutMs: parseInteger(
@@ -250,6 +279,47 @@ function readPostgresConfig(
       name('storage', 'postgres_migrate'),
       read('storage', 'postgres_migrate') ?? 'true',
     ),
+  };
+}
+
+/** The arc driver's settings; the URL is required, every other one has a default. */
+function readArcConfig(
+  read: (section: string, key: string) => string | undefined,
+  name: (section: string, key: string) => string,
+): ArcConfig {
+  const url = read('arc', 'url');
+  if (url === undefined) {
+    throw new ConfigError('MEMTRACE_ARC_URL is required when MEMTRACE_STORAGE_DRIVER is arc');
+  }
+  if (!/^https?:\/\/[^/]/.test(url)) {
+    throw new ConfigError(`MEMTRACE_ARC_URL must be an http(s) URL, got '${url}'`);
+  }
+  const database = read('arc', 'database') ?? 'memtrace_{org}';
+  // The longest org id (`org_` + 24 hex) must still give a valid name.
+  const sample = database.replaceAll('{org}', `org_${'0'.repeat(24)}`);
+  if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(sample)) {
+    throw new ConfigError(
+      `MEMTRACE_ARC_DATABASE must give Arc database names of a letter then at most 63 letters, ` +
+        `digits, '_' or '-' (with {org} replaced by an org id), got '${database}'`,
+    );
+  }
+  const measurement = read('arc', 'measurement') ?? 'events';
+  if (!/^[a-zA-Z][a-zA-Z0-9_-]{0,127}$/.test(measurement)) {
+    throw new ConfigError(
+      `MEMTRACE_ARC_MEASUREMENT must be a letter then letters, digits, '_' or '-', got '${measurement}'`,
+    );
+  }
+  const int = (key: string, fallback: string, min: number, max: number) =>
+    parseInteger(name('arc', key), read('arc', key) ?? fallback, min, max);
+  const apiKey = read('arc', 'api_key');
+  return {
+    url: url.replace(/\/+$/, ''),
+    ...(apiKey !== undefined ? { apiKey } : {}),
+    database,
+    measurement,
+    timeoutMs: int('timeout_ms', '5000', 100, 600_000),
+    retries: int('retries', '3', 0, 10),
+    readYourWritesMs: int('read_your_writes_ms', '60000', 0, 3_600_000),
   };
 }
 

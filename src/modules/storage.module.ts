@@ -32,29 +32,48 @@ export async function openStorage(
       const { createInMemoryStorage } = await import('../../adapters/storage/in-memory/index.js');
       return createInMemoryStorage();
     }
-    case 'sqlite': {
-      const file = config.storage.sqlitePath;
-      if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-      const { createSqliteStorage } = await import('../../adapters/storage/sqlite/index.js');
-      return createSqliteStorage({
-        path: file,
-        synchronous: config.storage.sqliteSynchronous,
-        busyTimeoutMs: config.storage.sqliteBusyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS,
-      });
-    }
-    case 'postgres': {
-      const pgConfig = config.storage.postgres;
-      if (pgConfig === undefined) throw new Error('postgres settings missing from the config');
-      const { createPostgresStorage } = await import('../../adapters/storage/postgres/index.js');
-      return createPostgresStorage({
-        url: pgConfig.url,
-        poolSize: pgConfig.poolSize,
-        connectTimeoutMs: pgConfig.connectTimeoutMs,
-        statementTimeoutMs: pgConfig.statementTimeoutMs,
-        migrate: options.forceMigrate === true || pgConfig.migrate,
-      });
+    case 'sqlite':
+      return openSqlite(config);
+    case 'postgres':
+      return openPostgres(config, options);
+    case 'arc': {
+      const arcConfig = config.storage.arc;
+      if (arcConfig === undefined) throw new Error('arc settings missing from the config');
+      // Orgs, keys, agents and sessions: PostgreSQL when its URL is set, else SQLite.
+      const relational = config.storage.postgres
+        ? await openPostgres(config, options)
+        : await openSqlite(config);
+      const { openArcStorage } = await import('./arc-storage.js');
+      return openArcStorage(relational, arcConfig);
     }
   }
+}
+
+async function openSqlite(config: Config): Promise<StorageBundle> {
+  const file = config.storage.sqlitePath;
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const { createSqliteStorage } = await import('../../adapters/storage/sqlite/index.js');
+  return createSqliteStorage({
+    path: file,
+    synchronous: config.storage.sqliteSynchronous,
+    busyTimeoutMs: config.storage.sqliteBusyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS,
+  });
+}
+
+async function openPostgres(
+  config: Config,
+  options: { readonly forceMigrate?: boolean },
+): Promise<StorageBundle> {
+  const pgConfig = config.storage.postgres;
+  if (pgConfig === undefined) throw new Error('postgres settings missing from the config');
+  const { createPostgresStorage } = await import('../../adapters/storage/postgres/index.js');
+  return createPostgresStorage({
+    url: pgConfig.url,
+    poolSize: pgConfig.poolSize,
+    connectTimeoutMs: pgConfig.connectTimeoutMs,
+    statementTimeoutMs: pgConfig.statementTimeoutMs,
+    migrate: options.forceMigrate === true || pgConfig.migrate,
+  });
 }
 
 /** Binds an opened storage bundle and each of its ports. */

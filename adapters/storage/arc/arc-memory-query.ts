@@ -1,0 +1,177 @@
+import { MEMORY_TYPES, type MemoryFilter, type Order } from '../../../domain/index.js';
+import { sqlIdent, sqlInList, sqlNumber, sqlString } from './arc-sql.js';
+import { MEMORY_SELECT, tagNeedle } from './arc-wire.js';
+
+/**
+ * Keeps one row per memory id: a write resent after a dropped connection may have stored the
+ * same row twice, and the copies are identical (same `seq`).
+ */
+export const ONE_ROW_PER_ID = 'QUALIFY row_number() OVER (PARTITION BY "id" ORDER BY "seq") = 1';
+
+/** Which rows by insertion sequence: all, before `seq`, or from `seq` on. */
+export type SeqRange =
+  { readonly kind: 'all' } | { readonly kind: 'before' | 'from'; readonly seq: bigint };
+
+const ALL: SeqRange = { kind: 'all' };
+
+function seqCondition(range: SeqRange): string[] {
+  if (range.kind === 'all') return [];
+  return [`"seq" ${range.kind === 'before' ? '<' : '>='} ${sqlNumber(range.seq)}`];
+}
+
+/** The WHERE conditions of a filter in one org; the same semantics as every other driver. */
+export function filterConditions(orgId: string, f: MemoryFilter): string[] {
+  const c = [`"org_id" = ${sqlString(orgId)}`];
+  if (f.agentId !== undefined) c.push(`"agent_id" = ${sqlString(f.agentId)}`);
+  if (f.sessionId !== undefined) c.push(`"session_id" = ${sqlString(f.sessionId)}`);
+  if (f.memoryTypes !== undefined) c.push(sqlInList('"memory_type"', f.memoryTypes));
+  if (f.eventTypes !== undefined) c.push(sqlInList('"event_type"', f.eventTypes));
+  for (const tag of f.tags ?? []) c.push(`contains("tag_set", ${sqlString(tagNeedle(tag))})`);
+  // contains(): case-sensitive, and % and _ are plain characters.
+  if (f.contentContains !== undefined) {
+    c.push(`contains("content", ${sqlString(f.contentContains)})`);
+  }
+  if (f.minImportance !== undefined) c.push(`"importance" >= ${sqlNumber(f.minImportance)}`);
+  if (f.since !== undefined) c.push(`"time_ms" >= ${sqlNumber(f.since)}`);
+  if (f.until !== undefined) c.push(`"time_ms" < ${sqlNumber(f.until)}`);
+  return c;
+}
+
+const where = (conditions: readonly string[]) => conditions.join(' AND ');
+
+/**
+ * Matching memories ordered by (time, insertion order), ascending or descending, after `offset`
+ * and at most `limit` (null: all).
+ */
+export function buildFind(
+  measurement: string,
+  orgId: string,
+  filter: MemoryFilter,
+  order: Order,
+  limit: number | null,
+  offset: number,
+  range: SeqRange = ALL,
+): string {
+  const dir = order === 'asc' ? 'ASC' : 'DESC';
+  const page =
+    (limit === null ? '' : ` LIMIT ${sqlNumber(limit)}`) +
+    (offset > 0 ? ` OFFSET ${sqlNumber(offset)}` : '');
+  return (
+    `SELECT ${MEMORY_SELECT} FROM ${sqlIdent(measurement)} ` +
+    `WHERE ${where([...filterConditions(orgId, filter), ...seqCondition(range)])} ` +
+    `${ONE_ROW_PER_ID} ORDER BY "time_ms" ${dir}, "seq" ${dir}${page}`
+  );
+}
+
+/** `n`: how many distinct memories match. */
+export function buildCount(
+  measurement: string,
+  orgId: string,
+  filter: MemoryFilter,
+  range: SeqRange = ALL,
+): string {
+  return (
+    `SELECT count(DISTINCT "id") AS "n" FROM ${sqlIdent(measurement)} ` +
+    `WHERE ${where([...filterConditions(orgId, filter), ...seqCondition(range)])}`
+  );
+}
+
+/** The ids of matching memories (from one `seq` on: the few written recently). */
+export function buildIds(
+  measurement: string,
+  orgId: string,
+  filter: MemoryFilter,
+  range: SeqRange,
+): string {
+  return (
+    `SELECT DISTINCT "id" FROM ${sqlIdent(measurement)} ` +
+    `WHERE ${where([...filterConditions(orgId, filter), ...seqCondition(range)])} ORDER BY "id"`
+  );
+}
+
+const agentCondition = (agentIds: readonly string[]) => sqlInList('"agent_id"', agentIds);
+
+/**
+ * Stats of the agents' memories: `memory_count`, `memories_since`, `errors_since`, then
+ * `type_<i>` per `MEMORY_TYPES[i]`, each counting distinct ids.
+ */
+export function buildStats(
+  measurement: string,
+  orgId: string,
+  agentIds: readonly string[],
+  sinceMs: number,
+  range: SeqRange = ALL,
+): string {
+  const since = `"time_ms" >= ${sqlNumber(sinceMs)}`;
+  const distinct = (condition?: string) =>
+    `count(DISTINCT "id")${condition === undefined ? '' : ` FILTER (WHERE ${condition})`}`;
+  const columns = [
+    `${distinct()} AS "memory_count"`,
+    `${distinct(since)} AS "memories_since"`,
+    `${distinct(`${since} AND "event_type" = 'error'`)} AS "errors_since"`,
+    ...MEMORY_TYPES.map(
+      (type, i) => `${distinct(`"memory_type" = ${sqlString(type)}`)} AS "type_${i}"`,
+    ),
+  ];
+  const conditions = [
+    `"org_id" = ${sqlString(orgId)}`,
+    agentCondition(agentIds),
+    ...seqCondition(range),
+  ];
+  return `SELECT ${columns.join(', ')} FROM ${sqlIdent(measurement)} WHERE ${where(conditions)}`;
+}
+
+/** The rows stats need, one per id, of the agents' memories (from one `seq` on). */
+export function buildStatsRows(
+  measurement: string,
+  orgId: string,
+  agentIds: readonly string[],
+  range: SeqRange,
+): string {
+  const conditions = [
+    `"org_id" = ${sqlString(orgId)}`,
+    agentCondition(agentIds),
+    ...seqCondition(range),
+  ];
+  return (
+    `SELECT "id", "time_ms", "event_type", "memory_type" FROM ${sqlIdent(measurement)} ` +
+    `WHERE ${where(conditions)} ${ONE_ROW_PER_ID} ORDER BY "id"`
+  );
+}
+
+/** One memory by id in one org. */
+export function buildFindById(measurement: string, orgId: string, id: string): string {
+  return (
+    `SELECT ${MEMORY_SELECT} FROM ${sqlIdent(measurement)} ` +
+    `WHERE "org_id" = ${sqlString(orgId)} AND "id" = ${sqlString(id)} ` +
+    `ORDER BY "seq" LIMIT 1`
+  );
+}
+
+/** Which of `ids` are stored (in any org of the database: ids are unique). */
+export function buildExistingIds(measurement: string, ids: readonly string[]): string {
+  return `SELECT DISTINCT "id" FROM ${sqlIdent(measurement)} WHERE ${sqlInList('"id"', ids)} ORDER BY "id"`;
+}
+
+/** Stored memories of the org with one of `keys` and time >= `fromMs`, for dedup. */
+export function buildDedupCandidates(
+  measurement: string,
+  orgId: string,
+  keys: readonly string[],
+  fromMs: number,
+): string {
+  return (
+    `SELECT "id", "dedup_key", "time_ms", CAST("seq" AS VARCHAR) AS "seq_text" ` +
+    `FROM ${sqlIdent(measurement)} WHERE "org_id" = ${sqlString(orgId)} ` +
+    `AND "time_ms" >= ${sqlNumber(fromMs)} AND ${sqlInList('"dedup_key"', keys)} ` +
+    `${ONE_ROW_PER_ID} ORDER BY "time_ms" DESC, "seq" DESC`
+  );
+}
+
+/** The ids written with `seq` in [from, to]: which recent writes Arc shows already. */
+export function buildVisibleIds(measurement: string, from: bigint, to: bigint): string {
+  return (
+    `SELECT DISTINCT "id" FROM ${sqlIdent(measurement)} ` +
+    `WHERE "seq" >= ${sqlNumber(from)} AND "seq" <= ${sqlNumber(to)} ORDER BY "id"`
+  );
+}

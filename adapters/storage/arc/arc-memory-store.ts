@@ -1,0 +1,517 @@
+import {
+  DomainError,
+  MEMORY_TYPES,
+  type DedupPolicy,
+  type InsertOutcome,
+  type Memory,
+  type MemoryFilter,
+  type MemoryQuery,
+  type MemoryStats,
+  type MemoryStore,
+  type MemoryType,
+} from '../../../domain/index.js';
+import { ArcClient, ArcWriteInDoubt, type ArcClientOptions, type ArcTarget } from './arc-client.js';
+import {
+  buildCount,
+  buildDedupCandidates,
+  buildExistingIds,
+  buildFind,
+  buildFindById,
+  buildIds,
+  buildStats,
+  buildStatsRows,
+  buildVisibleIds,
+  type SeqRange,
+} from './arc-memory-query.js';
+import { ArcTargetState, type PendingMemory } from './arc-target-state.js';
+import { chunkByLiteralLength, MAX_SQL_CHARS } from './arc-sql.js';
+import { encodeWrite, rowToStored, toInt, type ArcRow, type StoredMemory } from './arc-wire.js';
+
+/** Finds the Arc database (and server) of an org. */
+export type ArcTargetResolver = (orgId: string) => Promise<ArcTarget>;
+
+export interface ArcMemoryStoreOptions extends Partial<ArcClientOptions> {
+  /** Where each org's memories live. */
+  readonly resolveTarget: ArcTargetResolver;
+  /** Write bodies larger than this are gzipped; default 64 KiB. */
+  readonly gzipAboveBytes?: number;
+  /**
+   * How long an acknowledged write is merged into reads while Arc does not show it yet
+   * (Arc shows writes only once its buffer is flushed); default 60 s. Must exceed Arc's
+   * `max_buffer_age_ms`.
+   */
+  readonly readYourWritesMs?: number;
+}
+
+export const ARC_DEFAULTS = {
+  timeoutMs: 5000,
+  retries: 3,
+  retryBaseMs: 50,
+  gzipAboveBytes: 64 * 1024,
+  readYourWritesMs: 60_000,
+} as const;
+
+/** Arc refuses longer SQL with a 400. */
+const ARC_SQL_LIMIT = 10_000;
+/** Statements that carry value lists run at most this many at a time. */
+const PARALLEL_QUERIES = 4;
+
+interface DedupCandidate {
+  readonly id: string;
+  readonly time: number;
+  readonly seq: bigint;
+}
+
+const bySeq = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+const compareStored = (a: StoredMemory, b: StoredMemory) =>
+  a.memory.time - b.memory.time || bySeq(a.seq, b.seq);
+
+/**
+ * {@link MemoryStore} on Arc: one row per memory in a measurement of the org's Arc database,
+ * written as columnar msgpack and read with SQL the store builds (every value through
+ * `sqlString`). Orgs, keys, agents and sessions live elsewhere.
+ *
+ * Guarantees, within one memtrace process:
+ * - Read-your-writes: a write Arc acknowledged is merged into every read until Arc shows it.
+ * - Inserts to one Arc database are serialised, so the id check and dedup check see every
+ *   earlier insert, acknowledged or not yet visible.
+ * - A write is resent with the same rows (same ids and sequence numbers) after a failure that
+ *   may have stored it; reads keep one row per id, so a resent write never shows twice.
+ * Several processes on one Arc database share data but not these checks: two processes
+ * inserting one dedup key within Arc's flush interval may both store it.
+ */
+export class ArcMemoryStore implements MemoryStore {
+  private readonly client: ArcClient;
+  private readonly states = new Map<string, ArcTargetState>();
+  private readonly gzipAboveBytes: number;
+  private readonly readYourWritesMs: number;
+  private lastSeq = 0n;
+
+  constructor(private readonly options: ArcMemoryStoreOptions) {
+    this.client = new ArcClient({
+      timeoutMs: options.timeoutMs ?? ARC_DEFAULTS.timeoutMs,
+      retries: options.retries ?? ARC_DEFAULTS.retries,
+      retryBaseMs: options.retryBaseMs ?? ARC_DEFAULTS.retryBaseMs,
+    });
+    this.gzipAboveBytes = options.gzipAboveBytes ?? ARC_DEFAULTS.gzipAboveBytes;
+    this.readYourWritesMs = options.readYourWritesMs ?? ARC_DEFAULTS.readYourWritesMs;
+  }
+
+  /**
+   * Stores the memories: after the id and dedup checks, one msgpack write per Arc database.
+   * Either every non-duplicate item is written or (on an error) none is, as long as the call's
+   * orgs share one database (they always do: callers insert for one org).
+   * @returns one outcome per input item, in input order
+   * @throws DomainError `conflict` (code `MEMORY_EXISTS`) when an id is already stored;
+   *   `unavailable` when Arc cannot be reached, is failing, or did not confirm the write (it is
+   *   then resent before the next insert to that database, and may still appear)
+   */
+  async insert(memories: readonly Memory[], dedup: DedupPolicy | null): Promise<InsertOutcome[]> {
+    if (memories.length === 0) return [];
+    const groups = await this.groupByTarget(memories);
+    const release = await this.lockAll(groups.map((g) => g.state));
+    try {
+      const seen = new Set<string>();
+      for (const m of memories) {
+        if (seen.has(m.id)) throw memoryExists(m.id);
+        seen.add(m.id);
+      }
+      for (const g of groups) await this.resendInDoubt(g.target, g.state);
+      for (const g of groups) await this.checkIdsAreNew(g.target, g.state, g.memories);
+      const outcomes = new Map<Memory, InsertOutcome>();
+      const writes: { group: (typeof groups)[number]; rows: StoredMemory[] }[] = [];
+      for (const g of groups) {
+        const rows = await this.dedupAndSequence(g.target, g.state, g.memories, dedup, outcomes);
+        writes.push({ group: g, rows });
+      }
+      for (const { group, rows } of writes) await this.write(group.target, group.state, rows);
+      return memories.map((m) => outcomes.get(m) as InsertOutcome);
+    } finally {
+      release();
+    }
+  }
+
+  /** The org's memory with this id, or null (another org's id reads as null). */
+  async findById(orgId: string, id: string): Promise<Memory | null> {
+    const { target, state } = await this.open(orgId);
+    const pending = state.pending.get(id);
+    if (pending) return pending.memory.orgId === orgId ? pending.memory : null;
+    const rows = await this.query(target, buildFindById(target.measurement, orgId, id));
+    return rows.length > 0 ? rowToStored(rows[0] as ArcRow).memory : null;
+  }
+
+  /**
+   * Matches of the filter ordered by (time, insertion order), ascending or descending, after
+   * `offset` matches and at most `limit` (`null`: all), acknowledged writes included.
+   */
+  async find(orgId: string, query: MemoryQuery): Promise<Memory[]> {
+    const { target, state } = await this.open(orgId);
+    const m = target.measurement;
+    const pending = state.matching(orgId, query.filter);
+    if (pending.length === 0) {
+      const rows = await this.query(
+        target,
+        buildFind(m, orgId, query.filter, query.order, query.limit, query.offset),
+      );
+      return rows.map((r) => rowToStored(r).memory);
+    }
+    // Rows written from the oldest pending one on are few: read all of them and merge with the
+    // pending writes (by id); older rows are read as a page.
+    const from = minSeq(pending);
+    const top = query.limit === null ? null : query.offset + query.limit;
+    const [older, recent] = await Promise.all([
+      this.query(target, buildFind(m, orgId, query.filter, query.order, top, 0, before(from))),
+      this.query(target, buildFind(m, orgId, query.filter, query.order, null, 0, since(from))),
+      this.confirm(target, state),
+    ]);
+    const merged = new Map<string, StoredMemory>();
+    for (const p of pending) merged.set(p.memory.id, p);
+    for (const r of [...recent, ...older]) {
+      const stored = rowToStored(r);
+      if (!merged.has(stored.memory.id)) merged.set(stored.memory.id, stored);
+    }
+    const sign = query.order === 'asc' ? 1 : -1;
+    const sorted = [...merged.values()].sort((a, b) => sign * compareStored(a, b));
+    const end = query.limit === null ? undefined : query.offset + query.limit;
+    return sorted.slice(query.offset, end).map((s) => s.memory);
+  }
+
+  /** How many memories of the org match the filter, acknowledged writes included. */
+  async count(orgId: string, filter: MemoryFilter): Promise<number> {
+    const { target, state } = await this.open(orgId);
+    const m = target.measurement;
+    const pending = state.matching(orgId, filter);
+    if (pending.length === 0) {
+      const [row] = await this.query(target, buildCount(m, orgId, filter));
+      return toInt(row?.['n']);
+    }
+    const from = minSeq(pending);
+    const [older, recent] = await Promise.all([
+      this.query(target, buildCount(m, orgId, filter, before(from))),
+      this.query(target, buildIds(m, orgId, filter, since(from))),
+      this.confirm(target, state),
+    ]);
+    const ids = new Set(pending.map((p) => p.memory.id));
+    for (const r of recent) ids.add(String(r['id']));
+    return toInt(older[0]?.['n']) + ids.size;
+  }
+
+  /** Counts over the memories of `agentIds`, acknowledged writes included. */
+  async stats(orgId: string, agentIds: readonly string[], sinceMs: number): Promise<MemoryStats> {
+    if (agentIds.length === 0) return emptyStats();
+    const { target, state } = await this.open(orgId);
+    const m = target.measurement;
+    const agents = new Set(agentIds);
+    const pending = state.pendingOf(orgId).filter((p) => agents.has(p.memory.agentId));
+    if (pending.length === 0) {
+      const [row] = await this.query(target, buildStats(m, orgId, agentIds, sinceMs));
+      return statsFromRow(row);
+    }
+    const from = minSeq(pending);
+    const [older, recent] = await Promise.all([
+      this.query(target, buildStats(m, orgId, agentIds, sinceMs, before(from))),
+      this.query(target, buildStatsRows(m, orgId, agentIds, since(from))),
+      this.confirm(target, state),
+    ]);
+    const rows = new Map<string, { time: number; eventType: string; memoryType: string }>();
+    for (const p of pending) rows.set(p.memory.id, p.memory);
+    for (const r of recent) {
+      const id = String(r['id']);
+      if (!rows.has(id)) {
+        rows.set(id, {
+          time: toInt(r['time_ms']),
+          eventType: String(r['event_type']),
+          memoryType: String(r['memory_type']),
+        });
+      }
+    }
+    const stats = statsFromRow(older[0]);
+    const types: Partial<Record<MemoryType, number>> = { ...stats.memoryTypes };
+    let recentCount = 0;
+    let recentErrors = 0;
+    for (const r of rows.values()) {
+      const type = r.memoryType as MemoryType;
+      types[type] = (types[type] ?? 0) + 1;
+      if (r.time >= sinceMs) {
+        recentCount++;
+        if (r.eventType === 'error') recentErrors++;
+      }
+    }
+    return {
+      memoryCount: stats.memoryCount + rows.size,
+      memoriesSince: stats.memoriesSince + recentCount,
+      errorsSince: stats.errorsSince + recentErrors,
+      memoryTypes: types,
+    };
+  }
+
+  /**
+   * Resolves when Arc at `url` is ready; rejects with DomainError `unavailable` otherwise.
+   */
+  ping(url: string): Promise<void> {
+    return this.client.ping(url);
+  }
+
+  /** How many acknowledged writes reads still merge in (for tests and metrics). */
+  pendingCount(): number {
+    let n = 0;
+    for (const s of this.states.values()) n += s.pending.size;
+    return n;
+  }
+
+  private async open(orgId: string): Promise<{ target: ArcTarget; state: ArcTargetState }> {
+    const target = await this.options.resolveTarget(orgId);
+    return { target, state: this.stateOf(target) };
+  }
+
+  private stateOf(target: ArcTarget): ArcTargetState {
+    const key = targetKey(target);
+    let state = this.states.get(key);
+    if (!state) this.states.set(key, (state = new ArcTargetState(key)));
+    state.expire(Date.now() - this.readYourWritesMs);
+    return state;
+  }
+
+  private async groupByTarget(memories: readonly Memory[]) {
+    const targets = new Map<string, ArcTarget>();
+    for (const orgId of new Set(memories.map((m) => m.orgId))) {
+      targets.set(orgId, await this.options.resolveTarget(orgId));
+    }
+    const groups = new Map<
+      string,
+      { target: ArcTarget; state: ArcTargetState; memories: Memory[] }
+    >();
+    for (const m of memories) {
+      const target = targets.get(m.orgId) as ArcTarget;
+      const key = targetKey(target);
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { target, state: this.stateOf(target), memories: [] }));
+      group.memories.push(m);
+    }
+    return [...groups.values()].sort((a, b) => (a.state.key < b.state.key ? -1 : 1));
+  }
+
+  private async lockAll(states: readonly ArcTargetState[]): Promise<() => void> {
+    const releases: (() => void)[] = [];
+    for (const s of states) releases.push(await s.lock());
+    return () => releases.reverse().forEach((r) => r());
+  }
+
+  private async query(target: ArcTarget, sql: string): Promise<ArcRow[]> {
+    if (sql.length > ARC_SQL_LIMIT) {
+      throw new DomainError(
+        'invalid',
+        'INVALID_REQUEST',
+        'the filters are too long for the Arc store (its SQL is limited to 10,000 characters)',
+      );
+    }
+    return this.client.query(target, sql);
+  }
+
+  /** Runs one statement per chunk of `values`, a few at a time, and concatenates the rows. */
+  private async queryChunks(
+    target: ArcTarget,
+    values: readonly string[],
+    build: (chunk: readonly string[]) => string,
+  ): Promise<ArcRow[]> {
+    const budget = MAX_SQL_CHARS - build([]).length;
+    const chunks = chunkByLiteralLength(values, budget);
+    const rows: ArcRow[] = [];
+    for (let i = 0; i < chunks.length; i += PARALLEL_QUERIES) {
+      const batch = chunks.slice(i, i + PARALLEL_QUERIES);
+      for (const part of await Promise.all(batch.map((c) => this.query(target, build(c))))) {
+        rows.push(...part);
+      }
+    }
+    return rows;
+  }
+
+  private async checkIdsAreNew(
+    target: ArcTarget,
+    state: ArcTargetState,
+    memories: readonly Memory[],
+  ): Promise<void> {
+    for (const m of memories) if (state.pending.has(m.id)) throw memoryExists(m.id);
+    const existing = await this.queryChunks(
+      target,
+      memories.map((m) => m.id),
+      (chunk) => buildExistingIds(target.measurement, chunk),
+    );
+    if (existing.length > 0) throw memoryExists(String(existing[0]?.['id']));
+  }
+
+  /** Decides each memory's outcome and gives the created ones their sequence numbers. */
+  private async dedupAndSequence(
+    target: ArcTarget,
+    state: ArcTargetState,
+    memories: readonly Memory[],
+    dedup: DedupPolicy | null,
+    outcomes: Map<Memory, InsertOutcome>,
+  ): Promise<StoredMemory[]> {
+    const candidates = new Map<string, DedupCandidate[]>();
+    const add = (orgId: string, key: string, c: DedupCandidate) => {
+      const k = `${orgId}\u0000${key}`;
+      const list = candidates.get(k);
+      if (list) list.push(c);
+      else candidates.set(k, [c]);
+    };
+    if (dedup !== null) {
+      const byOrg = new Map<string, Memory[]>();
+      for (const m of memories) {
+        if (m.dedupKey === null) continue;
+        const list = byOrg.get(m.orgId);
+        if (list) list.push(m);
+        else byOrg.set(m.orgId, [m]);
+      }
+      for (const [orgId, keyed] of byOrg) {
+        const from = Math.min(...keyed.map((m) => m.time)) - dedup.windowMs;
+        const keys = [...new Set(keyed.map((m) => m.dedupKey as string))];
+        const rows = await this.queryChunks(target, keys, (chunk) =>
+          buildDedupCandidates(target.measurement, orgId, chunk, from),
+        );
+        for (const r of rows) {
+          add(orgId, String(r['dedup_key']), {
+            id: String(r['id']),
+            time: toInt(r['time_ms']),
+            seq: BigInt(String(r['seq_text'])),
+          });
+        }
+        for (const p of state.pendingOf(orgId)) {
+          if (p.memory.dedupKey !== null) {
+            add(orgId, p.memory.dedupKey, { id: p.memory.id, time: p.memory.time, seq: p.seq });
+          }
+        }
+      }
+    }
+    const created: StoredMemory[] = [];
+    for (const m of memories) {
+      if (dedup !== null && m.dedupKey !== null) {
+        const from = m.time - dedup.windowMs;
+        const hit = (candidates.get(`${m.orgId}\u0000${m.dedupKey}`) ?? [])
+          .filter((c) => c.time >= from)
+          .sort((a, b) => b.time - a.time || bySeq(b.seq, a.seq))[0];
+        if (hit) {
+          outcomes.set(m, { status: 'duplicate', existingId: hit.id });
+          continue;
+        }
+      }
+      const stored = { memory: m, seq: this.nextSeq() };
+      created.push(stored);
+      outcomes.set(m, { status: 'created', memory: m });
+      if (dedup !== null && m.dedupKey !== null) {
+        add(m.orgId, m.dedupKey, { id: m.id, time: m.time, seq: stored.seq });
+      }
+    }
+    return created;
+  }
+
+  private async write(
+    target: ArcTarget,
+    state: ArcTargetState,
+    rows: readonly StoredMemory[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const body = await encodeWrite(target.measurement, rows, this.gzipAboveBytes);
+    try {
+      await this.client.write(target, body);
+    } catch (e) {
+      if (e instanceof ArcWriteInDoubt) {
+        state.inDoubt.push({ rows, body });
+        throw inDoubtError(e);
+      }
+      throw e;
+    }
+    state.acknowledge(rows, Date.now());
+  }
+
+  /**
+   * Resends writes whose outcome is unknown, byte for byte, before anything else is written
+   * to that database: they are then stored (perhaps twice, which reads collapse) and visible
+   * to the checks of the insert that follows.
+   * @throws DomainError `unavailable` while Arc still does not confirm them
+   */
+  private async resendInDoubt(target: ArcTarget, state: ArcTargetState): Promise<void> {
+    while (state.inDoubt.length > 0) {
+      const first = state.inDoubt[0] as { rows: readonly StoredMemory[]; body: Uint8Array };
+      try {
+        await this.client.write(target, first.body);
+      } catch (e) {
+        if (e instanceof ArcWriteInDoubt) throw inDoubtError(e);
+        if (e instanceof DomainError) throw e;
+        // Arc refuses it outright: it was never stored and never will be.
+        state.inDoubt.shift();
+        continue;
+      }
+      state.inDoubt.shift();
+      state.acknowledge(first.rows, Date.now());
+    }
+  }
+
+  /**
+   * Drops from the pending writes those Arc shows now (one query over their sequence range).
+   * Best effort: reads stay exact without it, it only keeps the pending set small.
+   */
+  private async confirm(target: ArcTarget, state: ArcTargetState): Promise<void> {
+    if (state.pending.size === 0) return;
+    state.confirming ??= (async () => {
+      try {
+        const [first, last] = state.seqRange();
+        const rows = await this.client.query(
+          target,
+          buildVisibleIds(target.measurement, first, last),
+        );
+        state.confirmVisible(rows.map((r) => String(r['id'])));
+      } catch {
+        // The reads that run beside it report Arc's failure.
+      } finally {
+        state.confirming = undefined;
+      }
+    })();
+    await state.confirming;
+  }
+
+  /** Insertion order across the process: strictly increasing, close to µs since the epoch. */
+  private nextSeq(): bigint {
+    const now = BigInt(Date.now()) * 1000n;
+    this.lastSeq = now > this.lastSeq ? now : this.lastSeq + 1n;
+    return this.lastSeq;
+  }
+}
+
+const targetKey = (t: ArcTarget) => `${t.url}\u0000${t.database}\u0000${t.measurement}`;
+const before = (seq: bigint): SeqRange => ({ kind: 'before', seq });
+const since = (seq: bigint): SeqRange => ({ kind: 'from', seq });
+const minSeq = (rows: readonly PendingMemory[]) =>
+  rows.reduce((min, r) => (r.seq < min ? r.seq : min), (rows[0] as PendingMemory).seq);
+
+const memoryExists = (id: string) =>
+  new DomainError('conflict', 'MEMORY_EXISTS', `memory ${id} already exists`);
+
+const inDoubtError = (e: Error) =>
+  new DomainError(
+    'unavailable',
+    'STORAGE_UNAVAILABLE',
+    `storage unavailable: ${e.message}; the write will be resent before the next one`,
+  );
+
+const emptyStats = (): MemoryStats => ({
+  memoryCount: 0,
+  memoriesSince: 0,
+  errorsSince: 0,
+  memoryTypes: {},
+});
+
+function statsFromRow(row: ArcRow | undefined): MemoryStats {
+  if (row === undefined) return emptyStats();
+  const memoryTypes: Partial<Record<MemoryType, number>> = {};
+  MEMORY_TYPES.forEach((type, i) => {
+    const n = toInt(row[`type_${i}`]);
+    if (n > 0) memoryTypes[type] = n;
+  });
+  return {
+    memoryCount: toInt(row['memory_count']),
+    memoriesSince: toInt(row['memories_since']),
+    errorsSince: toInt(row['errors_since']),
+    memoryTypes,
+  };
+}

@@ -1,0 +1,87 @@
+import type { Memory, MemoryFilter } from '../../../domain/index.js';
+import type { StoredMemory } from './arc-wire.js';
+
+/** A write Arc acknowledged but may not show yet. */
+export interface PendingMemory extends StoredMemory {
+  readonly ackedAt: number;
+}
+
+/** A write whose outcome is unknown, kept to be resent byte for byte. */
+export interface InDoubtWrite {
+  readonly rows: readonly StoredMemory[];
+  readonly body: Uint8Array;
+}
+
+/** Whether a memory matches every given filter (the semantics every driver shares). */
+export function matchesFilter(m: Memory, f: MemoryFilter): boolean {
+  return (
+    (f.agentId === undefined || m.agentId === f.agentId) &&
+    (f.sessionId === undefined || m.sessionId === f.sessionId) &&
+    (f.memoryTypes === undefined || f.memoryTypes.includes(m.memoryType)) &&
+    (f.eventTypes === undefined || f.eventTypes.includes(m.eventType)) &&
+    (f.tags === undefined || f.tags.every((t) => m.tags.includes(t))) &&
+    (f.contentContains === undefined || m.content.includes(f.contentContains)) &&
+    (f.minImportance === undefined || m.importance >= f.minImportance) &&
+    (f.since === undefined || m.time >= f.since) &&
+    (f.until === undefined || m.time < f.until)
+  );
+}
+
+/**
+ * What the store keeps per Arc database and measurement in this process: the insert lock,
+ * acknowledged writes Arc may not show yet (merged into reads), and writes in doubt.
+ */
+export class ArcTargetState {
+  /** Acknowledged writes by id, oldest first. */
+  readonly pending = new Map<string, PendingMemory>();
+  readonly inDoubt: InDoubtWrite[] = [];
+  confirming: Promise<void> | undefined;
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(readonly key: string) {}
+
+  /** Waits for the insert lock; call the result to release it. */
+  lock(): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const ready = this.tail.then(() => release);
+    this.tail = this.tail.then(() => held);
+    return ready;
+  }
+
+  acknowledge(rows: readonly StoredMemory[], now: number): void {
+    for (const r of rows) this.pending.set(r.memory.id, { ...r, ackedAt: now });
+  }
+
+  /** Forgets pending writes acknowledged before `cutoff` (Arc should show them by then). */
+  expire(cutoff: number): void {
+    for (const [id, p] of this.pending) {
+      if (p.ackedAt >= cutoff) break;
+      this.pending.delete(id);
+    }
+  }
+
+  pendingOf(orgId: string): PendingMemory[] {
+    return [...this.pending.values()].filter((p) => p.memory.orgId === orgId);
+  }
+
+  matching(orgId: string, filter: MemoryFilter): PendingMemory[] {
+    return this.pendingOf(orgId).filter((p) => matchesFilter(p.memory, filter));
+  }
+
+  /** The lowest and highest sequence number pending. */
+  seqRange(): [bigint, bigint] {
+    let min: bigint | undefined;
+    let max: bigint | undefined;
+    for (const p of this.pending.values()) {
+      if (min === undefined || p.seq < min) min = p.seq;
+      if (max === undefined || p.seq > max) max = p.seq;
+    }
+    return [min ?? 0n, max ?? 0n];
+  }
+
+  /** Arc shows these ids now: reads no longer need to merge them in. */
+  confirmVisible(ids: readonly string[]): void {
+    for (const id of ids) this.pending.delete(id);
+  }
+}

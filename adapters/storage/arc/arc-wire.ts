@@ -1,0 +1,193 @@
+import { gzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { encode } from '@msgpack/msgpack';
+import { isMemoryType, type Memory } from '../../../domain/index.js';
+
+const gzipAsync = promisify(gzip);
+
+/**
+ * The columns of one memory in Arc. `time` is Arc's own timestamp (µs), used for its hour
+ * partitions; `time_ms` is the memory's exact time that every filter and order reads, so Arc's
+ * unit guessing and time-range pruning cache never change an answer. `seq` orders memories of
+ * equal time by insertion; `tag_set` is `,<tag>,<tag>,` with each tag percent-encoded, so a tag
+ * matches only whole.
+ */
+export const ARC_COLUMNS = [
+  'time',
+  'id',
+  'org_id',
+  'agent_id',
+  'session_id',
+  'memory_type',
+  'event_type',
+  'content',
+  'metadata_json',
+  'tags_json',
+  'tag_set',
+  'importance',
+  'dedup_key',
+  'parent_id',
+  'time_ms',
+  'seq',
+] as const;
+
+/** A memory as the store keeps it: the memory plus its insertion sequence number. */
+export interface StoredMemory {
+  readonly memory: Memory;
+  readonly seq: bigint;
+}
+
+/** `,a,b,` for tags [a, b]; `,` for none. A tag `t` matches when this contains `,<enc t>,`. */
+export function tagSet(tags: readonly string[]): string {
+  return `,${tags.map(encodeTag).join(',')}${tags.length > 0 ? ',' : ''}`;
+}
+
+/** The text a tag filter looks for inside `tag_set`. */
+export const tagNeedle = (tag: string): string => `,${encodeTag(tag)},`;
+
+function encodeTag(tag: string): string {
+  // Never contains ',', so a needle cannot match across two tags.
+  return encodeURIComponent(tag);
+}
+
+/**
+ * The columnar msgpack body of one write: integers and times as int64 (bigint), importance as
+ * float64 (never narrowed to an int, which Arc would then truncate later floats to), JSON values
+ * as text. Bodies over `gzipAbove` bytes are gzipped (Arc detects gzip by its magic bytes).
+ */
+export async function encodeWrite(
+  measurement: string,
+  rows: readonly StoredMemory[],
+  gzipAbove: number,
+): Promise<Uint8Array> {
+  const columns: Record<(typeof ARC_COLUMNS)[number], unknown[]> = Object.fromEntries(
+    ARC_COLUMNS.map((c) => [c, []]),
+  ) as unknown as Record<(typeof ARC_COLUMNS)[number], unknown[]>;
+  for (const { memory: m, seq } of rows) {
+    const ms = BigInt(Math.trunc(m.time));
+    columns.time.push(ms * 1000n);
+    columns.id.push(m.id);
+    columns.org_id.push(m.orgId);
+    columns.agent_id.push(m.agentId);
+    columns.session_id.push(m.sessionId);
+    columns.memory_type.push(m.memoryType);
+    columns.event_type.push(m.eventType);
+    columns.content.push(m.content);
+    columns.metadata_json.push(JSON.stringify(m.metadata));
+    columns.tags_json.push(JSON.stringify(m.tags));
+    columns.tag_set.push(tagSet(m.tags));
+    columns.importance.push(m.importance);
+    columns.dedup_key.push(m.dedupKey);
+    columns.parent_id.push(m.parentId);
+    columns.time_ms.push(ms);
+    columns.seq.push(seq);
+  }
+  const body = encode(
+    { m: measurement, columns },
+    { useBigInt64: true, forceIntegerToFloat: true },
+  );
+  return body.byteLength > gzipAbove ? new Uint8Array(await gzipAsync(body)) : body;
+}
+
+/** One row of a query answer, by column name. */
+export type ArcRow = Readonly<Record<string, unknown>>;
+
+/**
+ * The rows of Arc's JSON query answer, keyed by column name (Arc's column order is not stable).
+ * An answer with no columns (a measurement nothing was written to yet) has no rows.
+ * @throws Error when the body is not a complete success answer (e.g. cut short mid-stream)
+ */
+export function parseQueryAnswer(text: string): ArcRow[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ArcAnswerError('Arc sent an incomplete or malformed query answer');
+  }
+  if (typeof body !== 'object' || body === null) {
+    throw new ArcAnswerError('Arc sent a query answer that is not an object');
+  }
+  const { success, columns, data, row_count: rowCount, error } = body as Record<string, unknown>;
+  if (success !== true) {
+    throw new ArcAnswerError(`Arc query failed: ${typeof error === 'string' ? error : 'unknown'}`);
+  }
+  if (!Array.isArray(columns) || !Array.isArray(data)) {
+    throw new ArcAnswerError('Arc sent a query answer without columns or data');
+  }
+  if (typeof rowCount === 'number' && rowCount !== data.length) {
+    throw new ArcAnswerError('Arc sent a query answer cut short');
+  }
+  const names = columns.map(String);
+  return data.map((values: unknown) => {
+    if (!Array.isArray(values) || values.length !== names.length) {
+      throw new ArcAnswerError('Arc sent a row that does not fit its columns');
+    }
+    const row: Record<string, unknown> = {};
+    names.forEach((name, i) => (row[name] = values[i]));
+    return row;
+  });
+}
+
+/** An answer that cannot be read; a retry may get a whole one. */
+export class ArcAnswerError extends Error {
+  override readonly name = 'ArcAnswerError';
+}
+
+/**
+ * An integer Arc sent: BIGINT as a JSON number, HUGEINT and DECIMAL as text. Null is 0 (an
+ * aggregate over no rows).
+ */
+export function toInt(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isFinite(n)) {
+    throw new ArcAnswerError(`Arc sent ${JSON.stringify(v)} where a number was expected`);
+  }
+  return n;
+}
+
+const text = (row: ArcRow, column: string): string => {
+  const v = row[column];
+  if (typeof v !== 'string') {
+    throw new ArcAnswerError(`Arc sent ${JSON.stringify(v)} in column ${column}`);
+  }
+  return v;
+};
+
+const textOrNull = (row: ArcRow, column: string): string | null =>
+  row[column] === null || row[column] === undefined ? null : text(row, column);
+
+/** The column list a memory is read back with; `seq` comes as text to keep all 64 bits. */
+export const MEMORY_SELECT = `"id", "org_id", "agent_id", "session_id", "memory_type", "event_type", "content", "metadata_json", "tags_json", "importance", "dedup_key", "parent_id", "time_ms", CAST("seq" AS VARCHAR) AS "seq_text"`;
+
+/** A row selected with {@link MEMORY_SELECT} as the memory it stores. */
+export function rowToStored(row: ArcRow): StoredMemory {
+  const memoryType = text(row, 'memory_type');
+  if (!isMemoryType(memoryType)) {
+    throw new ArcAnswerError(`Arc holds an unknown memory type ${JSON.stringify(memoryType)}`);
+  }
+  const memory: Memory = {
+    id: text(row, 'id'),
+    orgId: text(row, 'org_id'),
+    agentId: text(row, 'agent_id'),
+    sessionId: textOrNull(row, 'session_id'),
+    memoryType,
+    eventType: text(row, 'event_type'),
+    content: text(row, 'content'),
+    metadata: JSON.parse(text(row, 'metadata_json')) as Record<string, unknown>,
+    tags: JSON.parse(text(row, 'tags_json')) as string[],
+    importance: toNumber(row['importance']),
+    dedupKey: textOrNull(row, 'dedup_key'),
+    parentId: textOrNull(row, 'parent_id'),
+    time: toInt(row['time_ms']),
+  };
+  return { memory, seq: BigInt(text(row, 'seq_text')) };
+}
+
+function toNumber(v: unknown): number {
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isFinite(n)) {
+    throw new ArcAnswerError(`Arc sent ${JSON.stringify(v)} where a number was expected`);
+  }
+  return n;
+}

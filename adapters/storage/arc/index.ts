@@ -1,0 +1,22 @@
+import { ArcMemoryStore, type ArcMemoryStoreOptions } from './arc-memory-store.js';
+
+export type { ArcTarget, ArcClientOptions } from './arc-client.js';
+export type { ArcMemoryStoreOptions, ArcTargetResolver } from './arc-memory-store.js';
+export { ARC_DEFAULTS, ArcMemoryStore } from './arc-memory-store.js';
+
+/** Arc's rule for database names (`x-arc-database` on writes). */
+export const ARC_DATABASE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+/** Arc's rule for measurement names. */
+export const ARC_MEASUREMENT_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,127}$/;
+
+/**
+ * The Arc memory store: memories live in Arc, in the database and measurement that
+ * `options.resolveTarget` names for each org (asked on every call, so a resolver may change its
+ * answer at any time). It opens no connection up front; `ping(url)` checks an Arc server.
+ * Orgs, keys, agents and sessions are not its concern: the composition root pairs it with a
+ * relational store.
+ */
+export function createArcMemoryStore(options: ArcMemoryStoreOptions): ArcMemoryStore {
+  return new ArcMemoryStore(options);
+}
