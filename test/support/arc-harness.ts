@@ -1,0 +1,104 @@
+import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
+import type { ArcTargetResolver } from '../../adapters/storage/arc/index.js';
+import { arcDatabaseName, openArcStorage } from '../../src/modules/arc-storage.js';
+import type { ArcConfig } from '../../src/config.js';
+import type { StorageHarness } from '../contract/storage.contract.js';
+import { startFakeArc, type FakeArc, type FakeArcOptions } from './fake-arc/index.js';
+import { removeSqliteFiles, tempSqlitePath } from './sqlite-harness.js';
+
+/** Arc settings pointing at `url`, with short timeouts for tests. */
+export function testArcConfig(url: string, overrides: Partial<ArcConfig> = {}): ArcConfig {
+  return {
+    url,
+    database: 'memtrace_{org}',
+    measurement: 'events',
+    timeoutMs: 2000,
+    retries: 3,
+    readYourWritesMs: 60_000,
+    ...overrides,
+  };
+}
+
+/** A resolver whose databases change with `generation()`: a new generation is an empty Arc. */
+export function generationalResolver(arc: ArcConfig, generation: () => number): ArcTargetResolver {
+  return async (orgId) => ({
+    url: arc.url,
+    apiKey: arc.apiKey ?? null,
+    database: arcDatabaseName(`t${generation()}_{org}`, orgId),
+    measurement: arc.measurement,
+  });
+}
+
+export interface ArcTestStorage {
+  readonly fake: FakeArc;
+  readonly storage: StorageBundle;
+  /** Empties the relational store and moves memories to fresh Arc databases. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The arc driver as production composes it (src/modules/arc-storage.ts) on SQLite in a temp
+ * file and the Arc stand-in. Resetting moves to new Arc databases rather than deleting, so the
+ * store is used only through its port.
+ */
+export async function openArcTestStorage(
+  fakeOptions: FakeArcOptions = {},
+  arcOverrides: Partial<ArcConfig> = {},
+): Promise<ArcTestStorage> {
+  const fake = await startFakeArc(fakeOptions);
+  const file = tempSqlitePath('memtrace-arc');
+  const relational = await createSqliteStorage({ path: file });
+  const arc = testArcConfig(fake.url, {
+    ...(fakeOptions.authToken !== undefined ? { apiKey: fakeOptions.authToken } : {}),
+    ...arcOverrides,
+  });
+  let generation = 0;
+  const storage = openArcStorage(
+    relational,
+    arc,
+    generationalResolver(arc, () => generation),
+  );
+  return {
+    fake,
+    storage,
+    reset: async () => {
+      generation++;
+      const raw = (await import('better-sqlite3')).default;
+      const db = new raw(file);
+      try {
+        const tables = db
+          .prepare<[], { name: string }>(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' " +
+              "AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'",
+          )
+          .all();
+        db.transaction(() => {
+          for (const { name } of tables) db.exec(`DELETE FROM "${name}"`);
+        })();
+      } finally {
+        db.close();
+      }
+    },
+    close: async () => {
+      await storage.close();
+      await fake.stop();
+      removeSqliteFiles(file);
+    },
+  };
+}
+
+/** The storage contract harness of the arc driver (stand-in at buffer age 0). */
+export function arcHarness(): StorageHarness {
+  let opened: ArcTestStorage | null = null;
+  return {
+    name: 'arc',
+    open: async () => {
+      opened = await openArcTestStorage();
+      return opened.storage;
+    },
+    reset: async () => opened?.reset(),
+    close: async () => opened?.close(),
+  };
+}
