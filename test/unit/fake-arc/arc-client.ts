@@ -19,7 +19,7 @@ export const freshDb = (): string => `db${Date.now().toString(36)}${dbCounter++}
 
 async function reply(res: Response): Promise<ArcReply> {
   const text = await res.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text === '' ? undefined : JSON.parse(text);
   } catch {
