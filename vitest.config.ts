@@ -32,6 +32,15 @@ export default defineConfig({
           env: { MEMTRACE_TEST_DRIVER: 'postgres' },
         },
       },
+      {
+        // Against the Arc stand-in (test/support/fake-arc), one per test file.
+        extends: true,
+        test: {
+          name: 'http-on-arc',
+          include: [HTTP_E2E],
+          env: { MEMTRACE_TEST_DRIVER: 'arc' },
+        },
+      },
     ],
   },
 });

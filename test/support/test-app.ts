@@ -121,8 +121,38 @@ async function openPostgresTestStorage(): Promise<StorageBundle> {
   return { ...bundle, close: async () => undefined };
 }
 
+/**
+ * On arc every test file gets one Arc stand-in (buffer age 0), stopped after the file; each app
+ * built gets an in-memory SQLite and Arc databases of its own.
+ */
+let arcServer: { stop(): Promise<void>; url: string } | null = null;
+let arcGeneration = 0;
+if (TEST_DRIVER === 'arc') {
+  afterAll(async () => {
+    await arcServer?.stop();
+    arcServer = null;
+  });
+}
+
+async function openArcTestStorage(): Promise<StorageBundle> {
+  const { startFakeArc } = await import('./fake-arc/index.js');
+  const { generationalResolver, testArcConfig } = await import('./arc-harness.js');
+  const { openArcStorage } = await import('../../src/modules/arc-storage.js');
+  arcServer ??= await startFakeArc();
+  const arc = testArcConfig(arcServer.url);
+  const generation = ++arcGeneration;
+  const relational = await createSqliteStorage({ path: ':memory:' });
+  return openArcStorage(
+    relational,
+    arc,
+    generationalResolver(arc, () => generation),
+  );
+}
+
 function openTestStorage(driver: string): Promise<StorageBundle> {
   switch (driver) {
+    case 'arc':
+      return openArcTestStorage();
     case 'postgres':
       return openPostgresTestStorage();
     case 'memory':
