@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
 import type { StorageBundle } from '../adapters/storage/storage-bundle.js';
-import type { Clock, Logger } from '../domain/index.js';
+import { ArcInstanceService, type Clock, type Logger } from '../domain/index.js';
+import { ArcRoutingChanges } from './arc-routing.js';
 import type { Config } from './config.js';
 import { instrumentStorage } from './metrics/instrumented-storage.js';
 import type { PrometheusMetrics } from './metrics/prometheus-metrics.js';
@@ -25,7 +26,8 @@ export interface BuildOptions {
  * synchronous pass, so nothing resolved later is asynchronous.
  */
 export async function buildContainer(config: Config, options: BuildOptions = {}) {
-  const opened = options.storage ?? (await openStorage(config));
+  const arcRoutingChanges = new ArcRoutingChanges();
+  const opened = options.storage ?? (await openStorage(config, { arcRoutingChanges }));
   const storage = options.metrics ? instrumentStorage(opened, options.metrics) : opened;
   const container = new Container({ defaultScope: 'Singleton' });
   container.bind(CONFIG).toConstantValue(config);
@@ -35,5 +37,7 @@ export async function buildContainer(config: Config, options: BuildOptions = {})
     coreModule(config, options.clock, options.metrics),
     httpModule(config, options.metrics),
   );
+  // The admin route's changes to an org's Arc routing reach the arc driver's resolver at once.
+  container.get(ArcInstanceService).onChange((orgId) => arcRoutingChanges.notify(orgId));
   return { container, storage };
 }

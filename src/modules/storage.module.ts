@@ -9,6 +9,7 @@ import {
   MEMORY_STORE,
   SESSION_STORE,
 } from '../../domain/index.js';
+import type { ArcRoutingChanges } from '../arc-routing.js';
 import type { Config } from '../config.js';
 import { STORAGE } from './tokens.js';
 
@@ -25,7 +26,11 @@ export const SQLITE_BUSY_TIMEOUT_MS = 1000;
  */
 export async function openStorage(
   config: Config,
-  options: { readonly forceMigrate?: boolean } = {},
+  options: {
+    readonly forceMigrate?: boolean;
+    /** Per-org Arc routing changes made in this process, applied by the arc driver at once. */
+    readonly arcRoutingChanges?: ArcRoutingChanges;
+  } = {},
 ): Promise<StorageBundle> {
   switch (config.storage.driver) {
     case 'memory': {
@@ -43,8 +48,18 @@ export async function openStorage(
       const relational = config.storage.postgres
         ? await openPostgres(config, options)
         : await openSqlite(config);
-      const { openArcStorage } = await import('./arc-storage.js');
-      return openArcStorage(relational, arcConfig);
+      const { configArcTargetResolver, openArcStorage } = await import('./arc-storage.js');
+      const { orgArcRouting } = await import('../arc-routing.js');
+      // An org routed to its own Arc instance (org add-arc, PUT /api/v1/orgs/{id}/arc) goes
+      // there, every other org to the configured one; changes apply without a restart.
+      const resolveTarget = orgArcRouting({
+        arcInstances: relational.arcInstances,
+        orgs: relational.auth,
+        masterKey: config.secrets.masterKey,
+        fallback: configArcTargetResolver(arcConfig),
+        ...(options.arcRoutingChanges ? { changes: options.arcRoutingChanges } : {}),
+      });
+      return openArcStorage(relational, arcConfig, resolveTarget);
     }
   }
 }
