@@ -58,6 +58,8 @@ export interface TestAppOptions {
   readonly ping?: () => Promise<void>;
   /** The storage driver; TEST_DRIVER by default. */
   readonly driver?: string;
+  /** Storage opened by the test itself (e.g. on an Arc it controls); `driver` is then unused. */
+  readonly storage?: StorageBundle;
   /** MEMTRACE_MASTER_KEY; TEST_MASTER_KEY by default, null for none. */
   readonly masterKey?: string | null;
 }
@@ -170,7 +172,7 @@ function openTestStorage(driver: string): Promise<StorageBundle> {
  */
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const clock = options.clock ?? new ManualClock();
-  const storage = await openTestStorage(options.driver ?? TEST_DRIVER);
+  const storage = options.storage ?? (await openTestStorage(options.driver ?? TEST_DRIVER));
   const ids = new TimeOrderedIdGenerator();
   const crypto = new NodeCrypto();
   const services: TestServices = {
