@@ -120,7 +120,13 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     rowCondition('instr(m.content, ?) > 0', filter.contentContains);
   }
   if (filter.minImportance !== undefined) {
-    rowCondition('m.importance >= ?', filter.minImportance);
+    // Importance is copied into memory_tags (0004), so a tag walk checks it without the row.
+    if (driver === 'tag') {
+      where.push('t.importance >= ?');
+      params.push(filter.minImportance);
+    } else {
+      rowCondition('m.importance >= ?', filter.minImportance);
+    }
   }
 
   if (driver === 'tag') {

@@ -36,7 +36,7 @@ type StatsRow = Record<string, number>;
  */
 export class SqliteMemoryStore implements MemoryStore {
   private readonly insertMemory: Database.Statement<MemoryParams>;
-  private readonly insertTag: Database.Statement<[string, string, number, number | bigint]>;
+  private readonly insertTag: Database.Statement<[string, string, number, number | bigint, number]>;
   private readonly findDuplicate: Database.Statement<[string, string, number], { id: string }>;
   private readonly selectById: Database.Statement<[string, string], MemoryRow>;
   private readonly insertAll: Database.Transaction<
@@ -52,7 +52,7 @@ export class SqliteMemoryStore implements MemoryStore {
         .join(', ')})`,
     );
     this.insertTag = db.prepare(
-      'INSERT INTO memory_tags (org_id, tag, time, seq) VALUES (?, ?, ?, ?)',
+      'INSERT INTO memory_tags (org_id, tag, time, seq, importance) VALUES (?, ?, ?, ?, ?)',
     );
     this.findDuplicate = db.prepare(DEDUP_LOOKUP_SQL);
     this.selectById = db.prepare(
@@ -102,7 +102,7 @@ export class SqliteMemoryStore implements MemoryStore {
     }
     const { lastInsertRowid } = this.insertMemory.run(...memoryToParams(memory));
     for (const tag of memory.tags)
-      this.insertTag.run(memory.orgId, tag, memory.time, lastInsertRowid);
+      this.insertTag.run(memory.orgId, tag, memory.time, lastInsertRowid, memory.importance);
     return { status: 'created', memory };
   }
 
