@@ -21,6 +21,8 @@ export interface MemoryListInput extends MemoryFilterInput {
   readonly order?: string;
   readonly limit?: number;
   readonly offset?: number;
+  /** false: leave `count` null instead of counting every match (default true). */
+  readonly includeCount?: boolean;
 }
 
 /** API field names, so messages name what the caller sent. */

@@ -36,8 +36,9 @@ export interface DedupSettings {
 
 export interface MemoryList {
   readonly memories: readonly Memory[];
-  /** All matches of the filters. */
-  readonly count: number;
+  /** All matches of the filters; null when the caller asked not to count them. */
+  readonly count: number | null;
+  /** More matches follow this page. */
   readonly hasMore: boolean;
 }
 
@@ -127,6 +128,11 @@ export class MemoryService {
     const limit = toLimit(input.limit);
     const offset = toOffset(input.offset);
     const order = toOrder(input.order);
+    if (input.includeCount === false) {
+      // One row past the page tells whether more follow, without counting them all.
+      const rows = await this.store.find(orgId, { filter, order, limit: limit + 1, offset });
+      return { memories: rows.slice(0, limit), count: null, hasMore: rows.length > limit };
+    }
     const memories = await this.store.find(orgId, { filter, order, limit, offset });
     // A page that is not full holds the last match, so the count follows from it; only a full
     // page (or an empty one past the start) needs the store to count every match.

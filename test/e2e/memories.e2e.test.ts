@@ -534,6 +534,35 @@ describe('MemoryRoutes.list', () => {
     expect(second.body).toMatchObject({ count: 4, has_more: false });
   });
 
+  it('leaves count null and keeps has_more exact when include_count is false', async () => {
+    // Act
+    const first = await api.get('/api/v1/memories?limit=2&include_count=false');
+    const last = await api.get('/api/v1/memories?limit=2&offset=2&include_count=false');
+    const counted = await api.get('/api/v1/memories?limit=2&include_count=true');
+
+    // Assert
+    expect(contents(first.body)).toEqual(['m4 other agent', 'm3']);
+    expect(first.body).toMatchObject({ count: null, has_more: true });
+    expect(contents(last.body)).toEqual(['m2', 'm1']);
+    expect(last.body).toMatchObject({ count: null, has_more: false });
+    expect(counted.body).toMatchObject({ count: 4, has_more: true });
+  });
+
+  it('returns 400 when include_count is neither true nor false', async () => {
+    // Act
+    const res = await api.get('/api/v1/memories?include_count=yes');
+    const twice = await api.get('/api/v1/memories?include_count=true&include_count=false');
+
+    // Assert
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      error: 'invalid_request',
+      message: 'include_count must be true or false',
+    });
+    expect(twice.status).toBe(400);
+    expect(twice.body.message).toBe('include_count must be given once');
+  });
+
   it('accepts limit 1000 when it is the maximum', async () => {
     // Act
     const res = await api.get('/api/v1/memories?limit=1000');
@@ -639,6 +668,31 @@ describe('MemoryRoutes.search', () => {
     expect(typeof res.body.query_time_ms).toBe('number');
     expect(res.body.query_time_ms).toBeGreaterThanOrEqual(0);
     expect(Math.round(res.body.query_time_ms * 100) / 100).toBe(res.body.query_time_ms);
+  });
+
+  it('leaves count null and keeps has_more exact when include_count is false', async () => {
+    // Act
+    const page = await api.post('/api/v1/search', {
+      tags: ['products'],
+      limit: 2,
+      include_count: false,
+    });
+    const rest = await api.post('/api/v1/search', {
+      tags: ['products'],
+      limit: 2,
+      offset: 2,
+      include_count: false,
+    });
+    const wrong = await api.post('/api/v1/search', { include_count: 'false' });
+
+    // Assert
+    expect(page.status).toBe(200);
+    expect(contents(page.body)).toEqual(['Low value', 'Decided on example.com']);
+    expect(page.body).toMatchObject({ count: null, has_more: true });
+    expect(contents(rest.body)).toEqual(['Crawled example.com']);
+    expect(rest.body).toMatchObject({ count: null, has_more: false });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.message).toBe('include_count must be true or false');
   });
 
   it('returns every memory when the body is empty', async () => {

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { Transform, Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsDefined,
   IsNumber,
   IsObject,
@@ -33,6 +34,7 @@ const Schema = (type: FieldDoc, doc: FieldDoc): PropertyDecorator =>
 
 const STRING = { type: 'string' };
 const NUMBER = { type: 'number' };
+const BOOLEAN = { type: 'boolean' };
 const OBJECT = { type: 'object', additionalProperties: true };
 const STRING_ARRAY = { type: 'array', items: { type: 'string' } };
 
@@ -83,6 +85,10 @@ export const OptionalString = (doc: FieldDoc = {}): PropertyDecorator =>
 /** A finite JSON number, or absent. */
 export const OptionalNumber = (doc: FieldDoc = {}): PropertyDecorator =>
   compose(IsOptional(), IsNumber(FINITE, { message: 'must be a number' }), Schema(NUMBER, doc));
+
+/** A JSON boolean, or absent. */
+export const OptionalBoolean = (doc: FieldDoc = {}): PropertyDecorator =>
+  compose(IsOptional(), IsBoolean({ message: 'must be true or false' }), Schema(BOOLEAN, doc));
 
 /** A JSON object (not an array), or absent. */
 export const OptionalObject = (doc: FieldDoc = {}): PropertyDecorator =>
@@ -191,3 +197,21 @@ export const QueryInteger = (message: string, doc: FieldDoc = {}): PropertyDecor
 /** A decimal number such as `0.5` (`min_importance`). */
 export const QueryDecimal = (message: string, doc: FieldDoc = {}): PropertyDecorator =>
   queryNumber(DECIMAL, message, NUMBER, doc);
+
+/** `true` or `false`, given at most once. */
+export const QueryBoolean = (doc: FieldDoc = {}): PropertyDecorator =>
+  compose(
+    IsOptional(),
+    Schema(BOOLEAN, doc),
+    Transform(({ value }: { value: unknown }) =>
+      value === 'true' ? true : value === 'false' ? false : value,
+    ),
+    ValidateBy({
+      name: 'isQueryBoolean',
+      validator: {
+        validate: (v) => typeof v === 'boolean',
+        defaultMessage: (args?: ValidationArguments) =>
+          Array.isArray(args?.value) ? 'must be given once' : 'must be true or false',
+      },
+    }),
+  );

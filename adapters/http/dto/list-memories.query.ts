@@ -4,7 +4,13 @@ import {
   MEMORY_TYPES,
   type MemoryListInput,
 } from '../../../domain/index.js';
-import { QueryDecimal, QueryInteger, QueryList, QueryString } from './field-decorators.js';
+import {
+  QueryBoolean,
+  QueryDecimal,
+  QueryInteger,
+  QueryList,
+  QueryString,
+} from './field-decorators.js';
 
 export const LIMIT_MESSAGE = `must be an integer from 1 to ${MAX_LIMIT}`;
 export const OFFSET_MESSAGE = 'must be a non-negative integer';
@@ -30,6 +36,12 @@ export const MIN_IMPORTANCE_DOC = { minimum: 0, maximum: 1, example: 0.5 };
 export const CONTENT_CONTAINS_DOC = {
   description: 'Case-sensitive literal substring of the content.',
   example: 'example.com',
+};
+export const INCLUDE_COUNT_DOC = {
+  description:
+    '`false` skips counting every match: `count` is then null and `has_more` still exact. ' +
+    'Counting reads every match, which costs most with `content_contains` on large stores.',
+  default: true,
 };
 const LIST_DOC = 'Comma-separated and/or repeated.';
 
@@ -58,6 +70,7 @@ export class MemoryFilterQuery {
   @QueryInteger(LIMIT_MESSAGE, LIMIT_DOC) limit?: number;
   @QueryInteger(OFFSET_MESSAGE, OFFSET_DOC) offset?: number;
   @QueryString(ORDER_DOC) order?: string;
+  @QueryBoolean(INCLUDE_COUNT_DOC) include_count?: boolean;
 }
 
 /** GET /api/v1/memories. */
@@ -92,5 +105,6 @@ export function toListInput(
     order: q.order,
     limit: q.limit,
     offset: q.offset,
+    includeCount: q.include_count,
   };
 }

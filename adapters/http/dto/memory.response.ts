@@ -78,6 +78,13 @@ export function toBatchResponse(result: BatchResult) {
   };
 }
 
+const COUNT_OF_MATCHES = {
+  type: ['integer', 'null'],
+  minimum: 0,
+  description:
+    'Every match of the filters, not just this page; null when the request set `include_count` to false.',
+};
+
 const MEMORY_EXAMPLE_ID = 'mem_019c56b7f5c0a1b2c3d4e5f6';
 
 /** The documented schemas of the shapes above, by their OpenAPI component name. */
@@ -109,12 +116,12 @@ export const MEMORY_RESPONSE_SCHEMAS = {
   ),
   MemoryListResponse: objectSchema<ReturnType<typeof toMemoryListResponse>>({
     memories: arrayOf(ref('MemoryResponse')),
-    count: count('Every match of the filters, not just this page.'),
+    count: COUNT_OF_MATCHES,
     has_more: HAS_MORE,
   }),
   SearchResponse: objectSchema<ReturnType<typeof toSearchResponse>>({
     results: arrayOf(ref('MemoryResponse')),
-    count: count('Every match of the filters, not just this page.'),
+    count: COUNT_OF_MATCHES,
     has_more: HAS_MORE,
     query_time_ms: { type: 'number', minimum: 0, example: 1.25 },
   }),

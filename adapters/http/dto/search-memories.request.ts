@@ -1,6 +1,7 @@
 import { MEMORY_TYPES, type MemoryListInput } from '../../../domain/index.js';
 import {
   CONTENT_CONTAINS_DOC,
+  INCLUDE_COUNT_DOC,
   LIMIT_DOC,
   MIN_IMPORTANCE_DOC,
   OFFSET_DOC,
@@ -8,7 +9,12 @@ import {
   SINCE_DOC,
   UNTIL_DOC,
 } from './list-memories.query.js';
-import { OptionalNumber, OptionalString, OptionalStringArray } from './field-decorators.js';
+import {
+  OptionalBoolean,
+  OptionalNumber,
+  OptionalString,
+  OptionalStringArray,
+} from './field-decorators.js';
 
 /** The body of POST /api/v1/search: every filter is optional. */
 export class SearchMemoriesRequest {
@@ -34,6 +40,7 @@ export class SearchMemoriesRequest {
   @OptionalString(ORDER_DOC) order?: string;
   @OptionalNumber({ ...LIMIT_DOC, type: 'integer' }) limit?: number;
   @OptionalNumber({ ...OFFSET_DOC, type: 'integer' }) offset?: number;
+  @OptionalBoolean(INCLUDE_COUNT_DOC) include_count?: boolean;
 }
 
 export function toSearchInput(dto: SearchMemoriesRequest): MemoryListInput {
@@ -50,5 +57,6 @@ export function toSearchInput(dto: SearchMemoriesRequest): MemoryListInput {
     order: dto.order,
     limit: dto.limit,
     offset: dto.offset,
+    includeCount: dto.include_count,
   };
 }

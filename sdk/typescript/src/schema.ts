@@ -575,6 +575,11 @@ export interface components {
       limit?: number;
       /** @default 0 */
       offset?: number;
+      /**
+       * @description `false` skips counting every match: `count` is then null and `has_more` still exact. Counting reads every match, which costs most with `content_contains` on large stores.
+       * @default true
+       */
+      include_count?: boolean;
     };
     CreateAgentRequest: {
       /**
@@ -755,15 +760,15 @@ export interface components {
     };
     MemoryListResponse: {
       memories: components['schemas']['MemoryResponse'][];
-      /** @description Every match of the filters, not just this page. */
-      count: number;
+      /** @description Every match of the filters, not just this page; null when the request set `include_count` to false. */
+      count: number | null;
       /** @description More matches follow this page (`offset + returned < count`). */
       has_more: boolean;
     };
     SearchResponse: {
       results: components['schemas']['MemoryResponse'][];
-      /** @description Every match of the filters, not just this page. */
-      count: number;
+      /** @description Every match of the filters, not just this page; null when the request set `include_count` to false. */
+      count: number | null;
       /** @description More matches follow this page (`offset + returned < count`). */
       has_more: boolean;
       /** @example 1.25 */
@@ -1395,6 +1400,8 @@ export interface operations {
         offset?: number;
         /** @description By time: newest first (`desc`) or oldest first (`asc`). */
         order?: 'asc' | 'desc';
+        /** @description `false` skips counting every match: `count` is then null and `has_more` still exact. Counting reads every match, which costs most with `content_contains` on large stores. */
+        include_count?: boolean;
       };
       header?: never;
       path?: never;
@@ -1723,6 +1730,8 @@ export interface operations {
         offset?: number;
         /** @description By time: newest first (`desc`) or oldest first (`asc`). */
         order?: 'asc' | 'desc';
+        /** @description `false` skips counting every match: `count` is then null and `has_more` still exact. Counting reads every match, which costs most with `content_contains` on large stores. */
+        include_count?: boolean;
       };
       header?: never;
       path: {
@@ -1935,6 +1944,8 @@ export interface operations {
         offset?: number;
         /** @description By time: newest first (`desc`) or oldest first (`asc`). */
         order?: 'asc' | 'desc';
+        /** @description `false` skips counting every match: `count` is then null and `has_more` still exact. Counting reads every match, which costs most with `content_contains` on large stores. */
+        include_count?: boolean;
       };
       header?: never;
       path: {

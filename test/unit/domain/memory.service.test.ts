@@ -569,6 +569,28 @@ describe('MemoryService.list', () => {
     expect(counts).toBe(2);
   });
 
+  it('leaves count null and reads one row past the page when includeCount is false', async () => {
+    // Arrange
+    const { service, clock } = await setup();
+    await seed(service, clock, 10);
+
+    // Act
+    const full = await service.list(ORG, { limit: 5, includeCount: false });
+    const last = await service.list(ORG, { limit: 5, offset: 5, includeCount: false });
+
+    // Assert
+    expect(full.memories.map((m) => m.content)).toEqual([
+      'memory 9',
+      'memory 8',
+      'memory 7',
+      'memory 6',
+      'memory 5',
+    ]);
+    expect(full).toMatchObject({ count: null, hasMore: true });
+    expect(last.memories).toHaveLength(5);
+    expect(last).toMatchObject({ count: null, hasMore: false });
+  });
+
   it('counts only the matches of the filters when filters are given', async () => {
     // Arrange
     const { service, clock } = await setup();
