@@ -11,7 +11,9 @@ export const ORG = 'org_default';
 export const PEER_ORG = 'org-1';
 export const AGENTS = Array.from({ length: 20 }, (_, i) => `agent-${String(i).padStart(2, '0')}`);
 export const SESSIONS = Array.from({ length: 200 }, (_, i) => ({
-  id: `sess-${i}`,
+  // Three digits, so no session id is a prefix of another (LangGraph's PostgresStore matches
+  // namespaces with LIKE 'prefix%': 'sess-2' would also match 'sess-22').
+  id: `sess-${String(i).padStart(3, '0')}`,
   agent: AGENTS[i % AGENTS.length],
 }));
 export const TYPES = ['episodic', 'session', 'decision', 'entity'];

@@ -1,4 +1,5 @@
 // Timing, a bounded concurrent loader, a keep-alive HTTP client, and process memory readings.
+/* global Buffer, clearInterval, process, setInterval, setTimeout */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';

@@ -1,6 +1,7 @@
 // memtrace's side of the benchmark: building and starting a real server process, opening its
 // storage adapters in-process (through tsx, from the main project), and a bare driver on the
 // very schema memtrace's migrations create, with the same durability settings.
+/* global Buffer, clearTimeout, fetch, process, setTimeout */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {

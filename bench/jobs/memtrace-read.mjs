@@ -1,0 +1,487 @@
+// W3 (filtered list and search), W4 (a 10k-memory session's context) and W5 (server start-up and
+// RSS) for one driver at N stored memories, in three lanes on one loaded store: the bare driver
+// (hand-written SQL on memtrace's schema, the physical limit), memtrace's storage adapter
+// in-process (the store calls the service makes), and memtrace over HTTP (a real server process).
+// Usage: node --import tsx jobs/memtrace-read.mjs <sqlite|postgres> <N> <out.json>
+//          [--context <memories>] [--queries 500] [--warmup 50] [--reuse]
+//
+// Load: the API stamps every memory with the current time and cannot backdate, so the seeded
+// dataset (times over 30 days) goes in through memtrace's own MemoryStore.insert in batches of
+// 1,000 (no dedup check, as an import would), then ANALYZE, as autovacuum or an operator would.
+/* global Buffer, console, process */
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  Checksum,
+  CONTEXT_SESSION,
+  contextDataset,
+  dataset,
+  ORG,
+  queryPlan,
+  toMemory,
+  violations,
+} from '../lib/dataset.mjs';
+import { httpClient, round, summarize } from '../lib/measure.mjs';
+import {
+  BARE_COLUMNS,
+  DATA,
+  openAdapter,
+  openBareSqlite,
+  pgAdmin,
+  pgClient,
+  removeSqlite,
+  resetSchema,
+  startServer,
+} from '../lib/memtrace.mjs';
+
+const argv = process.argv.slice(2);
+const [driver, nArg, out] = argv;
+const N = Number(nArg);
+const opt = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : fallback;
+};
+const CONTEXT = Number(opt('context', '0'));
+const QUERIES = Number(opt('queries', '500'));
+const WARMUP = Number(opt('warmup', '50'));
+const CONTEXT_QUERIES = Number(opt('context-queries', String(Math.max(20, QUERIES / 2))));
+const REUSE = argv.includes('--reuse');
+const MAX_SECONDS = Number(opt('max-seconds', '60'));
+const LANES = (process.env.MEMTRACE_BENCH_LANES ?? 'bare,adapter,http').split(',');
+const where =
+  driver === 'sqlite'
+    ? { file: path.join(DATA, `read-${N}-ctx${CONTEXT}.db`) }
+    : { schema: `memtrace_bench_r${N}_ctx${CONTEXT}` };
+const report = { driver, n: N, context: CONTEXT, queries: QUERIES, warmup: WARMUP, lanes: {} };
+const log = (msg) => console.error(`[read ${driver} ${N}] ${msg}`);
+
+// ---- load ----
+
+async function storedCount() {
+  try {
+    if (driver === 'sqlite') {
+      if (!existsSync(where.file)) return -1;
+      const bare = await openBareSqlite(where.file, { migrate: false });
+      try {
+        return bare.db.prepare('SELECT count(*) AS n FROM memories').get().n;
+      } finally {
+        await bare.close();
+      }
+    }
+    const { rows } = await pgAdmin(`SELECT count(*)::int AS n FROM ${where.schema}.memories`);
+    return rows[0].n;
+  } catch {
+    return -1;
+  }
+}
+
+async function forgetKeys() {
+  // The server's first-run bootstrap then installs this run's key on the loaded store.
+  if (driver === 'postgres') {
+    await pgAdmin(`TRUNCATE ${where.schema}.orgs, ${where.schema}.api_keys CASCADE`);
+    return;
+  }
+  const bare = await openBareSqlite(where.file, { migrate: false });
+  bare.db.exec('DELETE FROM api_keys; DELETE FROM orgs');
+  await bare.close();
+}
+
+async function load() {
+  if (REUSE && (await storedCount()) === N + CONTEXT) {
+    log('reusing the loaded store');
+    report.load = { reused: true };
+    await forgetKeys();
+    return;
+  }
+  if (driver === 'sqlite') removeSqlite(where.file);
+  else await resetSchema(where.schema);
+  const store = await openAdapter(driver, where, { statementTimeoutMs: 600_000 });
+  const t0 = performance.now();
+  let batch = [];
+  let done = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await store.memories.insert(batch, null);
+    done += batch.length;
+    batch = [];
+    if (done % 100_000 === 0) log(`loaded ${done}`);
+  };
+  for (const m of dataset(N)) {
+    batch.push(toMemory(m));
+    if (batch.length === 1000) await flush();
+  }
+  await flush();
+  const loadSeconds = (performance.now() - t0) / 1000;
+  if (CONTEXT > 0) {
+    const now = Date.now();
+    await store.sessions.create({
+      id: CONTEXT_SESSION.id,
+      orgId: ORG,
+      agentId: CONTEXT_SESSION.agent,
+      status: 'active',
+      metadata: { task: 'benchmark' },
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+    });
+    for (const m of contextDataset(CONTEXT)) {
+      batch.push(toMemory(m));
+      if (batch.length === 1000) await flush();
+    }
+    await flush();
+  }
+  await store.close();
+  const t1 = performance.now();
+  if (driver === 'postgres') {
+    await pgAdmin(`VACUUM ANALYZE ${where.schema}.memories`);
+    await pgAdmin(`VACUUM ANALYZE ${where.schema}.memory_tags`);
+  } else {
+    const bare = await openBareSqlite(where.file, { migrate: false });
+    bare.db.exec('ANALYZE');
+    await bare.close();
+  }
+  report.load = {
+    reused: false,
+    via: 'MemoryStore.insert, batches of 1,000, no dedup check',
+    seconds: round(loadSeconds),
+    rowsPerSecond: round(N / loadSeconds, 1),
+    analyzeSeconds: round((performance.now() - t1) / 1000),
+  };
+  log(`loaded ${N} in ${loadSeconds.toFixed(1)} s (${report.load.rowsPerSecond} rows/s)`);
+  await forgetKeys();
+}
+
+// ---- query runner shared by the lanes ----
+
+const plan = queryPlan(QUERIES, WARMUP);
+
+/** Runs one query kind: `call(q)` returns normalised items; checks, checksums, times. */
+async function runKind(kind, call, { checksum = true } = {}) {
+  const qs = plan[kind];
+  const lat = [];
+  let rows = 0;
+  let bad = 0;
+  let errors = 0;
+  let firstError;
+  const sum = new Checksum();
+  let timed = 0;
+  let truncated = false;
+  for (let i = 0; i < qs.length; i++) {
+    if (timed > MAX_SECONDS * 1000) {
+      truncated = true;
+      break;
+    }
+    const t0 = performance.now();
+    let items;
+    try {
+      items = await call(qs[i]);
+    } catch (e) {
+      if (i >= WARMUP) {
+        errors++;
+        firstError ??= String(e.message).slice(0, 300);
+      }
+      continue;
+    }
+    const ms = performance.now() - t0;
+    if (i < WARMUP) continue;
+    timed += ms;
+    lat.push(ms);
+    rows += items.length;
+    bad += violations(kind, qs[i], items);
+    if (checksum) {
+      for (const m of items) sum.add(m.index);
+      sum.endQuery();
+    }
+  }
+  return {
+    latencyMs: summarize(lat),
+    avgRows: round(rows / Math.max(1, lat.length), 2),
+    violations: bad,
+    errors,
+    ...(firstError ? { firstError } : {}),
+    ...(truncated ? { truncated: true } : {}),
+    checksum: sum.hex(),
+  };
+}
+
+/** Runs the W4 context query `count` times after a few warm-ups. */
+async function runContext(call) {
+  const lat = [];
+  let bad = 0;
+  let errors = 0;
+  let firstError;
+  let sample;
+  const warm = Math.min(10, WARMUP);
+  for (let i = 0; i < warm + CONTEXT_QUERIES; i++) {
+    const t0 = performance.now();
+    try {
+      const r = await call();
+      const ms = performance.now() - t0;
+      if (i < warm) continue;
+      lat.push(ms);
+      sample = r;
+      if (!(r.included > 0) || r.tokens > 2000) bad++;
+    } catch (e) {
+      errors++;
+      firstError ??= String(e.message).slice(0, 300);
+    }
+  }
+  return {
+    latencyMs: summarize(lat),
+    violations: bad,
+    errors,
+    ...(firstError ? { firstError } : {}),
+    sample,
+  };
+}
+
+const fromRow = (r) => {
+  const metadata = typeof r.metadata === 'string' ? JSON.parse(r.metadata) : r.metadata;
+  return {
+    index: metadata.n,
+    agent: r.agent_id,
+    session: r.session_id,
+    type: r.memory_type,
+    time: Number(r.time),
+    tags: typeof r.tags === 'string' ? JSON.parse(r.tags) : r.tags,
+    importance: r.importance,
+    content: Buffer.isBuffer(r.content) ? r.content.toString('utf8') : r.content,
+  };
+};
+const fromMemory = (m) => ({
+  index: m.metadata.n,
+  agent: m.agentId,
+  session: m.sessionId,
+  type: m.memoryType,
+  time: m.time,
+  tags: m.tags,
+  importance: m.importance,
+  content: m.content,
+});
+const fromApi = (m) => ({
+  index: m.metadata.n,
+  agent: m.agent_id,
+  session: m.session_id,
+  type: m.memory_type,
+  time: Date.parse(m.time),
+  tags: m.tags,
+  importance: m.importance,
+  content: m.content,
+});
+
+// ---- lanes ----
+
+/** Hand-written SQL on memtrace's schema: the page, and the page plus memtrace's exact count. */
+async function bareLane() {
+  const lane = {};
+  let q;
+  let close;
+  if (driver === 'sqlite') {
+    const bare = await openBareSqlite(where.file, { migrate: false });
+    const cols = BARE_COLUMNS.split(', ')
+      .map((c) => `m.${c}`)
+      .join(', ');
+    const stmts = {
+      q1: bare.db.prepare(
+        `SELECT ${cols} FROM memories m WHERE m.org_id = ? AND m.session_id = ? AND m.agent_id = ? AND m.memory_type = ? AND m.time >= ? ORDER BY m.time DESC, m.seq DESC LIMIT 50`,
+      ),
+      q1count: bare.db.prepare(
+        'SELECT count(*) AS n FROM memories m WHERE m.org_id = ? AND m.session_id = ? AND m.agent_id = ? AND m.memory_type = ? AND m.time >= ?',
+      ),
+      q2: bare.db.prepare(
+        `SELECT ${cols} FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = ? AND t.tag = ? AND m.importance >= ? ORDER BY t.time DESC, t.seq DESC LIMIT 50`,
+      ),
+      q2count: bare.db.prepare(
+        'SELECT count(*) AS n FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = ? AND t.tag = ? AND m.importance >= ?',
+      ),
+      q3: bare.db.prepare(
+        `SELECT ${cols} FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = ? AND t.tag = ? AND m.importance >= ? AND instr(m.content, ?) > 0 ORDER BY t.time DESC, t.seq DESC LIMIT 50`,
+      ),
+      q3count: bare.db.prepare(
+        'SELECT count(*) AS n FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = ? AND t.tag = ? AND m.importance >= ? AND instr(m.content, ?) > 0',
+      ),
+      ctx: bare.db.prepare(
+        `SELECT ${cols} FROM memories m WHERE m.org_id = ? AND m.session_id = ? ORDER BY m.time DESC, m.seq DESC`,
+      ),
+    };
+    const args = {
+      q1: (x) => [ORG, x.session, x.agent, x.type, x.since],
+      q2: (x) => [ORG, x.tag, x.minImportance],
+      q3: (x) => [ORG, x.tag, x.minImportance, x.word],
+    };
+    q = async (name, x) =>
+      name.endsWith('count')
+        ? stmts[name].get(...args[name.slice(0, 2)](x)).n
+        : stmts[name].all(...args[name](x)).map(fromRow);
+    q.ctx = async () => stmts.ctx.all(ORG, CONTEXT_SESSION.id).map(fromRow);
+    close = () => bare.close();
+  } else {
+    const c = await pgClient();
+    await c.query(`SET search_path = ${where.schema}; SET jit = off`);
+    const cols = BARE_COLUMNS.split(', ')
+      .map((x) => `m.${x}`)
+      .join(', ');
+    const text = {
+      q1: `SELECT ${cols} FROM memories m WHERE m.org_id = $1 AND m.session_id = $2 AND m.agent_id = $3 AND m.memory_type = $4 AND m.time >= $5 ORDER BY m.time DESC, m.seq DESC LIMIT 50`,
+      q1count:
+        'SELECT count(*) AS n FROM memories m WHERE m.org_id = $1 AND m.session_id = $2 AND m.agent_id = $3 AND m.memory_type = $4 AND m.time >= $5',
+      q2: `SELECT ${cols} FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = $1 AND t.tag = $2 AND t.importance >= $3 ORDER BY t.time DESC, t.seq DESC LIMIT 50`,
+      q2count:
+        'SELECT count(*) AS n FROM memory_tags t WHERE t.org_id = $1 AND t.tag = $2 AND t.importance >= $3',
+      q3: `SELECT ${cols} FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = $1 AND t.tag = $2 AND t.importance >= $3 AND position($4::bytea in m.content) > 0 ORDER BY t.time DESC, t.seq DESC LIMIT 50`,
+      q3count:
+        'SELECT count(*) AS n FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = $1 AND t.tag = $2 AND t.importance >= $3 AND position($4::bytea in m.content) > 0',
+      ctx: `SELECT ${cols} FROM memories m WHERE m.org_id = $1 AND m.session_id = $2 ORDER BY m.time DESC, m.seq DESC`,
+    };
+    const args = {
+      q1: (x) => [ORG, x.session, x.agent, x.type, x.since],
+      q2: (x) => [ORG, x.tag, x.minImportance],
+      q3: (x) => [ORG, x.tag, x.minImportance, Buffer.from(x.word, 'utf8')],
+    };
+    q = async (name, x) => {
+      const r = await c.query({ name, text: text[name], values: args[name.slice(0, 2)](x) });
+      return name.endsWith('count') ? Number(r.rows[0].n) : r.rows.map(fromRow);
+    };
+    q.ctx = async () =>
+      (await c.query({ name: 'ctx', text: text.ctx, values: [ORG, CONTEXT_SESSION.id] })).rows.map(
+        fromRow,
+      );
+    close = () => c.end();
+  }
+  for (const kind of ['q1', 'q2', 'q3']) {
+    lane[kind] = await runKind(kind, (x) => q(kind, x));
+    lane[`${kind}_with_count`] = await runKind(
+      kind,
+      async (x) => {
+        const [items] = await Promise.all([q(kind, x), q(`${kind}count`, x)]);
+        return items;
+      },
+      { checksum: false },
+    );
+    log(
+      `bare ${kind}: p99 ${lane[kind].latencyMs.p99} ms (with count ${lane[`${kind}_with_count`].latencyMs.p99})`,
+    );
+  }
+  if (CONTEXT > 0) {
+    lane.context = await runContext(async () => {
+      const items = await q.ctx();
+      return { included: items.length, tokens: 0 };
+    });
+    log(`bare context (fetch all ${CONTEXT} rows): p99 ${lane.context.latencyMs.p99} ms`);
+  }
+  await close();
+  return lane;
+}
+
+/** memtrace's adapter in-process: the same store calls MemoryService/SessionService make. */
+async function adapterLane() {
+  const { formatSessionContext } = await import('../../domain/index.ts');
+  const store = await openAdapter(driver, where);
+  const lane = {};
+  const filters = {
+    q1: (x) => ({
+      agentId: x.agent,
+      sessionId: x.session,
+      memoryTypes: [x.type],
+      since: x.since,
+    }),
+    q2: (x) => ({ tags: [x.tag], minImportance: x.minImportance }),
+    q3: (x) => ({ tags: [x.tag], minImportance: x.minImportance, contentContains: x.word }),
+  };
+  for (const kind of ['q1', 'q2', 'q3']) {
+    lane[kind] = await runKind(kind, async (x) => {
+      const filter = filters[kind](x);
+      const [memories] = await Promise.all([
+        store.memories.find(ORG, { filter, order: 'desc', limit: 50, offset: 0 }),
+        store.memories.count(ORG, filter),
+      ]);
+      return memories.map(fromMemory);
+    });
+    log(`adapter ${kind}: p99 ${lane[kind].latencyMs.p99} ms`);
+  }
+  if (CONTEXT > 0) {
+    lane.context = await runContext(async () => {
+      await store.sessions.findById(ORG, CONTEXT_SESSION.id);
+      const memories = await store.memories.find(ORG, {
+        filter: {
+          sessionId: CONTEXT_SESSION.id,
+          memoryTypes: ['episodic', 'session', 'decision', 'entity'],
+        },
+        order: 'desc',
+        limit: null,
+        offset: 0,
+      });
+      const f = formatSessionContext(CONTEXT_SESSION.id, memories, 2000);
+      return { included: f.included, tokens: f.estimatedTokens };
+    });
+    log(`adapter context: p99 ${lane.context.latencyMs.p99} ms`);
+  }
+  await store.close();
+  return lane;
+}
+
+async function httpLane() {
+  const server = await startServer(driver, where);
+  report.server = { startupMs: round(server.startupMs, 1), afterStart: server.memory() };
+  log(`server ready in ${report.server.startupMs} ms, RSS ${report.server.afterStart.rssMB} MB`);
+  const client = httpClient(server.port, server.key, 1);
+  const lane = {};
+  const ok = (res) => {
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.body.slice(0, 200)}`);
+    return JSON.parse(res.body);
+  };
+  try {
+    lane.q1 = await runKind('q1', async (x) => {
+      const since = new Date(x.since).toISOString();
+      const body = ok(
+        await client.request(
+          'GET',
+          `/api/v1/memories?agent_id=${x.agent}&session_id=${x.session}&memory_type=${x.type}&since=${encodeURIComponent(since)}&limit=50`,
+        ),
+      );
+      return body.memories.map(fromApi);
+    });
+    const search = (x) =>
+      client
+        .request(
+          'POST',
+          '/api/v1/search',
+          JSON.stringify({
+            tags: [x.tag],
+            min_importance: x.minImportance,
+            ...(x.word ? { content_contains: x.word } : {}),
+            limit: 50,
+          }),
+        )
+        .then((res) => ok(res).results.map(fromApi));
+    lane.q2 = await runKind('q2', search);
+    lane.q3 = await runKind('q3', search);
+    for (const k of ['q1', 'q2', 'q3']) log(`http ${k}: p99 ${lane[k].latencyMs.p99} ms`);
+    if (CONTEXT > 0) {
+      lane.context = await runContext(async () => {
+        const body = ok(
+          await client.request(
+            'POST',
+            `/api/v1/sessions/${CONTEXT_SESSION.id}/context`,
+            JSON.stringify({ max_tokens: 2000 }),
+          ),
+        );
+        return { included: body.memory_count, tokens: body.estimated_tokens };
+      });
+      log(`http context: p99 ${lane.context.latencyMs.p99} ms`);
+    }
+  } finally {
+    client.close();
+    report.server.afterQueries = server.memory();
+    await server.stop();
+    report.server.stderrTail = server.stderr().slice(-2000);
+  }
+  return lane;
+}
+
+await load();
+if (LANES.includes('bare')) report.lanes.bare = await bareLane();
+if (LANES.includes('adapter')) report.lanes.adapter = await adapterLane();
+if (LANES.includes('http')) report.lanes.http = await httpLane();
+writeFileSync(out, JSON.stringify(report, null, 2));

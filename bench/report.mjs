@@ -1,0 +1,455 @@
+// Renders a benchmark run (results/<run>.json) as markdown tables and an SVG chart, and can put
+// both into README.md between `<!-- bench:start -->` and `<!-- bench:end -->`.
+//   node bench/report.mjs bench/results/<run>.json [--readme]
+// writes bench/results/<run>.md and bench/results/<run>.svg next to the JSON.
+/* global console, process */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const fmt = (x, digits) => {
+  if (x === null || x === undefined || Number.isNaN(x)) return '—';
+  if (typeof x !== 'number') return String(x);
+  const d = digits ?? (Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 10 ? 1 : 2);
+  return x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+};
+const lat = (s) => (s ? `${fmt(s.p50)} / ${fmt(s.p95)} / ${fmt(s.p99)}` : '—');
+const rate = (x) => (x === null || x === undefined ? '—' : fmt(Math.round(x), 0));
+const n = (x) => x.toLocaleString('en-US');
+const DRIVER = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
+const PEER = {
+  'langgraph-inmemory': 'LangGraph InMemoryStore',
+  'langgraph-postgres': 'LangGraph PostgresStore',
+  mem0: 'mem0 OSS (memory store)',
+};
+
+const ok = (report) => report.jobs.filter((j) => j.status === 'ok');
+const writes = (report) => ok(report).filter((j) => j.kind === 'write');
+const reads = (report) => ok(report).filter((j) => j.kind === 'read');
+const peers = (report) => ok(report).filter((j) => j.kind === 'peer');
+const readAt = (report, driver, size) =>
+  reads(report).find((j) => j.driver === driver && j.n === size)?.result;
+const maxReadN = (report, driver) =>
+  Math.max(
+    0,
+    ...reads(report)
+      .filter((j) => j.driver === driver)
+      .map((j) => j.n),
+  );
+const contextJob = (report, driver) =>
+  reads(report).find((j) => j.driver === driver && j.result.context > 0)?.result;
+
+/** The issue's targets, measured in this run. */
+export function targets(report) {
+  const rows = [];
+  const add = (target, measured, met) => rows.push({ target, measured, met });
+  for (const w of writes(report)) {
+    const d = DRIVER[w.driver];
+    const L = w.result.lanes;
+    for (const size of [100, 1000]) {
+      const h = L.http?.[`batch_${size}`]?.rowsPerSecond;
+      const b = L.bare?.[`batch_${size}`]?.rowsPerSecond;
+      if (h && b) {
+        add(
+          `${d}: HTTP batch ingest (${n(size)} per request) ≥ 70% of the bare driver's rate`,
+          `${rate(h)} vs ${rate(b)} rows/s = ${fmt((100 * h) / b, 0)}%`,
+          h >= 0.7 * b,
+        );
+      }
+    }
+    const s = L.http?.single_c8?.latencyMs?.p99;
+    if (s !== undefined)
+      add(`${d}: single insert p99 ≤ 5 ms at concurrency 8`, `${fmt(s)} ms`, s <= 5);
+  }
+  for (const driver of ['sqlite', 'postgres']) {
+    const top = maxReadN(report, driver);
+    const r = readAt(report, driver, top);
+    if (!r?.lanes.http) continue;
+    const limit = driver === 'sqlite' ? 5 : 10;
+    for (const [k, what] of [
+      ['q1', 'list (agent+session+type+since)'],
+      ['q3', 'search (tag+min_importance+content_contains)'],
+    ]) {
+      const p = r.lanes.http[k].latencyMs.p99;
+      add(`${DRIVER[driver]}: ${what} p99 ≤ ${limit} ms at ${n(top)}`, `${fmt(p)} ms`, p <= limit);
+    }
+    const c = contextJob(report, driver)?.lanes.http?.context?.latencyMs?.p99;
+    if (c !== undefined) {
+      add(
+        `${DRIVER[driver]}: context of a 10k-memory session p99 ≤ 20 ms`,
+        `${fmt(c)} ms`,
+        c <= 20,
+      );
+    }
+  }
+  const at100k = readAt(report, 'sqlite', 100_000)?.lanes.http?.q1?.latencyMs?.p99;
+  for (const [peer, factor] of [
+    ['mem0', 100],
+    ['langgraph-postgres', 5],
+  ]) {
+    const p = peers(report).find((j) => j.peer === peer && j.n === 100_000)?.result.q1.latencyMs
+      .p99;
+    if (at100k !== undefined && p !== undefined) {
+      add(
+        `q1 at 100k: ≥ ${factor}× faster than ${PEER[peer]} (p99, same run)`,
+        `${fmt(at100k)} vs ${fmt(p)} ms = ${fmt(p / at100k, 0)}×`,
+        p / at100k >= factor,
+      );
+    } else {
+      const skipped = report.jobs.find((j) => j.peer === peer && j.n === 100_000);
+      add(
+        `q1 at 100k: ≥ ${factor}× faster than ${PEER[peer]}`,
+        skipped ? `not measured: ${skipped.reason ?? skipped.status}` : 'not measured in this run',
+        null,
+      );
+    }
+  }
+  return rows;
+}
+
+export function renderMarkdown(report, { svg } = {}) {
+  const e = report.environment;
+  const out = [];
+  const p = (...l) => out.push(...l);
+  p(
+    `## memtrace benchmark run ${report.run}`,
+    '',
+    `${report.mode} run, ${report.startedAt} → ${report.finishedAt} (${fmt(report.totalSeconds / 60, 1)} min). ` +
+      `${e.cpus} × ${e.cpuModel}, ${e.memoryGiB} GiB, ${e.platform}, Node ${e.node}; ` +
+      `memtrace ${e.memtraceVersion} @ ${e.memtraceCommit}${e.memtraceUncommittedFiles ? ` + ${e.memtraceUncommittedFiles} uncommitted files` : ''} (${e.server === 'build' ? 'compiled by tsc' : 'tsx'}); ` +
+      `SQLite ${e.sqlite}; ${String(e.postgres).split(' on ')[0]} (shared_buffers ${e.postgresSettings?.shared_buffers}, synchronous_commit ${e.postgresSettings?.synchronous_commit}); ` +
+      `load average ${e.loadavgStart?.join(' ')} at start, ${e.loadavgEnd?.join(' ')} at end.`,
+    '',
+  );
+  if (svg) p(`![memtrace and its peers](${svg})`, '');
+
+  const t = targets(report);
+  if (t.length) {
+    p('### Targets', '', '| Target | Measured | Met |', '|---|---:|:---:|');
+    for (const r of t)
+      p(`| ${r.target} | ${r.measured} | ${r.met === null ? '—' : r.met ? 'yes' : '**no**'} |`);
+    p('');
+  }
+
+  if (writes(report).length) {
+    p(
+      '### Writes (W1 single insert, W2 batch insert)',
+      '',
+      'rows/s over the timed calls, then latency per call p50 / p95 / p99 ms. Each lane starts from an empty store.',
+      '',
+      '| Driver | Workload | HTTP (memtrace server) | adapter in-process | bare driver |',
+      '|---|---|---:|---:|---:|',
+    );
+    for (const w of writes(report)) {
+      const L = w.result.lanes;
+      for (const ph of w.result.phases) {
+        const cell = (lane) => {
+          const r = L[lane]?.[ph.name];
+          if (!r) return '—';
+          return `${rate(r.rowsPerSecond)} rows/s · ${lat(r.latencyMs)}${r.errors ? ` · **${r.errors} errors**` : ''}`;
+        };
+        const label =
+          ph.kind === 'single'
+            ? `W1 single, concurrency ${ph.concurrency} (${n(ph.count)} calls)`
+            : `W2 batch of ${n(ph.size)}, concurrency 1 (${n(ph.count)} calls)`;
+        p(
+          `| ${DRIVER[w.driver]} | ${label} | ${cell('http')} | ${cell('adapter')} | ${cell('bare')} |`,
+        );
+      }
+    }
+    p(
+      '',
+      'Bare SQLite is one synchronous connection: concurrency only queues calls. Bare Postgres uses a pool of 10 (as memtrace does).',
+      '',
+    );
+  }
+
+  if (reads(report).length) {
+    p(
+      '### Reads (W3): latency p50 / p95 / p99 ms, one query at a time',
+      '',
+      '| Driver | N stored | Query | HTTP (memtrace server) | adapter (find + count) | bare: page | bare: page + count | avg rows | violations | checksum |',
+      '|---|---:|---|---:|---:|---:|---:|---:|---:|---|',
+    );
+    for (const j of reads(report)) {
+      const L = j.result.lanes;
+      for (const [k, label] of [
+        ['q1', 'q1 list: agent+session+type+since'],
+        ['q2', 'q2 search: tag+importance≥0.5'],
+        ['q3', 'q3 search: q2+content_contains'],
+      ]) {
+        const v = ['http', 'adapter', 'bare'].reduce((s, l) => s + (L[l]?.[k]?.violations ?? 0), 0);
+        const errs = ['http', 'adapter', 'bare'].reduce((s, l) => s + (L[l]?.[k]?.errors ?? 0), 0);
+        const sums = [
+          ...new Set(['http', 'adapter', 'bare'].map((l) => L[l]?.[k]?.checksum).filter(Boolean)),
+        ];
+        const short = (r) =>
+          r ? `${lat(r.latencyMs)}${r.truncated ? ` (n=${r.latencyMs.n})` : ''}` : '—';
+        p(
+          `| ${DRIVER[j.driver]} | ${n(j.n)} | ${label} | ${short(L.http?.[k])} | ${short(L.adapter?.[k])} | ${short(L.bare?.[k])} | ${short(L.bare?.[`${k}_with_count`])} | ${fmt(L.http?.[k]?.avgRows ?? L.adapter?.[k]?.avgRows)} | ${v}${errs ? ` (+${errs} errors)` : ''} | ${sums.length === 1 ? `\`${sums[0]}\`` : `**differ: ${sums.join(', ')}**`} |`,
+        );
+      }
+    }
+    p(
+      '',
+      'violations: items that break the filter or the newest-first order, summed over the three lanes; checksum: FNV-1a over the returned items of every timed query, the same in all three lanes when they agree item for item.',
+      '',
+    );
+  }
+
+  const ctx = reads(report).filter((j) => j.result.context > 0);
+  if (ctx.length) {
+    p(
+      '### Session context (W4) and the server process (W5)',
+      '',
+      '| Driver | N stored | context p50 / p95 / p99 ms: HTTP | adapter | bare: fetch all rows | memories in context | start-up ms | RSS MB after start / after queries (peak) |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const j of reads(report)) {
+      const L = j.result.lanes;
+      const s = j.result.server;
+      p(
+        `| ${DRIVER[j.driver]} | ${n(j.n + j.result.context)} | ${j.result.context ? lat(L.http?.context?.latencyMs) : '—'} | ${j.result.context ? lat(L.adapter?.context?.latencyMs) : '—'} | ${j.result.context ? lat(L.bare?.context?.latencyMs) : '—'} | ${j.result.context ? fmt(L.http?.context?.sample?.included, 0) : '—'} | ${fmt(s?.startupMs, 0)} | ${fmt(s?.afterStart?.rssMB, 0)} / ${fmt(s?.afterQueries?.rssMB, 0)} (${fmt(s?.afterQueries?.hwmMB, 0)}) |`,
+      );
+    }
+    p(
+      '',
+      `Start-up: spawn to the first 200 from /ready (node, migrations check, bootstrap). Context: ${report.conditions.context}.`,
+      '',
+    );
+  }
+
+  if (peers(report).length || report.jobs.some((j) => j.kind === 'peer')) {
+    p(
+      '### Peers, driven as peer-baselines.md describes (same run, same data)',
+      '',
+      '| Peer | N | insert one-at-a-time /s (first 2,000) | insert rest /s (mode) | q1 p50 / p95 / p99 ms | q2 p50 / p95 / p99 ms | RSS MB after load / peak sampled / maxrss | wall s |',
+      '|---|---:|---:|---|---:|---:|---:|---:|',
+    );
+    for (const j of report.jobs.filter((x) => x.kind === 'peer')) {
+      if (j.status !== 'ok') {
+        p(`| ${PEER[j.peer]} | ${n(j.n)} | ${j.status}: ${j.reason} | | | | | |`);
+        continue;
+      }
+      const r = j.result;
+      p(
+        `| ${PEER[j.peer]} | ${n(j.n)} | ${rate(r.insert.oneAtATime.perSecond)} | ${rate(r.insert.rest.perSecond)} (${r.insert.rest.mode}) | ${lat(r.q1.latencyMs)} | ${lat(r.q2.latencyMs)} | ${fmt(r.memory.rssAfterLoadMB, 0)} / ${fmt(r.memory.peakSampledMB, 0)} / ${fmt(r.memory.maxRssMB, 0)} | ${fmt(j.wallSeconds, 1)} |`,
+      );
+    }
+    p('');
+    // cross-check
+    const sizes = [...new Set(peers(report).map((j) => j.n))].sort((a, b) => a - b);
+    if (sizes.length) {
+      p(
+        '### Correctness cross-check (q1 at the same N must return the same items in the same order everywhere)',
+        '',
+        '| System | N | q1 avg rows | q1 checksum | q1 violations | q2 avg rows | q2 violations |',
+        '|---|---:|---:|---|---:|---:|---:|',
+      );
+      for (const size of sizes) {
+        const rowsAt = [];
+        for (const j of reads(report).filter((x) => x.n === size)) {
+          for (const lane of ['http', 'adapter', 'bare']) {
+            const L = j.result.lanes[lane];
+            if (L) rowsAt.push([`memtrace ${lane} ${DRIVER[j.driver]}`, L.q1, L.q2]);
+          }
+        }
+        for (const j of peers(report).filter((x) => x.n === size)) {
+          rowsAt.push([PEER[j.peer], j.result.q1, j.result.q2]);
+        }
+        const counts = {};
+        for (const [, q1] of rowsAt) counts[q1.checksum] = (counts[q1.checksum] ?? 0) + 1;
+        const majority = Object.entries(counts).sort((a, b) => b[1] - a[1])[0]?.[0];
+        for (const [name, q1, q2] of rowsAt) {
+          p(
+            `| ${name} | ${n(size)} | ${fmt(q1.avgRows)} | \`${q1.checksum}\`${q1.checksum === majority ? '' : ' **differs**'} | ${q1.violations} | ${fmt(q2.avgRows)} | ${q2.violations} |`,
+          );
+        }
+      }
+      p('');
+    }
+  }
+
+  const bad = report.jobs.filter((j) => j.status !== 'ok');
+  if (bad.length) {
+    p('### Not run', '', '| Job | Status | Why |', '|---|---|---|');
+    for (const j of bad) p(`| ${j.name} | ${j.status} | ${j.reason} |`);
+    p('');
+  }
+  return out.join('\n');
+}
+
+// ---- the chart ----
+
+const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** A horizontal bar chart on a log axis: `bars` = [{label, value, color}]. */
+function panel({ x, y, width, title, unit, bars, better }) {
+  const rowH = 22;
+  const labelW = 250;
+  const plotW = width - labelW - 70;
+  const values = bars.map((b) => b.value).filter((v) => v > 0);
+  if (values.length === 0) return { svg: '', height: 0 };
+  const lo = 10 ** Math.floor(Math.log10(Math.min(...values)));
+  const hi = 10 ** Math.ceil(Math.log10(Math.max(...values)));
+  const xOf = (v) =>
+    labelW + ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo) || 1)) * plotW;
+  const parts = [
+    `<text x="${x}" y="${y + 14}" font-size="14" font-weight="bold">${esc(title)}</text>`,
+    `<text x="${x}" y="${y + 30}" font-size="11" fill="#555">${esc(`${unit}, log scale; ${better} is better`)}</text>`,
+  ];
+  const top = y + 42;
+  const h = bars.length * rowH;
+  for (let d = lo; d <= hi * 1.0001; d *= 10) {
+    const gx = x + xOf(d);
+    parts.push(
+      `<line x1="${gx.toFixed(1)}" y1="${top}" x2="${gx.toFixed(1)}" y2="${top + h}" stroke="#ddd"/>`,
+      `<text x="${gx.toFixed(1)}" y="${top + h + 14}" font-size="10" text-anchor="middle" fill="#555">${n(d)}</text>`,
+    );
+  }
+  bars.forEach((b, i) => {
+    const by = top + i * rowH;
+    parts.push(
+      `<text x="${x + labelW - 8}" y="${by + 15}" font-size="11" text-anchor="end">${esc(b.label)}</text>`,
+    );
+    if (b.value > 0) {
+      const w = Math.max(1, xOf(b.value) - labelW);
+      parts.push(
+        `<rect x="${x + labelW}" y="${by + 4}" width="${w.toFixed(1)}" height="${rowH - 8}" fill="${b.color}"/>`,
+        `<text x="${(x + labelW + w + 4).toFixed(1)}" y="${by + 15}" font-size="10">${esc(fmt(b.value))}</text>`,
+      );
+    } else {
+      parts.push(
+        `<text x="${x + labelW + 4}" y="${by + 15}" font-size="10" fill="#999">${esc(b.note ?? 'not measured')}</text>`,
+      );
+    }
+  });
+  return { svg: parts.join('\n'), height: 42 + h + 24 };
+}
+
+const MEMTRACE = ['#1f4e99', '#3a78c9', '#7fa9de'];
+const OTHERS = {
+  'langgraph-inmemory': '#c98a3a',
+  'langgraph-postgres': '#b0592b',
+  mem0: '#8a8a8a',
+};
+
+export function renderSvg(report) {
+  const width = 760;
+  const peerSizes = [...new Set(peers(report).map((j) => j.n))].sort((a, b) => b - a);
+  const size =
+    peerSizes.find((s) => reads(report).some((j) => j.n === s)) ?? maxReadN(report, 'sqlite');
+  const listBars = [];
+  for (const driver of ['sqlite', 'postgres']) {
+    const r = readAt(report, driver, size);
+    if (!r) continue;
+    ['http', 'adapter', 'bare'].forEach((lane, i) => {
+      const v = r.lanes[lane]?.q1?.latencyMs?.p99;
+      if (v !== undefined) {
+        listBars.push({
+          label: `memtrace ${lane === 'http' ? 'HTTP' : lane} · ${DRIVER[driver]}`,
+          value: v,
+          color: MEMTRACE[i],
+        });
+      }
+    });
+  }
+  for (const peer of Object.keys(PEER)) {
+    const j = report.jobs.find((x) => x.kind === 'peer' && x.peer === peer && x.n === size);
+    if (!j) continue;
+    listBars.push({
+      label: PEER[peer],
+      value: j.status === 'ok' ? j.result.q1.latencyMs.p99 : 0,
+      note: j.status === 'ok' ? undefined : j.status,
+      color: OTHERS[peer],
+    });
+  }
+  const ingestBars = [];
+  for (const w of writes(report)) {
+    ['http', 'adapter', 'bare'].forEach((lane, i) => {
+      const v = w.result.lanes[lane]?.batch_1000?.rowsPerSecond;
+      if (v !== undefined) {
+        ingestBars.push({
+          label: `memtrace ${lane === 'http' ? 'HTTP' : lane} · ${DRIVER[w.driver]}`,
+          value: v,
+          color: MEMTRACE[i],
+        });
+      }
+    });
+  }
+  for (const peer of Object.keys(PEER)) {
+    const j = peers(report)
+      .filter((x) => x.peer === peer)
+      .sort((a, b) => b.n - a.n)[0];
+    if (j)
+      ingestBars.push({
+        label: `${PEER[peer]} (N=${n(j.n)})`,
+        value: j.result.insert.rest.perSecond,
+        color: OTHERS[peer],
+      });
+  }
+  const a = panel({
+    x: 10,
+    y: 10,
+    width,
+    title: `Filtered list q1 p99 at ${n(size)} stored (agent+session+type+since, newest first, limit 50)`,
+    unit: 'ms per query',
+    bars: listBars,
+    better: 'shorter',
+  });
+  const b = panel({
+    x: 10,
+    y: 20 + a.height,
+    width,
+    title: 'Bulk ingest (memtrace: 1,000 per request / call; peers: their batch path)',
+    unit: 'rows per second',
+    bars: ingestBars,
+    better: 'longer',
+  });
+  const e = report.environment;
+  const footY = 30 + a.height + b.height;
+  const foot = `${report.run}: ${e.cpus} cores, ${e.memoryGiB} GiB, Node ${e.node}, SQLite ${e.sqlite}, ${String(e.postgres).split(' on ')[0]}; memtrace @ ${e.memtraceCommit}`;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${footY + 20}" viewBox="0 0 ${width} ${footY + 20}" font-family="Helvetica, Arial, sans-serif">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    a.svg,
+    b.svg,
+    `<text x="10" y="${footY + 8}" font-size="10" fill="#555">${esc(foot)}</text>`,
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+/** Replaces the README's generated benchmark block with this run's tables and chart. */
+export function updateReadme(report, readmePath) {
+  const readme = readFileSync(readmePath, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const i = readme.indexOf(start);
+  const j = readme.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`README has no ${start} … ${end} block`);
+  const body = renderMarkdown(report, { svg: `bench/results/${report.run}.svg` }).replace(
+    /^## /m,
+    '#### ',
+  );
+  writeFileSync(readmePath, `${readme.slice(0, i + start.length)}\n\n${body}\n${readme.slice(j)}`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const file = process.argv[2];
+  if (!file) {
+    console.error('usage: node bench/report.mjs bench/results/<run>.json [--readme]');
+    process.exit(2);
+  }
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  const base = file.replace(/\.json$/, '');
+  writeFileSync(`${base}.md`, renderMarkdown(report, { svg: `${path.basename(base)}.svg` }));
+  writeFileSync(`${base}.svg`, renderSvg(report));
+  if (process.argv.includes('--readme')) {
+    updateReadme(
+      report,
+      path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'README.md'),
+    );
+  }
+  console.log(readFileSync(`${base}.md`, 'utf8'));
+}
