@@ -142,10 +142,13 @@ describe('Auth.permissions', () => {
     // Assert
     expect(routes.map(routeName).sort()).toEqual([
       'DELETE /api/v1/keys/:id',
+      'DELETE /api/v1/orgs/:id/arc',
       'GET /api/v1/keys',
       'GET /api/v1/orgs',
+      'GET /api/v1/orgs/:id/arc',
       'POST /api/v1/keys',
       'POST /api/v1/orgs',
+      'PUT /api/v1/orgs/:id/arc',
     ]);
     for (const res of responses) {
       expect(res.status).toBe(403);

@@ -116,6 +116,15 @@ const MATRIX: Readonly<Record<string, (ids: Ids) => Attack[]>> = {
   // Operator-only: org B is refused whatever it asks, without details.
   'POST /api/v1/orgs': () => [{ path: '/api/v1/orgs', body: { name: 'org C' } }],
   'GET /api/v1/orgs': () => [{ path: '/api/v1/orgs' }],
+  // Operator-only too: org B may not route org A (the default org), nor even itself.
+  'PUT /api/v1/orgs/:id/arc': () => [
+    {
+      path: '/api/v1/orgs/org_default/arc',
+      body: { url: 'http://127.0.0.1:9', database: 'stolen' },
+    },
+  ],
+  'GET /api/v1/orgs/:id/arc': () => [{ path: '/api/v1/orgs/org_default/arc' }],
+  'DELETE /api/v1/orgs/:id/arc': () => [{ path: '/api/v1/orgs/org_default/arc' }],
 };
 
 /** Routes that hold no org's data; they are still checked to leak nothing of org A. */
