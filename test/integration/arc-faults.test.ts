@@ -1,0 +1,225 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ArcMemoryStore } from '../../adapters/storage/arc/index.js';
+import type { MemoryQuery } from '../../domain/index.js';
+import { openArcTestStorage, type ArcTestStorage } from '../support/arc-harness.js';
+import { aMemory } from '../support/builders.js';
+import { apiAs, buildTestApp } from '../support/test-app.js';
+
+const ORG = 'org_a';
+const TIMEOUT_MS = 1000;
+const all: MemoryQuery = { filter: {}, order: 'asc', limit: null, offset: 0 };
+
+/**
+ * An HTTP proxy in front of the stand-in that, for the next `n` writes, lets Arc take the write
+ * and then drops the connection instead of passing on Arc's 204: the client cannot know the
+ * write was stored. (The stand-in's own `dropSocket` drops before Arc handles the request.)
+ */
+async function startAnswerDroppingProxy(upstream: string) {
+  let dropWrites = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const forward = http.request(
+        `${upstream}${req.url ?? '/'}`,
+        { method: req.method, headers: req.headers },
+        (up) => {
+          const body: Buffer[] = [];
+          up.on('data', (c: Buffer) => body.push(c));
+          up.on('end', () => {
+            if (req.url?.includes('/write/msgpack') && dropWrites > 0) {
+              dropWrites--;
+              req.socket.destroy();
+              return;
+            }
+            res.writeHead(up.statusCode ?? 500, up.headers);
+            res.end(Buffer.concat(body));
+          });
+        },
+      );
+      forward.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    dropNextWrites: (n: number) => (dropWrites = n),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Rows Arc holds for the org, copies included (what the store collapses when it reads). */
+async function physicalRows(arc: ArcTestStorage, database: string): Promise<number> {
+  const res = await fetch(`${arc.fake.url}/api/v1/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-arc-database': database },
+    body: JSON.stringify({ sql: 'SELECT count(*) AS n FROM events' }),
+  });
+  return ((await res.json()) as { data: number[][] }).data[0]?.[0] ?? 0;
+}
+
+describe('ArcMemoryStore when a write loses its answer', () => {
+  let arc: ArcTestStorage;
+  let proxy: Awaited<ReturnType<typeof startAnswerDroppingProxy>>;
+  let store: ArcMemoryStore;
+  let generation = 0;
+  beforeAll(async () => {
+    arc = await openArcTestStorage({}, { timeoutMs: TIMEOUT_MS, retries: 2 });
+    proxy = await startAnswerDroppingProxy(arc.fake.url);
+    const { createArcMemoryStore } = await import('../../adapters/storage/arc/index.js');
+    store = createArcMemoryStore({
+      resolveTarget: async (orgId) => ({
+        url: proxy.url,
+        apiKey: null,
+        database: `drop${generation}_${orgId}`,
+        measurement: 'events',
+      }),
+      timeoutMs: TIMEOUT_MS,
+      retries: 2,
+      retryBaseMs: 10,
+    });
+  });
+  beforeEach(() => void generation++);
+  afterAll(async () => {
+    await proxy.close();
+    await arc.close();
+  });
+
+  it('stores the memory once when Arc took it but the connection dropped before its answer', async () => {
+    const m = aMemory({ dedupKey: 'k' });
+    proxy.dropNextWrites(1);
+    expect(await store.insert([m], { windowMs: 3_600_000 })).toEqual([
+      { status: 'created', memory: m },
+    ]);
+    expect(await physicalRows(arc, `drop${generation}_${ORG}`)).toBe(2);
+    expect(await store.find(ORG, all)).toEqual([m]);
+    expect(await store.count(ORG, {})).toBe(1);
+    expect((await store.stats(ORG, [m.agentId], 0)).memoryCount).toBe(1);
+    expect(await store.findById(ORG, m.id)).toEqual(m);
+  });
+
+  it('answers 503 when no attempt gets an answer, resends before the next write, and stores each once', async () => {
+    const lost = aMemory();
+    proxy.dropNextWrites(3);
+    await expect(store.insert([lost], null)).rejects.toMatchObject({ kind: 'unavailable' });
+    const next = aMemory();
+    expect((await store.insert([next], null))[0]?.status).toBe('created');
+    // Three attempts and the resend of `lost` all reached Arc, then `next`.
+    expect(await physicalRows(arc, `drop${generation}_${ORG}`)).toBe(5);
+    expect((await store.find(ORG, all)).map((x) => x.id)).toEqual([lost.id, next.id]);
+    expect(await store.count(ORG, {})).toBe(2);
+  });
+
+  it('treats a retry of a resent write with the same dedup key as the duplicate it is', async () => {
+    const policy = { windowMs: 3_600_000 };
+    const first = aMemory({ dedupKey: 'same' });
+    proxy.dropNextWrites(3);
+    await expect(store.insert([first], policy)).rejects.toMatchObject({ kind: 'unavailable' });
+    // The client retries its request: a new memory with the same key.
+    expect(await store.insert([aMemory({ dedupKey: 'same' })], policy)).toEqual([
+      { status: 'duplicate', existingId: first.id },
+    ]);
+    expect(await store.count(ORG, {})).toBe(1);
+  });
+});
+
+describe('ArcMemoryStore retries', () => {
+  let arc: ArcTestStorage;
+  beforeAll(async () => {
+    arc = await openArcTestStorage({}, { timeoutMs: TIMEOUT_MS, retries: 2 });
+  });
+  beforeEach(async () => arc.reset());
+  afterEach(() => arc.fake.clearFaults());
+  afterAll(async () => arc.close());
+
+  it('stores a write once when the connection dropped before Arc took it', async () => {
+    const m = aMemory();
+    arc.fake.injectFault({ dropSocket: true, path: '/write/msgpack' });
+    await arc.storage.memories.insert([m], null);
+    expect(await arc.storage.memories.find(ORG, all)).toEqual([m]);
+  });
+
+  it('retries a query whose 200 answer was cut off, and one Arc answered 503', async () => {
+    const m = aMemory();
+    await arc.storage.memories.insert([m], null);
+    arc.fake.injectFault({ truncate200: true, path: '/api/v1/query' });
+    expect(await arc.storage.memories.find(ORG, all)).toEqual([m]);
+    arc.fake.injectFault({ status: 503, path: '/api/v1/query' });
+    expect(await arc.storage.memories.count(ORG, {})).toBe(1);
+  });
+
+  it('reports a 500 of Arc as unavailable without retrying it', async () => {
+    arc.fake.injectFault({ status: 500, path: '/api/v1/query', times: 1 });
+    await expect(arc.storage.memories.count(ORG, {})).rejects.toMatchObject({
+      kind: 'unavailable',
+    });
+    expect(await arc.storage.memories.count(ORG, {})).toBe(0);
+  });
+});
+
+describe('memtrace on Arc when Arc goes away', () => {
+  let arc: ArcTestStorage;
+  beforeAll(async () => {
+    arc = await openArcTestStorage({}, { timeoutMs: TIMEOUT_MS, retries: 3 });
+  });
+  beforeEach(async () => arc.reset());
+  afterEach(async () => {
+    arc.fake.clearFaults();
+    await arc.fake.resume();
+  });
+  afterAll(async () => arc.close());
+
+  const timed = async (t: request.Test) => {
+    const started = Date.now();
+    const res = await t;
+    return { res, ms: Date.now() - started };
+  };
+
+  it('answers 503 within the timeout and is not ready while Arc is down, then recovers by itself', async () => {
+    const t = await buildTestApp({ storage: arc.storage });
+    const api = apiAs(t.app, t.adminKey);
+    const body = { agent_id: 'a1', content: 'before' };
+    expect((await api.post('/api/v1/memories', body)).status).toBe(201);
+
+    await arc.fake.pause();
+    for (const call of [
+      api.get('/api/v1/memories'),
+      api.post('/api/v1/memories', { agent_id: 'a1', content: 'during' }),
+      api.post('/api/v1/search', {}),
+    ]) {
+      const { res, ms } = await timed(call);
+      expect(res.status).toBe(503);
+      expect(res.body.error).toBe('unavailable');
+      expect(ms).toBeLessThan(TIMEOUT_MS + 500);
+    }
+    expect((await request(t.app).get('/ready')).status).toBe(503);
+
+    await arc.fake.resume();
+    expect((await request(t.app).get('/ready')).status).toBe(200);
+    const list = await api.get('/api/v1/memories');
+    expect(list.status).toBe(200);
+    expect(list.body.memories.map((m: { content: string }) => m.content)).toEqual(['before']);
+    expect((await api.post('/api/v1/memories', { agent_id: 'a1', content: 'after' })).status).toBe(
+      201,
+    );
+  });
+
+  it('answers 503 within the timeout when Arc accepts connections but never answers', async () => {
+    const t = await buildTestApp({ storage: arc.storage });
+    const api = apiAs(t.app, t.adminKey);
+    arc.fake.injectFault({ latencyMs: 5000, times: 100 });
+    const { res, ms } = await timed(api.get('/api/v1/memories'));
+    expect(res.status).toBe(503);
+    expect(ms).toBeLessThan(TIMEOUT_MS + 500);
+    expect((await request(t.app).get('/ready')).status).toBe(503);
+    arc.fake.clearFaults();
+    expect((await api.get('/api/v1/memories')).status).toBe(200);
+  });
+});
