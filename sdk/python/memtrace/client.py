@@ -100,7 +100,7 @@ class Memtrace:
 
     def list_memories(self, **filters: Any) -> JsonObject:
         """Lists memories: agent_id, session_id, memory_type, event_type, tags, content_contains,
-        min_importance, since, until, limit, offset, order."""
+        min_importance, since, until, limit, offset, order, include_count."""
         return self._request("GET", "/api/v1/memories", query=_filters(filters))
 
     def get_memory(self, memory_id: str) -> JsonObject:
@@ -108,7 +108,7 @@ class Memtrace:
 
     def search_memories(self, **query: Any) -> JsonObject:
         """Structured search: agent_id, session_id, memory_types, event_types, tags,
-        content_contains, min_importance, since, until, order, limit, offset."""
+        content_contains, min_importance, since, until, order, limit, offset, include_count."""
         return self._request("POST", "/api/v1/search", body=_drop_none(query))
 
     # ---- agents -------------------------------------------------------------------------

@@ -63,6 +63,8 @@ export interface MemoryFilters {
   /** Sent only when > 0. */
   offset?: number;
   order?: Order;
+  /** false: `count` comes back null (no count of every match); `has_more` stays exact. */
+  include_count?: boolean;
 }
 
 /** GET /api/v1/memories. */
