@@ -40,14 +40,16 @@ export interface FakeArcOptions {
 /**
  * A fault applied to the next `times` requests (default 1) whose path contains `path` (any
  * request when omitted). `latencyMs` delays the request; `dropSocket` closes the connection with
- * no response; `status` (+ `body`) replies instead of handling; `truncate200` handles the request
- * but cuts a 200 body in half and closes the socket.
+ * no response before handling; `dropAfterHandling` handles the request (a write is stored) and
+ * then closes the connection with no response; `status` (+ `body`) replies instead of handling;
+ * `truncate200` handles the request but cuts a 200 body in half and closes the socket.
  */
 export interface FakeArcFaults {
   status?: number;
   body?: string;
   latencyMs?: number;
   dropSocket?: boolean;
+  dropAfterHandling?: boolean;
   truncate200?: boolean;
   path?: string;
   times?: number;
@@ -238,6 +240,10 @@ class FakeArcServer implements FakeArc {
       return this.send(res, { status: fault.status, body: text }, false);
     }
     const reply = await this.route(req, url, method, body);
+    if (fault?.dropAfterHandling) {
+      req.socket.destroy();
+      return;
+    }
     this.send(res, reply, fault?.truncate200 === true);
   }
 
@@ -247,8 +253,8 @@ class FakeArcServer implements FakeArc {
     if (reply.status !== 204) headers['content-length'] = body.length;
     res.writeHead(reply.status, headers);
     if (truncate && reply.status === 200) {
-      res.write(body.subarray(0, Math.floor(body.length / 2)));
-      res.socket?.destroy();
+      // Destroy only once the half body has left, so the client sees a 200 that breaks mid-body.
+      res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
       return;
     }
     res.end(reply.status === 204 ? undefined : body);
