@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
@@ -83,6 +83,42 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
 
       expect(applied).toEqual([]);
       expect(await rows(tempPool(schema))).toEqual(before);
+    });
+
+    it('adds arc_instances (one per org, cascading with it) to a schema that already holds orgs', async () => {
+      // Arrange: a schema at 0002 holding one org
+      const schema = await tempSchema();
+      const pool = tempPool(schema);
+      const dir = tempMigrations({});
+      const copy = (f: string) => copyFileSync(path.join(MIGRATIONS, f), path.join(dir, f));
+      readdirSync(MIGRATIONS)
+        .filter((f) => /^000[12]_/.test(f))
+        .forEach(copy);
+      expect(await migratePostgresDatabase(pool, dir)).toEqual([1, 2]);
+      await pool.query("INSERT INTO orgs (id, name, created_at) VALUES ('org_a', 'a', 1)");
+      readdirSync(MIGRATIONS)
+        .filter((f) => f.startsWith('0003_'))
+        .forEach(copy);
+      const insert = (orgId: string) =>
+        pool.query(
+          'INSERT INTO arc_instances (org_id, url, database, created_at, updated_at) ' +
+            "VALUES ($1, 'http://127.0.0.1:8000', 'db', 1, 1)",
+          [orgId],
+        );
+
+      // Act
+      const applied = await migratePostgresDatabase(pool, dir);
+      await insert('org_a');
+
+      // Assert
+      expect(applied).toEqual([3]);
+      const { rows: stored } = await pool.query('SELECT measurement FROM arc_instances');
+      expect(stored).toEqual([{ measurement: 'events' }]);
+      await expect(insert('org_a')).rejects.toMatchObject({ code: '23505' });
+      await expect(insert('org_nope')).rejects.toMatchObject({ code: '23503' });
+      await pool.query("DELETE FROM orgs WHERE id = 'org_a'");
+      const { rows: left } = await pool.query('SELECT count(*)::int AS n FROM arc_instances');
+      expect(left).toEqual([{ n: 0 }]);
     });
 
     it('applies each file exactly once when several processes migrate at the same moment', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -133,6 +133,80 @@ describe('migrateSqliteDatabase', () => {
     expect(tables).toEqual(['a', 'schema_migrations']);
     expect(db.prepare('SELECT version FROM schema_migrations').pluck().all()).toEqual([1]);
     db.close();
+  });
+});
+
+describe('migration 0003_arc_instances', () => {
+  /** A database migrated up to 0002 holding one org, and the folder to migrate it further. */
+  function migratedTo0002() {
+    const dir = tempMigrations({});
+    const copy = (f: string) => copyFileSync(path.join(MIGRATIONS, f), path.join(dir, f));
+    readdirSync(MIGRATIONS)
+      .filter((f) => /^000[12]_/.test(f))
+      .forEach(copy);
+    const db = openSqliteDatabase({ path: ':memory:' });
+    cleanups.push(() => db.close());
+    expect(migrateSqliteDatabase(db, dir)).toEqual([1, 2]);
+    db.prepare("INSERT INTO orgs (id, name, created_at) VALUES ('org_a', 'a', 1)").run();
+    readdirSync(MIGRATIONS)
+      .filter((f) => f.startsWith('0003_'))
+      .forEach(copy);
+    return { db, dir };
+  }
+
+  it('adds arc_instances to a database that already holds orgs', () => {
+    const { db, dir } = migratedTo0002();
+
+    expect(migrateSqliteDatabase(db, dir)).toEqual([3]);
+
+    const columns = db
+      .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('arc_instances')")
+      .all()
+      .map((c) => c.name);
+    expect(columns).toEqual([
+      'org_id',
+      'url',
+      'database',
+      'measurement',
+      'api_key_sealed',
+      'created_at',
+      'updated_at',
+    ]);
+  });
+
+  it("keeps one instance per org, defaults the measurement to 'events', and refuses an unknown org", () => {
+    const { db, dir } = migratedTo0002();
+    migrateSqliteDatabase(db, dir);
+    const insert = db.prepare(
+      'INSERT INTO arc_instances (org_id, url, database, created_at, updated_at) ' +
+        "VALUES (?, 'http://127.0.0.1:8000', 'db', 1, 1)",
+    );
+
+    insert.run('org_a');
+
+    expect(db.prepare('SELECT measurement FROM arc_instances').pluck().get()).toBe('events');
+    expect(() => insert.run('org_a')).toThrow(/UNIQUE|PRIMARY KEY/);
+    expect(() => insert.run('org_nope')).toThrow(/FOREIGN KEY/);
+  });
+
+  it("removes an org's instance with the org (ON DELETE CASCADE)", () => {
+    const { db, dir } = migratedTo0002();
+    migrateSqliteDatabase(db, dir);
+    db.prepare(
+      'INSERT INTO arc_instances (org_id, url, database, created_at, updated_at) ' +
+        "VALUES ('org_a', 'http://127.0.0.1:8000', 'db', 1, 1)",
+    ).run();
+
+    db.prepare("DELETE FROM orgs WHERE id = 'org_a'").run();
+
+    expect(db.prepare('SELECT count(*) FROM arc_instances').pluck().get()).toBe(0);
+  });
+
+  it('has the same number and name in migrations/postgres', () => {
+    const name = (backend: string) =>
+      readdirSync(path.join(ROOT, 'migrations', backend)).find((f) => f.startsWith('0003_'));
+    expect(name('sqlite')).toBe('0003_arc_instances.sql');
+    expect(name('postgres')).toBe('0003_arc_instances.sql');
   });
 });
 
