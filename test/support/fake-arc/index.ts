@@ -95,6 +95,8 @@ interface Reply {
   status: number;
   body?: string;
   headers?: Record<string, string>;
+  /** Arc streams query results: chunked, and gzip when the client accepts it. */
+  streamed?: boolean;
 }
 
 const json = (status: number, body: unknown): Reply => ({
@@ -124,6 +126,19 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 function headerString(req: http.IncomingMessage, name: string): string {
   const v = req.headers[name];
   return Array.isArray(v) ? (v[0] ?? '') : (v ?? '');
+}
+
+/**
+ * Arc's response-compression negotiation (`response_compression.go`): zstd is preferred, then
+ * gzip; q=0 means not acceptable. Node 20 has no zstd encoder, so only gzip is produced here.
+ */
+function acceptsGzip(acceptEncoding: string): boolean {
+  return acceptEncoding.split(',').some((part) => {
+    const [token = '', params = ''] = part.split(';').map((x) => x.trim().toLowerCase());
+    const q = /^q=([\d.]+)$/.exec(params);
+    if (q && Number(q[1]) === 0) return false;
+    return token === 'gzip' || token === 'x-gzip';
+  });
 }
 
 /** Arc's token sources, in order: Bearer, Token, raw Authorization, x-api-key, ?p= (§1.10). */
@@ -173,6 +188,7 @@ class FakeArcServer implements FakeArc {
       ],
       ['POST /api/v1/query', { permission: 'read', handle: (r, b) => this.query(r, b) }],
       ['POST /api/v1/delete', { permission: 'admin', handle: (_r, b) => this.delete(b) }],
+      ['GET /api/v1/auth/verify', { handle: async (r) => this.verify(r) }],
     ]);
     this.server = http.createServer((req, res) => {
       this.dispatch(req, res).catch((e: unknown) => {
@@ -244,13 +260,18 @@ class FakeArcServer implements FakeArc {
       req.socket.destroy();
       return;
     }
+    if (reply.streamed && acceptsGzip(headerString(req, 'accept-encoding'))) {
+      reply.headers = { ...reply.headers, 'content-encoding': 'gzip' };
+    }
     this.send(res, reply, fault?.truncate200 === true);
   }
 
   private send(res: http.ServerResponse, reply: Reply, truncate: boolean): void {
-    const body = Buffer.from(reply.body ?? '');
+    const gzip = reply.headers?.['content-encoding'] === 'gzip';
+    const text = Buffer.from(reply.body ?? '');
+    const body = gzip ? zlib.gzipSync(text) : text;
     const headers: Record<string, string | number> = { ...reply.headers };
-    if (reply.status !== 204) headers['content-length'] = body.length;
+    if (reply.status !== 204 && !reply.streamed) headers['content-length'] = body.length;
     res.writeHead(reply.status, headers);
     if (truncate && reply.status === 200) {
       // Destroy only once the half body has left, so the client sees a 200 that breaks mid-body.
@@ -282,6 +303,18 @@ class FakeArcServer implements FakeArc {
     const route = this.routes.get(`${method} ${pathname}`);
     if (!route) return json(404, { error: `Cannot ${method} ${url.pathname}` });
     return route.handle(req, body);
+  }
+
+  /** `GET /api/v1/auth/verify` (public): tells a client whether its token is valid (§1.10). */
+  private verify(req: http.IncomingMessage): Reply {
+    const token = tokenOf(req, new URL(req.url ?? '/', 'http://localhost'));
+    const permissions = token === undefined ? undefined : this.tokens.get(token);
+    if (!permissions) return json(401, { valid: false, error: 'Invalid or expired token' });
+    return json(200, {
+      valid: true,
+      token_info: { name: token === this.opts.authToken ? 'admin' : 'token', permissions },
+      permissions,
+    });
   }
 
   private health(): Reply {
@@ -395,7 +428,7 @@ class FakeArcServer implements FakeArc {
       `{"success":true,"columns":${JSON.stringify(columns)},"data":[${rowsJson.join(',')}],` +
       `"row_count":${rowsJson.length},"execution_time_ms":${Date.now() - started},` +
       `"timestamp":${JSON.stringify(rfc3339Seconds(new Date(started)))}}`;
-    return { status: 200, body, headers: { 'content-type': 'application/json' } };
+    return { status: 200, body, headers: { 'content-type': 'application/json' }, streamed: true };
   }
 
   private async query(req: http.IncomingMessage, raw: Buffer): Promise<Reply> {

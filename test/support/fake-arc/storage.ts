@@ -128,9 +128,10 @@ export class ArcStorage {
     const key = `${db}\u0000${batch.measurement}`;
     const signature = signatureOf(batch);
     let buf = this.buffers.get(key);
-    if (buf && buf.signature !== signature) {
+    // Re-read after each flush: a concurrent write may have created a new buffer meanwhile.
+    while (buf && buf.signature !== signature) {
       await this.flushBuffer(this.detach(key));
-      buf = undefined;
+      buf = this.buffers.get(key);
     }
     if (!buf) {
       const created: Buffer = {
@@ -143,7 +144,9 @@ export class ArcStorage {
       };
       if (this.policy.maxBufferAgeMs > 0) {
         created.timer = setTimeout(() => {
-          if (this.buffers.get(key) === created) void this.flushBuffer(this.detach(key));
+          if (this.buffers.get(key) !== created) return;
+          // Arc logs a failed background flush; here it only happens when the server is torn down.
+          this.flushBuffer(this.detach(key)).catch(() => undefined);
         }, this.policy.maxBufferAgeMs);
         created.timer.unref();
       }

@@ -50,6 +50,15 @@ describe('auth (§1.10)', () => {
     expect(res.status).toBe(200);
   });
 
+  it('§1.10 GET /api/v1/auth/verify is public and reports whether a token is valid', async () => {
+    const ok = await fetch(`${arc.url}/api/v1/auth/verify`, { headers: bearer(READER) });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ valid: true, permissions: ['read'] });
+    const bad = await fetch(`${arc.url}/api/v1/auth/verify`, { headers: bearer('nope') });
+    expect(bad.status).toBe(401);
+    expect(await bad.json()).toMatchObject({ valid: false });
+  });
+
   it('§1.10 /health and /ready are public', async () => {
     expect((await fetch(`${arc.url}/health`)).status).toBe(200);
     expect((await fetch(`${arc.url}/ready`)).status).toBe(200);

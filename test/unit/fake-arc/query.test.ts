@@ -83,6 +83,37 @@ describe('POST /api/v1/query — envelopes (§1.5)', () => {
   });
 });
 
+describe('POST /api/v1/query — response encoding (§1.5)', () => {
+  const raw = (headers: Record<string, string>, sql = 'SELECT 1 AS x'): Promise<Response> =>
+    fetch(`${arc.url}/api/v1/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-arc-database': db, ...headers },
+      body: JSON.stringify({ sql }),
+    });
+
+  it('§1.5 a success is streamed (chunked) and gzip-compressed when Accept-Encoding allows it', async () => {
+    const res = await raw({ 'accept-encoding': 'gzip' });
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    expect(res.headers.get('transfer-encoding')).toBe('chunked');
+    expect(((await res.json()) as { data: unknown }).data).toEqual([[1]]);
+  });
+
+  it('§1.5 no compression without a matching Accept-Encoding, or with q=0', async () => {
+    expect((await raw({ 'accept-encoding': 'identity' })).headers.get('content-encoding')).toBe(
+      null,
+    );
+    expect((await raw({ 'accept-encoding': 'gzip;q=0' })).headers.get('content-encoding')).toBe(
+      null,
+    );
+  });
+
+  it('§1.5 error bodies are plain JSON, never compressed', async () => {
+    const res = await raw({ 'accept-encoding': 'gzip' }, 'SELECT 1; SELECT 2');
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-encoding')).toBe(null);
+  });
+});
+
 describe('POST /api/v1/query — validation (§1.5, messages verbatim)', () => {
   it.each(['', '   ', '\n'])('§1.5 SQL %j is 400 SQL query is required', async (sql) => {
     expect(await rejected(sql)).toBe('SQL query is required');

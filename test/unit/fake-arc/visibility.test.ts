@@ -79,6 +79,22 @@ describe('buffer and flush visibility (§1.8)', () => {
     expect(await count(arc, db)).toBe(2);
   });
 
+  it('§1.8 concurrent writes that keep changing signature lose no row', async () => {
+    arc = await startFakeArc({ maxBufferAgeMs: LONG });
+    const db = freshDb();
+    const a = arc;
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        write(a, db, {
+          m: 'events',
+          columns: { time: [T0 + BigInt(i)], v: [i % 2 === 0 ? 1.5 : 'x'] },
+        }),
+      ),
+    );
+    await arc.flushAll();
+    expect(await count(arc, db)).toBe(30);
+  });
+
   it('§1.8 buffers are per (database, measurement)', async () => {
     arc = await startFakeArc({ maxBufferAgeMs: LONG, maxBufferSize: 2 });
     const db = freshDb();
