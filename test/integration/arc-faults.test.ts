@@ -222,4 +222,15 @@ describe('memtrace on Arc when Arc goes away', () => {
     arc.fake.clearFaults();
     expect((await api.get('/api/v1/memories')).status).toBe(200);
   });
+
+  it('is not ready while Arc reports itself not ready, and ready again after', async () => {
+    const t = await buildTestApp({ storage: arc.storage });
+    arc.fake.setReady(false);
+    try {
+      expect((await request(t.app).get('/ready')).status).toBe(503);
+    } finally {
+      arc.fake.setReady(true);
+    }
+    expect((await request(t.app).get('/ready')).status).toBe(200);
+  });
 });

@@ -3,6 +3,7 @@ import type { ArcMemoryStore } from '../../adapters/storage/arc/index.js';
 import type { Memory, MemoryQuery } from '../../domain/index.js';
 import { openArcTestStorage, type ArcTestStorage } from '../support/arc-harness.js';
 import { aMemory, BASE_TIME } from '../support/builders.js';
+import { apiAs, buildTestApp } from '../support/test-app.js';
 
 const ORG = 'org_a';
 const all = (order: 'asc' | 'desc' = 'asc'): MemoryQuery => ({
@@ -29,10 +30,13 @@ describe('ArcMemoryStore read-your-writes (stand-in buffer age 200 ms)', () => {
   afterAll(async () => arc.close());
 
   /** What Arc itself shows, bypassing the store's merge. */
-  const arcCount = async () => {
+  const arcCount = async (orgId = ORG) => {
     const res = await fetch(`${arc.fake.url}/api/v1/query`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-arc-database': 't0_org_a' },
+      headers: {
+        'content-type': 'application/json',
+        'x-arc-database': (await arc.resolve(orgId)).database,
+      },
       body: JSON.stringify({ sql: 'SELECT count(*) AS n FROM events' }),
     });
     return ((await res.json()) as { data: number[][] }).data[0]?.[0] ?? 0;
@@ -41,6 +45,7 @@ describe('ArcMemoryStore read-your-writes (stand-in buffer age 200 ms)', () => {
   it('reads a write back at once by id, in lists, counts and stats while Arc does not show it', async () => {
     const m = aMemory({ agentId: 'crawler', eventType: 'error', time: BASE_TIME });
     await store.insert([m], null);
+    expect(await arcCount()).toBe(0);
     expect(await store.findById(ORG, m.id)).toEqual(m);
     expect(ids(await store.find(ORG, all()))).toEqual([m.id]);
     expect(await store.count(ORG, { agentId: 'crawler' })).toBe(1);
@@ -50,7 +55,6 @@ describe('ArcMemoryStore read-your-writes (stand-in buffer age 200 ms)', () => {
       errorsSince: 1,
       memoryTypes: { episodic: 1 },
     });
-    expect(store.pendingCount()).toBe(1);
   });
 
   it('shows each memory once after Arc flushes, and stops merging it once Arc shows it', async () => {
@@ -119,5 +123,33 @@ describe('ArcMemoryStore read-your-writes (stand-in buffer age 200 ms)', () => {
     await sleep(450);
     expect(await store.findById(ORG, fresh.id)).toBeNull();
     expect(await store.count(ORG, {})).toBe(1);
+  });
+
+  it('shows a client its writes at once over HTTP: get, list, search, context and stats', async () => {
+    const t = await buildTestApp({ storage: arc.storage });
+    const api = apiAs(t.app, t.adminKey);
+    const { session_id: sessionId } = (await api.post('/api/v1/sessions', { agent_id: 'a1' }))
+      .body as { session_id: string };
+    const body = {
+      agent_id: 'a1',
+      session_id: sessionId,
+      content: 'decided on plan B',
+      memory_type: 'decision',
+      tags: ['load'],
+    };
+    const created = await api.post('/api/v1/memories', body);
+    expect(created.status).toBe(201);
+    const id = created.body.memory_id as string;
+    expect(await arcCount('org_default')).toBe(0);
+
+    expect((await api.get(`/api/v1/memories/${id}`)).body.memory_id).toBe(id);
+    const listed = await api.get('/api/v1/memories?agent_id=a1');
+    expect(listed.body.memories.map((m: { memory_id: string }) => m.memory_id)).toEqual([id]);
+    const found = await api.post('/api/v1/search', { tags: ['load'], content_contains: 'plan B' });
+    expect(found.body.results.map((m: { memory_id: string }) => m.memory_id)).toEqual([id]);
+    const context = await api.post(`/api/v1/sessions/${sessionId}/context`, {});
+    expect(context.body.context).toContain('decided on plan B');
+    expect((await api.get('/api/v1/agents/a1/stats')).body.memory_count).toBe(1);
+    expect((await api.post('/api/v1/memories', body)).status).toBe(409);
   });
 });

@@ -33,6 +33,8 @@ export function generationalResolver(arc: ArcConfig, generation: () => number): 
 export interface ArcTestStorage {
   readonly fake: FakeArc;
   readonly storage: StorageBundle;
+  /** Where the storage puts an org's memories now. */
+  readonly resolve: ArcTargetResolver;
   /** Empties the relational store and moves memories to fresh Arc databases. */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -55,14 +57,12 @@ export async function openArcTestStorage(
     ...arcOverrides,
   });
   let generation = 0;
-  const storage = openArcStorage(
-    relational,
-    arc,
-    generationalResolver(arc, () => generation),
-  );
+  const resolve = generationalResolver(arc, () => generation);
+  const storage = openArcStorage(relational, arc, resolve);
   return {
     fake,
     storage,
+    resolve,
     reset: async () => {
       generation++;
       const raw = (await import('better-sqlite3')).default;
