@@ -70,6 +70,15 @@ describe('ArcMemoryStore read-your-writes (stand-in buffer age 200 ms)', () => {
     expect(store.pendingCount()).toBe(before);
   });
 
+  it('stops keeping writes Arc shows even when nothing reads', async () => {
+    const before = store.pendingCount();
+    const first = aMemory();
+    await store.insert([first], null);
+    await sleep(450);
+    await store.insert([aMemory()], null);
+    await expect.poll(() => store.pendingCount(), { timeout: 2000 }).toBe(before + 1);
+  });
+
   it('pages visible and not yet visible memories together in time and insertion order', async () => {
     const old = Array.from({ length: 5 }, (_, i) => aMemory({ time: BASE_TIME + (i % 3) }));
     await store.insert(old, null);

@@ -55,6 +55,13 @@ export const ARC_DEFAULTS = {
 const ARC_SQL_LIMIT = 10_000;
 /** Statements that carry value lists run at most this many at a time. */
 const PARALLEL_QUERIES = 4;
+/** Pending writes one visibility check asks Arc about at most. */
+const CONFIRM_BATCH = 1000;
+/**
+ * After a write, Arc is asked which pending writes it shows once the oldest has waited this
+ * long, so that a process that only writes does not keep every write in memory for long.
+ */
+const CONFIRM_AFTER_MS = 250;
 
 interface DedupCandidate {
   readonly id: string;
@@ -422,6 +429,10 @@ export class ArcMemoryStore implements MemoryStore {
       throw e;
     }
     state.acknowledge(rows, Date.now());
+    const oldest = state.oldestAckedAt();
+    if (oldest !== undefined && Date.now() - oldest >= CONFIRM_AFTER_MS) {
+      void this.confirm(target, state);
+    }
   }
 
   /**
@@ -455,7 +466,7 @@ export class ArcMemoryStore implements MemoryStore {
     if (state.pending.size === 0) return;
     state.confirming ??= (async () => {
       try {
-        const [first, last] = state.seqRange();
+        const [first, last] = state.oldestSeqRange(CONFIRM_BATCH);
         const rows = await this.client.query(
           target,
           buildVisibleIds(target.measurement, first, last),

@@ -69,15 +69,26 @@ export class ArcTargetState {
     return this.pendingOf(orgId).filter((p) => matchesFilter(p.memory, filter));
   }
 
-  /** The lowest and highest sequence number pending. */
-  seqRange(): [bigint, bigint] {
+  /**
+   * The sequence range of the oldest `limit` pending writes (acknowledgement order is sequence
+   * order), so that asking Arc which of them it shows stays a bounded query.
+   */
+  oldestSeqRange(limit: number): [bigint, bigint] {
     let min: bigint | undefined;
     let max: bigint | undefined;
+    let n = 0;
     for (const p of this.pending.values()) {
+      if (n++ >= limit) break;
       if (min === undefined || p.seq < min) min = p.seq;
       if (max === undefined || p.seq > max) max = p.seq;
     }
     return [min ?? 0n, max ?? 0n];
+  }
+
+  /** When the oldest pending write was acknowledged, or undefined when none is pending. */
+  oldestAckedAt(): number | undefined {
+    for (const p of this.pending.values()) return p.ackedAt;
+    return undefined;
   }
 
   /** Arc shows these ids now: reads no longer need to merge them in. */
