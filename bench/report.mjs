@@ -72,6 +72,14 @@ export function targets(report) {
     ]) {
       const p = r.lanes.http[k].latencyMs.p99;
       add(`${DRIVER[driver]}: ${what} p99 ≤ ${limit} ms at ${n(top)}`, `${fmt(p)} ms`, p <= limit);
+      const nc = r.lanes.http[`${k}_nocount`]?.latencyMs?.p99;
+      if (nc !== undefined) {
+        add(
+          `${DRIVER[driver]}: ${what} with include_count=false, p99 ≤ ${limit} ms at ${n(top)}`,
+          `${fmt(nc)} ms`,
+          nc <= limit,
+        );
+      }
     }
     const c = contextJob(report, driver)?.lanes.http?.context?.latencyMs?.p99;
     if (c !== undefined) {
@@ -168,8 +176,8 @@ export function renderMarkdown(report, { svg } = {}) {
     p(
       '### Reads (W3): latency p50 / p95 / p99 ms, one query at a time',
       '',
-      '| Driver | N stored | Query | HTTP (memtrace server) | adapter (find + count) | bare: page | bare: page + count | avg rows | violations | checksum |',
-      '|---|---:|---|---:|---:|---:|---:|---:|---:|---|',
+      '| Driver | N stored | Query | HTTP (memtrace server) | HTTP, include_count=false | adapter: find + count | adapter: find only | bare: page + count | bare: page | avg rows | violations | checksum |',
+      '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     );
     for (const j of reads(report)) {
       const L = j.result.lanes;
@@ -178,21 +186,24 @@ export function renderMarkdown(report, { svg } = {}) {
         ['q2', 'q2 search: tag+importance≥0.5'],
         ['q3', 'q3 search: q2+content_contains'],
       ]) {
-        const v = ['http', 'adapter', 'bare'].reduce((s, l) => s + (L[l]?.[k]?.violations ?? 0), 0);
-        const errs = ['http', 'adapter', 'bare'].reduce((s, l) => s + (L[l]?.[k]?.errors ?? 0), 0);
+        const all = ['http', 'adapter', 'bare'].flatMap((l) =>
+          ['', '_nocount', '_with_count'].map((suffix) => L[l]?.[`${k}${suffix}`]).filter(Boolean),
+        );
+        const v = all.reduce((s, r) => s + (r.violations ?? 0), 0);
+        const errs = all.reduce((s, r) => s + (r.errors ?? 0), 0);
         const sums = [
           ...new Set(['http', 'adapter', 'bare'].map((l) => L[l]?.[k]?.checksum).filter(Boolean)),
         ];
         const short = (r) =>
           r ? `${lat(r.latencyMs)}${r.truncated ? ` (n=${r.latencyMs.n})` : ''}` : '—';
         p(
-          `| ${DRIVER[j.driver]} | ${n(j.n)} | ${label} | ${short(L.http?.[k])} | ${short(L.adapter?.[k])} | ${short(L.bare?.[k])} | ${short(L.bare?.[`${k}_with_count`])} | ${fmt(L.http?.[k]?.avgRows ?? L.adapter?.[k]?.avgRows)} | ${v}${errs ? ` (+${errs} errors)` : ''} | ${sums.length === 1 ? `\`${sums[0]}\`` : `**differ: ${sums.join(', ')}**`} |`,
+          `| ${DRIVER[j.driver]} | ${n(j.n)} | ${label} | ${short(L.http?.[k])} | ${short(L.http?.[`${k}_nocount`])} | ${short(L.adapter?.[k])} | ${short(L.adapter?.[`${k}_nocount`])} | ${short(L.bare?.[`${k}_with_count`])} | ${short(L.bare?.[k])} | ${fmt(L.http?.[k]?.avgRows ?? L.adapter?.[k]?.avgRows)} | ${v}${errs ? ` (+${errs} errors)` : ''} | ${sums.length === 1 ? `\`${sums[0]}\`` : `**differ: ${sums.join(', ')}**`} |`,
         );
       }
     }
     p(
       '',
-      'violations: items that break the filter or the newest-first order, summed over the three lanes; checksum: FNV-1a over the returned items of every timed query, the same in all three lanes when they agree item for item.',
+      'violations: items that break the filter or the newest-first order, summed over every column; checksum: FNV-1a over the returned items of every timed query, the same in the three lanes when they agree item for item.',
       '',
     );
   }

@@ -112,10 +112,12 @@ const report = { driver, quick, phases: phases.map(({ items: _i, ...p }) => p), 
 // An untimed pass first, so the first lane does not pay for the process's warm-up (JIT, the
 // driver's first statements, the first files): measured, it halved the first lane's rate.
 {
-  const w = where('warmup');
+  const w = where('warmup_bare');
+  const wa = where('warmup_adapter');
   await fresh(w);
+  await fresh(wa);
   const bare = driver === 'sqlite' ? await openBareSqlite(w.file) : await openBarePg(w.schema);
-  const store = await openAdapter(driver, w);
+  const store = await openAdapter(driver, wa);
   const warm = [...dataset(1200)].map((m) => ({ ...m, dedupKey: derivedDedupKey(m) }));
   for (let i = 0; i < 500; i++) await bare.insert([asMemory(warm[i])]);
   for (let i = 500; i < 1000; i++) await store.memories.insert([asMemory(warm[i])], DEDUP);
@@ -124,6 +126,7 @@ const report = { driver, quick, phases: phases.map(({ items: _i, ...p }) => p), 
   await store.close();
   await bare.close();
   await cleanup(w);
+  await cleanup(wa);
 }
 
 if (LANES.includes('bare')) {
