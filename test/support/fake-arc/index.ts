@@ -5,7 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { decodeMsgpack, MsgpackDecodeError } from './msgpack-decoder.js';
-import { decodePayload, PayloadDecodeError, RecordWriteError, toBatches } from './ingest.js';
+import {
+  decodePayload,
+  PayloadDecodeError,
+  RecordWriteError,
+  toBatches,
+  type DecodedRecord,
+} from './ingest.js';
+import { parseLineProtocol, parsePrecision } from './line-protocol.js';
 import { renderValue, rfc3339Seconds } from './render.js';
 import { parseShow, rewriteSql, SqlRejected, validateHeaderDatabase, validateSql } from './sql.js';
 import { ArcStorage, listParquetFiles, quoteLiteral } from './storage.js';
@@ -183,6 +190,18 @@ class FakeArcServer implements FakeArc {
       ['GET /ready', { handle: async () => this.readiness() }],
       ['POST /api/v1/write/msgpack', { permission: 'write', handle: (r, b) => this.write(r, b) }],
       [
+        'POST /api/v1/write/line-protocol',
+        { permission: 'write', handle: (r, b) => this.writeLineProtocol(r, b) },
+      ],
+      [
+        'POST /write',
+        { permission: 'write', handle: (r, b) => this.writeLineProtocol(r, b, 'db') },
+      ],
+      [
+        'POST /api/v2/write',
+        { permission: 'write', handle: (r, b) => this.writeLineProtocol(r, b, 'bucket') },
+      ],
+      [
         'POST /api/v1/write/line-protocol/flush',
         { permission: 'admin', handle: () => this.flushEndpoint() },
       ],
@@ -345,27 +364,34 @@ class FakeArcServer implements FakeArc {
     return json(200, { status: 'success', message: 'All buffers flushed' });
   }
 
-  private async write(req: http.IncomingMessage, raw: Buffer): Promise<Reply> {
-    if (raw.length === 0) return json(400, { error: 'Empty payload' });
-    let payload: Uint8Array = raw;
+  /** Body compression by magic bytes, not headers (§1.3): gzip, zstd, else raw. */
+  private decompress(raw: Buffer): Uint8Array | Reply {
     if (raw[0] === 0x1f && raw[1] === 0x8b) {
       try {
-        payload = zlib.gunzipSync(raw);
+        return zlib.gunzipSync(raw);
       } catch (e) {
         return json(400, { error: `Invalid gzip compression: ${(e as Error).message}` });
       }
-    } else if (raw[0] === 0x28 && raw[1] === 0xb5 && raw[2] === 0x2f && raw[3] === 0xfd) {
+    }
+    if (raw[0] === 0x28 && raw[1] === 0xb5 && raw[2] === 0x2f && raw[3] === 0xfd) {
       const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Buffer) => Buffer })
         .zstdDecompressSync;
       if (!zstd) {
         return json(400, { error: 'Invalid zstd compression: zstd needs Node >= 22.15' });
       }
       try {
-        payload = zstd(raw);
+        return zstd(raw);
       } catch (e) {
         return json(400, { error: `Invalid zstd compression: ${(e as Error).message}` });
       }
     }
+    return raw;
+  }
+
+  private async write(req: http.IncomingMessage, raw: Buffer): Promise<Reply> {
+    if (raw.length === 0) return json(400, { error: 'Empty payload' });
+    const payload = this.decompress(raw);
+    if (!(payload instanceof Uint8Array)) return payload;
     let records;
     try {
       const nowMicros = BigInt(Date.now()) * 1000n;
@@ -381,7 +407,41 @@ class FakeArcServer implements FakeArc {
       }
       throw e;
     }
-    const db = headerString(req, 'x-arc-database') || 'default';
+    return this.ingest(headerString(req, 'x-arc-database') || 'default', records);
+  }
+
+  /**
+   * Line-protocol writes (§1.4). The database comes from `x-arc-database`, else from the
+   * `db` (InfluxDB 1.x) or `bucket` (2.x) query parameter, else `default`.
+   */
+  private async writeLineProtocol(
+    req: http.IncomingMessage,
+    raw: Buffer,
+    dbParam?: 'db' | 'bucket',
+  ): Promise<Reply> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const requested = url.searchParams.get('precision');
+    const precision = parsePrecision(requested);
+    if (!precision) {
+      return json(400, {
+        error: `invalid precision ${JSON.stringify(requested)}: must be ns, us, ms, or s`,
+      });
+    }
+    if (raw.length === 0) return json(400, { error: 'Empty request body' });
+    const payload = this.decompress(raw);
+    if (!(payload instanceof Uint8Array)) return payload;
+    const text = Buffer.from(payload).toString('utf8');
+    const records = parseLineProtocol(text, precision, BigInt(Date.now()) * 1000n);
+    if (records.length === 0) return json(400, { error: 'No valid records in request' });
+    const db =
+      headerString(req, 'x-arc-database') ||
+      (dbParam ? url.searchParams.get(dbParam) : null) ||
+      'default';
+    return this.ingest(db, records);
+  }
+
+  /** The shared tail of every write: name checks, type inference, buffering; 204. */
+  private async ingest(db: string, records: DecodedRecord[]): Promise<Reply> {
     if (!WRITE_DB.test(db)) {
       return json(400, {
         error:
