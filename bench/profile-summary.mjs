@@ -1,6 +1,7 @@
 // Summarises V8 CPU profiles (node --cpu-prof; `run.mjs --profile` writes one per server process):
 // the functions with the most self time, and self time per package / memtrace folder.
 //   node bench/profile-summary.mjs <file.cpuprofile | folder> [--top 25]
+/* global console, process */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
