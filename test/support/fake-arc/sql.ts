@@ -11,6 +11,7 @@ const MAX_SQL_LENGTH = 10_000;
 const HEADER_DB = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
 const MEASUREMENT = /^[a-zA-Z][a-zA-Z0-9_-]*$/;
 const PLACEHOLDER = /^__STR_(\d+)__$/;
+const INVALID_IDENTIFIER = '__arc_invalid_identifier__';
 
 const DANGEROUS: readonly RegExp[] = [
   /\bDROP\s+(?:TABLE|DATABASE|INDEX|VIEW)\b/i,
@@ -188,13 +189,10 @@ export function rewriteSql(validated: Masked, opts: RewriteOptions): string {
         if (!literal.startsWith('"')) return match;
         const name = literal.slice(1, -1).replaceAll('""', '"');
         if (ctes.has(name.toLowerCase())) return match;
-        if (name.length > 128 || !MEASUREMENT.test(name)) {
-          throw new SqlRejected(
-            `invalid measurement name ${JSON.stringify(name)}: must start with a letter and ` +
-              'contain only alphanumeric characters, underscores, or hyphens',
-          );
-        }
-        return `${prefix}${opts.source(defaultDb, name)}`;
+        // Arc resolves an invalid quoted name to an inert directory that never exists, so such
+        // a query reads nothing (and answers like an empty measurement) instead of escaping.
+        const valid = name.length <= 128 && MEASUREMENT.test(name);
+        return `${prefix}${opts.source(defaultDb, valid ? name : INVALID_IDENTIFIER)}`;
       }
       if (second !== undefined) {
         const lower = first.toLowerCase();
