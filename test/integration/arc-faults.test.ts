@@ -234,3 +234,47 @@ describe('memtrace on Arc when Arc goes away', () => {
     expect((await request(t.app).get('/ready')).status).toBe(200);
   });
 });
+
+describe('ArcMemoryStore against an Arc with auth on', () => {
+  const token = 'arc-token-'.padEnd(40, 'x');
+  let arc: ArcTestStorage;
+  beforeAll(async () => {
+    arc = await openArcTestStorage({ authToken: token }, { timeoutMs: TIMEOUT_MS });
+  });
+  afterAll(async () => arc.close());
+
+  it('sends its token on writes and queries', async () => {
+    const m = aMemory();
+    await arc.storage.memories.insert([m], null);
+    expect(await arc.storage.memories.findById(ORG, m.id)).toEqual(m);
+    const sent = arc.fake.requests.filter((r) => r.path.startsWith('/api/v1/'));
+    expect(sent.length).toBeGreaterThan(0);
+    for (const r of sent) expect(r.headers['authorization']).toBe(`Bearer ${token}`);
+  });
+
+  it('reports a refused token as unavailable, saying so', async () => {
+    const { createArcMemoryStore } = await import('../../adapters/storage/arc/index.js');
+    const wrong = createArcMemoryStore({
+      resolveTarget: async () => ({
+        url: arc.fake.url,
+        apiKey: 'not-the-token',
+        database: 'auth_test',
+        measurement: 'events',
+      }),
+      timeoutMs: TIMEOUT_MS,
+    });
+    await expect(wrong.count(ORG, {})).rejects.toMatchObject({
+      kind: 'unavailable',
+      message: expect.stringMatching(/refused the API key/),
+    });
+    await expect(wrong.insert([aMemory()], null)).rejects.toMatchObject({ kind: 'unavailable' });
+  });
+
+  it('refuses filters too long for Arc as invalid rather than sending them', async () => {
+    const before = arc.fake.requests.length;
+    await expect(
+      arc.storage.memories.count(ORG, { contentContains: 'x'.repeat(10_000) }),
+    ).rejects.toMatchObject({ kind: 'invalid' });
+    expect(arc.fake.requests.length).toBe(before);
+  });
+});
