@@ -1,7 +1,9 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
-import { DEFAULT_ORG_ID } from '../../domain/index.js';
+import { AesGcmSecretBox } from '../../adapters/system/aes-gcm-secret-box.js';
+import { systemClock } from '../../adapters/system/system-clock.js';
+import { ArcInstanceService, DEFAULT_ORG_ID } from '../../domain/index.js';
 import { loadConfig, type Config } from '../config.js';
 import { openStorage } from '../modules/storage.module.js';
 
@@ -104,6 +106,8 @@ export async function runDoctor(
         message: `${orgs.length} org(s); ${DEFAULT_ORG_ID} has ${keys.length} active key(s), ${admins} with admin${admins > 0 ? '' : ': create one with `memtrace key create --name admin --permissions read,write,admin`'}`,
       });
     }
+    const routing = await checkArcRouting(storage, config);
+    if (routing) checks.push(routing);
   } catch (e) {
     checks.push({
       status: 'fail',
@@ -114,6 +118,49 @@ export async function runDoctor(
     await storage.close();
   }
   return checks;
+}
+
+/**
+ * Orgs routed to their own Arc instance: whether their stored API keys open with this
+ * MEMTRACE_MASTER_KEY (an org whose key does not open gets 503 on every memory request), and
+ * whether the driver uses the routing at all. Null when no org is routed.
+ */
+async function checkArcRouting(storage: StorageBundle, config: Config): Promise<Check | null> {
+  const service = new ArcInstanceService(
+    storage.arcInstances,
+    storage.auth,
+    new AesGcmSecretBox(config.secrets.masterKey),
+    systemClock,
+  );
+  const routed = await service.list();
+  if (routed.length === 0) return null;
+  const unreadable: string[] = [];
+  for (const instance of routed) {
+    try {
+      await service.routeFor(instance.orgId);
+    } catch (e) {
+      unreadable.push(`${instance.orgId} (${reason(e)})`);
+    }
+  }
+  if (unreadable.length > 0) {
+    return {
+      status: 'fail',
+      name: 'arc routing',
+      message: `the stored Arc API key of ${unreadable.join(', ')} does not open: its memory requests get 503`,
+    };
+  }
+  if (config.storage.driver !== 'arc') {
+    return {
+      status: 'warn',
+      name: 'arc routing',
+      message: `${routed.length} org(s) routed to their own Arc, but the driver is ${config.storage.driver}: routing applies with MEMTRACE_STORAGE_DRIVER=arc only`,
+    };
+  }
+  return {
+    status: 'ok',
+    name: 'arc routing',
+    message: `${routed.length} org(s) routed to their own Arc; every stored API key opens`,
+  };
 }
 
 const MARK = { ok: '✓', warn: '!', fail: '✗' } as const;
