@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validate, type ValidationError } from 'class-validator';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { DomainError, isPlainObject } from '../../../domain/index.js';
-import { nestedArraysOf } from '../dto/field-decorators.js';
+import { fastFieldsOf, nestedArraysOf } from '../dto/field-decorators.js';
 
 type Ctor<T extends object = object> = new () => T;
 
@@ -125,12 +125,14 @@ function invalidFields(errors: readonly FieldError[]): DomainError {
 /**
  * Turns a JSON object into a validated DTO instance.
  * @param where `body` or `query`, for the message when the input is not an object
+ * @param options.fast false: always let class-validator judge (tests compare both paths)
  * @throws DomainError `invalid` with `details: [{ field, constraints }]`
  */
 export async function toDto<T extends object>(
   dto: Ctor<T>,
   input: unknown,
   where: 'body' | 'query',
+  options: { readonly fast?: boolean } = {},
 ): Promise<T> {
   if (!isPlainObject(input)) {
     throw new DomainError('invalid', 'INVALID_REQUEST', `${where} must be a JSON object`);
@@ -139,6 +141,10 @@ export async function toDto<T extends object>(
   const opaque: Opaque[] = [];
   const clean = checkShape(dto, input, '', shapeErrors, opaque);
   if (shapeErrors.length > 0) throw invalidFields(shapeErrors);
+  // The fast checks read the input as sent (the shape check has passed), so free-form values
+  // are judged as they are, not by their placeholders.
+  const fast = options.fast === false ? null : fastInstance(dto, input);
+  if (fast !== null) return fast;
   const instance = plainToInstance(dto, clean);
   for (const { at, value } of opaque) putBack(instance, at, value);
   const errors = await validate(instance, {
@@ -155,6 +161,61 @@ export async function toDto<T extends object>(
     throw invalidFields(fields);
   }
   return instance;
+}
+
+/**
+ * The DTO instance of a shape-checked body that every field's {@link fastFieldsOf} check
+ * accepts, built as class-transformer would build it (null counts as absent, as in the shape
+ * check); null when the DTO has no fast checks or any field fails them (class-validator then
+ * words the error). It never accepts a body class-validator would refuse.
+ */
+function fastInstance<T extends object>(dto: Ctor<T>, plain: Record<string, unknown>): T | null {
+  const fields = fastFieldsOf(dto);
+  if (fields === null) return null;
+  const out = new dto() as Record<string, unknown>;
+  for (const [key, field] of fields) {
+    const v = plain[key];
+    if (v === undefined || v === null) {
+      if (field.kind === 'requiredString' || field.kind === 'nestedArray') return null;
+      continue;
+    }
+    switch (field.kind) {
+      case 'string':
+      case 'requiredString':
+        if (typeof v !== 'string') return null;
+        out[key] = v;
+        break;
+      case 'number':
+        if (typeof v !== 'number' || !Number.isFinite(v)) return null;
+        out[key] = v;
+        break;
+      case 'boolean':
+        if (typeof v !== 'boolean') return null;
+        out[key] = v;
+        break;
+      case 'object':
+        if (!isPlainObject(v)) return null;
+        out[key] = v;
+        break;
+      case 'stringArray':
+        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return null;
+        out[key] = [...(v as string[])];
+        break;
+      case 'nestedArray': {
+        if (!Array.isArray(v)) return null;
+        const items: object[] = [];
+        for (const item of v) {
+          if (!isPlainObject(item)) return null;
+          const built = fastInstance(field.type(), item);
+          if (built === null) return null;
+          items.push(built);
+        }
+        out[key] = items;
+        break;
+      }
+    }
+  }
+  return out as T;
 }
 
 function putBack(root: object, at: readonly (string | number)[], value: unknown): void {

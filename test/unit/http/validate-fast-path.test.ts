@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { CreateAgentRequest } from '../../../adapters/http/dto/create-agent.request.js';
+import { CreateKeyRequest } from '../../../adapters/http/dto/create-key.request.js';
+import {
+  CreateMemoryBatchRequest,
+  CreateMemoryRequest,
+} from '../../../adapters/http/dto/create-memory.request.js';
+import { CreateOrgRequest } from '../../../adapters/http/dto/create-org.request.js';
+import { CreateSessionRequest } from '../../../adapters/http/dto/create-session.request.js';
+import { fastFieldsOf, type FastField } from '../../../adapters/http/dto/field-decorators.js';
+import { ListMemoriesQuery } from '../../../adapters/http/dto/list-memories.query.js';
+import { NoQuery, PageQuery } from '../../../adapters/http/dto/page.query.js';
+import { SearchMemoriesRequest } from '../../../adapters/http/dto/search-memories.request.js';
+import { SessionContextRequest } from '../../../adapters/http/dto/session-context.request.js';
+import { UpdateSessionRequest } from '../../../adapters/http/dto/update-session.request.js';
+import { toDto } from '../../../adapters/http/middleware/validate.js';
+
+type Ctor = new () => object;
+
+/** Every body DTO of the API, with the field names it declares. */
+const BODY_DTOS: readonly Ctor[] = [
+  CreateMemoryRequest,
+  CreateMemoryBatchRequest,
+  CreateAgentRequest,
+  CreateKeyRequest,
+  CreateOrgRequest,
+  CreateSessionRequest,
+  SearchMemoriesRequest,
+  SessionContextRequest,
+  UpdateSessionRequest,
+];
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A JSON value of any type, biased towards what the fields expect so both paths get exercised. */
+function anyValue(rand: () => number, depth = 0): unknown {
+  const pick = Math.floor(rand() * 12);
+  switch (pick) {
+    case 0:
+    case 1:
+      return `s${Math.floor(rand() * 100)}`;
+    case 2:
+      return rand();
+    case 3:
+      return Math.floor(rand() * 10);
+    case 4:
+      return rand() < 0.5;
+    case 5:
+      return null;
+    case 6:
+      return ['a', 'b'].slice(0, Math.floor(rand() * 3));
+    case 7:
+      return depth > 1 ? {} : { k: anyValue(rand, depth + 1) };
+    case 8:
+      return depth > 1 ? [] : [anyValue(rand, depth + 1)];
+    case 9:
+      return '';
+    case 10:
+      return ['x', 1];
+    default:
+      return undefined;
+  }
+}
+
+/** A value of the kind a field expects. */
+function typed(rand: () => number, field: FastField): unknown {
+  switch (field.kind) {
+    case 'string':
+    case 'requiredString':
+      return ['agent_1', 'episodic', '7d', 'x y', ''][Math.floor(rand() * 5)];
+    case 'number':
+      return [0, 0.5, 1, 2, 50][Math.floor(rand() * 5)];
+    case 'boolean':
+      return rand() < 0.5;
+    case 'object':
+      return { k: anyValue(rand) ?? 1 };
+    case 'stringArray':
+      return ['a', 'b', 'c'].slice(0, Math.floor(rand() * 4));
+    case 'nestedArray':
+      return Array.from({ length: Math.floor(rand() * 4) }, () =>
+        rand() < 0.9 ? anyBody(rand, field.type()) : anyValue(rand),
+      );
+  }
+}
+
+/** A body for `dto`: each field absent, of its kind, or (sometimes) any JSON value at all. */
+function anyBody(rand: () => number, dto: Ctor): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [key, field] of fastFieldsOf(dto) ?? new Map<string, FastField>()) {
+    const required = field.kind === 'requiredString' || field.kind === 'nestedArray';
+    if (rand() < (required ? 0.05 : 0.5)) continue;
+    const v = rand() < 0.85 ? typed(rand, field) : anyValue(rand);
+    if (v !== undefined) body[key] = v;
+  }
+  if (rand() < 0.05) body.unknown_field = 1;
+  return body;
+}
+
+/** What toDto does with the input: the instance (class and fields) or the error it throws. */
+async function outcome(dto: Ctor, input: unknown, fast: boolean): Promise<unknown> {
+  try {
+    const value = await toDto(dto, input, 'body', { fast });
+    return { ok: Object.getPrototypeOf(value) === dto.prototype, value: structuredClone(value) };
+  } catch (e) {
+    return { error: (e as Error).message, details: (e as { details?: unknown }).details };
+  }
+}
+
+describe('validate.toDto fast path', () => {
+  it('has fast checks for every body DTO and none for query DTOs', () => {
+    // Act
+    const bodies = BODY_DTOS.map((dto) => [dto.name, fastFieldsOf(dto) !== null]);
+    const queries = [ListMemoriesQuery, PageQuery, NoQuery].map((dto) => fastFieldsOf(dto));
+
+    // Assert
+    expect(bodies).toEqual(BODY_DTOS.map((dto) => [dto.name, true]));
+    expect(queries).toEqual([null, null, null]);
+  });
+
+  it('gives the same instance or the same error as class-validator for random bodies', async () => {
+    // Arrange
+    const rand = mulberry32(20261123);
+    const cases: [Ctor, unknown][] = [];
+    for (let i = 0; i < 3000; i++) {
+      const dto = BODY_DTOS[i % BODY_DTOS.length] as Ctor;
+      cases.push([dto, anyBody(rand, dto)]);
+    }
+    let accepted = 0;
+
+    // Act
+    const differences: unknown[] = [];
+    for (const [dto, input] of cases) {
+      const fast = await outcome(dto, input, true);
+      const slow = await outcome(dto, input, false);
+      if ((slow as { ok?: boolean }).ok) accepted += 1;
+      if (JSON.stringify(fast) !== JSON.stringify(slow))
+        differences.push({ dto, input, fast, slow });
+    }
+
+    // Assert
+    expect(JSON.stringify(differences.slice(0, 2), null, 1)).toBe('[]');
+    // The corpus reaches both paths: a fair share of bodies is valid, a fair share is not.
+    expect(accepted).toBeGreaterThan(300);
+    expect(accepted).toBeLessThan(2700);
+  });
+
+  it('keeps free-form metadata whole when the fast path builds the instance', async () => {
+    // Arrange
+    const metadata = { constructor: 'x', nested: { list: [{ a: 1 }] } };
+
+    // Act
+    const dto = await toDto(
+      CreateMemoryBatchRequest,
+      { memories: [{ agent_id: 'a', content: 'c', metadata, tags: ['t'] }] },
+      'body',
+    );
+
+    // Assert
+    expect(dto).toBeInstanceOf(CreateMemoryBatchRequest);
+    const item = (dto as unknown as { memories: object[] }).memories[0];
+    expect(item).toBeInstanceOf(CreateMemoryRequest);
+    expect(item).toMatchObject({ agent_id: 'a', content: 'c', metadata, tags: ['t'] });
+  });
+});
