@@ -225,7 +225,7 @@ async function load(driver) {
 /** Empties orgs and keys, so the server's first-run bootstrap installs this run's key. */
 async function forgetKeys(driver) {
   if (driver === 'postgres') {
-    await pgAdmin(`TRUNCATE ${PG_SCHEMA}.orgs, ${PG_SCHEMA}.api_keys`);
+    await pgAdmin(`TRUNCATE ${PG_SCHEMA}.orgs, ${PG_SCHEMA}.api_keys CASCADE`);
     return;
   }
   const Database = (await import('better-sqlite3')).default;
