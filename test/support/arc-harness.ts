@@ -89,13 +89,18 @@ export async function openArcTestStorage(
   };
 }
 
-/** The storage contract harness of the arc driver (stand-in at buffer age 0). */
-export function arcHarness(): StorageHarness {
+/**
+ * The storage contract harness of the arc driver. At buffer age 0 the stand-in shows a write
+ * before it answers it; at a non-zero age it shows it only after its flush, as Arc does, and
+ * the store's read-your-writes merge must give the same answers.
+ */
+export function arcHarness(fakeOptions: FakeArcOptions = {}): StorageHarness {
   let opened: ArcTestStorage | null = null;
+  const age = fakeOptions.maxBufferAgeMs ?? 0;
   return {
-    name: 'arc',
+    name: age > 0 ? `arc (Arc shows writes ${age} ms late)` : 'arc',
     open: async () => {
-      opened = await openArcTestStorage();
+      opened = await openArcTestStorage(fakeOptions);
       return opened.storage;
     },
     reset: async () => opened?.reset(),
