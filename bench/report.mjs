@@ -419,13 +419,19 @@ export function renderSvg(report) {
   });
   const e = report.environment;
   const footY = 30 + a.height + b.height;
-  const foot = `${report.run}: ${e.cpus} cores, ${e.memoryGiB} GiB, Node ${e.node}, SQLite ${e.sqlite}, ${String(e.postgres).split(' on ')[0]}; memtrace @ ${e.memtraceCommit}`;
+  const foot = [
+    `${report.run} (${report.mode}): ${e.cpus} × ${e.cpuModel}, ${e.memoryGiB} GiB, Node ${e.node}`,
+    `SQLite ${e.sqlite}, ${String(e.postgres).split(' on ')[0]}; memtrace ${e.memtraceVersion} @ ${e.memtraceCommit}${e.memtraceUncommittedFiles ? ' (+ uncommitted changes)' : ''}; load ${e.loadavgStart?.[0]} → ${e.loadavgEnd?.[0]}`,
+  ];
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${footY + 20}" viewBox="0 0 ${width} ${footY + 20}" font-family="Helvetica, Arial, sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${footY + 34}" viewBox="0 0 ${width} ${footY + 34}" font-family="Helvetica, Arial, sans-serif">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     a.svg,
     b.svg,
-    `<text x="10" y="${footY + 8}" font-size="10" fill="#555">${esc(foot)}</text>`,
+    ...foot.map(
+      (l, i) =>
+        `<text x="10" y="${footY + 8 + 14 * i}" font-size="10" fill="#555">${esc(l)}</text>`,
+    ),
     '</svg>',
     '',
   ].join('\n');

@@ -48,6 +48,7 @@ const WARMUP = Number(opt('warmup', '50'));
 const CONTEXT_QUERIES = Number(opt('context-queries', String(Math.max(20, QUERIES / 2))));
 const REUSE = argv.includes('--reuse');
 const MAX_SECONDS = Number(opt('max-seconds', '60'));
+const KINDS = opt('kinds', 'q1,q2,q3').split(',');
 const LANES = (process.env.MEMTRACE_BENCH_LANES ?? 'bare,adapter,http').split(',');
 const where =
   driver === 'sqlite'
@@ -213,12 +214,15 @@ async function runContext(call) {
   let firstError;
   let sample;
   const warm = Math.min(10, WARMUP);
+  let timed = 0;
   for (let i = 0; i < warm + CONTEXT_QUERIES; i++) {
+    if (timed > MAX_SECONDS * 1000) break;
     const t0 = performance.now();
     try {
       const r = await call();
       const ms = performance.now() - t0;
       if (i < warm) continue;
+      timed += ms;
       lat.push(ms);
       sample = r;
       if (!(r.included > 0) || r.tokens > 2000) bad++;
@@ -349,7 +353,7 @@ async function bareLane() {
       );
     close = () => c.end();
   }
-  for (const kind of ['q1', 'q2', 'q3']) {
+  for (const kind of KINDS) {
     lane[kind] = await runKind(kind, (x) => q(kind, x));
     lane[`${kind}_with_count`] = await runKind(
       kind,
@@ -389,7 +393,7 @@ async function adapterLane() {
     q2: (x) => ({ tags: [x.tag], minImportance: x.minImportance }),
     q3: (x) => ({ tags: [x.tag], minImportance: x.minImportance, contentContains: x.word }),
   };
-  for (const kind of ['q1', 'q2', 'q3']) {
+  for (const kind of KINDS) {
     lane[kind] = await runKind(kind, async (x) => {
       const filter = filters[kind](x);
       const [memories] = await Promise.all([
@@ -468,17 +472,14 @@ async function httpLane() {
           }),
         )
         .then((res) => ok(res).results.map(fromApi));
-    lane.q1 = await runKind('q1', list(true));
-    lane.q2 = await runKind('q2', search(true));
-    lane.q3 = await runKind('q3', search(true));
+    const call = { q1: list, q2: search, q3: search };
+    for (const k of KINDS) lane[k] = await runKind(k, call[k](true));
     // include_count=false (where the server has it): the page and has_more, no exact count.
     const probe = await client.request('GET', '/api/v1/memories?limit=1&include_count=false');
     if (probe.status === 200) {
-      lane.q1_nocount = await runKind('q1', list(false));
-      lane.q2_nocount = await runKind('q2', search(false));
-      lane.q3_nocount = await runKind('q3', search(false));
+      for (const k of KINDS) lane[`${k}_nocount`] = await runKind(k, call[k](false));
     }
-    for (const k of ['q1', 'q2', 'q3']) {
+    for (const k of KINDS) {
       log(
         `http ${k}: p99 ${lane[k].latencyMs.p99} ms (include_count=false ${lane[`${k}_nocount`]?.latencyMs.p99 ?? 'n/a'})`,
       );
@@ -510,3 +511,8 @@ if (LANES.includes('bare')) report.lanes.bare = await bareLane();
 if (LANES.includes('adapter')) report.lanes.adapter = await adapterLane();
 if (LANES.includes('http')) report.lanes.http = await httpLane();
 writeFileSync(out, JSON.stringify(report, null, 2));
+// Without --reuse the loaded store is not kept (a 1M store is about 1 GB).
+if (!REUSE) {
+  if (driver === 'sqlite') removeSqlite(where.file);
+  else await pgAdmin(`DROP SCHEMA IF EXISTS ${where.schema} CASCADE`);
+}
