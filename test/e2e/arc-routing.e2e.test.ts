@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +35,8 @@ const serverEnv = () => ({
   MEMTRACE_STORAGE_SQLITE_PATH: path.join(dir, 'memtrace.db'),
   MEMTRACE_AUTH_BOOTSTRAP_KEY: BOOTSTRAP_KEY,
   MEMTRACE_MASTER_KEY: MASTER_KEY,
+  MEMTRACE_LOG_LEVEL: 'debug',
+  MEMTRACE_LOG_FORMAT: 'json',
 });
 
 function memtraceCli(args: string[], input: string): Promise<{ code: number; out: string }> {
@@ -139,7 +141,7 @@ describe('Per-org Arc routing on a running server', () => {
     expect(listed.status).toBe(200);
     const contents = (listed.body.memories as { content: string }[]).map((m) => m.content);
     expect(contents).toEqual(['after routing']);
-  });
+  }, 60_000);
 
   it('keeps the memory in the routed database and measurement (read from the Arc itself)', async () => {
     await ownArc.flushAll();
@@ -171,6 +173,35 @@ describe('Per-org Arc routing on a running server', () => {
     expect(res.status).toBe(201);
     expect(writesTo(defaultArc, fromDefault)).toEqual([`memtrace_${orgId}`]);
     expect(writesTo(ownArc, fromOwn)).toEqual([]);
+  });
+
+  it('keeps the Arc key out of the logs and out of the database files', async () => {
+    // Act
+    const put = await api('PUT', `/api/v1/orgs/${orgId}/arc`, BOOTSTRAP_KEY, {
+      url: ownArc.url,
+      database: 'routed_acme',
+      api_key: SECRET,
+    });
+    const shown = await api('GET', `/api/v1/orgs/${orgId}/arc`, BOOTSTRAP_KEY);
+    const written = await remember('routed by the API');
+
+    // Assert
+    expect([put.status, shown.status, written.status]).toEqual([201, 200, 201]);
+    expect(JSON.stringify([put.body, shown.body])).not.toContain(SECRET);
+    const logs = server.stderr() + server.stdout();
+    expect(logs).toContain('"message":"request"');
+    expect(logs).not.toContain(SECRET);
+    for (const suffix of ['', '-wal']) {
+      const file = path.join(dir, `memtrace.db${suffix}`);
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch {
+        continue;
+      }
+      expect(bytes.includes(Buffer.from(SECRET))).toBe(false);
+    }
+    expect((await api('DELETE', `/api/v1/orgs/${orgId}/arc`, BOOTSTRAP_KEY)).status).toBe(204);
   });
 
   it('keeps other orgs on the default Arc throughout', async () => {
