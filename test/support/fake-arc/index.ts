@@ -1,21 +1,15 @@
-import { mkdtemp, readdir, rm, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { decodeMsgpack, MsgpackDecodeError } from './msgpack-decoder.js';
-import {
-  decodePayload,
-  PayloadDecodeError,
-  RecordWriteError,
-  toBatches,
-  type DecodedRecord,
-} from './ingest.js';
-import { parseLineProtocol, parsePrecision } from './line-protocol.js';
-import { renderValue, rfc3339Seconds } from './render.js';
-import { parseShow, rewriteSql, SqlRejected, validateHeaderDatabase, validateSql } from './sql.js';
-import { ArcStorage, listParquetFiles, quoteLiteral } from './storage.js';
+import { handleDelete } from './delete-api.js';
+import { acceptsGzip, headerString, json, readBody, type Reply } from './http-reply.js';
+import { handleQuery } from './query-api.js';
+import { rfc3339Seconds } from './render.js';
+import { ArcStorage, listParquetFiles } from './storage.js';
+import { handleLineProtocolWrite, handleMsgpackWrite } from './write-api.js';
 
 /**
  * An Arc server for memtrace's tests and for trying the arc driver locally: Arc's HTTP wire
@@ -88,29 +82,7 @@ export interface FakeArc {
   resume(): Promise<void>;
 }
 
-const WRITE_DB = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-const MEASUREMENT = /^[a-zA-Z][a-zA-Z0-9_-]*$/;
 const PUBLIC_PATHS = new Set(['/health', '/ready', '/api/v1/auth/verify']);
-const DELETE_DISABLED =
-  'Delete operations are disabled. Set delete.enabled=true in arc.toml to enable.';
-const DELETE_KEYWORDS =
-  /\b(DROP|DELETE|INSERT|UPDATE|EXEC|EXECUTE|UNION|SELECT|CREATE|ALTER|COPY|ATTACH|DETACH|LOAD|INSTALL|PRAGMA|CALL|SET)\b/i;
-const DELETE_CONFIRMATION_THRESHOLD = 10_000;
-const DELETE_MAX_ROWS = 1_000_000;
-
-interface Reply {
-  status: number;
-  body?: string;
-  headers?: Record<string, string>;
-  /** Arc streams query results: chunked, and gzip when the client accepts it. */
-  streamed?: boolean;
-}
-
-const json = (status: number, body: unknown): Reply => ({
-  status,
-  body: JSON.stringify(body),
-  headers: { 'content-type': 'application/json' },
-});
 
 /** Go's time.Duration.String() for a duration in milliseconds (e.g. "1m2.3s", "150ms"). */
 function goDuration(ms: number): string {
@@ -119,33 +91,6 @@ function goDuration(ms: number): string {
   const m = Math.floor((ms % 3_600_000) / 60_000);
   const s = ((ms % 60_000) / 1000).toFixed(3).replace(/\.?0+$/, '');
   return `${h > 0 ? `${h}h` : ''}${h > 0 || m > 0 ? `${m}m` : ''}${s}s`;
-}
-
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function headerString(req: http.IncomingMessage, name: string): string {
-  const v = req.headers[name];
-  return Array.isArray(v) ? (v[0] ?? '') : (v ?? '');
-}
-
-/**
- * Arc's response-compression negotiation (`response_compression.go`): zstd is preferred, then
- * gzip; q=0 means not acceptable. Node 20 has no zstd encoder, so only gzip is produced here.
- */
-function acceptsGzip(acceptEncoding: string): boolean {
-  return acceptEncoding.split(',').some((part) => {
-    const [token = '', params = ''] = part.split(';').map((x) => x.trim().toLowerCase());
-    const q = /^q=([\d.]+)$/.exec(params);
-    if (q && Number(q[1]) === 0) return false;
-    return token === 'gzip' || token === 'x-gzip';
-  });
 }
 
 /** Arc's token sources, in order: Bearer, Token, raw Authorization, x-api-key, ?p= (§1.10). */
@@ -188,25 +133,46 @@ class FakeArcServer implements FakeArc {
     this.routes = new Map<string, Route>([
       ['GET /health', { handle: async () => this.health() }],
       ['GET /ready', { handle: async () => this.readiness() }],
-      ['POST /api/v1/write/msgpack', { permission: 'write', handle: (r, b) => this.write(r, b) }],
+      [
+        'POST /api/v1/write/msgpack',
+        { permission: 'write', handle: (r, b) => handleMsgpackWrite(this.storage, r, b) },
+      ],
       [
         'POST /api/v1/write/line-protocol',
-        { permission: 'write', handle: (r, b) => this.writeLineProtocol(r, b) },
+        { permission: 'write', handle: (r, b) => handleLineProtocolWrite(this.storage, r, b) },
       ],
       [
         'POST /write',
-        { permission: 'write', handle: (r, b) => this.writeLineProtocol(r, b, 'db') },
+        {
+          permission: 'write',
+          handle: (r, b) => handleLineProtocolWrite(this.storage, r, b, 'db'),
+        },
       ],
       [
         'POST /api/v2/write',
-        { permission: 'write', handle: (r, b) => this.writeLineProtocol(r, b, 'bucket') },
+        {
+          permission: 'write',
+          handle: (r, b) => handleLineProtocolWrite(this.storage, r, b, 'bucket'),
+        },
       ],
       [
         'POST /api/v1/write/line-protocol/flush',
         { permission: 'admin', handle: () => this.flushEndpoint() },
       ],
-      ['POST /api/v1/query', { permission: 'read', handle: (r, b) => this.query(r, b) }],
-      ['POST /api/v1/delete', { permission: 'admin', handle: (_r, b) => this.delete(b) }],
+      [
+        'POST /api/v1/query',
+        {
+          permission: 'read',
+          handle: (r, b) => handleQuery({ storage: this.storage, dataDir: this.dataDir }, r, b),
+        },
+      ],
+      [
+        'POST /api/v1/delete',
+        {
+          permission: 'admin',
+          handle: (_r, b) => handleDelete(this.storage, this.opts.deleteEnabled === true, b),
+        },
+      ],
       ['GET /api/v1/auth/verify', { handle: async (r) => this.verify(r) }],
     ]);
     this.server = http.createServer((req, res) => {
@@ -362,359 +328,6 @@ class FakeArcServer implements FakeArc {
   private async flushEndpoint(): Promise<Reply> {
     await this.storage.flushAll();
     return json(200, { status: 'success', message: 'All buffers flushed' });
-  }
-
-  /** Body compression by magic bytes, not headers (§1.3): gzip, zstd, else raw. */
-  private decompress(raw: Buffer): Uint8Array | Reply {
-    if (raw[0] === 0x1f && raw[1] === 0x8b) {
-      try {
-        return zlib.gunzipSync(raw);
-      } catch (e) {
-        return json(400, { error: `Invalid gzip compression: ${(e as Error).message}` });
-      }
-    }
-    if (raw[0] === 0x28 && raw[1] === 0xb5 && raw[2] === 0x2f && raw[3] === 0xfd) {
-      const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Buffer) => Buffer })
-        .zstdDecompressSync;
-      if (!zstd) {
-        return json(400, { error: 'Invalid zstd compression: zstd needs Node >= 22.15' });
-      }
-      try {
-        return zstd(raw);
-      } catch (e) {
-        return json(400, { error: `Invalid zstd compression: ${(e as Error).message}` });
-      }
-    }
-    return raw;
-  }
-
-  private async write(req: http.IncomingMessage, raw: Buffer): Promise<Reply> {
-    if (raw.length === 0) return json(400, { error: 'Empty payload' });
-    const payload = this.decompress(raw);
-    if (!(payload instanceof Uint8Array)) return payload;
-    let records;
-    try {
-      const nowMicros = BigInt(Date.now()) * 1000n;
-      records = decodePayload(decodeMsgpack(payload), nowMicros);
-    } catch (e) {
-      if (e instanceof MsgpackDecodeError) {
-        return json(400, {
-          error: `Invalid MessagePack payload: failed to unmarshal msgpack: ${e.message}`,
-        });
-      }
-      if (e instanceof PayloadDecodeError) {
-        return json(400, { error: `Invalid MessagePack payload: ${e.message}` });
-      }
-      throw e;
-    }
-    return this.ingest(headerString(req, 'x-arc-database') || 'default', records);
-  }
-
-  /**
-   * Line-protocol writes (§1.4). The database comes from `x-arc-database`, else from the
-   * `db` (InfluxDB 1.x) or `bucket` (2.x) query parameter, else `default`.
-   */
-  private async writeLineProtocol(
-    req: http.IncomingMessage,
-    raw: Buffer,
-    dbParam?: 'db' | 'bucket',
-  ): Promise<Reply> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const requested = url.searchParams.get('precision');
-    const precision = parsePrecision(requested);
-    if (!precision) {
-      return json(400, {
-        error: `invalid precision ${JSON.stringify(requested)}: must be ns, us, ms, or s`,
-      });
-    }
-    if (raw.length === 0) return json(400, { error: 'Empty request body' });
-    const payload = this.decompress(raw);
-    if (!(payload instanceof Uint8Array)) return payload;
-    const text = Buffer.from(payload).toString('utf8');
-    const records = parseLineProtocol(text, precision, BigInt(Date.now()) * 1000n);
-    if (records.length === 0) return json(400, { error: 'No valid records in request' });
-    const db =
-      headerString(req, 'x-arc-database') ||
-      (dbParam ? url.searchParams.get(dbParam) : null) ||
-      'default';
-    return this.ingest(db, records);
-  }
-
-  /** The shared tail of every write: name checks, type inference, buffering; 204. */
-  private async ingest(db: string, records: DecodedRecord[]): Promise<Reply> {
-    if (!WRITE_DB.test(db)) {
-      return json(400, {
-        error:
-          'invalid database name: must start with a letter and contain only alphanumeric ' +
-          'characters, underscores, or hyphens (max 64 characters)',
-      });
-    }
-    for (const r of records) {
-      if (r.measurement.length > 128 || !MEASUREMENT.test(r.measurement)) {
-        return json(400, {
-          error:
-            `invalid measurement name ${JSON.stringify(r.measurement)}: must start with a letter ` +
-            'and contain only alphanumeric characters, underscores, or hyphens',
-        });
-      }
-    }
-    let batches;
-    try {
-      batches = toBatches(records);
-    } catch (e) {
-      if (e instanceof RecordWriteError) {
-        return json(500, { error: `Failed to write records: ${e.message}` });
-      }
-      throw e;
-    }
-    for (const batch of batches) await this.storage.write(db, batch);
-    return { status: 204 };
-  }
-
-  private queryError(status: number, started: number, error: string, elapsed = false): Reply {
-    return json(status, {
-      success: false,
-      columns: null,
-      data: null,
-      row_count: 0,
-      execution_time_ms: elapsed ? Date.now() - started : 0,
-      timestamp: rfc3339Seconds(new Date(started)),
-      error,
-    });
-  }
-
-  private querySuccess(started: number, columns: string[], rowsJson: string[]): Reply {
-    const body =
-      `{"success":true,"columns":${JSON.stringify(columns)},"data":[${rowsJson.join(',')}],` +
-      `"row_count":${rowsJson.length},"execution_time_ms":${Date.now() - started},` +
-      `"timestamp":${JSON.stringify(rfc3339Seconds(new Date(started)))}}`;
-    return { status: 200, body, headers: { 'content-type': 'application/json' }, streamed: true };
-  }
-
-  private async query(req: http.IncomingMessage, raw: Buffer): Promise<Reply> {
-    const started = Date.now();
-    const contentType = headerString(req, 'content-type').toLowerCase();
-    if (!contentType.startsWith('application/json')) {
-      return this.queryError(400, started, 'Invalid request body: Unprocessable Entity');
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw.toString('utf8'));
-    } catch (e) {
-      return this.queryError(400, started, `Invalid request body: ${(e as Error).message}`);
-    }
-    const rawSql =
-      parsed !== null && typeof parsed === 'object' ? (parsed as { sql?: unknown }).sql : undefined;
-    if (rawSql !== undefined && rawSql !== null && typeof rawSql !== 'string') {
-      const goType = typeof rawSql === 'number' ? 'number' : typeof rawSql;
-      return this.queryError(
-        400,
-        started,
-        `Invalid request body: json: cannot unmarshal ${goType} into Go struct field QueryRequest.sql of type string`,
-      );
-    }
-    const sql = typeof rawSql === 'string' ? rawSql : '';
-    const headerDb = headerString(req, 'x-arc-database') || undefined;
-    let rewritten: string;
-    try {
-      const validated = validateSql(sql);
-      if (headerDb !== undefined) validateHeaderDatabase(headerDb);
-      const show = parseShow(sql);
-      if (show) return this.show(started, show, headerDb);
-      rewritten = rewriteSql(validated, {
-        headerDb,
-        source: (db, m) =>
-          `read_parquet(${quoteLiteral(path.join(this.dataDir, db, m, '**', '*.parquet'))}, union_by_name=true)`,
-      });
-    } catch (e) {
-      if (e instanceof SqlRejected) return this.queryError(400, started, e.message);
-      throw e;
-    }
-    let result;
-    try {
-      result = await this.storage.query(rewritten);
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      // A measurement with no flushed file yet: Arc answers an empty success (§1.2).
-      if (message.includes('No files found that match the pattern')) {
-        return this.querySuccess(started, [], []);
-      }
-      return this.queryError(500, started, message, true);
-    }
-    const rows = result.rows.map(
-      (row) => `[${row.map((v, i) => renderValue(result.types[i] as never, v)).join(',')}]`,
-    );
-    return this.querySuccess(started, result.columns, rows);
-  }
-
-  private async show(
-    started: number,
-    show: NonNullable<ReturnType<typeof parseShow>>,
-    headerDb: string | undefined,
-  ): Promise<Reply> {
-    const visible = async (dir: string): Promise<string[]> => {
-      try {
-        const entries = await readdir(dir, { withFileTypes: true });
-        return entries
-          .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'))
-          .map((e) => e.name)
-          .sort();
-      } catch {
-        return [];
-      }
-    };
-    if (show.kind === 'databases') {
-      const dbs = await visible(this.dataDir);
-      return this.querySuccess(
-        started,
-        ['database'],
-        dbs.map((d) => JSON.stringify([d])),
-      );
-    }
-    const db = show.db ?? headerDb ?? 'default';
-    const rows: string[] = [];
-    for (const table of await visible(path.join(this.dataDir, db))) {
-      const stats = await this.storage.tableStats(db, table);
-      rows.push(
-        JSON.stringify([
-          db,
-          table,
-          `${path.join(this.dataDir, db, table)}/`,
-          stats.files,
-          stats.bytes / (1024 * 1024),
-        ]),
-      );
-    }
-    return this.querySuccess(
-      started,
-      ['database', 'table_name', 'storage_path', 'file_count', 'total_size_mb'],
-      rows,
-    );
-  }
-
-  private async delete(raw: Buffer): Promise<Reply> {
-    const started = Date.now();
-    const reply = (
-      status: number,
-      fields: {
-        deleted?: number;
-        affected?: number;
-        rewritten?: number;
-        dryRun?: boolean;
-        files?: string[] | null;
-        failed?: string[];
-        error?: string;
-      },
-    ): Reply =>
-      json(status, {
-        success: status === 200 && !fields.error,
-        deleted_count: fields.deleted ?? 0,
-        affected_files: fields.affected ?? 0,
-        rewritten_files: fields.rewritten ?? 0,
-        execution_time_ms: fields.files === undefined ? 0 : Date.now() - started,
-        dry_run: fields.dryRun ?? false,
-        files_processed: fields.files ?? null,
-        ...(fields.failed && fields.failed.length > 0 ? { failed_files: fields.failed } : {}),
-        ...(fields.error ? { error: fields.error } : {}),
-      });
-    if (!this.opts.deleteEnabled) return reply(403, { error: DELETE_DISABLED });
-    let req: {
-      database?: unknown;
-      measurement?: unknown;
-      where?: unknown;
-      dry_run?: unknown;
-      confirm?: unknown;
-    };
-    try {
-      req = JSON.parse(raw.toString('utf8')) as typeof req;
-    } catch (e) {
-      return reply(400, { error: `Invalid request body: ${(e as Error).message}` });
-    }
-    const database = typeof req.database === 'string' ? req.database : '';
-    const measurement = typeof req.measurement === 'string' ? req.measurement : '';
-    const where = typeof req.where === 'string' ? req.where : '';
-    const dryRun = req.dry_run === true;
-    const confirm = req.confirm === true;
-    if (!database) return reply(400, { error: 'database is required' });
-    if (!measurement) return reply(400, { error: 'measurement is required' });
-    if (/[/\\]/.test(database) || database.includes('..')) {
-      return reply(400, { error: 'database name contains invalid characters' });
-    }
-    if (/[/\\]/.test(measurement) || measurement.includes('..')) {
-      return reply(400, { error: 'measurement name contains invalid characters' });
-    }
-    if (where.trim() === '') {
-      return reply(400, {
-        error:
-          "WHERE clause is required. To delete all data, use WHERE clause '1=1' with confirm=true",
-      });
-    }
-    let upper = where.trim().toUpperCase();
-    if (upper.startsWith('WHERE ')) upper = upper.slice(6).trim();
-    for (const p of [';', '--', '/*']) {
-      if (upper.includes(p)) {
-        return reply(400, { error: `WHERE clause contains forbidden pattern: ${p}` });
-      }
-    }
-    const keyword = DELETE_KEYWORDS.exec(where);
-    if (keyword) {
-      return reply(400, {
-        error: `WHERE clause contains forbidden keyword: ${(keyword[0] as string).toUpperCase()}`,
-      });
-    }
-    if ((where.match(/'/g)?.length ?? 0) % 2 !== 0) {
-      return reply(400, { error: 'WHERE clause has unmatched quotes' });
-    }
-    if ((where.match(/\(/g)?.length ?? 0) !== (where.match(/\)/g)?.length ?? 0)) {
-      return reply(400, { error: 'WHERE clause has unmatched parentheses' });
-    }
-    const fullTable = ['1=1', 'TRUE', '1'].includes(upper);
-    if (fullTable && !confirm) {
-      return reply(400, {
-        error: 'Full table delete detected (WHERE 1=1). Set confirm=true to proceed.',
-      });
-    }
-    if (!dryRun && !confirm) {
-      return reply(400, {
-        error:
-          'Confirmation required for delete operation. Set confirm=true or use dry_run=true to preview.',
-      });
-    }
-    const { matched, rewritten } = await this.storage.deleteRows(
-      database,
-      measurement,
-      where,
-      dryRun,
-    );
-    if (matched.length === 0) return reply(200, { dryRun, files: [] });
-    const total = matched.reduce((n, f) => n + f.deleted, 0);
-    if (total > DELETE_MAX_ROWS) {
-      return reply(400, {
-        error:
-          `Delete would affect ${total} rows, exceeding maximum of ${DELETE_MAX_ROWS}. ` +
-          'Adjust delete.max_rows_per_delete in arc.toml or refine WHERE clause.',
-      });
-    }
-    if (total > DELETE_CONFIRMATION_THRESHOLD && !confirm) {
-      return reply(400, {
-        error: `Delete would affect ${total} rows (threshold: ${DELETE_CONFIRMATION_THRESHOLD}). Set confirm=true to proceed.`,
-      });
-    }
-    const base = (f: { file: string }): string => path.basename(f.file);
-    if (dryRun) {
-      return reply(200, {
-        deleted: total,
-        affected: matched.length,
-        dryRun: true,
-        files: matched.map(base),
-      });
-    }
-    return reply(200, {
-      deleted: rewritten.reduce((n, f) => n + f.deleted, 0),
-      affected: matched.length,
-      rewritten: rewritten.length,
-      files: rewritten.map(base),
-    });
   }
 
   async pause(): Promise<void> {
