@@ -340,7 +340,8 @@ export const OPERATIONS: readonly Operation[] = [
     description:
       'Every field is replaced; an absent `api_key` means the instance needs none. The key is ' +
       'stored encrypted (AES-256-GCM under MEMTRACE_MASTER_KEY; 503 when that is not set) and ' +
-      'never returned. Effective at once in this server, and within 1 s in every other one.',
+      'never returned. Used by the `arc` storage driver: effective at once in this server, and ' +
+      'within 1 s in every other one on the same store.',
     access: 'operator',
     body: { required: true, schema: ref('PutArcInstanceRequest') },
     ok: {

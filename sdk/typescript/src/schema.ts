@@ -436,7 +436,7 @@ export interface paths {
     get: operations['getOrgArcInstance'];
     /**
      * Route an org's memories to its own Arc instance (create or replace)
-     * @description Every field is replaced; an absent `api_key` means the instance needs none. The key is stored encrypted (AES-256-GCM under MEMTRACE_MASTER_KEY; 503 when that is not set) and never returned. Effective at once in this server, and within 1 s in every other one.
+     * @description Every field is replaced; an absent `api_key` means the instance needs none. The key is stored encrypted (AES-256-GCM under MEMTRACE_MASTER_KEY; 503 when that is not set) and never returned. Used by the `arc` storage driver: effective at once in this server, and within 1 s in every other one on the same store.
      *
      *     Needs an admin API key of the default org (the operator).
      */
