@@ -305,6 +305,12 @@ describe('POST /api/v1/query — table rewrite (§1.2)', () => {
     expect(r.json.data).toContainEqual([db]);
   });
 
+  it('§1.5 SHOW MEASUREMENTS FROM db lists another database without the header', async () => {
+    const r = await query(arc, undefined, `SHOW MEASUREMENTS FROM ${db}`);
+    const names = (r.json.data as unknown[][]).map((row) => [row[0], row[1]]);
+    expect(names).toEqual(expect.arrayContaining([[db, 'events']]));
+  });
+
   it('§1.5 SHOW TABLES lists measurements with storage stats', async () => {
     const r = await query(arc, db, 'SHOW TABLES');
     expect(r.json.columns).toEqual([
@@ -374,6 +380,20 @@ describe('POST /api/v1/query — time rewrites (§1.2)', () => {
       "SELECT date_trunc('hour', to_timestamp(epoch(time))) AS h FROM events ORDER BY time LIMIT 1",
     );
     expect(rowsOf(r)).toEqual([{ h: '2024-01-01T09:00:00Z' }]);
+  });
+});
+
+describe('POST /api/v1/query — time literals (§1.5)', () => {
+  it('§1.5 a string literal without a zone compares in UTC, and one with Z or an offset too', async () => {
+    const r = await query(
+      arc,
+      db,
+      `SELECT count(*) FILTER (WHERE time >= '2024-01-01 10:00:00') AS naive,
+              count(*) FILTER (WHERE time >= '2024-01-01T10:00:00Z') AS utc,
+              count(*) FILTER (WHERE time >= '2024-01-01T11:00:00+01:00') AS offset
+       FROM events`,
+    );
+    expect(rowsOf(r)).toEqual([{ naive: 2, utc: 2, offset: 2 }]);
   });
 });
 

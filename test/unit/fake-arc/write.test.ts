@@ -100,6 +100,24 @@ describe('POST /api/v1/write/msgpack — shapes (§1.3)', () => {
     ]);
   });
 
+  it('§1.3 row format: a numeric h becomes host_<n>', async () => {
+    const db = freshDb();
+    await write(arc, db, { m: 'cpu', t: T0, h: 7n, fields: { v: 1.5 } });
+    expect(rowsOf(await query(arc, db, 'SELECT host FROM cpu'))).toEqual([{ host: 'host_7' }]);
+  });
+
+  it('§1.3 row format: rows of one measurement in one request share a batch; missing fields are NULL', async () => {
+    const db = freshDb();
+    await write(arc, db, [
+      { m: 'cpu', t: T0, fields: { a: 1.5 } },
+      { m: 'cpu', t: T0 + 1n, fields: { b: 'x' } },
+    ]);
+    expect(rowsOf(await query(arc, db, 'SELECT a, b FROM cpu ORDER BY time'))).toEqual([
+      { a: 1.5, b: null },
+      { a: null, b: 'x' },
+    ]);
+  });
+
   it('§1.3 row format: a field named like a tag gets the _value suffix', async () => {
     const db = freshDb();
     await write(arc, db, { m: 'cpu', t: T0, fields: { region: 1.5 }, tags: { region: 'eu' } });
