@@ -140,7 +140,10 @@ async function openArcTestStorage(): Promise<StorageBundle> {
   const { startFakeArc } = await import('./fake-arc/index.js');
   const { generationalResolver, testArcConfig } = await import('./arc-harness.js');
   const { openArcStorage } = await import('../../src/modules/arc-storage.js');
-  arcServer ??= await startFakeArc();
+  // MEMTRACE_TEST_ARC_BUFFER_AGE_MS > 0: the stand-in shows writes that late, as Arc does.
+  arcServer ??= await startFakeArc({
+    maxBufferAgeMs: Number(process.env.MEMTRACE_TEST_ARC_BUFFER_AGE_MS ?? 0),
+  });
   const arc = testArcConfig(arcServer.url);
   const generation = ++arcGeneration;
   const relational = await createSqliteStorage({ path: ':memory:' });
