@@ -145,8 +145,8 @@ export function renderMarkdown(report, { svg } = {}) {
       '',
       'rows/s over the timed calls, then latency per call p50 / p95 / p99 ms. Each lane starts from an empty store.',
       '',
-      '| Driver | Workload | HTTP (memtrace server) | adapter in-process | bare driver |',
-      '|---|---|---:|---:|---:|',
+      '| Driver | Workload | HTTP (memtrace server) | service in-process | adapter in-process | bare driver |',
+      '|---|---|---:|---:|---:|---:|',
     );
     for (const w of writes(report)) {
       const L = w.result.lanes;
@@ -161,7 +161,7 @@ export function renderMarkdown(report, { svg } = {}) {
             ? `W1 single, concurrency ${ph.concurrency} (${n(ph.count)} calls)`
             : `W2 batch of ${n(ph.size)}, concurrency 1 (${n(ph.count)} calls)`;
         p(
-          `| ${DRIVER[w.driver]} | ${label} | ${cell('http')} | ${cell('adapter')} | ${cell('bare')} |`,
+          `| ${DRIVER[w.driver]} | ${label} | ${cell('http')} | ${cell('service')} | ${cell('adapter')} | ${cell('bare')} |`,
         );
       }
     }
@@ -176,8 +176,8 @@ export function renderMarkdown(report, { svg } = {}) {
     p(
       '### Reads (W3): latency p50 / p95 / p99 ms, one query at a time',
       '',
-      '| Driver | N stored | Query | HTTP (memtrace server) | HTTP, include_count=false | adapter: find + count | adapter: find only | bare: page + count | bare: page | avg rows | violations | checksum |',
-      '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+      '| Driver | N stored | Query | HTTP (memtrace server) | HTTP, include_count=false | service in-process | adapter: find + count | adapter: find only | bare: page + count | bare: page | avg rows | violations | checksum |',
+      '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     );
     for (const j of reads(report)) {
       const L = j.result.lanes;
@@ -186,24 +186,26 @@ export function renderMarkdown(report, { svg } = {}) {
         ['q2', 'q2 search: tag+importance≥0.5'],
         ['q3', 'q3 search: q2+content_contains'],
       ]) {
-        const all = ['http', 'adapter', 'bare'].flatMap((l) =>
+        const all = ['http', 'service', 'adapter', 'bare'].flatMap((l) =>
           ['', '_nocount', '_with_count'].map((suffix) => L[l]?.[`${k}${suffix}`]).filter(Boolean),
         );
         const v = all.reduce((s, r) => s + (r.violations ?? 0), 0);
         const errs = all.reduce((s, r) => s + (r.errors ?? 0), 0);
         const sums = [
-          ...new Set(['http', 'adapter', 'bare'].map((l) => L[l]?.[k]?.checksum).filter(Boolean)),
+          ...new Set(
+            ['http', 'service', 'adapter', 'bare'].map((l) => L[l]?.[k]?.checksum).filter(Boolean),
+          ),
         ];
         const short = (r) =>
           r ? `${lat(r.latencyMs)}${r.truncated ? ` (n=${r.latencyMs.n})` : ''}` : '—';
         p(
-          `| ${DRIVER[j.driver]} | ${n(j.n)} | ${label} | ${short(L.http?.[k])} | ${short(L.http?.[`${k}_nocount`])} | ${short(L.adapter?.[k])} | ${short(L.adapter?.[`${k}_nocount`])} | ${short(L.bare?.[`${k}_with_count`])} | ${short(L.bare?.[k])} | ${fmt(L.http?.[k]?.avgRows ?? L.adapter?.[k]?.avgRows)} | ${v}${errs ? ` (+${errs} errors)` : ''} | ${sums.length === 1 ? `\`${sums[0]}\`` : `**differ: ${sums.join(', ')}**`} |`,
+          `| ${DRIVER[j.driver]} | ${n(j.n)} | ${label} | ${short(L.http?.[k])} | ${short(L.http?.[`${k}_nocount`])} | ${short(L.service?.[k])} | ${short(L.adapter?.[k])} | ${short(L.adapter?.[`${k}_nocount`])} | ${short(L.bare?.[`${k}_with_count`])} | ${short(L.bare?.[k])} | ${fmt(L.http?.[k]?.avgRows ?? L.adapter?.[k]?.avgRows)} | ${v}${errs ? ` (+${errs} errors)` : ''} | ${sums.length === 1 ? `\`${sums[0]}\`` : `**differ: ${sums.join(', ')}**`} |`,
         );
       }
     }
     p(
       '',
-      'violations: items that break the filter or the newest-first order, summed over every column; checksum: FNV-1a over the returned items of every timed query, the same in the three lanes when they agree item for item.',
+      'violations: items that break the filter or the newest-first order, summed over every column; checksum: FNV-1a over the returned items of every timed query, the same in every lane when they agree item for item.',
       '',
     );
   }
@@ -213,14 +215,14 @@ export function renderMarkdown(report, { svg } = {}) {
     p(
       '### Session context (W4) and the server process (W5)',
       '',
-      '| Driver | N stored | context p50 / p95 / p99 ms: HTTP | adapter | bare: fetch all rows | memories in context | start-up ms | RSS MB after start / after queries (peak) |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      '| Driver | N stored | context p50 / p95 / p99 ms: HTTP | service | adapter | bare: fetch all rows | memories in context | start-up ms | RSS MB after start / after queries (peak) |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     );
     for (const j of reads(report)) {
       const L = j.result.lanes;
       const s = j.result.server;
       p(
-        `| ${DRIVER[j.driver]} | ${n(j.n + j.result.context)} | ${j.result.context ? lat(L.http?.context?.latencyMs) : '—'} | ${j.result.context ? lat(L.adapter?.context?.latencyMs) : '—'} | ${j.result.context ? lat(L.bare?.context?.latencyMs) : '—'} | ${j.result.context ? fmt(L.http?.context?.sample?.included, 0) : '—'} | ${fmt(s?.startupMs, 0)} | ${fmt(s?.afterStart?.rssMB, 0)} / ${fmt(s?.afterQueries?.rssMB, 0)} (${fmt(s?.afterQueries?.hwmMB, 0)}) |`,
+        `| ${DRIVER[j.driver]} | ${n(j.n + j.result.context)} | ${j.result.context ? lat(L.http?.context?.latencyMs) : '—'} | ${j.result.context ? lat(L.service?.context?.latencyMs) : '—'} | ${j.result.context ? lat(L.adapter?.context?.latencyMs) : '—'} | ${j.result.context ? lat(L.bare?.context?.latencyMs) : '—'} | ${j.result.context ? fmt(L.http?.context?.sample?.included, 0) : '—'} | ${fmt(s?.startupMs, 0)} | ${fmt(s?.afterStart?.rssMB, 0)} / ${fmt(s?.afterQueries?.rssMB, 0)} (${fmt(s?.afterQueries?.hwmMB, 0)}) |`,
       );
     }
     p(
@@ -260,7 +262,7 @@ export function renderMarkdown(report, { svg } = {}) {
       for (const size of sizes) {
         const rowsAt = [];
         for (const j of reads(report).filter((x) => x.n === size)) {
-          for (const lane of ['http', 'adapter', 'bare']) {
+          for (const lane of ['http', 'service', 'adapter', 'bare']) {
             const L = j.result.lanes[lane];
             if (L) rowsAt.push([`memtrace ${lane} ${DRIVER[j.driver]}`, L.q1, L.q2]);
           }

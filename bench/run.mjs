@@ -46,9 +46,9 @@ const nums = (s) => list(s).map(Number);
 
 const QUICK = has('quick');
 const DRIVERS = list(opt('drivers', 'sqlite,postgres'));
-const READ_N = nums(opt('n', QUICK ? '2000' : '100000,1000000'));
+const READ_N = nums(opt('n', QUICK ? '3000' : '100000,1000000'));
 const PEERS = list(opt('peers', 'langgraph-inmemory,langgraph-postgres,mem0'));
-const PEER_N = nums(opt('peer-n', QUICK ? '2000' : '10000,100000'));
+const PEER_N = nums(opt('peer-n', QUICK ? '3000' : '10000,100000'));
 const MEM0_100K = has('mem0-100k');
 const ONLY = list(opt('only', 'write,read,peer'));
 const QUERIES = Number(opt('queries', QUICK ? '100' : '500'));
@@ -196,9 +196,11 @@ const report = {
     q3: 'q2 + content_contains one of 40 common words (W3 search); memtrace only',
     context: `W4: POST /api/v1/sessions/sess-ctx/context {max_tokens: 2000}, a session of ${CONTEXT.toLocaleString('en-US')} memories (no tags), loaded next to the largest N`,
     writes:
-      'W1: POST /api/v1/memories one memory per request at concurrency 1, 8, 32; W2: {memories:[...]} of 100 and 1,000 at concurrency 1; each lane (HTTP, adapter, bare) starts from an empty store and writes the same items in the same order; dedup on (the default, 24 h window) for HTTP and adapter',
+      'W1: POST /api/v1/memories one memory per request at concurrency 1, 8, 32; W2: {memories:[...]} of 100 and 1,000 at concurrency 1; each lane (HTTP, service, adapter, bare) starts from an empty store and writes the same items in the same order; dedup on (the default, 24 h window) for HTTP and adapter',
     server: `memtrace ${SERVER === 'build' ? 'compiled by tsc, run by node (as npm start)' : 'through tsx'} on 127.0.0.1, log level warn, metrics on, rate limit off, SQLite synchronous=FULL (the default), Postgres pool 10 (the default); keep-alive HTTP/1.1 client in the same machine`,
     bare: 'better-sqlite3 / pg on the schema memtrace migrations create, same durability: SQLite WAL + synchronous=FULL (memtrace default); Postgres synchronous_commit on; writes memories + memory_tags, no dedup check; reads hand-written SQL, prepared',
+    service:
+      "memtrace's MemoryService / SessionService in-process, wired by the real composition root (src/container.ts, metrics on, dedup on): everything the server runs except HTTP, Express and the DTOs",
     adapter:
       "memtrace's storage adapter imported in-process through tsx (no HTTP, no validation): MemoryStore.insert with the server's dedup policy; reads = find + count as MemoryService runs them; context = sessions.findById + find(all) + formatSessionContext",
     load: 'read stores are loaded through MemoryStore.insert (batches of 1,000, no dedup: the API cannot backdate), then ANALYZE (SQLite) / VACUUM ANALYZE (Postgres)',

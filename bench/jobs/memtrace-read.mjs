@@ -28,6 +28,7 @@ import {
   DATA,
   openAdapter,
   openBareSqlite,
+  openService,
   pgAdmin,
   pgClient,
   removeSqlite,
@@ -49,7 +50,7 @@ const CONTEXT_QUERIES = Number(opt('context-queries', String(Math.max(20, QUERIE
 const REUSE = argv.includes('--reuse');
 const MAX_SECONDS = Number(opt('max-seconds', '60'));
 const KINDS = opt('kinds', 'q1,q2,q3').split(',');
-const LANES = (process.env.MEMTRACE_BENCH_LANES ?? 'bare,adapter,http').split(',');
+const LANES = (process.env.MEMTRACE_BENCH_LANES ?? 'bare,adapter,service,http').split(',');
 const where =
   driver === 'sqlite'
     ? { file: path.join(DATA, `read-${N}-ctx${CONTEXT}.db`) }
@@ -437,6 +438,49 @@ async function adapterLane() {
   return lane;
 }
 
+/** MemoryService.list/search and SessionService.context through the real container, no HTTP. */
+async function serviceLane() {
+  const svc = await openService(driver, where);
+  const lane = {};
+  const input = {
+    q1: (x) => ({
+      agentId: x.agent,
+      sessionId: x.session,
+      memoryTypes: [x.type],
+      since: new Date(x.since).toISOString(),
+      limit: 50,
+    }),
+    q2: (x) => ({ tags: [x.tag], minImportance: x.minImportance, limit: 50 }),
+    q3: (x) => ({
+      tags: [x.tag],
+      minImportance: x.minImportance,
+      contentContains: x.word,
+      limit: 50,
+    }),
+  };
+  for (const kind of KINDS) {
+    const run = (count) => async (x) => {
+      const q = { ...input[kind](x), ...(count ? {} : { includeCount: false }) };
+      const r = await (kind === 'q1' ? svc.memories.list(ORG, q) : svc.memories.search(ORG, q));
+      return r.memories.map(fromMemory);
+    };
+    lane[kind] = await runKind(kind, run(true));
+    lane[`${kind}_nocount`] = await runKind(kind, run(false));
+    log(
+      `service ${kind}: p99 ${lane[kind].latencyMs.p99} ms (includeCount false ${lane[`${kind}_nocount`].latencyMs.p99})`,
+    );
+  }
+  if (CONTEXT > 0) {
+    lane.context = await runContext(async () => {
+      const c = await svc.sessions.context(ORG, CONTEXT_SESSION.id, { maxTokens: 2000 });
+      return { included: c.memoryCount, tokens: c.estimatedTokens };
+    });
+    log(`service context: p99 ${lane.context.latencyMs.p99} ms`);
+  }
+  await svc.close();
+  return lane;
+}
+
 async function httpLane() {
   const server = await startServer(driver, where);
   report.server = { startupMs: round(server.startupMs, 1), afterStart: server.memory() };
@@ -509,6 +553,7 @@ async function httpLane() {
 await load();
 if (LANES.includes('bare')) report.lanes.bare = await bareLane();
 if (LANES.includes('adapter')) report.lanes.adapter = await adapterLane();
+if (LANES.includes('service')) report.lanes.service = await serviceLane();
 if (LANES.includes('http')) report.lanes.http = await httpLane();
 writeFileSync(out, JSON.stringify(report, null, 2));
 // Without --reuse the loaded store is not kept (a 1M store is about 1 GB).

@@ -14,6 +14,7 @@ import {
   openAdapter,
   openBarePg,
   openBareSqlite,
+  openService,
   removeSqlite,
   resetSchema,
   startServer,
@@ -21,7 +22,7 @@ import {
 
 const [driver, out, ...flags] = process.argv.slice(2);
 const quick = flags.includes('--quick');
-const LANES = (process.env.MEMTRACE_BENCH_LANES ?? 'bare,adapter,http').split(',');
+const LANES = (process.env.MEMTRACE_BENCH_LANES ?? 'bare,adapter,service,http').split(',');
 
 const CONCURRENCY = [1, 8, 32];
 const SINGLE = quick ? { count: 400, warmup: 50 } : { count: 3000, warmup: 200 };
@@ -151,6 +152,34 @@ if (LANES.includes('adapter')) {
     return batch.length;
   });
   await store.close();
+  await cleanup(w);
+}
+
+if (LANES.includes('service')) {
+  // MemoryService.create / createMany through the real container: validation of the domain,
+  // ids, dedup keys, metrics, the adapter; no HTTP, no DTOs.
+  const w = where('service');
+  await fresh(w);
+  const svc = await openService(driver, w);
+  const input = (m) => ({
+    agentId: m.agentId,
+    sessionId: m.sessionId,
+    memoryType: m.memoryType,
+    eventType: m.eventType,
+    content: m.content,
+    metadata: m.metadata,
+    tags: m.tags,
+    importance: m.importance,
+  });
+  report.lanes.service = await lane('service', async (batch, p) => {
+    if (p.kind === 'single') await svc.memories.create(ORG, input(batch[0]));
+    else {
+      const r = await svc.memories.createMany(ORG, batch.map(input));
+      if (r.memories.length !== batch.length) throw new Error('unexpected duplicate');
+    }
+    return batch.length;
+  });
+  await svc.close();
   await cleanup(w);
 }
 

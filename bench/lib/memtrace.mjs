@@ -366,3 +366,29 @@ export async function engineVersions() {
   }
   return out;
 }
+
+/**
+ * memtrace's application services in-process, wired by the real composition root (config,
+ * container, metrics on as in the server), without HTTP: what the server runs under Express.
+ * @returns `{ memories: MemoryService, sessions: SessionService, close }`
+ */
+export async function openService(driver, where) {
+  const { createRequire } = await import('node:module');
+  createRequire(path.join(ROOT, 'package.json'))('reflect-metadata');
+  const { loadConfig } = await import('../../src/config.ts');
+  const { buildContainer } = await import('../../src/container.ts');
+  const { PrometheusMetrics } = await import('../../src/metrics/prometheus-metrics.ts');
+  const { MemoryService, SessionService } = await import('../../domain/index.ts');
+  const config = loadConfig(
+    { ...storeEnv(driver, where), MEMTRACE_LOG_LEVEL: 'warn' },
+    path.join(BENCH, 'data'),
+  );
+  const { container, storage } = await buildContainer(config, {
+    metrics: new PrometheusMetrics(),
+  });
+  return {
+    memories: container.get(MemoryService),
+    sessions: container.get(SessionService),
+    close: () => storage.close(),
+  };
+}
