@@ -109,6 +109,38 @@ export function describeStorageContract(h: StorageHarness): void {
         expect(await s.memories.findById(ORG, fresh.id)).toBeNull();
       });
 
+      it('keeps concurrent calls apart: one call failing stores nothing of it and all of the others', async () => {
+        const first = aMemory();
+        await save(first);
+        const before = aMemory();
+        const failing = [aMemory(), { ...first }];
+        const after = [aMemory(), aMemory()];
+        const results = await Promise.allSettled([
+          s.memories.insert([before], null),
+          s.memories.insert(failing, null),
+          s.memories.insert(after, null),
+        ]);
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ kind: 'conflict' });
+        expect(await s.memories.findById(ORG, failing[0]?.id ?? '')).toBeNull();
+        for (const m of [before, ...after]) {
+          expect(await s.memories.findById(ORG, m.id)).toEqual(m);
+        }
+      });
+
+      it('sees a concurrent call that came first when checking duplicates', async () => {
+        const policy = { windowMs: 3_600_000 };
+        const a = aMemory({ dedupKey: 'race' });
+        const b = aMemory({ dedupKey: 'race' });
+        const [ra, rb] = await Promise.all([
+          s.memories.insert([a], policy),
+          s.memories.insert([b], policy),
+        ]);
+        const outcomes = [...(ra ?? []), ...(rb ?? [])].map((o) => o.status).sort();
+        expect(outcomes).toEqual(['created', 'duplicate']);
+        expect(await s.memories.count(ORG, {})).toBe(1);
+      });
+
       it('reports created outcomes in input order when there is no dedup policy', async () => {
         const a = aMemory({ dedupKey: 'same' });
         const b = aMemory({ dedupKey: 'same' });

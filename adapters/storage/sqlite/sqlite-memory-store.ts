@@ -18,7 +18,7 @@ import {
   type MemoryParams,
   type MemoryRow,
 } from './row-mappers.js';
-import { isUniqueViolation, withSqlite } from './sqlite-errors.js';
+import { isUniqueViolation, translateSqliteError, withSqlite } from './sqlite-errors.js';
 import {
   buildCountMemories,
   buildFindMemories,
@@ -28,6 +28,21 @@ import {
 import { StatementCache } from './statement-cache.js';
 
 type StatsRow = Record<string, number>;
+
+interface PendingInsert {
+  readonly memories: readonly Memory[];
+  readonly dedup: DedupPolicy | null;
+  readonly resolve: (outcomes: InsertOutcome[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** A failed insert as the port reports it: a taken id is a conflict, an outage unavailable. */
+function translateInsertError(e: unknown): unknown {
+  if (isUniqueViolation(e, 'memories.id')) {
+    return new DomainError('conflict', 'MEMORY_EXISTS', 'a memory with this id already exists');
+  }
+  return translateSqliteError(e);
+}
 
 /**
  * {@link MemoryStore} on SQLite. Memories live in `memories` (rowid `seq` = insertion order,
@@ -42,7 +57,9 @@ export class SqliteMemoryStore implements MemoryStore {
   private readonly insertAll: Database.Transaction<
     (memories: readonly Memory[], dedup: DedupPolicy | null) => InsertOutcome[]
   >;
+  private readonly insertGroup: Database.Transaction<(run: () => void) => void>;
   private readonly dynamic: StatementCache;
+  private pending: PendingInsert[] = [];
 
   constructor(db: Database.Database) {
     // Positional parameters: binding by name costs about a third more per row in batches.
@@ -61,33 +78,58 @@ export class SqliteMemoryStore implements MemoryStore {
     this.insertAll = db.transaction((memories, dedup) =>
       memories.map((m) => this.insertOne(m, dedup)),
     );
+    this.insertGroup = db.transaction((run: () => void) => run());
     this.dynamic = new StatementCache(db);
   }
 
   /**
-   * Stores the memories in one IMMEDIATE transaction: the write lock is taken before the dedup
-   * lookups, so two processes inserting one key never both store it, and an error stores nothing.
-   * Earlier items of the same call are visible to later lookups because they share the
-   * transaction.
+   * Stores the memories atomically: either every non-duplicate item is stored or (on an error)
+   * none is. The write lock is taken before the dedup lookups (IMMEDIATE), so two processes
+   * inserting one key never both store it. Earlier items of the same call, and of calls
+   * committed before, are visible to later lookups.
+   *
+   * Calls that arrive in the same turn of the event loop share one transaction (group commit:
+   * one WAL sync for all of them instead of one each), each inside its own savepoint, so one
+   * call's error rolls back only that call. Every call resolves only after the commit.
    * @returns one outcome per input item, in input order
    * @throws DomainError `conflict` (code `MEMORY_EXISTS`) when an id is already stored;
    *   `unavailable` when the database is busy past the timeout or failing
    */
-  async insert(memories: readonly Memory[], dedup: DedupPolicy | null): Promise<InsertOutcome[]> {
-    if (memories.length === 0) return [];
-    return withSqlite(() => {
-      try {
-        return this.insertAll.immediate(memories, dedup);
-      } catch (e) {
-        if (isUniqueViolation(e, 'memories.id')) {
-          throw new DomainError(
-            'conflict',
-            'MEMORY_EXISTS',
-            'a memory with this id already exists',
-          );
-        }
-        throw e;
-      }
+  insert(memories: readonly Memory[], dedup: DedupPolicy | null): Promise<InsertOutcome[]> {
+    if (memories.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ memories, dedup, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.commitPending());
+    });
+  }
+
+  /** Commits every call queued by {@link insert} since the last commit, in arrival order. */
+  private commitPending(): void {
+    const group = this.pending;
+    this.pending = [];
+    const outcomes: ({ ok: InsertOutcome[] } | { error: unknown })[] = [];
+    try {
+      withSqlite(() =>
+        this.insertGroup.immediate(() => {
+          for (const call of group) {
+            try {
+              // A transaction function called inside a transaction runs in a savepoint.
+              outcomes.push({ ok: this.insertAll(call.memories, call.dedup) });
+            } catch (e) {
+              outcomes.push({ error: e });
+            }
+          }
+        }),
+      );
+    } catch (e) {
+      // The transaction itself failed (lock, disk, commit): nothing of the group is stored.
+      for (const call of group) call.reject(translateInsertError(e));
+      return;
+    }
+    group.forEach((call, i) => {
+      const outcome = outcomes[i];
+      if (outcome && 'ok' in outcome) call.resolve(outcome.ok);
+      else call.reject(translateInsertError(outcome?.error));
     });
   }
 
