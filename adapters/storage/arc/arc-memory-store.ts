@@ -124,12 +124,15 @@ export class ArcMemoryStore implements MemoryStore {
         seen.add(m.id);
       }
       for (const g of groups) await this.resendInDoubt(g.target, g.state);
-      for (const g of groups) await this.checkIdsAreNew(g.target, g.state, g.memories);
       const outcomes = new Map<Memory, InsertOutcome>();
       const writes: { group: (typeof groups)[number]; rows: StoredMemory[] }[] = [];
       for (const g of groups) {
-        const rows = await this.dedupAndSequence(g.target, g.state, g.memories, dedup, outcomes);
-        writes.push({ group: g, rows });
+        // Both only read, so they go to Arc together; a taken id fails the call either way.
+        const [, candidates] = await Promise.all([
+          this.checkIdsAreNew(g.target, g.state, g.memories),
+          this.dedupCandidates(g.target, g.state, g.memories, dedup),
+        ]);
+        writes.push({ group: g, rows: this.decide(g.memories, dedup, candidates, outcomes) });
       }
       for (const { group, rows } of writes) await this.write(group.target, group.state, rows);
       return memories.map((m) => outcomes.get(m) as InsertOutcome);
@@ -347,54 +350,64 @@ export class ArcMemoryStore implements MemoryStore {
     if (existing.length > 0) throw memoryExists(String(existing[0]?.['id']));
   }
 
-  /** Decides each memory's outcome and gives the created ones their sequence numbers. */
-  private async dedupAndSequence(
+  /** Stored and pending memories of the same orgs and keys inside the widest window. */
+  private async dedupCandidates(
     target: ArcTarget,
     state: ArcTargetState,
     memories: readonly Memory[],
     dedup: DedupPolicy | null,
-    outcomes: Map<Memory, InsertOutcome>,
-  ): Promise<StoredMemory[]> {
+  ): Promise<Map<string, DedupCandidate[]>> {
     const candidates = new Map<string, DedupCandidate[]>();
-    const add = (orgId: string, key: string, c: DedupCandidate) => {
-      const k = `${orgId}\u0000${key}`;
-      const list = candidates.get(k);
-      if (list) list.push(c);
-      else candidates.set(k, [c]);
-    };
-    if (dedup !== null) {
-      const byOrg = new Map<string, Memory[]>();
-      for (const m of memories) {
-        if (m.dedupKey === null) continue;
-        const list = byOrg.get(m.orgId);
-        if (list) list.push(m);
-        else byOrg.set(m.orgId, [m]);
+    if (dedup === null) return candidates;
+    const byOrg = new Map<string, Memory[]>();
+    for (const m of memories) {
+      if (m.dedupKey === null) continue;
+      const list = byOrg.get(m.orgId);
+      if (list) list.push(m);
+      else byOrg.set(m.orgId, [m]);
+    }
+    for (const [orgId, keyed] of byOrg) {
+      const from = Math.min(...keyed.map((m) => m.time)) - dedup.windowMs;
+      const keys = [...new Set(keyed.map((m) => m.dedupKey as string))];
+      const rows = await this.queryChunks(target, keys, (chunk) =>
+        buildDedupCandidates(target.measurement, orgId, chunk, from),
+      );
+      for (const r of rows) {
+        addCandidate(candidates, orgId, String(r['dedup_key']), {
+          id: String(r['id']),
+          time: toInt(r['time_ms']),
+          seq: BigInt(String(r['seq_text'])),
+        });
       }
-      for (const [orgId, keyed] of byOrg) {
-        const from = Math.min(...keyed.map((m) => m.time)) - dedup.windowMs;
-        const keys = [...new Set(keyed.map((m) => m.dedupKey as string))];
-        const rows = await this.queryChunks(target, keys, (chunk) =>
-          buildDedupCandidates(target.measurement, orgId, chunk, from),
-        );
-        for (const r of rows) {
-          add(orgId, String(r['dedup_key']), {
-            id: String(r['id']),
-            time: toInt(r['time_ms']),
-            seq: BigInt(String(r['seq_text'])),
+      for (const p of state.pendingOf(orgId)) {
+        if (p.memory.dedupKey !== null) {
+          addCandidate(candidates, orgId, p.memory.dedupKey, {
+            id: p.memory.id,
+            time: p.memory.time,
+            seq: p.seq,
           });
-        }
-        for (const p of state.pendingOf(orgId)) {
-          if (p.memory.dedupKey !== null) {
-            add(orgId, p.memory.dedupKey, { id: p.memory.id, time: p.memory.time, seq: p.seq });
-          }
         }
       }
     }
+    return candidates;
+  }
+
+  /**
+   * Decides each memory's outcome in input order (a duplicate of the newest candidate within
+   * its window, earlier items of the call included) and gives the created ones their sequence
+   * numbers.
+   */
+  private decide(
+    memories: readonly Memory[],
+    dedup: DedupPolicy | null,
+    candidates: Map<string, DedupCandidate[]>,
+    outcomes: Map<Memory, InsertOutcome>,
+  ): StoredMemory[] {
     const created: StoredMemory[] = [];
     for (const m of memories) {
       if (dedup !== null && m.dedupKey !== null) {
         const from = m.time - dedup.windowMs;
-        const hit = (candidates.get(`${m.orgId}\u0000${m.dedupKey}`) ?? [])
+        const hit = (candidates.get(candidateKey(m.orgId, m.dedupKey)) ?? [])
           .filter((c) => c.time >= from)
           .sort((a, b) => b.time - a.time || bySeq(b.seq, a.seq))[0];
         if (hit) {
@@ -406,7 +419,7 @@ export class ArcMemoryStore implements MemoryStore {
       created.push(stored);
       outcomes.set(m, { status: 'created', memory: m });
       if (dedup !== null && m.dedupKey !== null) {
-        add(m.orgId, m.dedupKey, { id: m.id, time: m.time, seq: stored.seq });
+        addCandidate(candidates, m.orgId, m.dedupKey, { id: m.id, time: m.time, seq: stored.seq });
       }
     }
     return created;
@@ -487,6 +500,20 @@ export class ArcMemoryStore implements MemoryStore {
     this.lastSeq = now > this.lastSeq ? now : this.lastSeq + 1n;
     return this.lastSeq;
   }
+}
+
+const candidateKey = (orgId: string, key: string) => `${orgId}\u0000${key}`;
+
+function addCandidate(
+  candidates: Map<string, DedupCandidate[]>,
+  orgId: string,
+  key: string,
+  c: DedupCandidate,
+): void {
+  const k = candidateKey(orgId, key);
+  const list = candidates.get(k);
+  if (list) list.push(c);
+  else candidates.set(k, [c]);
 }
 
 const targetKey = (t: ArcTarget) => `${t.url}\u0000${t.database}\u0000${t.measurement}`;
