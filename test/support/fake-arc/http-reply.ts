@@ -7,6 +7,11 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Arc streams query results: chunked, and gzip when the client accepts it. */
   streamed?: boolean;
+  /**
+   * The body Arc sends when DuckDB fails after streaming began (§1.5): still 200 and valid JSON,
+   * but with only the rows written so far and no error field.
+   */
+  midStreamFailure?: () => string;
 }
 
 export const json = (status: number, body: unknown): Reply => ({

@@ -43,7 +43,9 @@ export interface FakeArcOptions {
  * request when omitted). `latencyMs` delays the request; `dropSocket` closes the connection with
  * no response before handling; `dropAfterHandling` handles the request (a write is stored) and
  * then closes the connection with no response; `status` (+ `body`) replies instead of handling;
- * `truncate200` handles the request but cuts a 200 body in half and closes the socket.
+ * `truncate200` handles the request but cuts a 200 body in half and closes the socket;
+ * `midStreamError` answers a query as Arc does when DuckDB fails mid-stream (§1.5): a valid 200
+ * with only half of the rows and no error field.
  */
 export interface FakeArcFaults {
   status?: number;
@@ -52,6 +54,7 @@ export interface FakeArcFaults {
   dropSocket?: boolean;
   dropAfterHandling?: boolean;
   truncate200?: boolean;
+  midStreamError?: boolean;
   path?: string;
   times?: number;
 }
@@ -245,6 +248,7 @@ class FakeArcServer implements FakeArc {
       req.socket.destroy();
       return;
     }
+    if (fault?.midStreamError && reply.midStreamFailure) reply.body = reply.midStreamFailure();
     if (reply.streamed && acceptsGzip(headerString(req, 'accept-encoding'))) {
       reply.headers = { ...reply.headers, 'content-encoding': 'gzip' };
     }

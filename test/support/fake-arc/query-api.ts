@@ -30,11 +30,17 @@ function queryError(status: number, started: number, error: string, elapsed = fa
 }
 
 function querySuccess(started: number, columns: string[], rowsJson: string[]): Reply {
-  const body =
-    `{"success":true,"columns":${JSON.stringify(columns)},"data":[${rowsJson.join(',')}],` +
-    `"row_count":${rowsJson.length},"execution_time_ms":${Date.now() - started},` +
+  const render = (rows: string[]): string =>
+    `{"success":true,"columns":${JSON.stringify(columns)},"data":[${rows.join(',')}],` +
+    `"row_count":${rows.length},"execution_time_ms":${Date.now() - started},` +
     `"timestamp":${JSON.stringify(rfc3339Seconds(new Date(started)))}}`;
-  return { status: 200, body, headers: { 'content-type': 'application/json' }, streamed: true };
+  return {
+    status: 200,
+    body: render(rowsJson),
+    headers: { 'content-type': 'application/json' },
+    streamed: true,
+    midStreamFailure: () => render(rowsJson.slice(0, Math.floor(rowsJson.length / 2))),
+  };
 }
 
 export async function handleQuery(

@@ -85,6 +85,15 @@ describe('fault injection (§2.2)', () => {
     await expect(res.text()).rejects.toThrow();
   });
 
+  it('§1.5 midStreamError: a 200 with valid JSON, fewer rows and no error field', async () => {
+    arc.injectFault({ midStreamError: true, path: '/api/v1/query' });
+    const r = await query(arc, freshDb(), 'SELECT * FROM range(10) t(x) ORDER BY x');
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ success: true, row_count: 5 });
+    expect(r.json.data).toEqual([[0], [1], [2], [3], [4]]);
+    expect(r.json).not.toHaveProperty('error');
+  });
+
   it('§2.2 clearFaults removes pending faults', async () => {
     arc.injectFault({ status: 500, times: 5 });
     arc.clearFaults();
