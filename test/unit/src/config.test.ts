@@ -65,7 +65,7 @@ describe('loadConfig', () => {
     ],
     [
       { MEMTRACE_STORAGE_DRIVER: 'mongo' },
-      "MEMTRACE_STORAGE_DRIVER must be 'sqlite', 'postgres' or 'memory', got 'mongo'",
+      "MEMTRACE_STORAGE_DRIVER must be 'sqlite', 'postgres', 'arc' or 'memory', got 'mongo'",
     ],
     [
       { MEMTRACE_STORAGE_DRIVER: 'postgres' },
