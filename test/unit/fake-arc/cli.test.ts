@@ -40,7 +40,7 @@ const exitCode = (proc: ChildProcess): Promise<number | null> =>
   });
 
 describe('npm run arc:dev (§2.2 standalone)', () => {
-  it('prints its URL for --port 0, serves /health, and exits 0 on SIGTERM', async () => {
+  it('§2.2/§1.7 prints its URL for --port 0, serves /health, and exits 0 on SIGTERM', async () => {
     const { url, proc } = await startCli(['--port', '0']);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const res = await fetch(`${url}/health`);
@@ -50,7 +50,7 @@ describe('npm run arc:dev (§2.2 standalone)', () => {
     expect(await exitCode(proc)).toBe(0);
   });
 
-  it('turns auth on with --token, keeps data in --data, flushes on SIGINT and exits 0', async () => {
+  it('§1.10/§1.8 turns auth on with --token, keeps data in --data, flushes on SIGINT and exits 0', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'arc-dev-'));
     try {
       const { url, proc } = await startCli([

@@ -10,7 +10,7 @@ import { msgpack } from './arc-client.js';
 const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b);
 
 describe('fake-arc msgpack decoder (§2.2: keeps int vs float, which §1.3 type inference needs)', () => {
-  it('decodes every integer encoding to bigint and every float encoding to number', () => {
+  it('§2.2 decodes every integer encoding to bigint and every float encoding to number', () => {
     expect(decodeMsgpack(bytes(0x05))).toBe(5n); // positive fixint
     expect(decodeMsgpack(bytes(0xff))).toBe(-1n); // negative fixint
     expect(decodeMsgpack(bytes(0xcc, 0xff))).toBe(255n);
@@ -35,7 +35,7 @@ describe('fake-arc msgpack decoder (§2.2: keeps int vs float, which §1.3 type 
     expect(decodeMsgpack(encode(1))).toBe(1n);
   });
 
-  it('decodes nil, booleans, str, bin, arrays and maps in key order', () => {
+  it('§1.3 decodes nil, booleans, str, bin, arrays and maps in key order', () => {
     const v = decodeMsgpack(
       msgpack({ b: [true, false, null], s: 'héllo', z: new Uint8Array([1, 2]) }),
     );
@@ -47,7 +47,7 @@ describe('fake-arc msgpack decoder (§2.2: keeps int vs float, which §1.3 type 
     expect(m.get('z')).toEqual(new Uint8Array([1, 2]));
   });
 
-  it('decodes str8/16/32 and array16/map16 lengths', () => {
+  it('§2.2 decodes str8/16/32 and array16/map16 lengths', () => {
     const long = 'x'.repeat(70_000);
     expect(decodeMsgpack(msgpack(long))).toBe(long);
     const arr = Array.from({ length: 300 }, (_, i) => BigInt(i));
@@ -60,13 +60,13 @@ describe('fake-arc msgpack decoder (§2.2: keeps int vs float, which §1.3 type 
     expect(decodeMsgpack(bytes(0xa2, 0xc3, 0x28))).toBe('\uFFFD(');
   });
 
-  it('throws MsgpackDecodeError on truncated input and on unknown codes', () => {
+  it('§1.3 throws MsgpackDecodeError on truncated input and on unknown codes', () => {
     expect(() => decodeMsgpack(bytes(0x92, 0x01))).toThrow(MsgpackDecodeError);
     expect(() => decodeMsgpack(bytes(0xc1))).toThrow(MsgpackDecodeError);
     expect(() => decodeMsgpack(bytes())).toThrow('unexpected EOF');
   });
 
-  it('names values with the Go types Arc prints in its errors', () => {
+  it('§1.3 names values with the Go types Arc prints in its errors', () => {
     expect(goTypeName('x')).toBe('string');
     expect(goTypeName(1n)).toBe('int64');
     expect(goTypeName(1.5)).toBe('float64');
