@@ -73,11 +73,11 @@ export async function handleQuery(
   const headerDb = headerString(req, 'x-arc-database') || undefined;
   let rewritten: string;
   try {
-    const validated = validateSql(sql);
+    validateSql(sql);
     if (headerDb !== undefined) validateHeaderDatabase(headerDb);
     const show = parseShow(sql);
     if (show) return answerShow(ctx, started, show, headerDb);
-    rewritten = rewriteSql(validated, {
+    rewritten = rewriteSql(sql, {
       headerDb,
       source: (db, m) =>
         `read_parquet(${quoteLiteral(path.join(ctx.dataDir, db, m, '**', '*.parquet'))}, union_by_name=true)`,

@@ -9,7 +9,6 @@ export class SqlRejected extends Error {}
 
 const MAX_SQL_LENGTH = 10_000;
 const HEADER_DB = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
-const MEASUREMENT = /^[a-zA-Z][a-zA-Z0-9_-]*$/;
 const PLACEHOLDER = /^__STR_(\d+)__$/;
 const INVALID_IDENTIFIER = '__arc_invalid_identifier__';
 
@@ -99,33 +98,107 @@ export function stripComments(sql: string): string {
   return out;
 }
 
-/** Arc's `ValidateSQLRequest`. Throws {@link SqlRejected} with Arc's messages. */
-export function validateSql(sql: string): Masked {
+const FROM_CLAUSE_TERMINATORS = new Set([
+  'where',
+  'group',
+  'having',
+  'order',
+  'limit',
+  'offset',
+  'window',
+  'qualify',
+  'union',
+  'except',
+  'intersect',
+  'fetch',
+  'for',
+]);
+
+/**
+ * Arc's table-position scanner: returns the first `__STR_n__` placeholder for which `flag` is
+ * true while it stands where a table belongs — right after FROM or JOIN, or after a comma that
+ * continues a FROM clause's table list at the same parenthesis depth (a comma cross-join).
+ */
+function placeholderInTablePosition(masked: string, flag: (n: number) => boolean): number {
+  const fromArmed: boolean[] = [false];
+  let afterFromJoin = false;
+  let depth = 0;
+  const spaced = masked.replace(/__STR_\d+__/g, ' $& ');
+  for (const [tok] of spaced.matchAll(/__STR_\d+__|[A-Za-z_][A-Za-z0-9_]*|[(),]/g)) {
+    if (tok === '(') {
+      depth++;
+      fromArmed[depth] = false;
+      afterFromJoin = false;
+    } else if (tok === ')') {
+      if (depth > 0) fromArmed[depth--] = false;
+      afterFromJoin = false;
+    } else if (tok === ',') {
+      afterFromJoin = fromArmed[depth] === true;
+    } else if (PLACEHOLDER.test(tok)) {
+      const n = Number(PLACEHOLDER.exec(tok)?.[1]);
+      if (afterFromJoin && flag(n)) return n;
+      afterFromJoin = false;
+    } else {
+      const word = tok.toLowerCase();
+      if (word === 'from' || word === 'join') {
+        fromArmed[depth] = true;
+        afterFromJoin = true;
+      } else {
+        afterFromJoin = false;
+        if (FROM_CLAUSE_TERMINATORS.has(word)) fromArmed[depth] = false;
+      }
+    }
+  }
+  return -1;
+}
+
+/** The unquoted name of a double-quoted identifier literal (`"a""b"` → `a"b`). */
+const unquoteIdentifier = (literal: string): string => literal.slice(1, -1).replaceAll('""', '"');
+
+/** Arc's `validateIdentifier`: what a quoted database or measurement in table position must be. */
+const isValidIdentifier = (name: string): boolean => name.length <= 128 && HEADER_DB.test(name);
+
+/**
+ * Arc's `ValidateSQLRequest`, in Arc's order. Throws {@link SqlRejected} with Arc's messages.
+ * Keywords are matched on SQL whose literals are masked and comments stripped; the I/O-function
+ * and string-literal checks run on a form with identifier quotes removed, so `"glob"(…)` is seen.
+ */
+export function validateSql(sql: string): void {
   if (sql.trim() === '') throw new SqlRejected('SQL query is required');
   if (sql.length > MAX_SQL_LENGTH) {
     throw new SqlRejected('SQL query exceeds maximum length (10000 characters)');
   }
-  const masked = maskLiterals(sql);
-  const clean = stripComments(masked.sql);
-  const body = clean.trim().replace(/;\s*$/, '');
-  if (body.includes(';')) throw new SqlRejected('Multiple SQL statements are not allowed');
-  if (DANGEROUS.some((re) => re.test(clean))) {
+  const masked = maskLiterals(sql.replaceAll('`', '"'));
+  const normalised = stripComments(masked.sql);
+  if (normalised.replace(/[ \t\n\r;]+$/, '').includes(';')) {
+    throw new SqlRejected('Multiple SQL statements are not allowed');
+  }
+  if (DANGEROUS.some((re) => re.test(normalised))) {
     throw new SqlRejected('Dangerous SQL operation not allowed');
   }
-  const io = IO_FUNCTIONS.exec(clean);
-  if (io) {
+  const io = stripComments(maskLiterals(sql.replace(/["`]/g, '')).sql);
+  const call = IO_FUNCTIONS.exec(io);
+  if (call) throw new SqlRejected(`File I/O function not allowed in user SQL: ${call[1]}()`);
+  if (placeholderInTablePosition(io, () => true) >= 0) {
     throw new SqlRejected(
-      `File I/O function not allowed in user SQL: ${(io[1] as string).toLowerCase()}()`,
+      'String literal not allowed in table position (replacement scans are disabled); ' +
+        'reference a table by name',
     );
   }
-  for (const m of clean.matchAll(/\b(?:FROM|JOIN)\s+__STR_(\d+)__/gi)) {
-    if (masked.literals[Number(m[1])]?.startsWith("'")) {
-      throw new SqlRejected(
-        'String literal not allowed in table position: query a measurement by name',
-      );
-    }
+  const quoted = (n: number): string | undefined => {
+    const literal = masked.literals[n] ?? '';
+    return literal.startsWith('"') ? unquoteIdentifier(literal) : undefined;
+  };
+  const bad = placeholderInTablePosition(normalised, (n) => {
+    const name = quoted(n);
+    return name !== undefined && !isValidIdentifier(name);
+  });
+  if (bad >= 0) {
+    throw new SqlRejected(
+      'Quoted identifier in table position is not a valid database or measurement name ' +
+        `(replacement scans are disabled): ${quoted(bad) ?? ''}`,
+    );
   }
-  return { sql: clean, literals: masked.literals };
 }
 
 /** Validates the `x-arc-database` header of a query (400 when invalid). */
@@ -138,12 +211,45 @@ export function validateHeaderDatabase(db: string): void {
   }
 }
 
-function cteNames(sql: string): Set<string> {
+function cteNames(sql: string, literals: readonly string[]): Set<string> {
   const names = new Set<string>();
   for (const m of sql.matchAll(/\bWITH\s+(?:RECURSIVE\s+)?(\w+)\s+AS\s*\(|,\s*(\w+)\s+AS\s*\(/gi)) {
-    names.add((m[1] ?? m[2] ?? '').toLowerCase());
+    const raw = m[1] ?? m[2] ?? '';
+    const placeholder = PLACEHOLDER.exec(raw);
+    const literal = placeholder ? (literals[Number(placeholder[1])] ?? '') : '';
+    names.add((literal.startsWith('"') ? unquoteIdentifier(literal) : raw).toLowerCase());
   }
   return names;
+}
+
+/**
+ * Masks the FROM keyword inside EXTRACT/SUBSTRING/TRIM/OVERLAY calls (`EXTRACT(YEAR FROM time)`),
+ * so the table rewrite does not take their operand for a measurement.
+ */
+function maskFunctionFrom(sql: string): { sql: string; restore: (s: string) => string } {
+  const saved: string[] = [];
+  let out = sql;
+  const opener = /\b(?:EXTRACT|SUBSTRING|TRIM|OVERLAY)\s*\(/gi;
+  for (let m = opener.exec(out); m; m = opener.exec(out)) {
+    let depth = 1;
+    let i = m.index + m[0].length;
+    const bodyStart = i;
+    while (i < out.length && depth > 0) {
+      if (out[i] === '(') depth++;
+      else if (out[i] === ')') depth--;
+      i++;
+    }
+    const body = out.slice(bodyStart, i).replace(/\bFROM\b/gi, (kw) => {
+      saved.push(kw);
+      return `__FROMKW_${saved.length - 1}__`;
+    });
+    out = out.slice(0, bodyStart) + body + out.slice(i);
+    opener.lastIndex = bodyStart;
+  }
+  return {
+    sql: out,
+    restore: (s) => s.replace(/__FROMKW_(\d+)__/g, (k, n: string) => saved[Number(n)] ?? k),
+  };
 }
 
 export interface RewriteOptions {
@@ -154,22 +260,36 @@ export interface RewriteOptions {
 }
 
 /**
- * Rewrites table references to Parquet globs: `FROM m`/`JOIN m` → header DB (or `default`),
- * `FROM db.m` → that DB (only without the header, else 400), quoted identifiers resolved and
- * validated; CTE names, skip prefixes and function calls are left alone. Then applies the
- * time_bucket/date_trunc rewrites. Input is the output of {@link validateSql}.
+ * Arc's query transform, in Arc's order: the time_bucket/date_trunc rewrites on the raw SQL,
+ * then literal masking, FROM-in-function masking and comment stripping, then table references →
+ * Parquet globs: `FROM m`/`JOIN m` → header DB (or `default`); `FROM db.m` → that DB, only
+ * without the header (else 400); quoted identifiers resolved; CTE names, system prefixes and
+ * function calls left alone. Call {@link validateSql} first.
  */
-export function rewriteSql(validated: Masked, opts: RewriteOptions): string {
-  const { sql, literals } = validated;
-  if (opts.headerDb !== undefined && /\b(?:FROM|JOIN)\s+[A-Za-z0-9_]+\.[A-Za-z0-9_]/i.test(sql)) {
+export function rewriteSql(sql: string, opts: RewriteOptions): string {
+  const masked = maskLiterals(rewriteTimeFunctions(sql));
+  const fromMasked = maskFunctionFrom(masked.sql);
+  const clean = stripComments(fromMasked.sql);
+  const { literals } = masked;
+  if (opts.headerDb !== undefined && /\b(?:FROM|JOIN)\s+[A-Za-z0-9_]+\.[A-Za-z0-9_]/i.test(clean)) {
     throw new SqlRejected(
       'Cross-database queries (db.table syntax) not allowed when x-arc-database header is set',
     );
   }
-  const ctes = cteNames(sql);
+  const ctes = cteNames(clean, literals);
   const defaultDb = opts.headerDb ?? 'default';
+  /** A bare or double-quoted name; undefined for a string literal in that position. */
+  const resolve = (token: string): string | undefined => {
+    const placeholder = PLACEHOLDER.exec(token);
+    if (!placeholder) return token;
+    const literal = literals[Number(placeholder[1])] ?? '';
+    if (!literal.startsWith('"')) return undefined;
+    const name = unquoteIdentifier(literal);
+    // Unreachable after validation; Arc keeps an inert name so nothing can escape the root.
+    return isValidIdentifier(name) ? name : INVALID_IDENTIFIER;
+  };
   const pattern = /\b(FROM|JOIN)(\s+)(LATERAL\s+)?([A-Za-z0-9_]+)(?:\.([A-Za-z0-9_]+))?/gi;
-  const rewritten = sql.replace(
+  const rewritten = clean.replace(
     pattern,
     (
       match: string,
@@ -180,33 +300,27 @@ export function rewriteSql(validated: Masked, opts: RewriteOptions): string {
       second: string | undefined,
       offset: number,
     ) => {
-      const after = sql.slice(offset + match.length);
+      const after = clean.slice(offset + match.length);
       if (/^\s*\(/.test(after)) return match; // a function call, e.g. FROM generate_series(…)
       const prefix = `${kw}${ws}${lateral ?? ''}`;
-      const placeholder = PLACEHOLDER.exec(first);
-      if (placeholder && second === undefined) {
-        const literal = literals[Number(placeholder[1])] ?? '';
-        if (!literal.startsWith('"')) return match;
-        const name = literal.slice(1, -1).replaceAll('""', '"');
-        if (ctes.has(name.toLowerCase())) return match;
-        // Arc resolves an invalid quoted name to an inert directory that never exists, so such
-        // a query reads nothing (and answers like an empty measurement) instead of escaping.
-        const valid = name.length <= 128 && MEASUREMENT.test(name);
-        return `${prefix}${opts.source(defaultDb, valid ? name : INVALID_IDENTIFIER)}`;
-      }
+      const a = resolve(first);
+      if (a === undefined) return match;
       if (second !== undefined) {
-        const lower = first.toLowerCase();
-        if (SKIP_PREFIXES.some((p) => lower.startsWith(p)) || ctes.has(lower)) return match;
-        return `${prefix}${opts.source(first, second)}`;
+        const b = resolve(second);
+        const lower = a.toLowerCase();
+        if (b === undefined || SKIP_PREFIXES.some((p) => lower.startsWith(p)) || ctes.has(lower)) {
+          return match;
+        }
+        return `${prefix}${opts.source(a, b)}`;
       }
-      const lower = first.toLowerCase();
-      if (!/^[A-Za-z_]/.test(first) || ctes.has(lower)) return match;
+      const lower = a.toLowerCase();
+      if (!/^[A-Za-z_]/.test(a) || ctes.has(lower)) return match;
       if (SKIP_PREFIXES.some((p) => lower.startsWith(p))) return match;
       if (lower === 'lateral' || lower === 'unnest') return match;
-      return `${prefix}${opts.source(defaultDb, first)}`;
+      return `${prefix}${opts.source(defaultDb, a)}`;
     },
   );
-  return rewriteTimeFunctions(unmaskLiterals(rewritten, literals));
+  return unmaskLiterals(fromMasked.restore(rewritten), literals);
 }
 
 const UNIT_SECONDS: Record<string, number> = {

@@ -189,10 +189,30 @@ describe('POST /api/v1/query — validation (§1.5, messages verbatim)', () => {
     expect(await rejected(sql)).toBe(`File I/O function not allowed in user SQL: ${fn}()`);
   });
 
-  it("§1.5 FROM '/path' is 400 String literal not allowed in table position", async () => {
-    expect(await rejected("SELECT * FROM '/etc/x.parquet'")).toMatch(
-      /^String literal not allowed in table position/,
+  it.each([
+    "SELECT * FROM '/etc/x.parquet'",
+    "SELECT * FROM events JOIN '/x.parquet' b ON true",
+    "SELECT b.v FROM events, '/data/*/**/*.parquet' b",
+    "SELECT * FROM (SELECT 1 AS x) a, '/x.parquet' b",
+  ])('§1.5 %s is 400 String literal not allowed in table position', async (sql) => {
+    expect(await rejected(sql)).toBe(
+      'String literal not allowed in table position (replacement scans are disabled); reference a table by name',
     );
+  });
+
+  it('§1.5 a string literal used as a value is fine, even one shaped like a path', async () => {
+    const r = await query(arc, db, "SELECT count(*) AS c FROM events WHERE id <> '/x/*.parquet'");
+    expect(rowsOf(r)).toEqual([{ c: 3 }]);
+  });
+
+  it('§1.5 a quoted I/O function name is still an I/O function', async () => {
+    expect(await rejected(`SELECT * FROM "parquet_scan"('/x')`)).toBe(
+      'File I/O function not allowed in user SQL: parquet_scan()',
+    );
+  });
+
+  it('§1.5 several trailing semicolons are one statement', async () => {
+    expect((await query(arc, db, 'SELECT 1 AS x;; ')).status).toBe(200);
   });
 });
 
@@ -260,10 +280,35 @@ describe('POST /api/v1/query — table rewrite (§1.2)', () => {
     expect(rowsOf(await query(arc, db, 'SELECT v FROM "my-m"'))).toEqual([{ v: 1.5 }]);
   });
 
-  it('§1.2 a quoted identifier that is not a valid measurement name reads nothing (no path escape)', async () => {
-    const r = await query(arc, db, 'SELECT * FROM "../events"');
-    expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ columns: [], data: [], row_count: 0 });
+  it('§1.2/§1.5 a quoted name in table position that is not a valid identifier is 400', async () => {
+    expect(await rejected('SELECT * FROM "../events"')).toBe(
+      'Quoted identifier in table position is not a valid database or measurement name (replacement scans are disabled): ../events',
+    );
+    expect(await rejected('SELECT * FROM events JOIN "db2/x.parquet" b ON true')).toMatch(
+      /^Quoted identifier in table position/,
+    );
+  });
+
+  it('§1.2 quoted database and measurement names resolve: "db"."m" and db."m" without the header', async () => {
+    await write(arc, db, { m: 'q-m', columns: { time: [T0], v: [2.5] } });
+    expect(rowsOf(await query(arc, undefined, `SELECT v FROM "${db}"."q-m"`))).toEqual([
+      { v: 2.5 },
+    ]);
+    expect(rowsOf(await query(arc, undefined, `SELECT v FROM ${db}."q-m"`))).toEqual([{ v: 2.5 }]);
+  });
+
+  it('§1.2 a quoted CTE name is not rewritten', async () => {
+    const r = await query(arc, db, 'WITH "w-1" AS (SELECT 1 AS x) SELECT x FROM "w-1"');
+    expect(rowsOf(r)).toEqual([{ x: 1 }]);
+  });
+
+  it('§1.2 FROM inside EXTRACT/SUBSTRING/TRIM is not taken for a table', async () => {
+    const r = await query(
+      arc,
+      db,
+      "SELECT EXTRACT(hour FROM time) AS h, SUBSTRING(id FROM 1 FOR 1) AS s, TRIM(BOTH 'x' FROM id) AS t FROM events ORDER BY time LIMIT 1",
+    );
+    expect(rowsOf(r)).toEqual([{ h: 9, s: 'a', t: 'a' }]);
   });
 
   it('§1.2 FROM inside a string literal is not rewritten (literal masking)', async () => {
