@@ -70,7 +70,7 @@ function compose(...decorators: PropertyDecorator[]): PropertyDecorator {
 export type FastField =
   | { readonly kind: 'string' | 'number' | 'boolean' | 'object' | 'stringArray' }
   | { readonly kind: 'requiredString' }
-  | { readonly kind: 'nestedArray'; readonly type: () => Ctor };
+  | { readonly kind: 'nestedArray'; readonly type: () => Ctor; readonly max: number };
 
 interface FastEntry {
   readonly field: FastField;
@@ -193,7 +193,7 @@ export function NestedArray(
     specs.set(String(key), { type, max, maxMessage });
     nestedArrays.set(ctor, specs);
     fastField(
-      { kind: 'nestedArray', type },
+      { kind: 'nestedArray', type, max },
       IsDefined(IS_REQUIRED),
       ValidateBy({
         name: 'isArray',

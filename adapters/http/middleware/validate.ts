@@ -137,14 +137,12 @@ export async function toDto<T extends object>(
   if (!isPlainObject(input)) {
     throw new DomainError('invalid', 'INVALID_REQUEST', `${where} must be a JSON object`);
   }
+  const fast = options.fast === false ? null : fastInstance(dto, input);
+  if (fast !== null) return fast;
   const shapeErrors: FieldError[] = [];
   const opaque: Opaque[] = [];
   const clean = checkShape(dto, input, '', shapeErrors, opaque);
   if (shapeErrors.length > 0) throw invalidFields(shapeErrors);
-  // The fast checks read the input as sent (the shape check has passed), so free-form values
-  // are judged as they are, not by their placeholders.
-  const fast = options.fast === false ? null : fastInstance(dto, input);
-  if (fast !== null) return fast;
   const instance = plainToInstance(dto, clean);
   for (const { at, value } of opaque) putBack(instance, at, value);
   const errors = await validate(instance, {
@@ -164,14 +162,16 @@ export async function toDto<T extends object>(
 }
 
 /**
- * The DTO instance of a shape-checked body that every field's {@link fastFieldsOf} check
- * accepts, built as class-transformer would build it (null counts as absent, as in the shape
- * check); null when the DTO has no fast checks or any field fails them (class-validator then
- * words the error). It never accepts a body class-validator would refuse.
+ * The DTO instance of a body that has only known fields, nested arrays within their size, and
+ * a value every field's {@link fastFieldsOf} check accepts, built as class-transformer would
+ * build it (null counts as absent, as in the shape check); null when the DTO has no fast checks
+ * or anything fails them (the shape check and class-validator then word the error). It never
+ * accepts a body they would refuse.
  */
 function fastInstance<T extends object>(dto: Ctor<T>, plain: Record<string, unknown>): T | null {
   const fields = fastFieldsOf(dto);
   if (fields === null) return null;
+  for (const key in plain) if (!fields.has(key)) return null;
   const out = new dto() as Record<string, unknown>;
   for (const [key, field] of fields) {
     const v = plain[key];
@@ -202,7 +202,7 @@ function fastInstance<T extends object>(dto: Ctor<T>, plain: Record<string, unkn
         out[key] = [...(v as string[])];
         break;
       case 'nestedArray': {
-        if (!Array.isArray(v)) return null;
+        if (!Array.isArray(v) || v.length > field.max) return null;
         const items: object[] = [];
         for (const item of v) {
           if (!isPlainObject(item)) return null;
