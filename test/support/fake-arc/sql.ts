@@ -8,7 +8,7 @@
 export class SqlRejected extends Error {}
 
 const MAX_SQL_LENGTH = 10_000;
-const HEADER_DB = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
+const IDENTIFIER = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
 const PLACEHOLDER = /^__STR_(\d+)__$/;
 const INVALID_IDENTIFIER = '__arc_invalid_identifier__';
 
@@ -156,7 +156,7 @@ function placeholderInTablePosition(masked: string, flag: (n: number) => boolean
 const unquoteIdentifier = (literal: string): string => literal.slice(1, -1).replaceAll('""', '"');
 
 /** Arc's `validateIdentifier`: what a quoted database or measurement in table position must be. */
-const isValidIdentifier = (name: string): boolean => name.length <= 128 && HEADER_DB.test(name);
+const isValidIdentifier = (name: string): boolean => name.length <= 128 && IDENTIFIER.test(name);
 
 /**
  * Arc's `ValidateSQLRequest`, in Arc's order. Throws {@link SqlRejected} with Arc's messages.
@@ -203,12 +203,18 @@ export function validateSql(sql: string): void {
 
 /** Validates the `x-arc-database` header of a query (400 when invalid). */
 export function validateHeaderDatabase(db: string): void {
-  if (db.length > 128 || !HEADER_DB.test(db)) {
-    throw new SqlRejected(
-      'invalid x-arc-database header: must start with a letter or underscore and contain only ' +
-        'alphanumeric characters, underscores, or hyphens (max 128 characters)',
-    );
+  const problem = identifierProblem(db);
+  if (problem) throw new SqlRejected(`invalid x-arc-database header: ${problem}`);
+}
+
+/** Arc's `validateIdentifier` messages, or undefined for a valid database/measurement name. */
+function identifierProblem(name: string): string | undefined {
+  if (name === '') return 'name cannot be empty';
+  if (name.length > 128) return 'name too long (max 128 characters)';
+  if (!IDENTIFIER.test(name)) {
+    return 'name contains invalid characters (allowed: alphanumeric, underscore, hyphen)';
   }
+  return undefined;
 }
 
 function cteNames(sql: string, literals: readonly string[]): Set<string> {
@@ -388,8 +394,14 @@ export function rewriteTimeFunctions(sql: string): string {
 export function parseShow(
   sql: string,
 ): { kind: 'databases' } | { kind: 'tables'; db: string | undefined } | undefined {
-  if (/^\s*SHOW\s+DATABASES\s*;?\s*$/i.test(sql)) return { kind: 'databases' };
-  const m = /^\s*SHOW\s+(?:TABLES|MEASUREMENTS)(?:\s+FROM\s+([\w-]+))?\s*;?\s*$/i.exec(sql);
-  if (m) return { kind: 'tables', db: m[1] };
-  return undefined;
+  // Comments are stripped first so that one cannot hide a SHOW from these anchored patterns.
+  const text = stripComments(sql).trim();
+  if (/^\s*SHOW\s+DATABASES\s*;?\s*$/i.test(text)) return { kind: 'databases' };
+  const m = /^\s*SHOW\s+(?:TABLES|MEASUREMENTS)(?:\s+FROM\s+([\w-]+))?\s*;?\s*$/i.exec(text);
+  if (!m) return undefined;
+  if (m[1] !== undefined) {
+    const problem = identifierProblem(m[1]);
+    if (problem) throw new SqlRejected(`invalid database name: ${problem}`);
+  }
+  return { kind: 'tables', db: m[1] };
 }

@@ -328,7 +328,9 @@ describe('POST /api/v1/query — table rewrite (§1.2)', () => {
   it('§1.2 an invalid x-arc-database header on a query is 400', async () => {
     const r = await query(arc, 'bad db', 'SELECT 1');
     expect(r.status).toBe(400);
-    expect(r.json.error).toMatch(/^invalid x-arc-database header: /);
+    expect(r.json.error).toBe(
+      'invalid x-arc-database header: name contains invalid characters (allowed: alphanumeric, underscore, hyphen)',
+    );
   });
 
   it('§1.2 a measurement with no Parquet files yet is 200 with no columns, no data', async () => {
@@ -348,6 +350,17 @@ describe('POST /api/v1/query — table rewrite (§1.2)', () => {
     const r = await query(arc, undefined, 'SHOW DATABASES');
     expect(r.json.columns).toEqual(['database']);
     expect(r.json.data).toContainEqual([db]);
+  });
+
+  it('§1.5 a comment does not hide SHOW DATABASES', async () => {
+    const r = await query(arc, undefined, '/* list */ SHOW DATABASES');
+    expect(r.json.columns).toEqual(['database']);
+  });
+
+  it('§1.5 SHOW TABLES FROM an invalid database name is 400', async () => {
+    const r = await query(arc, undefined, 'SHOW TABLES FROM -x');
+    expect(r.status).toBe(400);
+    expect(r.json.error).toMatch(/^invalid database name: /);
   });
 
   it('§1.5 SHOW MEASUREMENTS FROM db lists another database without the header', async () => {
