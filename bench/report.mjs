@@ -81,10 +81,11 @@ export function targets(report) {
         );
       }
     }
-    const c = contextJob(report, driver)?.lanes.http?.context?.latencyMs?.p99;
+    const cj = contextJob(report, driver);
+    const c = cj?.lanes.http?.context?.latencyMs?.p99;
     if (c !== undefined) {
       add(
-        `${DRIVER[driver]}: context of a 10k-memory session p99 ≤ 20 ms`,
+        `${DRIVER[driver]}: context of a ${n(cj.context)}-memory session p99 ≤ 20 ms`,
         `${fmt(c)} ms`,
         c <= 20,
       );
@@ -203,9 +204,72 @@ export function renderMarkdown(report, { svg } = {}) {
         );
       }
     }
+    const floors = reads(report).filter((j) => j.result.lanes.http?.q1_floor);
+    if (floors.length) {
+      p(
+        '',
+        '**HTTP floor**: the same requests to a bare `node:http` server (no framework) that answers the last real response, byte for byte: what HTTP alone costs on this machine.',
+        '',
+        '| Driver | N stored | q1 floor p50 / p95 / p99 ms (response bytes) | q2 floor p50 / p95 / p99 ms (response bytes) | memtrace q1 / q2 p50 ms over the floor |',
+        '|---|---:|---:|---:|---:|',
+      );
+      for (const j of floors) {
+        const h = j.result.lanes.http;
+        p(
+          `| ${DRIVER[j.driver]} | ${n(j.n)} | ${lat(h.q1_floor.latencyMs)} (${n(h.q1_floor.bytes)}) | ${lat(h.q2_floor.latencyMs)} (${n(h.q2_floor.bytes)}) | +${fmt(h.q1.latencyMs.p50 - h.q1_floor.latencyMs.p50)} / +${fmt(h.q2.latencyMs.p50 - h.q2_floor.latencyMs.p50)} |`,
+        );
+      }
+    }
     p(
       '',
       'violations: items that break the filter or the newest-first order, summed over every column; checksum: FNV-1a over the returned items of every timed query, the same in every lane when they agree item for item.',
+      '',
+    );
+  }
+
+  const cpuRows = [];
+  for (const w of writes(report)) {
+    for (const ph of w.result.phases) {
+      cpuRows.push([
+        DRIVER[w.driver],
+        `W${ph.kind === 'single' ? 1 : 2} ${ph.name}`,
+        w.result.lanes,
+        ph.name,
+      ]);
+    }
+  }
+  for (const j of reads(report)) {
+    for (const k of [
+      'q1',
+      'q1_nocount',
+      'q1_floor',
+      'q2',
+      'q2_floor',
+      'q3',
+      'q3_nocount',
+      'context',
+    ]) {
+      if (j.result.lanes.http?.[k] || j.result.lanes.adapter?.[k]) {
+        cpuRows.push([DRIVER[j.driver], `${n(j.n)}: ${k}`, j.result.lanes, k]);
+      }
+    }
+  }
+  if (cpuRows.length) {
+    p(
+      '### CPU per call (ms): less sensitive to a busy machine than wall time',
+      '',
+      '| Driver | Workload | HTTP: server process | HTTP: load generator | service in-process | adapter in-process | bare driver |',
+      '|---|---|---:|---:|---:|---:|---:|',
+    );
+    for (const [d, label, L, k] of cpuRows) {
+      const c = (lane, field = 'selfCpuMsPerCall') => fmt(L[lane]?.[k]?.[field]);
+      p(
+        `| ${d} | ${label} | ${c('http', 'serverCpuMsPerCall')} | ${c('http')} | ${c('service')} | ${c('adapter')} | ${c('bare')} |`,
+      );
+    }
+    p(
+      '',
+      'user + system CPU time per timed call (/proc and process.cpuUsage, 10 ms ticks for the server). In-process lanes: the whole benchmark process (driver included; the PostgreSQL server is not counted).',
       '',
     );
   }

@@ -22,7 +22,7 @@ import {
   toMemory,
   violations,
 } from '../lib/dataset.mjs';
-import { httpClient, round, summarize } from '../lib/measure.mjs';
+import { httpClient, procCpuMs, round, selfCpuMs, summarize } from '../lib/measure.mjs';
 import {
   BARE_COLUMNS,
   DATA,
@@ -33,6 +33,7 @@ import {
   pgClient,
   removeSqlite,
   resetSchema,
+  startFloorServer,
   startServer,
 } from '../lib/memtrace.mjs';
 
@@ -158,8 +159,11 @@ async function load() {
 
 const plan = queryPlan(QUERIES, WARMUP);
 
-/** Runs one query kind: `call(q)` returns normalised items; checks, checksums, times. */
-async function runKind(kind, call, { checksum = true } = {}) {
+/**
+ * Runs one query kind: `call(q)` returns normalised items; checks, checksums, times, and the CPU
+ * ms per call of this process (and of `serverPid`, the HTTP lane's server) over the timed calls.
+ */
+async function runKind(kind, call, { checksum = true, serverPid = null } = {}) {
   const qs = plan[kind];
   const lat = [];
   let rows = 0;
@@ -169,7 +173,13 @@ async function runKind(kind, call, { checksum = true } = {}) {
   const sum = new Checksum();
   let timed = 0;
   let truncated = false;
+  let cpu0 = 0;
+  let server0 = 0;
   for (let i = 0; i < qs.length; i++) {
+    if (i === WARMUP) {
+      cpu0 = selfCpuMs();
+      server0 = serverPid ? procCpuMs(serverPid) : 0;
+    }
     if (timed > MAX_SECONDS * 1000) {
       truncated = true;
       break;
@@ -196,8 +206,11 @@ async function runKind(kind, call, { checksum = true } = {}) {
       sum.endQuery();
     }
   }
+  const calls = Math.max(1, lat.length + errors);
   return {
     latencyMs: summarize(lat),
+    selfCpuMsPerCall: round((selfCpuMs() - cpu0) / calls),
+    ...(serverPid ? { serverCpuMsPerCall: round((procCpuMs(serverPid) - server0) / calls) } : {}),
     avgRows: round(rows / Math.max(1, lat.length), 2),
     violations: bad,
     errors,
@@ -208,7 +221,7 @@ async function runKind(kind, call, { checksum = true } = {}) {
 }
 
 /** Runs the W4 context query `count` times after a few warm-ups. */
-async function runContext(call) {
+async function runContext(call, { serverPid = null } = {}) {
   const lat = [];
   let bad = 0;
   let errors = 0;
@@ -216,7 +229,13 @@ async function runContext(call) {
   let sample;
   const warm = Math.min(10, WARMUP);
   let timed = 0;
+  let cpu0 = 0;
+  let server0 = 0;
   for (let i = 0; i < warm + CONTEXT_QUERIES; i++) {
+    if (i === warm) {
+      cpu0 = selfCpuMs();
+      server0 = serverPid ? procCpuMs(serverPid) : 0;
+    }
     if (timed > MAX_SECONDS * 1000) break;
     const t0 = performance.now();
     try {
@@ -232,8 +251,11 @@ async function runContext(call) {
       firstError ??= String(e.message).slice(0, 300);
     }
   }
+  const calls = Math.max(1, lat.length + errors);
   return {
     latencyMs: summarize(lat),
+    selfCpuMsPerCall: round((selfCpuMs() - cpu0) / calls),
+    ...(serverPid ? { serverCpuMsPerCall: round((procCpuMs(serverPid) - server0) / calls) } : {}),
     violations: bad,
     errors,
     ...(firstError ? { firstError } : {}),
@@ -487,8 +509,10 @@ async function httpLane() {
   log(`server ready in ${report.server.startupMs} ms, RSS ${report.server.afterStart.rssMB} MB`);
   const client = httpClient(server.port, server.key, 1);
   const lane = {};
-  const ok = (res) => {
+  const lastBody = {};
+  const ok = (res, kind) => {
     if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.body.slice(0, 200)}`);
+    if (kind) lastBody[kind] = res.body;
     return JSON.parse(res.body);
   };
   try {
@@ -499,6 +523,7 @@ async function httpLane() {
           'GET',
           `/api/v1/memories?agent_id=${x.agent}&session_id=${x.session}&memory_type=${x.type}&since=${encodeURIComponent(since)}&limit=50${count ? '' : '&include_count=false'}`,
         ),
+        'q1',
       );
       return body.memories.map(fromApi);
     };
@@ -515,30 +540,79 @@ async function httpLane() {
             ...(count ? {} : { include_count: false }),
           }),
         )
-        .then((res) => ok(res).results.map(fromApi));
+        .then((res) => ok(res, x.word ? 'q3' : 'q2').results.map(fromApi));
     const call = { q1: list, q2: search, q3: search };
-    for (const k of KINDS) lane[k] = await runKind(k, call[k](true));
+    const pid = server.proc.pid;
+    for (const k of KINDS) lane[k] = await runKind(k, call[k](true), { serverPid: pid });
     // include_count=false (where the server has it): the page and has_more, no exact count.
     const probe = await client.request('GET', '/api/v1/memories?limit=1&include_count=false');
     if (probe.status === 200) {
-      for (const k of KINDS) lane[`${k}_nocount`] = await runKind(k, call[k](false));
+      for (const k of KINDS) {
+        lane[`${k}_nocount`] = await runKind(k, call[k](false), { serverPid: pid });
+      }
     }
     for (const k of KINDS) {
       log(
         `http ${k}: p99 ${lane[k].latencyMs.p99} ms (include_count=false ${lane[`${k}_nocount`]?.latencyMs.p99 ?? 'n/a'})`,
       );
     }
-    if (CONTEXT > 0) {
-      lane.context = await runContext(async () => {
-        const body = ok(
-          await client.request(
-            'POST',
-            `/api/v1/sessions/${CONTEXT_SESSION.id}/context`,
-            JSON.stringify({ max_tokens: 2000 }),
-          ),
+    // The same requests against a bare node:http server that answers the last real response:
+    // what HTTP itself costs on this machine, with the same bytes each way.
+    const floor = await startFloorServer({
+      'GET /api/v1/memories': lastBody.q1 ?? '{}',
+      'POST /api/v1/search': lastBody.q2 ?? '{}',
+    });
+    const floorClient = httpClient(floor.port, server.key, 1);
+    try {
+      const floorList = async (x) => {
+        const since = new Date(x.since).toISOString();
+        const res = await floorClient.request(
+          'GET',
+          `/api/v1/memories?agent_id=${x.agent}&session_id=${x.session}&memory_type=${x.type}&since=${encodeURIComponent(since)}&limit=50`,
         );
-        return { included: body.memory_count, tokens: body.estimated_tokens };
+        JSON.parse(res.body);
+        return [];
+      };
+      const floorSearch = async (x) => {
+        const res = await floorClient.request(
+          'POST',
+          '/api/v1/search',
+          JSON.stringify({ tags: [x.tag], min_importance: x.minImportance, limit: 50 }),
+        );
+        JSON.parse(res.body);
+        return [];
+      };
+      lane.q1_floor = await runKind('q1', floorList, {
+        checksum: false,
+        serverPid: floor.proc.pid,
       });
+      lane.q2_floor = await runKind('q2', floorSearch, {
+        checksum: false,
+        serverPid: floor.proc.pid,
+      });
+      lane.q1_floor.bytes = Buffer.byteLength(lastBody.q1 ?? '');
+      lane.q2_floor.bytes = Buffer.byteLength(lastBody.q2 ?? '');
+      log(
+        `http floor (bare node:http, same bytes): q1 p50 ${lane.q1_floor.latencyMs.p50} ms, q2 p50 ${lane.q2_floor.latencyMs.p50} ms`,
+      );
+    } finally {
+      floorClient.close();
+      await floor.stop();
+    }
+    if (CONTEXT > 0) {
+      lane.context = await runContext(
+        async () => {
+          const body = ok(
+            await client.request(
+              'POST',
+              `/api/v1/sessions/${CONTEXT_SESSION.id}/context`,
+              JSON.stringify({ max_tokens: 2000 }),
+            ),
+          );
+          return { included: body.memory_count, tokens: body.estimated_tokens };
+        },
+        { serverPid: pid },
+      );
       log(`http context: p99 ${lane.context.latencyMs.p99} ms`);
     }
   } finally {

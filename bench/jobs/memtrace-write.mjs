@@ -209,6 +209,7 @@ if (LANES.includes('http')) {
         count: p.count,
         warmup: p.warmup,
         maxMs: MAX_MS,
+        serverPid: server.proc.pid,
         fn: async (i) => {
           const res = await client.request('POST', '/api/v1/memories', b[i]);
           if (res.status !== 201) throw new Error(`HTTP ${res.status}: ${res.body.slice(0, 200)}`);

@@ -33,9 +33,18 @@ export function summarize(samples) {
  * Runs `fn(i)` for i = 0..count-1 on `concurrency` workers, each awaiting its own calls one after
  * another, after `warmup` untimed calls. Stops early at `maxMs` of timed work.
  * `fn` returns the number of rows it wrote/read (default 1) or throws (counted as an error).
- * @returns latency summary of the timed calls, calls/s and rows/s over the timed wall time
+ * With `serverPid`, also the CPU time that process spent per timed call.
+ * @returns latency summary of the timed calls, calls/s and rows/s over the timed wall time, and
+ *   CPU ms per timed call of this process (and of the server)
  */
-export async function runLoad({ concurrency, count, warmup = 0, maxMs = Infinity, fn }) {
+export async function runLoad({
+  concurrency,
+  count,
+  warmup = 0,
+  maxMs = Infinity,
+  fn,
+  serverPid = null,
+}) {
   let next = 0;
   const take = async (limit, record) => {
     const worker = async () => {
@@ -61,8 +70,18 @@ export async function runLoad({ concurrency, count, warmup = 0, maxMs = Infinity
   };
   await take(warmup, null);
   const record = { lat: [], rows: 0, errors: 0, firstError: undefined, t0: performance.now() };
+  const cpu0 = selfCpuMs();
+  const server0 = serverPid ? procCpuMs(serverPid) : NaN;
   await take(warmup + count, record);
   const seconds = (performance.now() - record.t0) / 1000;
+  const calls = record.lat.length + record.errors;
+  const cpu = {
+    // this process: the in-process lanes' whole cost, or the HTTP client's
+    selfCpuMsPerCall: round((selfCpuMs() - cpu0) / Math.max(1, calls)),
+    ...(serverPid
+      ? { serverCpuMsPerCall: round((procCpuMs(serverPid) - server0) / Math.max(1, calls)) }
+      : {}),
+  };
   return {
     concurrency,
     calls: record.lat.length,
@@ -71,6 +90,7 @@ export async function runLoad({ concurrency, count, warmup = 0, maxMs = Infinity
     callsPerSecond: round(record.lat.length / seconds, 1),
     rowsPerSecond: round(record.rows / seconds, 1),
     latencyMs: summarize(record.lat),
+    ...cpu,
     errors: record.errors,
     ...(record.firstError ? { firstError: record.firstError } : {}),
   };
@@ -110,6 +130,26 @@ export function httpClient(port, key, sockets = 64) {
     });
   return { request, close: () => agent.destroy() };
 }
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat (clock ticks of
+ * 10 ms). Unlike wall time it barely moves with what else the machine runs.
+ */
+export function procCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/** This process's CPU time (user + system, ms). */
+export const selfCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 /** VmRSS and VmHWM (MB) of a process, from /proc. */
 export function procMemory(pid) {

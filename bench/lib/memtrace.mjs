@@ -392,3 +392,47 @@ export async function openService(driver, where) {
     close: () => storage.close(),
   };
 }
+
+/**
+ * The floor of HTTP on this machine: a bare node:http server (no framework) that reads the
+ * request and answers `bodies[path]` (a fixed JSON string) with 200. Whatever memtrace's server
+ * costs beyond this floor is Express, middleware, validation, the service, the store and JSON.
+ */
+export async function startFloorServer(bodies) {
+  const script = `
+    const http = require('node:http');
+    const bodies = JSON.parse(process.env.FLOOR_BODIES);
+    const bufs = Object.fromEntries(Object.entries(bodies).map(([k, v]) => [k, Buffer.from(v)]));
+    const server = http.createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        const key = req.method + ' ' + req.url.split('?')[0];
+        const b = bufs[key] ?? Buffer.from('{}');
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': b.length });
+        res.end(b);
+      });
+    });
+    server.keepAliveTimeout = 5000;
+    server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+    process.on('SIGTERM', () => server.close(() => process.exit(0)));
+  `;
+  const proc = spawn(process.execPath, ['-e', script], {
+    env: { PATH: process.env.PATH ?? '', FLOOR_BODIES: JSON.stringify(bodies) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise((resolve, reject) => {
+    proc.stdout.once('data', (d) => resolve(Number(String(d).trim())));
+    proc.once('exit', (code) => reject(new Error(`floor server exited ${code}`)));
+  });
+  return {
+    proc,
+    port,
+    stop: async () => {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
