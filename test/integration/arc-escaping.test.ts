@@ -58,7 +58,11 @@ describe('sqlString and sqlIdent against Arc (the stand-in: Arc validation on Du
   it.each(NASTY.map((v) => [JSON.stringify(v), v]))(
     'reads %s back exactly as a literal',
     async (_, value) => {
-      const rows = await client.query(target(), `SELECT ${sqlString(value)} AS ${sqlIdent('v')}`);
+      const rows = await client.query(
+        target(),
+        `SELECT ${sqlString(value)} AS ${sqlIdent('v')}`,
+        'one',
+      );
       expect(rows).toEqual([{ v: value }]);
     },
   );
@@ -66,7 +70,7 @@ describe('sqlString and sqlIdent against Arc (the stand-in: Arc validation on Du
   it.each(['load', 'set', 'copy', 'call', 'select', 'a"b', 'é'])(
     'uses %s as a column name when quoted',
     async (name) => {
-      const rows = await client.query(target(), `SELECT 1 AS ${sqlIdent(name)}`);
+      const rows = await client.query(target(), `SELECT 1 AS ${sqlIdent(name)}`, 'one');
       expect(rows).toEqual([{ [name]: 1 }]);
     },
   );

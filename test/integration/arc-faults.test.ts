@@ -155,6 +155,19 @@ describe('ArcMemoryStore retries', () => {
     expect(await arc.storage.memories.count(ORG, {})).toBe(1);
   });
 
+  it('retries a query Arc answered 200 with fewer rows after failing mid-stream', async () => {
+    const ms = [aMemory(), aMemory(), aMemory()];
+    await arc.storage.memories.insert(ms, null);
+    arc.fake.injectFault({ midStreamError: true, path: '/api/v1/query' });
+    expect(await arc.storage.memories.find(ORG, all)).toEqual(ms);
+    arc.fake.injectFault({ midStreamError: true, path: '/api/v1/query' });
+    expect(await arc.storage.memories.count(ORG, {})).toBe(3);
+    arc.fake.injectFault({ midStreamError: true, path: '/api/v1/query', times: 10 });
+    await expect(arc.storage.memories.count(ORG, {})).rejects.toMatchObject({
+      kind: 'unavailable',
+    });
+  });
+
   it('reports a 500 of Arc as unavailable without retrying it', async () => {
     arc.fake.injectFault({ status: 500, path: '/api/v1/query', times: 1 });
     await expect(arc.storage.memories.count(ORG, {})).rejects.toMatchObject({

@@ -1,5 +1,5 @@
 import { DomainError } from '../../../domain/index.js';
-import { ArcAnswerError, parseQueryAnswer, type ArcRow } from './arc-wire.js';
+import { ArcAnswerError, readAnswer, type AnswerShape, type ArcRow } from './arc-wire.js';
 
 /** Where one org's memories live in Arc. */
 export interface ArcTarget {
@@ -58,21 +58,27 @@ export class ArcClient {
   constructor(private readonly options: ArcClientOptions) {}
 
   /**
-   * Runs one SELECT and returns its rows by column name; safe to retry, so it is retried.
+   * Runs one SELECT and returns its rows by column name, checked to be complete (see
+   * `readAnswer`); safe to retry, so it is retried, an incomplete answer included.
    * @throws DomainError `unavailable` when Arc is down, slow, failing or refuses the key;
    *   Error when Arc refuses the SQL (a bug in the store)
    */
-  async query(target: ArcTarget, sql: string): Promise<ArcRow[]> {
-    const text = await this.call(target, '/api/v1/query', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-arc-database': target.database },
-      body: JSON.stringify({ sql }),
-    });
-    try {
-      return parseQueryAnswer(text);
-    } catch (e) {
-      throw e instanceof ArcAnswerError ? unavailable(e.message) : e;
-    }
+  async query(target: ArcTarget, sql: string, shape: AnswerShape): Promise<ArcRow[]> {
+    let rows: ArcRow[] = [];
+    await this.call(
+      target,
+      '/api/v1/query',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-arc-database': target.database },
+        body: JSON.stringify({ sql }),
+      },
+      false,
+      (text) => {
+        rows = readAnswer(text, shape);
+      },
+    );
+    return rows;
   }
 
   /**
@@ -112,7 +118,8 @@ export class ArcClient {
     path: string,
     init: RequestInit & { headers: Record<string, string> },
     isWrite = false,
-  ): Promise<string> {
+    accept: (text: string) => void = () => undefined,
+  ): Promise<void> {
     const deadline = Date.now() + this.options.timeoutMs;
     const headers = { ...init.headers };
     if (target.apiKey !== null) headers.authorization = `Bearer ${target.apiKey}`;
@@ -125,7 +132,15 @@ export class ArcClient {
         await sleep(pause);
       }
       last = await this.once(`${target.url}${path}`, { ...init, headers }, deadline, isWrite);
-      if (last.ok) return last.text ?? '';
+      if (last.ok) {
+        try {
+          accept(last.text ?? '');
+          return;
+        } catch (e) {
+          if (!(e instanceof ArcAnswerError)) throw e;
+          last = { ok: false, retry: true, maybeApplied: false, error: e };
+        }
+      }
       maybeApplied ||= last.maybeApplied;
       if (!last.retry || Date.now() >= deadline) break;
     }

@@ -1,6 +1,6 @@
 import { MEMORY_TYPES, type MemoryFilter, type Order } from '../../../domain/index.js';
 import { sqlIdent, sqlInList, sqlNumber, sqlString } from './arc-sql.js';
-import { MEMORY_SELECT, tagNeedle } from './arc-wire.js';
+import { END_MARKER, MEMORY_SELECT, tagNeedle } from './arc-wire.js';
 
 /**
  * Keeps one row per memory id: a write resent after a dropped connection may have stored the
@@ -13,6 +13,19 @@ export type SeqRange =
   { readonly kind: 'all' } | { readonly kind: 'before' | 'from'; readonly seq: bigint };
 
 const ALL: SeqRange = { kind: 'all' };
+
+/**
+ * `sql` (ordered and limited as it says) followed by one marker row whose `arc_end` is true;
+ * its rows have `arc_end` false. The marker sorts last, so an answer cut short by a failure in
+ * Arc lacks it. The caller restores the row order itself.
+ */
+export function withEndMarker(sql: string): string {
+  const end = sqlIdent(END_MARKER);
+  return (
+    `SELECT * FROM ((SELECT *, FALSE AS ${end} FROM (${sql})) ` +
+    `UNION ALL BY NAME (SELECT TRUE AS ${end})) ORDER BY ${end}`
+  );
+}
 
 function seqCondition(range: SeqRange): string[] {
   if (range.kind === 'all') return [];
@@ -56,10 +69,10 @@ export function buildFind(
   const page =
     (limit === null ? '' : ` LIMIT ${sqlNumber(limit)}`) +
     (offset > 0 ? ` OFFSET ${sqlNumber(offset)}` : '');
-  return (
+  return withEndMarker(
     `SELECT ${MEMORY_SELECT} FROM ${sqlIdent(measurement)} ` +
-    `WHERE ${where([...filterConditions(orgId, filter), ...seqCondition(range)])} ` +
-    `${ONE_ROW_PER_ID} ORDER BY "time_ms" ${dir}, "seq" ${dir}${page}`
+      `WHERE ${where([...filterConditions(orgId, filter), ...seqCondition(range)])} ` +
+      `${ONE_ROW_PER_ID} ORDER BY "time_ms" ${dir}, "seq" ${dir}${page}`,
   );
 }
 
@@ -83,9 +96,9 @@ export function buildIds(
   filter: MemoryFilter,
   range: SeqRange,
 ): string {
-  return (
+  return withEndMarker(
     `SELECT DISTINCT "id" FROM ${sqlIdent(measurement)} ` +
-    `WHERE ${where([...filterConditions(orgId, filter), ...seqCondition(range)])} ORDER BY "id"`
+      `WHERE ${where([...filterConditions(orgId, filter), ...seqCondition(range)])} ORDER BY "id"`,
   );
 }
 
@@ -133,24 +146,26 @@ export function buildStatsRows(
     agentCondition(agentIds),
     ...seqCondition(range),
   ];
-  return (
+  return withEndMarker(
     `SELECT "id", "time_ms", "event_type", "memory_type" FROM ${sqlIdent(measurement)} ` +
-    `WHERE ${where(conditions)} ${ONE_ROW_PER_ID} ORDER BY "id"`
+      `WHERE ${where(conditions)} ${ONE_ROW_PER_ID} ORDER BY "id"`,
   );
 }
 
 /** One memory by id in one org. */
 export function buildFindById(measurement: string, orgId: string, id: string): string {
-  return (
+  return withEndMarker(
     `SELECT ${MEMORY_SELECT} FROM ${sqlIdent(measurement)} ` +
-    `WHERE "org_id" = ${sqlString(orgId)} AND "id" = ${sqlString(id)} ` +
-    `ORDER BY "seq" LIMIT 1`
+      `WHERE "org_id" = ${sqlString(orgId)} AND "id" = ${sqlString(id)} ` +
+      `ORDER BY "seq" LIMIT 1`,
   );
 }
 
 /** Which of `ids` are stored (in any org of the database: ids are unique). */
 export function buildExistingIds(measurement: string, ids: readonly string[]): string {
-  return `SELECT DISTINCT "id" FROM ${sqlIdent(measurement)} WHERE ${sqlInList('"id"', ids)} ORDER BY "id"`;
+  return withEndMarker(
+    `SELECT DISTINCT "id" FROM ${sqlIdent(measurement)} WHERE ${sqlInList('"id"', ids)} ORDER BY "id"`,
+  );
 }
 
 /** Stored memories of the org with one of `keys` and time >= `fromMs`, for dedup. */
@@ -160,18 +175,18 @@ export function buildDedupCandidates(
   keys: readonly string[],
   fromMs: number,
 ): string {
-  return (
+  return withEndMarker(
     `SELECT "id", "dedup_key", "time_ms", CAST("seq" AS VARCHAR) AS "seq_text" ` +
-    `FROM ${sqlIdent(measurement)} WHERE "org_id" = ${sqlString(orgId)} ` +
-    `AND "time_ms" >= ${sqlNumber(fromMs)} AND ${sqlInList('"dedup_key"', keys)} ` +
-    `${ONE_ROW_PER_ID} ORDER BY "time_ms" DESC, "seq" DESC`
+      `FROM ${sqlIdent(measurement)} WHERE "org_id" = ${sqlString(orgId)} ` +
+      `AND "time_ms" >= ${sqlNumber(fromMs)} AND ${sqlInList('"dedup_key"', keys)} ` +
+      `${ONE_ROW_PER_ID} ORDER BY "time_ms" DESC, "seq" DESC`,
   );
 }
 
 /** The ids written with `seq` in [from, to]: which recent writes Arc shows already. */
 export function buildVisibleIds(measurement: string, from: bigint, to: bigint): string {
-  return (
+  return withEndMarker(
     `SELECT DISTINCT "id" FROM ${sqlIdent(measurement)} ` +
-    `WHERE "seq" >= ${sqlNumber(from)} AND "seq" <= ${sqlNumber(to)} ORDER BY "id"`
+      `WHERE "seq" >= ${sqlNumber(from)} AND "seq" <= ${sqlNumber(to)} ORDER BY "id"`,
   );
 }

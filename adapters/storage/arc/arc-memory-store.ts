@@ -25,7 +25,14 @@ import {
 } from './arc-memory-query.js';
 import { ArcTargetState, type PendingMemory } from './arc-target-state.js';
 import { chunkByLiteralLength, MAX_SQL_CHARS } from './arc-sql.js';
-import { encodeWrite, rowToStored, toInt, type ArcRow, type StoredMemory } from './arc-wire.js';
+import {
+  encodeWrite,
+  rowToStored,
+  toInt,
+  type AnswerShape,
+  type ArcRow,
+  type StoredMemory,
+} from './arc-wire.js';
 
 /** Finds the Arc database (and server) of an org. */
 export type ArcTargetResolver = (orgId: string) => Promise<ArcTarget>;
@@ -146,7 +153,7 @@ export class ArcMemoryStore implements MemoryStore {
     const { target, state } = await this.open(orgId);
     const pending = state.pending.get(id);
     if (pending) return pending.memory.orgId === orgId ? pending.memory : null;
-    const rows = await this.query(target, buildFindById(target.measurement, orgId, id));
+    const rows = await this.rows(target, buildFindById(target.measurement, orgId, id));
     return rows.length > 0 ? rowToStored(rows[0] as ArcRow).memory : null;
   }
 
@@ -159,19 +166,23 @@ export class ArcMemoryStore implements MemoryStore {
     const m = target.measurement;
     const pending = state.matching(orgId, query.filter);
     if (pending.length === 0) {
-      const rows = await this.query(
+      const rows = await this.rows(
         target,
         buildFind(m, orgId, query.filter, query.order, query.limit, query.offset),
       );
-      return rows.map((r) => rowToStored(r).memory);
+      const sign = query.order === 'asc' ? 1 : -1;
+      return rows
+        .map(rowToStored)
+        .sort((a, b) => sign * compareStored(a, b))
+        .map((x) => x.memory);
     }
     // Rows written from the oldest pending one on are few: read all of them and merge with the
     // pending writes (by id); older rows are read as a page.
     const from = minSeq(pending);
     const top = query.limit === null ? null : query.offset + query.limit;
     const [older, recent] = await Promise.all([
-      this.query(target, buildFind(m, orgId, query.filter, query.order, top, 0, before(from))),
-      this.query(target, buildFind(m, orgId, query.filter, query.order, null, 0, since(from))),
+      this.rows(target, buildFind(m, orgId, query.filter, query.order, top, 0, before(from))),
+      this.rows(target, buildFind(m, orgId, query.filter, query.order, null, 0, since(from))),
       this.confirm(target, state),
     ]);
     const merged = new Map<string, StoredMemory>();
@@ -192,13 +203,13 @@ export class ArcMemoryStore implements MemoryStore {
     const m = target.measurement;
     const pending = state.matching(orgId, filter);
     if (pending.length === 0) {
-      const [row] = await this.query(target, buildCount(m, orgId, filter));
+      const [row] = await this.one(target, buildCount(m, orgId, filter));
       return toInt(row?.['n']);
     }
     const from = minSeq(pending);
     const [older, recent] = await Promise.all([
-      this.query(target, buildCount(m, orgId, filter, before(from))),
-      this.query(target, buildIds(m, orgId, filter, since(from))),
+      this.one(target, buildCount(m, orgId, filter, before(from))),
+      this.rows(target, buildIds(m, orgId, filter, since(from))),
       this.confirm(target, state),
     ]);
     const ids = new Set(pending.map((p) => p.memory.id));
@@ -214,13 +225,13 @@ export class ArcMemoryStore implements MemoryStore {
     const agents = new Set(agentIds);
     const pending = state.pendingOf(orgId).filter((p) => agents.has(p.memory.agentId));
     if (pending.length === 0) {
-      const [row] = await this.query(target, buildStats(m, orgId, agentIds, sinceMs));
+      const [row] = await this.one(target, buildStats(m, orgId, agentIds, sinceMs));
       return statsFromRow(row);
     }
     const from = minSeq(pending);
     const [older, recent] = await Promise.all([
-      this.query(target, buildStats(m, orgId, agentIds, sinceMs, before(from))),
-      this.query(target, buildStatsRows(m, orgId, agentIds, since(from))),
+      this.one(target, buildStats(m, orgId, agentIds, sinceMs, before(from))),
+      this.rows(target, buildStatsRows(m, orgId, agentIds, since(from))),
       this.confirm(target, state),
     ]);
     const rows = new Map<string, { time: number; eventType: string; memoryType: string }>();
@@ -307,7 +318,17 @@ export class ArcMemoryStore implements MemoryStore {
     return () => releases.reverse().forEach((r) => r());
   }
 
-  private async query(target: ArcTarget, sql: string): Promise<ArcRow[]> {
+  /** Rows of a query wrapped with its end marker, all of them or an error. */
+  private rows(target: ArcTarget, sql: string): Promise<ArcRow[]> {
+    return this.query(target, sql, 'rows');
+  }
+
+  /** The one row of an aggregate (none when nothing was ever written). */
+  private one(target: ArcTarget, sql: string): Promise<ArcRow[]> {
+    return this.query(target, sql, 'one');
+  }
+
+  private async query(target: ArcTarget, sql: string, shape: AnswerShape): Promise<ArcRow[]> {
     if (sql.length > ARC_SQL_LIMIT) {
       throw new DomainError(
         'invalid',
@@ -315,7 +336,7 @@ export class ArcMemoryStore implements MemoryStore {
         'the filters are too long for the Arc store (its SQL is limited to 10,000 characters)',
       );
     }
-    return this.client.query(target, sql);
+    return this.client.query(target, sql, shape);
   }
 
   /** Runs one statement per chunk of `values`, a few at a time, and concatenates the rows. */
@@ -329,7 +350,7 @@ export class ArcMemoryStore implements MemoryStore {
     const rows: ArcRow[] = [];
     for (let i = 0; i < chunks.length; i += PARALLEL_QUERIES) {
       const batch = chunks.slice(i, i + PARALLEL_QUERIES);
-      for (const part of await Promise.all(batch.map((c) => this.query(target, build(c))))) {
+      for (const part of await Promise.all(batch.map((c) => this.rows(target, build(c))))) {
         rows.push(...part);
       }
     }
@@ -483,6 +504,7 @@ export class ArcMemoryStore implements MemoryStore {
         const rows = await this.client.query(
           target,
           buildVisibleIds(target.measurement, first, last),
+          'rows',
         );
         state.confirmVisible(rows.map((r) => String(r['id'])));
       } catch {

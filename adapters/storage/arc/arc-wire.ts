@@ -92,12 +92,18 @@ export async function encodeWrite(
 /** One row of a query answer, by column name. */
 export type ArcRow = Readonly<Record<string, unknown>>;
 
+/** A query answer: its column names and its rows keyed by them. */
+export interface ArcAnswer {
+  readonly columns: readonly string[];
+  readonly rows: ArcRow[];
+}
+
 /**
- * The rows of Arc's JSON query answer, keyed by column name (Arc's column order is not stable).
- * An answer with no columns (a measurement nothing was written to yet) has no rows.
- * @throws Error when the body is not a complete success answer (e.g. cut short mid-stream)
+ * Arc's JSON query answer, rows keyed by column name (Arc's column order is not stable). An
+ * answer with no columns (a measurement nothing was written to yet) has no rows.
+ * @throws ArcAnswerError when the body is not a complete success answer (e.g. cut short)
  */
-export function parseQueryAnswer(text: string): ArcRow[] {
+export function parseQueryAnswer(text: string): ArcAnswer {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -118,7 +124,7 @@ export function parseQueryAnswer(text: string): ArcRow[] {
     throw new ArcAnswerError('Arc sent a query answer cut short');
   }
   const names = columns.map(String);
-  return data.map((values: unknown) => {
+  const rows = data.map((values: unknown) => {
     if (!Array.isArray(values) || values.length !== names.length) {
       throw new ArcAnswerError('Arc sent a row that does not fit its columns');
     }
@@ -126,6 +132,37 @@ export function parseQueryAnswer(text: string): ArcRow[] {
     names.forEach((name, i) => (row[name] = values[i]));
     return row;
   });
+  return { columns: names, rows };
+}
+
+/**
+ * The column of the end marker row (see `withEndMarker`): Arc answers 200 with fewer rows when
+ * its engine fails while it streams the answer, so only a marker row at the end proves that
+ * every row arrived.
+ */
+export const END_MARKER = 'arc_end';
+
+/** What a query is expected to answer. */
+export type AnswerShape = 'rows' | 'one';
+
+/**
+ * The rows of an answer checked for completeness: for `rows` (a query wrapped by
+ * `withEndMarker`) the marker row must come last, and is removed; for `one` (an aggregate) there
+ * must be exactly one row. An answer with no columns (nothing written yet) has no rows.
+ * @throws ArcAnswerError when the answer is incomplete (a retry may get a whole one)
+ */
+export function readAnswer(text: string, shape: AnswerShape): ArcRow[] {
+  const { columns, rows } = parseQueryAnswer(text);
+  if (columns.length === 0) return [];
+  if (shape === 'one') {
+    if (rows.length !== 1) throw new ArcAnswerError('Arc sent an aggregate answer without its row');
+    return rows;
+  }
+  const last = rows[rows.length - 1];
+  if (last?.[END_MARKER] !== true || rows.slice(0, -1).some((r) => r[END_MARKER] !== false)) {
+    throw new ArcAnswerError('Arc sent a query answer that stops before its end');
+  }
+  return rows.slice(0, -1);
 }
 
 /** An answer that cannot be read; a retry may get a whole one. */

@@ -5,6 +5,7 @@ import {
   ARC_COLUMNS,
   encodeWrite,
   parseQueryAnswer,
+  readAnswer,
   tagNeedle,
   tagSet,
   toInt,
@@ -78,7 +79,7 @@ describe('parseQueryAnswer', () => {
     const text =
       '{"success":true,"columns":["b","a"],"data":[[1,"x"],[2,"y"]],"row_count":2,' +
       '"execution_time_ms":1,"timestamp":"2026-02-13T10:30:00Z"}';
-    expect(parseQueryAnswer(text)).toEqual([
+    expect(parseQueryAnswer(text).rows).toEqual([
       { a: 'x', b: 1 },
       { a: 'y', b: 2 },
     ]);
@@ -86,7 +87,9 @@ describe('parseQueryAnswer', () => {
 
   it('gives no rows for a measurement nothing was written to (200 with no columns)', () => {
     const text = '{"success":true,"columns":[],"data":[],"row_count":0,"execution_time_ms":0}';
-    expect(parseQueryAnswer(text)).toEqual([]);
+    expect(parseQueryAnswer(text)).toEqual({ columns: [], rows: [] });
+    expect(readAnswer(text, 'rows')).toEqual([]);
+    expect(readAnswer(text, 'one')).toEqual([]);
   });
 
   it('refuses a body cut off mid-stream, a short data array and an error envelope', () => {
@@ -101,6 +104,38 @@ describe('parseQueryAnswer', () => {
         '{"success":false,"columns":null,"data":null,"row_count":0,"error":"Binder Error: x"}',
       ),
     ).toThrow(/Binder Error/);
+  });
+});
+
+describe('readAnswer', () => {
+  const answer = (data: unknown[][], columns = ['id', 'arc_end']) =>
+    JSON.stringify({ success: true, columns, data, row_count: data.length });
+
+  it('returns the rows before the end marker', () => {
+    expect(
+      readAnswer(
+        answer([
+          ['a', false],
+          ['b', false],
+          [null, true],
+        ]),
+        'rows',
+      ),
+    ).toEqual([
+      { id: 'a', arc_end: false },
+      { id: 'b', arc_end: false },
+    ]);
+    expect(readAnswer(answer([[null, true]]), 'rows')).toEqual([]);
+  });
+
+  it('refuses an answer Arc cut short with a 200 (no end marker last)', () => {
+    expect(() => readAnswer(answer([['a', false]]), 'rows')).toThrow(/stops before its end/);
+    expect(() => readAnswer(answer([]), 'rows')).toThrow(/stops before its end/);
+  });
+
+  it('wants exactly one row of an aggregate once anything was written', () => {
+    expect(readAnswer(answer([[3]], ['n']), 'one')).toEqual([{ n: 3 }]);
+    expect(() => readAnswer(answer([], ['n']), 'one')).toThrow(/without its row/);
   });
 });
 
