@@ -28,11 +28,7 @@ function owner(url) {
     return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
   }
   const m = /\/(domain|adapters|src)\/(.*)$/.exec(url);
-  if (m)
-    return `memtrace ${m[1]}/${m[2]
-      .split('/')
-      .slice(0, m[1] === 'adapters' ? 2 : 1)
-      .join('/')}`;
+  if (m) return `memtrace ${m[1]}/${m[2]}`;
   return url;
 }
 
@@ -56,7 +52,24 @@ for (const file of files) {
     const where = c.url ? `${owner(c.url)}:${c.lineNumber + 1}` : owner(c.url);
     const key = `${c.functionName || '(anonymous)'}  ${where}`;
     fn.set(key, (fn.get(key) ?? 0) + ms);
-    pkg.set(owner(c.url), (pkg.get(owner(c.url)) ?? 0) + ms);
+    // memtrace's files grouped by folder (adapters by adapter)
+    const o = owner(c.url).replace(/^(memtrace (?:adapters\/[^/]+|[^/]+)).*$/, '$1');
+    pkg.set(o, (pkg.get(o) ?? 0) + ms);
+  }
+  // Inclusive time: a node's self time plus its descendants', charged once per function per stack.
+  const parent = new Map();
+  for (const node of prof.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
+  const incl = new Map();
+  for (const [id, ms] of selfMs) {
+    const seen = new Set();
+    for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+      const { callFrame: c } = byId.get(cur);
+      if (!c.url || c.functionName === '(idle)' || c.functionName === '(program)') continue;
+      const key = `${c.functionName || '(anonymous)'}  ${owner(c.url)}:${c.lineNumber + 1}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      incl.set(key, (incl.get(key) ?? 0) + ms);
+    }
   }
   const line = (ms, label) =>
     `${ms.toFixed(0).padStart(8)} ms ${((100 * ms) / busy).toFixed(1).padStart(5)}%  ${label}`;
@@ -67,4 +80,11 @@ for (const file of files) {
   for (const [k, ms] of [...pkg].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(line(ms, k));
   console.log(`\ntop ${top} functions by self time:`);
   for (const [k, ms] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(line(ms, k));
+  console.log(`\ntop ${top} of memtrace's own functions by inclusive time (self + callees):`);
+  for (const [k, ms] of [...incl]
+    .filter(([k]) => k.includes('memtrace '))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)) {
+    console.log(line(ms, k));
+  }
 }
