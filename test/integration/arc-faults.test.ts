@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ArcMemoryStore } from '../../adapters/storage/arc/index.js';
@@ -11,49 +9,6 @@ import { apiAs, buildTestApp } from '../support/test-app.js';
 const ORG = 'org_a';
 const TIMEOUT_MS = 1000;
 const all: MemoryQuery = { filter: {}, order: 'asc', limit: null, offset: 0 };
-
-/**
- * An HTTP proxy in front of the stand-in that, for the next `n` writes, lets Arc take the write
- * and then drops the connection instead of passing on Arc's 204: the client cannot know the
- * write was stored. (The stand-in's own `dropSocket` drops before Arc handles the request.)
- */
-async function startAnswerDroppingProxy(upstream: string) {
-  let dropWrites = 0;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const forward = http.request(
-        `${upstream}${req.url ?? '/'}`,
-        { method: req.method, headers: req.headers },
-        (up) => {
-          const body: Buffer[] = [];
-          up.on('data', (c: Buffer) => body.push(c));
-          up.on('end', () => {
-            if (req.url?.includes('/write/msgpack') && dropWrites > 0) {
-              dropWrites--;
-              req.socket.destroy();
-              return;
-            }
-            res.writeHead(up.statusCode ?? 500, up.headers);
-            res.end(Buffer.concat(body));
-          });
-        },
-      );
-      forward.end(Buffer.concat(chunks));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    dropNextWrites: (n: number) => (dropWrites = n),
-    close: () =>
-      new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      }),
-  };
-}
 
 /** Rows Arc holds for the org, copies included (what the store collapses when it reads). */
 async function physicalRows(arc: ArcTestStorage, database: string): Promise<number> {
@@ -67,38 +22,27 @@ async function physicalRows(arc: ArcTestStorage, database: string): Promise<numb
 
 describe('ArcMemoryStore when a write loses its answer', () => {
   let arc: ArcTestStorage;
-  let proxy: Awaited<ReturnType<typeof startAnswerDroppingProxy>>;
   let store: ArcMemoryStore;
-  let generation = 0;
   beforeAll(async () => {
     arc = await openArcTestStorage({}, { timeoutMs: TIMEOUT_MS, retries: 2 });
-    proxy = await startAnswerDroppingProxy(arc.fake.url);
-    const { createArcMemoryStore } = await import('../../adapters/storage/arc/index.js');
-    store = createArcMemoryStore({
-      resolveTarget: async (orgId) => ({
-        url: proxy.url,
-        apiKey: null,
-        database: `drop${generation}_${orgId}`,
-        measurement: 'events',
-      }),
-      timeoutMs: TIMEOUT_MS,
-      retries: 2,
-      retryBaseMs: 10,
-    });
+    store = arc.storage.memories as ArcMemoryStore;
   });
-  beforeEach(() => void generation++);
-  afterAll(async () => {
-    await proxy.close();
-    await arc.close();
-  });
+  beforeEach(async () => arc.reset());
+  afterEach(() => arc.fake.clearFaults());
+  afterAll(async () => arc.close());
+
+  /** Arc takes the next `n` writes, then drops the connection instead of answering 204. */
+  const dropNextWrites = (n: number) =>
+    arc.fake.injectFault({ dropAfterHandling: true, path: '/write/msgpack', times: n });
+  const database = async () => (await arc.resolve(ORG)).database;
 
   it('stores the memory once when Arc took it but the connection dropped before its answer', async () => {
     const m = aMemory({ dedupKey: 'k' });
-    proxy.dropNextWrites(1);
+    dropNextWrites(1);
     expect(await store.insert([m], { windowMs: 3_600_000 })).toEqual([
       { status: 'created', memory: m },
     ]);
-    expect(await physicalRows(arc, `drop${generation}_${ORG}`)).toBe(2);
+    expect(await physicalRows(arc, await database())).toBe(2);
     expect(await store.find(ORG, all)).toEqual([m]);
     expect(await store.count(ORG, {})).toBe(1);
     expect((await store.stats(ORG, [m.agentId], 0)).memoryCount).toBe(1);
@@ -107,12 +51,12 @@ describe('ArcMemoryStore when a write loses its answer', () => {
 
   it('answers 503 when no attempt gets an answer, resends before the next write, and stores each once', async () => {
     const lost = aMemory();
-    proxy.dropNextWrites(3);
+    dropNextWrites(3);
     await expect(store.insert([lost], null)).rejects.toMatchObject({ kind: 'unavailable' });
     const next = aMemory();
     expect((await store.insert([next], null))[0]?.status).toBe('created');
     // Three attempts and the resend of `lost` all reached Arc, then `next`.
-    expect(await physicalRows(arc, `drop${generation}_${ORG}`)).toBe(5);
+    expect(await physicalRows(arc, await database())).toBe(5);
     expect((await store.find(ORG, all)).map((x) => x.id)).toEqual([lost.id, next.id]);
     expect(await store.count(ORG, {})).toBe(2);
   });
@@ -120,7 +64,7 @@ describe('ArcMemoryStore when a write loses its answer', () => {
   it('treats a retry of a resent write with the same dedup key as the duplicate it is', async () => {
     const policy = { windowMs: 3_600_000 };
     const first = aMemory({ dedupKey: 'same' });
-    proxy.dropNextWrites(3);
+    dropNextWrites(3);
     await expect(store.insert([first], policy)).rejects.toMatchObject({ kind: 'unavailable' });
     // The client retries its request: a new memory with the same key.
     expect(await store.insert([aMemory({ dedupKey: 'same' })], policy)).toEqual([
