@@ -258,6 +258,77 @@ function maskFunctionFrom(sql: string): { sql: string; restore: (s: string) => s
   };
 }
 
+interface TableReference {
+  readonly start: number;
+  readonly end: number;
+  readonly first: string;
+  readonly second: string | undefined;
+}
+
+/**
+ * Every table reference in masked SQL: the name (or `db.name`, either part possibly a quoted
+ * placeholder) right after FROM or JOIN (and LATERAL), or after a comma continuing a FROM
+ * clause's table list at the same parenthesis depth (a comma cross-join). A name followed by `(`
+ * is a table function and is not a reference.
+ */
+function tableReferences(masked: string): TableReference[] {
+  const refs: TableReference[] = [];
+  const tokens = [...masked.matchAll(/__STR_\d+__|[A-Za-z0-9_]+|[(),.[\]{}]/g)];
+  const fromArmed: boolean[] = [false];
+  let afterFromJoin = false;
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = (tokens[i] as RegExpExecArray)[0];
+    // List and struct literals nest like parentheses: their commas are not cross-joins.
+    if (tok === '(' || tok === '[' || tok === '{') {
+      depth++;
+      fromArmed[depth] = false;
+      afterFromJoin = false;
+    } else if (tok === ')' || tok === ']' || tok === '}') {
+      if (depth > 0) fromArmed[depth--] = false;
+      afterFromJoin = false;
+    } else if (tok === ',') {
+      afterFromJoin = fromArmed[depth] === true;
+    } else if (tok === '.') {
+      afterFromJoin = false;
+    } else if (afterFromJoin && tok.toLowerCase() !== 'lateral') {
+      afterFromJoin = false;
+      const start = (tokens[i] as RegExpExecArray).index;
+      let second: string | undefined;
+      let last = i;
+      const dot = tokens[i + 1];
+      const next = tokens[i + 2];
+      const adjacent = (a: RegExpExecArray, b: RegExpExecArray): boolean =>
+        a.index + a[0].length === b.index;
+      if (
+        dot?.[0] === '.' &&
+        next !== undefined &&
+        /^[A-Za-z0-9_]+$/.test(next[0]) &&
+        adjacent(tokens[i] as RegExpExecArray, dot) &&
+        adjacent(dot, next)
+      ) {
+        second = next[0];
+        last = i + 2;
+      }
+      const lastTok = tokens[last] as RegExpExecArray;
+      const end = lastTok.index + lastTok[0].length;
+      i = last;
+      if (/^\s*[(.]/.test(masked.slice(end))) continue; // a function call or a longer dotted name
+      refs.push({ start, end, first: tok, second });
+    } else {
+      const word = tok.toLowerCase();
+      if (word === 'from' || word === 'join') {
+        fromArmed[depth] = true;
+        afterFromJoin = true;
+      } else if (word !== 'lateral') {
+        afterFromJoin = false;
+        if (FROM_CLAUSE_TERMINATORS.has(word)) fromArmed[depth] = false;
+      }
+    }
+  }
+  return refs;
+}
+
 export interface RewriteOptions {
   /** The `x-arc-database` header, or undefined when absent. */
   readonly headerDb: string | undefined;
@@ -294,38 +365,27 @@ export function rewriteSql(sql: string, opts: RewriteOptions): string {
     // Unreachable after validation; Arc keeps an inert name so nothing can escape the root.
     return isValidIdentifier(name) ? name : INVALID_IDENTIFIER;
   };
-  const pattern = /\b(FROM|JOIN)(\s+)(LATERAL\s+)?([A-Za-z0-9_]+)(?:\.([A-Za-z0-9_]+))?/gi;
-  const rewritten = clean.replace(
-    pattern,
-    (
-      match: string,
-      kw: string,
-      ws: string,
-      lateral: string | undefined,
-      first: string,
-      second: string | undefined,
-      offset: number,
-    ) => {
-      const after = clean.slice(offset + match.length);
-      if (/^\s*\(/.test(after)) return match; // a function call, e.g. FROM generate_series(…)
-      const prefix = `${kw}${ws}${lateral ?? ''}`;
-      const a = resolve(first);
-      if (a === undefined) return match;
-      if (second !== undefined) {
-        const b = resolve(second);
-        const lower = a.toLowerCase();
-        if (b === undefined || SKIP_PREFIXES.some((p) => lower.startsWith(p)) || ctes.has(lower)) {
-          return match;
-        }
-        return `${prefix}${opts.source(a, b)}`;
-      }
-      const lower = a.toLowerCase();
-      if (!/^[A-Za-z_]/.test(a) || ctes.has(lower)) return match;
-      if (SKIP_PREFIXES.some((p) => lower.startsWith(p))) return match;
-      if (lower === 'lateral' || lower === 'unnest') return match;
-      return `${prefix}${opts.source(defaultDb, a)}`;
-    },
-  );
+  /** The source for one table reference, or undefined to leave it as written. */
+  const sourceFor = (first: string, second: string | undefined): string | undefined => {
+    const a = resolve(first);
+    if (a === undefined) return undefined;
+    const lower = a.toLowerCase();
+    if (ctes.has(lower) || SKIP_PREFIXES.some((p) => lower.startsWith(p))) return undefined;
+    if (second !== undefined) {
+      const b = resolve(second);
+      return b === undefined ? undefined : opts.source(a, b);
+    }
+    if (!/^[A-Za-z_]/.test(a) || lower === 'unnest') return undefined;
+    return opts.source(defaultDb, a);
+  };
+  const edits = tableReferences(clean).flatMap((ref) => {
+    const text = sourceFor(ref.first, ref.second);
+    return text === undefined ? [] : [{ ...ref, text }];
+  });
+  let rewritten = clean;
+  for (const e of edits.reverse()) {
+    rewritten = rewritten.slice(0, e.start) + e.text + rewritten.slice(e.end);
+  }
   return unmaskLiterals(fromMasked.restore(rewritten), literals);
 }
 

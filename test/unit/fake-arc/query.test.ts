@@ -262,6 +262,27 @@ describe('POST /api/v1/query — table rewrite (§1.2)', () => {
     ]);
   });
 
+  it('§1.2 comma cross-joins rewrite every table of the FROM list', async () => {
+    const r = await query(
+      arc,
+      db,
+      'SELECT e.id, o.tag FROM events e, other o WHERE e.id = o.id ORDER BY e.id',
+    );
+    expect(rowsOf(r)).toEqual([{ id: 'a', tag: 't1' }]);
+  });
+
+  it('§1.2 commas outside a FROM list (projection, IN, GROUP BY, list literals) are left alone', async () => {
+    const ok = await query(
+      arc,
+      db,
+      "SELECT id, n FROM events WHERE id IN ('a', 'b') AND [n, 1] <> [0, 0] GROUP BY id, n ORDER BY id, n",
+    );
+    expect(rowsOf(ok)).toEqual([
+      { id: 'a', n: 1 },
+      { id: 'b', n: 2 },
+    ]);
+  });
+
   it('§1.2 CTE names are not rewritten', async () => {
     const r = await query(
       arc,
