@@ -348,7 +348,12 @@ export function rewriteSql(sql: string, opts: RewriteOptions): string {
   const fromMasked = maskFunctionFrom(masked.sql);
   const clean = stripComments(fromMasked.sql);
   const { literals } = masked;
-  if (opts.headerDb !== undefined && /\b(?:FROM|JOIN)\s+[A-Za-z0-9_]+\.[A-Za-z0-9_]/i.test(clean)) {
+  const refs = tableReferences(clean);
+  if (
+    opts.headerDb !== undefined &&
+    (/\b(?:FROM|JOIN)\s+[A-Za-z0-9_]+\.[A-Za-z0-9_]/i.test(clean) ||
+      refs.some((r) => r.second !== undefined))
+  ) {
     throw new SqlRejected(
       'Cross-database queries (db.table syntax) not allowed when x-arc-database header is set',
     );
@@ -378,7 +383,7 @@ export function rewriteSql(sql: string, opts: RewriteOptions): string {
     if (!/^[A-Za-z_]/.test(a) || lower === 'unnest') return undefined;
     return opts.source(defaultDb, a);
   };
-  const edits = tableReferences(clean).flatMap((ref) => {
+  const edits = refs.flatMap((ref) => {
     const text = sourceFor(ref.first, ref.second);
     return text === undefined ? [] : [{ ...ref, text }];
   });

@@ -242,6 +242,7 @@ describe('POST /api/v1/query — table rewrite (§1.2)', () => {
     expect(await rejected(`SELECT * FROM events JOIN ${db}.other ON events.id = other.id`)).toMatch(
       /^Cross-database queries/,
     );
+    expect(await rejected(`SELECT * FROM events, ${db}.other`)).toMatch(/^Cross-database queries/);
   });
 
   it('§1.2 without a header, FROM m reads the "default" database', async () => {
