@@ -26,8 +26,38 @@ const DANGEROUS: readonly RegExp[] = [
   /\bDROP\s+(?:PERSISTENT\s+|TEMPORARY\s+|TEMP\s+)?SECRET\b/i,
 ];
 
-const IO_FUNCTIONS =
-  /\b(read_parquet|parquet_scan|parquet_metadata|parquet_schema|parquet_file_metadata|parquet_kv_metadata|read_csv|read_csv_auto|sniff_csv|read_json|read_json_auto|read_json_objects|read_json_objects_auto|read_ndjson|read_ndjson_auto|read_ndjson_objects|glob|read_text|read_blob|delta_scan|iceberg_scan|iceberg_metadata|iceberg_snapshots|read_xlsx|st_read)\s*\(/i;
+// Arc's denylist of DuckDB functions that read files (`ioTableFunctionPattern`).
+const IO_FUNCTIONS = new RegExp(
+  `\\b(${[
+    'read_parquet',
+    'parquet_scan',
+    'parquet_metadata',
+    'parquet_schema',
+    'parquet_file_metadata',
+    'parquet_kv_metadata',
+    'parquet_bloom_probe',
+    'read_csv',
+    'read_csv_auto',
+    'sniff_csv',
+    'read_json',
+    'read_json_auto',
+    'read_json_objects',
+    'read_json_objects_auto',
+    'read_ndjson',
+    'read_ndjson_auto',
+    'read_ndjson_objects',
+    'read_text',
+    'read_blob',
+    'read_xlsx',
+    'glob',
+    'delta_scan',
+    'iceberg_scan',
+    'iceberg_metadata',
+    'iceberg_snapshots',
+    'arc_partition_agg',
+  ].join('|')})\\s*\\(`,
+  'i',
+);
 
 const SKIP_PREFIXES = ['read_parquet', 'information_schema', 'pg_', 'duckdb_'];
 
