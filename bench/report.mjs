@@ -208,7 +208,7 @@ export function renderMarkdown(report, { svg } = {}) {
     if (floors.length) {
       p(
         '',
-        '**HTTP floor**: the same requests to a bare `node:http` server (no framework) that answers the last real response, byte for byte: what HTTP alone costs on this machine.',
+        '**HTTP floor**: the same requests to a bare `node:http` server (no framework) that answers the largest real response of the kind, byte for byte: what HTTP alone costs on this machine.',
         '',
         '| Driver | N stored | q1 floor p50 / p95 / p99 ms (response bytes) | q2 floor p50 / p95 / p99 ms (response bytes) | memtrace q1 / q2 p50 ms over the floor |',
         '|---|---:|---:|---:|---:|',

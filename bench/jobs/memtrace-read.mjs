@@ -512,7 +512,8 @@ async function httpLane() {
   const lastBody = {};
   const ok = (res, kind) => {
     if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.body.slice(0, 200)}`);
-    if (kind) lastBody[kind] = res.body;
+    // the largest answer of each kind: the floor then carries at least as many bytes
+    if (kind && res.body.length > (lastBody[kind]?.length ?? -1)) lastBody[kind] = res.body;
     return JSON.parse(res.body);
   };
   try {
@@ -556,8 +557,8 @@ async function httpLane() {
         `http ${k}: p99 ${lane[k].latencyMs.p99} ms (include_count=false ${lane[`${k}_nocount`]?.latencyMs.p99 ?? 'n/a'})`,
       );
     }
-    // The same requests against a bare node:http server that answers the last real response:
-    // what HTTP itself costs on this machine, with the same bytes each way.
+    // The same requests against a bare node:http server that answers the largest real response
+    // of the kind: what HTTP itself costs on this machine, with at least as many bytes.
     const floor = await startFloorServer({
       'GET /api/v1/memories': lastBody.q1 ?? '{}',
       'POST /api/v1/search': lastBody.q2 ?? '{}',
