@@ -3,6 +3,7 @@
 //   node bench/report.mjs bench/results/<run>.json [--readme]
 // writes bench/results/<run>.md and bench/results/<run>.svg next to the JSON.
 /* global console, process */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -528,11 +529,18 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const base = file.replace(/\.json$/, '');
   writeFileSync(`${base}.md`, renderMarkdown(report, { svg: `${path.basename(base)}.svg` }));
   writeFileSync(`${base}.svg`, renderSvg(report));
-  if (process.argv.includes('--readme')) {
-    updateReadme(
-      report,
-      path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'README.md'),
-    );
-  }
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  if (process.argv.includes('--readme')) updateReadme(report, path.join(root, 'README.md'));
+  // In the repository's own format, so the files pass `prettier --check`.
+  execFileSync(
+    process.execPath,
+    [
+      path.join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'),
+      '--write',
+      `${base}.md`,
+      ...(process.argv.includes('--readme') ? [path.join(root, 'README.md')] : []),
+    ],
+    { cwd: root, stdio: 'ignore' },
+  );
   console.log(readFileSync(`${base}.md`, 'utf8'));
 }
