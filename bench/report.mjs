@@ -512,9 +512,10 @@ export function updateReadme(report, readmePath) {
   const i = readme.indexOf(start);
   const j = readme.indexOf(end);
   if (i < 0 || j < i) throw new Error(`README has no ${start} … ${end} block`);
+  // one level below the README's "## Benchmark"
   const body = renderMarkdown(report, { svg: `bench/results/${report.run}.svg` }).replace(
-    /^## /m,
-    '#### ',
+    /^(#+) /gm,
+    (_, h) => `${h}# `,
   );
   writeFileSync(readmePath, `${readme.slice(0, i + start.length)}\n\n${body}\n${readme.slice(j)}`);
 }
