@@ -188,6 +188,7 @@ export function renderMarkdown(report, { svg } = {}) {
         ['q2', 'q2 search: tag+importance≥0.5'],
         ['q3', 'q3 search: q2+content_contains'],
       ]) {
+        if (!['http', 'service', 'adapter', 'bare'].some((l) => L[l]?.[k])) continue;
         const all = ['http', 'service', 'adapter', 'bare'].flatMap((l) =>
           ['', '_nocount', '_with_count'].map((suffix) => L[l]?.[`${k}${suffix}`]).filter(Boolean),
         );
