@@ -84,10 +84,10 @@ function estimate(job) {
   if (QUICK) return { write: 15, read: 12, peer: job.peer === 'mem0' ? 20 : 6 }[job.kind];
   if (job.kind === 'write') return 150;
   if (job.kind === 'read') {
-    // load + ANALYZE, then 3 lanes of queries (the counted searches hit the 45 s cap at 1M)
+    // load + ANALYZE, then 4 lanes of queries (at 1M the counted searches hit the 30 s cap)
     const load = (job.n / 1e6) * (job.driver === 'sqlite' ? 110 : 190);
-    const queries = job.n >= 1e6 ? 330 : job.n >= 1e5 ? 90 : READ_N.includes(job.n) ? 40 : 25;
-    return load + queries + (job.context ? 90 : 0) + 10;
+    const queries = job.n >= 1e6 ? 300 : job.n >= 1e5 ? 100 : READ_N.includes(job.n) ? 40 : 25;
+    return load + queries + (job.context ? 60 : 0) + 10;
   }
   const perPeer = {
     'langgraph-inmemory': { 1e4: 10, 1e5: 90 },
@@ -190,7 +190,7 @@ const report = {
   },
   conditions: {
     dataset: `lib/dataset.mjs, mulberry32 seed ${SEED}: 20 agents, 200 sessions (each owned by one agent), 4 memory types, 10 event types, 0-3 distinct tags of 30, importance U(0,1), content 80-200 chars of pseudo-words, metadata {url, n}, time U(2026-01-01, +30 days)`,
-    queries: `${QUERIES} timed per kind after ${WARMUP} untimed warm-ups (different parameters), one at a time; nearest-rank percentiles of wall time per call; a kind (and the context) stops after ${QUICK ? 10 : 45} s of timed work (n says how many ran)`,
+    queries: `${QUERIES} timed per kind after ${WARMUP} untimed warm-ups (different parameters), one at a time; nearest-rank percentiles of wall time per call; a kind (and the context) stops after ${QUICK ? 10 : 30} s of timed work (n says how many ran)`,
     q1: 'agent X + its session Y + memory_type Z + time >= T (T uniform over the first 27 days), newest first, limit 50; memtrace: GET /api/v1/memories',
     q2: 'tag A AND importance >= 0.5, limit 50; memtrace: POST /api/v1/search (newest first); peers: no order',
     q3: 'q2 + content_contains one of 40 common words (W3 search); memtrace only',
@@ -261,7 +261,7 @@ function runJob(job, out) {
             '--context',
             String(job.context),
             '--max-seconds',
-            QUICK ? '10' : '45',
+            QUICK ? '10' : '30',
             // sizes that only serve the q1 cross-check with the peers: q1 and q2 only
             '--kinds',
             READ_N.includes(job.n) ? 'q1,q2,q3' : 'q1,q2',
