@@ -317,16 +317,16 @@ async function bareLane() {
         'SELECT count(*) AS n FROM memories m WHERE m.org_id = ? AND m.session_id = ? AND m.agent_id = ? AND m.memory_type = ? AND m.time >= ?',
       ),
       q2: bare.db.prepare(
-        `SELECT ${cols} FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = ? AND t.tag = ? AND m.importance >= ? ORDER BY t.time DESC, t.seq DESC LIMIT 50`,
+        `SELECT ${cols} FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = ? AND t.tag = ? AND t.importance >= ? ORDER BY t.time DESC, t.seq DESC LIMIT 50`,
       ),
       q2count: bare.db.prepare(
-        'SELECT count(*) AS n FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = ? AND t.tag = ? AND m.importance >= ?',
+        'SELECT count(*) AS n FROM memory_tags t WHERE t.org_id = ? AND t.tag = ? AND t.importance >= ?',
       ),
       q3: bare.db.prepare(
-        `SELECT ${cols} FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = ? AND t.tag = ? AND m.importance >= ? AND instr(m.content, ?) > 0 ORDER BY t.time DESC, t.seq DESC LIMIT 50`,
+        `SELECT ${cols} FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = ? AND t.tag = ? AND t.importance >= ? AND instr(m.content, ?) > 0 ORDER BY t.time DESC, t.seq DESC LIMIT 50`,
       ),
       q3count: bare.db.prepare(
-        'SELECT count(*) AS n FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = ? AND t.tag = ? AND m.importance >= ? AND instr(m.content, ?) > 0',
+        'SELECT count(*) AS n FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = ? AND t.tag = ? AND t.importance >= ? AND instr(m.content, ?) > 0',
       ),
       ctx: bare.db.prepare(
         `SELECT ${cols} FROM memories m WHERE m.org_id = ? AND m.session_id = ? ORDER BY m.time DESC, m.seq DESC`,

@@ -229,7 +229,7 @@ export async function openBareSqlite(file, { migrate = true, synchronous = 'FULL
       .join(', ')})`,
   );
   const insertTag = db.prepare(
-    'INSERT INTO memory_tags (org_id, tag, time, seq) VALUES (?, ?, ?, ?)',
+    'INSERT INTO memory_tags (org_id, tag, time, seq, importance) VALUES (?, ?, ?, ?, ?)',
   );
   const insertOne = (m) => {
     const { lastInsertRowid } = insertMemory.run(
@@ -247,7 +247,7 @@ export async function openBareSqlite(file, { migrate = true, synchronous = 'FULL
       m.parentId,
       m.time,
     );
-    for (const t of m.tags) insertTag.run(m.orgId, t, m.time, lastInsertRowid);
+    for (const t of m.tags) insertTag.run(m.orgId, t, m.time, lastInsertRowid, m.importance);
   };
   const insertMany = db.transaction((ms) => {
     for (const m of ms) insertOne(m);

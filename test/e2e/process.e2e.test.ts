@@ -71,7 +71,7 @@ describe('memtrace process', () => {
     const server = spawnServer({ MEMTRACE_STORAGE_DRIVER: 'mongo' }, await freePort());
     expect(await server.exited).toBe(1);
     expect(server.stderr().trim()).toBe(
-      "memtrace: invalid configuration: MEMTRACE_STORAGE_DRIVER must be 'sqlite', 'postgres' or 'memory', got 'mongo'",
+      "memtrace: invalid configuration: MEMTRACE_STORAGE_DRIVER must be 'sqlite', 'postgres', 'arc' or 'memory', got 'mongo'",
     );
   }, 30_000);
 });
