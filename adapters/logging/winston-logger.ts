@@ -7,6 +7,8 @@ export type LogFormat = 'console' | 'json';
 export interface WinstonLoggerOptions {
   readonly level: LogLevel;
   readonly format: LogFormat;
+  /** Where lines go instead of stderr (tests). */
+  readonly stream?: NodeJS.WritableStream;
 }
 
 const consoleFormat = winston.format.printf(({ timestamp, level, message, ...meta }) => {
@@ -27,10 +29,15 @@ export function createWinstonLogger(options: WinstonLoggerOptions): Logger {
     ),
     // stderr keeps stdout for what the operator must see (the first-run key).
     transports: [
-      new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] }),
+      options.stream
+        ? new winston.transports.Stream({ stream: options.stream })
+        : new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] }),
     ],
   });
-  const log = (level: string) => (message: string, meta?: LogMeta) =>
-    logger.log(level, message, meta ?? {});
+  // A line below the level is dropped here: winston would otherwise build it and push it
+  // through its streams and format before the transport discards it, on every request.
+  const log = (level: string) => (message: string, meta?: LogMeta) => {
+    if (logger.isLevelEnabled(level)) logger.log(level, message, meta ?? {});
+  };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
