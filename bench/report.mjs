@@ -150,9 +150,12 @@ export function renderMarkdown(report, { svg } = {}) {
       p(`| ${r.target} | ${r.measured} | ${r.met === null ? '—' : r.met ? 'yes' : '**no**'} |`);
     p('');
   };
-  table('### Targets', t.filter((r) => r.issue));
   table(
-    '### Further yardsticks (memtrace\'s own, not the issue\'s targets)',
+    '### Targets',
+    t.filter((r) => r.issue),
+  );
+  table(
+    "### Further yardsticks (memtrace's own, not the issue's targets)",
     t.filter((r) => !r.issue),
   );
 
