@@ -212,15 +212,23 @@ export function renderMarkdown(report, { svg } = {}) {
         );
         const v = all.reduce((s, r) => s + (r.violations ?? 0), 0);
         const errs = all.reduce((s, r) => s + (r.errors ?? 0), 0);
-        const sums = [
-          ...new Set(
-            ['http', 'service', 'adapter', 'bare'].map((l) => L[l]?.[k]?.checksum).filter(Boolean),
-          ),
-        ];
+        const compared = ['http', 'service', 'adapter', 'bare']
+          .map((l) => L[l]?.[k])
+          .filter(Boolean);
+        const sums = [...new Set(compared.map((r) => r.checksum).filter(Boolean))];
+        // A kind that hit its time cap ran a different number of queries per lane: the checksums
+        // then cover different query sets and cannot agree, whatever the answers.
+        const counts = new Set(compared.map((r) => r.latencyMs?.n));
+        const checksumCell =
+          sums.length === 1
+            ? `\`${sums[0]}\``
+            : counts.size > 1
+              ? `not comparable (lanes ran ${[...counts].join(' / ')} queries)`
+              : `**differ: ${sums.join(', ')}**`;
         const short = (r) =>
           r ? `${lat(r.latencyMs)}${r.truncated ? ` (n=${r.latencyMs.n})` : ''}` : '—';
         p(
-          `| ${DRIVER[j.driver]} | ${n(j.n)} | ${label} | ${short(L.http?.[k])} | ${short(L.http?.[`${k}_nocount`])} | ${short(L.service?.[k])} | ${short(L.adapter?.[k])} | ${short(L.adapter?.[`${k}_nocount`])} | ${short(L.bare?.[`${k}_with_count`])} | ${short(L.bare?.[k])} | ${fmt(L.http?.[k]?.avgRows ?? L.adapter?.[k]?.avgRows)} | ${v}${errs ? ` (+${errs} errors)` : ''} | ${sums.length === 1 ? `\`${sums[0]}\`` : `**differ: ${sums.join(', ')}**`} |`,
+          `| ${DRIVER[j.driver]} | ${n(j.n)} | ${label} | ${short(L.http?.[k])} | ${short(L.http?.[`${k}_nocount`])} | ${short(L.service?.[k])} | ${short(L.adapter?.[k])} | ${short(L.adapter?.[`${k}_nocount`])} | ${short(L.bare?.[`${k}_with_count`])} | ${short(L.bare?.[k])} | ${fmt(L.http?.[k]?.avgRows ?? L.adapter?.[k]?.avgRows)} | ${v}${errs ? ` (+${errs} errors)` : ''} | ${checksumCell} |`,
         );
       }
     }
