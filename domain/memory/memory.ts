@@ -68,3 +68,21 @@ export interface MemoryFilter {
   /** time < until (exclusive), ms. */
   readonly until?: number;
 }
+
+/**
+ * Whether a memory matches every given filter: the meaning of {@link MemoryFilter} that every
+ * store must reproduce, written once for the stores that filter in memory.
+ */
+export function matchesFilter(m: Memory, f: MemoryFilter): boolean {
+  return (
+    (f.agentId === undefined || m.agentId === f.agentId) &&
+    (f.sessionId === undefined || m.sessionId === f.sessionId) &&
+    (f.memoryTypes === undefined || f.memoryTypes.includes(m.memoryType)) &&
+    (f.eventTypes === undefined || f.eventTypes.includes(m.eventType)) &&
+    (f.tags === undefined || f.tags.every((t) => m.tags.includes(t))) &&
+    (f.contentContains === undefined || m.content.includes(f.contentContains)) &&
+    (f.minImportance === undefined || m.importance >= f.minImportance) &&
+    (f.since === undefined || m.time >= f.since) &&
+    (f.until === undefined || m.time < f.until)
+  );
+}

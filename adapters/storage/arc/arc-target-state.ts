@@ -1,4 +1,4 @@
-import type { Memory, MemoryFilter } from '../../../domain/index.js';
+import { matchesFilter, type MemoryFilter } from '../../../domain/index.js';
 import type { StoredMemory } from './arc-wire.js';
 
 /** A write Arc acknowledged but may not show yet. */
@@ -12,20 +12,6 @@ export interface InDoubtWrite {
   readonly body: Uint8Array;
 }
 
-/** Whether a memory matches every given filter (the semantics every driver shares). */
-export function matchesFilter(m: Memory, f: MemoryFilter): boolean {
-  return (
-    (f.agentId === undefined || m.agentId === f.agentId) &&
-    (f.sessionId === undefined || m.sessionId === f.sessionId) &&
-    (f.memoryTypes === undefined || f.memoryTypes.includes(m.memoryType)) &&
-    (f.eventTypes === undefined || f.eventTypes.includes(m.eventType)) &&
-    (f.tags === undefined || f.tags.every((t) => m.tags.includes(t))) &&
-    (f.contentContains === undefined || m.content.includes(f.contentContains)) &&
-    (f.minImportance === undefined || m.importance >= f.minImportance) &&
-    (f.since === undefined || m.time >= f.since) &&
-    (f.until === undefined || m.time < f.until)
-  );
-}
 
 /**
  * What the store keeps per Arc database and measurement in this process: the insert lock,

@@ -8,27 +8,13 @@ import type {
   MemoryStore,
   MemoryType,
 } from '../../../domain/index.js';
-import { DomainError } from '../../../domain/index.js';
+import { DomainError, matchesFilter } from '../../../domain/index.js';
 
 interface Row {
   readonly seq: number;
   readonly memory: Memory;
 }
 
-/** Matches a memory against every given filter; the reference semantics of MemoryFilter. */
-export function matchesFilter(m: Memory, f: MemoryFilter): boolean {
-  return (
-    (f.agentId === undefined || m.agentId === f.agentId) &&
-    (f.sessionId === undefined || m.sessionId === f.sessionId) &&
-    (f.memoryTypes === undefined || f.memoryTypes.includes(m.memoryType)) &&
-    (f.eventTypes === undefined || f.eventTypes.includes(m.eventType)) &&
-    (f.tags === undefined || f.tags.every((t) => m.tags.includes(t))) &&
-    (f.contentContains === undefined || m.content.includes(f.contentContains)) &&
-    (f.minImportance === undefined || m.importance >= f.minImportance) &&
-    (f.since === undefined || m.time >= f.since) &&
-    (f.until === undefined || m.time < f.until)
-  );
-}
 
 const dedupIndexKey = (m: Memory): string | null =>
   m.dedupKey === null ? null : `${m.orgId}\u0000${m.dedupKey}`;
