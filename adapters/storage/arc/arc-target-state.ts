@@ -12,7 +12,6 @@ export interface InDoubtWrite {
   readonly body: Uint8Array;
 }
 
-
 /**
  * What the store keeps per Arc database and measurement in this process: the insert lock,
  * acknowledged writes Arc may not show yet (merged into reads), and writes in doubt.

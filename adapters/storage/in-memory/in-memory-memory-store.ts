@@ -15,7 +15,6 @@ interface Row {
   readonly memory: Memory;
 }
 
-
 const dedupIndexKey = (m: Memory): string | null =>
   m.dedupKey === null ? null : `${m.orgId}\u0000${m.dedupKey}`;
 
