@@ -1,6 +1,5 @@
 import {
   DomainError,
-  MEMORY_TYPES,
   type DedupPolicy,
   type InsertOutcome,
   type Memory,
@@ -24,10 +23,13 @@ import {
   type SeqRange,
 } from './arc-memory-query.js';
 import { ArcTargetState, type PendingMemory } from './arc-target-state.js';
+import { bySeq, decideOutcomes, DedupCandidates } from './arc-dedup.js';
 import { chunkByLiteralLength, MAX_SQL_CHARS } from './arc-sql.js';
 import {
+  emptyStats,
   encodeWrite,
   rowToStored,
+  statsFromRow,
   toInt,
   type AnswerShape,
   type ArcRow,
@@ -70,13 +72,6 @@ const CONFIRM_BATCH = 1000;
  */
 const CONFIRM_AFTER_MS = 250;
 
-interface DedupCandidate {
-  readonly id: string;
-  readonly time: number;
-  readonly seq: bigint;
-}
-
-const bySeq = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
 const compareStored = (a: StoredMemory, b: StoredMemory) =>
   a.memory.time - b.memory.time || bySeq(a.seq, b.seq);
 
@@ -139,7 +134,10 @@ export class ArcMemoryStore implements MemoryStore {
           this.checkIdsAreNew(g.target, g.state, g.memories),
           this.dedupCandidates(g.target, g.state, g.memories, dedup),
         ]);
-        writes.push({ group: g, rows: this.decide(g.memories, dedup, candidates, outcomes) });
+        writes.push({
+          group: g,
+          rows: decideOutcomes(g.memories, dedup, candidates, () => this.nextSeq(), outcomes),
+        });
       }
       for (const { group, rows } of writes) await this.write(group.target, group.state, rows);
       return memories.map((m) => outcomes.get(m) as InsertOutcome);
@@ -377,8 +375,8 @@ export class ArcMemoryStore implements MemoryStore {
     state: ArcTargetState,
     memories: readonly Memory[],
     dedup: DedupPolicy | null,
-  ): Promise<Map<string, DedupCandidate[]>> {
-    const candidates = new Map<string, DedupCandidate[]>();
+  ): Promise<DedupCandidates> {
+    const candidates = new DedupCandidates();
     if (dedup === null) return candidates;
     const byOrg = new Map<string, Memory[]>();
     for (const m of memories) {
@@ -394,7 +392,7 @@ export class ArcMemoryStore implements MemoryStore {
         buildDedupCandidates(target.measurement, orgId, chunk, from),
       );
       for (const r of rows) {
-        addCandidate(candidates, orgId, String(r['dedup_key']), {
+        candidates.add(orgId, String(r['dedup_key']), {
           id: String(r['id']),
           time: toInt(r['time_ms']),
           seq: BigInt(String(r['seq_text'])),
@@ -402,7 +400,7 @@ export class ArcMemoryStore implements MemoryStore {
       }
       for (const p of state.pendingOf(orgId)) {
         if (p.memory.dedupKey !== null) {
-          addCandidate(candidates, orgId, p.memory.dedupKey, {
+          candidates.add(orgId, p.memory.dedupKey, {
             id: p.memory.id,
             time: p.memory.time,
             seq: p.seq,
@@ -411,39 +409,6 @@ export class ArcMemoryStore implements MemoryStore {
       }
     }
     return candidates;
-  }
-
-  /**
-   * Decides each memory's outcome in input order (a duplicate of the newest candidate within
-   * its window, earlier items of the call included) and gives the created ones their sequence
-   * numbers.
-   */
-  private decide(
-    memories: readonly Memory[],
-    dedup: DedupPolicy | null,
-    candidates: Map<string, DedupCandidate[]>,
-    outcomes: Map<Memory, InsertOutcome>,
-  ): StoredMemory[] {
-    const created: StoredMemory[] = [];
-    for (const m of memories) {
-      if (dedup !== null && m.dedupKey !== null) {
-        const from = m.time - dedup.windowMs;
-        const hit = (candidates.get(candidateKey(m.orgId, m.dedupKey)) ?? [])
-          .filter((c) => c.time >= from)
-          .sort((a, b) => b.time - a.time || bySeq(b.seq, a.seq))[0];
-        if (hit) {
-          outcomes.set(m, { status: 'duplicate', existingId: hit.id });
-          continue;
-        }
-      }
-      const stored = { memory: m, seq: this.nextSeq() };
-      created.push(stored);
-      outcomes.set(m, { status: 'created', memory: m });
-      if (dedup !== null && m.dedupKey !== null) {
-        addCandidate(candidates, m.orgId, m.dedupKey, { id: m.id, time: m.time, seq: stored.seq });
-      }
-    }
-    return created;
   }
 
   private async write(
@@ -524,20 +489,6 @@ export class ArcMemoryStore implements MemoryStore {
   }
 }
 
-const candidateKey = (orgId: string, key: string) => `${orgId}\u0000${key}`;
-
-function addCandidate(
-  candidates: Map<string, DedupCandidate[]>,
-  orgId: string,
-  key: string,
-  c: DedupCandidate,
-): void {
-  const k = candidateKey(orgId, key);
-  const list = candidates.get(k);
-  if (list) list.push(c);
-  else candidates.set(k, [c]);
-}
-
 const targetKey = (t: ArcTarget) => `${t.url}\u0000${t.database}\u0000${t.measurement}`;
 const before = (seq: bigint): SeqRange => ({ kind: 'before', seq });
 const since = (seq: bigint): SeqRange => ({ kind: 'from', seq });
@@ -553,25 +504,3 @@ const inDoubtError = (e: Error) =>
     'STORAGE_UNAVAILABLE',
     `storage unavailable: ${e.message}; the write will be resent before the next one`,
   );
-
-const emptyStats = (): MemoryStats => ({
-  memoryCount: 0,
-  memoriesSince: 0,
-  errorsSince: 0,
-  memoryTypes: {},
-});
-
-function statsFromRow(row: ArcRow | undefined): MemoryStats {
-  if (row === undefined) return emptyStats();
-  const memoryTypes: Partial<Record<MemoryType, number>> = {};
-  MEMORY_TYPES.forEach((type, i) => {
-    const n = toInt(row[`type_${i}`]);
-    if (n > 0) memoryTypes[type] = n;
-  });
-  return {
-    memoryCount: toInt(row['memory_count']),
-    memoriesSince: toInt(row['memories_since']),
-    errorsSince: toInt(row['errors_since']),
-    memoryTypes,
-  };
-}

@@ -1,7 +1,13 @@
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { encode } from '@msgpack/msgpack';
-import { isMemoryType, type Memory } from '../../../domain/index.js';
+import {
+  isMemoryType,
+  MEMORY_TYPES,
+  type Memory,
+  type MemoryStats,
+  type MemoryType,
+} from '../../../domain/index.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -227,4 +233,27 @@ function toNumber(v: unknown): number {
     throw new ArcAnswerError(`Arc sent ${JSON.stringify(v)} where a number was expected`);
   }
   return n;
+}
+
+/** The stats aggregate row (see buildStats), or zeros when Arc returned none. */
+export const emptyStats = (): MemoryStats => ({
+  memoryCount: 0,
+  memoriesSince: 0,
+  errorsSince: 0,
+  memoryTypes: {},
+});
+
+export function statsFromRow(row: ArcRow | undefined): MemoryStats {
+  if (row === undefined) return emptyStats();
+  const memoryTypes: Partial<Record<MemoryType, number>> = {};
+  MEMORY_TYPES.forEach((type, i) => {
+    const n = toInt(row[`type_${i}`]);
+    if (n > 0) memoryTypes[type] = n;
+  });
+  return {
+    memoryCount: toInt(row['memory_count']),
+    memoriesSince: toInt(row['memories_since']),
+    errorsSince: toInt(row['errors_since']),
+    memoryTypes,
+  };
 }
