@@ -24,6 +24,20 @@ export interface MemoryQuery {
   readonly offset: number;
 }
 
+/** What {@link MemoryStore.findByPriority} reads. */
+export interface PriorityQuery {
+  readonly filter: MemoryFilter;
+  /**
+   * Only memories whose content is at most this many UTF-16 code units long are asked for: every
+   * such match is returned. A store may count some contents as shorter than their UTF-16 length
+   * (by Unicode characters, say, or up to a NUL), and so return them too: the caller checks
+   * again. Content of ASCII characters other than NUL is counted exactly. null: no bound.
+   */
+  readonly maxContentLength: number | null;
+  /** At most this many; `null` means all matches. */
+  readonly limit: number | null;
+}
+
 export interface MemoryStats {
   readonly memoryCount: number;
   /** Memories with time >= the `since` given. */
@@ -57,6 +71,13 @@ export interface MemoryStore {
    * insertion order (reversed for `desc`). Skips `offset` matches, returns at most `limit`.
    */
   find(orgId: string, query: MemoryQuery): Promise<Memory[]>;
+
+  /**
+   * Memories of the org matching the filter in context priority: importance, then time, then id,
+   * each highest first (the order a token budget keeps them in). A session's context reads its
+   * best memories this way instead of the whole session.
+   */
+  findByPriority(orgId: string, query: PriorityQuery): Promise<Memory[]>;
 
   /** How many memories of the org match the filter. */
   count(orgId: string, filter: MemoryFilter): Promise<number>;

@@ -335,6 +335,95 @@ export function describeStorageContract(h: StorageHarness): void {
       });
     });
 
+    describe('MemoryStore.findByPriority', () => {
+      const byPriority = (
+        filter: MemoryFilter = {},
+        maxContentLength: number | null = null,
+        limit: number | null = null,
+      ) => s.memories.findByPriority(ORG, { filter, maxContentLength, limit });
+
+      it('orders by importance, then time, then id, each highest first, and honours limit', async () => {
+        const t = BASE_TIME;
+        const a = aMemory({ importance: 0.5, time: t + 5 });
+        const b = aMemory({ importance: 0.9, time: t + 1 });
+        const c = aMemory({ importance: 0.5, time: t + 9 });
+        // Same importance and time as d: the id decides (ids sort as written, not as inserted).
+        const d = aMemory({ importance: 0.2, time: t + 3, id: 'mem_0000000000000000000000b0' });
+        const e = aMemory({ importance: 0.2, time: t + 3, id: 'mem_0000000000000000000000a0' });
+        const f = aMemory({ importance: 0, time: t + 99 });
+        await save(e, f, a, d, b, c, aMemory({ orgId: OTHER, importance: 1 }));
+        expect(ids(await byPriority())).toEqual(ids([b, c, a, d, e, f]));
+        expect(ids(await byPriority({}, null, 3))).toEqual(ids([b, c, a]));
+        expect(ids(await byPriority({}, null, 0))).toEqual([]);
+      });
+
+      it('applies the filter: session, memory types, since and until', async () => {
+        const t = BASE_TIME;
+        const inSession = (o: Partial<Memory>) => aMemory({ sessionId: 'ctx', ...o });
+        const a = inSession({ importance: 0.1, time: t + 10, memoryType: 'decision' });
+        const b = inSession({ importance: 0.8, time: t + 20, memoryType: 'episodic' });
+        const c = inSession({ importance: 0.6, time: t + 30, memoryType: 'entity' });
+        const d = inSession({ importance: 0.4, time: t + 40, memoryType: 'session' });
+        await save(a, b, c, d, aMemory({ sessionId: 'other', importance: 1 }));
+        const q = async (f: MemoryFilter) => ids(await byPriority({ sessionId: 'ctx', ...f }));
+        expect(await q({})).toEqual(ids([b, c, d, a]));
+        expect(await q({ memoryTypes: ['decision', 'entity'] })).toEqual(ids([c, a]));
+        expect(await q({ memoryTypes: [] })).toEqual([]);
+        expect(await q({ since: t + 20, until: t + 40 })).toEqual(ids([b, c]));
+      });
+
+      it('returns every memory whose content fits the length bound, counted in UTF-16 code units', async () => {
+        // Lengths in UTF-16 code units: 5, 5 (10 UTF-8 bytes), 6 (3 astral characters), 8, 7 with
+        // two lines, 12; a store may also return longer ones, never leave out one that fits.
+        const contents = ['abcde', 'ééééé', '😀😀😀', 'abcdefgh', 'abc\r\nde', 'abcdefghijkl'];
+        const ms = contents.map((content, i) =>
+          aMemory({ sessionId: 'len', content, importance: 1 - i / 10 }),
+        );
+        await save(...ms);
+        for (const bound of [0, 4, 5, 6, 7, 8, 11, 12]) {
+          const got = await byPriority({ sessionId: 'len' }, bound);
+          const fitting = ms.filter((m) => m.content.length <= bound);
+          expect(ids(got.filter((m) => m.content.length <= bound))).toEqual(ids(fitting));
+          // Whatever else comes back is in priority order too.
+          expect(ids(got)).toEqual(ids(ms.filter((m) => got.some((g) => g.id === m.id))));
+        }
+        const nul = aMemory({ sessionId: 'nul', content: 'ab\u0000cd' });
+        await save(nul);
+        expect(ids(await byPriority({ sessionId: 'nul' }, 5))).toEqual([nul.id]);
+      });
+
+      it('gives the best memories of a large session under a bound and a limit', async () => {
+        // 300 memories with repeating importances and times, so ties are common.
+        const ms = Array.from({ length: 300 }, (_, i) =>
+          aMemory({
+            sessionId: 'big',
+            importance: (i % 7) / 6,
+            time: BASE_TIME + (i % 11),
+            content: 'x'.repeat(1 + ((i * 37) % 90)),
+          }),
+        );
+        await save(...ms);
+        const expected = (bound: number, limit: number) =>
+          [...ms]
+            .filter((m) => m.content.length <= bound)
+            .sort(
+              (x, y) =>
+                y.importance - x.importance ||
+                y.time - x.time ||
+                (y.id < x.id ? -1 : y.id > x.id ? 1 : 0),
+            )
+            .slice(0, limit);
+        for (const [bound, limit] of [
+          [90, 40],
+          [30, 25],
+          [5, 300],
+        ] as const) {
+          const got = await byPriority({ sessionId: 'big' }, bound, limit);
+          expect(ids(got)).toEqual(ids(expected(bound, limit)));
+        }
+      });
+    });
+
     describe('MemoryStore.stats', () => {
       it('counts memories, recent ones, recent errors and types for the given agent ids', async () => {
         const t = BASE_TIME;

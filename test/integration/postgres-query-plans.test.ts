@@ -4,6 +4,7 @@ import type { MemoryFilter, MemoryQuery } from '../../domain/index.js';
 import { createPgPool } from '../../adapters/storage/postgres/pg-pool.js';
 import {
   buildCountMemories,
+  buildFindByPriority,
   buildFindMemories,
   buildMemoryStats,
   CLAIM_DEDUP_KEYS_SQL,
@@ -37,6 +38,7 @@ interface PlanNode {
   readonly 'Node Type': string;
   readonly 'Relation Name'?: string;
   readonly 'Index Name'?: string;
+  readonly 'Index Cond'?: string;
   readonly Plans?: readonly PlanNode[];
 }
 
@@ -220,6 +222,47 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
         const nodes = await planOf(buildCountMemories(ORG, { tags: ['prod'], minImportance: 0.5 }));
         expect(
           nodes.filter((n) => n['Relation Name'] === 'memories'),
+          describePlan(nodes),
+        ).toEqual([]);
+      });
+    });
+
+    describe('buildFindByPriority', () => {
+      it.each([
+        { name: 'every type', f: { sessionId: 'sess_1', memoryTypes: [...ALL_TYPES] } },
+        { name: 'two types', f: { sessionId: 'sess_1', memoryTypes: ['decision', 'entity'] } },
+      ] as { name: string; f: MemoryFilter }[])(
+        'walks the session priority index in order, bounding the length in the index, when given $name',
+        async ({ f }) => {
+          for (const limit of [250, 1000, null]) {
+            const nodes = await planOf(
+              buildFindByPriority(ORG, { filter: f, maxContentLength: 120, limit }),
+            );
+            expectIndexedPlan(nodes, 'idx_memories_org_session_priority');
+            const scan = nodes.find((n) => n['Index Name'] === 'idx_memories_org_session_priority');
+            expect(String(scan?.['Index Cond']), describePlan(nodes)).toContain('content_chars');
+          }
+        },
+      );
+
+      it('reads a session index, never the whole table, when given since and until', async () => {
+        // A time window may hold few of the session's memories: the planner may then read them
+        // through the (session, time) index and sort those few instead.
+        const nodes = await planOf(
+          buildFindByPriority(ORG, {
+            filter: { sessionId: 'sess_1', since: BASE_TIME - 10 * 24 * HOUR, until: BASE_TIME },
+            maxContentLength: 120,
+            limit: 250,
+          }),
+        );
+        expect(
+          nodes.some((n) =>
+            /^idx_memories_org_session_(priority|time)$/.test(n['Index Name'] ?? ''),
+          ),
+          describePlan(nodes),
+        ).toBe(true);
+        expect(
+          nodes.filter((n) => n['Node Type'] === 'Seq Scan'),
           describePlan(nodes),
         ).toEqual([]);
       });

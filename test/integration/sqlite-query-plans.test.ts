@@ -4,10 +4,12 @@ import type { MemoryFilter, MemoryQuery } from '../../domain/index.js';
 import { openSqliteDatabase } from '../../adapters/storage/sqlite/sqlite-database.js';
 import {
   buildCountMemories,
+  buildFindByPriority,
   buildFindMemories,
   buildMemoryStats,
   DEDUP_LOOKUP_SQL,
   MEMORY_DRIVER_INDEX,
+  SESSION_PRIORITY_INDEX,
   type BuiltSql,
   type MemoryDriver,
 } from '../../adapters/storage/sqlite/sqlite-memory-query.js';
@@ -204,6 +206,34 @@ describe.each(['empty', 'analyzed'] as const)(
           const built = buildCountMemories(ORG, f);
           expect(built.driver).toBe(driver);
           expectIndexedPlan(planOf(db, built), driverLine(driver));
+        },
+      );
+    });
+
+    describe('buildFindByPriority', () => {
+      it.each([
+        {
+          name: 'every type, a length bound',
+          f: { sessionId: 'sess_1', memoryTypes: [...ALL_TYPES] },
+        },
+        { name: 'two types', f: { sessionId: 'sess_1', memoryTypes: ['decision', 'entity'] } },
+        {
+          name: 'since and until',
+          f: { sessionId: 'sess_1', since: BASE_TIME, until: BASE_TIME + HOUR },
+        },
+      ] as { name: string; f: MemoryFilter }[])(
+        'walks the session priority index in order with no scan or sort when given $name',
+        ({ f }) => {
+          const plan = planOf(
+            db,
+            buildFindByPriority(ORG, { filter: f, maxContentLength: 120, limit: 250 }),
+          );
+          expectIndexedPlan(
+            plan,
+            new RegExp(
+              `^SEARCH m USING INDEX ${SESSION_PRIORITY_INDEX} \\(org_id=\\? AND session_id=\\?\\)`,
+            ),
+          );
         },
       );
     });

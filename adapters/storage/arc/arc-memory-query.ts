@@ -1,4 +1,9 @@
-import { MEMORY_TYPES, type MemoryFilter, type Order } from '../../../domain/index.js';
+import {
+  MEMORY_TYPES,
+  type MemoryFilter,
+  type Order,
+  type PriorityQuery,
+} from '../../../domain/index.js';
 import { sqlIdent, sqlInList, sqlNumber, sqlString } from './arc-sql.js';
 import { END_MARKER, MEMORY_SELECT, tagNeedle } from './arc-wire.js';
 
@@ -66,13 +71,53 @@ export function buildFind(
   range: SeqRange = ALL,
 ): string {
   const dir = order === 'asc' ? 'ASC' : 'DESC';
+  return selectMemories(
+    measurement,
+    [...filterConditions(orgId, filter), ...seqCondition(range)],
+    `"time_ms" ${dir}, "seq" ${dir}`,
+    limit,
+    offset,
+  );
+}
+
+/**
+ * Matching memories in context priority (importance, then time, then id, each highest first),
+ * at most `limit` (null: all), only those whose content has at most `maxContentLength`
+ * characters when it is given (DuckDB's `length` counts Unicode characters, never more than
+ * UTF-16 code units).
+ */
+export function buildFindByPriority(
+  measurement: string,
+  orgId: string,
+  query: PriorityQuery,
+  range: SeqRange = ALL,
+): string {
+  const bound =
+    query.maxContentLength === null
+      ? []
+      : [`length("content") <= ${sqlNumber(query.maxContentLength)}`];
+  return selectMemories(
+    measurement,
+    [...filterConditions(orgId, query.filter), ...bound, ...seqCondition(range)],
+    '"importance" DESC, "time_ms" DESC, "id" DESC',
+    query.limit,
+    0,
+  );
+}
+
+function selectMemories(
+  measurement: string,
+  conditions: readonly string[],
+  orderBy: string,
+  limit: number | null,
+  offset: number,
+): string {
   const page =
     (limit === null ? '' : ` LIMIT ${sqlNumber(limit)}`) +
     (offset > 0 ? ` OFFSET ${sqlNumber(offset)}` : '');
   return withEndMarker(
-    `SELECT ${MEMORY_SELECT} FROM ${sqlIdent(measurement)} ` +
-      `WHERE ${where([...filterConditions(orgId, filter), ...seqCondition(range)])} ` +
-      `${ONE_ROW_PER_ID} ORDER BY "time_ms" ${dir}, "seq" ${dir}${page}`,
+    `SELECT ${MEMORY_SELECT} FROM ${sqlIdent(measurement)} WHERE ${where(conditions)} ` +
+      `${ONE_ROW_PER_ID} ORDER BY ${orderBy}${page}`,
   );
 }
 

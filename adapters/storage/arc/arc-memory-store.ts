@@ -1,4 +1,5 @@
 import {
+  compareContextPriority,
   DomainError,
   type DedupPolicy,
   type InsertOutcome,
@@ -8,6 +9,7 @@ import {
   type MemoryStats,
   type MemoryStore,
   type MemoryType,
+  type PriorityQuery,
 } from '../../../domain/index.js';
 import { ArcClient, ArcWriteInDoubt, type ArcClientOptions, type ArcTarget } from './arc-client.js';
 import {
@@ -16,6 +18,7 @@ import {
   buildExistingIds,
   buildFind,
   buildFindById,
+  buildFindByPriority,
   buildIds,
   buildStats,
   buildStatsRows,
@@ -193,6 +196,35 @@ export class ArcMemoryStore implements MemoryStore {
     const sorted = [...merged.values()].sort((a, b) => sign * compareStored(a, b));
     const end = query.limit === null ? undefined : query.offset + query.limit;
     return sorted.slice(query.offset, end).map((s) => s.memory);
+  }
+
+  /** Matches in context priority (see `buildFindByPriority`), acknowledged writes included. */
+  async findByPriority(orgId: string, query: PriorityQuery): Promise<Memory[]> {
+    const { target, state } = await this.open(orgId);
+    const m = target.measurement;
+    const max = query.maxContentLength;
+    const pending = state
+      .matching(orgId, query.filter)
+      .filter((p) => max === null || p.memory.content.length <= max);
+    if (pending.length === 0) {
+      const rows = await this.rows(target, buildFindByPriority(m, orgId, query));
+      return rows.map((r) => rowToStored(r).memory).sort(compareContextPriority);
+    }
+    // As in find: the rows from the oldest pending write on, merged with the pending writes.
+    const from = minSeq(pending);
+    const [older, recent] = await Promise.all([
+      this.rows(target, buildFindByPriority(m, orgId, query, before(from))),
+      this.rows(target, buildFindByPriority(m, orgId, { ...query, limit: null }, since(from))),
+      this.confirm(target, state),
+    ]);
+    const merged = new Map<string, Memory>();
+    for (const p of pending) merged.set(p.memory.id, p.memory);
+    for (const r of [...recent, ...older]) {
+      const memory = rowToStored(r).memory;
+      if (!merged.has(memory.id)) merged.set(memory.id, memory);
+    }
+    const sorted = [...merged.values()].sort(compareContextPriority);
+    return query.limit === null ? sorted : sorted.slice(0, query.limit);
   }
 
   /** How many memories of the org match the filter, acknowledged writes included. */

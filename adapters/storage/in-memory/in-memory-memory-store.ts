@@ -7,8 +7,9 @@ import type {
   MemoryStats,
   MemoryStore,
   MemoryType,
+  PriorityQuery,
 } from '../../../domain/index.js';
-import { DomainError, matchesFilter } from '../../../domain/index.js';
+import { compareContextPriority, DomainError, matchesFilter } from '../../../domain/index.js';
 
 interface Row {
   readonly seq: number;
@@ -75,6 +76,15 @@ export class InMemoryMemoryStore implements MemoryStore {
       .sort((a, b) => sign * (a.memory.time - b.memory.time || a.seq - b.seq));
     const end = query.limit === null ? undefined : query.offset + query.limit;
     return matches.slice(query.offset, end).map((r) => r.memory);
+  }
+
+  async findByPriority(orgId: string, query: PriorityQuery): Promise<Memory[]> {
+    const { maxContentLength: max, limit } = query;
+    const matches = this.rows(orgId)
+      .map((r) => r.memory)
+      .filter((m) => (max === null || m.content.length <= max) && matchesFilter(m, query.filter))
+      .sort(compareContextPriority);
+    return limit === null ? matches : matches.slice(0, limit);
   }
 
   async count(orgId: string, filter: MemoryFilter): Promise<number> {

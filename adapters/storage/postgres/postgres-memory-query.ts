@@ -1,4 +1,9 @@
-import { MEMORY_TYPES, type MemoryFilter, type MemoryQuery } from '../../../domain/index.js';
+import {
+  MEMORY_TYPES,
+  type MemoryFilter,
+  type MemoryQuery,
+  type PriorityQuery,
+} from '../../../domain/index.js';
 import { contentToBytes, MEMORY_COLUMNS } from './row-mappers.js';
 import { chooseMemoryDriver, type MemoryDriver } from '../memory-driving-index.js';
 
@@ -104,8 +109,14 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
   if (filter.sessionId !== undefined && driver !== 'session') {
     rowCondition(`m.session_id = ${p.add(filter.sessionId)}`);
   }
-  if (filter.memoryTypes !== undefined && driver !== 'memory_type') {
-    // = ANY of an empty array matches nothing, as the filter says for an empty list.
+  if (
+    filter.memoryTypes !== undefined &&
+    driver !== 'memory_type' &&
+    !MEMORY_TYPES.every((t) => filter.memoryTypes?.includes(t))
+  ) {
+    // = ANY of an empty array matches nothing, as the filter says for an empty list. Every type
+    // at once (a context's default) is no condition: as one it would make each match's row be
+    // read where the index alone would do.
     rowCondition(`m.memory_type = ANY(${p.add([...filter.memoryTypes], '::text[]')})`);
   }
   if (filter.eventTypes !== undefined && driver !== 'event_type') {
@@ -158,6 +169,24 @@ export function buildFindMemories(
     `ORDER BY ${p.orderAlias}.time ${dir}, ${p.orderAlias}.seq ${dir} ` +
     `LIMIT ${limit} OFFSET ${offset}`;
   return { sql, params: p.params.values, driver: p.driver };
+}
+
+/**
+ * The SELECT behind `MemoryStore.findByPriority`: highest importance, then time, then id first.
+ * Within a session the planner walks idx_memories_org_session_priority (0005) in order, with the
+ * length bound on `content_chars` checked in the index; any other filter sorts its matches.
+ */
+export function buildFindByPriority(orgId: string, query: PriorityQuery): BuiltSql {
+  const p = plan(orgId, query.filter);
+  const where = [...p.where, ...p.rowWhere];
+  if (query.maxContentLength !== null) {
+    where.push(`m.content_chars <= ${p.params.add(query.maxContentLength, '::int')}`);
+  }
+  const limit = p.params.add(query.limit, '::bigint');
+  const sql =
+    `SELECT ${SELECT_COLUMNS} FROM ${p.from} WHERE ${where.join(' AND ')} ` +
+    `ORDER BY m.importance DESC, m.time DESC, m.id COLLATE "C" DESC LIMIT ${limit}`;
+  return { sql, params: p.params.values };
 }
 
 /** The COUNT behind `MemoryStore.count`, on the same driving index as {@link buildFindMemories}. */
@@ -252,14 +281,15 @@ export const INSERT_MEMORIES_SQL =
   'WITH rows AS (' +
   'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], ' +
   '$6::text[], $7::bytea[], $8::text[], $9::text[], $10::float8[], $11::text[], $12::text[], ' +
-  '$13::bigint[]) WITH ORDINALITY AS u(id, org_id, agent_id, session_id, memory_type, ' +
-  'event_type, content, metadata, tags, importance, dedup_key, parent_id, time, ord)' +
+  '$13::bigint[], $14::int[]) WITH ORDINALITY AS u(id, org_id, agent_id, session_id, ' +
+  'memory_type, event_type, content, metadata, tags, importance, dedup_key, parent_id, time, ' +
+  'content_chars, ord)' +
   '), inserted AS (' +
-  `INSERT INTO memories (${MEMORY_COLUMNS}) ` +
+  `INSERT INTO memories (${MEMORY_COLUMNS}, content_chars) ` +
   'SELECT id, org_id, agent_id, session_id, memory_type, event_type, content, ' +
   'metadata::json, ARRAY(SELECT e FROM jsonb_array_elements_text(tags::jsonb) ' +
   'WITH ORDINALITY AS j(e, n) ORDER BY n), importance, ' +
-  'dedup_key, parent_id, time FROM rows ORDER BY ord ' +
+  'dedup_key, parent_id, time, content_chars FROM rows ORDER BY ord ' +
   'RETURNING seq, org_id, time, tags, importance' +
   ') INSERT INTO memory_tags (org_id, tag, time, seq, importance) ' +
   'SELECT DISTINCT i.org_id, tag, i.time, i.seq, i.importance FROM inserted AS i, unnest(i.tags) AS tag';

@@ -10,11 +10,13 @@ import {
   type MemoryStats,
   type MemoryStore,
   type MemoryType,
+  type PriorityQuery,
 } from '../../../domain/index.js';
 import { isUniqueViolation, withPg } from './pg-errors.js';
 import { inTransaction } from './pg-pool.js';
 import {
   buildCountMemories,
+  buildFindByPriority,
   buildFindMemories,
   buildMemoryStats,
   CLAIM_DEDUP_KEYS_SQL,
@@ -172,6 +174,15 @@ export class PostgresMemoryStore implements MemoryStore {
   async find(orgId: string, query: MemoryQuery): Promise<Memory[]> {
     return withPg(async () => {
       const { sql, params } = buildFindMemories(orgId, query);
+      const { rows } = await this.pool.query<MemoryRow>(sql, params as unknown[]);
+      return rows.map(rowToMemory);
+    });
+  }
+
+  /** Matches in context priority; see {@link buildFindByPriority}. */
+  async findByPriority(orgId: string, query: PriorityQuery): Promise<Memory[]> {
+    return withPg(async () => {
+      const { sql, params } = buildFindByPriority(orgId, query);
       const { rows } = await this.pool.query<MemoryRow>(sql, params as unknown[]);
       return rows.map(rowToMemory);
     });

@@ -175,7 +175,7 @@ export function apiKeyToParams(k: ApiKey): unknown[] {
 
 /**
  * Column arrays for a multi-row memory INSERT through `unnest`, one array per column in the
- * order of {@link MEMORY_COLUMNS}; tags and metadata go as JSON text (one element per memory).
+ * order of {@link MEMORY_COLUMNS} and then `content_chars`; tags and metadata go as JSON text (one element per memory).
  */
 export function memoriesToColumnArrays(memories: readonly Memory[]): unknown[] {
   return [
@@ -192,6 +192,8 @@ export function memoriesToColumnArrays(memories: readonly Memory[]): unknown[] {
     memories.map((m) => m.dedupKey),
     memories.map((m) => m.parentId),
     memories.map((m) => m.time),
+    // content_chars (0005): the content's length in UTF-16 code units.
+    memories.map((m) => m.content.length),
   ];
 }
 

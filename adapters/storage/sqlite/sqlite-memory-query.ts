@@ -1,4 +1,9 @@
-import { MEMORY_TYPES, type MemoryFilter, type MemoryQuery } from '../../../domain/index.js';
+import {
+  MEMORY_TYPES,
+  type MemoryFilter,
+  type MemoryQuery,
+  type PriorityQuery,
+} from '../../../domain/index.js';
 import { MEMORY_COLUMNS } from './row-mappers.js';
 import { chooseMemoryDriver, type MemoryDriver } from '../memory-driving-index.js';
 
@@ -167,6 +172,31 @@ export function buildFindMemories(
     `ORDER BY ${p.orderAlias}.time ${dir}, ${p.orderAlias}.seq ${dir} LIMIT ? OFFSET ?`;
   // LIMIT -1 is SQLite's "no limit".
   return { sql, params: [...p.params, query.limit ?? -1, query.offset], driver: p.driver };
+}
+
+/** The index that gives a session's memories in context priority (0005). */
+export const SESSION_PRIORITY_INDEX = 'idx_memories_org_session_priority';
+
+/**
+ * The SELECT behind `MemoryStore.findByPriority`: highest importance, then time, then id first.
+ * Within a session it walks {@link SESSION_PRIORITY_INDEX} in order, checking the memory types
+ * and the content length bound on the index (`length` counts characters, never more than UTF-16
+ * code units, and stops at a NUL); any other filter walks its driving index and sorts.
+ */
+export function buildFindByPriority(orgId: string, query: PriorityQuery): BuiltSql {
+  const p = plan(orgId, query.filter);
+  const from =
+    p.driver === 'session' ? `memories AS m INDEXED BY ${SESSION_PRIORITY_INDEX}` : p.from;
+  const where = [...p.where];
+  const params: (string | number)[] = [...p.params];
+  if (query.maxContentLength !== null) {
+    where.push('length(m.content) <= ?');
+    params.push(query.maxContentLength);
+  }
+  const sql =
+    `SELECT ${SELECT_COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ` +
+    'ORDER BY m.importance DESC, m.time DESC, m.id DESC LIMIT ?';
+  return { sql, params: [...params, query.limit ?? -1] };
 }
 
 /** The COUNT behind `MemoryStore.count`, on the same driving index as {@link buildFindMemories}. */

@@ -10,6 +10,7 @@ import {
   type MemoryStats,
   type MemoryStore,
   type MemoryType,
+  type PriorityQuery,
 } from '../../../domain/index.js';
 import {
   MEMORY_COLUMNS,
@@ -22,6 +23,7 @@ import { isUniqueViolation, translateSqliteError, withSqlite } from './sqlite-er
 import {
   buildCountMemories,
   buildFindMemories,
+  buildFindByPriority,
   buildMemoryStats,
   DEDUP_LOOKUP_SQL,
 } from './sqlite-memory-query.js';
@@ -163,6 +165,14 @@ export class SqliteMemoryStore implements MemoryStore {
   async find(orgId: string, query: MemoryQuery): Promise<Memory[]> {
     return withSqlite(() => {
       const { sql, params } = buildFindMemories(orgId, query);
+      return (this.dynamic.get(sql).all(...params) as MemoryRow[]).map(rowToMemory);
+    });
+  }
+
+  /** Matches in context priority; see {@link buildFindByPriority}. */
+  async findByPriority(orgId: string, query: PriorityQuery): Promise<Memory[]> {
+    return withSqlite(() => {
+      const { sql, params } = buildFindByPriority(orgId, query);
       return (this.dynamic.get(sql).all(...params) as MemoryRow[]).map(rowToMemory);
     });
   }
