@@ -1,9 +1,17 @@
-import { formatSessionContext } from '../context/context-formatter.js';
-import { isMemoryType, type MemoryType } from '../memory/memory.js';
+import {
+  CHARS_PER_TOKEN,
+  ContextBudget,
+  emptyContext,
+  formatSessionContext,
+  renderSessionContext,
+  type FormattedContext,
+} from '../context/context-formatter.js';
+import { isMemoryType, type Memory, type MemoryFilter, type MemoryType } from '../memory/memory.js';
 import type { MemoryStore } from '../memory/memory-store.port.js';
 import { toLimit, toOffset, toOrder } from '../memory/memory-query.js';
 import type { Clock } from '../shared/clock.port.js';
 import { invalid, notFound } from '../shared/errors.js';
+import type { Order } from '../shared/page.js';
 import type { IdGenerator } from '../shared/id-generator.port.js';
 import { checkId, isPlainObject } from '../shared/rules.js';
 import { parseTimeExpression } from '../shared/time-expression.js';
@@ -160,8 +168,14 @@ export class SessionService {
     };
     const order = toOrder(input.order);
     await this.requireKnownSession(orgId, sessionId);
-    const memories = await this.memories.find(orgId, { filter, order, limit: null, offset: 0 });
-    const formatted = formatSessionContext(sessionId, memories, maxTokens);
+    const formatted =
+      maxTokens === null
+        ? formatSessionContext(
+            sessionId,
+            await this.memories.find(orgId, { filter, order, limit: null, offset: 0 }),
+            null,
+          )
+        : await this.contextWithinBudget(orgId, sessionId, filter, order, maxTokens);
     return {
       sessionId,
       context: formatted.context,
@@ -169,6 +183,47 @@ export class SessionService {
       omittedCount: formatted.omitted,
       estimatedTokens: formatted.estimatedTokens,
     };
+  }
+
+  /**
+   * The context within `maxTokens`, reading the session's memories best first in rounds instead
+   * of all of them: each round asks for four times as many as the last, and only for content
+   * that could still fit, so once the budget is nearly full a round returns only the few short
+   * memories that are left. Every memory the budget would keep is offered in priority order, so
+   * the answer is the one {@link formatSessionContext} gives over the whole session: a round's
+   * memories that an earlier round did not return all come after those it did (the content
+   * bound only tightens), and what a round leaves out could not have fit.
+   */
+  private async contextWithinBudget(
+    orgId: string,
+    sessionId: string,
+    filter: MemoryFilter,
+    order: Order,
+    maxTokens: number,
+  ): Promise<FormattedContext> {
+    const budget = new ContextBudget(sessionId, maxTokens);
+    if (!budget.fitsHeading) return emptyContext(await this.memories.count(orgId, filter));
+    const offered = new Set<string>();
+    const kept: Memory[] = [];
+    // A first round as large as the budget could hold with 32-character lines.
+    let limit = Math.min(Math.max(Math.ceil((maxTokens * CHARS_PER_TOKEN) / 32), 32), 1024);
+    while (budget.longestContentThatFits >= 0) {
+      const round = await this.memories.findByPriority(orgId, {
+        filter,
+        maxContentLength: budget.longestContentThatFits,
+        limit,
+      });
+      for (const m of round) {
+        if (offered.has(m.id)) continue;
+        offered.add(m.id);
+        if (budget.offer(m)) kept.push(m);
+      }
+      if (round.length < limit) break;
+      limit *= 4;
+    }
+    const sign = order === 'asc' ? 1 : -1;
+    kept.sort((a, b) => sign * (a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+    return renderSessionContext(sessionId, kept, await this.memories.count(orgId, filter));
   }
 
   private async requireKnownSession(orgId: string, sessionId: string): Promise<void> {

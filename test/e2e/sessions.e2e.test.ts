@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { formatSessionContext, type Memory } from '../../domain/index.js';
 import { apiAs, buildTestApp, type ApiClient, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -433,6 +434,68 @@ describe('SessionRoutes.context', () => {
     expect(res.body.memory_count + res.body.omitted_count).toBe(20);
     expect(res.body.omitted_count).toBeGreaterThan(0);
     expect(res.body.context).toContain('action number 19');
+  });
+
+  it('keeps what the budget keeps over the whole session in a large session of mixed lengths', async () => {
+    // Arrange: 600 memories in 6 batches (a batch shares one time), of 1 to 200 characters,
+    // some multi-line or beyond ASCII, with importances that tie often.
+    const { session_id: id } = await newSession();
+    const fillers = ['x', 'é', '😀', 'line\nnext', 'crlf\r\nend'];
+    const types = ['episodic', 'decision', 'entity', 'session'];
+    for (let b = 0; b < 6; b++) {
+      const memories = Array.from({ length: 100 }, (_, j) => {
+        const i = b * 100 + j;
+        const filler = fillers[i % fillers.length] as string;
+        return {
+          agent_id: 'agent_abc',
+          session_id: id,
+          memory_type: types[(i * 7) % 4],
+          content: `${i}${filler.repeat((i * 37) % 40)}`,
+          importance: ((i * 13) % 5) / 4,
+        };
+      });
+      const res = await api.post('/api/v1/memories', { memories });
+      expect(res.status).toBe(201);
+      t.clock.advance(1000);
+    }
+    const stored: Memory[] = [];
+    for (const offset of [0, 500]) {
+      const page = await api.get(`/api/v1/memories?session_id=${id}&limit=500&offset=${offset}`);
+      for (const m of page.body.memories as Record<string, unknown>[]) {
+        stored.push({
+          ...(m as unknown as Memory),
+          id: m.memory_id as string,
+          memoryType: m.memory_type as Memory['memoryType'],
+          time: Date.parse(m.time as string),
+        });
+      }
+    }
+    expect(stored).toHaveLength(600);
+
+    for (const request of [
+      { max_tokens: 40 },
+      { max_tokens: 300 },
+      { max_tokens: 2000, order: 'asc' },
+      { max_tokens: 500, include_types: ['decision', 'entity'] },
+    ]) {
+      // The budget applied to the whole session, in the list's order (newest first).
+      const wanted = stored.filter(
+        (m) => !request.include_types || request.include_types.includes(m.memoryType),
+      );
+      const inOrder = request.order === 'asc' ? [...wanted].reverse() : wanted;
+      const expected = formatSessionContext(id, inOrder, request.max_tokens);
+
+      // Act
+      const res = await api.post(`/api/v1/sessions/${id}/context`, request);
+
+      // Assert
+      expect(res.status).toBe(200);
+      expect(res.body.context).toBe(expected.context);
+      expect(res.body.memory_count).toBe(expected.included);
+      expect(res.body.omitted_count).toBe(expected.omitted);
+      expect(expected.included).toBeGreaterThan(0);
+      expect(expected.omitted).toBeGreaterThan(0);
+    }
   });
 
   it('works for a session id when only memories use it', async () => {

@@ -1,0 +1,150 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index.js';
+import {
+  formatSessionContext,
+  MEMORY_TYPES,
+  SessionService,
+  type Memory,
+  type MemoryStore,
+  type PriorityQuery,
+} from '../../../domain/index.js';
+import { aMemory, BASE_TIME } from '../../support/builders.js';
+import { FixedClock } from '../../support/fixed-clock.js';
+import { SequentialIds } from '../../support/sequential-ids.js';
+
+const ORG = 'org_a';
+const SESSION = 'sess_budget';
+
+/** A store that records what findByPriority returned, to see how much a context reads. */
+function recording(store: MemoryStore) {
+  const rounds: { query: PriorityQuery; returned: number }[] = [];
+  const wrapped: MemoryStore = {
+    insert: (ms, d) => store.insert(ms, d),
+    findById: (o, id) => store.findById(o, id),
+    find: (o, q) => store.find(o, q),
+    count: (o, f) => store.count(o, f),
+    stats: (o, a, s) => store.stats(o, a, s),
+    findByPriority: async (o, q) => {
+      const found = await store.findByPriority(o, q);
+      rounds.push({ query: q, returned: found.length });
+      return found;
+    },
+  };
+  return { wrapped, rounds };
+}
+
+async function sessionWith(memories: readonly Memory[]) {
+  const storage = await createInMemoryStorage();
+  await storage.memories.insert(memories, null);
+  const { wrapped, rounds } = recording(storage.memories);
+  const clock = new FixedClock(BASE_TIME + 10 * 86_400_000);
+  const service = new SessionService(storage.sessions, wrapped, clock, new SequentialIds());
+  return { service, rounds, storage };
+}
+
+const contentArb = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 60 }),
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }),
+  fc.constantFrom('a', 'line one\nline two', 'crlf\r\nend', 'nul\u0000inside', '😀😀😀'),
+);
+
+const memoryArb = fc.record({
+  content: contentArb,
+  importance: fc.constantFrom(0, 0.25, 0.5, 0.75, 1),
+  minute: fc.integer({ min: 0, max: 20 }),
+  memoryType: fc.constantFrom(...MEMORY_TYPES),
+});
+
+describe('SessionService.context within max_tokens', () => {
+  it('keeps exactly what the budget keeps over the whole session, whatever it reads', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(memoryArb, { minLength: 0, maxLength: 150, size: 'max' }),
+        fc.integer({ min: 1, max: 400 }),
+        fc.constantFrom('asc', 'desc'),
+        fc.subarray([...MEMORY_TYPES], { minLength: 1 }),
+        async (specs, maxTokens, order, includeTypes) => {
+          // Built in time order, so ids (time-ordered) also follow insertion for equal times.
+          const memories = specs
+            .map((x) => ({ ...x, time: BASE_TIME + x.minute * 60_000 }))
+            .sort((a, b) => a.time - b.time)
+            .map((x) =>
+              aMemory({
+                sessionId: SESSION,
+                content: x.content,
+                importance: x.importance,
+                memoryType: x.memoryType,
+                time: x.time,
+              }),
+            );
+          const { service, storage } = await sessionWith([
+            ...memories,
+            aMemory({ sessionId: 'sess_other', importance: 1 }),
+          ]);
+          const all = await storage.memories.find(ORG, {
+            filter: { sessionId: SESSION, memoryTypes: includeTypes },
+            order,
+            limit: null,
+            offset: 0,
+          });
+          const expected = formatSessionContext(SESSION, all, maxTokens);
+
+          const got = await service
+            .context(ORG, SESSION, { maxTokens, order, includeTypes })
+            .catch((e: unknown) => e);
+
+          if (memories.length === 0) {
+            expect(got).toMatchObject({ kind: 'not_found' });
+            return;
+          }
+          expect(got).toEqual({
+            sessionId: SESSION,
+            context: expected.context,
+            memoryCount: expected.included,
+            omittedCount: expected.omitted,
+            estimatedTokens: expected.estimatedTokens,
+          });
+        },
+      ),
+      { seed: 20261205, numRuns: 400 },
+    );
+  });
+
+  it('reads the best memories and then only short ones, not the whole session', async () => {
+    // Arrange: 5,000 memories of 100 to 199 characters; 500 tokens hold about 20 of them.
+    const memories = Array.from({ length: 5000 }, (_, i) =>
+      aMemory({
+        sessionId: SESSION,
+        content: `${i} `.padEnd(100 + (i % 100), 'x'),
+        importance: (i % 97) / 96,
+        time: BASE_TIME + i,
+      }),
+    );
+    const { service, rounds } = await sessionWith(memories);
+
+    // Act
+    const result = await service.context(ORG, SESSION, { maxTokens: 500 });
+
+    // Assert: a first round as large as 32-character lines would need, then one asking only for
+    // content that could still fit, which no memory here is short enough for.
+    expect(result.memoryCount).toBeGreaterThan(10);
+    expect(result.memoryCount + result.omittedCount).toBe(5000);
+    expect(rounds.map((r) => r.query.limit)).toEqual([63, 252]);
+    expect(rounds[0]?.returned).toBe(63);
+    expect(rounds[1]?.query.maxContentLength).toBeLessThan(100);
+    expect(rounds[1]?.returned).toBe(0);
+  });
+
+  it('reads once when the first round holds every match', async () => {
+    const memories = Array.from({ length: 10 }, (_, i) =>
+      aMemory({ sessionId: SESSION, content: `note ${i}`, time: BASE_TIME + i }),
+    );
+    const { service, rounds } = await sessionWith(memories);
+
+    const result = await service.context(ORG, SESSION, { maxTokens: 2000 });
+
+    expect(result.memoryCount).toBe(10);
+    expect(rounds).toHaveLength(1);
+  });
+});
