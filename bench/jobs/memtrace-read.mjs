@@ -329,7 +329,10 @@ async function bareLane() {
         'SELECT count(*) AS n FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = ? AND t.tag = ? AND t.importance >= ? AND instr(m.content, ?) > 0',
       ),
       ctx: bare.db.prepare(
-        `SELECT ${cols} FROM memories m WHERE m.org_id = ? AND m.session_id = ? ORDER BY m.time DESC, m.seq DESC`,
+        `SELECT ${cols} FROM memories m WHERE m.org_id = ? AND m.session_id = ? AND length(m.content) <= ? ORDER BY m.importance DESC, m.time DESC, m.id DESC LIMIT ?`,
+      ),
+      ctxcount: bare.db.prepare(
+        'SELECT count(*) AS n FROM memories m WHERE m.org_id = ? AND m.session_id = ?',
       ),
     };
     const args = {
@@ -341,7 +344,8 @@ async function bareLane() {
       name.endsWith('count')
         ? stmts[name].get(...args[name.slice(0, 2)](x)).n
         : stmts[name].all(...args[name](x)).map(fromRow);
-    q.ctx = async () => stmts.ctx.all(ORG, CONTEXT_SESSION.id).map(fromRow);
+    q.ctx = async (bound, limit) => stmts.ctx.all(ORG, CONTEXT_SESSION.id, bound, limit);
+    q.ctxcount = async () => stmts.ctxcount.get(ORG, CONTEXT_SESSION.id).n;
     close = () => bare.close();
   } else {
     const c = await pgClient();
@@ -359,7 +363,8 @@ async function bareLane() {
       q3: `SELECT ${cols} FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = $1 AND t.tag = $2 AND t.importance >= $3 AND position($4::bytea in m.content) > 0 ORDER BY t.time DESC, t.seq DESC LIMIT 50`,
       q3count:
         'SELECT count(*) AS n FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = $1 AND t.tag = $2 AND t.importance >= $3 AND position($4::bytea in m.content) > 0',
-      ctx: `SELECT ${cols} FROM memories m WHERE m.org_id = $1 AND m.session_id = $2 ORDER BY m.time DESC, m.seq DESC`,
+      ctx: `SELECT ${cols} FROM memories m WHERE m.org_id = $1 AND m.session_id = $2 AND m.content_chars <= $3 ORDER BY m.importance DESC, m.time DESC, m.id COLLATE "C" DESC LIMIT $4`,
+      ctxcount: 'SELECT count(*) AS n FROM memories m WHERE m.org_id = $1 AND m.session_id = $2',
     };
     const args = {
       q1: (x) => [ORG, x.session, x.agent, x.type, x.since],
@@ -370,9 +375,18 @@ async function bareLane() {
       const r = await c.query({ name, text: text[name], values: args[name.slice(0, 2)](x) });
       return name.endsWith('count') ? Number(r.rows[0].n) : r.rows.map(fromRow);
     };
-    q.ctx = async () =>
-      (await c.query({ name: 'ctx', text: text.ctx, values: [ORG, CONTEXT_SESSION.id] })).rows.map(
-        fromRow,
+    q.ctx = async (bound, limit) =>
+      (
+        await c.query({
+          name: 'ctx',
+          text: text.ctx,
+          values: [ORG, CONTEXT_SESSION.id, bound, limit],
+        })
+      ).rows.map((r) => ({ ...r, content: r.content.toString('utf8') }));
+    q.ctxcount = async () =>
+      Number(
+        (await c.query({ name: 'ctxcount', text: text.ctxcount, values: [ORG, CONTEXT_SESSION.id] }))
+          .rows[0].n,
       );
     close = () => c.end();
   }
@@ -391,11 +405,30 @@ async function bareLane() {
     );
   }
   if (CONTEXT > 0) {
+    // The reads memtrace's context makes, as hand-written SQL: the best memories in rounds, each
+    // bounded by the content that could still fit (the domain's ContextBudget decides), and the
+    // count of matches.
+    const { ContextBudget } = await import('../../domain/index.ts');
     lane.context = await runContext(async () => {
-      const items = await q.ctx();
-      return { included: items.length, tokens: 0 };
+      const budget = new ContextBudget(CONTEXT_SESSION.id, 2000);
+      const offered = new Set();
+      let limit = 250;
+      let included = 0;
+      while (budget.longestContentThatFits >= 0) {
+        const rows = await q.ctx(budget.longestContentThatFits, limit);
+        for (const r of rows) {
+          if (offered.has(r.id)) continue;
+          offered.add(r.id);
+          const m = { id: r.id, content: r.content, memoryType: r.memory_type };
+          if (budget.offer(m)) included++;
+        }
+        if (rows.length < limit) break;
+        limit *= 4;
+      }
+      await q.ctxcount();
+      return { included, tokens: 0 };
     });
-    log(`bare context (fetch all ${CONTEXT} rows): p99 ${lane.context.latencyMs.p99} ms`);
+    log(`bare context (the same reads): p99 ${lane.context.latencyMs.p99} ms`);
   }
   await close();
   return lane;
@@ -403,7 +436,7 @@ async function bareLane() {
 
 /** memtrace's adapter in-process: the same store calls MemoryService/SessionService make. */
 async function adapterLane() {
-  const { formatSessionContext } = await import('../../domain/index.ts');
+  const { SessionService } = await import('../../domain/index.ts');
   const store = await openAdapter(driver, where);
   const lane = {};
   const filters = {
@@ -440,19 +473,17 @@ async function adapterLane() {
     );
   }
   if (CONTEXT > 0) {
+    // SessionService straight on the adapter (no container, no metrics): the store calls the
+    // context makes, plus the domain's choosing and formatting.
+    const sessions = new SessionService(
+      store.sessions,
+      store.memories,
+      { now: () => Date.now() },
+      { next: () => 'unused' },
+    );
     lane.context = await runContext(async () => {
-      await store.sessions.findById(ORG, CONTEXT_SESSION.id);
-      const memories = await store.memories.find(ORG, {
-        filter: {
-          sessionId: CONTEXT_SESSION.id,
-          memoryTypes: ['episodic', 'session', 'decision', 'entity'],
-        },
-        order: 'desc',
-        limit: null,
-        offset: 0,
-      });
-      const f = formatSessionContext(CONTEXT_SESSION.id, memories, 2000);
-      return { included: f.included, tokens: f.estimatedTokens };
+      const c = await sessions.context(ORG, CONTEXT_SESSION.id, { maxTokens: 2000 });
+      return { included: c.memoryCount, tokens: c.estimatedTokens };
     });
     log(`adapter context: p99 ${lane.context.latencyMs.p99} ms`);
   }

@@ -287,10 +287,11 @@ export async function openBarePg(schema, { migrate = true, poolSize = 10 } = {})
     const values = Array.from(
       { length: n },
       (_, r) =>
-        `(${Array.from({ length: 13 }, (_, c) => `$${r * 13 + c + 1}${c === 7 ? '::json' : ''}`).join(', ')})`,
+        `(${Array.from({ length: 14 }, (_, c) => `$${r * 14 + c + 1}${c === 7 ? '::json' : ''}`).join(', ')})`,
     ).join(', ');
+    // content_chars: the content's length in UTF-16 code units, as memtrace writes it (0005).
     return (
-      `WITH ins AS (INSERT INTO memories (${COLUMNS}) VALUES ${values} ` +
+      `WITH ins AS (INSERT INTO memories (${COLUMNS}, content_chars) VALUES ${values} ` +
       'RETURNING seq, org_id, time, tags, importance) ' +
       'INSERT INTO memory_tags (org_id, tag, time, seq, importance) ' +
       'SELECT org_id, tag, time, seq, importance FROM ins, unnest(ins.tags) AS tag'
@@ -320,6 +321,7 @@ export async function openBarePg(schema, { migrate = true, poolSize = 10 } = {})
           m.dedupKey,
           m.parentId,
           m.time,
+          m.content.length,
         );
       }
       await pool.query({ name, text: sqlFor(ms.length), values });
