@@ -123,7 +123,9 @@ export function targets(report) {
         const skipped = report.jobs.find((j) => j.peer === peer && j.n === 100_000);
         add(
           `${k} at 100k: ≥ ${factor}× faster than ${PEER[peer]}`,
-          skipped ? `not measured: ${skipped.reason ?? skipped.status}` : 'not measured in this run',
+          skipped
+            ? `not measured: ${skipped.reason ?? skipped.status}`
+            : 'not measured in this run',
           null,
         );
       }

@@ -385,8 +385,13 @@ async function bareLane() {
       ).rows.map((r) => ({ ...r, content: r.content.toString('utf8') }));
     q.ctxcount = async () =>
       Number(
-        (await c.query({ name: 'ctxcount', text: text.ctxcount, values: [ORG, CONTEXT_SESSION.id] }))
-          .rows[0].n,
+        (
+          await c.query({
+            name: 'ctxcount',
+            text: text.ctxcount,
+            values: [ORG, CONTEXT_SESSION.id],
+          })
+        ).rows[0].n,
       );
     close = () => c.end();
   }
