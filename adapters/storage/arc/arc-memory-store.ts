@@ -11,7 +11,7 @@ import {
   type MemoryType,
   type PriorityQuery,
 } from '../../../domain/index.js';
-import { ArcClient, ArcWriteInDoubt, type ArcClientOptions, type ArcTarget } from './arc-client.js';
+import { ArcClient, ArcWriteInDoubt, type ArcTarget } from './arc-client.js';
 import {
   buildCount,
   buildDedupCandidates,
@@ -38,42 +38,14 @@ import {
   type ArcRow,
   type StoredMemory,
 } from './arc-wire.js';
-
-/** Finds the Arc database (and server) of an org. */
-export type ArcTargetResolver = (orgId: string) => Promise<ArcTarget>;
-
-export interface ArcMemoryStoreOptions extends Partial<ArcClientOptions> {
-  /** Where each org's memories live. */
-  readonly resolveTarget: ArcTargetResolver;
-  /** Write bodies larger than this are gzipped; default 64 KiB. */
-  readonly gzipAboveBytes?: number;
-  /**
-   * How long an acknowledged write is merged into reads while Arc does not show it yet
-   * (Arc shows writes only once its buffer is flushed); default 60 s. Must exceed Arc's
-   * `max_buffer_age_ms`.
-   */
-  readonly readYourWritesMs?: number;
-}
-
-export const ARC_DEFAULTS = {
-  timeoutMs: 5000,
-  retries: 3,
-  retryBaseMs: 50,
-  gzipAboveBytes: 64 * 1024,
-  readYourWritesMs: 60_000,
-} as const;
-
-/** Arc refuses longer SQL with a 400. */
-const ARC_SQL_LIMIT = 10_000;
-/** Statements that carry value lists run at most this many at a time. */
-const PARALLEL_QUERIES = 4;
-/** Pending writes one visibility check asks Arc about at most. */
-const CONFIRM_BATCH = 1000;
-/**
- * After a write, Arc is asked which pending writes it shows once the oldest has waited this
- * long, so that a process that only writes does not keep every write in memory for long.
- */
-const CONFIRM_AFTER_MS = 250;
+import {
+  ARC_DEFAULTS,
+  ARC_SQL_LIMIT,
+  CONFIRM_AFTER_MS,
+  CONFIRM_BATCH,
+  PARALLEL_QUERIES,
+  type ArcMemoryStoreOptions,
+} from './arc-options.js';
 
 const compareStored = (a: StoredMemory, b: StoredMemory) =>
   a.memory.time - b.memory.time || bySeq(a.seq, b.seq);
@@ -163,68 +135,37 @@ export class ArcMemoryStore implements MemoryStore {
    * `offset` matches and at most `limit` (`null`: all), acknowledged writes included.
    */
   async find(orgId: string, query: MemoryQuery): Promise<Memory[]> {
-    const { target, state } = await this.open(orgId);
-    const m = target.measurement;
-    const pending = state.matching(orgId, query.filter);
-    if (pending.length === 0) {
-      const rows = await this.rows(
-        target,
-        buildFind(m, orgId, query.filter, query.order, query.limit, query.offset),
-      );
-      const sign = query.order === 'asc' ? 1 : -1;
-      return rows
-        .map(rowToStored)
-        .sort((a, b) => sign * compareStored(a, b))
-        .map((x) => x.memory);
-    }
-    // Rows written from the oldest pending one on are few: read all of them and merge with the
-    // pending writes (by id); older rows are read as a page.
-    const from = minSeq(pending);
-    const top = query.limit === null ? null : query.offset + query.limit;
-    const [older, recent] = await Promise.all([
-      this.rows(target, buildFind(m, orgId, query.filter, query.order, top, 0, before(from))),
-      this.rows(target, buildFind(m, orgId, query.filter, query.order, null, 0, since(from))),
-      this.confirm(target, state),
-    ]);
-    const merged = new Map<string, StoredMemory>();
-    for (const p of pending) merged.set(p.memory.id, p);
-    for (const r of [...recent, ...older]) {
-      const stored = rowToStored(r);
-      if (!merged.has(stored.memory.id)) merged.set(stored.memory.id, stored);
-    }
-    const sign = query.order === 'asc' ? 1 : -1;
-    const sorted = [...merged.values()].sort((a, b) => sign * compareStored(a, b));
-    const end = query.limit === null ? undefined : query.offset + query.limit;
-    return sorted.slice(query.offset, end).map((s) => s.memory);
+    const { filter, order, limit, offset } = query;
+    const sign = order === 'asc' ? 1 : -1;
+    return this.readMerged(
+      orgId,
+      (state) => state.matching(orgId, filter),
+      (m, page, range) =>
+        page
+          ? buildFind(m, orgId, filter, order, limit, offset, range)
+          : buildFind(m, orgId, filter, order, limit === null ? null : offset + limit, 0, range),
+      (m, range) => buildFind(m, orgId, filter, order, null, 0, range),
+      (a, b) => sign * compareStored(a, b),
+      offset,
+      limit,
+    );
   }
 
   /** Matches in context priority (see `buildFindByPriority`), acknowledged writes included. */
   async findByPriority(orgId: string, query: PriorityQuery): Promise<Memory[]> {
-    const { target, state } = await this.open(orgId);
-    const m = target.measurement;
     const max = query.maxContentLength;
-    const pending = state
-      .matching(orgId, query.filter)
-      .filter((p) => max === null || p.memory.content.length <= max);
-    if (pending.length === 0) {
-      const rows = await this.rows(target, buildFindByPriority(m, orgId, query));
-      return rows.map((r) => rowToStored(r).memory).sort(compareContextPriority);
-    }
-    // As in find: the rows from the oldest pending write on, merged with the pending writes.
-    const from = minSeq(pending);
-    const [older, recent] = await Promise.all([
-      this.rows(target, buildFindByPriority(m, orgId, query, before(from))),
-      this.rows(target, buildFindByPriority(m, orgId, { ...query, limit: null }, since(from))),
-      this.confirm(target, state),
-    ]);
-    const merged = new Map<string, Memory>();
-    for (const p of pending) merged.set(p.memory.id, p.memory);
-    for (const r of [...recent, ...older]) {
-      const memory = rowToStored(r).memory;
-      if (!merged.has(memory.id)) merged.set(memory.id, memory);
-    }
-    const sorted = [...merged.values()].sort(compareContextPriority);
-    return query.limit === null ? sorted : sorted.slice(0, query.limit);
+    return this.readMerged(
+      orgId,
+      (state) =>
+        state
+          .matching(orgId, query.filter)
+          .filter((p) => max === null || p.memory.content.length <= max),
+      (m, _page, range) => buildFindByPriority(m, orgId, query, range),
+      (m, range) => buildFindByPriority(m, orgId, { ...query, limit: null }, range),
+      (a, b) => compareContextPriority(a.memory, b.memory),
+      0,
+      query.limit,
+    );
   }
 
   /** How many memories of the org match the filter, acknowledged writes included. */
@@ -349,6 +290,48 @@ export class ArcMemoryStore implements MemoryStore {
   }
 
   /** Rows of a query wrapped with its end marker, all of them or an error. */
+  /**
+   * A read in `compare`'s order, acknowledged writes included. With no pending write among the
+   * matches it is one query (`head(…, true, all)`: the page itself). Otherwise rows written from
+   * the oldest pending one on are few: all of them are read (`tail`) and merged by id with the
+   * pending writes and with the older rows, read as a page reaching the end of this one
+   * (`head(…, false, before)`), then sorted and cut.
+   */
+  private async readMerged(
+    orgId: string,
+    pendingOf: (state: ArcTargetState) => readonly PendingMemory[],
+    head: (measurement: string, page: boolean, range: SeqRange) => string,
+    tail: (measurement: string, range: SeqRange) => string,
+    compare: (a: StoredMemory, b: StoredMemory) => number,
+    offset: number,
+    limit: number | null,
+  ): Promise<Memory[]> {
+    const { target, state } = await this.open(orgId);
+    const m = target.measurement;
+    const pending = pendingOf(state);
+    if (pending.length === 0) {
+      const rows = await this.rows(target, head(m, true, { kind: 'all' }));
+      return rows
+        .map(rowToStored)
+        .sort(compare)
+        .map((x) => x.memory);
+    }
+    const from = minSeq(pending);
+    const [older, recent] = await Promise.all([
+      this.rows(target, head(m, false, before(from))),
+      this.rows(target, tail(m, since(from))),
+      this.confirm(target, state),
+    ]);
+    const merged = new Map<string, StoredMemory>();
+    for (const p of pending) merged.set(p.memory.id, p);
+    for (const r of [...recent, ...older]) {
+      const stored = rowToStored(r);
+      if (!merged.has(stored.memory.id)) merged.set(stored.memory.id, stored);
+    }
+    const sorted = [...merged.values()].sort(compare);
+    return sorted.slice(offset, limit === null ? undefined : offset + limit).map((x) => x.memory);
+  }
+
   private rows(target: ArcTarget, sql: string): Promise<ArcRow[]> {
     return this.query(target, sql, 'rows');
   }

@@ -1,8 +1,10 @@
-import { ArcMemoryStore, type ArcMemoryStoreOptions } from './arc-memory-store.js';
+import { ArcMemoryStore } from './arc-memory-store.js';
+import type { ArcMemoryStoreOptions } from './arc-options.js';
 
 export type { ArcTarget, ArcClientOptions } from './arc-client.js';
-export type { ArcMemoryStoreOptions, ArcTargetResolver } from './arc-memory-store.js';
-export { ARC_DEFAULTS, ArcMemoryStore } from './arc-memory-store.js';
+export type { ArcMemoryStoreOptions, ArcTargetResolver } from './arc-options.js';
+export { ARC_DEFAULTS } from './arc-options.js';
+export { ArcMemoryStore } from './arc-memory-store.js';
 
 /** Arc's rule for database names (`x-arc-database` on writes). */
 export const ARC_DATABASE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
