@@ -6,7 +6,13 @@ import {
   renderSessionContext,
   type FormattedContext,
 } from '../context/context-formatter.js';
-import { isMemoryType, type Memory, type MemoryFilter, type MemoryType } from '../memory/memory.js';
+import {
+  isMemoryType,
+  MEMORY_TYPES,
+  type Memory,
+  type MemoryFilter,
+  type MemoryType,
+} from '../memory/memory.js';
 import type { MemoryStore } from '../memory/memory-store.port.js';
 import { toLimit, toOffset, toOrder } from '../memory/memory-query.js';
 import type { Clock } from '../shared/clock.port.js';
@@ -146,9 +152,7 @@ export class SessionService {
       ? input.includeTypes.map((t, i) => toType('include_types', t, i))
       : undefined;
     const exclude = new Set(input.excludeTypes?.map((t, i) => toType('exclude_types', t, i)));
-    const types = (include ?? ['episodic', 'session', 'decision', 'entity']).filter(
-      (t: MemoryType) => !exclude.has(t),
-    );
+    const types = (include ?? MEMORY_TYPES).filter((t: MemoryType) => !exclude.has(t));
     const maxTokens = input.maxTokens ?? null;
     if (maxTokens !== null && (!Number.isInteger(maxTokens) || maxTokens < 1)) {
       throw invalid('max_tokens must be a positive integer');
@@ -158,7 +162,8 @@ export class SessionService {
     }
     const filter = {
       sessionId,
-      memoryTypes: types,
+      // Every type at once is no filter: a store need not test the type of each match.
+      ...(MEMORY_TYPES.every((t) => types.includes(t)) ? {} : { memoryTypes: types }),
       ...(input.since !== undefined
         ? { since: parseTimeExpression('since', input.since, now) }
         : {}),

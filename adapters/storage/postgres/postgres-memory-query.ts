@@ -109,14 +109,8 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
   if (filter.sessionId !== undefined && driver !== 'session') {
     rowCondition(`m.session_id = ${p.add(filter.sessionId)}`);
   }
-  if (
-    filter.memoryTypes !== undefined &&
-    driver !== 'memory_type' &&
-    !MEMORY_TYPES.every((t) => filter.memoryTypes?.includes(t))
-  ) {
-    // = ANY of an empty array matches nothing, as the filter says for an empty list. Every type
-    // at once (a context's default) is no condition: as one it would make each match's row be
-    // read where the index alone would do.
+  if (filter.memoryTypes !== undefined && driver !== 'memory_type') {
+    // = ANY of an empty array matches nothing, as the filter says for an empty list.
     rowCondition(`m.memory_type = ANY(${p.add([...filter.memoryTypes], '::text[]')})`);
   }
   if (filter.eventTypes !== undefined && driver !== 'event_type') {

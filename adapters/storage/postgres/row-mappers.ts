@@ -175,7 +175,8 @@ export function apiKeyToParams(k: ApiKey): unknown[] {
 
 /**
  * Column arrays for a multi-row memory INSERT through `unnest`, one array per column in the
- * order of {@link MEMORY_COLUMNS} and then `content_chars`; tags and metadata go as JSON text (one element per memory).
+ * order of {@link MEMORY_COLUMNS} and then `content_chars`; tags and metadata go as JSON text
+ * (one element per memory).
  */
 export function memoriesToColumnArrays(memories: readonly Memory[]): unknown[] {
   return [
