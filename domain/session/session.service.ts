@@ -20,7 +20,7 @@ import { invalid, notFound } from '../shared/errors.js';
 import type { Order } from '../shared/page.js';
 import type { IdGenerator } from '../shared/id-generator.port.js';
 import { checkId, isPlainObject } from '../shared/rules.js';
-import { parseTimeExpression } from '../shared/time-expression.js';
+import { parseTimeRange } from '../shared/time-expression.js';
 import type { Session, SessionStatus } from './session.js';
 import { SESSION_STATUSES } from './session.js';
 import type { SessionStore } from './session-store.port.js';
@@ -164,12 +164,7 @@ export class SessionService {
       sessionId,
       // Every type at once is no filter: a store need not test the type of each match.
       ...(MEMORY_TYPES.every((t) => types.includes(t)) ? {} : { memoryTypes: types }),
-      ...(input.since !== undefined
-        ? { since: parseTimeExpression('since', input.since, now) }
-        : {}),
-      ...(input.until !== undefined
-        ? { until: parseTimeExpression('until', input.until, now) }
-        : {}),
+      ...parseTimeRange(input, now),
     };
     const order = toOrder(input.order);
     await this.requireKnownSession(orgId, sessionId);
