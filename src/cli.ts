@@ -102,6 +102,29 @@ function writerTo(stream: Writable): (chunk: string) => Promise<void> {
   };
 }
 
+interface ImportFlags {
+  org: string;
+  dedup: boolean;
+  strict?: boolean;
+}
+
+/** After an import's summary: the records renumbered, and those refused (exit code 1). */
+function reportImportProblems(r: { rejected: number; renumbered: number }): void {
+  if (r.renumbered > 0) {
+    process.stderr.write(
+      `memtrace: ${r.renumbered} of them got a new id: another org of this store has theirs ` +
+        '(session_id and parent_id follow)\n',
+    );
+  }
+  if (r.rejected > 0) {
+    process.stderr.write(
+      `memtrace: refused ${r.rejected} of the records (each named above with its line): ` +
+        'none of those was stored; fix them and import again, what is imported is skipped\n',
+    );
+    process.exitCode = 1;
+  }
+}
+
 function program(): Command {
   const cli = new Command('memtrace')
     .description('Memory service for AI agents: the server and its operator tools.')
@@ -276,56 +299,40 @@ function program(): Command {
     .description('import an export into an org; records it already has are skipped')
     .addOption(orgOption())
     .option('--no-dedup', 'skip only records whose id exists, not memories with a seen dedup key')
-    .option('--strict', 'stop at the first record the rules refuse (the others are reported)')
-    .action(
-      async (file: string | undefined, o: { org: string; dedup: boolean; strict?: boolean }) => {
-        const config = loadConfig();
-        const { importOrg } = await import('./cli/org-transfer.js');
-        const { progressFor } = await import('./cli/progress.js');
-        const input = file && file !== '-' ? createReadStream(file) : process.stdin;
-        await withStore(async (storage, auth) => {
-          // A store never served has no org yet: set it up as the server's first start would.
-          const firstKey = await auth.bootstrap(config.auth.bootstrapKey);
-          if (firstKey !== null && config.auth.bootstrapKey === undefined) {
-            out(`FIRST RUN: Save your admin API key (shown only once)\nAPI Key: ${firstKey}`);
-          }
-          // Made just before reading: readline drops lines that arrive before iteration starts.
-          const lines = createInterface({ input, crlfDelay: Infinity });
-          const { imported, skipped, rejected, renumbered } = await importOrg(
-            storage,
-            o.org,
-            lines,
-            {
-              dedup:
-                o.dedup && config.dedup.enabled
-                  ? { windowMs: config.dedup.windowHours * 3_600_000 }
-                  : null,
-              progress: progressFor('import'),
-              strict: o.strict === true,
-              onReject: (line, message) =>
-                process.stderr.write(`memtrace: line ${line}: ${message}\n`),
-            },
-          );
-          out(
-            `imported ${imported.agents} agents, ${imported.sessions} sessions and ${imported.memories} memories into ${o.org}; ` +
-              `skipped ${skipped.agents + skipped.sessions + skipped.memories} already present`,
-          );
-          if (renumbered > 0) {
-            process.stderr.write(
-              `memtrace: ${renumbered} of them got a new id: another org of this store has theirs ` +
-                '(session_id and parent_id follow)\n',
-            );
-          }
-          if (rejected > 0) {
-            process.stderr.write(
-              `memtrace: refused ${rejected} of the records (each named above with its line): ` +
-                'none of those was stored; fix them and import again, what is imported is skipped\n',
-            );
-            process.exitCode = 1;
-          }
+    .option(
+      '--strict',
+      'stop at the first record the rules refuse (by default each is reported, the rest imported)',
+    )
+    .action(async (file: string | undefined, o: ImportFlags) => {
+      const config = loadConfig();
+      const { importOrg } = await import('./cli/org-transfer.js');
+      const { progressFor } = await import('./cli/progress.js');
+      const input = file && file !== '-' ? createReadStream(file) : process.stdin;
+      await withStore(async (storage, auth) => {
+        // A store never served has no org yet: set it up as the server's first start would.
+        const firstKey = await auth.bootstrap(config.auth.bootstrapKey);
+        if (firstKey !== null && config.auth.bootstrapKey === undefined) {
+          out(`FIRST RUN: Save your admin API key (shown only once)\nAPI Key: ${firstKey}`);
+        }
+        // Made just before reading: readline drops lines that arrive before iteration starts.
+        const lines = createInterface({ input, crlfDelay: Infinity });
+        const result = await importOrg(storage, o.org, lines, {
+          dedup:
+            o.dedup && config.dedup.enabled
+              ? { windowMs: config.dedup.windowHours * 3_600_000 }
+              : null,
+          progress: progressFor('import'),
+          strict: o.strict === true,
+          onReject: (line, message) => process.stderr.write(`memtrace: line ${line}: ${message}\n`),
         });
-      },
-    );
+        const { imported, skipped } = result;
+        out(
+          `imported ${imported.agents} agents, ${imported.sessions} sessions and ${imported.memories} memories into ${o.org}; ` +
+            `skipped ${skipped.agents + skipped.sessions + skipped.memories} already present`,
+        );
+        reportImportProblems(result);
+      });
+    });
 
   cli
     .command('doctor')
