@@ -34,7 +34,7 @@ const USAGE = `Usage:
   memtrace org show-arc <org_id>
   memtrace org remove-arc <org_id>
   memtrace export [--org <org_id>] [--output <file>]     an org as NDJSON (stdout by default)
-  memtrace import [file] [--org <org_id>] [--no-dedup]    an export (stdin when no file or -)
+  memtrace import [file] [--org <org_id>] [--no-dedup] [--strict]  an export (stdin when no file or -)
   memtrace doctor                                    check the configuration and the store
   memtrace mcp                                       the MCP server on stdio (MEMTRACE_URL, MEMTRACE_API_KEY)
 --org defaults to ${DEFAULT_ORG_ID}. Configuration comes from memtrace.toml and MEMTRACE_* variables.
@@ -100,6 +100,29 @@ function writerTo(stream: Writable): (chunk: string) => Promise<void> {
   return async (chunk) => {
     if (!stream.write(chunk)) await once(stream, 'drain');
   };
+}
+
+interface ImportFlags {
+  org: string;
+  dedup: boolean;
+  strict?: boolean;
+}
+
+/** After an import's summary: the records renumbered, and those refused (exit code 1). */
+function reportImportProblems(r: { rejected: number; renumbered: number }): void {
+  if (r.renumbered > 0) {
+    process.stderr.write(
+      `memtrace: ${r.renumbered} of them got a new id: another org of this store has theirs ` +
+        '(session_id and parent_id follow)\n',
+    );
+  }
+  if (r.rejected > 0) {
+    process.stderr.write(
+      `memtrace: refused ${r.rejected} of the records (each named above with its line): ` +
+        'none of those was stored; fix them and import again, what is imported is skipped\n',
+    );
+    process.exitCode = 1;
+  }
 }
 
 function program(): Command {
@@ -276,7 +299,11 @@ function program(): Command {
     .description('import an export into an org; records it already has are skipped')
     .addOption(orgOption())
     .option('--no-dedup', 'skip only records whose id exists, not memories with a seen dedup key')
-    .action(async (file: string | undefined, o: { org: string; dedup: boolean }) => {
+    .option(
+      '--strict',
+      'stop at the first record the rules refuse (by default each is reported, the rest imported)',
+    )
+    .action(async (file: string | undefined, o: ImportFlags) => {
       const config = loadConfig();
       const { importOrg } = await import('./cli/org-transfer.js');
       const { progressFor } = await import('./cli/progress.js');
@@ -289,17 +316,21 @@ function program(): Command {
         }
         // Made just before reading: readline drops lines that arrive before iteration starts.
         const lines = createInterface({ input, crlfDelay: Infinity });
-        const { imported, skipped } = await importOrg(storage, o.org, lines, {
+        const result = await importOrg(storage, o.org, lines, {
           dedup:
             o.dedup && config.dedup.enabled
               ? { windowMs: config.dedup.windowHours * 3_600_000 }
               : null,
           progress: progressFor('import'),
+          strict: o.strict === true,
+          onReject: (line, message) => process.stderr.write(`memtrace: line ${line}: ${message}\n`),
         });
+        const { imported, skipped } = result;
         out(
           `imported ${imported.agents} agents, ${imported.sessions} sessions and ${imported.memories} memories into ${o.org}; ` +
             `skipped ${skipped.agents + skipped.sessions + skipped.memories} already present`,
         );
+        reportImportProblems(result);
       });
     });
 

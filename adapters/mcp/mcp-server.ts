@@ -1,7 +1,7 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { checkStorable } from '../../domain/index.js';
+import { checkNoRoundedNumbers, checkStorable } from '../../domain/index.js';
 import { MEMORY_TYPES, type MemtraceBackend } from './memtrace-backend.js';
 
 export interface McpServerOptions {
@@ -20,14 +20,18 @@ const json = (value: unknown): CallToolResult => ({
 /**
  * Runs a tool; a failure becomes an MCP tool error carrying memtrace's message. Arguments that
  * not every store keeps byte for byte (NUL, a lone surrogate, a number beyond a double) are
- * refused first, naming the field, as the HTTP edge refuses them with 400.
+ * refused first, naming the field, as the HTTP edge refuses them with 400; so is a number beyond
+ * ±(2^53 − 1), which the protocol's JSON parsing may have rounded from an integer.
  */
 async function tool(
   args: Record<string, unknown>,
   run: () => Promise<CallToolResult>,
 ): Promise<CallToolResult> {
   try {
-    for (const [field, value] of Object.entries(args)) checkStorable(field, value);
+    for (const [field, value] of Object.entries(args)) {
+      checkStorable(field, value);
+      checkNoRoundedNumbers(field, value);
+    }
     return await run();
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);

@@ -5,8 +5,7 @@ import type { SessionStore } from '../session/session-store.port.js';
 import type { Clock } from '../shared/clock.port.js';
 import { invalid, notFound } from '../shared/errors.js';
 import type { IdGenerator } from '../shared/id-generator.port.js';
-import { checkId, isPlainObject, MAX_DESCRIPTION_LENGTH } from '../shared/rules.js';
-import type { Agent } from './agent.js';
+import { checkAgent, type Agent } from './agent.js';
 import type { AgentStore } from './agent-store.port.js';
 
 export interface NewAgent {
@@ -43,13 +42,6 @@ export class AgentService {
    */
   async register(orgId: string, input: NewAgent): Promise<Agent> {
     if (!input.name) throw invalid('name is required');
-    checkId('name', input.name);
-    if (input.description != null && input.description.length > MAX_DESCRIPTION_LENGTH) {
-      throw invalid(`description must be at most ${MAX_DESCRIPTION_LENGTH} characters`);
-    }
-    if (input.config != null && !isPlainObject(input.config)) {
-      throw invalid('config must be a JSON object');
-    }
     const now = this.clock.now();
     const agent: Agent = {
       id: this.ids.next('agent', now),
@@ -59,6 +51,7 @@ export class AgentService {
       config: input.config ?? {},
       createdAt: now,
     };
+    checkAgent(agent);
     await this.agents.create(agent);
     return agent;
   }

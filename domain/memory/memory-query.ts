@@ -1,7 +1,7 @@
 import { invalid } from '../shared/errors.js';
 import { DEFAULT_LIMIT, MAX_LIMIT, type Order } from '../shared/page.js';
 import { checkEventType, checkId, checkImportance, checkTags } from '../shared/rules.js';
-import { parseTimeExpression } from '../shared/time-expression.js';
+import { parseTimeRange } from '../shared/time-expression.js';
 import { isMemoryType, type MemoryFilter, type MemoryType } from './memory.js';
 
 /** Filters as a caller writes them: times still as text (`2h`, ISO 8601). */
@@ -70,8 +70,9 @@ export function toMemoryFilter(
   if (input.minImportance !== undefined) {
     filter.minImportance = checkImportance('min_importance', input.minImportance);
   }
-  if (input.since !== undefined) filter.since = parseTimeExpression('since', input.since, nowMs);
-  if (input.until !== undefined) filter.until = parseTimeExpression('until', input.until, nowMs);
+  const { since, until } = parseTimeRange(input, nowMs);
+  if (since !== undefined) filter.since = since;
+  if (until !== undefined) filter.until = until;
   return filter;
 }
 

@@ -2,20 +2,13 @@ import type { Clock } from '../shared/clock.port.js';
 import type { Crypto } from '../shared/crypto.port.js';
 import { DomainError, invalid, notFound } from '../shared/errors.js';
 import type { IdGenerator } from '../shared/id-generator.port.js';
+import { checkId } from '../shared/rules.js';
 import {
-  checkEventType,
-  checkId,
-  checkImportance,
-  checkTags,
-  isPlainObject,
-  MAX_DEDUP_KEY_LENGTH,
-} from '../shared/rules.js';
-import {
+  checkMemory,
   DEFAULT_EVENT_TYPE,
   DEFAULT_MEMORY_TYPE,
-  isMemoryType,
-  MAX_CONTENT_LENGTH,
   type Memory,
+  type MemoryType,
   type NewMemory,
 } from './memory.js';
 import {
@@ -148,47 +141,34 @@ export class MemoryService {
   }
 
   private build(orgId: string, input: NewMemory, now: number, at: string): Memory {
-    const agentId = required(at + 'agent_id', input.agentId);
-    checkId(at + 'agent_id', agentId);
+    const agentId = checkId(at + 'agent_id', required(at + 'agent_id', input.agentId));
     const content = required(at + 'content', input.content);
-    if (content.length > MAX_CONTENT_LENGTH) {
-      throw invalid(`${at}content must be at most ${MAX_CONTENT_LENGTH} characters`);
-    }
     const memoryType = input.memoryType ?? DEFAULT_MEMORY_TYPE;
-    if (!isMemoryType(memoryType)) {
-      throw invalid(`${at}memory_type must be one of episodic, session, decision, entity`);
-    }
-    const eventType = checkEventType(at + 'event_type', input.eventType ?? DEFAULT_EVENT_TYPE);
-    const sessionId = input.sessionId == null ? null : checkId(at + 'session_id', input.sessionId);
-    const parentId = input.parentId == null ? null : checkId(at + 'parent_id', input.parentId);
-    if (input.metadata != null && !isPlainObject(input.metadata)) {
-      throw invalid(`${at}metadata must be a JSON object`);
-    }
-    const tags = checkTags(at + 'tags', input.tags ?? []);
-    const importance = checkImportance(at + 'importance', input.importance ?? 0);
+    const eventType = input.eventType ?? DEFAULT_EVENT_TYPE;
+    const sessionId = input.sessionId ?? null;
     let dedupKey = input.dedupKey ?? null;
-    if (dedupKey !== null && (dedupKey.length === 0 || dedupKey.length > MAX_DEDUP_KEY_LENGTH)) {
-      throw invalid(`${at}dedup_key must be 1 to ${MAX_DEDUP_KEY_LENGTH} characters`);
-    }
     if (dedupKey === null && this.dedup.enabled) {
       const basis = [agentId, sessionId ?? '', memoryType, eventType, content].join('|');
       dedupKey = this.crypto.sha256Hex(basis).slice(0, 32);
     }
-    return {
+    const memory = {
       id: this.ids.next('memory', now),
       orgId,
       agentId,
       sessionId,
-      memoryType,
+      memoryType: memoryType as MemoryType,
       eventType,
       content,
       metadata: input.metadata ?? {},
-      tags,
-      importance,
+      tags: input.tags ?? [],
+      importance: input.importance ?? 0,
       dedupKey,
-      parentId,
+      parentId: input.parentId ?? null,
       time: now,
     };
+    checkMemory(memory, at);
+    // Repeated tags are dropped, keeping the first occurrence's position.
+    return { ...memory, tags: [...new Set(memory.tags)] };
   }
 }
 

@@ -1,3 +1,13 @@
+import { invalid } from '../shared/errors.js';
+import {
+  checkEventType,
+  checkId,
+  checkImportance,
+  checkTags,
+  isPlainObject,
+  MAX_DEDUP_KEY_LENGTH,
+} from '../shared/rules.js';
+
 export const MEMORY_TYPES = ['episodic', 'session', 'decision', 'entity'] as const;
 export type MemoryType = (typeof MEMORY_TYPES)[number];
 
@@ -48,6 +58,36 @@ export interface NewMemory {
 export const DEFAULT_MEMORY_TYPE: MemoryType = 'episodic';
 export const DEFAULT_EVENT_TYPE = 'general';
 export const MAX_CONTENT_LENGTH = 1_000_000;
+
+/**
+ * Checks every field of a whole memory against the rules of the API: the one source of them for
+ * a memory the service builds and one an import restores. Throws the first broken rule.
+ * @param at put before each field's name, as `memories[3].`
+ * @throws DomainError `invalid` naming the field
+ */
+export function checkMemory(m: Memory, at = ''): void {
+  checkId(at + 'memory_id', m.id);
+  checkId(at + 'agent_id', m.agentId);
+  if (m.content.length === 0) throw invalid(`${at}content must not be empty`);
+  if (m.content.length > MAX_CONTENT_LENGTH) {
+    throw invalid(`${at}content must be at most ${MAX_CONTENT_LENGTH} characters`);
+  }
+  if (!isMemoryType(m.memoryType)) {
+    throw invalid(`${at}memory_type must be one of ${MEMORY_TYPES.join(', ')}`);
+  }
+  checkEventType(at + 'event_type', m.eventType);
+  if (m.sessionId !== null) checkId(at + 'session_id', m.sessionId);
+  if (m.parentId !== null) checkId(at + 'parent_id', m.parentId);
+  if (!isPlainObject(m.metadata)) throw invalid(`${at}metadata must be a JSON object`);
+  checkTags(at + 'tags', m.tags);
+  checkImportance(at + 'importance', m.importance);
+  if (
+    m.dedupKey !== null &&
+    (m.dedupKey.length === 0 || m.dedupKey.length > MAX_DEDUP_KEY_LENGTH)
+  ) {
+    throw invalid(`${at}dedup_key must be 1 to ${MAX_DEDUP_KEY_LENGTH} characters`);
+  }
+}
 
 /** Filters shared by list, search, context and stats. Every given filter must hold (AND). */
 export interface MemoryFilter {

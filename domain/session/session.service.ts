@@ -20,9 +20,9 @@ import { invalid, notFound } from '../shared/errors.js';
 import type { Order } from '../shared/page.js';
 import type { IdGenerator } from '../shared/id-generator.port.js';
 import { checkId, isPlainObject } from '../shared/rules.js';
-import { parseTimeExpression } from '../shared/time-expression.js';
+import { parseTimeRange } from '../shared/time-expression.js';
 import type { Session, SessionStatus } from './session.js';
-import { SESSION_STATUSES } from './session.js';
+import { checkSession, SESSION_STATUSES } from './session.js';
 import type { SessionStore } from './session-store.port.js';
 
 export interface NewSession {
@@ -76,10 +76,6 @@ export class SessionService {
   /** Starts an active session for an agent id (registration of the agent is not needed). */
   async create(orgId: string, input: NewSession): Promise<Session> {
     if (!input.agentId) throw invalid('agent_id is required');
-    checkId('agent_id', input.agentId);
-    if (input.metadata != null && !isPlainObject(input.metadata)) {
-      throw invalid('metadata must be a JSON object');
-    }
     const now = this.clock.now();
     const session: Session = {
       id: this.ids.next('session', now),
@@ -91,6 +87,7 @@ export class SessionService {
       updatedAt: now,
       closedAt: null,
     };
+    checkSession(session);
     await this.sessions.create(session);
     return session;
   }
@@ -164,12 +161,7 @@ export class SessionService {
       sessionId,
       // Every type at once is no filter: a store need not test the type of each match.
       ...(MEMORY_TYPES.every((t) => types.includes(t)) ? {} : { memoryTypes: types }),
-      ...(input.since !== undefined
-        ? { since: parseTimeExpression('since', input.since, now) }
-        : {}),
-      ...(input.until !== undefined
-        ? { until: parseTimeExpression('until', input.until, now) }
-        : {}),
+      ...parseTimeRange(input, now),
     };
     const order = toOrder(input.order);
     await this.requireKnownSession(orgId, sessionId);

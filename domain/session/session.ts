@@ -1,3 +1,6 @@
+import { invalid } from '../shared/errors.js';
+import { checkId, isPlainObject } from '../shared/rules.js';
+
 export const SESSION_STATUSES = ['active', 'closed'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
@@ -14,6 +17,20 @@ export interface Session {
   readonly updatedAt: number;
   /** Set when the session is closed, cleared when it is reopened. */
   readonly closedAt: number | null;
+}
+
+/**
+ * Checks every field of a whole session against the rules of the API: the one source of them for
+ * a session the service starts and one an import restores.
+ * @throws DomainError `invalid` naming the field
+ */
+export function checkSession(s: Session): void {
+  checkId('session_id', s.id);
+  checkId('agent_id', s.agentId);
+  if (!(SESSION_STATUSES as readonly string[]).includes(s.status)) {
+    throw invalid(`status must be 'active' or 'closed'`);
+  }
+  if (!isPlainObject(s.metadata)) throw invalid('metadata must be a JSON object');
 }
 
 /** A change to a session. Metadata is merged key by key; a key set to null is removed. */

@@ -5,17 +5,14 @@ import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import {
   DomainError,
   isDomainError,
-  isMemoryType,
   isPlainObject,
   MAX_LIMIT,
   notFound,
-  SESSION_STATUSES,
-  type Agent,
   type DedupPolicy,
   type Memory,
-  type Session,
-  type SessionStatus,
 } from '../../domain/index.js';
+import { parseLine, readRecord, RecordReader, type ExportRecord } from './export-records.js';
+import { ImportTarget } from './import-target.js';
 
 /**
  * The NDJSON export of one org: a header line, then its agents, its sessions (both oldest
@@ -116,6 +113,10 @@ export interface ImportResult {
   readonly imported: TransferCounts;
   /** Records already present (same id, or for memories a duplicate by dedup key). */
   readonly skipped: TransferCounts;
+  /** Records refused by the rules (each reported through `onReject`); none is stored. */
+  readonly rejected: number;
+  /** Records stored under a new id because another org of the store has theirs. */
+  readonly renumbered: number;
 }
 
 export interface ImportOptions {
@@ -124,13 +125,23 @@ export interface ImportOptions {
   /** Memories inserted per store call. */
   readonly batchSize?: number;
   readonly progress?: Progress;
+  /** Stop at the first record the rules refuse (the records before it stay imported). */
+  readonly strict?: boolean;
+  /** Told of each refused record: its line (1-based) and why. */
+  readonly onReject?: (line: number, message: string) => void;
 }
 
 /**
- * Imports NDJSON lines of an export into `orgId`, keeping every id and time. Idempotent: an
- * agent, session or memory whose id the org already has is skipped, as is an agent whose name is
- * taken and, with a dedup policy, a memory whose dedup key was seen within the window.
- * @throws Error naming the line of a record that cannot be read
+ * Imports NDJSON lines of an export into `orgId`, keeping every id and time. Each record is held
+ * to the rules the API holds what it stores to; a record they refuse is reported through
+ * `onReject` with its line and not stored, and the others are imported (with `strict`, the
+ * import stops at the first, by throwing). Idempotent: an agent, session or memory the org
+ * already has (by id) is skipped, as is an agent whose name is taken and, with a dedup policy, a
+ * memory whose dedup key was seen within the window. Ids are unique in a store: a record whose
+ * id another org of the store has (as when copying an org into another org of the same store)
+ * gets a new id made from the org and the old id, so importing the same export again finds it;
+ * `session_id` and `parent_id` links follow it.
+ * @throws Error naming the line when the input is not an export, or (strict) of a refused record
  */
 export async function importOrg(
   storage: StorageBundle,
@@ -143,29 +154,12 @@ export async function importOrg(
   const records: AsyncIterable<string> = { [Symbol.asyncIterator]: () => iterator };
   if ((await storage.auth.findOrg(orgId)) === null) throw notFound('org', 'ORG_NOT_FOUND');
   const progress = options.progress ?? noProgress;
+  const target = new ImportTarget(storage, orgId, options.dedup);
   const batchSize = options.batchSize ?? 500;
-  const imported: TransferCounts = { agents: 0, sessions: 0, memories: 0 };
-  const skipped: TransferCounts = { agents: 0, sessions: 0, memories: 0 };
   let batch: Memory[] = [];
-
+  let rejected = 0;
   const flush = async () => {
-    if (batch.length === 0) return;
-    const seen = new Set<string>();
-    const fresh: Memory[] = [];
-    for (const m of batch) {
-      if (seen.has(m.id) || (await storage.memories.findById(orgId, m.id)) !== null) {
-        skipped.memories++;
-      } else {
-        seen.add(m.id);
-        fresh.push(m);
-      }
-    }
-    if (fresh.length > 0) {
-      for (const outcome of await storage.memories.insert(fresh, options.dedup)) {
-        if (outcome.status === 'created') imported.memories++;
-        else skipped.memories++;
-      }
-    }
+    await target.memories(batch);
     progress.increment(batch.length);
     batch = [];
   };
@@ -175,171 +169,65 @@ export async function importOrg(
   for await (const raw of records) {
     n++;
     if (raw.trim() === '') continue;
-    let record: unknown;
-    try {
-      record = JSON.parse(raw);
-    } catch {
-      throw new Error(`line ${n}: not JSON`);
-    }
-    const r = new RecordReader(record, n);
-    const type = r.string('type');
     if (!started) {
       started = true;
-      if (type !== 'header' || r.string('format') !== EXPORT_FORMAT) {
-        throw new Error(`line ${n}: not a memtrace export (the first line must be its header)`);
-      }
-      if (r.number('version') !== EXPORT_VERSION) {
-        throw new Error(`line ${n}: export version ${String(r.raw('version'))} is not supported`);
-      }
-      const counts = r.raw('counts');
-      const total = isPlainObject(counts)
-        ? Object.values(counts).reduce<number>((a, v) => a + (typeof v === 'number' ? v : 0), 0)
-        : 0;
-      progress.start(total);
+      progress.start(readHeader(raw, n));
       continue;
     }
-    if (type === 'memory') {
-      batch.push(r.memory(orgId));
+    let record: ExportRecord;
+    try {
+      record = readRecord(raw, orgId);
+    } catch (e) {
+      if (!isDomainError(e) || e.kind !== 'invalid') throw e;
+      rejected++;
+      progress.increment();
+      if (options.strict) {
+        await flush();
+        progress.stop();
+        throw new DomainError(
+          'invalid',
+          'INVALID_EXPORT',
+          `line ${n}: ${e.message} (--strict: stopped here; the records before it were imported)`,
+        );
+      }
+      options.onReject?.(n, e.message);
+      continue;
+    }
+    if (record.type === 'memory') {
+      batch.push(record.memory);
       if (batch.length >= batchSize) await flush();
-    } else if (type === 'session') {
-      const session = r.session(orgId);
-      if ((await storage.sessions.findById(orgId, session.id)) !== null) skipped.sessions++;
-      else if (await created(() => storage.sessions.create(session))) imported.sessions++;
-      else skipped.sessions++;
-      progress.increment();
-    } else if (type === 'agent') {
-      const agent = r.agent(orgId);
-      if ((await storage.agents.find(orgId, agent.id)) !== null) skipped.agents++;
-      else if (await created(() => storage.agents.create(agent))) imported.agents++;
-      else skipped.agents++;
-      progress.increment();
     } else {
-      throw new Error(`line ${n}: unknown record type '${type}'`);
+      if (record.type === 'session') await target.session(record.session);
+      else await target.agent(record.agent);
+      progress.increment();
     }
   }
   await flush();
   progress.stop();
   if (!started) throw new Error('the export is empty (no header line)');
-  return { imported, skipped };
+  return {
+    imported: target.imported,
+    skipped: target.skipped,
+    rejected,
+    renumbered: target.renumbered,
+  };
 }
 
-/** Runs a create; a conflict (it exists under another id, or its name is taken) is false. */
-async function created(create: () => Promise<void>): Promise<boolean> {
+/** Checks the header line; returns the record count it announces (for the progress bar). */
+function readHeader(raw: string, n: number): number {
   try {
-    await create();
-    return true;
+    const r = new RecordReader(parseLine(raw));
+    if (r.raw('type') !== 'header' || r.raw('format') !== EXPORT_FORMAT) {
+      throw new Error('not a memtrace export (the first line must be its header)');
+    }
+    if (r.raw('version') !== EXPORT_VERSION) {
+      throw new Error(`export version ${String(r.raw('version'))} is not supported`);
+    }
+    const counts = r.raw('counts');
+    return isPlainObject(counts)
+      ? Object.values(counts).reduce<number>((a, v) => a + (typeof v === 'number' ? v : 0), 0)
+      : 0;
   } catch (e) {
-    if (isDomainError(e) && e.kind === 'conflict') return false;
-    throw e;
-  }
-}
-
-/** Reads the fields of one record, naming the line and field of anything malformed. */
-class RecordReader {
-  private readonly o: Record<string, unknown>;
-
-  constructor(
-    record: unknown,
-    private readonly line: number,
-  ) {
-    if (!isPlainObject(record)) throw this.bad('the record must be a JSON object');
-    this.o = record;
-  }
-
-  private bad(message: string): Error {
-    return new DomainError('invalid', 'INVALID_EXPORT', `line ${this.line}: ${message}`);
-  }
-
-  raw(key: string): unknown {
-    return this.o[key];
-  }
-
-  string(key: string): string {
-    const v = this.o[key];
-    if (typeof v !== 'string') throw this.bad(`${key} must be a string`);
-    return v;
-  }
-
-  stringOrNull(key: string): string | null {
-    const v = this.o[key];
-    return v === null || v === undefined ? null : this.string(key);
-  }
-
-  number(key: string): number {
-    const v = this.o[key];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw this.bad(`${key} must be a number`);
-    return v;
-  }
-
-  time(key: string): number {
-    const ms = Date.parse(this.string(key));
-    if (!Number.isFinite(ms)) throw this.bad(`${key} must be an ISO 8601 time`);
-    return ms;
-  }
-
-  timeOrNull(key: string): number | null {
-    return this.o[key] === null || this.o[key] === undefined ? null : this.time(key);
-  }
-
-  object(key: string): Record<string, unknown> {
-    const v = this.o[key] ?? {};
-    if (!isPlainObject(v)) throw this.bad(`${key} must be a JSON object`);
-    return v;
-  }
-
-  strings(key: string): string[] {
-    const v = this.o[key] ?? [];
-    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
-      throw this.bad(`${key} must be an array of strings`);
-    }
-    return v as string[];
-  }
-
-  memory(orgId: string): Memory {
-    const memoryType = this.string('memory_type');
-    if (!isMemoryType(memoryType)) throw this.bad(`memory_type '${memoryType}' is unknown`);
-    return {
-      id: this.string('memory_id'),
-      orgId,
-      agentId: this.string('agent_id'),
-      sessionId: this.stringOrNull('session_id'),
-      memoryType,
-      eventType: this.string('event_type'),
-      content: this.string('content'),
-      metadata: this.object('metadata'),
-      tags: this.strings('tags'),
-      importance: this.number('importance'),
-      dedupKey: this.stringOrNull('dedup_key'),
-      parentId: this.stringOrNull('parent_id'),
-      time: this.time('time'),
-    };
-  }
-
-  session(orgId: string): Session {
-    const status = this.string('status');
-    if (!(SESSION_STATUSES as readonly string[]).includes(status)) {
-      throw this.bad(`status '${status}' is unknown`);
-    }
-    return {
-      id: this.string('session_id'),
-      orgId,
-      agentId: this.string('agent_id'),
-      status: status as SessionStatus,
-      metadata: this.object('metadata'),
-      createdAt: this.time('created_at'),
-      updatedAt: this.time('updated_at'),
-      closedAt: this.timeOrNull('closed_at'),
-    };
-  }
-
-  agent(orgId: string): Agent {
-    return {
-      id: this.string('agent_id'),
-      orgId,
-      name: this.string('name'),
-      description: this.stringOrNull('description'),
-      config: this.object('config'),
-      createdAt: this.time('created_at'),
-    };
+    throw new DomainError('invalid', 'INVALID_EXPORT', `line ${n}: ${(e as Error).message}`);
   }
 }

@@ -25,6 +25,7 @@ import {
   MemoryService,
   SessionService,
 } from '../../domain/index.js';
+import { renumberedId } from '../../src/cli/import-target.js';
 import { exportOrg, importOrg } from '../../src/cli/org-transfer.js';
 import {
   createSchema,
@@ -143,6 +144,110 @@ async function snapshot(storage: StorageBundle, sessionId: string) {
   };
 }
 
+/** A memory record of an export, valid unless `fields` break a rule. */
+function memoryLine(id: string, fields: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    type: 'memory',
+    memory_id: id,
+    time: '2026-02-13T10:30:00.000Z',
+    org_id: 'org_elsewhere',
+    agent_id: 'agent_1',
+    session_id: null,
+    content: `content of ${id}`,
+    memory_type: 'episodic',
+    event_type: 'general',
+    metadata: {},
+    tags: [],
+    importance: 0.5,
+    dedup_key: null,
+    parent_id: null,
+    ...fields,
+  });
+}
+
+const HEADER = JSON.stringify({
+  type: 'header',
+  format: 'memtrace-export',
+  version: 1,
+  org_id: 'org_elsewhere',
+  exported_at: '2026-02-13T11:00:00.000Z',
+  counts: { agents: 1, sessions: 1, memories: 14 },
+});
+
+/**
+ * A hand-made export: line 1 the header, valid records on lines 2, 3 and 17, and on every other
+ * line a record the API would refuse, with the start of the message that names why.
+ */
+const HAND_MADE: readonly (readonly [string, string | null])[] = [
+  [HEADER, null],
+  [memoryLine('mem_ok_first'), null],
+  [
+    JSON.stringify({
+      type: 'session',
+      session_id: 'sess_ok',
+      agent_id: 'agent_1',
+      status: 'active',
+      metadata: {},
+      created_at: '2026-02-13T10:00:00.000Z',
+      updated_at: '2026-02-13T10:00:00.000Z',
+      closed_at: null,
+    }),
+    null,
+  ],
+  [memoryLine('mem_bad_1', { importance: 5 }), 'importance must be a number between 0 and 1'],
+  [memoryLine('mem_bad_2', { importance: -3 }), 'importance must be a number between 0 and 1'],
+  [memoryLine('mem_bad_3', { content: '' }), 'content must not be empty'],
+  [memoryLine('mem_bad_4', { content: 'a\u0000b' }), 'content must not contain NUL'],
+  [memoryLine('mem_bad_5', { agent_id: '../../etc/passwd' }), 'agent_id must start with a letter'],
+  [memoryLine('../../x'), 'memory_id must start with a letter'],
+  [memoryLine('mem_bad_7', { event_type: 'not valid!' }), 'event_type must start with a letter'],
+  [memoryLine('mem_bad_8', { session_id: 'has spaces' }), 'session_id must start with a letter'],
+  [
+    memoryLine('mem_bad_9', { tags: ['a,b'] }),
+    "tags[0] must be 1 to 64 letters, digits, '_', '.' or '-'",
+  ],
+  [
+    memoryLine('mem_bad_10', { time: '+275760-09-13T00:00:00.000Z' }),
+    'time must be an RFC 3339 timestamp',
+  ],
+  [
+    memoryLine('mem_bad_11').replace('"metadata":{}', '"metadata":{"__proto__":{"x":1}}'),
+    'metadata must not have a __proto__ key',
+  ],
+  [
+    memoryLine('mem_bad_12').replace(
+      '"metadata":{}',
+      '"metadata":{"discord_id":1234567890123456789}',
+    ),
+    'metadata.discord_id must not contain integers beyond',
+  ],
+  ['{not json', 'not JSON'],
+  [
+    JSON.stringify({
+      type: 'agent',
+      agent_id: 'agent_x',
+      name: '../x',
+      description: null,
+      config: {},
+      created_at: '2026-02-13T10:00:00.000Z',
+    }),
+    'name must start with a letter',
+  ],
+  [memoryLine('mem_ok_last', { session_id: 'sess_ok' }), null],
+];
+
+const handMadeText = () => HAND_MADE.map(([line]) => line).join('\n') + '\n';
+
+/** What an org holds, every id included. */
+async function everything(storage: StorageBundle, orgId: string) {
+  const s = servicesOn(storage);
+  return {
+    memories: (await s.memories.list(orgId, { limit: 1000, order: 'asc' })).memories,
+    sessions: (await s.sessions.list(orgId, {})).sessions,
+    agents: (await s.agents.list(orgId, {})).agents,
+  };
+}
+
 describe('memtrace export and import', () => {
   it('gives identical list results when an SQLite export is imported into another SQLite store', async () => {
     const source = path.join(dir, 'source.db');
@@ -186,7 +291,115 @@ describe('memtrace export and import', () => {
       'memtrace: line 1: not a memtrace export (the first line must be its header)',
     );
   }, 60_000);
+
+  it('imports the valid records, names each refused one with its line, stores none of them and exits 1', async () => {
+    // Arrange
+    const file = path.join(dir, 'hand-made.ndjson');
+    writeFileSync(file, handMadeText());
+    const db = path.join(dir, 'hand-made.db');
+
+    // Act
+    const r = await memtrace(db, {}, 'import', file);
+
+    // Assert
+    expect(r.code).toBe(1);
+    HAND_MADE.forEach(([, why], i) => {
+      if (why !== null) expect(r.stderr).toContain(`memtrace: line ${i + 1}: ${why}`);
+    });
+    expect(r.stderr).toContain('memtrace: refused 14 of the records');
+    const store = await createSqliteStorage({ path: db });
+    const held = await everything(store, DEFAULT_ORG_ID);
+    await store.close();
+    expect(held.memories.map((m) => m.id)).toEqual(['mem_ok_first', 'mem_ok_last']);
+    expect(held.sessions.map((x) => x.id)).toEqual(['sess_ok']);
+    expect(held.agents).toEqual([]);
+  }, 60_000);
+
+  it('stops at the first refused record and exits 1 naming its line when --strict is given', async () => {
+    // Arrange
+    const file = path.join(dir, 'hand-made-strict.ndjson');
+    writeFileSync(file, handMadeText());
+    const db = path.join(dir, 'hand-made-strict.db');
+
+    // Act
+    const r = await memtrace(db, {}, 'import', file, '--strict');
+
+    // Assert
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      'memtrace: line 4: importance must be a number between 0 and 1 (--strict: stopped here; the records before it were imported)',
+    );
+    const store = await createSqliteStorage({ path: db });
+    const held = await everything(store, DEFAULT_ORG_ID);
+    await store.close();
+    expect(held.memories.map((m) => m.id)).toEqual(['mem_ok_first']);
+    expect(held.sessions.map((x) => x.id)).toEqual(['sess_ok']);
+  }, 60_000);
+
+  it('copies an org into another org of the same store under new ids with its links, and skips it all when imported again', async () => {
+    // Arrange
+    const db = path.join(dir, 'two-orgs.db');
+    const file = path.join(dir, 'org-a.ndjson');
+    const store = await createSqliteStorage({ path: db });
+    await seed(store);
+    const orgB = (await servicesOn(store).auth.createOrg('team-b')).org.id;
+    const before = await everything(store, DEFAULT_ORG_ID);
+    await store.close();
+    expect((await memtrace(db, {}, 'export', '--output', file)).code).toBe(0);
+
+    // Act
+    const first = await memtrace(db, {}, 'import', file, '--org', orgB);
+    const again = await memtrace(db, {}, 'import', file, '--org', orgB);
+
+    // Assert
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`imported 2 agents, 2 sessions and 51 memories into ${orgB}`);
+    expect(first.stderr).toContain('memtrace: 55 of them got a new id');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`imported 0 agents, 0 sessions and 0 memories into ${orgB}`);
+    const copy = await createSqliteStorage({ path: db });
+    await expectRenumberedCopy(copy, orgB, before);
+    await copy.close();
+  }, 120_000);
 });
+
+/** `orgB` holds what `before` held in the default org, under renumbered ids with links kept. */
+async function expectRenumberedCopy(
+  storage: StorageBundle,
+  orgB: string,
+  before: Awaited<ReturnType<typeof everything>>,
+) {
+  const after = await everything(storage, orgB);
+  const mem = (id: string | null) => (id === null ? null : renumberedId('memory', orgB, id));
+  const sess = (id: string | null) => (id === null ? null : renumberedId('session', orgB, id));
+  expect(after.memories).toEqual(
+    before.memories.map((m) => ({
+      ...m,
+      orgId: orgB,
+      id: mem(m.id),
+      sessionId: before.sessions.some((x) => x.id === m.sessionId)
+        ? sess(m.sessionId)
+        : m.sessionId,
+      parentId: mem(m.parentId),
+    })),
+  );
+  expect(
+    after.memories.every((m, i) => m.id.slice(0, 16) === before.memories[i]?.id.slice(0, 16)),
+  ).toBe(true);
+  expect(after.sessions).toEqual(
+    before.sessions.map((x) => ({ ...x, orgId: orgB, id: sess(x.id) })),
+  );
+  expect(after.agents).toEqual(
+    before.agents.map((a) => ({ ...a, orgId: orgB, id: renumberedId('agent', orgB, a.id) })),
+  );
+  expect(await everything(storage, DEFAULT_ORG_ID)).toEqual(before);
+  const s = servicesOn(storage);
+  for (const x of before.sessions) {
+    const original = await s.sessions.context(DEFAULT_ORG_ID, x.id, {});
+    const copied = await s.sessions.context(orgB, sess(x.id) as string, {});
+    expect(copied.context).toBe(original.context.replace(x.id, sess(x.id) as string));
+  }
+}
 
 describe('importOrg', () => {
   it.skipIf(TEST_POSTGRES_URL === undefined)(
@@ -215,6 +428,64 @@ describe('importOrg', () => {
         const second = await importOrg(pg, DEFAULT_ORG_ID, toLines(), { dedup });
         expect(second.imported).toEqual({ agents: 0, sessions: 0, memories: 0 });
         expect(await snapshot(pg, sessionId)).toEqual(expected);
+      } finally {
+        await pg.close();
+        await dropSchema(schema);
+      }
+    },
+    60_000,
+  );
+
+  it.skipIf(TEST_POSTGRES_URL === undefined)(
+    `refuses each record the rules refuse, naming its line, and copies an org into another org on PostgreSQL${TEST_POSTGRES_URL === undefined ? ` (skipped: ${POSTGRES_SKIP_REASON})` : ''}`,
+    async () => {
+      const schema = randomSchemaName('transfer');
+      await createSchema(schema);
+      const pg = await createPostgresStorage({ url: TEST_POSTGRES_URL!, schema, poolSize: 2 });
+      try {
+        // Arrange
+        await seed(pg);
+        const orgB = (await servicesOn(pg).auth.createOrg('team-b')).org.id;
+        const orgC = (await servicesOn(pg).auth.createOrg('team-c')).org.id;
+        const before = await everything(pg, DEFAULT_ORG_ID);
+        const lines: string[] = [];
+        await exportOrg(pg, DEFAULT_ORG_ID, async (l) => {
+          lines.push(l.trimEnd());
+        });
+        const from = (items: readonly string[]) =>
+          (async function* () {
+            yield* items;
+          })();
+        const dedup = { windowMs: 24 * 3_600_000 };
+        const refused: [number, string][] = [];
+
+        // Act
+        const first = await importOrg(pg, orgB, from(lines), { dedup, batchSize: 7 });
+        const again = await importOrg(pg, orgB, from(lines), { dedup, batchSize: 7 });
+        const handMade = await importOrg(pg, orgC, from(handMadeText().split('\n')), {
+          dedup,
+          onReject: (line, message) => refused.push([line, message]),
+        });
+
+        // Assert
+        expect(first).toMatchObject({
+          imported: { agents: 2, sessions: 2, memories: 51 },
+          rejected: 0,
+          renumbered: 55,
+        });
+        expect(again).toMatchObject({
+          imported: { agents: 0, sessions: 0, memories: 0 },
+          skipped: { agents: 2, sessions: 2, memories: 51 },
+        });
+        await expectRenumberedCopy(pg, orgB, before);
+        expect(handMade.rejected).toBe(14);
+        expect(refused.map(([line]) => line)).toEqual(
+          HAND_MADE.flatMap(([, why], i) => (why === null ? [] : [i + 1])),
+        );
+        refused.forEach(([line, message]) => expect(message).toContain(HAND_MADE[line - 1]?.[1]));
+        const held = await everything(pg, orgC);
+        expect(held.memories.map((m) => m.id)).toEqual(['mem_ok_first', 'mem_ok_last']);
+        expect(held.sessions.map((x) => x.id)).toEqual(['sess_ok']);
       } finally {
         await pg.close();
         await dropSchema(schema);

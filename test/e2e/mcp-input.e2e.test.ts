@@ -95,6 +95,42 @@ describe('McpServer.remember', () => {
     expect(text).toContain('metadata.n must not contain numbers beyond the range of a double');
     expect(await storedCount('agent_infinite')).toBe(0);
   });
+
+  it.each(['1234567890123456789', '9007199254740993', '-9007199254740993'])(
+    'refuses as a tool error naming the field and stores nothing when metadata holds the integer %s, which parsing rounds',
+    async (digits) => {
+      // Arrange
+      const agent = `agent_big_${digits.replace('-', 'minus')}`;
+
+      // Act
+      const { status, text } = await rawCall(
+        '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"memtrace_remember",' +
+          `"arguments":{"agent_id":"${agent}","content":"big","metadata":{"discord_id":${digits}}}}}`,
+      );
+
+      // Assert
+      expect(status).toBe(200);
+      expect(text).toContain('"isError":true');
+      expect(text).toContain('metadata.discord_id must not contain integers beyond');
+      expect(await storedCount(agent)).toBe(0);
+    },
+  );
+
+  it('stores 9007199254740991 and 0.1 as given when metadata holds them', async () => {
+    // Act
+    const result = await callTool(client, 'memtrace_remember', {
+      agent_id: 'agent_exact',
+      content: 'exact',
+      metadata: { max: 9007199254740991, min: -9007199254740991, tenth: 0.1 },
+    });
+
+    // Assert
+    expect(result.isError).toBeFalsy();
+    const r = await apiAs(m.t.app, m.t.adminKey).get('/api/v1/memories?agent_id=agent_exact');
+    expect(r.text).toContain(
+      '"metadata":{"max":9007199254740991,"min":-9007199254740991,"tenth":0.1}',
+    );
+  });
 });
 
 describe('McpServer.session_create', () => {

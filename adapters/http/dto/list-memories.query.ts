@@ -18,11 +18,12 @@ export const OFFSET_MESSAGE = 'must be a non-negative integer';
 /** Field docs shared by the list query, the search body and the context body. */
 export const SINCE_DOC = {
   description:
-    'Inclusive start: a duration ago (`30m`, `2h`, `7d`, `1w`) or ISO 8601 (no zone means UTC).',
+    'Inclusive start: a duration ago (`30m`, `2h`, `7d`, `1w`) or an RFC 3339 time, years 0000 to 9999 (no zone means UTC; a leap second `23:59:60` means the next second). Must be earlier than `until`.',
   example: '1h',
 };
 export const UNTIL_DOC = {
-  description: 'Exclusive end, written like `since`.',
+  description:
+    'Exclusive end, written like `since`; later than `since`, or the range is empty (400).',
   example: '2026-02-13T12:00:00Z',
 };
 export const LIMIT_DOC = { minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, example: 10 };

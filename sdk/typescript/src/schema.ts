@@ -553,12 +553,12 @@ export interface components {
       /** @example 0.5 */
       min_importance?: number;
       /**
-       * @description Inclusive start: a duration ago (`30m`, `2h`, `7d`, `1w`) or ISO 8601 (no zone means UTC).
+       * @description Inclusive start: a duration ago (`30m`, `2h`, `7d`, `1w`) or an RFC 3339 time, years 0000 to 9999 (no zone means UTC; a leap second `23:59:60` means the next second). Must be earlier than `until`.
        * @example 7d
        */
       since?: string;
       /**
-       * @description Exclusive end, written like `since`.
+       * @description Exclusive end, written like `since`; later than `since`, or the range is empty (400).
        * @example 2026-02-13T12:00:00Z
        */
       until?: string;
@@ -632,12 +632,12 @@ export interface components {
     };
     SessionContextRequest: {
       /**
-       * @description Inclusive start: a duration ago (`30m`, `2h`, `7d`, `1w`) or ISO 8601 (no zone means UTC).
+       * @description Inclusive start: a duration ago (`30m`, `2h`, `7d`, `1w`) or an RFC 3339 time, years 0000 to 9999 (no zone means UTC; a leap second `23:59:60` means the next second). Must be earlier than `until`.
        * @example 4h
        */
       since?: string;
       /**
-       * @description Exclusive end, written like `since`.
+       * @description Exclusive end, written like `since`; later than `since`, or the range is empty (400).
        * @example 2026-02-13T12:00:00Z
        */
       until?: string;
@@ -1386,12 +1386,12 @@ export interface operations {
         /** @example 0.5 */
         min_importance?: number;
         /**
-         * @description Inclusive start: a duration ago (`30m`, `2h`, `7d`, `1w`) or ISO 8601 (no zone means UTC).
+         * @description Inclusive start: a duration ago (`30m`, `2h`, `7d`, `1w`) or an RFC 3339 time, years 0000 to 9999 (no zone means UTC; a leap second `23:59:60` means the next second). Must be earlier than `until`.
          * @example 1h
          */
         since?: string;
         /**
-         * @description Exclusive end, written like `since`.
+         * @description Exclusive end, written like `since`; later than `since`, or the range is empty (400).
          * @example 2026-02-13T12:00:00Z
          */
         until?: string;
@@ -1716,12 +1716,12 @@ export interface operations {
         /** @example 0.5 */
         min_importance?: number;
         /**
-         * @description Inclusive start: a duration ago (`30m`, `2h`, `7d`, `1w`) or ISO 8601 (no zone means UTC).
+         * @description Inclusive start: a duration ago (`30m`, `2h`, `7d`, `1w`) or an RFC 3339 time, years 0000 to 9999 (no zone means UTC; a leap second `23:59:60` means the next second). Must be earlier than `until`.
          * @example 1h
          */
         since?: string;
         /**
-         * @description Exclusive end, written like `since`.
+         * @description Exclusive end, written like `since`; later than `since`, or the range is empty (400).
          * @example 2026-02-13T12:00:00Z
          */
         until?: string;
@@ -1930,12 +1930,12 @@ export interface operations {
         /** @example 0.5 */
         min_importance?: number;
         /**
-         * @description Inclusive start: a duration ago (`30m`, `2h`, `7d`, `1w`) or ISO 8601 (no zone means UTC).
+         * @description Inclusive start: a duration ago (`30m`, `2h`, `7d`, `1w`) or an RFC 3339 time, years 0000 to 9999 (no zone means UTC; a leap second `23:59:60` means the next second). Must be earlier than `until`.
          * @example 1h
          */
         since?: string;
         /**
-         * @description Exclusive end, written like `since`.
+         * @description Exclusive end, written like `since`; later than `since`, or the range is empty (400).
          * @example 2026-02-13T12:00:00Z
          */
         until?: string;

@@ -689,7 +689,7 @@ describe('MemoryService.list', () => {
     ['offset is 0.5', { offset: 0.5 }, 'offset must be a non-negative integer'],
     ['order is up', { order: 'up' }, "order must be 'asc' or 'desc'"],
     ['since is unparseable', { since: 'yesterday' }, 'since must be a relative time'],
-    ['until is an impossible date', { until: '2026-02-30' }, 'until must be a relative time'],
+    ['until is an impossible date', { until: '2026-02-30' }, 'until names no such time'],
     ['memory_type is unknown', { memoryTypes: ['semantic'] }, 'memory_type must be one of'],
     ['event_type is malformed', { eventTypes: ['a b'] }, 'event_type must start with a letter'],
     ['a tag is malformed', { tags: ['a b'] }, 'tags[0] must be 1 to 64'],

@@ -551,7 +551,7 @@ describe('SessionService.context', () => {
       'exclude_types[0] must be one of',
     ],
     ['since is unparseable', { since: 'yesterday' }, 'since must be a relative time'],
-    ['until is an impossible date', { until: '2026-13-01' }, 'until must be a relative time'],
+    ['until is an impossible date', { until: '2026-13-01' }, 'until names no such time'],
     ['order is up', { order: 'up' }, "order must be 'asc' or 'desc'"],
   ])('throws invalid naming the field when %s', async (_case, input, message) => {
     // Arrange
