@@ -80,7 +80,9 @@ export function createApp(deps: AppDeps): express.Express {
     app.use(observeRequests(deps.metrics, routeMatcher(paths)));
   }
   app.use(requestLog(deps.logger));
-  app.use(helmet());
+  // No upgrade-insecure-requests: memtrace serves plain http (TLS, when wanted, is a proxy's), so
+  // a browser told to upgrade would fetch /docs's scripts over an https nobody answers.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(urlLimits(deps.maxUrlBytes ?? DEFAULT_MAX_URL_BYTES));
   app.use('/api', (_req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cache-Control', 'no-store');

@@ -10,11 +10,17 @@ import { buildTestApp } from '../support/test-app.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SKIP_REASON = `${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium) to test /docs`;
+/**
+ * A name Chromium resolves to 127.0.0.1 (--host-resolver-rules): an http origin that is not
+ * localhost, so not potentially trustworthy, as when the page is opened from another machine.
+ */
+const REMOTE_NAME = 'memtrace.test';
 
 describe('GET /docs', () => {
   let server: Server | undefined;
   let browser: BrowserContext | undefined;
   let base = '';
+  let remote = '';
   const profile = mkdtempSync(path.join(tmpdir(), 'memtrace-chromium-'));
 
   beforeAll(async () => {
@@ -23,7 +29,9 @@ describe('GET /docs', () => {
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { port } = server.address() as AddressInfo;
+    base = `http://127.0.0.1:${port}`;
+    remote = `http://${REMOTE_NAME}:${port}`;
     // A fresh profile directory: nothing of an earlier run or of the user's own browser.
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -36,6 +44,7 @@ describe('GET /docs', () => {
         '--disable-sync',
         '--no-first-run',
         '--disable-quic',
+        `--host-resolver-rules=MAP ${REMOTE_NAME} 127.0.0.1`,
       ],
       timeout: 30_000,
     });
@@ -71,6 +80,41 @@ describe('GET /docs', () => {
     expect(failures).toEqual([]);
     // Offline: nothing is fetched from anywhere but memtrace itself.
     expect(requested.filter((u) => !u.startsWith(base) && !u.startsWith('data:'))).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('renders and runs "Try it out" on the server it is served from when opened by a name other than localhost', async () => {
+    // Arrange
+    const page = await browser!.newPage();
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(r.url()));
+    const failures: string[] = [];
+    page.on('pageerror', (e) => failures.push(e.message));
+    page.on('console', (m) => {
+      // Chromium notes that it ignores helmet's Cross-Origin-Opener-Policy on a plain-http origin
+      // (the header takes effect over https, behind a proxy); the page works either way.
+      if (m.type() === 'error' && !m.text().startsWith('The Cross-Origin-Opener-Policy header'))
+        failures.push(m.text());
+    });
+    page.on('requestfailed', (r) => failures.push(`${r.url()}: ${r.failure()?.errorText}`));
+
+    // Act
+    await page.goto(`${remote}/docs`, { waitUntil: 'load', timeout: 20_000 });
+    const ops = page.locator('.opblock');
+    await ops.first().waitFor({ timeout: 20_000 });
+    const health = page.locator('#operations-health-health');
+    await health.locator('.opblock-summary').click();
+    await health.locator('.try-out__btn').click();
+    await health.locator('.execute').click();
+    const status = health.locator('.live-responses-table tr.response .response-col_status').first();
+    await status.waitFor({ timeout: 20_000 });
+
+    // Assert
+    expect(await ops.count()).toBe(documentedRoutes().length);
+    expect((await status.innerText()).trim()).toBe('200');
+    expect(await health.locator('.request-url').innerText()).toContain(`${remote}/health`);
+    expect(failures).toEqual([]);
+    expect(requested.filter((u) => !u.startsWith(remote) && !u.startsWith('data:'))).toEqual([]);
     await page.close();
   }, 60_000);
 });

@@ -298,7 +298,7 @@ export function openApiDocument(): Readonly<Record<string, unknown>> {
         "(`x-api-key: mtk_...` or `Authorization: Bearer mtk_...`); the org is always the key's.",
       license: { name: 'MIT', identifier: 'MIT' },
     },
-    servers: [{ url: 'http://localhost:9100', description: 'The default local server' }],
+    servers: [{ url: '/', description: 'The memtrace server that serves this document' }],
     tags: [
       { name: 'memories', description: 'Record, list, get and search memories.' },
       { name: 'sessions', description: 'Sessions and their LLM-ready context.' },
