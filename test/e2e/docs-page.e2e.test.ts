@@ -5,10 +5,23 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { documentedRoutes } from '../../adapters/http/openapi/openapi-document.js';
+import { documentedRoutes, openApiDocument } from '../../adapters/http/openapi/openapi-document.js';
+import {
+  sampleBody,
+  sampleQuery,
+  type DocumentedBody,
+  type DocumentedParameter,
+} from '../support/openapi-examples.js';
 import { buildTestApp } from '../support/test-app.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+
+interface DocumentedOperation {
+  readonly operationId: string;
+  readonly tags: readonly string[];
+  readonly parameters?: readonly DocumentedParameter[];
+  readonly requestBody?: DocumentedBody;
+}
 const SKIP_REASON = `${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium) to test /docs`;
 /**
  * A name Chromium resolves to 127.0.0.1 (--host-resolver-rules): an http origin that is not
@@ -117,4 +130,37 @@ describe('GET /docs', () => {
     expect(requested.filter((u) => !u.startsWith(remote) && !u.startsWith('data:'))).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it('pre-fills "Try it out" with what the examples test sends', async () => {
+    // Arrange
+    const page = await browser!.newPage();
+    await page.goto(`${base}/docs/`, { waitUntil: 'load', timeout: 20_000 });
+    await page.locator('.opblock').first().waitFor({ timeout: 20_000 });
+    const doc = openApiDocument();
+    const paths = doc.paths as Record<string, Record<string, DocumentedOperation>>;
+    const operations = Object.entries(paths).flatMap(([p, ops]) =>
+      Object.values(ops).map((op) => ({ path: p, op })),
+    );
+
+    for (const { path: p, op } of operations) {
+      const block = page.locator(`#operations-${op.tags[0]}-${op.operationId}`);
+      const withQuery = !p.includes('{') && op.parameters?.some((q) => q.in === 'query');
+      if (!op.requestBody && !withQuery) continue;
+      // Act
+      await block.locator('.opblock-summary').click();
+      await block.locator('.try-out__btn').click();
+
+      // Assert: the body in the editor, and the query of the request it sends
+      if (op.requestBody) {
+        const text = await block.locator('textarea.body-param__text').inputValue();
+        expect(JSON.parse(text), op.operationId).toEqual(sampleBody(doc, op.requestBody));
+      }
+      if (withQuery) {
+        await block.locator('.execute').click();
+        const sent = new URL(await block.locator('.request-url pre').innerText());
+        expect(sent.search, op.operationId).toBe(`?${sampleQuery(op.parameters ?? [])}`);
+      }
+    }
+    await page.close();
+  }, 120_000);
 });

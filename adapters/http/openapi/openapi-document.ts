@@ -141,6 +141,25 @@ const HEALTH_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
 
 const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
 
+/**
+ * The body "Try it out" starts from: the example of every field that has one (of the first choice
+ * of a `oneOf`). Without it Swagger UI would fill fields with their defaults, not their examples.
+ */
+function bodyExample(schema: JsonSchema, schemas: Record<string, JsonSchema>): JsonSchema {
+  const [first] = (schema.oneOf ?? []) as JsonSchema[];
+  if (first) return bodyExample(first, schemas);
+  const name = typeof schema.$ref === 'string' ? schema.$ref.split('/').pop() : undefined;
+  const properties = ((name === undefined ? schema : schemas[name])?.properties ?? {}) as Record<
+    string,
+    JsonSchema
+  >;
+  return Object.fromEntries(
+    Object.entries(properties)
+      .filter(([, field]) => field.example !== undefined)
+      .map(([key, field]) => [key, field.example]),
+  );
+}
+
 const ACCESS_TEXT: Readonly<Record<Access, string>> = {
   public: 'No API key needed.',
   read: 'Needs an API key with the `read` permission.',
@@ -236,7 +255,17 @@ function operationObject(op: Operation, schemas: Record<string, JsonSchema>): Js
     ...(op.access === 'public' ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(op.body
-      ? { requestBody: { required: op.body.required, content: json(op.body.schema) } }
+      ? {
+          requestBody: {
+            required: op.body.required,
+            content: {
+              'application/json': {
+                schema: op.body.schema,
+                example: bodyExample(op.body.schema, schemas),
+              },
+            },
+          },
+        }
       : {}),
     responses,
   };

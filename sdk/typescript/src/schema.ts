@@ -536,7 +536,12 @@ export interface components {
        *     ]
        */
       memory_types?: ('episodic' | 'session' | 'decision' | 'entity')[];
-      /** @description Any of these event types; empty means all. */
+      /**
+       * @description Any of these event types; empty means all.
+       * @example [
+       *       "page_crawled"
+       *     ]
+       */
       event_types?: string[];
       /**
        * @description All of these tags, matched exactly.
@@ -558,8 +563,8 @@ export interface components {
        */
       since?: string;
       /**
-       * @description Exclusive end, written like `since`.
-       * @example 2026-02-13T12:00:00Z
+       * @description Exclusive end, written like `since` (`30m`, `2026-02-13T12:00:00Z`); absent: no end.
+       * @example 2100-01-01T00:00:00Z
        */
       until?: string;
       /**
@@ -637,8 +642,8 @@ export interface components {
        */
       since?: string;
       /**
-       * @description Exclusive end, written like `since`.
-       * @example 2026-02-13T12:00:00Z
+       * @description Exclusive end, written like `since` (`30m`, `2026-02-13T12:00:00Z`); absent: no end.
+       * @example 2100-01-01T00:00:00Z
        */
       until?: string;
       /**
@@ -649,7 +654,10 @@ export interface components {
        *     ]
        */
       include_types?: ('episodic' | 'session' | 'decision' | 'entity')[];
-      /** @description Leave these memory types out. */
+      /**
+       * @description Leave these memory types out.
+       * @example []
+       */
       exclude_types?: ('episodic' | 'session' | 'decision' | 'entity')[];
       /**
        * @description Token budget (about 4 characters a token); the most important, then newest, memories that fit are kept. Absent: no budget.
@@ -1391,8 +1399,8 @@ export interface operations {
          */
         since?: string;
         /**
-         * @description Exclusive end, written like `since`.
-         * @example 2026-02-13T12:00:00Z
+         * @description Exclusive end, written like `since` (`30m`, `2026-02-13T12:00:00Z`); absent: no end.
+         * @example 2100-01-01T00:00:00Z
          */
         until?: string;
         /** @example 10 */
@@ -1436,6 +1444,25 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "agent_id": "agent_web_crawler",
+         *       "content": "Crawled https://example.com — found 3 product pages",
+         *       "memory_type": "episodic",
+         *       "event_type": "page_crawled",
+         *       "session_id": "sess_abc123",
+         *       "metadata": {
+         *         "url": "https://example.com",
+         *         "pages_found": 3
+         *       },
+         *       "tags": [
+         *         "crawling",
+         *         "products"
+         *       ],
+         *       "importance": 0.7,
+         *       "dedup_key": "crawl-example.com-2026-02-13"
+         *     }
+         */
         'application/json':
           | components['schemas']['CreateMemoryRequest']
           | components['schemas']['CreateMemoryBatchRequest'];
@@ -1503,6 +1530,27 @@ export interface operations {
     };
     requestBody?: {
       content: {
+        /**
+         * @example {
+         *       "agent_id": "agent_web_crawler",
+         *       "session_id": "sess_abc123",
+         *       "memory_types": [
+         *         "episodic",
+         *         "decision"
+         *       ],
+         *       "event_types": [
+         *         "page_crawled"
+         *       ],
+         *       "tags": [
+         *         "products"
+         *       ],
+         *       "content_contains": "example.com",
+         *       "min_importance": 0.5,
+         *       "since": "7d",
+         *       "until": "2100-01-01T00:00:00Z",
+         *       "limit": 10
+         *     }
+         */
         'application/json': components['schemas']['SearchMemoriesRequest'];
       };
     };
@@ -1566,6 +1614,15 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "agent_web_crawler",
+         *       "description": "Crawls product pages",
+         *       "config": {
+         *         "max_depth": 3
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['CreateAgentRequest'];
       };
     };
@@ -1721,8 +1778,8 @@ export interface operations {
          */
         since?: string;
         /**
-         * @description Exclusive end, written like `since`.
-         * @example 2026-02-13T12:00:00Z
+         * @description Exclusive end, written like `since` (`30m`, `2026-02-13T12:00:00Z`); absent: no end.
+         * @example 2100-01-01T00:00:00Z
          */
         until?: string;
         /** @example 10 */
@@ -1805,6 +1862,14 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "agent_id": "agent_web_crawler",
+         *       "metadata": {
+         *         "task": "product_research"
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['CreateSessionRequest'];
       };
     };
@@ -1871,6 +1936,15 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "status": "closed",
+         *       "metadata": {
+         *         "outcome": "done",
+         *         "draft": null
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['UpdateSessionRequest'];
       };
     };
@@ -1935,8 +2009,8 @@ export interface operations {
          */
         since?: string;
         /**
-         * @description Exclusive end, written like `since`.
-         * @example 2026-02-13T12:00:00Z
+         * @description Exclusive end, written like `since` (`30m`, `2026-02-13T12:00:00Z`); absent: no end.
+         * @example 2100-01-01T00:00:00Z
          */
         until?: string;
         /** @example 10 */
@@ -1987,6 +2061,18 @@ export interface operations {
     };
     requestBody?: {
       content: {
+        /**
+         * @example {
+         *       "since": "4h",
+         *       "until": "2100-01-01T00:00:00Z",
+         *       "include_types": [
+         *         "episodic",
+         *         "decision"
+         *       ],
+         *       "exclude_types": [],
+         *       "max_tokens": 2000
+         *     }
+         */
         'application/json': components['schemas']['SessionContextRequest'];
       };
     };
@@ -2047,6 +2133,14 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "dashboard",
+         *       "permissions": [
+         *         "read"
+         *       ]
+         *     }
+         */
         'application/json': components['schemas']['CreateKeyRequest'];
       };
     };
@@ -2136,6 +2230,11 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "acme"
+         *     }
+         */
         'application/json': components['schemas']['CreateOrgRequest'];
       };
     };
@@ -2203,6 +2302,14 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "url": "https://arc.acme.internal:8000",
+         *       "database": "acme",
+         *       "measurement": "events",
+         *       "api_key": "arc_token_value"
+         *     }
+         */
         'application/json': components['schemas']['PutArcInstanceRequest'];
       };
     };
