@@ -10,6 +10,7 @@ import type {
 } from '../../domain/index.js';
 import { authenticate } from './middleware/authenticate.js';
 import { errorHandler, routeNotFound } from './middleware/error-handler.js';
+import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import {
   metricsHandler,
   observeRequests,
@@ -27,6 +28,7 @@ import { docsRoutes } from './routes/docs.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { memoryRoutes } from './routes/memory.routes.js';
 import { sessionRoutes } from './routes/session.routes.js';
+import { listRoutes } from './served-routes.js';
 
 /** Everything the HTTP adapter needs; the composition root (or a test) provides it. */
 export interface AppDeps {
@@ -103,6 +105,8 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(adminRoutes(deps));
   app.use('/api/v1', api);
 
+  // Every route is in place by now: the table the 405s are answered from is complete.
+  app.use(methodNotAllowed(listRoutes(app)));
   app.use(routeNotFound());
   app.use(errorHandler(deps.logger));
   return app;

@@ -9,6 +9,7 @@ import { CreateKeyRequest } from '../dto/create-key.request.js';
 import { CreateMemoryBatchRequest, CreateMemoryRequest } from '../dto/create-memory.request.js';
 import { CreateOrgRequest } from '../dto/create-org.request.js';
 import { CreateSessionRequest } from '../dto/create-session.request.js';
+import { INDEX_RESPONSE_SCHEMAS } from '../dto/index.response.js';
 import { MEMORY_RESPONSE_SCHEMAS } from '../dto/memory.response.js';
 import { PutArcInstanceRequest } from '../dto/put-arc-instance.request.js';
 import { SearchMemoriesRequest } from '../dto/search-memories.request.js';
@@ -34,6 +35,7 @@ const ERROR_CODES = [
   'unauthorized',
   'forbidden',
   'not_found',
+  'method_not_allowed',
   'conflict',
   'payload_too_large',
   'rate_limited',
@@ -84,6 +86,7 @@ const ERROR_EXAMPLES: Readonly<Record<ErrorCode, string>> = {
   unauthorized: 'missing API key: send x-api-key or Authorization: Bearer',
   forbidden: "this API key lacks the 'write' permission",
   not_found: 'memory not found',
+  method_not_allowed: 'PUT is not allowed on /api/v1/memories; allowed: GET, HEAD, POST',
   conflict:
     'duplicate memory: a memory with the same dedup_key was recorded within the dedup window',
   payload_too_large: 'request body is larger than 10485760 bytes',
@@ -349,6 +352,7 @@ export function openApiDocument(): Readonly<Record<string, unknown>> {
         ...AGENT_RESPONSE_SCHEMAS,
         ...ADMIN_RESPONSE_SCHEMAS,
         ...ARC_RESPONSE_SCHEMAS,
+        ...INDEX_RESPONSE_SCHEMAS,
         ...HEALTH_SCHEMAS,
         ErrorResponse: ERROR_SCHEMA,
       },

@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+  '/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where the reference, this document, the probes and the API are
+     * @description No API key needed.
+     */
+    get: operations['index'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health': {
     parameters: {
       query?: never;
@@ -1023,6 +1043,36 @@ export interface components {
        */
       updated_at: string;
     };
+    /** @description Paths on this server. */
+    IndexResponse: {
+      /** @constant */
+      service: 'memtrace';
+      /**
+       * @description The interactive reference.
+       * @constant
+       */
+      docs: '/docs';
+      /**
+       * @description This document.
+       * @constant
+       */
+      openapi: '/openapi.json';
+      /**
+       * @description The liveness probe.
+       * @constant
+       */
+      health: '/health';
+      /**
+       * @description The readiness probe.
+       * @constant
+       */
+      ready: '/ready';
+      /**
+       * @description The base path of the API.
+       * @constant
+       */
+      api: '/api/v1';
+    };
     HealthResponse: {
       /** @constant */
       status: 'ok';
@@ -1047,6 +1097,7 @@ export interface components {
         | 'unauthorized'
         | 'forbidden'
         | 'not_found'
+        | 'method_not_allowed'
         | 'conflict'
         | 'payload_too_large'
         | 'rate_limited'
@@ -1244,6 +1295,27 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  index: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Their paths. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IndexResponse'];
+        };
+      };
+      414: components['responses']['UriTooLong'];
+    };
+  };
   health: {
     parameters: {
       query?: never;
