@@ -42,6 +42,14 @@ add-arc --api-key - reads the key from stdin; it is stored encrypted under MEMTR
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const out = (line: string) => process.stdout.write(line + '\n');
+/** `1 agent, 2 sessions and 0 memories`: each count with its noun in the right number. */
+const transferCounts = (c: { agents: number; sessions: number; memories: number }) => {
+  const counted = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  return (
+    `${counted(c.agents, 'agent', 'agents')}, ${counted(c.sessions, 'session', 'sessions')} ` +
+    `and ${counted(c.memories, 'memory', 'memories')}`
+  );
+};
 const orgOption = () =>
   new Option('--org <org_id>', 'the org to act on').default(DEFAULT_ORG_ID, DEFAULT_ORG_ID);
 
@@ -289,7 +297,7 @@ function program(): Command {
           await once(dest, 'finish');
         }
         process.stderr.write(
-          `exported ${counts.agents} agents, ${counts.sessions} sessions and ${counts.memories} memories of ${o.org}${o.output ? ` to ${o.output}` : ''}\n`,
+          `exported ${transferCounts(counts)} of ${o.org}${o.output ? ` to ${o.output}` : ''}\n`,
         );
       }),
     );
@@ -327,7 +335,7 @@ function program(): Command {
         });
         const { imported, skipped } = result;
         out(
-          `imported ${imported.agents} agents, ${imported.sessions} sessions and ${imported.memories} memories into ${o.org}; ` +
+          `imported ${transferCounts(imported)} into ${o.org}; ` +
             `skipped ${skipped.agents + skipped.sessions + skipped.memories} already present`,
         );
         reportImportProblems(result);

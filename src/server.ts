@@ -6,6 +6,7 @@ import { messageClassesOf } from '../adapters/http/message-classes.js';
 import { AuthService, LOGGER, type Logger } from '../domain/index.js';
 import type { Config } from './config.js';
 import { buildContainer, type BuildOptions } from './container.js';
+import { localUrl } from './local-url.js';
 import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { HTTP_APP } from './modules/tokens.js';
 
@@ -37,8 +38,7 @@ export async function startServer(
     throw e;
   }
   const { port } = server.address() as AddressInfo;
-  const host = config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = localUrl(config.server.host, port);
   logger.info('memtrace listening', { url, driver: storage.driver });
 
   let closing: Promise<void> | undefined;

@@ -10,6 +10,7 @@ import type {
 } from '../../domain/index.js';
 import { authenticate } from './middleware/authenticate.js';
 import { errorHandler, routeNotFound } from './middleware/error-handler.js';
+import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import {
   metricsHandler,
   observeRequests,
@@ -27,6 +28,7 @@ import { docsRoutes } from './routes/docs.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { memoryRoutes } from './routes/memory.routes.js';
 import { sessionRoutes } from './routes/session.routes.js';
+import { listRoutes } from './served-routes.js';
 
 /** Everything the HTTP adapter needs; the composition root (or a test) provides it. */
 export interface AppDeps {
@@ -80,7 +82,9 @@ export function createApp(deps: AppDeps): express.Express {
     app.use(observeRequests(deps.metrics, routeMatcher(paths)));
   }
   app.use(requestLog(deps.logger));
-  app.use(helmet());
+  // No upgrade-insecure-requests: memtrace serves plain http (TLS, when wanted, is a proxy's), so
+  // a browser told to upgrade would fetch /docs's scripts over an https nobody answers.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(urlLimits(deps.maxUrlBytes ?? DEFAULT_MAX_URL_BYTES));
   app.use('/api', (_req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -101,6 +105,8 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(adminRoutes(deps));
   app.use('/api/v1', api);
 
+  // Every route is in place by now: the table the 405s are answered from is complete.
+  app.use(methodNotAllowed(listRoutes(app)));
   app.use(routeNotFound());
   app.use(errorHandler(deps.logger));
   return app;

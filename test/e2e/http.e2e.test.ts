@@ -149,8 +149,7 @@ describe('CreateApp.routeNotFound', () => {
   it.each([
     ['GET', '/nowhere', 'no route for GET /nowhere'],
     ['GET', '/api/v1/nothing?x=1', 'no route for GET /api/v1/nothing'],
-    ['PATCH', '/api/v1/memories', 'no route for PATCH /api/v1/memories'],
-    ['POST', '/health', 'no route for POST /health'],
+    ['PATCH', '/api/v1/memories/a/b', 'no route for PATCH /api/v1/memories/a/b'],
   ])(
     'returns a JSON 404 naming the route when %s %s has no route',
     async (method, path, message) => {
@@ -164,6 +163,30 @@ describe('CreateApp.routeNotFound', () => {
       expect(res.body).toEqual({
         error: 'not_found',
         message,
+        request_id: res.headers['x-request-id'],
+      });
+    },
+  );
+});
+
+describe('CreateApp.methodNotAllowed', () => {
+  it.each([
+    ['PATCH', '/api/v1/memories', 'GET, HEAD, POST'],
+    ['POST', '/health', 'GET, HEAD'],
+  ])(
+    'returns a JSON 405 with Allow when %s %s is a path served with other methods',
+    async (method, path, allow) => {
+      // Act
+      const res = await request(t.app)
+        [method.toLowerCase() as 'patch' | 'post'](path)
+        .set('x-api-key', t.adminKey);
+
+      // Assert
+      expect(res.status).toBe(405);
+      expect(res.headers.allow).toBe(allow);
+      expect(res.body).toEqual({
+        error: 'method_not_allowed',
+        message: `${method} is not allowed on ${path}; allowed: ${allow}`,
         request_id: res.headers['x-request-id'],
       });
     },

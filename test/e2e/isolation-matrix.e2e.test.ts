@@ -129,6 +129,7 @@ const MATRIX: Readonly<Record<string, (ids: Ids) => Attack[]>> = {
 
 /** Routes that hold no org's data; they are still checked to leak nothing of org A. */
 const NOT_TENANT_SCOPED = new Set([
+  'GET /',
   'GET /health',
   'GET /ready',
   'GET /metrics',

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,8 +10,36 @@ import {
   waitUntilHealthy,
 } from '../support/server-process.js';
 
+const ROOT = path.resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'memtrace-process-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Resolves once `check` holds; fails after `limitMs`. */
+async function until(check: () => Promise<boolean>, limitMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} after ${limitMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Pids of the memtrace servers (from /proc, Linux) whose SQLite file is `db`. */
+function serversOf(db: string): number[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        const env = readFileSync(`/proc/${p}/environ`, 'utf8').split('\0');
+        const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+        return (
+          cmd.includes('dist/src/main.js') && env.includes(`MEMTRACE_STORAGE_SQLITE_PATH=${db}`)
+        );
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 describe('memtrace process', () => {
   it('prints the admin key once on the first start and accepts it', async () => {
@@ -74,4 +103,56 @@ describe('memtrace process', () => {
       "memtrace: invalid configuration: MEMTRACE_STORAGE_DRIVER must be 'sqlite', 'postgres', 'arc' or 'memory', got 'mongo'",
     );
   }, 30_000);
+
+  it('stops the server when `npm start` is sent SIGTERM', async () => {
+    // Arrange: the README's way to run it, on a port of its own
+    const port = await freePort();
+    const db = path.join(dir, 'npm-start.db');
+    const npm = spawn('npm', ['start'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        MEMTRACE_SERVER_HOST: '127.0.0.1',
+        MEMTRACE_SERVER_PORT: String(port),
+        MEMTRACE_STORAGE_SQLITE_PATH: db,
+        MEMTRACE_LOG_LEVEL: 'warn',
+      },
+      stdio: 'ignore',
+    });
+    const npmExited = new Promise((resolve) =>
+      npm.once('exit', (code, signal) => resolve(code ?? signal)),
+    );
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      await until(
+        () =>
+          fetch(`${url}/health`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        120_000,
+        'not healthy',
+      );
+
+      // Act
+      npm.kill('SIGTERM');
+
+      // Assert: npm ends, and so does the server: the port no longer answers
+      expect(await npmExited).toBe(0);
+      await until(
+        () =>
+          fetch(`${url}/health`).then(
+            () => false,
+            () => true,
+          ),
+        5000,
+        'the server still answers once npm has ended',
+      );
+    } finally {
+      npm.kill('SIGKILL');
+      // A server left behind by npm (its parent is then init): found by its own database path.
+      for (const pid of serversOf(db)) process.kill(pid, 'SIGKILL');
+    }
+  }, 180_000);
 });

@@ -1,9 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 
+const exec = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DOCKERFILE = readFileSync(path.join(ROOT, 'docker/Dockerfile'), 'utf8');
 const COMPOSE = readFileSync(path.join(ROOT, 'docker/docker-compose.yml'), 'utf8');
@@ -139,6 +144,58 @@ describe('docker/Dockerfile', () => {
     expect(existsSync(path.join(ROOT, 'src/main.ts'))).toBe(true);
     expect(DOCKERFILE).toMatch(/^USER node$/m);
   });
+});
+
+describe('docker/Dockerfile HEALTHCHECK', () => {
+  /** Runs the image's health check from source, as its HEALTHCHECK runs the built file. */
+  async function healthcheck(env: Record<string, string>): Promise<number> {
+    try {
+      await exec(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/healthcheck.ts')], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: EMPTY_DIR, ...env },
+      });
+      return 0;
+    } catch (e) {
+      return (e as { code: number }).code;
+    }
+  }
+
+  /** A stand-in server on 127.0.0.1 whose /ready answers `status`. */
+  async function readyServer(status: number): Promise<Server> {
+    const server = createServer((req, res) =>
+      res.writeHead(req.url === '/ready' ? status : 404).end(),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return server;
+  }
+  const portOf = (s: Server) => String((s.address() as AddressInfo).port);
+
+  it('runs the health check that reads the configured port', () => {
+    const check = instructions(DOCKERFILE).find((l) => /^HEALTHCHECK\s/i.test(l)) ?? '';
+    expect(check).toMatch(/CMD \["node", "dist\/src\/healthcheck\.js"\]$/);
+    expect(existsSync(path.join(ROOT, 'src/healthcheck.ts'))).toBe(true);
+  });
+
+  it('passes on a ready server and fails on one that is not, on the port the config names', async () => {
+    // Arrange: two servers, neither on the default port
+    const ready = await readyServer(200);
+    const notReady = await readyServer(503);
+    const toml = path.join(EMPTY_DIR, 'healthcheck.toml');
+    writeFileSync(toml, `[server]\nport = ${portOf(ready)}\n`);
+    try {
+      // Act
+      const codes = [
+        await healthcheck({ MEMTRACE_SERVER_PORT: portOf(ready) }),
+        await healthcheck({ MEMTRACE_SERVER_PORT: portOf(notReady) }),
+        await healthcheck({ MEMTRACE_CONFIG: toml }),
+      ];
+
+      // Assert
+      expect(codes).toEqual([0, 1, 0]);
+    } finally {
+      await Promise.all([ready, notReady].map((s) => new Promise((r) => s.close(r))));
+    }
+  }, 30_000);
 });
 
 describe('docker/docker-compose.yml', () => {

@@ -21,10 +21,12 @@ export const SINCE_DOC = {
     'Inclusive start: a duration ago (`30m`, `2h`, `7d`, `1w`) or an RFC 3339 time, years 0000 to 9999 (no zone means UTC; a leap second `23:59:60` means the next second). Must be earlier than `until`.',
   example: '1h',
 };
+// The example lies far ahead: with `since`'s example it makes a range that holds what was just
+// written, whenever it is tried (a body without one would get Swagger UI's "string").
 export const UNTIL_DOC = {
   description:
-    'Exclusive end, written like `since`; later than `since`, or the range is empty (400).',
-  example: '2026-02-13T12:00:00Z',
+    'Exclusive end, written like `since` (`30m`, `2026-02-13T12:00:00Z`); absent: no end. Later than `since`, or the range is empty (400).',
+  example: '2100-01-01T00:00:00Z',
 };
 export const LIMIT_DOC = { minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, example: 10 };
 export const OFFSET_DOC = { minimum: 0, default: 0 };

@@ -26,7 +26,10 @@ export class SearchMemoriesRequest {
     example: ['episodic', 'decision'],
   })
   memory_types?: string[];
-  @OptionalStringArray({ description: 'Any of these event types; empty means all.' })
+  @OptionalStringArray({
+    description: 'Any of these event types; empty means all.',
+    example: ['page_crawled'],
+  })
   event_types?: string[];
   @OptionalStringArray({
     description: 'All of these tags, matched exactly.',

@@ -15,6 +15,7 @@ export class SessionContextRequest {
   @OptionalStringArray({
     description: 'Leave these memory types out.',
     items: { type: 'string', enum: MEMORY_TYPES },
+    example: [],
   })
   exclude_types?: string[];
   @OptionalNumber({

@@ -9,6 +9,7 @@ import { CreateKeyRequest } from '../dto/create-key.request.js';
 import { CreateMemoryBatchRequest, CreateMemoryRequest } from '../dto/create-memory.request.js';
 import { CreateOrgRequest } from '../dto/create-org.request.js';
 import { CreateSessionRequest } from '../dto/create-session.request.js';
+import { INDEX_RESPONSE_SCHEMAS } from '../dto/index.response.js';
 import { MEMORY_RESPONSE_SCHEMAS } from '../dto/memory.response.js';
 import { PutArcInstanceRequest } from '../dto/put-arc-instance.request.js';
 import { SearchMemoriesRequest } from '../dto/search-memories.request.js';
@@ -34,6 +35,7 @@ const ERROR_CODES = [
   'unauthorized',
   'forbidden',
   'not_found',
+  'method_not_allowed',
   'conflict',
   'payload_too_large',
   'rate_limited',
@@ -84,6 +86,7 @@ const ERROR_EXAMPLES: Readonly<Record<ErrorCode, string>> = {
   unauthorized: 'missing API key: send x-api-key or Authorization: Bearer',
   forbidden: "this API key lacks the 'write' permission",
   not_found: 'memory not found',
+  method_not_allowed: 'PUT is not allowed on /api/v1/memories; allowed: GET, HEAD, POST',
   conflict:
     'duplicate memory: a memory with the same dedup_key was recorded within the dedup window',
   payload_too_large: 'request body is larger than 10485760 bytes',
@@ -140,6 +143,25 @@ const HEALTH_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
 };
 
 const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
+
+/**
+ * The body "Try it out" starts from: the example of every field that has one (of the first choice
+ * of a `oneOf`). Without it Swagger UI would fill fields with their defaults, not their examples.
+ */
+function bodyExample(schema: JsonSchema, schemas: Record<string, JsonSchema>): JsonSchema {
+  const [first] = (schema.oneOf ?? []) as JsonSchema[];
+  if (first) return bodyExample(first, schemas);
+  const name = typeof schema.$ref === 'string' ? schema.$ref.split('/').pop() : undefined;
+  const properties = ((name === undefined ? schema : schemas[name])?.properties ?? {}) as Record<
+    string,
+    JsonSchema
+  >;
+  return Object.fromEntries(
+    Object.entries(properties)
+      .filter(([, field]) => field.example !== undefined)
+      .map(([key, field]) => [key, field.example]),
+  );
+}
 
 const ACCESS_TEXT: Readonly<Record<Access, string>> = {
   public: 'No API key needed.',
@@ -236,7 +258,17 @@ function operationObject(op: Operation, schemas: Record<string, JsonSchema>): Js
     ...(op.access === 'public' ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(op.body
-      ? { requestBody: { required: op.body.required, content: json(op.body.schema) } }
+      ? {
+          requestBody: {
+            required: op.body.required,
+            content: {
+              'application/json': {
+                schema: op.body.schema,
+                example: bodyExample(op.body.schema, schemas),
+              },
+            },
+          },
+        }
       : {}),
     responses,
   };
@@ -298,7 +330,7 @@ export function openApiDocument(): Readonly<Record<string, unknown>> {
         "(`x-api-key: mtk_...` or `Authorization: Bearer mtk_...`); the org is always the key's.",
       license: { name: 'MIT', identifier: 'MIT' },
     },
-    servers: [{ url: 'http://localhost:9100', description: 'The default local server' }],
+    servers: [{ url: '/', description: 'The memtrace server that serves this document' }],
     tags: [
       { name: 'memories', description: 'Record, list, get and search memories.' },
       { name: 'sessions', description: 'Sessions and their LLM-ready context.' },
@@ -320,6 +352,7 @@ export function openApiDocument(): Readonly<Record<string, unknown>> {
         ...AGENT_RESPONSE_SCHEMAS,
         ...ADMIN_RESPONSE_SCHEMAS,
         ...ARC_RESPONSE_SCHEMAS,
+        ...INDEX_RESPONSE_SCHEMAS,
         ...HEALTH_SCHEMAS,
         ErrorResponse: ERROR_SCHEMA,
       },

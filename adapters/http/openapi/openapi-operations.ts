@@ -41,6 +41,15 @@ export interface SuccessResponse {
 export const OPERATIONS: readonly Operation[] = [
   {
     method: 'get',
+    path: '/',
+    operationId: 'index',
+    tag: 'health',
+    summary: 'Where the reference, this document, the probes and the API are',
+    access: 'public',
+    ok: { 200: { description: 'Their paths.', schema: ref('IndexResponse') } },
+  },
+  {
+    method: 'get',
     path: '/health',
     operationId: 'health',
     tag: 'health',

@@ -1,14 +1,20 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import swaggerUi from 'swagger-ui-express';
+import { INDEX_RESPONSE } from '../dto/index.response.js';
 import { openApiDocument } from '../openapi/openapi-document.js';
 
 /**
- * GET /openapi.json (the document) and /docs (Swagger UI). Both public. Swagger UI's scripts and
- * styles come from the installed swagger-ui-dist under /docs/, so the page works offline.
+ * GET / (the way to everything else), /openapi.json (the document) and /docs (Swagger UI), all
+ * public. Swagger UI's scripts and styles come from the installed swagger-ui-dist under /docs/,
+ * so the page works offline.
  */
 export function docsRoutes(): Router {
   const router = Router();
   const document = openApiDocument();
+
+  router.get('/', (_req: Request, res: Response) => {
+    res.json(INDEX_RESPONSE);
+  });
 
   router.get('/openapi.json', (_req: Request, res: Response) => {
     res.json(document);

@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+  '/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where the reference, this document, the probes and the API are
+     * @description No API key needed.
+     */
+    get: operations['index'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health': {
     parameters: {
       query?: never;
@@ -536,7 +556,12 @@ export interface components {
        *     ]
        */
       memory_types?: ('episodic' | 'session' | 'decision' | 'entity')[];
-      /** @description Any of these event types; empty means all. */
+      /**
+       * @description Any of these event types; empty means all.
+       * @example [
+       *       "page_crawled"
+       *     ]
+       */
       event_types?: string[];
       /**
        * @description All of these tags, matched exactly.
@@ -558,8 +583,8 @@ export interface components {
        */
       since?: string;
       /**
-       * @description Exclusive end, written like `since`; later than `since`, or the range is empty (400).
-       * @example 2026-02-13T12:00:00Z
+       * @description Exclusive end, written like `since` (`30m`, `2026-02-13T12:00:00Z`); absent: no end. Later than `since`, or the range is empty (400).
+       * @example 2100-01-01T00:00:00Z
        */
       until?: string;
       /**
@@ -637,8 +662,8 @@ export interface components {
        */
       since?: string;
       /**
-       * @description Exclusive end, written like `since`; later than `since`, or the range is empty (400).
-       * @example 2026-02-13T12:00:00Z
+       * @description Exclusive end, written like `since` (`30m`, `2026-02-13T12:00:00Z`); absent: no end. Later than `since`, or the range is empty (400).
+       * @example 2100-01-01T00:00:00Z
        */
       until?: string;
       /**
@@ -649,7 +674,10 @@ export interface components {
        *     ]
        */
       include_types?: ('episodic' | 'session' | 'decision' | 'entity')[];
-      /** @description Leave these memory types out. */
+      /**
+       * @description Leave these memory types out.
+       * @example []
+       */
       exclude_types?: ('episodic' | 'session' | 'decision' | 'entity')[];
       /**
        * @description Token budget (about 4 characters a token); the most important, then newest, memories that fit are kept. Absent: no budget.
@@ -1015,6 +1043,36 @@ export interface components {
        */
       updated_at: string;
     };
+    /** @description Paths on this server. */
+    IndexResponse: {
+      /** @constant */
+      service: 'memtrace';
+      /**
+       * @description The interactive reference.
+       * @constant
+       */
+      docs: '/docs';
+      /**
+       * @description This document.
+       * @constant
+       */
+      openapi: '/openapi.json';
+      /**
+       * @description The liveness probe.
+       * @constant
+       */
+      health: '/health';
+      /**
+       * @description The readiness probe.
+       * @constant
+       */
+      ready: '/ready';
+      /**
+       * @description The base path of the API.
+       * @constant
+       */
+      api: '/api/v1';
+    };
     HealthResponse: {
       /** @constant */
       status: 'ok';
@@ -1039,6 +1097,7 @@ export interface components {
         | 'unauthorized'
         | 'forbidden'
         | 'not_found'
+        | 'method_not_allowed'
         | 'conflict'
         | 'payload_too_large'
         | 'rate_limited'
@@ -1236,6 +1295,27 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  index: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Their paths. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IndexResponse'];
+        };
+      };
+      414: components['responses']['UriTooLong'];
+    };
+  };
   health: {
     parameters: {
       query?: never;
@@ -1391,8 +1471,8 @@ export interface operations {
          */
         since?: string;
         /**
-         * @description Exclusive end, written like `since`; later than `since`, or the range is empty (400).
-         * @example 2026-02-13T12:00:00Z
+         * @description Exclusive end, written like `since` (`30m`, `2026-02-13T12:00:00Z`); absent: no end. Later than `since`, or the range is empty (400).
+         * @example 2100-01-01T00:00:00Z
          */
         until?: string;
         /** @example 10 */
@@ -1436,6 +1516,25 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "agent_id": "agent_web_crawler",
+         *       "content": "Crawled https://example.com — found 3 product pages",
+         *       "memory_type": "episodic",
+         *       "event_type": "page_crawled",
+         *       "session_id": "sess_abc123",
+         *       "metadata": {
+         *         "url": "https://example.com",
+         *         "pages_found": 3
+         *       },
+         *       "tags": [
+         *         "crawling",
+         *         "products"
+         *       ],
+         *       "importance": 0.7,
+         *       "dedup_key": "crawl-example.com-2026-02-13"
+         *     }
+         */
         'application/json':
           | components['schemas']['CreateMemoryRequest']
           | components['schemas']['CreateMemoryBatchRequest'];
@@ -1503,6 +1602,27 @@ export interface operations {
     };
     requestBody?: {
       content: {
+        /**
+         * @example {
+         *       "agent_id": "agent_web_crawler",
+         *       "session_id": "sess_abc123",
+         *       "memory_types": [
+         *         "episodic",
+         *         "decision"
+         *       ],
+         *       "event_types": [
+         *         "page_crawled"
+         *       ],
+         *       "tags": [
+         *         "products"
+         *       ],
+         *       "content_contains": "example.com",
+         *       "min_importance": 0.5,
+         *       "since": "7d",
+         *       "until": "2100-01-01T00:00:00Z",
+         *       "limit": 10
+         *     }
+         */
         'application/json': components['schemas']['SearchMemoriesRequest'];
       };
     };
@@ -1566,6 +1686,15 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "agent_web_crawler",
+         *       "description": "Crawls product pages",
+         *       "config": {
+         *         "max_depth": 3
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['CreateAgentRequest'];
       };
     };
@@ -1721,8 +1850,8 @@ export interface operations {
          */
         since?: string;
         /**
-         * @description Exclusive end, written like `since`; later than `since`, or the range is empty (400).
-         * @example 2026-02-13T12:00:00Z
+         * @description Exclusive end, written like `since` (`30m`, `2026-02-13T12:00:00Z`); absent: no end. Later than `since`, or the range is empty (400).
+         * @example 2100-01-01T00:00:00Z
          */
         until?: string;
         /** @example 10 */
@@ -1805,6 +1934,14 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "agent_id": "agent_web_crawler",
+         *       "metadata": {
+         *         "task": "product_research"
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['CreateSessionRequest'];
       };
     };
@@ -1871,6 +2008,15 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "status": "closed",
+         *       "metadata": {
+         *         "outcome": "done",
+         *         "draft": null
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['UpdateSessionRequest'];
       };
     };
@@ -1935,8 +2081,8 @@ export interface operations {
          */
         since?: string;
         /**
-         * @description Exclusive end, written like `since`; later than `since`, or the range is empty (400).
-         * @example 2026-02-13T12:00:00Z
+         * @description Exclusive end, written like `since` (`30m`, `2026-02-13T12:00:00Z`); absent: no end. Later than `since`, or the range is empty (400).
+         * @example 2100-01-01T00:00:00Z
          */
         until?: string;
         /** @example 10 */
@@ -1987,6 +2133,18 @@ export interface operations {
     };
     requestBody?: {
       content: {
+        /**
+         * @example {
+         *       "since": "4h",
+         *       "until": "2100-01-01T00:00:00Z",
+         *       "include_types": [
+         *         "episodic",
+         *         "decision"
+         *       ],
+         *       "exclude_types": [],
+         *       "max_tokens": 2000
+         *     }
+         */
         'application/json': components['schemas']['SessionContextRequest'];
       };
     };
@@ -2047,6 +2205,14 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "dashboard",
+         *       "permissions": [
+         *         "read"
+         *       ]
+         *     }
+         */
         'application/json': components['schemas']['CreateKeyRequest'];
       };
     };
@@ -2136,6 +2302,11 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "acme"
+         *     }
+         */
         'application/json': components['schemas']['CreateOrgRequest'];
       };
     };
@@ -2203,6 +2374,14 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "url": "https://arc.acme.internal:8000",
+         *       "database": "acme",
+         *       "measurement": "events",
+         *       "api_key": "arc_token_value"
+         *     }
+         */
         'application/json': components['schemas']['PutArcInstanceRequest'];
       };
     };
