@@ -107,7 +107,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
       (c.query.length ? `?${c.query.map(([k, v]) => `${k}=${encode(v)}`).join('&')}` : '');
     const body =
       c.body === null ? undefined : 'raw' in c.body ? c.body.raw : JSON.stringify(c.body.json);
-    const shown = `for ${path.slice(0, 200)} ${String(body).slice(0, 300)}`;
+    const json = c.body !== null && 'json' in c.body ? (c.body.json as Json | null) : null;
+    const batch = Array.isArray(json?.memories) ? ` (a batch of ${json.memories.length})` : '';
+    const shown = `for ${path.slice(0, 200)}${batch} ${String(body).slice(0, 300)}`;
     let res;
     try {
       res = await send(name, c.route.method, path, body);
