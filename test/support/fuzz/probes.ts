@@ -121,16 +121,22 @@ const metadataChunk = (n: number, keys: number, valueLength: number): Record<str
  */
 const sessionMetadata: fc.Arbitrary<FuzzCase[]> = fc
   .oneof(
-    fc.record({
-      puts: fc.integer({ min: 5, max: 30 }),
-      keys: fc.integer({ min: 50, max: 300 }),
-      valueLength: fc.integer({ min: 1, max: 200 }),
-    }),
-    fc.record({
-      puts: fc.integer({ min: 2, max: 3 }),
-      keys: fc.constant(600),
-      valueLength: fc.integer({ min: 7_000, max: 9_000 }),
-    }),
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        puts: fc.integer({ min: 5, max: 30 }),
+        keys: fc.integer({ min: 50, max: 300 }),
+        valueLength: fc.integer({ min: 1, max: 200 }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        puts: fc.integer({ min: 2, max: 3 }),
+        keys: fc.constant(600),
+        valueLength: fc.integer({ min: 7_000, max: 9_000 }),
+      }),
+    },
   )
   .map(({ puts, keys, valueLength }) => [
     request('session-metadata', CREATE_SESSION, {
