@@ -12,6 +12,10 @@ const cases = Number(process.argv[2] ?? 100_000);
 const driver = process.argv[3] ?? 'sqlite';
 const seed = Number(process.argv[4] ?? Date.now() % 2 ** 31);
 const probes = (process.env.MEMTRACE_FUZZ_PROBES ?? 'mixed') as 'off' | 'mixed' | 'only';
+if (!['off', 'mixed', 'only'].includes(probes)) {
+  console.error(`fuzz: MEMTRACE_FUZZ_PROBES is off, mixed or only, not '${probes}'`);
+  process.exit(2);
+}
 const families = process.env.MEMTRACE_FUZZ_FAMILIES?.split(',') ?? PROBE_FAMILIES;
 const started = Date.now();
 console.log(
@@ -25,6 +29,10 @@ const f = await runFuzz({
   families,
   maxFailures: 25,
   progress: (done) => console.log(`${done} cases, ${Math.round((Date.now() - started) / 1000)} s`),
+}).catch((e: unknown) => {
+  // No store to fuzz (an unknown driver, no MEMTRACE_TEST_POSTGRES_URL): say so, no stack.
+  console.error(`fuzz: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(2);
 });
 const fivexx = Object.entries(f.byStatus)
   .filter(([s]) => Number(s) >= 500)
