@@ -7,6 +7,8 @@ const HTTP_E2E =
 export default defineConfig({
   test: {
     setupFiles: ['test/support/setup.ts'],
+    // Prints which groups of tests skip here and how to run them.
+    globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -20,6 +20,7 @@ const SPEC = path.join(ROOT, 'test/fixtures/spec');
 /**
  * The Python SDK's own unittest suite against a real server, and the spec's Python (through the
  * SDK) and JavaScript (through fetch) examples, unmodified but for the URL and key placeholders.
+ * The README's Python example runs in readme-examples.e2e.test.ts, with the others.
  */
 
 const key = aBootstrapKey();
@@ -150,31 +151,5 @@ describe('JavaScriptFetch.specExample', () => {
       memory_type: 'episodic',
     });
     expect(data.memory_id).toMatch(/^mem_/);
-  });
-});
-
-describe('PythonSdk.readmeExample', () => {
-  it('runs the README Python SDK block when the placeholders are filled in', async () => {
-    // Arrange
-    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Python SDK'));
-    const block = /```python\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
-    const script = path.join(dir, 'readme_example.py');
-    writeFileSync(
-      script,
-      block.replaceAll('http://localhost:9100', server.url).replaceAll('mtk_...', key),
-    );
-
-    // Act
-    const { stdout } = await run('python3', [script], {
-      timeout: 30_000,
-      env: { PATH: process.env.PATH ?? '', PYTHONPATH: PYTHON_SDK },
-    });
-
-    // Assert: the context, then the duplicate's id
-    expect(block).toContain('from memtrace import Memtrace');
-    expect(stdout).toMatch(/^## Session Context \(sess_[^)]+\)\n/);
-    expect(stdout).toContain('- Product X: trending');
-    expect(stdout).toMatch(/duplicate of mem_[0-9a-f]{24}\n$/);
   });
 });
