@@ -12,9 +12,8 @@ import {
   type DocumentedBody,
   type DocumentedParameter,
 } from '../support/openapi-examples.js';
+import { CHROMIUM_PATH as CHROMIUM } from '../support/skip-notice.js';
 import { buildTestApp } from '../support/test-app.js';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 interface DocumentedOperation {
   readonly operationId: string;
