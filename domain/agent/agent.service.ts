@@ -5,6 +5,7 @@ import type { SessionStore } from '../session/session-store.port.js';
 import type { Clock } from '../shared/clock.port.js';
 import { invalid, notFound } from '../shared/errors.js';
 import type { IdGenerator } from '../shared/id-generator.port.js';
+import { checkJsonSize, DEFAULT_LIMITS, type Limits } from '../shared/limits.js';
 import { checkId, isPlainObject, MAX_DESCRIPTION_LENGTH } from '../shared/rules.js';
 import type { Agent } from './agent.js';
 import type { AgentStore } from './agent-store.port.js';
@@ -35,6 +36,7 @@ export class AgentService {
     private readonly memories: MemoryStore,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly limits: Limits = DEFAULT_LIMITS,
   ) {}
 
   /**
@@ -50,6 +52,7 @@ export class AgentService {
     if (input.config != null && !isPlainObject(input.config)) {
       throw invalid('config must be a JSON object');
     }
+    if (input.config != null) checkJsonSize('config', input.config, this.limits.maxMetadataBytes);
     const now = this.clock.now();
     const agent: Agent = {
       id: this.ids.next('agent', now),

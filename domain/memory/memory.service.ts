@@ -2,6 +2,7 @@ import type { Clock } from '../shared/clock.port.js';
 import type { Crypto } from '../shared/crypto.port.js';
 import { DomainError, invalid, notFound } from '../shared/errors.js';
 import type { IdGenerator } from '../shared/id-generator.port.js';
+import { checkJsonSize, DEFAULT_LIMITS, type Limits } from '../shared/limits.js';
 import {
   checkEventType,
   checkId,
@@ -59,6 +60,7 @@ export class MemoryService {
     private readonly ids: IdGenerator,
     private readonly crypto: Crypto,
     private readonly dedup: DedupSettings,
+    private readonly limits: Limits = DEFAULT_LIMITS,
   ) {}
 
   /**
@@ -91,6 +93,12 @@ export class MemoryService {
     }
     const now = this.clock.now();
     const built = inputs.map((input, i) => this.build(orgId, input, now, `memories[${i}].`));
+    const tags = built.reduce((n, m) => n + m.tags.length, 0);
+    if (tags > this.limits.maxBatchTags) {
+      throw invalid(
+        `memories must carry at most ${this.limits.maxBatchTags} tags in all per request, got ${tags}`,
+      );
+    }
     const outcomes = await this.store.insert(built, this.policy());
     const memories: Memory[] = [];
     const duplicates: { index: number; existingId: string }[] = [];
@@ -124,7 +132,7 @@ export class MemoryService {
     kind: 'list' | 'search',
   ): Promise<MemoryList> {
     const names = kind === 'list' ? LIST_FIELD_NAMES : SEARCH_FIELD_NAMES;
-    const filter = toMemoryFilter(input, this.clock.now(), names);
+    const filter = toMemoryFilter(input, this.clock.now(), names, this.limits.maxFilterValues);
     const limit = toLimit(input.limit);
     const offset = toOffset(input.offset);
     const order = toOrder(input.order);
@@ -163,6 +171,9 @@ export class MemoryService {
     const parentId = input.parentId == null ? null : checkId(at + 'parent_id', input.parentId);
     if (input.metadata != null && !isPlainObject(input.metadata)) {
       throw invalid(`${at}metadata must be a JSON object`);
+    }
+    if (input.metadata != null) {
+      checkJsonSize(`${at}metadata`, input.metadata, this.limits.maxMetadataBytes);
     }
     const tags = checkTags(at + 'tags', input.tags ?? []);
     const importance = checkImportance(at + 'importance', input.importance ?? 0);

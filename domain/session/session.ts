@@ -1,3 +1,6 @@
+import { invalid } from '../shared/errors.js';
+import { checkJsonSize } from '../shared/limits.js';
+
 export const SESSION_STATUSES = ['active', 'closed'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
@@ -20,6 +23,12 @@ export interface Session {
 export interface SessionPatch {
   readonly status?: SessionStatus;
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /**
+   * The largest the merged metadata may be, in bytes of JSON: a merge past it changes nothing
+   * and throws. Checked on the stored session inside the store's atomic step, so concurrent
+   * patches cannot pass it together.
+   */
+  readonly maxMetadataBytes?: number;
 }
 
 /**
@@ -27,6 +36,7 @@ export interface SessionPatch {
  * status changes to `closed`, cleared when it changes to `active`, kept otherwise; metadata merged
  * key by key with a null value removing its key; `updatedAt` = `nowMs`. Stores apply it
  * atomically.
+ * @throws DomainError `invalid` when the merged metadata passes `patch.maxMetadataBytes`
  */
 export function applySessionPatch(s: Session, patch: SessionPatch, nowMs: number): Session {
   const status = patch.status ?? s.status;
@@ -41,6 +51,16 @@ export function applySessionPatch(s: Session, patch: SessionPatch, nowMs: number
       else merged.set(key, value);
     }
     metadata = Object.fromEntries(merged);
+    if (patch.maxMetadataBytes !== undefined) {
+      try {
+        checkJsonSize('metadata', metadata, patch.maxMetadataBytes);
+      } catch {
+        throw invalid(
+          `metadata must keep the session's metadata at most ${patch.maxMetadataBytes} bytes ` +
+            'of JSON once merged',
+        );
+      }
+    }
   }
   return { ...s, status, metadata, updatedAt: nowMs, closedAt };
 }

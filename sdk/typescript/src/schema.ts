@@ -121,7 +121,7 @@ export interface paths {
     put?: never;
     /**
      * Record one memory, or a batch atomically
-     * @description One memory, or `{"memories": [...]}` (up to 10000) stored atomically. A single duplicate is a 409 carrying the stored `memory_id`; a batch stores the rest and lists its duplicates.
+     * @description One memory, or `{"memories": [...]}` (up to 10000, carrying up to 50000 tags in all) stored atomically. A single duplicate is a 409 carrying the stored `memory_id`; a batch stores the rest and lists its duplicates.
      *
      *     Needs an API key with the `write` permission.
      */
@@ -298,7 +298,9 @@ export interface paths {
     get: operations['getSession'];
     /**
      * Close or reopen a session, merge its metadata
-     * @description Needs an API key with the `write` permission.
+     * @description A merge that would make the metadata larger than 1048576 bytes of JSON (MEMTRACE_LIMITS_MAX_METADATA_BYTES) is a 400 and changes nothing.
+     *
+     *     Needs an API key with the `write` permission.
      */
     put: operations['updateSession'];
     post?: never;
@@ -487,7 +489,7 @@ export interface components {
        */
       session_id?: string;
       /**
-       * @description Any JSON object.
+       * @description Any JSON object. At most 1048576 bytes of JSON (MEMTRACE_LIMITS_MAX_METADATA_BYTES); more is a 400.
        * @default {}
        * @example {
        *       "url": "https://example.com",
@@ -520,7 +522,7 @@ export interface components {
       parent_id?: string;
     };
     CreateMemoryBatchRequest: {
-      /** @description Stored atomically: one invalid item rejects the whole batch. */
+      /** @description Stored atomically: one invalid item rejects the whole batch. The memories may carry at most 50000 tags in all (MEMTRACE_LIMITS_MAX_BATCH_TAGS); more is a 400. */
       memories: components['schemas']['CreateMemoryRequest'][];
     };
     SearchMemoriesRequest: {
@@ -529,17 +531,17 @@ export interface components {
       /** @example sess_abc123 */
       session_id?: string;
       /**
-       * @description Any of these memory types; empty means all.
+       * @description Any of these memory types; empty means all. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
        * @example [
        *       "episodic",
        *       "decision"
        *     ]
        */
       memory_types?: ('episodic' | 'session' | 'decision' | 'entity')[];
-      /** @description Any of these event types; empty means all. */
+      /** @description Any of these event types; empty means all. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400. */
       event_types?: string[];
       /**
-       * @description All of these tags, matched exactly.
+       * @description All of these tags, matched exactly. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
        * @example [
        *       "products"
        *     ]
@@ -590,6 +592,7 @@ export interface components {
       /** @example Crawls product pages */
       description?: string;
       /**
+       * @description At most 1048576 bytes of JSON (MEMTRACE_LIMITS_MAX_METADATA_BYTES); more is a 400.
        * @default {}
        * @example {
        *       "max_depth": 3
@@ -603,6 +606,7 @@ export interface components {
       /** @example agent_web_crawler */
       agent_id: string;
       /**
+       * @description At most 1048576 bytes of JSON (MEMTRACE_LIMITS_MAX_METADATA_BYTES); more is a 400.
        * @default {}
        * @example {
        *       "task": "product_research"
@@ -620,7 +624,7 @@ export interface components {
        */
       status?: 'active' | 'closed';
       /**
-       * @description Merged key by key into the stored metadata; a key set to null is removed.
+       * @description Merged key by key into the stored metadata; a key set to null is removed. The merged metadata too: At most 1048576 bytes of JSON (MEMTRACE_LIMITS_MAX_METADATA_BYTES); more is a 400.
        * @example {
        *       "outcome": "done",
        *       "draft": null
@@ -642,14 +646,14 @@ export interface components {
        */
       until?: string;
       /**
-       * @description Only these memory types; empty or absent means all.
+       * @description Only these memory types; empty or absent means all. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
        * @example [
        *       "episodic",
        *       "decision"
        *     ]
        */
       include_types?: ('episodic' | 'session' | 'decision' | 'entity')[];
-      /** @description Leave these memory types out. */
+      /** @description Leave these memory types out. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400. */
       exclude_types?: ('episodic' | 'session' | 'decision' | 'entity')[];
       /**
        * @description Token budget (about 4 characters a token); the most important, then newest, memories that fit are kept. Absent: no budget.
@@ -1357,7 +1361,7 @@ export interface operations {
         /** @example sess_abc123 */
         session_id?: string;
         /**
-         * @description Any of these memory types. Comma-separated and/or repeated.
+         * @description Any of these memory types. Comma-separated and/or repeated. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
          * @example [
          *       "episodic",
          *       "decision"
@@ -1365,14 +1369,14 @@ export interface operations {
          */
         memory_type?: ('episodic' | 'session' | 'decision' | 'entity')[];
         /**
-         * @description Any of these event types. Comma-separated and/or repeated.
+         * @description Any of these event types. Comma-separated and/or repeated. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
          * @example [
          *       "page_crawled"
          *     ]
          */
         event_type?: string[];
         /**
-         * @description All of these tags, matched exactly. Comma-separated and/or repeated.
+         * @description All of these tags, matched exactly. Comma-separated and/or repeated. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
          * @example [
          *       "products"
          *     ]
@@ -1687,7 +1691,7 @@ export interface operations {
         /** @example sess_abc123 */
         session_id?: string;
         /**
-         * @description Any of these memory types. Comma-separated and/or repeated.
+         * @description Any of these memory types. Comma-separated and/or repeated. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
          * @example [
          *       "episodic",
          *       "decision"
@@ -1695,14 +1699,14 @@ export interface operations {
          */
         memory_type?: ('episodic' | 'session' | 'decision' | 'entity')[];
         /**
-         * @description Any of these event types. Comma-separated and/or repeated.
+         * @description Any of these event types. Comma-separated and/or repeated. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
          * @example [
          *       "page_crawled"
          *     ]
          */
         event_type?: string[];
         /**
-         * @description All of these tags, matched exactly. Comma-separated and/or repeated.
+         * @description All of these tags, matched exactly. Comma-separated and/or repeated. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
          * @example [
          *       "products"
          *     ]
@@ -1901,7 +1905,7 @@ export interface operations {
         /** @example agent_web_crawler */
         agent_id?: string;
         /**
-         * @description Any of these memory types. Comma-separated and/or repeated.
+         * @description Any of these memory types. Comma-separated and/or repeated. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
          * @example [
          *       "episodic",
          *       "decision"
@@ -1909,14 +1913,14 @@ export interface operations {
          */
         memory_type?: ('episodic' | 'session' | 'decision' | 'entity')[];
         /**
-         * @description Any of these event types. Comma-separated and/or repeated.
+         * @description Any of these event types. Comma-separated and/or repeated. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
          * @example [
          *       "page_crawled"
          *     ]
          */
         event_type?: string[];
         /**
-         * @description All of these tags, matched exactly. Comma-separated and/or repeated.
+         * @description All of these tags, matched exactly. Comma-separated and/or repeated. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
          * @example [
          *       "products"
          *     ]
