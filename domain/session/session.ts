@@ -1,5 +1,5 @@
 import { invalid } from '../shared/errors.js';
-import { checkJsonSize } from '../shared/limits.js';
+import { jsonSize } from '../shared/limits.js';
 
 export const SESSION_STATUSES = ['active', 'closed'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -52,12 +52,11 @@ export function applySessionPatch(s: Session, patch: SessionPatch, nowMs: number
     }
     metadata = Object.fromEntries(merged);
     if (patch.maxMetadataBytes !== undefined) {
-      try {
-        checkJsonSize('metadata', metadata, patch.maxMetadataBytes);
-      } catch {
+      const bytes = jsonSize(metadata);
+      if (bytes > patch.maxMetadataBytes) {
         throw invalid(
           `metadata must keep the session's metadata at most ${patch.maxMetadataBytes} bytes ` +
-            'of JSON once merged',
+            `of JSON once merged, merged it would be ${bytes}`,
         );
       }
     }

@@ -53,16 +53,18 @@ export function utf8Length(text: string): number {
   return n;
 }
 
+/** How many bytes the JSON text of `value` takes in UTF-8. */
+export function jsonSize(value: unknown): number {
+  return utf8Length(JSON.stringify(value) ?? '');
+}
+
 /**
  * Refuses a JSON object whose JSON text is longer than `max` bytes.
  * @param what how the message names it, e.g. `metadata`, `memories[3].metadata`
  * @throws DomainError `invalid` naming the field and the limit
  */
 export function checkJsonSize(what: string, value: unknown, max: number): void {
-  const text = JSON.stringify(value) ?? '';
-  // A string's UTF-8 is at most 3 bytes per UTF-16 unit: most objects need no count at all.
-  if (text.length * 3 <= max) return;
-  const bytes = utf8Length(text);
+  const bytes = jsonSize(value);
   if (bytes > max) {
     throw invalid(`${what} must be at most ${max} bytes of JSON, got ${bytes}`);
   }

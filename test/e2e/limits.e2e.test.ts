@@ -265,7 +265,7 @@ describe('MetadataLimits', () => {
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({
       error: 'invalid_request',
-      message: `metadata must keep the session's metadata at most ${LIMIT} bytes of JSON once merged`,
+      message: `metadata must keep the session's metadata at most ${LIMIT} bytes of JSON once merged, merged it would be 4515`,
     });
     const stored = await api.get(`/api/v1/sessions/${id}`);
     expect(stored.body).toMatchObject({ status: 'active', metadata: { a: blob(2000) } });
