@@ -8,6 +8,7 @@ export * from './shared/logger.port.js';
 export * from './shared/page.js';
 export * from './shared/exact-json.js';
 export * from './shared/rules.js';
+export * from './shared/limits.js';
 export * from './shared/time-expression.js';
 export * from './memory/memory.js';
 export * from './memory/memory-query.js';

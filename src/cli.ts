@@ -331,6 +331,7 @@ function program(): Command {
               : null,
           progress: progressFor('import'),
           strict: o.strict === true,
+          maxMetadataBytes: config.limits.maxMetadataBytes,
           onReject: (line, message) => process.stderr.write(`memtrace: line ${line}: ${message}\n`),
         });
         const { imported, skipped } = result;

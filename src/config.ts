@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parseMasterKey } from '../adapters/system/aes-gcm-secret-box.js';
+import { DEFAULT_LIMITS, MAX_TAGS, type Limits } from '../domain/index.js';
 
 export type StorageDriverName = 'memory' | 'sqlite' | 'postgres' | 'arc';
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'silent';
@@ -56,6 +57,8 @@ export interface Config {
     readonly requestsPerMinute: number;
     readonly burst: number;
   };
+  /** What one request may ask for or store (MEMTRACE_LIMITS_*); see the domain's `Limits`. */
+  readonly limits: Limits;
   /** The memtrace.toml that was read, if any. */
   readonly file?: string;
 }
@@ -246,6 +249,26 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
         read('rate_limit', 'burst') ?? String(requestsPerMinute),
         1,
         1_000_000,
+      ),
+    },
+    limits: {
+      maxFilterValues: parseInteger(
+        name('limits', 'max_filter_values'),
+        read('limits', 'max_filter_values') ?? String(DEFAULT_LIMITS.maxFilterValues),
+        1,
+        1000,
+      ),
+      maxBatchTags: parseInteger(
+        name('limits', 'max_batch_tags'),
+        read('limits', 'max_batch_tags') ?? String(DEFAULT_LIMITS.maxBatchTags),
+        MAX_TAGS,
+        10_000_000,
+      ),
+      maxMetadataBytes: parseInteger(
+        name('limits', 'max_metadata_bytes'),
+        read('limits', 'max_metadata_bytes') ?? String(DEFAULT_LIMITS.maxMetadataBytes),
+        1024,
+        1024 ** 3,
       ),
     },
     ...(file ? { file } : {}),

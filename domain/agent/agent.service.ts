@@ -6,6 +6,7 @@ import type { Clock } from '../shared/clock.port.js';
 import { invalid, notFound } from '../shared/errors.js';
 import type { IdGenerator } from '../shared/id-generator.port.js';
 import { checkAgent, type Agent } from './agent.js';
+import { DEFAULT_LIMITS, type Limits } from '../shared/limits.js';
 import type { AgentStore } from './agent-store.port.js';
 
 export interface NewAgent {
@@ -34,6 +35,7 @@ export class AgentService {
     private readonly memories: MemoryStore,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly limits: Limits = DEFAULT_LIMITS,
   ) {}
 
   /**
@@ -51,7 +53,7 @@ export class AgentService {
       config: input.config ?? {},
       createdAt: now,
     };
-    checkAgent(agent);
+    checkAgent(agent, this.limits.maxMetadataBytes);
     await this.agents.create(agent);
     return agent;
   }

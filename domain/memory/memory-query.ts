@@ -1,4 +1,5 @@
 import { invalid } from '../shared/errors.js';
+import { checkFilterSize, DEFAULT_LIMITS } from '../shared/limits.js';
 import { DEFAULT_LIMIT, MAX_LIMIT, type Order } from '../shared/page.js';
 import { checkEventType, checkId, checkImportance, checkTags } from '../shared/rules.js';
 import { parseTimeRange } from '../shared/time-expression.js';
@@ -43,11 +44,15 @@ export const SEARCH_FIELD_NAMES: FilterFieldNames = {
   tags: 'tags',
 };
 
-/** Checks filter input and turns times into instants; throws `invalid` naming the field. */
+/**
+ * Checks filter input and turns times into instants; throws `invalid` naming the field. A list
+ * filter may hold at most `maxValues` values (see `Limits.maxFilterValues`).
+ */
 export function toMemoryFilter(
   input: MemoryFilterInput,
   nowMs: number,
   names: FilterFieldNames,
+  maxValues: number = DEFAULT_LIMITS.maxFilterValues,
 ): MemoryFilter {
   const filter: {
     -readonly [K in keyof MemoryFilter]: MemoryFilter[K];
@@ -55,6 +60,9 @@ export function toMemoryFilter(
   if (input.agentId !== undefined) filter.agentId = checkId('agent_id', input.agentId);
   if (input.sessionId !== undefined) filter.sessionId = checkId('session_id', input.sessionId);
   // An empty list is no filter (as clients that send [] by default expect), never "match nothing".
+  checkFilterSize(names.memoryTypes, input.memoryTypes ?? [], maxValues);
+  checkFilterSize(names.eventTypes, input.eventTypes ?? [], maxValues);
+  checkFilterSize(names.tags, input.tags ?? [], maxValues);
   if (input.memoryTypes !== undefined && input.memoryTypes.length > 0) {
     filter.memoryTypes = input.memoryTypes.map((t, i) => toMemoryType(names.memoryTypes, t, i));
   }

@@ -3,6 +3,7 @@ import type { Crypto } from '../shared/crypto.port.js';
 import { DomainError, invalid, notFound } from '../shared/errors.js';
 import type { IdGenerator } from '../shared/id-generator.port.js';
 import { checkId } from '../shared/rules.js';
+import { DEFAULT_LIMITS, type Limits } from '../shared/limits.js';
 import {
   checkMemory,
   DEFAULT_EVENT_TYPE,
@@ -52,6 +53,7 @@ export class MemoryService {
     private readonly ids: IdGenerator,
     private readonly crypto: Crypto,
     private readonly dedup: DedupSettings,
+    private readonly limits: Limits = DEFAULT_LIMITS,
   ) {}
 
   /**
@@ -84,6 +86,12 @@ export class MemoryService {
     }
     const now = this.clock.now();
     const built = inputs.map((input, i) => this.build(orgId, input, now, `memories[${i}].`));
+    const tags = built.reduce((n, m) => n + m.tags.length, 0);
+    if (tags > this.limits.maxBatchTags) {
+      throw invalid(
+        `memories must carry at most ${this.limits.maxBatchTags} tags in all per request, got ${tags}`,
+      );
+    }
     const outcomes = await this.store.insert(built, this.policy());
     const memories: Memory[] = [];
     const duplicates: { index: number; existingId: string }[] = [];
@@ -117,7 +125,7 @@ export class MemoryService {
     kind: 'list' | 'search',
   ): Promise<MemoryList> {
     const names = kind === 'list' ? LIST_FIELD_NAMES : SEARCH_FIELD_NAMES;
-    const filter = toMemoryFilter(input, this.clock.now(), names);
+    const filter = toMemoryFilter(input, this.clock.now(), names, this.limits.maxFilterValues);
     const limit = toLimit(input.limit);
     const offset = toOffset(input.offset);
     const order = toOrder(input.order);
@@ -166,7 +174,7 @@ export class MemoryService {
       parentId: input.parentId ?? null,
       time: now,
     };
-    checkMemory(memory, at);
+    checkMemory(memory, at, this.limits.maxMetadataBytes);
     // Repeated tags are dropped, keeping the first occurrence's position.
     return { ...memory, tags: [...new Set(memory.tags)] };
   }

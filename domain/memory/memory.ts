@@ -1,4 +1,5 @@
 import { invalid } from '../shared/errors.js';
+import { checkJsonSize, DEFAULT_LIMITS } from '../shared/limits.js';
 import {
   checkEventType,
   checkId,
@@ -65,7 +66,11 @@ export const MAX_CONTENT_LENGTH = 1_000_000;
  * @param at put before each field's name, as `memories[3].`
  * @throws DomainError `invalid` naming the field
  */
-export function checkMemory(m: Memory, at = ''): void {
+export function checkMemory(
+  m: Memory,
+  at = '',
+  maxMetadataBytes = DEFAULT_LIMITS.maxMetadataBytes,
+): void {
   checkId(at + 'memory_id', m.id);
   checkId(at + 'agent_id', m.agentId);
   if (m.content.length === 0) throw invalid(`${at}content must not be empty`);
@@ -79,6 +84,7 @@ export function checkMemory(m: Memory, at = ''): void {
   if (m.sessionId !== null) checkId(at + 'session_id', m.sessionId);
   if (m.parentId !== null) checkId(at + 'parent_id', m.parentId);
   if (!isPlainObject(m.metadata)) throw invalid(`${at}metadata must be a JSON object`);
+  checkJsonSize(`${at}metadata`, m.metadata, maxMetadataBytes);
   checkTags(at + 'tags', m.tags);
   checkImportance(at + 'importance', m.importance);
   if (

@@ -19,6 +19,7 @@ import type { Clock } from '../shared/clock.port.js';
 import { invalid, notFound } from '../shared/errors.js';
 import type { Order } from '../shared/page.js';
 import type { IdGenerator } from '../shared/id-generator.port.js';
+import { checkFilterSize, checkJsonSize, DEFAULT_LIMITS, type Limits } from '../shared/limits.js';
 import { checkId, isPlainObject } from '../shared/rules.js';
 import { parseTimeRange } from '../shared/time-expression.js';
 import type { Session, SessionStatus } from './session.js';
@@ -71,6 +72,7 @@ export class SessionService {
     private readonly memories: MemoryStore,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly limits: Limits = DEFAULT_LIMITS,
   ) {}
 
   /** Starts an active session for an agent id (registration of the agent is not needed). */
@@ -87,7 +89,7 @@ export class SessionService {
       updatedAt: now,
       closedAt: null,
     };
-    checkSession(session);
+    checkSession(session, this.limits.maxMetadataBytes);
     await this.sessions.create(session);
     return session;
   }
@@ -119,7 +121,8 @@ export class SessionService {
 
   /**
    * Changes status and/or merges metadata (a key set to null is removed).
-   * @throws DomainError `invalid` for an empty change or a bad status; `not_found`
+   * @throws DomainError `invalid` for an empty change, a bad status, or metadata that would pass
+   *   `Limits.maxMetadataBytes` once merged (nothing is changed then); `not_found`
    */
   async update(orgId: string, id: string, input: SessionUpdateInput): Promise<Session> {
     if (input.status === undefined && input.metadata === undefined) {
@@ -128,9 +131,14 @@ export class SessionService {
     if (input.metadata !== undefined && !isPlainObject(input.metadata)) {
       throw invalid('metadata must be a JSON object');
     }
+    if (input.metadata !== undefined) {
+      checkJsonSize('metadata', input.metadata, this.limits.maxMetadataBytes);
+    }
     const patch = {
       ...(input.status !== undefined ? { status: toStatus(input.status) } : {}),
-      ...(input.metadata !== undefined ? { metadata: input.metadata } : {}),
+      ...(input.metadata !== undefined
+        ? { metadata: input.metadata, maxMetadataBytes: this.limits.maxMetadataBytes }
+        : {}),
     };
     const session = await this.sessions.update(orgId, id, patch, this.clock.now());
     if (!session) throw notFound('session', 'SESSION_NOT_FOUND');
@@ -144,6 +152,8 @@ export class SessionService {
    */
   async context(orgId: string, sessionId: string, input: ContextInput): Promise<SessionContext> {
     const now = this.clock.now();
+    checkFilterSize('include_types', input.includeTypes ?? [], this.limits.maxFilterValues);
+    checkFilterSize('exclude_types', input.excludeTypes ?? [], this.limits.maxFilterValues);
     // An empty include_types is no filter, like the other list filters.
     const include = input.includeTypes?.length
       ? input.includeTypes.map((t, i) => toType('include_types', t, i))

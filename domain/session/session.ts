@@ -1,5 +1,6 @@
 import { invalid } from '../shared/errors.js';
 import { checkId, isPlainObject } from '../shared/rules.js';
+import { checkJsonSize, DEFAULT_LIMITS, jsonSize } from '../shared/limits.js';
 
 export const SESSION_STATUSES = ['active', 'closed'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -24,19 +25,26 @@ export interface Session {
  * a session the service starts and one an import restores.
  * @throws DomainError `invalid` naming the field
  */
-export function checkSession(s: Session): void {
+export function checkSession(s: Session, maxMetadataBytes = DEFAULT_LIMITS.maxMetadataBytes): void {
   checkId('session_id', s.id);
   checkId('agent_id', s.agentId);
   if (!(SESSION_STATUSES as readonly string[]).includes(s.status)) {
     throw invalid(`status must be 'active' or 'closed'`);
   }
   if (!isPlainObject(s.metadata)) throw invalid('metadata must be a JSON object');
+  checkJsonSize('metadata', s.metadata, maxMetadataBytes);
 }
 
 /** A change to a session. Metadata is merged key by key; a key set to null is removed. */
 export interface SessionPatch {
   readonly status?: SessionStatus;
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /**
+   * The largest the merged metadata may be, in bytes of JSON: a merge past it changes nothing
+   * and throws. Checked on the stored session inside the store's atomic step, so concurrent
+   * patches cannot pass it together.
+   */
+  readonly maxMetadataBytes?: number;
 }
 
 /**
@@ -44,6 +52,7 @@ export interface SessionPatch {
  * status changes to `closed`, cleared when it changes to `active`, kept otherwise; metadata merged
  * key by key with a null value removing its key; `updatedAt` = `nowMs`. Stores apply it
  * atomically.
+ * @throws DomainError `invalid` when the merged metadata passes `patch.maxMetadataBytes`
  */
 export function applySessionPatch(s: Session, patch: SessionPatch, nowMs: number): Session {
   const status = patch.status ?? s.status;
@@ -58,6 +67,15 @@ export function applySessionPatch(s: Session, patch: SessionPatch, nowMs: number
       else merged.set(key, value);
     }
     metadata = Object.fromEntries(merged);
+    if (patch.maxMetadataBytes !== undefined) {
+      const bytes = jsonSize(metadata);
+      if (bytes > patch.maxMetadataBytes) {
+        throw invalid(
+          `metadata must keep the session's metadata at most ${patch.maxMetadataBytes} bytes ` +
+            `of JSON once merged, merged it would be ${bytes}`,
+        );
+      }
+    }
   }
   return { ...s, status, metadata, updatedAt: nowMs, closedAt };
 }

@@ -4,6 +4,7 @@ import {
   checkMemory,
   checkSession,
   checkStorable,
+  DEFAULT_LIMITS,
   invalid,
   isMemoryType,
   isPlainObject,
@@ -39,24 +40,28 @@ export function parseLine(line: string): unknown {
  * the domain's rules of each field. A record the API would refuse is refused here too.
  * @throws DomainError `invalid` naming the field (the caller adds the line)
  */
-export function readRecord(line: string, orgId: string): ExportRecord {
+export function readRecord(
+  line: string,
+  orgId: string,
+  maxMetadataBytes = DEFAULT_LIMITS.maxMetadataBytes,
+): ExportRecord {
   const r = new RecordReader(parseLine(line));
   const type = r.string('type');
   r.storable();
   if (type === 'memory') {
     const memory = r.memory(orgId);
-    checkMemory(memory);
+    checkMemory(memory, '', maxMetadataBytes);
     // Repeated tags are dropped, keeping the first occurrence's position, as the API does.
     return { type, memory: { ...memory, tags: [...new Set(memory.tags)] } };
   }
   if (type === 'session') {
     const session = r.session(orgId);
-    checkSession(session);
+    checkSession(session, maxMetadataBytes);
     return { type, session };
   }
   if (type === 'agent') {
     const agent = r.agent(orgId);
-    checkAgent(agent);
+    checkAgent(agent, maxMetadataBytes);
     return { type, agent };
   }
   throw invalid(`unknown record type '${type.slice(0, 64)}'`, 'INVALID_EXPORT');

@@ -129,6 +129,8 @@ export interface ImportOptions {
   readonly strict?: boolean;
   /** Told of each refused record: its line (1-based) and why. */
   readonly onReject?: (line: number, message: string) => void;
+  /** Largest JSON object a record may carry, as the API's limit (default: its default). */
+  readonly maxMetadataBytes?: number;
 }
 
 /**
@@ -176,7 +178,7 @@ export async function importOrg(
     }
     let record: ExportRecord;
     try {
-      record = readRecord(raw, orgId);
+      record = readRecord(raw, orgId, options.maxMetadataBytes);
     } catch (e) {
       if (!isDomainError(e) || e.kind !== 'invalid') throw e;
       rejected++;

@@ -46,7 +46,7 @@ export const coreModule = (
     bind(MemoryService)
       .toResolvedValue(
         (store: MemoryStore, c: Clock, ids: IdGenerator, crypto: Crypto) =>
-          new MemoryService(store, c, ids, crypto, config.dedup),
+          new MemoryService(store, c, ids, crypto, config.dedup, config.limits),
         [MEMORY_STORE, CLOCK, ID_GENERATOR, CRYPTO],
       )
       .inSingletonScope();
@@ -54,8 +54,8 @@ export const coreModule = (
       .toResolvedValue(
         (sessions: SessionStore, memories: MemoryStore, c: Clock, ids: IdGenerator) =>
           metrics
-            ? new MeteredSessionService([sessions, memories, c, ids], metrics)
-            : new SessionService(sessions, memories, c, ids),
+            ? new MeteredSessionService([sessions, memories, c, ids, config.limits], metrics)
+            : new SessionService(sessions, memories, c, ids, config.limits),
         [SESSION_STORE, MEMORY_STORE, CLOCK, ID_GENERATOR],
       )
       .inSingletonScope();
@@ -67,7 +67,7 @@ export const coreModule = (
           memories: MemoryStore,
           c: Clock,
           ids: IdGenerator,
-        ) => new AgentService(agents, sessions, memories, c, ids),
+        ) => new AgentService(agents, sessions, memories, c, ids, config.limits),
         [AGENT_STORE, SESSION_STORE, MEMORY_STORE, CLOCK, ID_GENERATOR],
       )
       .inSingletonScope();

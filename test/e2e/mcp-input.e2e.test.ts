@@ -1,6 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../domain/index.js';
 import { callTool, startMcpApp, type McpApp, type TextResult } from '../support/mcp-app.js';
 import { apiAs } from '../support/test-app.js';
 
@@ -291,4 +292,29 @@ describe('McpHttpEndpoint.fuzz', () => {
     expect(accepted).toBeGreaterThan(10);
     expect((await rest.get('/api/v1/memories?limit=1')).status).toBe(200);
   }, 120_000);
+});
+
+describe('McpServer.filterLimits', () => {
+  it.each([
+    ['memtrace_search', 'tags'],
+    ['memtrace_search', 'memory_types'],
+  ])(
+    'answers %s with a tool error naming the limit when %s has more values than allowed',
+    async (tool, field) => {
+      // Arrange
+      const values =
+        field === 'tags'
+          ? Array.from({ length: DEFAULT_LIMITS.maxFilterValues + 1 }, (_, i) => `t${i}`)
+          : Array.from({ length: DEFAULT_LIMITS.maxFilterValues + 1 }, () => 'episodic');
+
+      // Act
+      const result = await callTool(client, tool, { [field]: values });
+
+      // Assert
+      expect(result.isError).toBe(true);
+      expect(result.content[0]?.text).toContain(
+        `${field} must have at most ${DEFAULT_LIMITS.maxFilterValues} values`,
+      );
+    },
+  );
 });

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MemoryFilter, MemoryQuery } from '../../domain/index.js';
+import { DEFAULT_LIMITS, type MemoryFilter, type MemoryQuery } from '../../domain/index.js';
 import { createPgPool } from '../../adapters/storage/postgres/pg-pool.js';
 import {
   buildCountMemories,
@@ -24,6 +24,11 @@ import {
 } from '../support/postgres-harness.js';
 
 const ORG = 'org_a';
+/** As many tags as a filter may hold. */
+const MANY_TAGS = [
+  'prod',
+  ...Array.from({ length: DEFAULT_LIMITS.maxFilterValues - 1 }, (_, i) => `t${i}`),
+];
 const HOUR = 3_600_000;
 const ALL_TYPES = ['episodic', 'session', 'decision', 'entity'] as const;
 
@@ -90,6 +95,12 @@ const findCases: {
   },
   { name: 'one tag newest first', q: query({ tags: ['prod'] }), driver: 'tag' },
   { name: 'two tags newest first', q: query({ tags: ['prod', 'eu'] }), driver: 'tag' },
+  { name: 'as many tags as allowed newest first', q: query({ tags: MANY_TAGS }), driver: 'tag' },
+  {
+    name: 'session + as many tags as allowed',
+    q: query({ sessionId: 'sess_1', tags: MANY_TAGS }),
+    driver: 'session',
+  },
   {
     name: 'agent + session + type + since newest first (the list benchmark)',
     q: query({
@@ -136,6 +147,7 @@ const countCases: {
   },
   { name: 'one tag', f: { tags: ['prod'] }, driver: 'tag' },
   { name: 'tag + min importance', f: { tags: ['prod'], minImportance: 0.5 }, driver: 'tag' },
+  { name: 'as many tags as allowed', f: { tags: MANY_TAGS }, driver: 'tag' },
   {
     name: 'tag + min importance + content (the search benchmark)',
     f: { tags: ['prod'], minImportance: 0.5, contentContains: 'Crawled' },
@@ -204,6 +216,26 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
           const built = buildFindMemories(ORG, q);
           expect(built.driver).toBe(driver);
           expectIndexedPlan(await planOf(built), MEMORY_DRIVER_INDEX[driver]);
+        },
+      );
+    });
+
+    describe('further tags', () => {
+      it.each([
+        ['finding', buildFindMemories(ORG, query({ tags: MANY_TAGS }))],
+        ['counting', buildCountMemories(ORG, { tags: MANY_TAGS })],
+      ])(
+        'reads the tag index once and each memory by primary key when %s by as many tags as allowed',
+        async (_name, built) => {
+          const nodes = await planOf(built);
+          expect(
+            nodes.filter((n) => n['Relation Name'] === 'memory_tags').length,
+            describePlan(nodes),
+          ).toBe(1);
+          expect(
+            nodes.some((n) => n['Index Name'] === 'memories_pkey'),
+            describePlan(nodes),
+          ).toBe(true);
         },
       );
     });

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MemoryFilter, MemoryQuery } from '../../domain/index.js';
+import { DEFAULT_LIMITS, type MemoryFilter, type MemoryQuery } from '../../domain/index.js';
 import { openSqliteDatabase } from '../../adapters/storage/sqlite/sqlite-database.js';
 import {
   buildCountMemories,
@@ -18,6 +18,11 @@ import { aMemory, BASE_TIME } from '../support/builders.js';
 import { SqliteMemoryStore } from '../../adapters/storage/sqlite/sqlite-memory-store.js';
 
 const ORG = 'org_a';
+/** As many tags as a filter may hold. */
+const MANY_TAGS = [
+  'prod',
+  ...Array.from({ length: DEFAULT_LIMITS.maxFilterValues - 1 }, (_, i) => `t${i}`),
+];
 const HOUR = 3_600_000;
 const ALL_TYPES = ['episodic', 'session', 'decision', 'entity'] as const;
 
@@ -73,6 +78,12 @@ const findCases: {
   },
   { name: 'one tag newest first', q: query({ tags: ['prod'] }), driver: 'tag' },
   { name: 'two tags newest first', q: query({ tags: ['prod', 'eu'] }), driver: 'tag' },
+  { name: 'as many tags as allowed newest first', q: query({ tags: MANY_TAGS }), driver: 'tag' },
+  {
+    name: 'session + as many tags as allowed',
+    q: query({ sessionId: 'sess_1', tags: MANY_TAGS }),
+    driver: 'session',
+  },
   {
     name: 'agent + session + type + since newest first',
     q: query({
@@ -135,6 +146,7 @@ const countCases: {
   },
   { name: 'one tag', f: { tags: ['prod'] }, driver: 'tag' },
   { name: 'two tags', f: { tags: ['prod', 'eu'] }, driver: 'tag' },
+  { name: 'as many tags as allowed', f: { tags: MANY_TAGS }, driver: 'tag' },
   { name: 'tag + min importance', f: { tags: ['prod'], minImportance: 0.5 }, driver: 'tag' },
   {
     name: 'event type + since',
@@ -188,15 +200,21 @@ describe.each(['empty', 'analyzed'] as const)(
         },
       );
 
-      it('checks further tags by primary-key lookups when several tags are given', () => {
-        const plan = planOf(db, buildFindMemories(ORG, query({ tags: ['prod', 'eu', 'x'] })));
-        const lookups = plan.filter((l) =>
-          /^SEARCH x .*USING (COVERING )?PRIMARY KEY \(org_id=\? AND tag=\? AND time=\? AND seq=\?\)/.test(
-            l,
-          ),
-        );
-        expect(lookups, plan.join('\n')).toHaveLength(2);
-      });
+      it.each([
+        ['three', ['prod', 'eu', 'x']],
+        ['as many as allowed', MANY_TAGS],
+      ])(
+        'checks further tags in one primary-key lookup subquery when %s tags are given',
+        (_name, tags) => {
+          const plan = planOf(db, buildFindMemories(ORG, query({ tags })));
+          const lookups = plan.filter((l) =>
+            /^SEARCH x .*USING (COVERING )?PRIMARY KEY \(org_id=\? AND tag=\? AND time=\? AND seq=\?\)/.test(
+              l,
+            ),
+          );
+          expect(lookups, plan.join('\n')).toHaveLength(1);
+        },
+      );
     });
 
     describe('buildCountMemories', () => {

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
+import { DEFAULT_LIMITS } from '../../domain/index.js';
 import { listRoutes, routeName } from './app-routes.js';
 import { fuzzCase, type FuzzCase } from './fuzz/cases.js';
 import { probeCases } from './fuzz/probes.js';
@@ -148,7 +149,12 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
     ) {
       return null;
     }
-    const plan = planReadBack(name, JSON.parse(body) as Json, parsed, MAX_BODY_BYTES);
+    const plan = planReadBack(
+      name,
+      JSON.parse(body) as Json,
+      parsed,
+      DEFAULT_LIMITS.maxMetadataBytes,
+    );
     if (plan.failure !== null) return c.probe ? `[${c.probe}] ${plan.failure}` : plan.failure;
     for (const [readPath, acked] of plan.pairs) {
       readBacks++;

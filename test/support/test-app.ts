@@ -16,8 +16,10 @@ import {
   MemoryService,
   SessionService,
   silentLogger,
+  DEFAULT_LIMITS,
   type Clock,
   type DedupSettings,
+  type Limits,
   type Logger,
 } from '../../domain/index.js';
 import {
@@ -62,6 +64,8 @@ export interface TestAppOptions {
   readonly storage?: StorageBundle;
   /** MEMTRACE_MASTER_KEY; TEST_MASTER_KEY by default, null for none. */
   readonly masterKey?: string | null;
+  /** MEMTRACE_LIMITS_*; the defaults unless given. */
+  readonly limits?: Limits;
 }
 
 export interface TestServices {
@@ -178,6 +182,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const storage = options.storage ?? (await openTestStorage(options.driver ?? TEST_DRIVER));
   const ids = new TimeOrderedIdGenerator();
   const crypto = new NodeCrypto();
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const services: TestServices = {
     memories: new MemoryService(
       storage.memories,
@@ -185,9 +190,17 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       ids,
       crypto,
       options.dedup ?? { enabled: true, windowHours: 24 },
+      limits,
     ),
-    sessions: new SessionService(storage.sessions, storage.memories, clock, ids),
-    agents: new AgentService(storage.agents, storage.sessions, storage.memories, clock, ids),
+    sessions: new SessionService(storage.sessions, storage.memories, clock, ids, limits),
+    agents: new AgentService(
+      storage.agents,
+      storage.sessions,
+      storage.memories,
+      clock,
+      ids,
+      limits,
+    ),
     auth: new AuthService(storage.auth, clock, ids, crypto),
     arcInstances: new ArcInstanceService(
       storage.arcInstances,

@@ -1,4 +1,5 @@
 import { ID_PATTERN, MAX_DESCRIPTION_LENGTH, type NewAgent } from '../../../domain/index.js';
+import { METADATA_LIMIT_TEXT } from './create-memory.request.js';
 import { OptionalObject, OptionalString, RequiredString } from './field-decorators.js';
 
 /** The body of POST /api/v1/agents. */
@@ -11,7 +12,7 @@ export class CreateAgentRequest {
   name!: string;
   @OptionalString({ maxLength: MAX_DESCRIPTION_LENGTH, example: 'Crawls product pages' })
   description?: string;
-  @OptionalObject({ default: {}, example: { max_depth: 3 } })
+  @OptionalObject({ description: METADATA_LIMIT_TEXT, default: {}, example: { max_depth: 3 } })
   config?: Record<string, unknown>;
 }
 

@@ -1,5 +1,6 @@
 import {
   DEFAULT_EVENT_TYPE,
+  DEFAULT_LIMITS,
   DEFAULT_MEMORY_TYPE,
   EVENT_TYPE_PATTERN,
   ID_PATTERN,
@@ -19,6 +20,11 @@ import {
   OptionalStringArray,
   RequiredString,
 } from './field-decorators.js';
+
+/** The limit on a stored JSON object (MEMTRACE_LIMITS_MAX_METADATA_BYTES), for its docs. */
+export const METADATA_LIMIT_TEXT =
+  `At most ${DEFAULT_LIMITS.maxMetadataBytes} bytes of JSON ` +
+  '(MEMTRACE_LIMITS_MAX_METADATA_BYTES); more is a 400.';
 
 /** One memory as POST /api/v1/memories takes it (also an item of a batch). */
 export class CreateMemoryRequest {
@@ -51,7 +57,7 @@ export class CreateMemoryRequest {
   })
   session_id?: string;
   @OptionalObject({
-    description: 'Any JSON object.',
+    description: `Any JSON object. ${METADATA_LIMIT_TEXT}`,
     default: {},
     example: { url: 'https://example.com', pages_found: 3 },
   })
@@ -84,7 +90,12 @@ export class CreateMemoryBatchRequest {
     () => CreateMemoryRequest,
     MAX_BATCH_SIZE,
     `must contain at most ${MAX_BATCH_SIZE} memories per request`,
-    { description: 'Stored atomically: one invalid item rejects the whole batch.' },
+    {
+      description:
+        'Stored atomically: one invalid item rejects the whole batch. The memories may carry ' +
+        `at most ${DEFAULT_LIMITS.maxBatchTags} tags in all (MEMTRACE_LIMITS_MAX_BATCH_TAGS); ` +
+        'more is a 400.',
+    },
   )
   memories!: CreateMemoryRequest[];
 }

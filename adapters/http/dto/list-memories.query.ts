@@ -1,5 +1,6 @@
 import {
   DEFAULT_LIMIT,
+  DEFAULT_LIMITS,
   MAX_LIMIT,
   MEMORY_TYPES,
   type MemoryListInput,
@@ -46,7 +47,15 @@ export const INCLUDE_COUNT_DOC = {
     'Counting reads every match, which costs most with `content_contains` on large stores.',
   default: true,
 };
-const LIST_DOC = 'Comma-separated and/or repeated.';
+/** The limit on a list filter (MEMTRACE_LIMITS_MAX_FILTER_VALUES), for every list's doc. */
+export const FILTER_VALUES_DOC = {
+  maxItems: DEFAULT_LIMITS.maxFilterValues,
+  limitText:
+    `At most ${DEFAULT_LIMITS.maxFilterValues} values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); ` +
+    'more is a 400.',
+};
+const LIST_DOC = `Comma-separated and/or repeated. ${FILTER_VALUES_DOC.limitText}`;
+const LIST_MAX = { maxItems: FILTER_VALUES_DOC.maxItems };
 
 /**
  * The memory filters of the list endpoints. `memory_type`, `event_type` and `tags` are lists:
@@ -56,13 +65,19 @@ export class MemoryFilterQuery {
   @QueryList({
     description: `Any of these memory types. ${LIST_DOC}`,
     items: { type: 'string', enum: MEMORY_TYPES },
+    ...LIST_MAX,
     example: ['episodic', 'decision'],
   })
   memory_type?: string[];
-  @QueryList({ description: `Any of these event types. ${LIST_DOC}`, example: ['page_crawled'] })
+  @QueryList({
+    description: `Any of these event types. ${LIST_DOC}`,
+    ...LIST_MAX,
+    example: ['page_crawled'],
+  })
   event_type?: string[];
   @QueryList({
     description: `All of these tags, matched exactly. ${LIST_DOC}`,
+    ...LIST_MAX,
     example: ['products'],
   })
   tags?: string[];

@@ -1,6 +1,7 @@
 import { MEMORY_TYPES, type MemoryListInput } from '../../../domain/index.js';
 import {
   CONTENT_CONTAINS_DOC,
+  FILTER_VALUES_DOC,
   INCLUDE_COUNT_DOC,
   LIMIT_DOC,
   MIN_IMPORTANCE_DOC,
@@ -21,18 +22,21 @@ export class SearchMemoriesRequest {
   @OptionalString({ example: 'agent_web_crawler' }) agent_id?: string;
   @OptionalString({ example: 'sess_abc123' }) session_id?: string;
   @OptionalStringArray({
-    description: 'Any of these memory types; empty means all.',
+    description: `Any of these memory types; empty means all. ${FILTER_VALUES_DOC.limitText}`,
     items: { type: 'string', enum: MEMORY_TYPES },
+    maxItems: FILTER_VALUES_DOC.maxItems,
     example: ['episodic', 'decision'],
   })
   memory_types?: string[];
   @OptionalStringArray({
-    description: 'Any of these event types; empty means all.',
+    description: `Any of these event types; empty means all. ${FILTER_VALUES_DOC.limitText}`,
     example: ['page_crawled'],
+    maxItems: FILTER_VALUES_DOC.maxItems,
   })
   event_types?: string[];
   @OptionalStringArray({
-    description: 'All of these tags, matched exactly.',
+    description: `All of these tags, matched exactly. ${FILTER_VALUES_DOC.limitText}`,
+    maxItems: FILTER_VALUES_DOC.maxItems,
     example: ['products'],
   })
   tags?: string[];

@@ -1,5 +1,5 @@
 import { MAX_CONTEXT_TOKENS, MEMORY_TYPES, type ContextInput } from '../../../domain/index.js';
-import { SINCE_DOC, UNTIL_DOC } from './list-memories.query.js';
+import { FILTER_VALUES_DOC, SINCE_DOC, UNTIL_DOC } from './list-memories.query.js';
 import { OptionalNumber, OptionalString, OptionalStringArray } from './field-decorators.js';
 
 /** The body of POST /api/v1/sessions/:id/context; an empty body takes every default. */
@@ -7,15 +7,17 @@ export class SessionContextRequest {
   @OptionalString({ ...SINCE_DOC, example: '4h' }) since?: string;
   @OptionalString(UNTIL_DOC) until?: string;
   @OptionalStringArray({
-    description: 'Only these memory types; empty or absent means all.',
+    description: `Only these memory types; empty or absent means all. ${FILTER_VALUES_DOC.limitText}`,
     items: { type: 'string', enum: MEMORY_TYPES },
+    maxItems: FILTER_VALUES_DOC.maxItems,
     example: ['episodic', 'decision'],
   })
   include_types?: string[];
   @OptionalStringArray({
-    description: 'Leave these memory types out.',
+    description: `Leave these memory types out. ${FILTER_VALUES_DOC.limitText}`,
     items: { type: 'string', enum: MEMORY_TYPES },
     example: [],
+    maxItems: FILTER_VALUES_DOC.maxItems,
   })
   exclude_types?: string[];
   @OptionalNumber({

@@ -1,4 +1,4 @@
-import { MAX_BATCH_SIZE } from '../../../domain/index.js';
+import { DEFAULT_LIMITS, MAX_BATCH_SIZE } from '../../../domain/index.js';
 import {
   AgentMemoriesQuery,
   ListMemoriesQuery,
@@ -108,7 +108,8 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'memories',
     summary: 'Record one memory, or a batch atomically',
     description:
-      `One memory, or \`{"memories": [...]}\` (up to ${MAX_BATCH_SIZE}) stored atomically. ` +
+      `One memory, or \`{"memories": [...]}\` (up to ${MAX_BATCH_SIZE}, carrying up to ` +
+      `${DEFAULT_LIMITS.maxBatchTags} tags in all) stored atomically. ` +
       'A single duplicate is a 409 carrying the stored `memory_id`; a batch stores the rest and ' +
       'lists its duplicates.',
     access: 'write',
@@ -254,6 +255,9 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'updateSession',
     tag: 'sessions',
     summary: 'Close or reopen a session, merge its metadata',
+    description:
+      `A merge that would make the metadata larger than ${DEFAULT_LIMITS.maxMetadataBytes} ` +
+      'bytes of JSON (MEMTRACE_LIMITS_MAX_METADATA_BYTES) is a 400 and changes nothing.',
     access: 'write',
     body: { required: true, schema: ref('UpdateSessionRequest') },
     ok: { 200: { description: 'The session after the change.', schema: ref('SessionResponse') } },

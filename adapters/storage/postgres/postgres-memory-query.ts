@@ -88,12 +88,15 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
   if (filter.since !== undefined) where.push(`${a}.time >= ${p.add(filter.since, '::bigint')}`);
   if (filter.until !== undefined) where.push(`${a}.time < ${p.add(filter.until, '::bigint')}`);
 
-  // Further tags: a point lookup on the tag table's primary key per row (index only).
-  for (const tag of tags.slice(driver === 'tag' ? 1 : 0)) {
-    where.push(
-      `EXISTS (SELECT 1 FROM memory_tags AS x WHERE x.org_id = ${a}.org_id ` +
-        `AND x.tag = ${p.add(tag)} AND x.time = ${a}.time AND x.seq = ${a}.seq)`,
-    );
+  // Further tags: containment in the memory row's own tag array, one condition and one array
+  // parameter whatever their number. (Per-tag lookups in memory_tags cost planning time that
+  // grows with the count, and the planner may probe the tag index without its tag column.)
+  // Wrapped in coalesce (a no-op: tags is never null) so the planner takes its default
+  // selectivity: estimated from independent tags, a combination looks so rare that it would scan
+  // every memory of the org rather than walk the driving index, even when most of them match.
+  const further = tags.slice(driver === 'tag' ? 1 : 0);
+  if (further.length > 0) {
+    rowCondition(`coalesce(m.tags @> ${p.add([...further], '::text[]')}, false)`);
   }
   // Importance is copied into memory_tags, so a tag walk checks it without the row.
   if (filter.minImportance !== undefined) {

@@ -36,6 +36,32 @@ type StatsRow = Record<string, string | number>;
 const keyOf = (orgId: string, dedupKey: string): string => `${orgId}\u0000${dedupKey}`;
 
 /**
+ * The most rows (a memory counts one, and one per tag) one insert statement writes, and the
+ * most keys one dedup statement claims. A large batch is several statements in one transaction,
+ * so each stays far inside the statement timeout whatever the batch's size.
+ */
+export const ROWS_PER_STATEMENT = 4000;
+
+/** `items` cut, in order, into runs of at most {@link ROWS_PER_STATEMENT} rows by `rows`. */
+export function chunkByRows<T>(items: readonly T[], rows: (item: T) => number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let weight = 0;
+  for (const item of items) {
+    const w = rows(item);
+    if (current.length > 0 && weight + w > ROWS_PER_STATEMENT) {
+      chunks.push(current);
+      current = [];
+      weight = 0;
+    }
+    current.push(item);
+    weight += w;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/**
  * Indexes of keyed memories split into rounds: round k holds the k-th occurrence of each
  * (org, key), so no statement touches one dedup row twice; each round is sorted by key, so
  * concurrent batches lock keys in one order and cannot deadlock each other.
@@ -71,7 +97,8 @@ export class PostgresMemoryStore implements MemoryStore {
    * its (org, key) row with INSERT ... ON CONFLICT DO UPDATE ... WHERE the holder is outside the
    * window: a concurrent claim of the same key waits on the row lock and then sees the winner,
    * in this or any other process. Earlier items of the same call claim first, so duplicates
-   * inside one call are caught. Then every non-duplicate is inserted with one statement.
+   * inside one call are caught. Then the non-duplicates are inserted in input order, a few
+   * thousand rows per statement (see {@link ROWS_PER_STATEMENT}).
    * @returns one outcome per input item, in input order
    * @throws DomainError `conflict` (code `MEMORY_EXISTS`) when an id is already stored (nothing
    *   is stored); `unavailable` when the database cannot be reached or is too slow
@@ -84,8 +111,8 @@ export class PostgresMemoryStore implements MemoryStore {
           const duplicateOf =
             dedup === null ? new Map<number, string>() : await this.claim(client, memories, dedup);
           const created = memories.filter((_, i) => !duplicateOf.has(i));
-          if (created.length > 0) {
-            await client.query(INSERT_MEMORIES_SQL, memoriesToColumnArrays(created));
+          for (const chunk of chunkByRows(created, (m) => 1 + m.tags.length)) {
+            await client.query(INSERT_MEMORIES_SQL, memoriesToColumnArrays(chunk));
           }
           if (dedup === null) await this.record(client, created);
           return memories.map((memory, i): InsertOutcome => {
@@ -109,7 +136,8 @@ export class PostgresMemoryStore implements MemoryStore {
     dedup: DedupPolicy,
   ): Promise<Map<number, string>> {
     const duplicateOf = new Map<number, string>();
-    for (const round of dedupRounds(memories)) {
+    // A round is sorted by key, so its chunks still lock keys in one order.
+    for (const round of dedupRounds(memories).flatMap((r) => chunkByRows(r, () => 1))) {
       const items = round.map((i) => memories[i] as Memory);
       const orgs = items.map((m) => m.orgId);
       const keys = items.map((m) => m.dedupKey as string);
@@ -147,13 +175,15 @@ export class PostgresMemoryStore implements MemoryStore {
       if (held === undefined || held.time <= m.time) newest.set(key, m);
     }
     if (newest.size === 0) return;
-    const items = [...newest.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, m]) => m);
-    await client.query(RECORD_DEDUP_KEYS_SQL, [
-      items.map((m) => m.orgId),
-      items.map((m) => m.dedupKey),
-      items.map((m) => m.id),
-      items.map((m) => m.time),
-    ]);
+    const sorted = [...newest.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, m]) => m);
+    for (const items of chunkByRows(sorted, () => 1)) {
+      await client.query(RECORD_DEDUP_KEYS_SQL, [
+        items.map((m) => m.orgId),
+        items.map((m) => m.dedupKey),
+        items.map((m) => m.id),
+        items.map((m) => m.time),
+      ]);
+    }
   }
 
   /** The org's memory with this id, or null (another org's id reads as null). */

@@ -94,14 +94,18 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     params.push(filter.until);
   }
 
-  // Further tags: a point lookup on the tag table's primary key per row.
-  tags.slice(driver === 'tag' ? 1 : 0).forEach((tag) => {
+  // Further tags: one count of point lookups on the tag table's primary key per row. One
+  // subquery whatever the number of tags, so preparing the statement stays cheap (an EXISTS per
+  // tag makes the planner's work grow steeply with the count).
+  const further = tags.slice(driver === 'tag' ? 1 : 0);
+  if (further.length > 0) {
     where.push(
-      `EXISTS (SELECT 1 FROM memory_tags AS x WHERE x.org_id = ${a}.org_id AND x.tag = ? ` +
-        `AND x.time = ${a}.time AND x.seq = ${a}.seq)`,
+      `(SELECT count(*) FROM memory_tags AS x WHERE x.org_id = ${a}.org_id ` +
+        `AND x.tag IN (${placeholders(further.length)}) ` +
+        `AND x.time = ${a}.time AND x.seq = ${a}.seq) = ?`,
     );
-    params.push(tag);
-  });
+    params.push(...further, further.length);
+  }
 
   // Residual conditions on the memory row.
   if (filter.agentId !== undefined && driver !== 'agent') {

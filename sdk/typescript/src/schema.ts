@@ -141,7 +141,7 @@ export interface paths {
     put?: never;
     /**
      * Record one memory, or a batch atomically
-     * @description One memory, or `{"memories": [...]}` (up to 10000) stored atomically. A single duplicate is a 409 carrying the stored `memory_id`; a batch stores the rest and lists its duplicates.
+     * @description One memory, or `{"memories": [...]}` (up to 10000, carrying up to 50000 tags in all) stored atomically. A single duplicate is a 409 carrying the stored `memory_id`; a batch stores the rest and lists its duplicates.
      *
      *     Needs an API key with the `write` permission.
      */
@@ -318,7 +318,9 @@ export interface paths {
     get: operations['getSession'];
     /**
      * Close or reopen a session, merge its metadata
-     * @description Needs an API key with the `write` permission.
+     * @description A merge that would make the metadata larger than 1048576 bytes of JSON (MEMTRACE_LIMITS_MAX_METADATA_BYTES) is a 400 and changes nothing.
+     *
+     *     Needs an API key with the `write` permission.
      */
     put: operations['updateSession'];
     post?: never;
@@ -507,7 +509,7 @@ export interface components {
        */
       session_id?: string;
       /**
-       * @description Any JSON object.
+       * @description Any JSON object. At most 1048576 bytes of JSON (MEMTRACE_LIMITS_MAX_METADATA_BYTES); more is a 400.
        * @default {}
        * @example {
        *       "url": "https://example.com",
@@ -540,7 +542,7 @@ export interface components {
       parent_id?: string;
     };
     CreateMemoryBatchRequest: {
-      /** @description Stored atomically: one invalid item rejects the whole batch. */
+      /** @description Stored atomically: one invalid item rejects the whole batch. The memories may carry at most 50000 tags in all (MEMTRACE_LIMITS_MAX_BATCH_TAGS); more is a 400. */
       memories: components['schemas']['CreateMemoryRequest'][];
     };
     SearchMemoriesRequest: {
@@ -549,7 +551,7 @@ export interface components {
       /** @example sess_abc123 */
       session_id?: string;
       /**
-       * @description Any of these memory types; empty means all.
+       * @description Any of these memory types; empty means all. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
        * @example [
        *       "episodic",
        *       "decision"
@@ -557,14 +559,14 @@ export interface components {
        */
       memory_types?: ('episodic' | 'session' | 'decision' | 'entity')[];
       /**
-       * @description Any of these event types; empty means all.
+       * @description Any of these event types; empty means all. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
        * @example [
        *       "page_crawled"
        *     ]
        */
       event_types?: string[];
       /**
-       * @description All of these tags, matched exactly.
+       * @description All of these tags, matched exactly. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
        * @example [
        *       "products"
        *     ]
@@ -615,6 +617,7 @@ export interface components {
       /** @example Crawls product pages */
       description?: string;
       /**
+       * @description At most 1048576 bytes of JSON (MEMTRACE_LIMITS_MAX_METADATA_BYTES); more is a 400.
        * @default {}
        * @example {
        *       "max_depth": 3
@@ -628,6 +631,7 @@ export interface components {
       /** @example agent_web_crawler */
       agent_id: string;
       /**
+       * @description At most 1048576 bytes of JSON (MEMTRACE_LIMITS_MAX_METADATA_BYTES); more is a 400.
        * @default {}
        * @example {
        *       "task": "product_research"
@@ -645,7 +649,7 @@ export interface components {
        */
       status?: 'active' | 'closed';
       /**
-       * @description Merged key by key into the stored metadata; a key set to null is removed.
+       * @description Merged key by key into the stored metadata; a key set to null is removed. The merged metadata too: At most 1048576 bytes of JSON (MEMTRACE_LIMITS_MAX_METADATA_BYTES); more is a 400.
        * @example {
        *       "outcome": "done",
        *       "draft": null
@@ -667,7 +671,7 @@ export interface components {
        */
       until?: string;
       /**
-       * @description Only these memory types; empty or absent means all.
+       * @description Only these memory types; empty or absent means all. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
        * @example [
        *       "episodic",
        *       "decision"
@@ -675,7 +679,7 @@ export interface components {
        */
       include_types?: ('episodic' | 'session' | 'decision' | 'entity')[];
       /**
-       * @description Leave these memory types out.
+       * @description Leave these memory types out. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
        * @example []
        */
       exclude_types?: ('episodic' | 'session' | 'decision' | 'entity')[];
@@ -1437,7 +1441,7 @@ export interface operations {
         /** @example sess_abc123 */
         session_id?: string;
         /**
-         * @description Any of these memory types. Comma-separated and/or repeated.
+         * @description Any of these memory types. Comma-separated and/or repeated. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
          * @example [
          *       "episodic",
          *       "decision"
@@ -1445,14 +1449,14 @@ export interface operations {
          */
         memory_type?: ('episodic' | 'session' | 'decision' | 'entity')[];
         /**
-         * @description Any of these event types. Comma-separated and/or repeated.
+         * @description Any of these event types. Comma-separated and/or repeated. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
          * @example [
          *       "page_crawled"
          *     ]
          */
         event_type?: string[];
         /**
-         * @description All of these tags, matched exactly. Comma-separated and/or repeated.
+         * @description All of these tags, matched exactly. Comma-separated and/or repeated. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
          * @example [
          *       "products"
          *     ]
@@ -1816,7 +1820,7 @@ export interface operations {
         /** @example sess_abc123 */
         session_id?: string;
         /**
-         * @description Any of these memory types. Comma-separated and/or repeated.
+         * @description Any of these memory types. Comma-separated and/or repeated. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
          * @example [
          *       "episodic",
          *       "decision"
@@ -1824,14 +1828,14 @@ export interface operations {
          */
         memory_type?: ('episodic' | 'session' | 'decision' | 'entity')[];
         /**
-         * @description Any of these event types. Comma-separated and/or repeated.
+         * @description Any of these event types. Comma-separated and/or repeated. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
          * @example [
          *       "page_crawled"
          *     ]
          */
         event_type?: string[];
         /**
-         * @description All of these tags, matched exactly. Comma-separated and/or repeated.
+         * @description All of these tags, matched exactly. Comma-separated and/or repeated. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
          * @example [
          *       "products"
          *     ]
@@ -2047,7 +2051,7 @@ export interface operations {
         /** @example agent_web_crawler */
         agent_id?: string;
         /**
-         * @description Any of these memory types. Comma-separated and/or repeated.
+         * @description Any of these memory types. Comma-separated and/or repeated. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
          * @example [
          *       "episodic",
          *       "decision"
@@ -2055,14 +2059,14 @@ export interface operations {
          */
         memory_type?: ('episodic' | 'session' | 'decision' | 'entity')[];
         /**
-         * @description Any of these event types. Comma-separated and/or repeated.
+         * @description Any of these event types. Comma-separated and/or repeated. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
          * @example [
          *       "page_crawled"
          *     ]
          */
         event_type?: string[];
         /**
-         * @description All of these tags, matched exactly. Comma-separated and/or repeated.
+         * @description All of these tags, matched exactly. Comma-separated and/or repeated. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
          * @example [
          *       "products"
          *     ]

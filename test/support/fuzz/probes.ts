@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MAX_BATCH_SIZE, MAX_TAGS } from '../../../domain/index.js';
+import { DEFAULT_LIMITS, MAX_BATCH_SIZE, MAX_TAGS } from '../../../domain/index.js';
 import type { AppRoute } from '../app-routes.js';
 import type { FuzzCase } from './cases.js';
 
@@ -15,8 +15,11 @@ export const PROBE_FAMILIES = ['tag-filters', 'huge-batches', 'session-metadata'
 /** How long a probing read may take before it counts as a stall. */
 export const PROBE_READ_BUDGET_MS = 2_000;
 
-/** At most this many tags over all items of one batch, so a run stays short. */
-export const MAX_BATCH_TAGS = 200_000;
+/** At most this many tags over all items of one batch: the default limit of one batch. */
+export const MAX_BATCH_TAGS = DEFAULT_LIMITS.maxBatchTags;
+
+/** The most values a list filter may hold by default. */
+export const MAX_FILTER_VALUES = DEFAULT_LIMITS.maxFilterValues;
 
 const route = (method: string, path: string): AppRoute => ({ method, path });
 const LIST = route('GET', '/api/v1/memories');
@@ -49,13 +52,13 @@ const request = (
   };
 };
 
-/** 1–200 tags in a list or search filter; more than MAX_TAGS must be refused, never stall. */
+/** 1–200 tags in a list or search filter; more than MAX_FILTER_VALUES must be refused, never stall. */
 const tagFilters: fc.Arbitrary<FuzzCase[]> = fc
   .record({
     n: fc.oneof(
       fc.integer({ min: 1, max: 8 }),
-      fc.integer({ min: 9, max: MAX_TAGS }),
-      fc.integer({ min: MAX_TAGS + 1, max: 200 }),
+      fc.integer({ min: 9, max: MAX_FILTER_VALUES }),
+      fc.integer({ min: MAX_FILTER_VALUES + 1, max: 200 }),
     ),
     start: fc.nat(TAG_POOL.length),
     onSearch: fc.boolean(),
@@ -65,7 +68,7 @@ const tagFilters: fc.Arbitrary<FuzzCase[]> = fc
   })
   .map(({ n, start, onSearch, repeated, count, agent }) => {
     const tags = tagsFrom(start, n);
-    const expect = n <= MAX_TAGS ? 'accepted' : 'refused';
+    const expect = n <= MAX_FILTER_VALUES ? 'accepted' : 'refused';
     const shared = { expect, budgetMs: PROBE_READ_BUDGET_MS } as const;
     if (onSearch) {
       const json = { tags, include_count: count, ...(agent ? { agent_id: AGENT } : {}) };

@@ -35,13 +35,13 @@ export interface ReadBackPlan {
 /**
  * Compares an acknowledgement with what was sent (null means absent in the API, so a null field
  * is not compared) and says which stored objects to fetch again. Stored session metadata must
- * stay within `maxBodyBytes`: more than one request may carry is unbounded growth.
+ * stay within `maxMetadataBytes`, the documented limit of one stored JSON object.
  */
 export function planReadBack(
   name: string,
   sent: Json,
   acked: Json,
-  maxBodyBytes: number,
+  maxMetadataBytes: number,
 ): ReadBackPlan {
   const pairs: [string, Json][] = [];
   const fail = (failure: string): ReadBackPlan => ({ failure, pairs: [] });
@@ -74,9 +74,9 @@ export function planReadBack(
         `${name}: metadata changed: ${show(sent.metadata, 200)} → ${show(acked.metadata, 200)}`,
       );
     const bytes = Buffer.byteLength(JSON.stringify(acked.metadata ?? null));
-    if (bytes > maxBodyBytes) {
+    if (bytes > maxMetadataBytes) {
       return fail(
-        `${name}: session metadata grew to ${bytes} bytes, more than the largest request body (${maxBodyBytes} bytes)`,
+        `${name}: session metadata grew to ${bytes} bytes, more than the limit of a stored JSON object (${maxMetadataBytes} bytes)`,
       );
     }
   } else if (name === 'POST /api/v1/agents') {

@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_BATCH_SIZE, MAX_TAGS } from '../../../domain/index.js';
 import type { FuzzCase } from '../../support/fuzz/cases.js';
-import { MAX_BATCH_TAGS, PROBE_FAMILIES, probeCases } from '../../support/fuzz/probes.js';
+import {
+  MAX_BATCH_TAGS,
+  MAX_FILTER_VALUES,
+  PROBE_FAMILIES,
+  probeCases,
+} from '../../support/fuzz/probes.js';
 
 /** The probe generators make the cases they say, with the expectations the limits give. */
 
@@ -16,13 +21,15 @@ const tagsOf = (c: FuzzCase): string[] => {
 };
 
 describe('probeCases', () => {
-  it('expects a tag filter of up to MAX_TAGS tags accepted and a longer one refused, up to 200', () => {
+  it('expects a tag filter of up to MAX_FILTER_VALUES tags accepted and a longer one refused, up to 200', () => {
     // Act
     const cases = sample('tag-filters', 300).flat();
 
     // Assert
     const counts = cases.map((c) => [tagsOf(c).length, c.expect] as const);
-    expect(counts.every(([n, e]) => e === (n <= MAX_TAGS ? 'accepted' : 'refused'))).toBe(true);
+    expect(counts.every(([n, e]) => e === (n <= MAX_FILTER_VALUES ? 'accepted' : 'refused'))).toBe(
+      true,
+    );
     expect(Math.max(...counts.map(([n]) => n))).toBeGreaterThan(150);
     expect(Math.min(...counts.map(([n]) => n))).toBe(1);
     expect(cases.every((c) => c.budgetMs !== undefined)).toBe(true);
