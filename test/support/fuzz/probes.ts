@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { DEFAULT_LIMITS, MAX_BATCH_SIZE, MAX_TAGS } from '../../../domain/index.js';
 import type { AppRoute } from '../app-routes.js';
+import { TEST_START } from '../test-app.js';
 import type { FuzzCase } from './cases.js';
 
 /**
@@ -153,26 +154,37 @@ const sessionMetadata: fc.Arbitrary<FuzzCase[]> = fc
     ),
   ]);
 
-/** RFC 3339 date-times (and ISO 8601 dates) that are valid, however odd. */
-const VALID_TIMES = [
-  '0001-01-01',
-  '0001-01-01T00:00:00Z',
-  '0050-06-15T12:00:00Z',
-  '0099-12-31T23:59:59Z',
-  '2016-12-31T23:59:60Z',
-  '2026-06-30T23:59:60Z',
-  '2026-02-13T10:30:00.1234567891Z',
-  '2026-02-13T10:30:00.123456789012345678Z',
-  '2026-02-13T10:30:00.0000000000Z',
-  '2026-02-13T10:30:00+14:00',
-  '2026-02-13T10:30:00-12:00',
-  '2026-02-13T10:30:00.5+05:45',
-  '2026-02-13t10:30:00z',
-  '2026-02-13T10:30:00z',
-  '2026-02-13t10:30:00Z',
-  '2024-02-29',
-  '7d',
-];
+/**
+ * RFC 3339 date-times (and ISO 8601 dates) that are valid, however odd, each with the instant it
+ * names (a leap second is the next second; fractions are kept to the millisecond).
+ */
+const VALID_TIME_INSTANTS: Readonly<Record<string, string>> = {
+  '0001-01-01': '0001-01-01T00:00:00.000Z',
+  '0001-01-01T00:00:00Z': '0001-01-01T00:00:00.000Z',
+  '0050-06-15T12:00:00Z': '0050-06-15T12:00:00.000Z',
+  '0099-12-31T23:59:59Z': '0099-12-31T23:59:59.000Z',
+  '2016-12-31T23:59:60Z': '2017-01-01T00:00:00.000Z',
+  '2026-06-30T23:59:60Z': '2026-07-01T00:00:00.000Z',
+  '2026-02-13T10:30:00.1234567891Z': '2026-02-13T10:30:00.123Z',
+  '2026-02-13T10:30:00.123456789012345678Z': '2026-02-13T10:30:00.123Z',
+  '2026-02-13T10:30:00.0000000000Z': '2026-02-13T10:30:00.000Z',
+  '2026-02-13T10:30:00+14:00': '2026-02-12T20:30:00.000Z',
+  '2026-02-13T10:30:00-12:00': '2026-02-13T22:30:00.000Z',
+  '2026-02-13T10:30:00.5+05:45': '2026-02-13T04:45:00.500Z',
+  '2026-02-13t10:30:00z': '2026-02-13T10:30:00.000Z',
+  '2026-02-13T10:30:00z': '2026-02-13T10:30:00.000Z',
+  '2026-02-13t10:30:00Z': '2026-02-13T10:30:00.000Z',
+  '2024-02-29': '2024-02-29T00:00:00.000Z',
+};
+const RELATIVE_TIMES: Readonly<Record<string, number>> = { '7d': 7 * 86_400_000 };
+const VALID_TIMES = [...Object.keys(VALID_TIME_INSTANTS), ...Object.keys(RELATIVE_TIMES)];
+
+/** The instant a valid time names, in ms (a relative one counts back from the test clock's start). */
+const instantOf = (t: string): number =>
+  t in RELATIVE_TIMES
+    ? TEST_START - (RELATIVE_TIMES[t] as number)
+    : Date.parse(VALID_TIME_INSTANTS[t] as string);
+
 /** Impossible dates and times: a 400, never a shifted time. */
 const INVALID_TIMES = [
   '2026-02-30',
@@ -187,8 +199,8 @@ const INVALID_TIMES = [
 ];
 
 /**
- * since/until from both lists, and pairs with since later than until (no expectation but the
- * general one), on the list, search and context routes.
+ * since/until from both lists, and pairs with since later than until, on the list, search and
+ * context routes: an impossible time or an empty range (since not before until) is refused.
  */
 const oddTimes: fc.Arbitrary<FuzzCase[]> = fc
   .record({
@@ -203,12 +215,13 @@ const oddTimes: fc.Arbitrary<FuzzCase[]> = fc
       : [s, u];
     const times = { ...(since ? { since } : {}), ...(until ? { until } : {}) };
     const given = Object.values(times);
-    const expect: FuzzCase['expect'] = given.some((t) => INVALID_TIMES.includes(t))
-      ? 'refused'
-      : reversed
-        ? undefined
-        : 'accepted';
-    const shared = { budgetMs: PROBE_READ_BUDGET_MS, ...(expect ? { expect } : {}) } as const;
+    const empty =
+      since !== undefined && until !== undefined && !reversed
+        ? instantOf(since) >= instantOf(until)
+        : reversed;
+    const expect: FuzzCase['expect'] =
+      given.some((t) => INVALID_TIMES.includes(t)) || empty ? 'refused' : 'accepted';
+    const shared = { budgetMs: PROBE_READ_BUDGET_MS, expect } as const;
     if (on === 'list') {
       return [request('odd-times', LIST, { ...shared, query: Object.entries(times) })];
     }
