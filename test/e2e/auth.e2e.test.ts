@@ -350,6 +350,50 @@ describe('AdminRoutes.keys', () => {
     expect((await admin.get('/api/v1/memories')).status).toBe(200);
   });
 
+  it('keeps one admin key in every org when both admin keys are revoked at the same moment', async () => {
+    // Arrange: 15 orgs, each with two admin keys.
+    const orgs = await Promise.all(
+      Array.from({ length: 15 }, async (_, i) => {
+        const org = await admin.post('/api/v1/orgs', { name: `race ${i}` });
+        const first = apiAs(t.app, org.body.api_key);
+        const second = await first.post('/api/v1/keys', { name: 'second', permissions: ['admin'] });
+        const firstId = (await first.get('/api/v1/keys')).body.keys[0].key_id as string;
+        const secondKey = apiAs(t.app, second.body.api_key);
+        return { first, firstId, secondId: second.body.key_id as string, second: secondKey };
+      }),
+    );
+
+    // Act: every revocation of every org in flight together.
+    const statuses = await Promise.all(
+      orgs.map(async (o) => {
+        const [a, b] = await Promise.all([
+          o.first.delete(`/api/v1/keys/${o.secondId}`),
+          o.first.delete(`/api/v1/keys/${o.firstId}`),
+        ]);
+        return [a.status, b.status].sort();
+      }),
+    );
+
+    // Assert
+    // One revocation lands; the other is refused (409), or finds its own key already revoked (401).
+    for (const pair of statuses)
+      expect([
+        [204, 401],
+        [204, 409],
+      ]).toContainEqual(pair);
+    for (const o of orgs) {
+      const [viaFirst, viaSecond] = [
+        await o.first.get('/api/v1/keys'),
+        await o.second.get('/api/v1/keys'),
+      ];
+      // Exactly one of the two keys still works, and it is the org's one admin key.
+      expect([viaFirst.status, viaSecond.status].sort()).toEqual([200, 401]);
+      const left = viaFirst.status === 200 ? viaFirst : viaSecond;
+      expect(left.body.keys).toHaveLength(1);
+      expect(left.body.keys[0].permissions).toContain('admin');
+    }
+  });
+
   it('returns 404 when a key is revoked twice', async () => {
     // Arrange
     const created = await admin.post('/api/v1/keys', { name: 'ci' });
