@@ -53,13 +53,87 @@ describe('Auth.authenticate', () => {
     },
   );
 
-  it('returns 401 missing when Authorization uses another scheme', async () => {
+  it.each([
+    ['a key followed by more text', (key: string) => `Bearer ${key} junk`],
+    ['the key without a scheme', (key: string) => key],
+    ['another scheme', (key: string) => `Basic ${key}`],
+    ['the scheme without a key', () => 'Bearer'],
+    ['two keys', (key: string) => `Bearer ${key}, Bearer ${key}`],
+  ])('returns 401 naming the expected form when Authorization holds %s', async (_what, header) => {
     // Act
-    const res = await request(t.app).get('/api/v1/memories').set('Authorization', `Basic abc`);
+    const res = await request(t.app)
+      .get('/api/v1/memories')
+      .set('Authorization', header(t.adminKey));
+
+    // Assert
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({
+      error: 'unauthorized',
+      message: "Authorization header must be 'Bearer <key>'",
+      request_id: res.headers['x-request-id'],
+    });
+  });
+
+  it('returns 401 "missing API key" when x-api-key and Authorization are empty', async () => {
+    // Act
+    const res = await request(t.app)
+      .get('/api/v1/memories')
+      .set('x-api-key', '')
+      .set('Authorization', '');
 
     // Assert
     expect(res.status).toBe(401);
     expect(res.body.message).toMatch(/^missing API key/);
+  });
+
+  it('returns 401 naming the header when x-api-key is sent twice', async () => {
+    // Act
+    const res = await request(t.app)
+      .get('/api/v1/memories')
+      .set('x-api-key', [t.adminKey, t.adminKey] as unknown as string); // sent as two header lines
+
+    // Assert
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({
+      error: 'unauthorized',
+      message: 'send the API key in one x-api-key header',
+    });
+  });
+
+  it.each([
+    ['x-api-key with a Bearer prefix', { 'x-api-key': 'Bearer KEY' }],
+    ['x-api-key with spaces inside', { 'x-api-key': 'KEY KEY' }],
+  ])('returns 401 "invalid API key" when the request sends %s', async (_what, headers) => {
+    // Act
+    const res = await request(t.app)
+      .get('/api/v1/memories')
+      .set(
+        Object.fromEntries(
+          Object.entries(headers).map(([k, v]) => [k, v.replaceAll('KEY', t.adminKey)]),
+        ),
+      );
+
+    // Assert
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ error: 'unauthorized', message: 'invalid API key' });
+  });
+
+  it.each([
+    ['x-api-key with spaces around it', { 'x-api-key': '  KEY  ' }],
+    ['an empty x-api-key next to a Bearer key', { 'x-api-key': '', authorization: 'Bearer KEY' }],
+    ['Authorization with spaces around the key', { authorization: 'Bearer \t KEY  ' }],
+  ])('accepts the key when the request sends %s', async (_what, headers) => {
+    // Act
+    const res = await request(t.app)
+      .get('/api/v1/memories')
+      .set(
+        Object.fromEntries(
+          Object.entries(headers).map(([k, v]) => [k, v.replaceAll('KEY', t.adminKey)]),
+        ),
+      );
+
+    // Assert
+    expect(res.status).toBe(200);
   });
 
   it('returns 401 for a key when it has been revoked, at once', async () => {

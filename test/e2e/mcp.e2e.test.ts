@@ -237,6 +237,26 @@ describe('McpServer over streamable-http, authentication', () => {
     expect(await res.json()).toMatchObject({ error: 'unauthorized' });
   });
 
+  it('answers 401 naming the expected form when Authorization holds the key without Bearer', async () => {
+    // Act
+    const res = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json, text/event-stream',
+        Authorization: key,
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+
+    // Assert
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({
+      error: 'unauthorized',
+      message: "Authorization header must be 'Bearer <key>'",
+    });
+  });
+
   it('refuses a write with a tool error when the key can only read (Bearer)', async () => {
     // Arrange
     const created = await fetch(`${server.url}/api/v1/keys`, {
