@@ -5,8 +5,8 @@ import type { SessionStore } from '../session/session-store.port.js';
 import type { Clock } from '../shared/clock.port.js';
 import { invalid, notFound } from '../shared/errors.js';
 import type { IdGenerator } from '../shared/id-generator.port.js';
-import { checkId, isPlainObject, MAX_DESCRIPTION_LENGTH } from '../shared/rules.js';
-import type { Agent } from './agent.js';
+import { isPlainObject, MAX_DESCRIPTION_LENGTH } from '../shared/rules.js';
+import { agentNameProblem, type Agent } from './agent.js';
 import type { AgentStore } from './agent-store.port.js';
 
 export interface NewAgent {
@@ -43,7 +43,8 @@ export class AgentService {
    */
   async register(orgId: string, input: NewAgent): Promise<Agent> {
     if (!input.name) throw invalid('name is required');
-    checkId('name', input.name);
+    const problem = agentNameProblem(input.name);
+    if (problem) throw invalid(problem);
     if (input.description != null && input.description.length > MAX_DESCRIPTION_LENGTH) {
       throw invalid(`description must be at most ${MAX_DESCRIPTION_LENGTH} characters`);
     }

@@ -3,6 +3,7 @@ import { toMemoryResponse } from '../../adapters/http/dto/memory.response.js';
 import { toSessionResponse } from '../../adapters/http/dto/session.response.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import {
+  agentIdentityProblem,
   DomainError,
   isDomainError,
   isMemoryType,
@@ -333,7 +334,7 @@ class RecordReader {
   }
 
   agent(orgId: string): Agent {
-    return {
+    const agent: Agent = {
       id: this.string('agent_id'),
       orgId,
       name: this.string('name'),
@@ -341,5 +342,8 @@ class RecordReader {
       config: this.object('config'),
       createdAt: this.time('created_at'),
     };
+    const problem = agentIdentityProblem(agent);
+    if (problem) throw this.bad(problem);
+    return agent;
   }
 }

@@ -189,6 +189,36 @@ describe('memtrace export and import', () => {
 });
 
 describe('importOrg', () => {
+  it.each([
+    [
+      'a name in the form of an agent id',
+      { agent_id: `agent_${'1'.repeat(24)}`, name: `agent_${'2'.repeat(24)}` },
+    ],
+    ['an id not in the form of an agent id', { agent_id: 'planner', name: 'worker' }],
+  ])('refuses an agent record with %s, naming its line', async (_what, ids) => {
+    const storage = await createSqliteStorage({ path: ':memory:' });
+    try {
+      await servicesOn(storage).auth.bootstrap(BOOTSTRAP);
+      const lines = async function* () {
+        yield JSON.stringify({ type: 'header', format: 'memtrace-export', version: 1 });
+        yield JSON.stringify({
+          type: 'agent',
+          ...ids,
+          description: null,
+          config: {},
+          created_at: '2026-02-13T10:30:00.000Z',
+        });
+      };
+
+      const imported = importOrg(storage, DEFAULT_ORG_ID, lines(), { dedup: null });
+
+      await expect(imported).rejects.toThrow(/^line 2: /);
+      expect((await storage.agents.list(DEFAULT_ORG_ID, { limit: 10, offset: 0 })).total).toBe(0);
+    } finally {
+      await storage.close();
+    }
+  });
+
   it.skipIf(TEST_POSTGRES_URL === undefined)(
     `gives identical list results when an SQLite export is imported into PostgreSQL${TEST_POSTGRES_URL === undefined ? ` (skipped: ${POSTGRES_SKIP_REASON})` : ''}`,
     async () => {

@@ -583,7 +583,7 @@ export interface components {
     };
     CreateAgentRequest: {
       /**
-       * @description Unique in the org; memories and sessions name the agent by it.
+       * @description Unique in the org; memories and sessions name the agent by it. Never of the form of an agent id (`agent_` and 24 hex digits), so a name and an id never meet.
        * @example agent_web_crawler
        */
       name: string;
