@@ -22,7 +22,7 @@ import type { IdGenerator } from '../shared/id-generator.port.js';
 import { checkId, isPlainObject } from '../shared/rules.js';
 import { parseTimeExpression } from '../shared/time-expression.js';
 import type { Session, SessionStatus } from './session.js';
-import { SESSION_STATUSES } from './session.js';
+import { SESSION_STATUSES, sessionsNamedBy } from './session.js';
 import type { SessionStore } from './session-store.port.js';
 
 export interface NewSession {
@@ -95,9 +95,14 @@ export class SessionService {
     return session;
   }
 
-  /** @throws DomainError `not_found` */
+  /**
+   * The org's session; one that only memories name (stored before a memory write created its
+   * session) is created now from its first memory.
+   * @throws DomainError `not_found` when neither a session nor a memory of the org has the id
+   */
   async get(orgId: string, id: string): Promise<Session> {
-    const session = await this.sessions.findById(orgId, id);
+    const session =
+      (await this.sessions.findById(orgId, id)) ?? (await this.createFromMemories(orgId, id));
     if (!session) throw notFound('session', 'SESSION_NOT_FOUND');
     return session;
   }
@@ -135,14 +140,18 @@ export class SessionService {
       ...(input.status !== undefined ? { status: toStatus(input.status) } : {}),
       ...(input.metadata !== undefined ? { metadata: input.metadata } : {}),
     };
-    const session = await this.sessions.update(orgId, id, patch, this.clock.now());
+    const session =
+      (await this.sessions.update(orgId, id, patch, this.clock.now())) ??
+      ((await this.createFromMemories(orgId, id))
+        ? await this.sessions.update(orgId, id, patch, this.clock.now())
+        : null);
     if (!session) throw notFound('session', 'SESSION_NOT_FOUND');
     return session;
   }
 
   /**
    * Builds the session's markdown context. A session id works when it was created or when any
-   * memory of the org names it.
+   * memory of the org names it (then the session is created, see {@link get}).
    * @throws DomainError `not_found` when neither holds; `invalid` for bad options
    */
   async context(orgId: string, sessionId: string, input: ContextInput): Promise<SessionContext> {
@@ -232,9 +241,24 @@ export class SessionService {
   }
 
   private async requireKnownSession(orgId: string, sessionId: string): Promise<void> {
-    if (await this.sessions.findById(orgId, sessionId)) return;
-    if ((await this.memories.count(orgId, { sessionId })) > 0) return;
-    throw notFound('session', 'SESSION_NOT_FOUND');
+    await this.get(orgId, sessionId);
+  }
+
+  /**
+   * Creates the session that the org's memories name, from the first of them, when they name
+   * one (memories stored before memory writes created their sessions, e.g. on Arc).
+   * @returns the session, or null when no memory of the org names the id
+   */
+  private async createFromMemories(orgId: string, id: string): Promise<Session | null> {
+    const first = await this.memories.find(orgId, {
+      filter: { sessionId: id },
+      order: 'asc',
+      limit: 1,
+      offset: 0,
+    });
+    if (first.length === 0) return null;
+    await this.sessions.createMissing(sessionsNamedBy(first));
+    return this.sessions.findById(orgId, id);
   }
 }
 

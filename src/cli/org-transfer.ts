@@ -11,6 +11,7 @@ import {
   MAX_LIMIT,
   notFound,
   SESSION_STATUSES,
+  sessionsNamedBy,
   type Agent,
   type DedupPolicy,
   type Memory,
@@ -162,6 +163,8 @@ export async function importOrg(
       }
     }
     if (fresh.length > 0) {
+      // As a memory write does: a session a memory names exists (the export's own come first).
+      await storage.sessions.createMissing(sessionsNamedBy(fresh));
       for (const outcome of await storage.memories.insert(fresh, options.dedup)) {
         if (outcome.status === 'created') imported.memories++;
         else skipped.memories++;

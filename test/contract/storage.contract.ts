@@ -467,6 +467,37 @@ export function describeStorageContract(h: StorageHarness): void {
         await expect(s.sessions.create({ ...x })).rejects.toMatchObject({ kind: 'conflict' });
       });
 
+      it('creates only the missing sessions and leaves existing ones as they are', async () => {
+        const existing = aSession({ id: 'chat-1', metadata: { kept: true } });
+        await s.sessions.create(existing);
+        const fresh = aSession({ id: 'chat-2', agentId: 'bot', metadata: {} });
+        const again = aSession({ id: 'chat-1', agentId: 'other', metadata: {} });
+        const otherOrg = aSession({ id: 'chat-1', orgId: OTHER, metadata: {} });
+
+        await s.sessions.createMissing([again, fresh, otherOrg, { ...fresh }]);
+
+        expect(await s.sessions.findById(ORG, 'chat-1')).toEqual(existing);
+        expect(await s.sessions.findById(ORG, 'chat-2')).toEqual(fresh);
+        expect(await s.sessions.findById(OTHER, 'chat-1')).toEqual(otherOrg);
+        expect((await s.sessions.list(ORG, { limit: 10, offset: 0 })).total).toBe(2);
+        await s.sessions.createMissing([]);
+      });
+
+      it('creates a missing session once when many calls create it at the same moment', async () => {
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            s.sessions.createMissing([
+              aSession({ id: 'raced', agentId: `agent_${i}`, metadata: {} }),
+              aSession({ id: `own-${i}`, metadata: {} }),
+            ]),
+          ),
+        );
+
+        const page = await s.sessions.list(ORG, { limit: 100, offset: 0 });
+        expect(page.total).toBe(21);
+        expect(page.items.filter((x) => x.id === 'raced')).toHaveLength(1);
+      });
+
       it('lists newest first with filters, pages and the total', async () => {
         const a = aSession({ agentId: 'agent_1', createdAt: BASE_TIME });
         const b = aSession({

@@ -68,10 +68,14 @@ function servicesOn(storage: StorageBundle, clock = new ManualClock()) {
   const ids = new TimeOrderedIdGenerator();
   const crypto = new NodeCrypto();
   return {
-    memories: new MemoryService(storage.memories, clock, ids, crypto, {
-      enabled: true,
-      windowHours: 24,
-    }),
+    memories: new MemoryService(
+      storage.memories,
+      clock,
+      ids,
+      crypto,
+      { enabled: true, windowHours: 24 },
+      storage.sessions,
+    ),
     sessions: new SessionService(storage.sessions, storage.memories, clock, ids),
     agents: new AgentService(storage.agents, storage.sessions, storage.memories, clock, ids),
     auth: new AuthService(storage.auth, clock, ids, crypto),
@@ -189,6 +193,41 @@ describe('memtrace export and import', () => {
 });
 
 describe('importOrg', () => {
+  it('creates the session a memory names when the export has no record of it', async () => {
+    const storage = await createSqliteStorage({ path: ':memory:' });
+    try {
+      await servicesOn(storage).auth.bootstrap(BOOTSTRAP);
+      const lines = async function* () {
+        yield JSON.stringify({ type: 'header', format: 'memtrace-export', version: 1 });
+        yield JSON.stringify({
+          type: 'memory',
+          memory_id: `mem_${'0'.repeat(24)}`,
+          time: '2026-02-13T10:30:00.000Z',
+          agent_id: 'planner',
+          session_id: 'chat-9',
+          content: 'named a session',
+          memory_type: 'episodic',
+          event_type: 'general',
+          metadata: {},
+          tags: [],
+          importance: 0,
+          dedup_key: null,
+          parent_id: null,
+        });
+      };
+
+      await importOrg(storage, DEFAULT_ORG_ID, lines(), { dedup: null });
+
+      expect(await storage.sessions.findById(DEFAULT_ORG_ID, 'chat-9')).toMatchObject({
+        agentId: 'planner',
+        status: 'active',
+        createdAt: Date.parse('2026-02-13T10:30:00.000Z'),
+      });
+    } finally {
+      await storage.close();
+    }
+  });
+
   it.each([
     [
       'a name in the form of an agent id',

@@ -207,6 +207,25 @@ describe.each(transports)('McpServer over %s', (name, transport) => {
     expect(closed).toMatchObject({ session_id: sessionId, status: 'closed' });
   });
 
+  it('counts and closes a session that only a remembered memory named', async () => {
+    // Arrange
+    const owner = `${agent}_implicit`;
+    const sessionId = `chat_${name.replace('-', '_')}`;
+    await callJson('memtrace_remember', {
+      agent_id: owner,
+      session_id: sessionId,
+      content: 'Opened a chat',
+    });
+
+    // Act
+    const stats = await callJson('memtrace_agent_stats', { agent_id: owner });
+    const closed = await callJson('memtrace_session_close', { session_id: sessionId });
+
+    // Assert
+    expect(stats).toMatchObject({ session_count: 1, active_sessions: 1 });
+    expect(closed).toMatchObject({ session_id: sessionId, agent_id: owner, status: 'closed' });
+  });
+
   it('answers a tool error with the API message when the input is refused', async () => {
     // Act
     const unknown = await call('memtrace_session_close', { session_id: 'sess_does_not_exist' });

@@ -185,6 +185,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       ids,
       crypto,
       options.dedup ?? { enabled: true, windowHours: 24 },
+      storage.sessions,
     ),
     sessions: new SessionService(storage.sessions, storage.memories, clock, ids),
     agents: new AgentService(storage.agents, storage.sessions, storage.memories, clock, ids),

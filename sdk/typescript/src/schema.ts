@@ -482,7 +482,7 @@ export interface components {
        */
       event_type?: string;
       /**
-       * @description The session it belongs to; need not be created first.
+       * @description The session it belongs to; need not be created first: a session id the org does not have yet is created with the memory (active, this agent, no metadata).
        * @example sess_abc123
        */
       session_id?: string;
