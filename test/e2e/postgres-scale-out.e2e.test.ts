@@ -165,6 +165,25 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
       }
     });
 
+    it('creates a new session once when 20 writes naming it arrive at both servers at once', async () => {
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          call(i % 2 ? b : a, 'POST', '/api/v1/memories', {
+            agent_id: 'agent_chat',
+            session_id: 'chat-raced',
+            content: `message ${i}`,
+          }),
+        ),
+      );
+
+      expect(responses.map((r) => r.status)).toEqual(Array(20).fill(201));
+      for (const server of [a, b]) {
+        const list = await call(server, 'GET', '/api/v1/sessions?agent_id=agent_chat');
+        const body = (await list.json()) as { sessions: { session_id: string }[] };
+        expect(body.sessions.map((x) => x.session_id)).toEqual(['chat-raced']);
+      }
+    });
+
     it('stores exactly one memory when 50 identical writes arrive at both servers at once', async () => {
       const body = {
         agent_id: 'agent_race',
