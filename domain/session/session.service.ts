@@ -126,7 +126,8 @@ export class SessionService {
   }
 
   /**
-   * Changes status and/or merges metadata (a key set to null is removed).
+   * Changes status and/or merges metadata (a key set to null is removed); a session that only
+   * memories name is created first (see {@link get}).
    * @throws DomainError `invalid` for an empty change or a bad status; `not_found`
    */
   async update(orgId: string, id: string, input: SessionUpdateInput): Promise<Session> {
@@ -140,11 +141,10 @@ export class SessionService {
       ...(input.status !== undefined ? { status: toStatus(input.status) } : {}),
       ...(input.metadata !== undefined ? { metadata: input.metadata } : {}),
     };
-    const session =
-      (await this.sessions.update(orgId, id, patch, this.clock.now())) ??
-      ((await this.createFromMemories(orgId, id))
-        ? await this.sessions.update(orgId, id, patch, this.clock.now())
-        : null);
+    let session = await this.sessions.update(orgId, id, patch, this.clock.now());
+    if (!session && (await this.createFromMemories(orgId, id))) {
+      session = await this.sessions.update(orgId, id, patch, this.clock.now());
+    }
     if (!session) throw notFound('session', 'SESSION_NOT_FOUND');
     return session;
   }
