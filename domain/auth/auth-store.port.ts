@@ -35,9 +35,15 @@ export interface AuthStore {
   findKey(orgId: string, id: string): Promise<ApiKey | null>;
 
   /**
-   * Marks the key revoked at `nowMs`.
-   * @returns whether an unrevoked key of the org was revoked
+   * Marks the key revoked at `nowMs`, unless it is the org's last unrevoked admin key. The check
+   * and the change are one atomic step however many revocations run at once, in however many
+   * processes: an org always keeps at least one admin key.
+   * @returns `revoked`; `absent` when the org has no such unrevoked key; `last_admin` when it is
+   *   the org's only unrevoked admin key (nothing changed)
    */
-  revokeKey(orgId: string, id: string, nowMs: number): Promise<boolean>;
+  revokeKey(orgId: string, id: string, nowMs: number): Promise<RevokeOutcome>;
 }
+
+/** What {@link AuthStore.revokeKey} did. */
+export type RevokeOutcome = 'revoked' | 'absent' | 'last_admin';
 export const AUTH_STORE = token<AuthStore>('memtrace/AuthStore');

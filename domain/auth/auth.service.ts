@@ -120,21 +120,15 @@ export class AuthService {
    * @throws DomainError `not_found`; `conflict` when it is the org's last admin key
    */
   async revokeKey(orgId: string, keyId: string): Promise<void> {
-    const key = await this.store.findKey(orgId, keyId);
-    if (!key || key.revokedAt !== null) throw notFound('API key', 'KEY_NOT_FOUND');
-    if (key.permissions.includes('admin')) {
-      const admins = (await this.store.listKeys(orgId)).filter((k) =>
-        k.permissions.includes('admin'),
+    const outcome = await this.store.revokeKey(orgId, keyId, this.clock.now());
+    if (outcome === 'absent') throw notFound('API key', 'KEY_NOT_FOUND');
+    if (outcome === 'last_admin') {
+      throw new DomainError(
+        'conflict',
+        'LAST_ADMIN_KEY',
+        'cannot revoke the last admin key of an org: create another admin key first',
       );
-      if (admins.length <= 1) {
-        throw new DomainError(
-          'conflict',
-          'LAST_ADMIN_KEY',
-          'cannot revoke the last admin key of an org: create another admin key first',
-        );
-      }
     }
-    await this.store.revokeKey(orgId, keyId, this.clock.now());
   }
 
   /**

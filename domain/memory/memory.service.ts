@@ -22,6 +22,8 @@ import {
   type MemoryListInput,
 } from './memory-query.js';
 import type { DedupPolicy, MemoryStore } from './memory-store.port.js';
+import { sessionsNamedBy } from '../session/session.js';
+import type { SessionStore } from '../session/session-store.port.js';
 
 export interface DedupSettings {
   readonly enabled: boolean;
@@ -53,16 +55,19 @@ export class MemoryService {
     private readonly ids: IdGenerator,
     private readonly crypto: Crypto,
     private readonly dedup: DedupSettings,
+    private readonly sessions: SessionStore,
     private readonly limits: Limits = DEFAULT_LIMITS,
   ) {}
 
   /**
-   * Records one memory.
+   * Records one memory. A session it names that the org does not have is created first (see
+   * {@link sessionsNamedBy}), so every session id a memory carries is a session.
    * @throws DomainError `invalid` naming the field; `conflict` (with `memory_id` of the stored
    *   one) when it duplicates a memory within the dedup window
    */
   async create(orgId: string, input: NewMemory): Promise<Memory> {
     const memory = this.build(orgId, input, this.clock.now(), '');
+    await this.sessions.createMissing(sessionsNamedBy([memory]));
     const [outcome] = await this.store.insert([memory], this.policy());
     if (outcome?.status === 'duplicate') {
       throw new DomainError(
@@ -92,6 +97,7 @@ export class MemoryService {
         `memories must carry at most ${this.limits.maxBatchTags} tags in all per request, got ${tags}`,
       );
     }
+    await this.sessions.createMissing(sessionsNamedBy(built));
     const outcomes = await this.store.insert(built, this.policy());
     const memories: Memory[] = [];
     const duplicates: { index: number; existingId: string }[] = [];

@@ -15,6 +15,14 @@ export interface SessionStore {
    */
   create(session: Session): Promise<void>;
 
+  /**
+   * Stores each session whose id its org does not have yet (the first of several with one id);
+   * a session that exists is left as it is. Never fails for an id that exists, however many
+   * calls create the same session at the same moment, and never stores one twice. A session id
+   * is unique within its org only: two orgs may each have a session of the same id.
+   */
+  createMissing(sessions: readonly Session[]): Promise<void>;
+
   /** The session with this id in this org, or null. */
   findById(orgId: string, id: string): Promise<Session | null>;
 

@@ -23,7 +23,7 @@ import { checkFilterSize, checkJsonSize, DEFAULT_LIMITS, type Limits } from '../
 import { checkId, isPlainObject } from '../shared/rules.js';
 import { parseTimeRange } from '../shared/time-expression.js';
 import type { Session, SessionStatus } from './session.js';
-import { checkSession, SESSION_STATUSES } from './session.js';
+import { checkSession, SESSION_STATUSES, sessionsNamedBy } from './session.js';
 import type { SessionStore } from './session-store.port.js';
 
 export interface NewSession {
@@ -94,9 +94,14 @@ export class SessionService {
     return session;
   }
 
-  /** @throws DomainError `not_found` */
+  /**
+   * The org's session; one that only memories name (stored before a memory write created its
+   * session) is created now from its first memory.
+   * @throws DomainError `not_found` when neither a session nor a memory of the org has the id
+   */
   async get(orgId: string, id: string): Promise<Session> {
-    const session = await this.sessions.findById(orgId, id);
+    const session =
+      (await this.sessions.findById(orgId, id)) ?? (await this.createFromMemories(orgId, id));
     if (!session) throw notFound('session', 'SESSION_NOT_FOUND');
     return session;
   }
@@ -120,7 +125,8 @@ export class SessionService {
   }
 
   /**
-   * Changes status and/or merges metadata (a key set to null is removed).
+   * Changes status and/or merges metadata (a key set to null is removed); a session that only
+   * memories name is created first (see {@link get}).
    * @throws DomainError `invalid` for an empty change, a bad status, or metadata that would pass
    *   `Limits.maxMetadataBytes` once merged (nothing is changed then); `not_found`
    */
@@ -140,14 +146,17 @@ export class SessionService {
         ? { metadata: input.metadata, maxMetadataBytes: this.limits.maxMetadataBytes }
         : {}),
     };
-    const session = await this.sessions.update(orgId, id, patch, this.clock.now());
+    let session = await this.sessions.update(orgId, id, patch, this.clock.now());
+    if (!session && (await this.createFromMemories(orgId, id))) {
+      session = await this.sessions.update(orgId, id, patch, this.clock.now());
+    }
     if (!session) throw notFound('session', 'SESSION_NOT_FOUND');
     return session;
   }
 
   /**
    * Builds the session's markdown context. A session id works when it was created or when any
-   * memory of the org names it.
+   * memory of the org names it (then the session is created, see {@link get}).
    * @throws DomainError `not_found` when neither holds; `invalid` for bad options
    */
   async context(orgId: string, sessionId: string, input: ContextInput): Promise<SessionContext> {
@@ -234,9 +243,24 @@ export class SessionService {
   }
 
   private async requireKnownSession(orgId: string, sessionId: string): Promise<void> {
-    if (await this.sessions.findById(orgId, sessionId)) return;
-    if ((await this.memories.count(orgId, { sessionId })) > 0) return;
-    throw notFound('session', 'SESSION_NOT_FOUND');
+    await this.get(orgId, sessionId);
+  }
+
+  /**
+   * Creates the session that the org's memories name, from the first of them, when they name
+   * one (memories stored before memory writes created their sessions, e.g. on Arc).
+   * @returns the session, or null when no memory of the org names the id
+   */
+  private async createFromMemories(orgId: string, id: string): Promise<Session | null> {
+    const first = await this.memories.find(orgId, {
+      filter: { sessionId: id },
+      order: 'asc',
+      limit: 1,
+      offset: 0,
+    });
+    if (first.length === 0) return null;
+    await this.sessions.createMissing(sessionsNamedBy(first));
+    return this.sessions.findById(orgId, id);
   }
 }
 

@@ -1,13 +1,14 @@
 import { invalid } from '../shared/errors.js';
 import { checkId, isPlainObject } from '../shared/rules.js';
 import { checkJsonSize, DEFAULT_LIMITS, jsonSize } from '../shared/limits.js';
+import type { Memory } from '../memory/memory.js';
 
 export const SESSION_STATUSES = ['active', 'closed'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 /** A scope of work for one agent; memories name it by `sessionId`. */
 export interface Session {
-  /** `sess_` + 24 hex. */
+  /** `sess_` + 24 hex when created by memtrace; any id when a memory named it first. */
   readonly id: string;
   readonly orgId: string;
   readonly agentId: string;
@@ -78,4 +79,29 @@ export function applySessionPatch(s: Session, patch: SessionPatch, nowMs: number
     }
   }
   return { ...s, status, metadata, updatedAt: nowMs, closedAt };
+}
+
+/**
+ * The sessions that `memories` name, once each, as a memory creates a session its org does not
+ * have yet: active, no metadata, the agent and time of the first memory that names it.
+ */
+export function sessionsNamedBy(memories: readonly Memory[]): Session[] {
+  const named = new Map<string, Session>();
+  for (const m of memories) {
+    if (m.sessionId === null) continue;
+    const key = `${m.orgId}\u0000${m.sessionId}`;
+    const seen = named.get(key);
+    if (seen && seen.createdAt <= m.time) continue;
+    named.set(key, {
+      id: m.sessionId,
+      orgId: m.orgId,
+      agentId: m.agentId,
+      status: 'active',
+      metadata: {},
+      createdAt: m.time,
+      updatedAt: m.time,
+      closedAt: null,
+    });
+  }
+  return [...named.values()];
 }

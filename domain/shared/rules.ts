@@ -12,12 +12,12 @@ export const MAX_DEDUP_KEY_LENGTH = 256;
 export const MAX_NAME_LENGTH = 200;
 export const MAX_DESCRIPTION_LENGTH = 10_000;
 
+/** What {@link ID_PATTERN} asks, after the field's name. */
+export const ID_RULE =
+  "must start with a letter and contain only letters, digits, '_' or '-' (at most 128 characters)";
+
 export function checkId(field: string, value: string): string {
-  if (!ID_PATTERN.test(value)) {
-    throw invalid(
-      `${field} must start with a letter and contain only letters, digits, '_' or '-' (at most 128 characters)`,
-    );
-  }
+  if (!ID_PATTERN.test(value)) throw invalid(`${field} ${ID_RULE}`);
   return value;
 }
 

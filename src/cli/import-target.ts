@@ -3,6 +3,7 @@ import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import {
   ID_PREFIX,
   isDomainError,
+  sessionsNamedBy,
   type Agent,
   type DedupPolicy,
   type IdKind,
@@ -103,8 +104,11 @@ export class ImportTarget {
       }
     }
     if (fresh.length === 0) return;
+    const linked = fresh.map(this.relink);
+    // As a memory write does: a session a memory names exists (the export's own come first).
+    await this.storage.sessions.createMissing(sessionsNamedBy(linked));
     try {
-      this.count(await this.storage.memories.insert(fresh.map(this.relink), this.dedup));
+      this.count(await this.storage.memories.insert(linked, this.dedup));
     } catch (e) {
       // Nothing of the batch was stored.
       if (!isConflict(e)) throw e;

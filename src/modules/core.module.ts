@@ -45,9 +45,9 @@ export const coreModule = (
     bind(SECRET_BOX).toConstantValue(new AesGcmSecretBox(config.secrets.masterKey));
     bind(MemoryService)
       .toResolvedValue(
-        (store: MemoryStore, c: Clock, ids: IdGenerator, crypto: Crypto) =>
-          new MemoryService(store, c, ids, crypto, config.dedup, config.limits),
-        [MEMORY_STORE, CLOCK, ID_GENERATOR, CRYPTO],
+        (store: MemoryStore, c: Clock, ids: IdGenerator, crypto: Crypto, sessions: SessionStore) =>
+          new MemoryService(store, c, ids, crypto, config.dedup, sessions, config.limits),
+        [MEMORY_STORE, CLOCK, ID_GENERATOR, CRYPTO, SESSION_STORE],
       )
       .inSingletonScope();
     bind(SessionService)

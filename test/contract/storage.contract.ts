@@ -467,6 +467,37 @@ export function describeStorageContract(h: StorageHarness): void {
         await expect(s.sessions.create({ ...x })).rejects.toMatchObject({ kind: 'conflict' });
       });
 
+      it('creates only the missing sessions and leaves existing ones as they are', async () => {
+        const existing = aSession({ id: 'chat-1', metadata: { kept: true } });
+        await s.sessions.create(existing);
+        const fresh = aSession({ id: 'chat-2', agentId: 'bot', metadata: {} });
+        const again = aSession({ id: 'chat-1', agentId: 'other', metadata: {} });
+        const otherOrg = aSession({ id: 'chat-1', orgId: OTHER, metadata: {} });
+
+        await s.sessions.createMissing([again, fresh, otherOrg, { ...fresh }]);
+
+        expect(await s.sessions.findById(ORG, 'chat-1')).toEqual(existing);
+        expect(await s.sessions.findById(ORG, 'chat-2')).toEqual(fresh);
+        expect(await s.sessions.findById(OTHER, 'chat-1')).toEqual(otherOrg);
+        expect((await s.sessions.list(ORG, { limit: 10, offset: 0 })).total).toBe(2);
+        await s.sessions.createMissing([]);
+      });
+
+      it('creates a missing session once when many calls create it at the same moment', async () => {
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            s.sessions.createMissing([
+              aSession({ id: 'raced', agentId: `agent_${i}`, metadata: {} }),
+              aSession({ id: `own-${i}`, metadata: {} }),
+            ]),
+          ),
+        );
+
+        const page = await s.sessions.list(ORG, { limit: 100, offset: 0 });
+        expect(page.total).toBe(21);
+        expect(page.items.filter((x) => x.id === 'raced')).toHaveLength(1);
+      });
+
       it('lists newest first with filters, pages and the total', async () => {
         const a = aSession({ agentId: 'agent_1', createdAt: BASE_TIME });
         const b = aSession({
@@ -654,13 +685,54 @@ export function describeStorageContract(h: StorageHarness): void {
         await s.auth.createKey(foreign);
         expect(await s.auth.listKeys(ORG)).toEqual([k1, k2]);
         expect(await s.auth.findKey(ORG, foreign.id)).toBeNull();
-        expect(await s.auth.revokeKey(ORG, foreign.id, BASE_TIME)).toBe(false);
-        expect(await s.auth.revokeKey(ORG, k1.id, BASE_TIME + 5)).toBe(true);
-        expect(await s.auth.revokeKey(ORG, k1.id, BASE_TIME + 6)).toBe(false);
+        expect(await s.auth.revokeKey(ORG, foreign.id, BASE_TIME)).toBe('absent');
+        expect(await s.auth.revokeKey(ORG, k1.id, BASE_TIME + 5)).toBe('revoked');
+        expect(await s.auth.revokeKey(ORG, k1.id, BASE_TIME + 6)).toBe('absent');
         expect(await s.auth.listKeys(ORG)).toEqual([k2]);
         expect(await s.auth.findKeyByHash(k1.keyHash)).toEqual({ ...k1, revokedAt: BASE_TIME + 5 });
         expect(await s.auth.findKey(ORG, k1.id)).toEqual({ ...k1, revokedAt: BASE_TIME + 5 });
         expect(await s.auth.findKeyByHash('f'.repeat(64))).toBeNull();
+      });
+
+      it('refuses to revoke the last unrevoked admin key of an org and changes nothing', async () => {
+        const org = anOrg({ id: ORG });
+        const admin = anApiKey({ permissions: ['read', 'write', 'admin'] });
+        const reader = anApiKey({ permissions: ['read'] });
+        await s.auth.createOrg(org, admin);
+        await s.auth.createKey(reader);
+
+        expect(await s.auth.revokeKey(ORG, admin.id, BASE_TIME)).toBe('last_admin');
+        expect(await s.auth.revokeKey(ORG, reader.id, BASE_TIME)).toBe('revoked');
+        expect(await s.auth.listKeys(ORG)).toEqual([admin]);
+      });
+
+      it('keeps exactly one admin key when every admin key of an org is revoked at once', async () => {
+        const orgs = [ORG, OTHER, 'org_c', 'org_d'];
+        const admins = new Map<string, string[]>();
+        for (const id of orgs) {
+          const keys = Array.from({ length: 4 }, () =>
+            anApiKey({ orgId: id, permissions: ['admin'] }),
+          );
+          await s.auth.createOrg(anOrg({ id }), keys[0]!);
+          for (const k of keys.slice(1)) await s.auth.createKey(k);
+          admins.set(
+            id,
+            keys.map((k) => k.id),
+          );
+        }
+
+        // Every revocation of every org in flight together, interleaved across orgs.
+        const attempts = orgs.flatMap((id) => admins.get(id)!.map((keyId) => ({ id, keyId })));
+        const outcomes = await Promise.all(
+          attempts.map((a) => s.auth.revokeKey(a.id, a.keyId, BASE_TIME)),
+        );
+
+        for (const id of orgs) {
+          const mine = outcomes.filter((_, i) => attempts[i]!.id === id);
+          expect(mine.filter((o) => o === 'revoked')).toHaveLength(3);
+          expect(mine.filter((o) => o === 'last_admin')).toHaveLength(1);
+          expect(await s.auth.listKeys(id)).toHaveLength(1);
+        }
       });
     });
 

@@ -63,6 +63,46 @@ describe('AgentRoutes.register', () => {
     expect(res.body.error).toBe('conflict');
   });
 
+  it("returns 400 and registers nothing when the name is another agent's id", async () => {
+    // Arrange
+    const x = await register('planner');
+
+    // Act
+    const res = await api.post('/api/v1/agents', { name: x.agent_id });
+    const byThatString = await api.get(`/api/v1/agents/${x.agent_id}`);
+    const list = await api.get('/api/v1/agents');
+
+    // Assert
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      error: 'invalid_request',
+      message: 'name must not have the form of an agent id (agent_ and 24 hex digits)',
+    });
+    expect(byThatString.body.name).toBe('planner');
+    expect(list.body.count).toBe(1);
+  });
+
+  it('returns 400 when the name has the form of an agent id that no agent has', async () => {
+    // Act
+    const res = await api.post('/api/v1/agents', { name: `agent_${'0'.repeat(24)}` });
+
+    // Assert
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/^name must not have the form of an agent id/);
+  });
+
+  it.each([`agent_${'A'.repeat(24)}`, `agent_${'0'.repeat(23)}`, 'agent_planner'])(
+    'registers %s, which no agent id can be',
+    async (name) => {
+      // Act
+      const res = await api.post('/api/v1/agents', { name });
+
+      // Assert
+      expect(res.status).toBe(201);
+      expect(res.body.name).toBe(name);
+    },
+  );
+
   it.each([
     [{}, 'name is required'],
     [{ name: 3 }, 'name must be a string'],

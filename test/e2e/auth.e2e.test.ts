@@ -53,13 +53,87 @@ describe('Auth.authenticate', () => {
     },
   );
 
-  it('returns 401 missing when Authorization uses another scheme', async () => {
+  it.each([
+    ['a key followed by more text', (key: string) => `Bearer ${key} junk`],
+    ['the key without a scheme', (key: string) => key],
+    ['another scheme', (key: string) => `Basic ${key}`],
+    ['the scheme without a key', () => 'Bearer'],
+    ['two keys', (key: string) => `Bearer ${key}, Bearer ${key}`],
+  ])('returns 401 naming the expected form when Authorization holds %s', async (_what, header) => {
     // Act
-    const res = await request(t.app).get('/api/v1/memories').set('Authorization', `Basic abc`);
+    const res = await request(t.app)
+      .get('/api/v1/memories')
+      .set('Authorization', header(t.adminKey));
+
+    // Assert
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({
+      error: 'unauthorized',
+      message: "Authorization header must be 'Bearer <key>'",
+      request_id: res.headers['x-request-id'],
+    });
+  });
+
+  it('returns 401 "missing API key" when x-api-key and Authorization are empty', async () => {
+    // Act
+    const res = await request(t.app)
+      .get('/api/v1/memories')
+      .set('x-api-key', '')
+      .set('Authorization', '');
 
     // Assert
     expect(res.status).toBe(401);
     expect(res.body.message).toMatch(/^missing API key/);
+  });
+
+  it('returns 401 naming the header when x-api-key is sent twice', async () => {
+    // Act
+    const res = await request(t.app)
+      .get('/api/v1/memories')
+      .set('x-api-key', [t.adminKey, t.adminKey] as unknown as string); // sent as two header lines
+
+    // Assert
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({
+      error: 'unauthorized',
+      message: 'send the API key in one x-api-key header',
+    });
+  });
+
+  it.each([
+    ['x-api-key with a Bearer prefix', { 'x-api-key': 'Bearer KEY' }],
+    ['x-api-key with spaces inside', { 'x-api-key': 'KEY KEY' }],
+  ])('returns 401 "invalid API key" when the request sends %s', async (_what, headers) => {
+    // Act
+    const res = await request(t.app)
+      .get('/api/v1/memories')
+      .set(
+        Object.fromEntries(
+          Object.entries(headers).map(([k, v]) => [k, v.replaceAll('KEY', t.adminKey)]),
+        ),
+      );
+
+    // Assert
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ error: 'unauthorized', message: 'invalid API key' });
+  });
+
+  it.each([
+    ['x-api-key with spaces around it', { 'x-api-key': '  KEY  ' }],
+    ['an empty x-api-key next to a Bearer key', { 'x-api-key': '', authorization: 'Bearer KEY' }],
+    ['Authorization with spaces around the key', { authorization: 'Bearer \t KEY  ' }],
+  ])('accepts the key when the request sends %s', async (_what, headers) => {
+    // Act
+    const res = await request(t.app)
+      .get('/api/v1/memories')
+      .set(
+        Object.fromEntries(
+          Object.entries(headers).map(([k, v]) => [k, v.replaceAll('KEY', t.adminKey)]),
+        ),
+      );
+
+    // Assert
+    expect(res.status).toBe(200);
   });
 
   it('returns 401 for a key when it has been revoked, at once', async () => {
@@ -348,6 +422,50 @@ describe('AdminRoutes.keys', () => {
     expect(res.status).toBe(409);
     expect(res.body.error).toBe('conflict');
     expect((await admin.get('/api/v1/memories')).status).toBe(200);
+  });
+
+  it('keeps one admin key in every org when both admin keys are revoked at the same moment', async () => {
+    // Arrange: 15 orgs, each with two admin keys.
+    const orgs = await Promise.all(
+      Array.from({ length: 15 }, async (_, i) => {
+        const org = await admin.post('/api/v1/orgs', { name: `race ${i}` });
+        const first = apiAs(t.app, org.body.api_key);
+        const second = await first.post('/api/v1/keys', { name: 'second', permissions: ['admin'] });
+        const firstId = (await first.get('/api/v1/keys')).body.keys[0].key_id as string;
+        const secondKey = apiAs(t.app, second.body.api_key);
+        return { first, firstId, secondId: second.body.key_id as string, second: secondKey };
+      }),
+    );
+
+    // Act: every revocation of every org in flight together.
+    const statuses = await Promise.all(
+      orgs.map(async (o) => {
+        const [a, b] = await Promise.all([
+          o.first.delete(`/api/v1/keys/${o.secondId}`),
+          o.first.delete(`/api/v1/keys/${o.firstId}`),
+        ]);
+        return [a.status, b.status].sort();
+      }),
+    );
+
+    // Assert
+    // One revocation lands; the other is refused (409), or finds its own key already revoked (401).
+    for (const pair of statuses)
+      expect([
+        [204, 401],
+        [204, 409],
+      ]).toContainEqual(pair);
+    for (const o of orgs) {
+      const [viaFirst, viaSecond] = [
+        await o.first.get('/api/v1/keys'),
+        await o.second.get('/api/v1/keys'),
+      ];
+      // Exactly one of the two keys still works, and it is the org's one admin key.
+      expect([viaFirst.status, viaSecond.status].sort()).toEqual([200, 401]);
+      const left = viaFirst.status === 200 ? viaFirst : viaSecond;
+      expect(left.body.keys).toHaveLength(1);
+      expect(left.body.keys[0].permissions).toContain('admin');
+    }
   });
 
   it('returns 404 when a key is revoked twice', async () => {

@@ -69,10 +69,14 @@ function servicesOn(storage: StorageBundle, clock = new ManualClock()) {
   const ids = new TimeOrderedIdGenerator();
   const crypto = new NodeCrypto();
   return {
-    memories: new MemoryService(storage.memories, clock, ids, crypto, {
-      enabled: true,
-      windowHours: 24,
-    }),
+    memories: new MemoryService(
+      storage.memories,
+      clock,
+      ids,
+      crypto,
+      { enabled: true, windowHours: 24 },
+      storage.sessions,
+    ),
     sessions: new SessionService(storage.sessions, storage.memories, clock, ids),
     agents: new AgentService(storage.agents, storage.sessions, storage.memories, clock, ids),
     auth: new AuthService(storage.auth, clock, ids, crypto),
@@ -402,6 +406,71 @@ async function expectRenumberedCopy(
 }
 
 describe('importOrg', () => {
+  it('creates the session a memory names when the export has no record of it', async () => {
+    const storage = await createSqliteStorage({ path: ':memory:' });
+    try {
+      await servicesOn(storage).auth.bootstrap(BOOTSTRAP);
+      const lines = async function* () {
+        yield JSON.stringify({ type: 'header', format: 'memtrace-export', version: 1 });
+        yield JSON.stringify({
+          type: 'memory',
+          memory_id: `mem_${'0'.repeat(24)}`,
+          time: '2026-02-13T10:30:00.000Z',
+          agent_id: 'planner',
+          session_id: 'chat-9',
+          content: 'named a session',
+          memory_type: 'episodic',
+          event_type: 'general',
+          metadata: {},
+          tags: [],
+          importance: 0,
+          dedup_key: null,
+          parent_id: null,
+        });
+      };
+
+      await importOrg(storage, DEFAULT_ORG_ID, lines(), { dedup: null });
+
+      expect(await storage.sessions.findById(DEFAULT_ORG_ID, 'chat-9')).toMatchObject({
+        agentId: 'planner',
+        status: 'active',
+        createdAt: Date.parse('2026-02-13T10:30:00.000Z'),
+      });
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it.each([
+    [
+      'a name in the form of an agent id',
+      { agent_id: `agent_${'1'.repeat(24)}`, name: `agent_${'2'.repeat(24)}` },
+    ],
+    ['an id not in the form of an agent id', { agent_id: 'planner', name: 'worker' }],
+  ])('refuses an agent record with %s, naming its line', async (_what, ids) => {
+    const storage = await createSqliteStorage({ path: ':memory:' });
+    try {
+      await servicesOn(storage).auth.bootstrap(BOOTSTRAP);
+      const lines = async function* () {
+        yield JSON.stringify({ type: 'header', format: 'memtrace-export', version: 1 });
+        yield JSON.stringify({
+          type: 'agent',
+          ...ids,
+          description: null,
+          config: {},
+          created_at: '2026-02-13T10:30:00.000Z',
+        });
+      };
+
+      const imported = importOrg(storage, DEFAULT_ORG_ID, lines(), { dedup: null });
+
+      await expect(imported).rejects.toThrow(/^line 2: /);
+      expect((await storage.agents.list(DEFAULT_ORG_ID, { limit: 10, offset: 0 })).total).toBe(0);
+    } finally {
+      await storage.close();
+    }
+  });
+
   it.skipIf(TEST_POSTGRES_URL === undefined)(
     `gives identical list results when an SQLite export is imported into PostgreSQL${TEST_POSTGRES_URL === undefined ? ` (skipped: ${POSTGRES_SKIP_REASON})` : ''}`,
     async () => {

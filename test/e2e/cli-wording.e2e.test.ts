@@ -54,10 +54,14 @@ describe('memtrace export and import summaries', () => {
       DEFAULT_ORG_ID,
       { agentId: 'crawler', metadata: null },
     );
-    await new MemoryService(store.memories, clock, ids, crypto, {
-      enabled: true,
-      windowHours: 24,
-    }).create(DEFAULT_ORG_ID, { agentId: 'crawler', sessionId: session.id, content: 'one' });
+    await new MemoryService(
+      store.memories,
+      clock,
+      ids,
+      crypto,
+      { enabled: true, windowHours: 24 },
+      store.sessions,
+    ).create(DEFAULT_ORG_ID, { agentId: 'crawler', sessionId: session.id, content: 'one' });
     await store.close();
 
     // Act

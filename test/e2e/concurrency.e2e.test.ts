@@ -97,6 +97,62 @@ describe.each(SERVER_DRIVERS)('Server concurrency on $name', (driver) => {
   );
 
   it.skipIf(!driver.enabled)(
+    'keeps one admin key in each of 15 orgs when both of its admin keys are revoked at once',
+    async () => {
+      // Arrange: 15 orgs with two admin keys each.
+      const as = async (apiKey: string, method: string, path: string, body?: unknown) => {
+        const res = await fetch(`${server.url}${path}`, {
+          method,
+          headers: { ...headers, 'x-api-key': apiKey },
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        });
+        return { status: res.status, body: (await res.json().catch(() => ({}))) as Json };
+      };
+      const orgs = await Promise.all(
+        Array.from({ length: 15 }, async (_, i) => {
+          const first = (await call('POST', '/api/v1/orgs', { name: `race ${i}` })).body
+            .api_key as string;
+          const [firstKey] = (await as(first, 'GET', '/api/v1/keys')).body.keys as Json[];
+          const second = await as(first, 'POST', '/api/v1/keys', {
+            name: 'second',
+            permissions: ['admin'],
+          });
+          return {
+            keys: [first, second.body.api_key as string],
+            ids: [firstKey?.key_id as string, second.body.key_id as string],
+          };
+        }),
+      );
+
+      // Act: each org's two revocations, every org's at the same moment.
+      const statuses = await Promise.all(
+        orgs.map(async (o) => {
+          const results = await Promise.all([
+            as(o.keys[0]!, 'DELETE', `/api/v1/keys/${o.ids[1]!}`),
+            as(o.keys[0]!, 'DELETE', `/api/v1/keys/${o.ids[0]!}`),
+          ]);
+          return results.map((r) => r.status).sort();
+        }),
+      );
+
+      // Assert: one lands; the other is refused (409) or finds its key revoked (401).
+      for (const pair of statuses)
+        expect([
+          [204, 401],
+          [204, 409],
+        ]).toContainEqual(pair);
+      for (const o of orgs) {
+        const views = await Promise.all(o.keys.map((k) => as(k, 'GET', '/api/v1/keys')));
+        const working = views.filter((v) => v.status === 200);
+        expect(working).toHaveLength(1);
+        const left = working[0]?.body.keys as { permissions: string[] }[];
+        expect(left.map((k) => k.permissions.includes('admin'))).toEqual([true]);
+      }
+    },
+    60_000,
+  );
+
+  it.skipIf(!driver.enabled)(
     'never shows part of a batch when batches are written while others read',
     async () => {
       // Arrange

@@ -207,6 +207,25 @@ describe.each(transports)('McpServer over %s', (name, transport) => {
     expect(closed).toMatchObject({ session_id: sessionId, status: 'closed' });
   });
 
+  it('counts and closes a session that only a remembered memory named', async () => {
+    // Arrange
+    const owner = `${agent}_implicit`;
+    const sessionId = `chat_${name.replace('-', '_')}`;
+    await callJson('memtrace_remember', {
+      agent_id: owner,
+      session_id: sessionId,
+      content: 'Opened a chat',
+    });
+
+    // Act
+    const stats = await callJson('memtrace_agent_stats', { agent_id: owner });
+    const closed = await callJson('memtrace_session_close', { session_id: sessionId });
+
+    // Assert
+    expect(stats).toMatchObject({ session_count: 1, active_sessions: 1 });
+    expect(closed).toMatchObject({ session_id: sessionId, agent_id: owner, status: 'closed' });
+  });
+
   it('answers a tool error with the API message when the input is refused', async () => {
     // Act
     const unknown = await call('memtrace_session_close', { session_id: 'sess_does_not_exist' });
@@ -235,6 +254,26 @@ describe('McpServer over streamable-http, authentication', () => {
     // Assert
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: 'unauthorized' });
+  });
+
+  it('answers 401 naming the expected form when Authorization holds the key without Bearer', async () => {
+    // Act
+    const res = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json, text/event-stream',
+        Authorization: key,
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+
+    // Assert
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({
+      error: 'unauthorized',
+      message: "Authorization header must be 'Bearer <key>'",
+    });
   });
 
   it('refuses a write with a tool error when the key can only read (Bearer)', async () => {

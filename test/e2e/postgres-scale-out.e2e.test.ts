@@ -100,6 +100,90 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
       expect(ctx.context).toContain('- Chose the blue deployment after the canary passed');
     });
 
+    it('keeps one admin key in every org when its two admin keys are revoked through both servers at once', async () => {
+      const as = (
+        server: ServerProcess,
+        apiKey: string,
+        method: string,
+        path: string,
+        body?: unknown,
+      ) =>
+        fetch(`${server.url}${path}`, {
+          method,
+          headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      const orgs = await Promise.all(
+        Array.from({ length: 15 }, async (_, i) => {
+          const org = (await (
+            await call(a, 'POST', '/api/v1/orgs', { name: `race ${i}` })
+          ).json()) as {
+            api_key: string;
+          };
+          const first = org.api_key;
+          const keys = (await (await as(a, first, 'GET', '/api/v1/keys')).json()) as {
+            keys: { key_id: string }[];
+          };
+          const second = (await (
+            await as(a, first, 'POST', '/api/v1/keys', { name: 'second', permissions: ['admin'] })
+          ).json()) as { key_id: string; api_key: string };
+          return {
+            first,
+            firstId: keys.keys[0]!.key_id,
+            second: second.api_key,
+            secondId: second.key_id,
+          };
+        }),
+      );
+
+      const statuses = await Promise.all(
+        orgs.map(async (o) => {
+          const [x, y] = await Promise.all([
+            as(a, o.first, 'DELETE', `/api/v1/keys/${o.secondId}`),
+            as(b, o.second, 'DELETE', `/api/v1/keys/${o.firstId}`),
+          ]);
+          return [x.status, y.status].sort();
+        }),
+      );
+
+      // One revocation lands; the other is refused (409), or finds its own key already revoked (401).
+      for (const pair of statuses)
+        expect([
+          [204, 401],
+          [204, 409],
+        ]).toContainEqual(pair);
+      for (const o of orgs) {
+        const [viaFirst, viaSecond] = [
+          await as(b, o.first, 'GET', '/api/v1/keys'),
+          await as(a, o.second, 'GET', '/api/v1/keys'),
+        ];
+        expect([viaFirst.status, viaSecond.status].sort()).toEqual([200, 401]);
+        const left = (await (viaFirst.status === 200 ? viaFirst : viaSecond).json()) as {
+          keys: { permissions: string[] }[];
+        };
+        expect(left.keys.map((k) => k.permissions.includes('admin'))).toEqual([true]);
+      }
+    });
+
+    it('creates a new session once when 20 writes naming it arrive at both servers at once', async () => {
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          call(i % 2 ? b : a, 'POST', '/api/v1/memories', {
+            agent_id: 'agent_chat',
+            session_id: 'chat-raced',
+            content: `message ${i}`,
+          }),
+        ),
+      );
+
+      expect(responses.map((r) => r.status)).toEqual(Array(20).fill(201));
+      for (const server of [a, b]) {
+        const list = await call(server, 'GET', '/api/v1/sessions?agent_id=agent_chat');
+        const body = (await list.json()) as { sessions: { session_id: string }[] };
+        expect(body.sessions.map((x) => x.session_id)).toEqual(['chat-raced']);
+      }
+    });
+
     it('stores exactly one memory when 50 identical writes arrive at both servers at once', async () => {
       const body = {
         agent_id: 'agent_race',

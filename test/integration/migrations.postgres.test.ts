@@ -121,6 +121,73 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
       expect(left).toEqual([{ n: 0 }]);
     });
 
+    it('creates in 0006 the sessions only memories named, keeping the others, ids scoped to the org', async () => {
+      // Arrange: a schema at 0005 with a created session and memories naming others
+      const schema = await tempSchema();
+      const pool = tempPool(schema);
+      const dir = tempMigrations({});
+      const copy = (f: string) => copyFileSync(path.join(MIGRATIONS, f), path.join(dir, f));
+      const files = readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql'));
+      files.filter((f) => f < '0006').forEach(copy);
+      await migratePostgresDatabase(pool, dir);
+      await pool.query(
+        'INSERT INTO sessions (id, org_id, agent_id, status, metadata, created_at, updated_at) ' +
+          `VALUES ('made', 'org_a', 'maker', 'closed', '{"k":1}', 5, 6)`,
+      );
+      const remember = (org: string, agent: string, session: string, time: number) =>
+        pool.query(
+          'INSERT INTO memories (id, org_id, agent_id, session_id, memory_type, event_type, ' +
+            "content, time) VALUES ($1, $2, $3, $4, 'episodic', 'general', 'c', $5)",
+          [`mem_${org}_${agent}_${time}`, org, agent, session, time],
+        );
+      await remember('org_a', 'maker_too', 'made', 1);
+      await remember('org_a', 'later', 'named', 20);
+      await remember('org_a', 'first', 'named', 10);
+      await remember('org_b', 'theirs', 'named', 40);
+      files.filter((f) => f >= '0006').forEach(copy);
+
+      // Act
+      await migratePostgresDatabase(pool, dir);
+
+      // Assert
+      const { rows } = await pool.query(
+        'SELECT id, org_id, agent_id, status, metadata::text AS metadata, created_at::int AS created_at ' +
+          'FROM sessions ORDER BY seq',
+      );
+      expect(rows).toEqual([
+        {
+          id: 'made',
+          org_id: 'org_a',
+          agent_id: 'maker',
+          status: 'closed',
+          metadata: '{"k":1}',
+          created_at: 5,
+        },
+        {
+          id: 'named',
+          org_id: 'org_a',
+          agent_id: 'first',
+          status: 'active',
+          metadata: '{}',
+          created_at: 10,
+        },
+        {
+          id: 'named',
+          org_id: 'org_b',
+          agent_id: 'theirs',
+          status: 'active',
+          metadata: '{}',
+          created_at: 40,
+        },
+      ]);
+      await expect(
+        pool.query(
+          'INSERT INTO sessions (id, org_id, agent_id, status, created_at, updated_at) ' +
+            "VALUES ('named', 'org_b', 'x', 'active', 1, 1)",
+        ),
+      ).rejects.toMatchObject({ code: '23505' });
+    });
+
     it('applies each file exactly once when several processes migrate at the same moment', async () => {
       const schema = await tempSchema();
       const dir = tempMigrations({

@@ -288,3 +288,83 @@ describe('createSqliteStorage', () => {
     }
   });
 });
+
+describe('migration 0006_implicit_sessions', () => {
+  it('creates the sessions only memories named, keeps the others, and scopes ids to the org', () => {
+    // Arrange: a database at 0005 with a created session and memories naming others
+    const db = openSqliteDatabase({ path: ':memory:' });
+    const dir = tempMigrations({});
+    const copy = (f: string) => copyFileSync(path.join(MIGRATIONS, f), path.join(dir, f));
+    const files = readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql'));
+    files.filter((f) => f < '0006').forEach(copy);
+    migrateSqliteDatabase(db, dir);
+    db.exec(
+      'INSERT INTO sessions (id, org_id, agent_id, status, metadata, created_at, updated_at) ' +
+        `VALUES ('made', 'org_a', 'maker', 'closed', '{"k":1}', 5, 6)`,
+    );
+    const remember = (org: string, agent: string, session: string, time: number) =>
+      db
+        .prepare(
+          'INSERT INTO memories (id, org_id, agent_id, session_id, memory_type, event_type, ' +
+            "content, time) VALUES (?, ?, ?, ?, 'episodic', 'general', 'c', ?)",
+        )
+        .run(`mem_${org}_${agent}_${time}`, org, agent, session, time);
+    remember('org_a', 'maker_too', 'made', 1);
+    remember('org_a', 'later', 'named', 20);
+    remember('org_a', 'first', 'named', 10);
+    remember('org_a', 'only_one', 'tied', 30);
+    remember('org_b', 'theirs', 'named', 40);
+    files.filter((f) => f >= '0006').forEach(copy);
+
+    // Act
+    migrateSqliteDatabase(db, dir);
+
+    // Assert
+    const sessions = db
+      .prepare(
+        'SELECT id, org_id, agent_id, status, metadata, created_at FROM sessions ORDER BY seq',
+      )
+      .all();
+    expect(sessions).toEqual([
+      {
+        id: 'made',
+        org_id: 'org_a',
+        agent_id: 'maker',
+        status: 'closed',
+        metadata: '{"k":1}',
+        created_at: 5,
+      },
+      {
+        id: 'named',
+        org_id: 'org_a',
+        agent_id: 'first',
+        status: 'active',
+        metadata: '{}',
+        created_at: 10,
+      },
+      {
+        id: 'tied',
+        org_id: 'org_a',
+        agent_id: 'only_one',
+        status: 'active',
+        metadata: '{}',
+        created_at: 30,
+      },
+      {
+        id: 'named',
+        org_id: 'org_b',
+        agent_id: 'theirs',
+        status: 'active',
+        metadata: '{}',
+        created_at: 40,
+      },
+    ]);
+    expect(() =>
+      db.exec(
+        'INSERT INTO sessions (id, org_id, agent_id, status, created_at, updated_at) ' +
+          "VALUES ('named', 'org_b', 'x', 'active', 1, 1)",
+      ),
+    ).toThrow(/UNIQUE/);
+    db.close();
+  });
+});

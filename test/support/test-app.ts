@@ -190,6 +190,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       ids,
       crypto,
       options.dedup ?? { enabled: true, windowHours: 24 },
+      storage.sessions,
       limits,
     ),
     sessions: new SessionService(storage.sessions, storage.memories, clock, ids, limits),

@@ -5,7 +5,9 @@ import { OptionalObject, OptionalString, RequiredString } from './field-decorato
 /** The body of POST /api/v1/agents. */
 export class CreateAgentRequest {
   @RequiredString({
-    description: 'Unique in the org; memories and sessions name the agent by it.',
+    description:
+      'Unique in the org; memories and sessions name the agent by it. Never of the form of an ' +
+      'agent id (`agent_` and 24 hex digits), so a name and an id never meet.',
     pattern: ID_PATTERN.source,
     example: 'agent_web_crawler',
   })

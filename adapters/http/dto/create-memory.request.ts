@@ -51,7 +51,9 @@ export class CreateMemoryRequest {
   })
   event_type?: string;
   @OptionalString({
-    description: 'The session it belongs to; need not be created first.',
+    description:
+      'The session it belongs to; need not be created first: a session id the org does not ' +
+      'have yet is created with the memory (active, this agent, no metadata).',
     pattern: ID_PATTERN.source,
     example: 'sess_abc123',
   })

@@ -343,7 +343,13 @@ export function openApiDocument(): Readonly<Record<string, unknown>> {
     components: {
       securitySchemes: {
         apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
-        bearer: { type: 'http', scheme: 'bearer', description: 'The same `mtk_` key.' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'The same `mtk_` key, as `Authorization: Bearer <key>`; an Authorization header of ' +
+            "any other form is a 401 `Authorization header must be 'Bearer <key>'`.",
+        },
       },
       schemas: {
         ...requestSchemas,

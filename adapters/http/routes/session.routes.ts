@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from 'express';
-import { isDomainError, notFound } from '../../../domain/index.js';
 import type { AppDeps } from '../create-app.js';
 import { CreateSessionRequest, toNewSession } from '../dto/create-session.request.js';
 import { SessionMemoriesQuery, toListInput } from '../dto/list-memories.query.js';
@@ -25,14 +24,9 @@ export function sessionRoutes(deps: AppDeps): Router {
   const body = jsonBody(deps.maxBodyBytes);
 
   /** A session id is known when it was created or when any memory of the org names it. */
+  // A session that only memories name is created by get (see SessionService.get).
   async function requireKnownSession(orgId: string, id: string): Promise<void> {
-    try {
-      await deps.sessions.get(orgId, id);
-    } catch (e) {
-      if (!isDomainError(e) || e.kind !== 'not_found') throw e;
-      const named = await deps.memories.list(orgId, { sessionId: id, limit: 1 });
-      if (named.count === 0) throw notFound('session', 'SESSION_NOT_FOUND');
-    }
+    await deps.sessions.get(orgId, id);
   }
 
   router.post(

@@ -1,4 +1,4 @@
-import type { ApiKey, AuthStore, Org } from '../../../domain/index.js';
+import type { ApiKey, AuthStore, Org, RevokeOutcome } from '../../../domain/index.js';
 import { DomainError } from '../../../domain/index.js';
 
 /** Orgs and API keys in process memory: the reference implementation of AuthStore. */
@@ -55,11 +55,19 @@ export class InMemoryAuthStore implements AuthStore {
     return key && key.orgId === orgId ? structuredClone(key) : null;
   }
 
-  async revokeKey(orgId: string, id: string, nowMs: number): Promise<boolean> {
+  async revokeKey(orgId: string, id: string, nowMs: number): Promise<RevokeOutcome> {
+    // No await between the check and the change: nothing can interleave.
     const key = this.keys.get(id);
-    if (!key || key.orgId !== orgId || key.revokedAt !== null) return false;
+    if (!key || key.orgId !== orgId || key.revokedAt !== null) return 'absent';
+    if (key.permissions.includes('admin') && this.unrevokedAdmins(orgId) <= 1) return 'last_admin';
     this.keys.set(id, { ...key, revokedAt: nowMs });
-    return true;
+    return 'revoked';
+  }
+
+  private unrevokedAdmins(orgId: string): number {
+    return [...this.keys.values()].filter(
+      (k) => k.orgId === orgId && k.revokedAt === null && k.permissions.includes('admin'),
+    ).length;
   }
 
   clear(): void {

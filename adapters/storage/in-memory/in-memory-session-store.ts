@@ -13,15 +13,24 @@ export class InMemorySessionStore implements SessionStore {
   private seq = 0;
 
   async create(session: Session): Promise<void> {
-    if (this.sessions.has(session.id)) {
+    if (this.sessions.has(keyOf(session.orgId, session.id))) {
       throw new DomainError('conflict', 'SESSION_EXISTS', `session ${session.id} already exists`);
     }
-    this.sessions.set(session.id, { seq: ++this.seq, session: clone(session) });
+    this.sessions.set(keyOf(session.orgId, session.id), {
+      seq: ++this.seq,
+      session: clone(session),
+    });
+  }
+
+  async createMissing(sessions: readonly Session[]): Promise<void> {
+    for (const session of sessions) {
+      if (!this.sessions.has(keyOf(session.orgId, session.id))) await this.create(session);
+    }
   }
 
   async findById(orgId: string, id: string): Promise<Session | null> {
-    const row = this.sessions.get(id);
-    return row && row.session.orgId === orgId ? clone(row.session) : null;
+    const row = this.sessions.get(keyOf(orgId, id));
+    return row ? clone(row.session) : null;
   }
 
   async list(orgId: string, query: SessionListQuery): Promise<Page<Session>> {
@@ -45,8 +54,8 @@ export class InMemorySessionStore implements SessionStore {
     patch: SessionPatch,
     nowMs: number,
   ): Promise<Session | null> {
-    const row = this.sessions.get(id);
-    if (!row || row.session.orgId !== orgId) return null;
+    const row = this.sessions.get(keyOf(orgId, id));
+    if (!row) return null;
     row.session = clone(applySessionPatch(row.session, patch, nowMs));
     return clone(row.session);
   }
@@ -65,6 +74,9 @@ export class InMemorySessionStore implements SessionStore {
     this.sessions.clear();
   }
 }
+
+// A session id is unique within its org.
+const keyOf = (orgId: string, id: string): string => `${orgId}\u0000${id}`;
 
 // Callers must never be able to change stored state through a returned object.
 const clone = <T>(value: T): T => structuredClone(value);

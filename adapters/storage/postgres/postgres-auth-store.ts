@@ -1,5 +1,11 @@
 import type pg from 'pg';
-import { DomainError, type ApiKey, type AuthStore, type Org } from '../../../domain/index.js';
+import {
+  DomainError,
+  type ApiKey,
+  type AuthStore,
+  type Org,
+  type RevokeOutcome,
+} from '../../../domain/index.js';
 import { hasPgState, withPg } from './pg-errors.js';
 import { inTransaction } from './pg-pool.js';
 import {
@@ -131,14 +137,31 @@ export class PostgresAuthStore implements AuthStore {
     });
   }
 
-  /** Marks the key revoked at `nowMs`. @returns whether an unrevoked key of the org was revoked */
-  async revokeKey(orgId: string, id: string, nowMs: number): Promise<boolean> {
-    return withPg(async () => {
-      const { rowCount } = await this.pool.query(
-        'UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND org_id = $3 AND revoked_at IS NULL',
-        [nowMs, id, orgId],
-      );
-      return (rowCount ?? 0) > 0;
-    });
+  /**
+   * Revokes the key unless it is the org's last admin key, in one transaction that first locks
+   * the org's row: revocations of one org's keys (from any process) queue there, and each counts
+   * the admin keys that those before it left (READ COMMITTED: every statement sees what committed
+   * before it started).
+   */
+  async revokeKey(orgId: string, id: string, nowMs: number): Promise<RevokeOutcome> {
+    return withPg(() =>
+      inTransaction(this.pool, async (client) => {
+        await client.query('SELECT 1 FROM orgs WHERE id = $1 FOR UPDATE', [orgId]);
+        const { rows } = await client.query<{ id: string; admin: boolean }>(
+          "SELECT id, 'admin' = ANY(permissions) AS admin FROM api_keys " +
+            "WHERE org_id = $1 AND revoked_at IS NULL AND (id = $2 OR 'admin' = ANY(permissions))",
+          [orgId, id],
+        );
+        const target = rows.find((r) => r.id === id);
+        if (!target) return 'absent';
+        if (target.admin && rows.filter((r) => r.admin).length <= 1) return 'last_admin';
+        await client.query('UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND org_id = $3', [
+          nowMs,
+          id,
+          orgId,
+        ]);
+        return 'revoked';
+      }),
+    );
   }
 }

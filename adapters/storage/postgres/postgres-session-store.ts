@@ -34,10 +34,40 @@ export class PostgresSessionStore implements SessionStore {
           sessionToParams(session),
         ),
       (e) =>
-        isUniqueViolation(e, 'sessions_id_key')
+        isUniqueViolation(e, 'sessions_org_id_id_key')
           ? new DomainError('conflict', 'SESSION_EXISTS', `session '${session.id}' already exists`)
           : undefined,
     );
+  }
+
+  /**
+   * Stores the sessions their orgs do not have yet: one INSERT ... ON CONFLICT DO NOTHING, so
+   * concurrent creations of one session (from any process) store it once and never fail. The
+   * common case (all exist) is one read.
+   */
+  async createMissing(sessions: readonly Session[]): Promise<void> {
+    if (sessions.length === 0) return;
+    await withPg(async () => {
+      const { rows } = await this.pool.query<{ org_id: string; id: string }>(
+        'SELECT org_id, id FROM sessions WHERE (org_id, id) IN ' +
+          '(SELECT * FROM unnest($1::text[], $2::text[]))',
+        [sessions.map((x) => x.orgId), sessions.map((x) => x.id)],
+      );
+      const present = new Set(rows.map((r) => `${r.org_id}\u0000${r.id}`));
+      const missing = sessions.filter((x) => !present.has(`${x.orgId}\u0000${x.id}`));
+      // At most 1,000 rows (8,000 parameters) a statement.
+      for (let start = 0; start < missing.length; start += 1000) {
+        const chunk = missing.slice(start, start + 1000);
+        const values = chunk.map(
+          (_, i) => `(${Array.from({ length: 8 }, (_, j) => `$${i * 8 + j + 1}`).join(', ')})`,
+        );
+        await this.pool.query(
+          `INSERT INTO sessions (${SESSION_COLUMNS}) VALUES ${values.join(', ')} ` +
+            'ON CONFLICT (org_id, id) DO NOTHING',
+          chunk.flatMap(sessionToParams),
+        );
+      }
+    });
   }
 
   /** The org's session with this id, or null. */

@@ -1,5 +1,11 @@
 import type Database from 'better-sqlite3';
-import { DomainError, type ApiKey, type AuthStore, type Org } from '../../../domain/index.js';
+import {
+  DomainError,
+  type ApiKey,
+  type AuthStore,
+  type Org,
+  type RevokeOutcome,
+} from '../../../domain/index.js';
 import {
   apiKeyToRow,
   orgToRow,
@@ -24,6 +30,9 @@ export class SqliteAuthStore implements AuthStore {
   private readonly selectKeys: Database.Statement<[string], ApiKeyRow>;
   private readonly selectKey: Database.Statement<[string, string], ApiKeyRow>;
   private readonly revoke: Database.Statement<[number, string, string]>;
+  private readonly revokeTx: Database.Transaction<
+    (orgId: string, id: string, nowMs: number) => RevokeOutcome
+  >;
   private readonly bootstrapTx: Database.Transaction<(org: Org, key: ApiKey) => boolean>;
   private readonly createOrgTx: Database.Transaction<(org: Org, key: ApiKey) => void>;
 
@@ -47,6 +56,16 @@ export class SqliteAuthStore implements AuthStore {
     this.revoke = db.prepare(
       'UPDATE api_keys SET revoked_at = ? WHERE id = ? AND org_id = ? AND revoked_at IS NULL',
     );
+    this.revokeTx = db.transaction((orgId, id, nowMs) => {
+      const target = this.selectKey.get(id, orgId);
+      if (!target || target.revoked_at !== null) return 'absent';
+      const isAdmin = (k: ApiKeyRow) => rowToApiKey(k).permissions.includes('admin');
+      if (isAdmin(target) && this.selectKeys.all(orgId).filter(isAdmin).length <= 1) {
+        return 'last_admin';
+      }
+      this.revoke.run(nowMs, id, orgId);
+      return 'revoked';
+    });
     this.bootstrapTx = db.transaction((org, key) => {
       if (this.anyOrg.get()) return false;
       this.insertOrg.run(orgToRow(org));
@@ -133,9 +152,13 @@ export class SqliteAuthStore implements AuthStore {
     });
   }
 
-  /** Marks the key revoked at `nowMs`. @returns whether an unrevoked key of the org was revoked */
-  async revokeKey(orgId: string, id: string, nowMs: number): Promise<boolean> {
-    return withSqlite(() => this.revoke.run(nowMs, id, orgId).changes > 0);
+  /**
+   * Revokes the key unless it is the org's last admin key, in one IMMEDIATE transaction: the
+   * count and the change hold the write lock, so revocations from several processes on one
+   * file run one after another, each seeing what those before it left.
+   */
+  async revokeKey(orgId: string, id: string, nowMs: number): Promise<RevokeOutcome> {
+    return withSqlite(() => this.revokeTx.immediate(orgId, id, nowMs));
   }
 }
 

@@ -17,6 +17,8 @@ const SESSION_COLUMNS = 'id, org_id, agent_id, status, metadata, created_at, upd
 /** {@link SessionStore} on SQLite; `seq` (the rowid) breaks ties in `created_at`. */
 export class SqliteSessionStore implements SessionStore {
   private readonly insertSession: Database.Statement<[SessionRow]>;
+  private readonly insertMissing: Database.Statement<[SessionRow]>;
+  private readonly createMissingTx: Database.Transaction<(sessions: readonly Session[]) => void>;
   private readonly selectById: Database.Statement<[string, string], SessionRow>;
   private readonly updateRow: Database.Statement<
     [
@@ -40,6 +42,14 @@ export class SqliteSessionStore implements SessionStore {
       `INSERT INTO sessions (${SESSION_COLUMNS}) VALUES ` +
         '(@id, @org_id, @agent_id, @status, @metadata, @created_at, @updated_at, @closed_at)',
     );
+    this.insertMissing = db.prepare(
+      `INSERT INTO sessions (${SESSION_COLUMNS}) VALUES ` +
+        '(@id, @org_id, @agent_id, @status, @metadata, @created_at, @updated_at, @closed_at) ' +
+        'ON CONFLICT (org_id, id) DO NOTHING',
+    );
+    this.createMissingTx = db.transaction((sessions) => {
+      for (const session of sessions) this.insertMissing.run(sessionToRow(session));
+    });
     this.selectById = db.prepare(
       `SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ? AND org_id = ?`,
     );
@@ -84,6 +94,18 @@ export class SqliteSessionStore implements SessionStore {
         }
         throw e;
       }
+    });
+  }
+
+  /**
+   * Stores the sessions their orgs do not have yet. The common case (all exist) only reads; the
+   * missing ones are inserted with ON CONFLICT DO NOTHING in one IMMEDIATE transaction, so a
+   * process that creates one at the same moment is never an error.
+   */
+  async createMissing(sessions: readonly Session[]): Promise<void> {
+    withSqlite(() => {
+      const missing = sessions.filter((x) => !this.selectById.get(x.id, x.orgId));
+      if (missing.length > 0) this.createMissingTx.immediate(missing);
     });
   }
 

@@ -504,7 +504,7 @@ export interface components {
        */
       event_type?: string;
       /**
-       * @description The session it belongs to; need not be created first.
+       * @description The session it belongs to; need not be created first: a session id the org does not have yet is created with the memory (active, this agent, no metadata).
        * @example sess_abc123
        */
       session_id?: string;
@@ -610,7 +610,7 @@ export interface components {
     };
     CreateAgentRequest: {
       /**
-       * @description Unique in the org; memories and sessions name the agent by it.
+       * @description Unique in the org; memories and sessions name the agent by it. Never of the form of an agent id (`agent_` and 24 hex digits), so a name and an id never meet.
        * @example agent_web_crawler
        */
       name: string;

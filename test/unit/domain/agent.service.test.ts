@@ -23,10 +23,14 @@ async function setup() {
   const ids = new SequentialIds();
   const agents = new AgentService(storage.agents, storage.sessions, storage.memories, clock, ids);
   const sessions = new SessionService(storage.sessions, storage.memories, clock, ids);
-  const memories = new MemoryService(storage.memories, clock, ids, new NodeCrypto(), {
-    enabled: false,
-    windowHours: 24,
-  });
+  const memories = new MemoryService(
+    storage.memories,
+    clock,
+    ids,
+    new NodeCrypto(),
+    { enabled: false, windowHours: 24 },
+    storage.sessions,
+  );
   /** Records a memory at T0 + `at` ms. */
   const remember = (at: number, input: Partial<NewMemory> & { agentId: string }, orgId = ORG) => {
     clock.set(T0 + at);

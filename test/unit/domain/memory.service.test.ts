@@ -27,8 +27,9 @@ async function setup(dedup: DedupSettings = DEDUP_ON) {
     new SequentialIds(),
     new NodeCrypto(),
     dedup,
+    storage.sessions,
   );
-  return { service, clock };
+  return { service, clock, storage };
 }
 
 const sha32 = (text: string) =>
@@ -548,10 +549,14 @@ describe('MemoryService.list', () => {
         return store.count(...args);
       },
     });
-    const service = new MemoryService(counting, clock, new SequentialIds(), new NodeCrypto(), {
-      enabled: false,
-      windowHours: 24,
-    });
+    const service = new MemoryService(
+      counting,
+      clock,
+      new SequentialIds(),
+      new NodeCrypto(),
+      { enabled: false, windowHours: 24 },
+      storage.sessions,
+    );
     await seed(service, clock, 10);
 
     // Act

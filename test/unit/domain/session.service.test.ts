@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index.js';
 import { NodeCrypto } from '../../../adapters/system/node-crypto.js';
 import { MemoryService, SessionService, type NewMemory } from '../../../domain/index.js';
+import { aMemory } from '../../support/builders.js';
 import { FixedClock } from '../../support/fixed-clock.js';
 import { SequentialIds } from '../../support/sequential-ids.js';
 import { rejection } from '../../support/domain-errors.js';
@@ -17,10 +18,14 @@ async function setup() {
   const clock = new FixedClock(T0);
   const ids = new SequentialIds();
   const sessions = new SessionService(storage.sessions, storage.memories, clock, ids);
-  const memories = new MemoryService(storage.memories, clock, ids, new NodeCrypto(), {
-    enabled: true,
-    windowHours: 24,
-  });
+  const memories = new MemoryService(
+    storage.memories,
+    clock,
+    ids,
+    new NodeCrypto(),
+    { enabled: true, windowHours: 24 },
+    storage.sessions,
+  );
   /** Records a memory `minutesAfterT0` after T0 and leaves the clock there. */
   const remember = async (
     minutesAfterT0: number,
@@ -29,7 +34,7 @@ async function setup() {
     clock.set(T0 + minutesAfterT0 * MINUTE);
     return memories.create(ORG, { agentId: 'agent_abc', ...input });
   };
-  return { sessions, memories, clock, remember };
+  return { sessions, memories, clock, remember, storage };
 }
 
 describe('SessionService.create', () => {
@@ -110,6 +115,66 @@ describe('SessionService.get', () => {
 
     // Assert
     expect(error.kind).toBe('not_found');
+  });
+});
+
+describe('SessionService, a session that only memories stored earlier name', () => {
+  // Memories stored before memory writes created their sessions (on Arc, no migration reaches
+  // them): the store holds the memories and no session.
+  async function legacy() {
+    const ctx = await setup();
+    const older = aMemory({ orgId: ORG, agentId: 'first_agent', sessionId: 'old', time: T0 - 9 });
+    const newer = aMemory({ orgId: ORG, agentId: 'later_agent', sessionId: 'old', time: T0 - 1 });
+    await ctx.storage.memories.insert([newer, older], null);
+    return ctx;
+  }
+
+  it('is created from its first memory when it is read, and listed from then on', async () => {
+    // Arrange
+    const { sessions } = await legacy();
+
+    // Act
+    const session = await sessions.get(ORG, 'old');
+    const list = await sessions.list(ORG, {});
+
+    // Assert
+    expect(session).toEqual({
+      id: 'old',
+      orgId: ORG,
+      agentId: 'first_agent',
+      status: 'active',
+      metadata: {},
+      createdAt: T0 - 9,
+      updatedAt: T0 - 9,
+      closedAt: null,
+    });
+    expect(list.sessions).toEqual([session]);
+  });
+
+  it('is created and changed when it is updated', async () => {
+    // Arrange
+    const { sessions } = await legacy();
+
+    // Act
+    const closed = await sessions.update(ORG, 'old', { status: 'closed' });
+
+    // Assert
+    expect(closed).toMatchObject({ id: 'old', status: 'closed', closedAt: T0 });
+    expect(await sessions.get(ORG, 'old')).toEqual(closed);
+  });
+
+  it('is created when its context is read, and stays unknown to another org', async () => {
+    // Arrange
+    const { sessions } = await legacy();
+
+    // Act
+    const context = await sessions.context(ORG, 'old', {});
+    const theirs = await rejection(sessions.get(OTHER_ORG, 'old'));
+
+    // Assert
+    expect(context.memoryCount).toBe(2);
+    expect((await sessions.list(ORG, {})).count).toBe(1);
+    expect(theirs.kind).toBe('not_found');
   });
 });
 
