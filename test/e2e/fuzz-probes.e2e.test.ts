@@ -7,11 +7,7 @@ import { POSTGRES_SKIP_REASON, TEST_POSTGRES_URL } from '../support/postgres-har
  * The bounded CI run of `npm run fuzz`'s probes (test/support/fuzz/probes.ts), family by family
  * on every driver: tag filters of 1–200 tags, batches up to the largest with many tags each,
  * session metadata grown by repeated PUTs, odd but valid RFC 3339 times and impossible ones.
- *
- * OFF unless MEMTRACE_TEST_FUZZ_PROBES=1: the probes run in `npm run fuzz` always, and here once
- * the defects they find are fixed (then set the variable in .ci/run, or drop the skipIf).
  */
-const FUZZ_PROBES_ENABLED = process.env.MEMTRACE_TEST_FUZZ_PROBES === '1';
 const SEED = 20_260_214;
 
 /** Cases per family: the costly families (megabytes a case) get fewer. */
@@ -28,27 +24,24 @@ const DRIVERS = [
   { driver: 'arc', skip: null },
 ] as const;
 
-describe.skipIf(!FUZZ_PROBES_ENABLED).each(DRIVERS)(
-  `HttpApi.fuzzProbes on $driver${FUZZ_PROBES_ENABLED ? '' : ' (skipped: set MEMTRACE_TEST_FUZZ_PROBES=1 to run)'}`,
-  ({ driver, skip }) => {
-    it.skipIf(skip !== null).each(FAMILIES)(
-      `answers every $family probe as the limits say, with no 5xx and no stall, when run on ${driver}`,
-      async ({ family, cases }) => {
-        // Act
-        const figures = await runFuzz({
-          cases,
-          seed: SEED,
-          driver,
-          probes: 'only',
-          families: [family],
-        });
+describe.each(DRIVERS)(`HttpApi.fuzzProbes on $driver`, ({ driver, skip }) => {
+  it.skipIf(skip !== null).each(FAMILIES)(
+    `answers every $family probe as the limits say, with no 5xx and no stall, when run on ${driver}`,
+    async ({ family, cases }) => {
+      // Act
+      const figures = await runFuzz({
+        cases,
+        seed: SEED,
+        driver,
+        probes: 'only',
+        families: [family],
+      });
 
-        // Assert
-        expect(figures.failures, figures.failures.join('\n')).toEqual([]);
-        expect(figures.cases).toBe(cases);
-        expect(figures.byProbe[family]).toBe(cases);
-      },
-      180_000,
-    );
-  },
-);
+      // Assert
+      expect(figures.failures, figures.failures.join('\n')).toEqual([]);
+      expect(figures.cases).toBe(cases);
+      expect(figures.byProbe[family]).toBe(cases);
+    },
+    180_000,
+  );
+});

@@ -13,8 +13,6 @@ export interface TestEnvironment {
   /** MEMTRACE_TEST_POSTGRES_URL, empty meaning unset. */
   readonly postgresUrl: string | undefined;
   readonly chromium: boolean;
-  /** MEMTRACE_TEST_FUZZ_PROBES=1. */
-  readonly fuzzProbes: boolean;
 }
 
 export function readTestEnvironment(
@@ -24,7 +22,6 @@ export function readTestEnvironment(
   return {
     postgresUrl: env.MEMTRACE_TEST_POSTGRES_URL || undefined,
     chromium: exists(CHROMIUM_PATH),
-    fuzzProbes: env.MEMTRACE_TEST_FUZZ_PROBES === '1',
   };
 }
 
@@ -45,12 +42,6 @@ export function skipNotice(e: TestEnvironment): string | null {
     groups.push(
       `- The /docs page in a browser (test/e2e/docs-page.e2e.test.ts): ${CHROMIUM_PATH} is ` +
         "missing. To run it: apt-get install -y chromium (Debian's package)",
-    );
-  }
-  if (!e.fuzzProbes) {
-    groups.push(
-      '- The fuzz probes of the documented limits (test/e2e/fuzz-probes.e2e.test.ts; ' +
-        '`npm run fuzz` runs them always). To run them: export MEMTRACE_TEST_FUZZ_PROBES=1',
     );
   }
   if (groups.length === 0) return null;

@@ -4,7 +4,6 @@ import { CHROMIUM_PATH, readTestEnvironment, skipNotice } from '../../support/sk
 const everything = {
   postgresUrl: 'postgres://postgres@127.0.0.1:5432/test',
   chromium: true,
-  fuzzProbes: true,
 };
 
 describe('skipNotice', () => {
@@ -27,7 +26,6 @@ describe('skipNotice', () => {
       'export MEMTRACE_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test',
     );
     expect(notice).not.toContain('chromium');
-    expect(notice).not.toContain('MEMTRACE_TEST_FUZZ_PROBES');
   });
 
   it('names the /docs page test and the package to install when Chromium is missing', () => {
@@ -40,29 +38,20 @@ describe('skipNotice', () => {
     expect(notice).not.toContain('MEMTRACE_TEST_POSTGRES_URL');
   });
 
-  it('names the fuzz probes and their switch when they are off', () => {
-    // Act
-    const notice = skipNotice({ ...everything, fuzzProbes: false });
-
-    // Assert
-    expect(notice).toContain('test/e2e/fuzz-probes.e2e.test.ts');
-    expect(notice).toContain('export MEMTRACE_TEST_FUZZ_PROBES=1');
-  });
-
   it('lists every group that skips, one paragraph each, when nothing is set up', () => {
     // Act
-    const notice = skipNotice({ postgresUrl: undefined, chromium: false, fuzzProbes: false });
+    const notice = skipNotice({ postgresUrl: undefined, chromium: false });
 
     // Assert
-    expect(notice?.split('\n').filter((l) => l.startsWith('- '))).toHaveLength(3);
+    expect(notice?.split('\n').filter((l) => l.startsWith('- '))).toHaveLength(2);
   });
 });
 
 describe('readTestEnvironment', () => {
-  it('reads the URL, the probe switch and whether Chromium is installed', () => {
+  it('reads the URL and whether Chromium is installed', () => {
     // Act
     const env = readTestEnvironment(
-      { MEMTRACE_TEST_POSTGRES_URL: 'postgres://u@127.0.0.1/db', MEMTRACE_TEST_FUZZ_PROBES: '1' },
+      { MEMTRACE_TEST_POSTGRES_URL: 'postgres://u@127.0.0.1/db' },
       (p) => p === CHROMIUM_PATH,
     );
 
@@ -70,18 +59,14 @@ describe('readTestEnvironment', () => {
     expect(env).toEqual({
       postgresUrl: 'postgres://u@127.0.0.1/db',
       chromium: true,
-      fuzzProbes: true,
     });
   });
 
-  it('takes an empty URL and a probe switch other than 1 as unset', () => {
+  it('takes an empty URL as unset', () => {
     // Act
-    const env = readTestEnvironment(
-      { MEMTRACE_TEST_POSTGRES_URL: '', MEMTRACE_TEST_FUZZ_PROBES: 'yes' },
-      () => false,
-    );
+    const env = readTestEnvironment({ MEMTRACE_TEST_POSTGRES_URL: '' }, () => false);
 
     // Assert
-    expect(env).toEqual({ postgresUrl: undefined, chromium: false, fuzzProbes: false });
+    expect(env).toEqual({ postgresUrl: undefined, chromium: false });
   });
 });
