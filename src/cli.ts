@@ -121,7 +121,7 @@ function reportImportProblems(r: { rejected: number; renumbered: number }): void
   if (r.renumbered > 0) {
     process.stderr.write(
       `memtrace: ${r.renumbered} of them got a new id: another org of this store has theirs ` +
-        '(session_id and parent_id follow)\n',
+        '(the parent_id links to them follow)\n',
     );
   }
   if (r.rejected > 0) {
