@@ -137,7 +137,8 @@ describe('README examples', () => {
           );
           if (round === 1) {
             const stats = replies.find((r) => 'memory_types' in r.body)?.body;
-            expect(stats).toMatchObject({ memory_count: 3, session_count: 1, active_sessions: 1 });
+            // sess_abc123, which the memories name, and the session the block starts.
+            expect(stats).toMatchObject({ memory_count: 3, session_count: 2, active_sessions: 2 });
           }
         } else if (block.lang === 'bash') {
           // Act: the install, in the reader's project, with nothing from the registry
