@@ -1,22 +1,16 @@
-import { SessionService, type ContextInput, type SessionContext } from '../../domain/index.js';
+import type { SessionService } from '../../domain/index.js';
 import type { PrometheusMetrics } from './prometheus-metrics.js';
 
-/** The SessionService, counting the estimated tokens of every context it returns. */
-export class MeteredSessionService extends SessionService {
-  constructor(
-    args: ConstructorParameters<typeof SessionService>,
-    private readonly metrics: PrometheusMetrics,
-  ) {
-    super(...args);
-  }
-
-  override async context(
-    orgId: string,
-    sessionId: string,
-    input: ContextInput,
-  ): Promise<SessionContext> {
-    const context = await super.context(orgId, sessionId, input);
-    this.metrics.contextTokens.inc(context.estimatedTokens);
-    return context;
-  }
+/** Makes `sessions` count the estimated tokens of every context it returns; returns it. */
+export function meterContextTokens(
+  sessions: SessionService,
+  metrics: PrometheusMetrics,
+): SessionService {
+  const context = sessions.context.bind(sessions);
+  sessions.context = async (orgId, sessionId, input) => {
+    const made = await context(orgId, sessionId, input);
+    metrics.contextTokens.inc(made.estimatedTokens);
+    return made;
+  };
+  return sessions;
 }

@@ -6,22 +6,14 @@ import { createInMemoryStorage } from '../../adapters/storage/in-memory/index.js
 import { createPostgresStorage } from '../../adapters/storage/postgres/index.js';
 import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
-import { AesGcmSecretBox } from '../../adapters/system/aes-gcm-secret-box.js';
-import { NodeCrypto } from '../../adapters/system/node-crypto.js';
-import { TimeOrderedIdGenerator } from '../../adapters/system/time-ordered-id-generator.js';
 import {
-  AgentService,
-  ArcInstanceService,
-  AuthService,
-  MemoryService,
-  SessionService,
   silentLogger,
-  DEFAULT_LIMITS,
   type Clock,
   type DedupSettings,
   type Limits,
   type Logger,
 } from '../../domain/index.js';
+import { createMemtrace, type Memtrace } from '../../src/core.js';
 import {
   createSchema,
   dropSchema,
@@ -68,13 +60,7 @@ export interface TestAppOptions {
   readonly limits?: Limits;
 }
 
-export interface TestServices {
-  readonly memories: MemoryService;
-  readonly sessions: SessionService;
-  readonly agents: AgentService;
-  readonly auth: AuthService;
-  readonly arcInstances: ArcInstanceService;
-}
+export type TestServices = Memtrace;
 
 /** The MEMTRACE_MASTER_KEY of test apps (64 hex digits). */
 export const TEST_MASTER_KEY = '0f'.repeat(32);
@@ -180,38 +166,13 @@ function openTestStorage(driver: string): Promise<StorageBundle> {
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const clock = options.clock ?? new ManualClock();
   const storage = options.storage ?? (await openTestStorage(options.driver ?? TEST_DRIVER));
-  const ids = new TimeOrderedIdGenerator();
-  const crypto = new NodeCrypto();
-  const limits = options.limits ?? DEFAULT_LIMITS;
-  const services: TestServices = {
-    memories: new MemoryService(
-      storage.memories,
-      clock,
-      ids,
-      crypto,
-      options.dedup ?? { enabled: true, windowHours: 24 },
-      storage.sessions,
-      limits,
-    ),
-    sessions: new SessionService(storage.sessions, storage.memories, clock, ids, limits),
-    agents: new AgentService(
-      storage.agents,
-      storage.sessions,
-      storage.memories,
-      clock,
-      ids,
-      limits,
-    ),
-    auth: new AuthService(storage.auth, clock, ids, crypto),
-    arcInstances: new ArcInstanceService(
-      storage.arcInstances,
-      storage.auth,
-      new AesGcmSecretBox(
-        options.masterKey === null ? undefined : (options.masterKey ?? TEST_MASTER_KEY),
-      ),
-      clock,
-    ),
-  };
+  const services: TestServices = createMemtrace({
+    storage,
+    clock,
+    ...(options.dedup ? { dedup: options.dedup } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.masterKey === null ? {} : { masterKey: options.masterKey ?? TEST_MASTER_KEY }),
+  });
   const adminKey = await services.auth.bootstrap();
   if (adminKey === null) throw new Error('bootstrap did not create the admin key');
   const deps: AppDeps = {
