@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,27 @@ describe('README: Embedding the core', () => {
   const dir = mkdtempSync(path.join(ROOT, 'data', 'readme-embedding-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  /** Runs node with `args` in the checkout; its stdout, once its stderr is seen empty. */
+  async function output(args: string[]): Promise<string> {
+    const { stdout, stderr } = await run(process.execPath, args, {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '' },
+      timeout: 60_000,
+    });
+    expect(stderr).toBe('');
+    return stdout;
+  }
+
+  /** What the example prints: the count, the memories newest first, the session's context. */
+  const PRINTED = new RegExp(
+    '^2 memories\n' +
+      'decision: Chose product category A\n' +
+      'episodic: Crawled https://example\\.com\n' +
+      '## Session Context \\(sess_[0-9a-f]{24}\\)\n\n' +
+      '### Recent Actions \\(1\\)\n- Crawled https://example\\.com\n\n' +
+      '### Decisions \\(1\\)\n- Chose product category A\n$',
+  );
+
   it('runs the example as written: records, lists and prints the session context', async () => {
     // Arrange: the example, its one import pointed from this folder to the root's src/core.ts
     // (the README's script sits at the checkout root, where './src/core.js' is that file)
@@ -36,23 +57,25 @@ describe('README: Embedding the core', () => {
     writeFileSync(file, code.replace(IMPORT, `from '${core}'`));
 
     // Act
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', file], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '' },
-      timeout: 60_000,
-    });
+    const stdout = await output(['--import', 'tsx', file]);
 
     // Assert
-    expect(stderr).toBe('');
-    expect(stdout).toMatch(
-      new RegExp(
-        '^2 memories\n' +
-          'decision: Chose product category A\n' +
-          'episodic: Crawled https://example\\.com\n' +
-          '## Session Context \\(sess_[0-9a-f]{24}\\)\n\n' +
-          '### Recent Actions \\(1\\)\n- Crawled https://example\\.com\n\n' +
-          '### Decisions \\(1\\)\n- Chose product category A\n$',
-      ),
-    );
+    expect(stdout).toMatch(PRINTED);
+  }, 90_000);
+
+  it('runs the example on the built package export memtrace/core with plain node', async () => {
+    // Arrange: the same code importing the package by name (resolved through package.json's
+    // exports from inside the checkout); the example has no type annotations, so it is also JS
+    if (!existsSync(path.join(ROOT, 'dist/src/core.js'))) {
+      throw new Error('dist/src/core.js is missing: run npm run build first (npm test does)');
+    }
+    const file = path.join(dir, 'embed-built.mjs');
+    writeFileSync(file, embeddingExample().replace(IMPORT, "from 'memtrace/core'"));
+
+    // Act
+    const stdout = await output([file]);
+
+    // Assert
+    expect(stdout).toMatch(PRINTED);
   }, 90_000);
 });
