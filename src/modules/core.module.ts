@@ -12,7 +12,7 @@ import {
 } from '../../domain/index.js';
 import type { Config } from '../config.js';
 import { createMemtrace, type Memtrace } from '../core.js';
-import { meterContextTokens } from '../metrics/metered-session-service.js';
+import { meterContextTokens } from '../metrics/meter-context-tokens.js';
 import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { MEMTRACE, STORAGE } from './tokens.js';
 
