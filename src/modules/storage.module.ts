@@ -1,12 +1,5 @@
 import { ContainerModule } from 'inversify';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
-import {
-  AGENT_STORE,
-  ARC_INSTANCE_STORE,
-  AUTH_STORE,
-  MEMORY_STORE,
-  SESSION_STORE,
-} from '../../domain/index.js';
 import type { ArcRoutingChanges } from '../arc-routing.js';
 import type { Config } from '../config.js';
 import { openStorage, SQLITE_BUSY_TIMEOUT_MS } from '../storage.js';
@@ -78,13 +71,8 @@ async function openPostgres(
   });
 }
 
-/** Binds an opened storage bundle and each of its ports. */
+/** Binds an opened storage bundle (the services are built on it, see the core module). */
 export const storageModule = (storage: StorageBundle) =>
   new ContainerModule(({ bind }) => {
     bind(STORAGE).toConstantValue(storage);
-    bind(MEMORY_STORE).toConstantValue(storage.memories);
-    bind(SESSION_STORE).toConstantValue(storage.sessions);
-    bind(AGENT_STORE).toConstantValue(storage.agents);
-    bind(AUTH_STORE).toConstantValue(storage.auth);
-    bind(ARC_INSTANCE_STORE).toConstantValue(storage.arcInstances);
   });
