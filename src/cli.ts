@@ -6,20 +6,16 @@ import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
 import type { StorageBundle } from '../adapters/storage/storage-bundle.js';
-import { AesGcmSecretBox } from '../adapters/system/aes-gcm-secret-box.js';
-import { NodeCrypto } from '../adapters/system/node-crypto.js';
-import { systemClock } from '../adapters/system/system-clock.js';
-import { TimeOrderedIdGenerator } from '../adapters/system/time-ordered-id-generator.js';
 import {
-  ArcInstanceService,
-  AuthService,
   DEFAULT_ARC_MEASUREMENT,
+  type ArcInstanceService,
   DEFAULT_ORG_ID,
   DomainError,
   type ArcInstanceView,
 } from '../domain/index.js';
-import { loadConfig, type Config } from './config.js';
-import { openStorage } from './modules/storage.module.js';
+import { loadConfig } from './config.js';
+import { createMemtrace, type Memtrace } from './core.js';
+import { openConfiguredStorage } from './modules/storage.module.js';
 import { fail, serve } from './serve.js';
 
 const USAGE = `Usage:
@@ -54,18 +50,16 @@ const orgOption = () =>
   new Option('--org <org_id>', 'the org to act on').default(DEFAULT_ORG_ID, DEFAULT_ORG_ID);
 
 /**
- * Runs `work` on the configured store and its AuthService, then closes the store. The operator
+ * Runs `work` on the configured store and its services, then closes the store. The operator
  * commands need no HTTP app, so they skip the container and start faster.
  */
 async function withStore<T>(
-  work: (storage: StorageBundle, auth: AuthService, config: Config) => Promise<T>,
+  work: (storage: StorageBundle, core: Memtrace) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig();
-  const storage = await openStorage(config);
+  const storage = await openConfiguredStorage(config);
   try {
-    const ids = new TimeOrderedIdGenerator();
-    const auth = new AuthService(storage.auth, systemClock, ids, new NodeCrypto());
-    return await work(storage, auth, config);
+    return await work(storage, createMemtrace({ storage, masterKey: config.secrets.masterKey }));
   } finally {
     await storage.close();
   }
@@ -73,16 +67,7 @@ async function withStore<T>(
 
 /** Runs `work` with the org Arc routing of the configured store (see {@link withStore}). */
 const withArcRouting = <T>(work: (arc: ArcInstanceService) => Promise<T>): Promise<T> =>
-  withStore((storage, _auth, config) =>
-    work(
-      new ArcInstanceService(
-        storage.arcInstances,
-        storage.auth,
-        new AesGcmSecretBox(config.secrets.masterKey),
-        systemClock,
-      ),
-    ),
-  );
+  withStore((_storage, core) => work(core.arcInstances));
 
 /** All of stdin as text, without its trailing line break. */
 async function readStdin(): Promise<string> {
@@ -150,7 +135,7 @@ function program(): Command {
     .command('migrate')
     .description('apply pending storage migrations')
     .action(async () => {
-      const storage = await openStorage(loadConfig(), { forceMigrate: true });
+      const storage = await openConfiguredStorage(loadConfig(), { forceMigrate: true });
       await storage.close();
       out(`memtrace: storage ready (driver ${storage.driver}), migrations applied`);
     });
@@ -164,7 +149,7 @@ function program(): Command {
     .option('--permissions <list>', 'comma-separated: read, write, admin', 'read,write')
     .action(
       async (name: string | undefined, o: { name?: string; org: string; permissions: string }) =>
-        withStore(async (_storage, auth) => {
+        withStore(async (_storage, { auth }) => {
           const issued = await auth.createKey(
             o.org,
             o.name ?? name ?? '',
@@ -182,7 +167,7 @@ function program(): Command {
     .description("the org's active keys (never the keys themselves)")
     .addOption(orgOption())
     .action(async (o: { org: string }) =>
-      withStore(async (_storage, auth) => {
+      withStore(async (_storage, { auth }) => {
         for (const k of await auth.listKeys(o.org)) {
           out(`${k.id}\t${k.name}\t${k.permissions.join(',')}\t${iso(k.createdAt)}`);
         }
@@ -193,7 +178,7 @@ function program(): Command {
     .description('revoke a key, effective on the next request')
     .addOption(orgOption())
     .action(async (keyId: string, o: { org: string }) =>
-      withStore(async (_storage, auth) => {
+      withStore(async (_storage, { auth }) => {
         await auth.revokeKey(o.org, keyId);
         out(`revoked ${keyId}`);
       }),
@@ -207,7 +192,7 @@ function program(): Command {
     .action(async (name: string | undefined, o: { name?: string }) => {
       const orgName = name ?? o.name;
       if (!orgName) throw new CommanderError(2, 'memtrace.usage', 'org create needs a name');
-      await withStore(async (_storage, auth) => {
+      await withStore(async (_storage, { auth }) => {
         const created = await auth.createOrg(orgName);
         out(`org created: ${created.org.id} (${created.org.name})`);
         out('Admin API key for this org (shown only once — save it now):');
@@ -218,7 +203,7 @@ function program(): Command {
     .command('list')
     .description('every org')
     .action(async () =>
-      withStore(async (_storage, auth) => {
+      withStore(async (_storage, { auth }) => {
         for (const o of await auth.listOrgs()) {
           out(`${o.id}\t${o.name}\t${iso(o.createdAt)}`);
         }
@@ -316,7 +301,7 @@ function program(): Command {
       const { importOrg } = await import('./cli/org-transfer.js');
       const { progressFor } = await import('./cli/progress.js');
       const input = file && file !== '-' ? createReadStream(file) : process.stdin;
-      await withStore(async (storage, auth) => {
+      await withStore(async (storage, { auth }) => {
         // A store never served has no org yet: set it up as the server's first start would.
         const firstKey = await auth.bootstrap(config.auth.bootstrapKey);
         if (firstKey !== null && config.auth.bootstrapKey === undefined) {

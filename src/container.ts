@@ -9,7 +9,7 @@ import type { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { coreModule } from './modules/core.module.js';
 import { httpModule } from './modules/http.module.js';
 import { loggingModule } from './modules/logging.module.js';
-import { openStorage, storageModule } from './modules/storage.module.js';
+import { openConfiguredStorage, storageModule } from './modules/storage.module.js';
 import { CONFIG } from './modules/tokens.js';
 
 export interface BuildOptions {
@@ -27,7 +27,7 @@ export interface BuildOptions {
  */
 export async function buildContainer(config: Config, options: BuildOptions = {}) {
   const arcRoutingChanges = new ArcRoutingChanges();
-  const opened = options.storage ?? (await openStorage(config, { arcRoutingChanges }));
+  const opened = options.storage ?? (await openConfiguredStorage(config, { arcRoutingChanges }));
   const storage = options.metrics ? instrumentStorage(opened, options.metrics) : opened;
   const container = new Container({ defaultScope: 'Singleton' });
   container.bind(CONFIG).toConstantValue(config);

@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { loadConfig } from './config.js';
-import { openStorage } from './modules/storage.module.js';
+import { openConfiguredStorage } from './modules/storage.module.js';
 import { fail } from './serve.js';
 
 /** Applies pending migrations of the configured driver (opening the store applies them). */
 async function migrate(): Promise<void> {
   const config = loadConfig();
-  const storage = await openStorage(config, { forceMigrate: true });
+  const storage = await openConfiguredStorage(config, { forceMigrate: true });
   await storage.close();
   process.stdout.write(`memtrace: migrations applied (driver ${storage.driver})\n`);
 }

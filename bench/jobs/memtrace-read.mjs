@@ -441,7 +441,7 @@ async function bareLane() {
 
 /** memtrace's adapter in-process: the same store calls MemoryService/SessionService make. */
 async function adapterLane() {
-  const { SessionService } = await import('../../domain/index.ts');
+  const { createMemtrace } = await import('../../src/core.ts');
   const store = await openAdapter(driver, where);
   const lane = {};
   const filters = {
@@ -480,12 +480,7 @@ async function adapterLane() {
   if (CONTEXT > 0) {
     // SessionService straight on the adapter (no container, no metrics): the store calls the
     // context makes, plus the domain's choosing and formatting.
-    const sessions = new SessionService(
-      store.sessions,
-      store.memories,
-      { now: () => Date.now() },
-      { next: () => 'unused' },
-    );
+    const { sessions } = createMemtrace({ storage: store, ids: { next: () => 'unused' } });
     lane.context = await runContext(async () => {
       const c = await sessions.context(ORG, CONTEXT_SESSION.id, { maxTokens: 2000 });
       return { included: c.memoryCount, tokens: c.estimatedTokens };

@@ -185,13 +185,12 @@ export function removeSqlite(file) {
 
 /** memtrace's own storage adapter, as the server opens it (SQLite: synchronous FULL). */
 export async function openAdapter(driver, where, { statementTimeoutMs } = {}) {
+  const { openStorage } = await import('../../src/core.ts');
   if (driver === 'sqlite') {
-    const { createSqliteStorage } = await import('../../adapters/storage/sqlite/index.ts');
-    mkdirSync(path.dirname(where.file), { recursive: true });
-    return createSqliteStorage({ path: where.file, synchronous: 'full' });
+    return openStorage({ driver: 'sqlite', path: where.file, synchronous: 'full' });
   }
-  const { createPostgresStorage } = await import('../../adapters/storage/postgres/index.ts');
-  return createPostgresStorage({
+  return openStorage({
+    driver: 'postgres',
     url: PG_URL,
     schema: where.schema,
     ...(statementTimeoutMs ? { statementTimeoutMs } : {}),

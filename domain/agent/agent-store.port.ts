@@ -1,5 +1,4 @@
 import type { Page, PageRequest } from '../shared/page.js';
-import { token } from '../shared/token.js';
 import type { Agent } from './agent.js';
 
 /** Registered agents, scoped to one org in every method. */
@@ -19,4 +18,3 @@ export interface AgentStore {
   /** Removes the agent with this id. @returns whether one was removed */
   delete(orgId: string, id: string): Promise<boolean>;
 }
-export const AGENT_STORE = token<AgentStore>('memtrace/AgentStore');

@@ -1,4 +1,3 @@
-import { token } from '../shared/token.js';
 import type { ApiKey, Org } from './auth.js';
 
 /** Orgs and their API keys. */
@@ -46,4 +45,3 @@ export interface AuthStore {
 
 /** What {@link AuthStore.revokeKey} did. */
 export type RevokeOutcome = 'revoked' | 'absent' | 'last_admin';
-export const AUTH_STORE = token<AuthStore>('memtrace/AuthStore');

@@ -1,5 +1,4 @@
 import type { Order } from '../shared/page.js';
-import { token } from '../shared/token.js';
 import type { Memory, MemoryFilter, MemoryType } from './memory.js';
 
 /** How a store recognises duplicates while inserting. */
@@ -88,4 +87,3 @@ export interface MemoryStore {
    */
   stats(orgId: string, agentIds: readonly string[], sinceMs: number): Promise<MemoryStats>;
 }
-export const MEMORY_STORE = token<MemoryStore>('memtrace/MemoryStore');

@@ -1,4 +1,3 @@
-import { token } from '../shared/token.js';
 import type { ArcInstance } from './arc-instance.js';
 
 /** Which Arc instance each org is routed to; at most one per org. */
@@ -22,4 +21,3 @@ export interface ArcInstanceStore {
   /** Every org's instance, ordered by org id. */
   list(): Promise<ArcInstance[]>;
 }
-export const ARC_INSTANCE_STORE = token<ArcInstanceStore>('memtrace/ArcInstanceStore');

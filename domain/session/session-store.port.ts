@@ -1,5 +1,4 @@
 import type { Page, PageRequest } from '../shared/page.js';
-import { token } from '../shared/token.js';
 import type { Session, SessionPatch, SessionStatus } from './session.js';
 
 export interface SessionListQuery extends PageRequest {
@@ -44,4 +43,3 @@ export interface SessionStore {
     agentIds: readonly string[],
   ): Promise<{ readonly total: number; readonly active: number }>;
 }
-export const SESSION_STORE = token<SessionStore>('memtrace/SessionStore');

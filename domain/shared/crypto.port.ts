@@ -1,5 +1,3 @@
-import { token } from './token.js';
-
 /** Hashing and randomness, kept behind a port so the core stays free of I/O and platform APIs. */
 export interface Crypto {
   /** SHA-256 of the UTF-8 bytes of `input`, as 64 lowercase hex digits. */
@@ -9,4 +7,3 @@ export interface Crypto {
   /** Compares two strings in time that depends only on their length. */
   timingSafeEqual(a: string, b: string): boolean;
 }
-export const CRYPTO = token<Crypto>('memtrace/Crypto');

@@ -1,5 +1,3 @@
-import { token } from './token.js';
-
 export type IdKind = 'memory' | 'session' | 'agent' | 'org' | 'key';
 
 /** Makes the identifiers of new records. */
@@ -11,7 +9,6 @@ export interface IdGenerator {
    */
   next(kind: IdKind, atMs: number): string;
 }
-export const ID_GENERATOR = token<IdGenerator>('memtrace/IdGenerator');
 
 export const ID_PREFIX: Readonly<Record<IdKind, string>> = {
   memory: 'mem_',

@@ -1,5 +1,3 @@
-import { token } from './token.js';
-
 /**
  * Authenticated encryption of small secrets kept at rest (an Arc instance's API key). The key
  * material lives in the adapter; the core sees only opaque sealed strings.
@@ -22,4 +20,3 @@ export interface SecretBox {
    */
   open(sealed: string, context: string): string;
 }
-export const SECRET_BOX = token<SecretBox>('memtrace/SecretBox');

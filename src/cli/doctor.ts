@@ -1,11 +1,10 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
-import { AesGcmSecretBox } from '../../adapters/system/aes-gcm-secret-box.js';
-import { systemClock } from '../../adapters/system/system-clock.js';
-import { ArcInstanceService, DEFAULT_ORG_ID } from '../../domain/index.js';
+import { DEFAULT_ORG_ID } from '../../domain/index.js';
 import { loadConfig, type Config } from '../config.js';
-import { openStorage } from '../modules/storage.module.js';
+import { createMemtrace } from '../core.js';
+import { openConfiguredStorage } from '../modules/storage.module.js';
 
 /** One finding: `ok` passed, `warn` works but needs attention, `fail` stops memtrace. */
 export interface Check {
@@ -72,7 +71,7 @@ export async function runDoctor(
 
   let storage: StorageBundle;
   try {
-    storage = await openStorage(config);
+    storage = await openConfiguredStorage(config);
     checks.push({
       status: 'ok',
       name: 'storage',
@@ -126,12 +125,7 @@ export async function runDoctor(
  * whether the driver uses the routing at all. Null when no org is routed.
  */
 async function checkArcRouting(storage: StorageBundle, config: Config): Promise<Check | null> {
-  const service = new ArcInstanceService(
-    storage.arcInstances,
-    storage.auth,
-    new AesGcmSecretBox(config.secrets.masterKey),
-    systemClock,
-  );
+  const service = createMemtrace({ storage, masterKey: config.secrets.masterKey }).arcInstances;
   const routed = await service.list();
   if (routed.length === 0) return null;
   const unreadable: string[] = [];

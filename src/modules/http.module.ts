@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify';
-import { createApp } from '../../adapters/http/create-app.js';
+import { createApp, type AppDeps } from '../../adapters/http/create-app.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import {
   AgentService,
@@ -15,11 +15,11 @@ import {
 import type { Config } from '../config.js';
 import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { mcpHttpEndpoint } from '../mcp.js';
-import { HTTP_APP, STORAGE } from './tokens.js';
+import { APP_DEPS, HTTP_APP, STORAGE } from './tokens.js';
 
 export const httpModule = (config: Config, metrics?: PrometheusMetrics) =>
   new ContainerModule(({ bind }) => {
-    bind(HTTP_APP)
+    bind(APP_DEPS)
       .toResolvedValue(
         (
           memories: MemoryService,
@@ -30,26 +30,25 @@ export const httpModule = (config: Config, metrics?: PrometheusMetrics) =>
           logger: Logger,
           clock: Clock,
           storage: StorageBundle,
-        ) =>
-          createApp({
-            memories,
-            sessions,
-            agents,
-            auth,
-            arcInstances,
-            logger,
-            now: () => clock.now(),
-            startedAt: clock.now(),
-            driver: storage.driver,
-            ping: () => storage.ping(),
-            maxBodyBytes: config.server.maxBodyBytes,
-            maxUrlBytes: config.server.maxUrlBytes,
-            ...(metrics ? { metrics } : {}),
-            ...(config.rateLimit.enabled ? { rateLimit: config.rateLimit } : {}),
-            mounts: [
-              { path: '/mcp', handler: mcpHttpEndpoint({ memories, sessions, agents, auth }) },
-            ],
-          }),
+        ) => ({
+          memories,
+          sessions,
+          agents,
+          auth,
+          arcInstances,
+          logger,
+          now: () => clock.now(),
+          startedAt: clock.now(),
+          driver: storage.driver,
+          ping: () => storage.ping(),
+          maxBodyBytes: config.server.maxBodyBytes,
+          maxUrlBytes: config.server.maxUrlBytes,
+          ...(metrics ? { metrics } : {}),
+          ...(config.rateLimit.enabled ? { rateLimit: config.rateLimit } : {}),
+          mounts: [
+            { path: '/mcp', handler: mcpHttpEndpoint({ memories, sessions, agents, auth }) },
+          ],
+        }),
         [
           MemoryService,
           SessionService,
@@ -61,5 +60,8 @@ export const httpModule = (config: Config, metrics?: PrometheusMetrics) =>
           STORAGE,
         ],
       )
+      .inSingletonScope();
+    bind(HTTP_APP)
+      .toResolvedValue((deps: AppDeps) => createApp(deps), [APP_DEPS])
       .inSingletonScope();
   });

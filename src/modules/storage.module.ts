@@ -1,30 +1,15 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { ContainerModule } from 'inversify';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
-import {
-  AGENT_STORE,
-  ARC_INSTANCE_STORE,
-  AUTH_STORE,
-  MEMORY_STORE,
-  SESSION_STORE,
-} from '../../domain/index.js';
 import type { ArcRoutingChanges } from '../arc-routing.js';
 import type { Config } from '../config.js';
+import { openStorage, SQLITE_BUSY_TIMEOUT_MS } from '../storage.js';
 import { STORAGE } from './tokens.js';
 
 /**
- * How long a SQLite write of the server waits for another process's lock (the CLI, a second
- * server) by default: short enough that a stuck lock is a 503 within 2 s, since the wait
- * blocks the event loop.
+ * Opens the configured storage driver (see {@link openStorage}); the Arc driver, which needs
+ * the relational store beside it and the per-org routing, only from here.
  */
-export const SQLITE_BUSY_TIMEOUT_MS = 1000;
-
-/**
- * The one switch on the storage driver. Only the chosen driver's module is imported, so a
- * native driver that is not used is never loaded.
- */
-export async function openStorage(
+export async function openConfiguredStorage(
   config: Config,
   options: {
     readonly forceMigrate?: boolean;
@@ -33,10 +18,8 @@ export async function openStorage(
   } = {},
 ): Promise<StorageBundle> {
   switch (config.storage.driver) {
-    case 'memory': {
-      const { createInMemoryStorage } = await import('../../adapters/storage/in-memory/index.js');
-      return createInMemoryStorage();
-    }
+    case 'memory':
+      return openStorage({ driver: 'memory' });
     case 'sqlite':
       return openSqlite(config);
     case 'postgres':
@@ -64,16 +47,13 @@ export async function openStorage(
   }
 }
 
-async function openSqlite(config: Config): Promise<StorageBundle> {
-  const file = config.storage.sqlitePath;
-  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const { createSqliteStorage } = await import('../../adapters/storage/sqlite/index.js');
-  return createSqliteStorage({
-    path: file,
+const openSqlite = (config: Config): Promise<StorageBundle> =>
+  openStorage({
+    driver: 'sqlite',
+    path: config.storage.sqlitePath,
     synchronous: config.storage.sqliteSynchronous,
     busyTimeoutMs: config.storage.sqliteBusyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS,
   });
-}
 
 async function openPostgres(
   config: Config,
@@ -81,8 +61,8 @@ async function openPostgres(
 ): Promise<StorageBundle> {
   const pgConfig = config.storage.postgres;
   if (pgConfig === undefined) throw new Error('postgres settings missing from the config');
-  const { createPostgresStorage } = await import('../../adapters/storage/postgres/index.js');
-  return createPostgresStorage({
+  return openStorage({
+    driver: 'postgres',
     url: pgConfig.url,
     poolSize: pgConfig.poolSize,
     connectTimeoutMs: pgConfig.connectTimeoutMs,
@@ -91,13 +71,8 @@ async function openPostgres(
   });
 }
 
-/** Binds an opened storage bundle and each of its ports. */
+/** Binds an opened storage bundle (the services are built on it, see the core module). */
 export const storageModule = (storage: StorageBundle) =>
   new ContainerModule(({ bind }) => {
     bind(STORAGE).toConstantValue(storage);
-    bind(MEMORY_STORE).toConstantValue(storage.memories);
-    bind(SESSION_STORE).toConstantValue(storage.sessions);
-    bind(AGENT_STORE).toConstantValue(storage.agents);
-    bind(AUTH_STORE).toConstantValue(storage.auth);
-    bind(ARC_INSTANCE_STORE).toConstantValue(storage.arcInstances);
   });

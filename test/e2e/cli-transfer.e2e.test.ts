@@ -16,17 +16,10 @@ import {
 import { createPostgresStorage } from '../../adapters/storage/postgres/index.js';
 import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
-import { NodeCrypto } from '../../adapters/system/node-crypto.js';
-import { TimeOrderedIdGenerator } from '../../adapters/system/time-ordered-id-generator.js';
-import {
-  AgentService,
-  AuthService,
-  DEFAULT_ORG_ID,
-  MemoryService,
-  SessionService,
-} from '../../domain/index.js';
+import { DEFAULT_ORG_ID } from '../../domain/index.js';
 import { renumberedId } from '../../src/cli/import-target.js';
 import { exportOrg, importOrg } from '../../src/cli/org-transfer.js';
+import { createMemtrace } from '../../src/core.js';
 import {
   createSchema,
   dropSchema,
@@ -66,22 +59,7 @@ async function memtrace(db: string, extraEnv: Record<string, string>, ...args: s
 }
 
 function servicesOn(storage: StorageBundle, clock = new ManualClock()) {
-  const ids = new TimeOrderedIdGenerator();
-  const crypto = new NodeCrypto();
-  return {
-    memories: new MemoryService(
-      storage.memories,
-      clock,
-      ids,
-      crypto,
-      { enabled: true, windowHours: 24 },
-      storage.sessions,
-    ),
-    sessions: new SessionService(storage.sessions, storage.memories, clock, ids),
-    agents: new AgentService(storage.agents, storage.sessions, storage.memories, clock, ids),
-    auth: new AuthService(storage.auth, clock, ids, crypto),
-    clock,
-  };
+  return { ...createMemtrace({ storage, clock }), clock };
 }
 
 /** An org with registered agents, open and closed sessions, and varied memories. */

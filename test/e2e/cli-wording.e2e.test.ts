@@ -5,15 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
-import { NodeCrypto } from '../../adapters/system/node-crypto.js';
-import { TimeOrderedIdGenerator } from '../../adapters/system/time-ordered-id-generator.js';
-import {
-  AgentService,
-  AuthService,
-  DEFAULT_ORG_ID,
-  MemoryService,
-  SessionService,
-} from '../../domain/index.js';
+import { DEFAULT_ORG_ID } from '../../domain/index.js';
+import { createMemtrace } from '../../src/core.js';
 import { ManualClock } from '../support/test-app.js';
 
 const exec = promisify(execFile);
@@ -43,25 +36,22 @@ describe('memtrace export and import summaries', () => {
     const file = path.join(dir, 'one.ndjson');
     const store = await createSqliteStorage({ path: source });
     const clock = new ManualClock();
-    const ids = new TimeOrderedIdGenerator();
-    const crypto = new NodeCrypto();
-    await new AuthService(store.auth, clock, ids, crypto).bootstrap(BOOTSTRAP);
-    await new AgentService(store.agents, store.sessions, store.memories, clock, ids).register(
-      DEFAULT_ORG_ID,
-      { name: 'crawler', description: null, config: null },
-    );
-    const session = await new SessionService(store.sessions, store.memories, clock, ids).create(
-      DEFAULT_ORG_ID,
-      { agentId: 'crawler', metadata: null },
-    );
-    await new MemoryService(
-      store.memories,
-      clock,
-      ids,
-      crypto,
-      { enabled: true, windowHours: 24 },
-      store.sessions,
-    ).create(DEFAULT_ORG_ID, { agentId: 'crawler', sessionId: session.id, content: 'one' });
+    const core = createMemtrace({ storage: store, clock });
+    await core.auth.bootstrap(BOOTSTRAP);
+    await core.agents.register(DEFAULT_ORG_ID, {
+      name: 'crawler',
+      description: null,
+      config: null,
+    });
+    const session = await core.sessions.create(DEFAULT_ORG_ID, {
+      agentId: 'crawler',
+      metadata: null,
+    });
+    await core.memories.create(DEFAULT_ORG_ID, {
+      agentId: 'crawler',
+      sessionId: session.id,
+      content: 'one',
+    });
     await store.close();
 
     // Act

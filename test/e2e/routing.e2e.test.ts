@@ -34,9 +34,10 @@ describe('HttpApi.index', () => {
 
 describe('HttpApi.methodNotAllowed', () => {
   it('answers 405 with Allow and the error body for every route path asked with a method it does not take', async () => {
-    // Arrange: every route Express serves, metrics included
+    // Arrange: every route Express serves, metrics included; without the /mcp mount, which
+    // answers in MCP's own protocol (JSON-RPC errors)
     const { deps, adminKey } = await buildTestApp();
-    const app = createApp({ ...deps, metrics: new PrometheusMetrics() });
+    const app = createApp({ ...deps, mounts: [], metrics: new PrometheusMetrics() });
     const routes = listRoutes(app).filter((r) => r.method !== 'USE');
     const byPath = new Map<string, Set<string>>();
     for (const r of routes)

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import { loadConfig } from '../../src/config.js';
-import { openStorage } from '../../src/modules/storage.module.js';
+import { openConfiguredStorage } from '../../src/modules/storage.module.js';
 import { aMemory, anAgent, aSession } from '../support/builders.js';
 import { startFakeArc, type FakeArc } from '../support/fake-arc/index.js';
 import {
@@ -34,7 +34,7 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
         },
         '/nonexistent',
       );
-      storage = await openStorage(config);
+      storage = await openConfiguredStorage(config);
     });
     afterAll(async () => {
       await storage?.close();

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
+import { createApp } from '../../adapters/http/create-app.js';
 import { DEFAULT_LIMITS } from '../../domain/index.js';
 import { listRoutes, routeName } from './app-routes.js';
 import { fuzzCase, type FuzzCase } from './fuzz/cases.js';
@@ -70,7 +71,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
     const s = t.app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const routes = listRoutes(t.app);
+  // The REST API's routes: the /mcp mount answers in MCP's protocol, fuzzed by mcp-input.
+  const routes = listRoutes(createApp({ ...t.deps, mounts: [] }));
   const byStatus: Record<number, number> = {};
   const byProbe: Record<string, number> = {};
   const slowestMs: Record<string, number> = {};

@@ -2,8 +2,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { createApp } from '../../adapters/http/create-app.js';
-import { mcpHttpEndpoint } from '../../src/mcp.js';
 import { buildTestApp, type TestApp, type TestAppOptions } from './test-app.js';
 
 /** A tool's answer as the tools give it: one text item. */
@@ -21,15 +19,11 @@ export interface McpApp {
   close(): Promise<void>;
 }
 
-/** The real app with the composition root's /mcp mount, listening on 127.0.0.1. */
+/** The real app (the composition root mounts /mcp), listening on 127.0.0.1. */
 export async function startMcpApp(options: TestAppOptions = {}): Promise<McpApp> {
   const t = await buildTestApp(options);
-  const app = createApp({
-    ...t.deps,
-    mounts: [{ path: '/mcp', handler: mcpHttpEndpoint(t.services) }],
-  });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = t.app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clients: Client[] = [];

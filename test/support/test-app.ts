@@ -1,27 +1,21 @@
 import type express from 'express';
 import request from 'supertest';
 import { afterAll, beforeEach } from 'vitest';
-import { createApp, type AppDeps } from '../../adapters/http/create-app.js';
-import { createInMemoryStorage } from '../../adapters/storage/in-memory/index.js';
+import type { AppDeps } from '../../adapters/http/create-app.js';
 import { createPostgresStorage } from '../../adapters/storage/postgres/index.js';
 import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
-import { AesGcmSecretBox } from '../../adapters/system/aes-gcm-secret-box.js';
-import { NodeCrypto } from '../../adapters/system/node-crypto.js';
-import { TimeOrderedIdGenerator } from '../../adapters/system/time-ordered-id-generator.js';
 import {
-  AgentService,
-  ArcInstanceService,
-  AuthService,
-  MemoryService,
-  SessionService,
   silentLogger,
-  DEFAULT_LIMITS,
   type Clock,
   type DedupSettings,
   type Limits,
   type Logger,
 } from '../../domain/index.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { buildContainer } from '../../src/container.js';
+import { DEFAULT_DEDUP, openStorage, type Memtrace } from '../../src/core.js';
+import { APP_DEPS, HTTP_APP, MEMTRACE } from '../../src/modules/tokens.js';
 import {
   createSchema,
   dropSchema,
@@ -68,13 +62,7 @@ export interface TestAppOptions {
   readonly limits?: Limits;
 }
 
-export interface TestServices {
-  readonly memories: MemoryService;
-  readonly sessions: SessionService;
-  readonly agents: AgentService;
-  readonly auth: AuthService;
-  readonly arcInstances: ArcInstanceService;
-}
+export type TestServices = Memtrace;
 
 /** The MEMTRACE_MASTER_KEY of test apps (64 hex digits). */
 export const TEST_MASTER_KEY = '0f'.repeat(32);
@@ -165,65 +153,48 @@ function openTestStorage(driver: string): Promise<StorageBundle> {
     case 'postgres':
       return openPostgresTestStorage();
     case 'memory':
-      return createInMemoryStorage();
+      return openStorage({ driver: 'memory' });
     case 'sqlite':
-      return createSqliteStorage({ path: ':memory:' });
+      return openStorage({ driver: 'sqlite', path: ':memory:' });
     default:
       throw new Error(`MEMTRACE_TEST_DRIVER '${driver}' is not a driver the e2e suite knows`);
   }
 }
 
+/** Where a test app's configuration is read from: nowhere (no memtrace.toml applies). */
+const NOWHERE = '/nonexistent/memtrace-test';
+
+/** The server's configuration with the defaults, and what the options set. */
+function testConfig(options: TestAppOptions): Config {
+  const base = loadConfig({ HOME: NOWHERE, MEMTRACE_STORAGE_DRIVER: 'memory' }, NOWHERE);
+  return {
+    ...base,
+    server: { ...base.server, maxBodyBytes: options.maxBodyBytes ?? TEST_MAX_BODY_BYTES },
+    dedup: options.dedup ?? DEFAULT_DEDUP,
+    limits: options.limits ?? base.limits,
+    secrets: options.masterKey === null ? {} : { masterKey: options.masterKey ?? TEST_MASTER_KEY },
+  };
+}
+
 /**
- * The real app on the test driver's storage (see TEST_DRIVER), real services, a manual clock and
- * a bootstrapped default org; nothing is logged unless a logger is given.
+ * The real app on the test driver's storage (see TEST_DRIVER), built by the server's container
+ * from the server's configuration, with a manual clock and a bootstrapped default org; nothing is
+ * logged unless a logger is given. `ping` replaces the storage's (a fault to inject).
  */
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const clock = options.clock ?? new ManualClock();
   const storage = options.storage ?? (await openTestStorage(options.driver ?? TEST_DRIVER));
-  const ids = new TimeOrderedIdGenerator();
-  const crypto = new NodeCrypto();
-  const limits = options.limits ?? DEFAULT_LIMITS;
-  const services: TestServices = {
-    memories: new MemoryService(
-      storage.memories,
-      clock,
-      ids,
-      crypto,
-      options.dedup ?? { enabled: true, windowHours: 24 },
-      storage.sessions,
-      limits,
-    ),
-    sessions: new SessionService(storage.sessions, storage.memories, clock, ids, limits),
-    agents: new AgentService(
-      storage.agents,
-      storage.sessions,
-      storage.memories,
-      clock,
-      ids,
-      limits,
-    ),
-    auth: new AuthService(storage.auth, clock, ids, crypto),
-    arcInstances: new ArcInstanceService(
-      storage.arcInstances,
-      storage.auth,
-      new AesGcmSecretBox(
-        options.masterKey === null ? undefined : (options.masterKey ?? TEST_MASTER_KEY),
-      ),
-      clock,
-    ),
-  };
+  const { container } = await buildContainer(testConfig(options), {
+    clock,
+    logger: options.logger ?? silentLogger,
+    storage: options.ping ? { ...storage, ping: options.ping } : storage,
+  });
+  const services: TestServices = container.get(MEMTRACE);
   const adminKey = await services.auth.bootstrap();
   if (adminKey === null) throw new Error('bootstrap did not create the admin key');
-  const deps: AppDeps = {
-    ...services,
-    logger: options.logger ?? silentLogger,
-    now: () => clock.now(),
-    startedAt: clock.now(),
-    driver: storage.driver,
-    ping: options.ping ?? (() => storage.ping()),
-    maxBodyBytes: options.maxBodyBytes ?? TEST_MAX_BODY_BYTES,
-  };
-  return { app: createApp(deps), adminKey, services, storage, clock, deps };
+  const deps: AppDeps = container.get(APP_DEPS);
+  const app: express.Express = container.get(HTTP_APP);
+  return { app, adminKey, services, storage, clock, deps };
 }
 
 /** Requests to `app` carrying `key` in x-api-key. */

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index.js';
-import { NodeCrypto } from '../../../adapters/system/node-crypto.js';
-import {
-  AgentService,
-  MemoryService,
-  SessionService,
-  type NewMemory,
-} from '../../../domain/index.js';
+import type { NewMemory } from '../../../domain/index.js';
+import { createMemtrace } from '../../../src/core.js';
 import { FixedClock } from '../../support/fixed-clock.js';
 import { SequentialIds } from '../../support/sequential-ids.js';
 import { rejection } from '../../support/domain-errors.js';
@@ -21,16 +16,12 @@ async function setup() {
   const storage = await createInMemoryStorage();
   const clock = new FixedClock(T0);
   const ids = new SequentialIds();
-  const agents = new AgentService(storage.agents, storage.sessions, storage.memories, clock, ids);
-  const sessions = new SessionService(storage.sessions, storage.memories, clock, ids);
-  const memories = new MemoryService(
-    storage.memories,
+  const { agents, sessions, memories } = createMemtrace({
+    storage,
     clock,
     ids,
-    new NodeCrypto(),
-    { enabled: false, windowHours: 24 },
-    storage.sessions,
-  );
+    dedup: { enabled: false, windowHours: 24 },
+  });
   /** Records a memory at T0 + `at` ms. */
   const remember = (at: number, input: Partial<NewMemory> & { agentId: string }, orgId = ORG) => {
     clock.set(T0 + at);

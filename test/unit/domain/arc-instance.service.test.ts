@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index.js';
-import {
-  arcApiKeyContext,
-  ArcInstanceService,
-  DomainError,
-  type SecretBox,
-} from '../../../domain/index.js';
+import { arcApiKeyContext, DomainError, type SecretBox } from '../../../domain/index.js';
+import { createMemtrace } from '../../../src/core.js';
 import { rejection } from '../../support/domain-errors.js';
 import { anApiKey, anOrg } from '../../support/builders.js';
 import { FixedClock } from '../../support/fixed-clock.js';
@@ -31,7 +27,7 @@ async function setup(secrets: SecretBox = new FakeSecretBox()) {
   const storage = await createInMemoryStorage();
   await storage.auth.createOrg(anOrg({ id: ORG }), anApiKey({ orgId: ORG }));
   const clock = new FixedClock(T0);
-  const service = new ArcInstanceService(storage.arcInstances, storage.auth, secrets, clock);
+  const service = createMemtrace({ storage, clock, secrets }).arcInstances;
   const changes: string[] = [];
   service.onChange((orgId) => changes.push(orgId));
   return { service, clock, store: storage.arcInstances, changes };

@@ -1,13 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index.js';
-import { NodeCrypto } from '../../../adapters/system/node-crypto.js';
-import {
-  API_KEY_PATTERN,
-  AuthService,
-  DEFAULT_ORG_ID,
-  type Principal,
-} from '../../../domain/index.js';
+import { API_KEY_PATTERN, DEFAULT_ORG_ID, type Principal } from '../../../domain/index.js';
+import { createMemtrace } from '../../../src/core.js';
 import { FixedClock } from '../../support/fixed-clock.js';
 import { SequentialIds } from '../../support/sequential-ids.js';
 import { rejection, thrown } from '../../support/domain-errors.js';
@@ -18,7 +13,7 @@ const GIVEN_KEY = 'mtk_' + 'A'.repeat(40) + '-_z';
 async function setup() {
   const storage = await createInMemoryStorage();
   const clock = new FixedClock(T0);
-  const auth = new AuthService(storage.auth, clock, new SequentialIds(), new NodeCrypto());
+  const { auth } = createMemtrace({ storage, clock, ids: new SequentialIds() });
   return { auth, clock, store: storage.auth };
 }
 

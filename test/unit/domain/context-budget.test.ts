@@ -4,11 +4,11 @@ import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index
 import {
   formatSessionContext,
   MEMORY_TYPES,
-  SessionService,
   type Memory,
   type MemoryStore,
   type PriorityQuery,
 } from '../../../domain/index.js';
+import { createMemtrace } from '../../../src/core.js';
 import { aMemory, BASE_TIME } from '../../support/builders.js';
 import { FixedClock } from '../../support/fixed-clock.js';
 import { SequentialIds } from '../../support/sequential-ids.js';
@@ -39,7 +39,11 @@ async function sessionWith(memories: readonly Memory[]) {
   await storage.memories.insert(memories, null);
   const { wrapped, rounds } = recording(storage.memories);
   const clock = new FixedClock(BASE_TIME + 10 * 86_400_000);
-  const service = new SessionService(storage.sessions, wrapped, clock, new SequentialIds());
+  const service = createMemtrace({
+    storage: { ...storage, memories: wrapped },
+    clock,
+    ids: new SequentialIds(),
+  }).sessions;
   return { service, rounds, storage };
 }
 

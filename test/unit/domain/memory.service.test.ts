@@ -1,13 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index.js';
-import { NodeCrypto } from '../../../adapters/system/node-crypto.js';
-import {
-  MemoryService,
-  type DedupSettings,
-  type Memory,
-  type NewMemory,
-} from '../../../domain/index.js';
+import type { DedupSettings, Memory, MemoryService, NewMemory } from '../../../domain/index.js';
+import { createMemtrace } from '../../../src/core.js';
 import { FixedClock } from '../../support/fixed-clock.js';
 import { SequentialIds } from '../../support/sequential-ids.js';
 import { rejection } from '../../support/domain-errors.js';
@@ -21,14 +16,7 @@ const DEDUP_ON: DedupSettings = { enabled: true, windowHours: 24 };
 async function setup(dedup: DedupSettings = DEDUP_ON) {
   const storage = await createInMemoryStorage();
   const clock = new FixedClock(T0);
-  const service = new MemoryService(
-    storage.memories,
-    clock,
-    new SequentialIds(),
-    new NodeCrypto(),
-    dedup,
-    storage.sessions,
-  );
+  const service = createMemtrace({ storage, clock, ids: new SequentialIds(), dedup }).memories;
   return { service, clock, storage };
 }
 
@@ -549,14 +537,12 @@ describe('MemoryService.list', () => {
         return store.count(...args);
       },
     });
-    const service = new MemoryService(
-      counting,
+    const service = createMemtrace({
+      storage: { ...storage, memories: counting },
       clock,
-      new SequentialIds(),
-      new NodeCrypto(),
-      { enabled: false, windowHours: 24 },
-      storage.sessions,
-    );
+      ids: new SequentialIds(),
+      dedup: { enabled: false, windowHours: 24 },
+    }).memories;
     await seed(service, clock, 10);
 
     // Act

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index.js';
-import { NodeCrypto } from '../../../adapters/system/node-crypto.js';
-import { MemoryService, SessionService, type NewMemory } from '../../../domain/index.js';
+import type { NewMemory } from '../../../domain/index.js';
+import { createMemtrace } from '../../../src/core.js';
 import { aMemory } from '../../support/builders.js';
 import { FixedClock } from '../../support/fixed-clock.js';
 import { SequentialIds } from '../../support/sequential-ids.js';
@@ -17,15 +17,12 @@ async function setup() {
   const storage = await createInMemoryStorage();
   const clock = new FixedClock(T0);
   const ids = new SequentialIds();
-  const sessions = new SessionService(storage.sessions, storage.memories, clock, ids);
-  const memories = new MemoryService(
-    storage.memories,
+  const { sessions, memories } = createMemtrace({
+    storage,
     clock,
     ids,
-    new NodeCrypto(),
-    { enabled: true, windowHours: 24 },
-    storage.sessions,
-  );
+    dedup: { enabled: true, windowHours: 24 },
+  });
   /** Records a memory `minutesAfterT0` after T0 and leaves the clock there. */
   const remember = async (
     minutesAfterT0: number,

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ArcInstanceService, DomainError, type ArcRoute } from '../../../domain/index.js';
+import { DomainError, type ArcRoute } from '../../../domain/index.js';
 import {
   ArcRoutingChanges,
   createRoutedArcResolver,
   orgArcRouting,
   type ArcRouteSource,
 } from '../../../src/arc-routing.js';
+import { createMemtrace } from '../../../src/core.js';
 import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index.js';
-import { AesGcmSecretBox } from '../../../adapters/system/aes-gcm-secret-box.js';
 import { anApiKey, anOrg } from '../../support/builders.js';
 import { FixedClock } from '../../support/fixed-clock.js';
 
@@ -152,12 +152,11 @@ describe('orgArcRouting', () => {
     const org = anOrg();
     await storage.auth.createOrg(org, anApiKey({ orgId: org.id }));
     const changes = new ArcRoutingChanges();
-    const admin = new ArcInstanceService(
-      storage.arcInstances,
-      storage.auth,
-      new AesGcmSecretBox(MASTER),
-      new FixedClock(0),
-    );
+    const admin = createMemtrace({
+      storage,
+      masterKey: MASTER,
+      clock: new FixedClock(0),
+    }).arcInstances;
     admin.onChange((orgId) => changes.notify(orgId));
     const resolve = orgArcRouting({
       arcInstances: storage.arcInstances,
@@ -214,11 +213,9 @@ async function storeWithSealedKey(masterKey: string) {
   const storage = await createInMemoryStorage();
   const org = anOrg();
   await storage.auth.createOrg(org, anApiKey({ orgId: org.id }));
-  await new ArcInstanceService(
-    storage.arcInstances,
-    storage.auth,
-    new AesGcmSecretBox(masterKey),
-    new FixedClock(0),
-  ).configure(org.id, { url: ROUTED.url, database: 'acme', apiKey: 'arc-secret' });
+  await createMemtrace({ storage, masterKey, clock: new FixedClock(0) }).arcInstances.configure(
+    org.id,
+    { url: ROUTED.url, database: 'acme', apiKey: 'arc-secret' },
+  );
   return { storage, orgId: org.id };
 }

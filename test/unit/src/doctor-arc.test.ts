@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteStorage } from '../../../adapters/storage/sqlite/index.js';
-import { AesGcmSecretBox } from '../../../adapters/system/aes-gcm-secret-box.js';
-import { ArcInstanceService } from '../../../domain/index.js';
 import { runDoctor } from '../../../src/cli/doctor.js';
+import { createMemtrace } from '../../../src/core.js';
 import { anApiKey, anOrg } from '../../support/builders.js';
 import { FixedClock } from '../../support/fixed-clock.js';
 
@@ -20,12 +19,15 @@ async function routedStore(): Promise<{ file: string; orgId: string }> {
   const storage = await createSqliteStorage({ path: file });
   const org = anOrg();
   await storage.auth.createOrg(org, anApiKey({ orgId: org.id }));
-  await new ArcInstanceService(
-    storage.arcInstances,
-    storage.auth,
-    new AesGcmSecretBox(MASTER),
-    new FixedClock(0),
-  ).configure(org.id, { url: 'http://127.0.0.1:8000', database: 'acme', apiKey: 'token' });
+  await createMemtrace({
+    storage,
+    masterKey: MASTER,
+    clock: new FixedClock(0),
+  }).arcInstances.configure(org.id, {
+    url: 'http://127.0.0.1:8000',
+    database: 'acme',
+    apiKey: 'token',
+  });
   await storage.close();
   return { file, orgId: org.id };
 }

@@ -1,0 +1,104 @@
+/**
+ * memtrace's core as a library: the domain services on a storage of your choice, without the
+ * HTTP server. The server, the CLI and the tests build their services here too.
+ *
+ * ```ts
+ * const storage = await openStorage({ driver: 'memory' });
+ * const memtrace = createMemtrace({ storage });
+ * await memtrace.auth.bootstrap();
+ * ```
+ */
+import type { StorageBundle } from '../adapters/storage/storage-bundle.js';
+import { AesGcmSecretBox } from '../adapters/system/aes-gcm-secret-box.js';
+import { NodeCrypto } from '../adapters/system/node-crypto.js';
+import { systemClock } from '../adapters/system/system-clock.js';
+import { TimeOrderedIdGenerator } from '../adapters/system/time-ordered-id-generator.js';
+import {
+  AgentService,
+  ArcInstanceService,
+  AuthService,
+  DEFAULT_LIMITS,
+  MemoryService,
+  SessionService,
+  type Clock,
+  type Crypto,
+  type DedupSettings,
+  type IdGenerator,
+  type Limits,
+  type SecretBox,
+} from '../domain/index.js';
+
+export { openStorage, type StorageOptions } from './storage.js';
+export type { StorageBundle } from '../adapters/storage/storage-bundle.js';
+export * from '../domain/index.js';
+
+/** Dedup as the server has it unless configured: on, over the last 24 hours. */
+export const DEFAULT_DEDUP: DedupSettings = { enabled: true, windowHours: 24 };
+
+export interface MemtraceOptions {
+  /** An opened storage (see `openStorage`); closing it stays with the caller. */
+  readonly storage: StorageBundle;
+  /** The time every record is stamped with; the system clock by default. */
+  readonly clock?: Clock;
+  /** Record ids; time-ordered ones by default. */
+  readonly ids?: IdGenerator;
+  /** Hashing and key generation; node:crypto by default. */
+  readonly crypto?: Crypto;
+  /** How recording drops repeats; {@link DEFAULT_DEDUP} by default. */
+  readonly dedup?: DedupSettings;
+  /** The limits on one request's size and work (MEMTRACE_LIMITS_*); the defaults unless given. */
+  readonly limits?: Limits;
+  /** Seals the Arc API keys of orgs routed to their own Arc; by default one on `masterKey`. */
+  readonly secrets?: SecretBox;
+  /** MEMTRACE_MASTER_KEY (64 hex digits or base64 of 32 bytes); without it Arc keys cannot be sealed. */
+  readonly masterKey?: string;
+}
+
+/** The domain services of one storage. */
+export interface Memtrace {
+  /** Record, get, list and search memories. */
+  readonly memories: MemoryService;
+  /** Sessions, and the context of a session for an LLM prompt (`sessions.context`). */
+  readonly sessions: SessionService;
+  /** Registered agents and their stats. */
+  readonly agents: AgentService;
+  /** Orgs and API keys (`auth.bootstrap()` makes the default org and its admin key). */
+  readonly auth: AuthService;
+  /** The orgs routed to an Arc instance of their own. */
+  readonly arcInstances: ArcInstanceService;
+}
+
+/**
+ * The one place the domain services are built: on `storage`, with the server's defaults for
+ * everything not given.
+ */
+export function createMemtrace(options: MemtraceOptions): Memtrace {
+  const { storage } = options;
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? new TimeOrderedIdGenerator();
+  const crypto = options.crypto ?? new NodeCrypto();
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const secrets = options.secrets ?? new AesGcmSecretBox(options.masterKey);
+  return {
+    memories: new MemoryService(
+      storage.memories,
+      clock,
+      ids,
+      crypto,
+      options.dedup ?? DEFAULT_DEDUP,
+      storage.sessions,
+      limits,
+    ),
+    sessions: new SessionService(storage.sessions, storage.memories, clock, ids, limits),
+    agents: new AgentService(
+      storage.agents,
+      storage.sessions,
+      storage.memories,
+      clock,
+      ids,
+      limits,
+    ),
+    auth: new AuthService(storage.auth, clock, ids, crypto),
+    arcInstances: new ArcInstanceService(storage.arcInstances, storage.auth, secrets, clock),
+  };
+}
