@@ -70,6 +70,16 @@ describe('ArcMemoryStore read-your-writes (stand-in buffer age 200 ms)', () => {
     expect(store.pendingCount()).toBe(before);
   });
 
+  it('stops merging a batch larger than one visibility check once Arc shows it, at the next read', async () => {
+    const before = store.pendingCount();
+    const batch = Array.from({ length: 5_000 }, () => aMemory({ time: BASE_TIME }));
+    await store.insert(batch, null);
+    expect(store.pendingCount()).toBe(before + 5_000);
+    await sleep(450);
+    expect(await store.count(ORG, {})).toBe(5_000);
+    expect(store.pendingCount()).toBe(before);
+  });
+
   it('stops keeping writes Arc shows even when nothing reads', async () => {
     const before = store.pendingCount();
     const first = aMemory();

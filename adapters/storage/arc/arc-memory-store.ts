@@ -43,6 +43,7 @@ import {
   ARC_SQL_LIMIT,
   CONFIRM_AFTER_MS,
   CONFIRM_BATCH,
+  CONFIRM_ROUNDS,
   PARALLEL_QUERIES,
   type ArcMemoryStoreOptions,
 } from './arc-options.js';
@@ -480,13 +481,19 @@ export class ArcMemoryStore implements MemoryStore {
     if (state.pending.size === 0) return;
     state.confirming ??= (async () => {
       try {
-        const [first, last] = state.oldestSeqRange(CONFIRM_BATCH);
-        const rows = await this.client.query(
-          target,
-          buildVisibleIds(target.measurement, first, last),
-          'rows',
-        );
-        state.confirmVisible(rows.map((r) => String(r['id'])));
+        for (let round = 0; round < CONFIRM_ROUNDS && state.pending.size > 0; round++) {
+          const asked = Math.min(state.pending.size, CONFIRM_BATCH);
+          const [first, last] = state.oldestSeqRange(CONFIRM_BATCH);
+          const rows = await this.client.query(
+            target,
+            buildVisibleIds(target.measurement, first, last),
+            'rows',
+          );
+          const before = state.pending.size;
+          state.confirmVisible(rows.map((r) => String(r['id'])));
+          // Arc does not show all of them yet: the newer ones will not be either.
+          if (before - state.pending.size < asked) break;
+        }
       } catch {
         // The reads that run beside it report Arc's failure.
       } finally {

@@ -31,6 +31,13 @@ export const PARALLEL_QUERIES = 4;
 /** Pending writes one visibility check asks Arc about at most. */
 export const CONFIRM_BATCH = 1000;
 /**
+ * Checks one confirmation makes at most, oldest writes first, while Arc shows every write a check
+ * asked about: enough to confirm the largest batch at once, so that pending writes drain faster
+ * than batches add them (each read merges every pending write in, and asks Arc for every row
+ * since the oldest).
+ */
+export const CONFIRM_ROUNDS = 10;
+/**
  * After a write, Arc is asked which pending writes it shows once the oldest has waited this
  * long, so that a process that only writes does not keep every write in memory for long.
  */
