@@ -1,5 +1,5 @@
 import type express from 'express';
-import type { AppDeps } from '../../adapters/http/create-app.js';
+import type { AppDeps } from '../../adapters/http/app-deps.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import { token } from '../../domain/index.js';
 import type { Config } from '../config.js';
