@@ -1,7 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import ts from 'typescript';
 import tseslint from 'typescript-eslint';
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
@@ -60,16 +62,112 @@ const layers = {
   },
 };
 
+/** The project's own `.ts` file a relative specifier names (`./x.js` is `x.ts`), or null. */
+function resolveImport(from, source) {
+  if (!source.startsWith('.')) return null;
+  const base = path.resolve(path.dirname(from), source);
+  const candidates = base.endsWith('.js')
+    ? [`${base.slice(0, -3)}.ts`]
+    : base.endsWith('.ts')
+      ? [base]
+      : [`${base}.ts`, path.join(base, 'index.ts')];
+  const inside = (file) => {
+    const rel = path.relative(ROOT, file);
+    return !rel.startsWith('..') && !rel.split(path.sep).includes('node_modules');
+  };
+  return (
+    candidates.find(
+      (file) => inside(file) && fs.statSync(file, { throwIfNoEntry: false })?.isFile(),
+    ) ?? null
+  );
+}
+
+/**
+ * The import graph as it is on disk, one entry per file read (kept while the file's mtime and
+ * size stay the same, so one `eslint .` reads each file once and a long-lived linter sees edits).
+ */
+const importsOnDisk = new Map();
+function importsOf(file) {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat) return [];
+  const stamp = `${stat.mtimeMs}:${stat.size}`;
+  const cached = importsOnDisk.get(file);
+  if (cached?.stamp === stamp) return cached.targets;
+  // The TypeScript pre-processor lists every specifier (static, re-export, dynamic, type-only
+  // and `import('...')` types) and skips comments and strings, without a full parse.
+  const { importedFiles } = ts.preProcessFile(fs.readFileSync(file, 'utf8'), true, true);
+  const targets = [
+    ...new Set(importedFiles.map((f) => resolveImport(file, f.fileName)).filter(Boolean)),
+  ];
+  importsOnDisk.set(file, { stamp, targets });
+  return targets;
+}
+
+/** The shortest chain of imports on disk from `start` to `goal` (both included), or null. */
+function chain(start, goal) {
+  const cameFrom = new Map([[start, null]]);
+  const queue = [start];
+  for (let i = 0; i < queue.length; i++) {
+    const file = queue[i];
+    if (file === goal) {
+      const found = [];
+      for (let at = file; at !== null; at = cameFrom.get(at)) found.unshift(at);
+      return found;
+    }
+    for (const next of importsOf(file)) {
+      if (!cameFrom.has(next)) {
+        cameFrom.set(next, file);
+        queue.push(next);
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * No import circles among the project's own files: an import is reported when the file it names
+ * leads back, through imports on disk, to the file that imports it. Type-only imports count: they
+ * vanish from the emitted JavaScript, but the two modules still cannot be read, moved or changed
+ * apart, which is what a circle costs (the shared declaration belongs in a module of its own).
+ * Dynamic `import()` counts as well, for the same reason.
+ */
+const noCycles = {
+  meta: { type: 'problem', schema: [] },
+  create(context) {
+    const self = context.filename;
+    if (!self.endsWith('.ts') || path.relative(ROOT, self).startsWith('..')) return {};
+    const check = (node, source) => {
+      if (typeof source !== 'string') return;
+      const target = resolveImport(self, source);
+      const back = target === null ? null : chain(target, self);
+      if (back === null) return;
+      const circle = [self, ...back].map((file) => path.relative(ROOT, file)).join(' -> ');
+      context.report({ node, message: `'${source}' closes an import circle: ${circle}.` });
+    };
+    return {
+      ImportDeclaration: (n) => check(n, n.source.value),
+      ExportNamedDeclaration: (n) => n.source && check(n, n.source.value),
+      ExportAllDeclaration: (n) => check(n, n.source.value),
+      ImportExpression: (n) => n.source.type === 'Literal' && check(n, n.source.value),
+      TSImportType: (n) => check(n, n.argument.literal?.value),
+    };
+  },
+};
+
 export default tseslint.config(
   { ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', 'data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
   {
-    plugins: { memtrace: { rules: { layers } } },
+    plugins: { memtrace: { rules: { layers, 'no-cycles': noCycles } } },
     rules: {
       'memtrace/layers': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
+  },
+  {
+    files: ['domain/**/*.ts', 'adapters/**/*.ts', 'src/**/*.ts', 'test/**/*.ts'],
+    rules: { 'memtrace/no-cycles': 'error' },
   },
 );

@@ -1,24 +1,12 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import type {
-  AgentService,
-  ArcInstanceService,
-  AuthService,
-  Logger,
-  MemoryService,
-  SessionService,
-} from '../../domain/index.js';
+import type { AppDeps } from './app-deps.js';
 import { authenticate } from './middleware/authenticate.js';
 import { errorHandler, routeNotFound } from './middleware/error-handler.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
-import {
-  metricsHandler,
-  observeRequests,
-  routeMatcher,
-  type HttpMetrics,
-} from './middleware/observe-requests.js';
+import { metricsHandler, observeRequests, routeMatcher } from './middleware/observe-requests.js';
 import { documentedRoutes } from './openapi/openapi-document.js';
-import { rateLimit, type RateLimitSettings } from './middleware/rate-limit.js';
+import { rateLimit } from './middleware/rate-limit.js';
 import { urlLimits } from './middleware/request-limits.js';
 import { requestId } from './middleware/request-id.js';
 import { requestLog } from './middleware/request-log.js';
@@ -29,39 +17,6 @@ import { healthRoutes } from './routes/health.routes.js';
 import { memoryRoutes } from './routes/memory.routes.js';
 import { sessionRoutes } from './routes/session.routes.js';
 import { listRoutes } from './served-routes.js';
-
-/** Everything the HTTP adapter needs; the composition root (or a test) provides it. */
-export interface AppDeps {
-  readonly memories: MemoryService;
-  readonly sessions: SessionService;
-  readonly agents: AgentService;
-  readonly auth: AuthService;
-  /** Per-org Arc routing, managed by the operator under /api/v1/orgs/{id}/arc. */
-  readonly arcInstances: ArcInstanceService;
-  /** The access log and 500s go here. */
-  readonly logger: Logger;
-  /** Milliseconds since the epoch; for uptime. */
-  readonly now: () => number;
-  /** When the process started, in the clock of `now`. */
-  readonly startedAt: number;
-  /** The storage driver's name, reported by /ready. */
-  readonly driver: string;
-  /** Resolves when the storage answers; rejects when it is unreachable. */
-  readonly ping: () => Promise<void>;
-  /** The largest JSON body accepted, in bytes; a larger one gets 413. */
-  readonly maxBodyBytes: number;
-  /** The longest request target (path and query) accepted, in bytes; longer gets 414. */
-  readonly maxUrlBytes?: number;
-  /** A per-key rate limit on /api/v1; none when absent (the default). */
-  readonly rateLimit?: RateLimitSettings;
-  /** Request timing and GET /metrics; neither when absent. */
-  readonly metrics?: HttpMetrics;
-  /**
-   * Handlers the composition root mounts beside the API (MCP at /mcp), before the 404 and
-   * error handlers; they authenticate by themselves and may throw DomainErrors.
-   */
-  readonly mounts?: readonly { readonly path: string; readonly handler: express.RequestHandler }[];
-}
 
 export const DEFAULT_MAX_URL_BYTES = 8192;
 

@@ -10,7 +10,7 @@ import {
   type Memory,
   type Session,
 } from '../../domain/index.js';
-import type { TransferCounts } from './org-transfer.js';
+import type { TransferCounts } from './transfer-counts.js';
 
 const MEMORY_ID = /^mem_([0-9a-f]{12})[0-9a-f]{12}$/;
 

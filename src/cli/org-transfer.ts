@@ -13,6 +13,7 @@ import {
 } from '../../domain/index.js';
 import { parseLine, readRecord, RecordReader, type ExportRecord } from './export-records.js';
 import { ImportTarget } from './import-target.js';
+import type { TransferCounts } from './transfer-counts.js';
 
 /**
  * The NDJSON export of one org: a header line, then its agents, its sessions (both oldest
@@ -21,12 +22,6 @@ import { ImportTarget } from './import-target.js';
  */
 export const EXPORT_FORMAT = 'memtrace-export';
 export const EXPORT_VERSION = 1;
-
-export interface TransferCounts {
-  agents: number;
-  sessions: number;
-  memories: number;
-}
 
 /** Reports how far a transfer is; a progress bar on a TTY, nothing otherwise. */
 export interface Progress {

@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
-import { createApp, type AppDeps } from '../../adapters/http/create-app.js';
+import type { AppDeps } from '../../adapters/http/app-deps.js';
+import { createApp } from '../../adapters/http/create-app.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import {
   AgentService,

@@ -1,5 +1,5 @@
 import type express from 'express';
-import type { AppDeps } from '../../adapters/http/create-app.js';
+import type { AppDeps } from '../../adapters/http/app-deps.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import { token } from '../../domain/index.js';
 import type { Config } from '../config.js';
@@ -11,6 +11,5 @@ export const STORAGE = token<StorageBundle>('memtrace/StorageBundle');
 /** What the HTTP app is made of (services, logger, clock, settings); tests vary it. */
 export const APP_DEPS = token<AppDeps>('memtrace/AppDeps');
 export const HTTP_APP = token<express.Express>('memtrace/HttpApp');
-export const STARTED_AT = token<number>('memtrace/StartedAt');
 /** The domain services, built together by `createMemtrace`. */
 export const MEMTRACE = token<Memtrace>('memtrace/Memtrace');

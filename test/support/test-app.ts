@@ -1,7 +1,7 @@
 import type express from 'express';
 import request from 'supertest';
 import { afterAll, beforeEach } from 'vitest';
-import type { AppDeps } from '../../adapters/http/create-app.js';
+import type { AppDeps } from '../../adapters/http/app-deps.js';
 import { createPostgresStorage } from '../../adapters/storage/postgres/index.js';
 import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';

@@ -5,13 +5,14 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const eslint = new ESLint({ cwd: ROOT });
 
-/** The layer-rule messages ESLint reports for `code` as if it were the file at `file`. */
-async function layerErrors(file: string, code: string): Promise<string[]> {
+/** The messages of rule `ruleId` ESLint reports for `code` as if it were the file at `file`. */
+async function ruleErrors(ruleId: string, file: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });
-  return (result?.messages ?? [])
-    .filter((m) => m.ruleId === 'memtrace/layers')
-    .map((m) => m.message);
+  return (result?.messages ?? []).filter((m) => m.ruleId === ruleId).map((m) => m.message);
 }
+
+const layerErrors = (file: string, code: string) => ruleErrors('memtrace/layers', file, code);
+const cycleErrors = (file: string, code: string) => ruleErrors('memtrace/no-cycles', file, code);
 
 describe('the dependency rule', () => {
   it.each([
@@ -58,5 +59,54 @@ describe('the dependency rule', () => {
     ['src/x.ts', "export { y } from '../adapters/storage/sqlite/index.js';"],
   ])('allows %s importing inward (%#)', async (file, code) => {
     expect(await layerErrors(file, code)).toEqual([]);
+  });
+});
+
+/*
+ * The cycle rule follows the imports of the real files on disk, so each case below is linted as
+ * an existing file (or a new one) whose code imports a real file that leads back to it.
+ */
+describe('the no-cycles rule', () => {
+  it.each([
+    [
+      'domain/memory/memory.ts',
+      "export * from '../index.js';",
+      'domain/memory/memory.ts -> domain/index.ts -> domain/memory/memory.ts',
+    ],
+    [
+      // A route naming its parent again: type-only imports count.
+      'adapters/http/routes/memory.routes.ts',
+      "import type { AppDeps } from '../create-app.js';\nexport type D = AppDeps;",
+      'adapters/http/routes/memory.routes.ts -> adapters/http/create-app.ts -> adapters/http/routes/memory.routes.ts',
+    ],
+    [
+      'adapters/http/routes/agent.routes.ts',
+      "export type D = import('../create-app.js').Unknown;",
+      'adapters/http/routes/agent.routes.ts -> adapters/http/create-app.ts -> adapters/http/routes/agent.routes.ts',
+    ],
+    [
+      'adapters/http/middleware/rate-limit.ts',
+      "export { memoryRoutes } from '../routes/memory.routes.js';",
+      'adapters/http/middleware/rate-limit.ts -> adapters/http/routes/memory.routes.ts -> adapters/http/app-deps.ts -> adapters/http/middleware/rate-limit.ts',
+    ],
+    [
+      // src/cli.ts loads org-transfer with import(): dynamic imports count on both ends.
+      'src/cli/org-transfer.ts',
+      "export const load = () => import('../cli.js');",
+      'src/cli/org-transfer.ts -> src/cli.ts -> src/cli/org-transfer.ts',
+    ],
+  ])('reports %s closing an import circle (%#)', async (file, code, circle) => {
+    const errors = await cycleErrors(file, code);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`closes an import circle: ${circle}.`);
+  });
+
+  it.each([
+    ['adapters/http/routes/x.routes.ts', "export type { AppDeps } from '../app-deps.js';"],
+    ['adapters/http/create-app.ts', "export { memoryRoutes } from './routes/memory.routes.js';"],
+    ['src/cli/import-target.ts', "export type { TransferCounts } from './transfer-counts.js';"],
+    ['src/x.ts', "export { createApp } from '../adapters/http/create-app.js';"],
+  ])('allows %s importing what does not lead back (%#)', async (file, code) => {
+    expect(await cycleErrors(file, code)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../create-app.js';
+import type { AppDeps } from '../app-deps.js';
 import {
   toAgentListResponse,
   toAgentResponse,

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { formatDuration } from '../../../domain/index.js';
-import type { AppDeps } from '../create-app.js';
+import type { AppDeps } from '../app-deps.js';
 
 /** How long /ready waits for the storage to answer. */
 export const READY_TIMEOUT_MS = 2_000;

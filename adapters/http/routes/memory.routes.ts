@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Router, type Request, type Response } from 'express';
 import { invalid } from '../../../domain/index.js';
-import type { AppDeps } from '../create-app.js';
+import type { AppDeps } from '../app-deps.js';
 import {
   CreateMemoryBatchRequest,
   CreateMemoryRequest,

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../create-app.js';
+import type { AppDeps } from '../app-deps.js';
 import { CreateSessionRequest, toNewSession } from '../dto/create-session.request.js';
 import { SessionMemoriesQuery, toListInput } from '../dto/list-memories.query.js';
 import { ListSessionsQuery, toSessionListInput } from '../dto/list-sessions.query.js';

@@ -9,9 +9,6 @@ export { ArcMemoryStore } from './arc-memory-store.js';
 /** Arc's rule for database names (`x-arc-database` on writes). */
 export const ARC_DATABASE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
-/** Arc's rule for measurement names. */
-export const ARC_MEASUREMENT_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,127}$/;
-
 /**
  * The Arc memory store: memories live in Arc, in the database and measurement that
  * `options.resolveTarget` names for each org (asked on every call, so a resolver may change its
