@@ -132,6 +132,25 @@ describe('ArcMemoryStore read-your-writes (stand-in buffer age 200 ms)', () => {
     expect(await store.count(ORG, {})).toBe(1);
   });
 
+  it('refuses a batch of one millisecond whose ids include a stored one, and takes one whose ids only surround stored ones', async () => {
+    const id = (n: number) => `mem_0190000000aa${n.toString(16).padStart(12, '0')}`;
+    await store.insert([aMemory({ id: id(5) }), aMemory({ id: id(7) })], null);
+    await sleep(450);
+    await expect(
+      store.insert(
+        [4, 6, 7, 8].map((n) => aMemory({ id: id(n) })),
+        null,
+      ),
+    ).rejects.toMatchObject({ kind: 'conflict', message: expect.stringContaining(id(7)) });
+    const outcomes = await store.insert(
+      [4, 6, 8].map((n) => aMemory({ id: id(n) })),
+      null,
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['created', 'created', 'created']);
+    await sleep(450);
+    expect(await store.count(ORG, {})).toBe(5);
+  });
+
   it('refuses an id Arc does not show yet as a conflict and stores nothing of that call', async () => {
     const m = aMemory();
     await store.insert([m], null);

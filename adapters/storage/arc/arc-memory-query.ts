@@ -213,6 +213,13 @@ export function buildExistingIds(measurement: string, ids: readonly string[]): s
   );
 }
 
+/** Stored ids from `first` to `last` (both included), whichever org holds them. */
+export function buildIdsBetween(measurement: string, first: string, last: string): string {
+  return withEndMarker(
+    `SELECT DISTINCT "id" FROM ${sqlIdent(measurement)} WHERE "id" >= ${sqlString(first)} AND "id" <= ${sqlString(last)} ORDER BY "id"`,
+  );
+}
+
 /** Stored memories of the org with one of `keys` and time >= `fromMs`, for dedup. */
 export function buildDedupCandidates(
   measurement: string,

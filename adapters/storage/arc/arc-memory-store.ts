@@ -16,6 +16,7 @@ import {
   buildCount,
   buildDedupCandidates,
   buildExistingIds,
+  buildIdsBetween,
   buildFind,
   buildFindById,
   buildFindByPriority,
@@ -377,10 +378,20 @@ export class ArcMemoryStore implements MemoryStore {
     memories: readonly Memory[],
   ): Promise<void> {
     for (const m of memories) if (state.pending.has(m.id)) throw memoryExists(m.id);
-    const existing = await this.queryChunks(
-      target,
-      memories.map((m) => m.id),
-      (chunk) => buildExistingIds(target.measurement, chunk),
+    const ids = memories.map((m) => m.id).sort();
+    const first = ids[0] as string;
+    const last = ids[ids.length - 1] as string;
+    if (ids.length > 1 && sharedPrefixLength(first, last) >= TIME_ORDERED_PREFIX) {
+      // The ids of one batch are made in one millisecond and follow each other: one statement
+      // finds what is stored between the first and the last, instead of one per list of ids.
+      const batch = new Set(ids);
+      const between = await this.rows(target, buildIdsBetween(target.measurement, first, last));
+      const taken = between.find((r) => batch.has(String(r['id'])));
+      if (taken) throw memoryExists(String(taken['id']));
+      return;
+    }
+    const existing = await this.queryChunks(target, ids, (chunk) =>
+      buildExistingIds(target.measurement, chunk),
     );
     if (existing.length > 0) throw memoryExists(String(existing[0]?.['id']));
   }
@@ -526,3 +537,16 @@ const inDoubtError = (e: Error) =>
     'STORAGE_UNAVAILABLE',
     `storage unavailable: ${e.message}; the write will be resent before the next one`,
   );
+
+/**
+ * Memory ids start with their kind's prefix and 12 hex digits of the time in ms (see the id
+ * generator): ids sharing that much were made in one millisecond, so few stored ids lie between.
+ */
+const TIME_ORDERED_PREFIX = 'mem_'.length + 12;
+
+/** How many leading characters `a` and `b` share. */
+function sharedPrefixLength(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
+}
