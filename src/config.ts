@@ -3,7 +3,15 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parseMasterKey } from '../adapters/system/aes-gcm-secret-box.js';
-import { DEFAULT_LIMITS, MAX_TAGS, type Limits } from '../domain/index.js';
+import {
+  ARC_DATABASE_PATTERN,
+  ARC_MEASUREMENT_PATTERN,
+  DEFAULT_ARC_MEASUREMENT,
+  DEFAULT_LIMITS,
+  MAX_ARC_MEASUREMENT_LENGTH,
+  MAX_TAGS,
+  type Limits,
+} from '../domain/index.js';
 
 export type StorageDriverName = 'memory' | 'sqlite' | 'postgres' | 'arc';
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'silent';
@@ -80,7 +88,7 @@ export interface ArcConfig {
   readonly apiKey?: string;
   /**
    * The Arc database name, or a template with `{org}` for one database per org (the default,
-   * `memtrace_{org}`); the result must match Arc's `^[A-Za-z][A-Za-z0-9_-]{0,63}$`.
+   * `memtrace_{org}`); the result must match the domain's `ARC_DATABASE_PATTERN`.
    */
   readonly database: string;
   readonly measurement: string;
@@ -320,14 +328,17 @@ function readArcConfig(
   const database = read('arc', 'database') ?? 'memtrace_{org}';
   // The longest org id (`org_` + 24 hex) must still give a valid name.
   const sample = database.replaceAll('{org}', `org_${'0'.repeat(24)}`);
-  if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(sample)) {
+  if (!ARC_DATABASE_PATTERN.test(sample)) {
     throw new ConfigError(
       `MEMTRACE_ARC_DATABASE must give Arc database names of a letter then at most 63 letters, ` +
         `digits, '_' or '-' (with {org} replaced by an org id), got '${database}'`,
     );
   }
-  const measurement = read('arc', 'measurement') ?? 'events';
-  if (!/^[a-zA-Z][a-zA-Z0-9_-]{0,127}$/.test(measurement)) {
+  const measurement = read('arc', 'measurement') ?? DEFAULT_ARC_MEASUREMENT;
+  if (
+    measurement.length > MAX_ARC_MEASUREMENT_LENGTH ||
+    !ARC_MEASUREMENT_PATTERN.test(measurement)
+  ) {
     throw new ConfigError(
       `MEMTRACE_ARC_MEASUREMENT must be a letter then letters, digits, '_' or '-', got '${measurement}'`,
     );
