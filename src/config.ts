@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
+import { STORAGE_DRIVERS, type StorageDriver } from '../adapters/storage/storage-bundle.js';
 import { parseMasterKey } from '../adapters/system/aes-gcm-secret-box.js';
 import {
   ARC_DATABASE_PATTERN,
@@ -13,7 +14,6 @@ import {
   type Limits,
 } from '../domain/index.js';
 
-export type StorageDriverName = 'memory' | 'sqlite' | 'postgres' | 'arc';
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'silent';
 export type LogFormat = 'console' | 'json';
 
@@ -35,7 +35,7 @@ export interface Config {
     readonly keepAliveTimeoutMs: number;
   };
   readonly storage: {
-    readonly driver: StorageDriverName;
+    readonly driver: StorageDriver;
     readonly sqlitePath: string;
     readonly sqliteSynchronous: 'full' | 'normal';
     /** How long a SQLite write waits for another process's lock before it is a 503. */
@@ -132,7 +132,7 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
     );
   }
   const driver = read('storage', 'driver') ?? 'sqlite';
-  if (driver !== 'sqlite' && driver !== 'memory' && driver !== 'postgres' && driver !== 'arc') {
+  if (!isStorageDriver(driver)) {
     throw new ConfigError(
       `MEMTRACE_STORAGE_DRIVER must be 'sqlite', 'postgres', 'arc' or 'memory', got '${driver}'`,
     );
@@ -410,4 +410,8 @@ export function loadMcpClientConfig(env: Source = process.env): { url: string; a
     throw new ConfigError(`MEMTRACE_URL must be an http(s) URL, got '${url}'`);
   }
   return { url, apiKey };
+}
+
+function isStorageDriver(value: string): value is StorageDriver {
+  return (STORAGE_DRIVERS as readonly string[]).includes(value);
 }
