@@ -2,10 +2,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
+import { STORAGE_DRIVERS, type StorageDriver } from '../adapters/storage/storage-bundle.js';
 import { parseMasterKey } from '../adapters/system/aes-gcm-secret-box.js';
-import { DEFAULT_LIMITS, MAX_TAGS, type Limits } from '../domain/index.js';
+import {
+  ARC_DATABASE_PATTERN,
+  ARC_MEASUREMENT_PATTERN,
+  DEFAULT_ARC_MEASUREMENT,
+  DEFAULT_LIMITS,
+  MAX_ARC_MEASUREMENT_LENGTH,
+  MAX_TAGS,
+  type Limits,
+} from '../domain/index.js';
 
-export type StorageDriverName = 'memory' | 'sqlite' | 'postgres' | 'arc';
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'silent';
 export type LogFormat = 'console' | 'json';
 
@@ -27,7 +35,7 @@ export interface Config {
     readonly keepAliveTimeoutMs: number;
   };
   readonly storage: {
-    readonly driver: StorageDriverName;
+    readonly driver: StorageDriver;
     readonly sqlitePath: string;
     readonly sqliteSynchronous: 'full' | 'normal';
     /** How long a SQLite write waits for another process's lock before it is a 503. */
@@ -80,7 +88,7 @@ export interface ArcConfig {
   readonly apiKey?: string;
   /**
    * The Arc database name, or a template with `{org}` for one database per org (the default,
-   * `memtrace_{org}`); the result must match Arc's `^[A-Za-z][A-Za-z0-9_-]{0,63}$`.
+   * `memtrace_{org}`); the result must match the domain's `ARC_DATABASE_PATTERN`.
    */
   readonly database: string;
   readonly measurement: string;
@@ -124,7 +132,7 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
     );
   }
   const driver = read('storage', 'driver') ?? 'sqlite';
-  if (driver !== 'sqlite' && driver !== 'memory' && driver !== 'postgres' && driver !== 'arc') {
+  if (!isStorageDriver(driver)) {
     throw new ConfigError(
       `MEMTRACE_STORAGE_DRIVER must be 'sqlite', 'postgres', 'arc' or 'memory', got '${driver}'`,
     );
@@ -320,14 +328,17 @@ function readArcConfig(
   const database = read('arc', 'database') ?? 'memtrace_{org}';
   // The longest org id (`org_` + 24 hex) must still give a valid name.
   const sample = database.replaceAll('{org}', `org_${'0'.repeat(24)}`);
-  if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(sample)) {
+  if (!ARC_DATABASE_PATTERN.test(sample)) {
     throw new ConfigError(
       `MEMTRACE_ARC_DATABASE must give Arc database names of a letter then at most 63 letters, ` +
         `digits, '_' or '-' (with {org} replaced by an org id), got '${database}'`,
     );
   }
-  const measurement = read('arc', 'measurement') ?? 'events';
-  if (!/^[a-zA-Z][a-zA-Z0-9_-]{0,127}$/.test(measurement)) {
+  const measurement = read('arc', 'measurement') ?? DEFAULT_ARC_MEASUREMENT;
+  if (
+    measurement.length > MAX_ARC_MEASUREMENT_LENGTH ||
+    !ARC_MEASUREMENT_PATTERN.test(measurement)
+  ) {
     throw new ConfigError(
       `MEMTRACE_ARC_MEASUREMENT must be a letter then letters, digits, '_' or '-', got '${measurement}'`,
     );
@@ -399,4 +410,8 @@ export function loadMcpClientConfig(env: Source = process.env): { url: string; a
     throw new ConfigError(`MEMTRACE_URL must be an http(s) URL, got '${url}'`);
   }
   return { url, apiKey };
+}
+
+function isStorageDriver(value: string): value is StorageDriver {
+  return (STORAGE_DRIVERS as readonly string[]).includes(value);
 }

@@ -6,7 +6,9 @@ import type {
   SessionStore,
 } from '../../domain/index.js';
 
-export type StorageDriver = 'memory' | 'sqlite' | 'postgres' | 'arc';
+/** The storage drivers memtrace has (MEMTRACE_STORAGE_DRIVER). */
+export const STORAGE_DRIVERS = ['memory', 'sqlite', 'postgres', 'arc'] as const;
+export type StorageDriver = (typeof STORAGE_DRIVERS)[number];
 
 /** Everything a storage driver provides, made by its `create<Driver>Storage` factory. */
 export interface StorageBundle {

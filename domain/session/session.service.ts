@@ -242,7 +242,12 @@ export class SessionService {
     return renderSessionContext(sessionId, kept, await this.memories.count(orgId, filter));
   }
 
-  private async requireKnownSession(orgId: string, sessionId: string): Promise<void> {
+  /**
+   * Checks that a session id is known: it was created, or a memory of the org names it (then
+   * the session is created, see {@link get}).
+   * @throws DomainError `not_found` when neither holds
+   */
+  async requireKnownSession(orgId: string, sessionId: string): Promise<void> {
     await this.get(orgId, sessionId);
   }
 

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import {
-  ARC_DATABASE_NAME,
   createArcMemoryStore,
   type ArcMemoryStore,
   type ArcTarget,
   type ArcTargetResolver,
 } from '../../adapters/storage/arc/index.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
+import { ARC_DATABASE_PATTERN } from '../../domain/index.js';
 import type { ArcConfig } from '../config.js';
 
 /**
@@ -18,7 +18,7 @@ import type { ArcConfig } from '../config.js';
 export function arcDatabaseName(template: string, orgId: string): string {
   if (!template.includes('{org}')) return template;
   const name = template.replaceAll('{org}', orgId);
-  if (ARC_DATABASE_NAME.test(name)) return name;
+  if (ARC_DATABASE_PATTERN.test(name)) return name;
   const digest = createHash('sha256').update(orgId).digest('hex').slice(0, 24);
   return template.replaceAll('{org}', `h${digest}`);
 }

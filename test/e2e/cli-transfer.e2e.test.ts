@@ -27,7 +27,8 @@ import {
   randomSchemaName,
   TEST_POSTGRES_URL,
 } from '../support/postgres-harness.js';
-import { ManualClock } from '../support/test-app.js';
+import { FixedClock } from '../support/fixed-clock.js';
+import { TEST_START } from '../support/test-app.js';
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -58,7 +59,7 @@ async function memtrace(db: string, extraEnv: Record<string, string>, ...args: s
   }
 }
 
-function servicesOn(storage: StorageBundle, clock = new ManualClock()) {
+function servicesOn(storage: StorageBundle, clock = new FixedClock(TEST_START)) {
   return { ...createMemtrace({ storage, clock }), clock };
 }
 
@@ -112,7 +113,7 @@ async function seed(storage: StorageBundle): Promise<string> {
 
 /** What the API would answer for the org's lists, stats and context. */
 async function snapshot(storage: StorageBundle, sessionId: string) {
-  const s = servicesOn(storage, new ManualClock(Date.UTC(2026, 1, 14)));
+  const s = servicesOn(storage, new FixedClock(Date.UTC(2026, 1, 14)));
   return {
     desc: toMemoryListResponse(await s.memories.list(DEFAULT_ORG_ID, { limit: 1000 })),
     asc: toMemoryListResponse(await s.memories.list(DEFAULT_ORG_ID, { limit: 1000, order: 'asc' })),

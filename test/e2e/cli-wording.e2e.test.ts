@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
 import { DEFAULT_ORG_ID } from '../../domain/index.js';
 import { createMemtrace } from '../../src/core.js';
-import { ManualClock } from '../support/test-app.js';
+import { FixedClock } from '../support/fixed-clock.js';
+import { TEST_START } from '../support/test-app.js';
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -35,7 +36,7 @@ describe('memtrace export and import summaries', () => {
     const source = path.join(dir, 'one.db');
     const file = path.join(dir, 'one.ndjson');
     const store = await createSqliteStorage({ path: source });
-    const clock = new ManualClock();
+    const clock = new FixedClock(TEST_START);
     const core = createMemtrace({ storage: store, clock });
     await core.auth.bootstrap(BOOTSTRAP);
     await core.agents.register(DEFAULT_ORG_ID, {

@@ -5,16 +5,11 @@ import type { AppDeps } from '../../adapters/http/app-deps.js';
 import { createPostgresStorage } from '../../adapters/storage/postgres/index.js';
 import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
-import {
-  silentLogger,
-  type Clock,
-  type DedupSettings,
-  type Limits,
-  type Logger,
-} from '../../domain/index.js';
+import { silentLogger, type DedupSettings, type Limits, type Logger } from '../../domain/index.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { buildContainer } from '../../src/container.js';
 import { DEFAULT_DEDUP, openStorage, type Memtrace } from '../../src/core.js';
+import { FixedClock } from './fixed-clock.js';
 import { APP_DEPS, HTTP_APP, MEMTRACE } from '../../src/modules/tokens.js';
 import {
   createSchema,
@@ -29,25 +24,8 @@ import {
 /** 2026-02-13T10:30:00Z, the time of the spec's examples: where test clocks start. */
 export const TEST_START = Date.UTC(2026, 1, 13, 10, 30, 0);
 
-/** A clock that stands still until a test moves it. */
-export class ManualClock implements Clock {
-  constructor(private ms: number = TEST_START) {}
-
-  now(): number {
-    return this.ms;
-  }
-
-  set(ms: number): void {
-    this.ms = ms;
-  }
-
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
-
 export interface TestAppOptions {
-  readonly clock?: ManualClock;
+  readonly clock?: FixedClock;
   readonly dedup?: DedupSettings;
   readonly maxBodyBytes?: number;
   readonly logger?: Logger;
@@ -73,7 +51,7 @@ export interface TestApp {
   readonly adminKey: string;
   readonly services: TestServices;
   readonly storage: StorageBundle;
-  readonly clock: ManualClock;
+  readonly clock: FixedClock;
   /** What the app was built from, to build variants (another logger, a failing ping). */
   readonly deps: AppDeps;
 }
@@ -182,7 +160,7 @@ function testConfig(options: TestAppOptions): Config {
  * logged unless a logger is given. `ping` replaces the storage's (a fault to inject).
  */
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const clock = options.clock ?? new ManualClock();
+  const clock = options.clock ?? new FixedClock(TEST_START);
   const storage = options.storage ?? (await openTestStorage(options.driver ?? TEST_DRIVER));
   const { container } = await buildContainer(testConfig(options), {
     clock,

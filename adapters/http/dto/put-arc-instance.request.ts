@@ -1,4 +1,6 @@
 import {
+  ARC_DATABASE_PATTERN,
+  ARC_MEASUREMENT_PATTERN,
   DEFAULT_ARC_MEASUREMENT,
   MAX_ARC_API_KEY_LENGTH,
   MAX_ARC_MEASUREMENT_LENGTH,
@@ -20,13 +22,13 @@ export class PutArcInstanceRequest {
   url!: string;
   @RequiredString({
     description: "The Arc database the org's memories go to.",
-    pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$',
+    pattern: ARC_DATABASE_PATTERN.source,
     example: 'acme',
   })
   database!: string;
   @OptionalString({
     description: 'The measurement memories are written to and read from.',
-    pattern: '^[a-zA-Z][a-zA-Z0-9_-]*$',
+    pattern: ARC_MEASUREMENT_PATTERN.source,
     maxLength: MAX_ARC_MEASUREMENT_LENGTH,
     default: DEFAULT_ARC_MEASUREMENT,
     example: DEFAULT_ARC_MEASUREMENT,

@@ -23,12 +23,6 @@ export function sessionRoutes(deps: AppDeps): Router {
   const write = requirePermission(deps.auth, 'write');
   const body = jsonBody(deps.maxBodyBytes);
 
-  /** A session id is known when it was created or when any memory of the org names it. */
-  // A session that only memories name is created by get (see SessionService.get).
-  async function requireKnownSession(orgId: string, id: string): Promise<void> {
-    await deps.sessions.get(orgId, id);
-  }
-
   router.post(
     '/sessions',
     write,
@@ -84,7 +78,7 @@ export function sessionRoutes(deps: AppDeps): Router {
       const sessionId = String(req.params.id);
       const input = { ...toListInput(queryOf<SessionMemoriesQuery>(res)), sessionId };
       const list = await deps.memories.list(orgId, input);
-      if (list.count === 0) await requireKnownSession(orgId, sessionId);
+      if (list.count === 0) await deps.sessions.requireKnownSession(orgId, sessionId);
       res.json(toMemoryListResponse(list));
     },
   );

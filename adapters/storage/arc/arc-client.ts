@@ -7,7 +7,7 @@ export interface ArcTarget {
   readonly url: string;
   /** Sent as `Authorization: Bearer <key>`; null when Arc runs without auth. */
   readonly apiKey: string | null;
-  /** The `x-arc-database` (must match `^[A-Za-z][A-Za-z0-9_-]{0,63}$`). */
+  /** The `x-arc-database` (must match the domain's `ARC_DATABASE_PATTERN`). */
   readonly database: string;
   /** The measurement (table) memories are written to and read from. */
   readonly measurement: string;

@@ -1,13 +1,8 @@
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { encode } from '@msgpack/msgpack';
-import {
-  isMemoryType,
-  MEMORY_TYPES,
-  type Memory,
-  type MemoryStats,
-  type MemoryType,
-} from '../../../domain/index.js';
+import { isMemoryType, type Memory, type MemoryStats } from '../../../domain/index.js';
+import { memoryStatsFromRow } from '../memory-stats-row.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -245,15 +240,5 @@ export const emptyStats = (): MemoryStats => ({
 
 export function statsFromRow(row: ArcRow | undefined): MemoryStats {
   if (row === undefined) return emptyStats();
-  const memoryTypes: Partial<Record<MemoryType, number>> = {};
-  MEMORY_TYPES.forEach((type, i) => {
-    const n = toInt(row[`type_${i}`]);
-    if (n > 0) memoryTypes[type] = n;
-  });
-  return {
-    memoryCount: toInt(row['memory_count']),
-    memoriesSince: toInt(row['memories_since']),
-    errorsSince: toInt(row['errors_since']),
-    memoryTypes,
-  };
+  return memoryStatsFromRow(row, toInt);
 }

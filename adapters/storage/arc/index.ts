@@ -6,9 +6,6 @@ export type { ArcMemoryStoreOptions, ArcTargetResolver } from './arc-options.js'
 export { ARC_DEFAULTS } from './arc-options.js';
 export { ArcMemoryStore } from './arc-memory-store.js';
 
-/** Arc's rule for database names (`x-arc-database` on writes). */
-export const ARC_DATABASE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-
 /**
  * The Arc memory store: memories live in Arc, in the database and measurement that
  * `options.resolveTarget` names for each org (asked on every call, so a resolver may change its

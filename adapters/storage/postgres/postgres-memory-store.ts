@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import {
   DomainError,
-  MEMORY_TYPES,
   type DedupPolicy,
   type InsertOutcome,
   type Memory,
@@ -9,9 +8,9 @@ import {
   type MemoryQuery,
   type MemoryStats,
   type MemoryStore,
-  type MemoryType,
   type PriorityQuery,
 } from '../../../domain/index.js';
+import { memoryStatsFromRow } from '../memory-stats-row.js';
 import { isUniqueViolation, withPg } from './pg-errors.js';
 import { inTransaction } from './pg-pool.js';
 import {
@@ -232,18 +231,7 @@ export class PostgresMemoryStore implements MemoryStore {
     return withPg(async () => {
       const { sql, params } = buildMemoryStats(orgId, agentIds, sinceMs);
       const { rows } = await this.pool.query<StatsRow>(sql, params as unknown[]);
-      const row = rows[0] ?? {};
-      const memoryTypes: Partial<Record<MemoryType, number>> = {};
-      MEMORY_TYPES.forEach((type, i) => {
-        const n = Number(row[`type_${i}`] ?? 0);
-        if (n > 0) memoryTypes[type] = n;
-      });
-      return {
-        memoryCount: Number(row['memory_count'] ?? 0),
-        memoriesSince: Number(row['memories_since'] ?? 0),
-        errorsSince: Number(row['errors_since'] ?? 0),
-        memoryTypes,
-      };
+      return memoryStatsFromRow(rows[0] ?? {}, (v) => Number(v ?? 0));
     });
   }
 }

@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import {
   DomainError,
-  MEMORY_TYPES,
   type DedupPolicy,
   type InsertOutcome,
   type Memory,
@@ -9,9 +8,9 @@ import {
   type MemoryQuery,
   type MemoryStats,
   type MemoryStore,
-  type MemoryType,
   type PriorityQuery,
 } from '../../../domain/index.js';
+import { memoryStatsFromRow } from '../memory-stats-row.js';
 import {
   MEMORY_COLUMNS,
   memoryToParams,
@@ -190,17 +189,7 @@ export class SqliteMemoryStore implements MemoryStore {
     return withSqlite(() => {
       const { sql, params } = buildMemoryStats(orgId, agentIds, sinceMs);
       const row = this.dynamic.get(sql).get(...params) as StatsRow;
-      const memoryTypes: Partial<Record<MemoryType, number>> = {};
-      MEMORY_TYPES.forEach((type, i) => {
-        const n = row[`type_${i}`] ?? 0;
-        if (n > 0) memoryTypes[type] = n;
-      });
-      return {
-        memoryCount: row['memory_count'] ?? 0,
-        memoriesSince: row['memories_since'] ?? 0,
-        errorsSince: row['errors_since'] ?? 0,
-        memoryTypes,
-      };
+      return memoryStatsFromRow(row, (v) => (v as number | null | undefined) ?? 0);
     });
   }
 }
