@@ -17,6 +17,7 @@ import {
   buildDedupCandidates,
   buildExistingIds,
   buildIdsBetween,
+  sameMillisecondRange,
   buildFind,
   buildFindById,
   buildFindByPriority,
@@ -43,8 +44,6 @@ import {
   ARC_DEFAULTS,
   ARC_SQL_LIMIT,
   CONFIRM_AFTER_MS,
-  CONFIRM_BATCH,
-  CONFIRM_ROUNDS,
   PARALLEL_QUERIES,
   type ArcMemoryStoreOptions,
 } from './arc-options.js';
@@ -378,14 +377,11 @@ export class ArcMemoryStore implements MemoryStore {
     memories: readonly Memory[],
   ): Promise<void> {
     for (const m of memories) if (state.pending.has(m.id)) throw memoryExists(m.id);
-    const ids = memories.map((m) => m.id).sort();
-    const first = ids[0] as string;
-    const last = ids[ids.length - 1] as string;
-    if (ids.length > 1 && sharedPrefixLength(first, last) >= TIME_ORDERED_PREFIX) {
-      // The ids of one batch are made in one millisecond and follow each other: one statement
-      // finds what is stored between the first and the last, instead of one per list of ids.
+    const ids = memories.map((m) => m.id);
+    const range = sameMillisecondRange(ids);
+    if (range) {
       const batch = new Set(ids);
-      const between = await this.rows(target, buildIdsBetween(target.measurement, first, last));
+      const between = await this.rows(target, buildIdsBetween(target.measurement, ...range));
       const taken = between.find((r) => batch.has(String(r['id'])));
       if (taken) throw memoryExists(String(taken['id']));
       return;
@@ -492,19 +488,10 @@ export class ArcMemoryStore implements MemoryStore {
     if (state.pending.size === 0) return;
     state.confirming ??= (async () => {
       try {
-        for (let round = 0; round < CONFIRM_ROUNDS && state.pending.size > 0; round++) {
-          const asked = Math.min(state.pending.size, CONFIRM_BATCH);
-          const [first, last] = state.oldestSeqRange(CONFIRM_BATCH);
-          const rows = await this.client.query(
-            target,
-            buildVisibleIds(target.measurement, first, last),
-            'rows',
-          );
-          const before = state.pending.size;
-          state.confirmVisible(rows.map((r) => String(r['id'])));
-          // Arc does not show all of them yet: the newer ones will not be either.
-          if (before - state.pending.size < asked) break;
-        }
+        await state.confirmOldest(async (first, last) => {
+          const sql = buildVisibleIds(target.measurement, first, last);
+          return (await this.client.query(target, sql, 'rows')).map((r) => String(r['id']));
+        });
       } catch {
         // The reads that run beside it report Arc's failure.
       } finally {
@@ -537,16 +524,3 @@ const inDoubtError = (e: Error) =>
     'STORAGE_UNAVAILABLE',
     `storage unavailable: ${e.message}; the write will be resent before the next one`,
   );
-
-/**
- * Memory ids start with their kind's prefix and 12 hex digits of the time in ms (see the id
- * generator): ids sharing that much were made in one millisecond, so few stored ids lie between.
- */
-const TIME_ORDERED_PREFIX = 'mem_'.length + 12;
-
-/** How many leading characters `a` and `b` share. */
-function sharedPrefixLength(a: string, b: string): number {
-  let n = 0;
-  while (n < a.length && n < b.length && a[n] === b[n]) n++;
-  return n;
-}

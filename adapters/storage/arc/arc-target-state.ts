@@ -1,5 +1,6 @@
 import { matchesFilter, type MemoryFilter } from '../../../domain/index.js';
 import type { StoredMemory } from './arc-wire.js';
+import { CONFIRM_BATCH, CONFIRM_ROUNDS } from './arc-options.js';
 
 /** A write Arc acknowledged but may not show yet. */
 export interface PendingMemory extends StoredMemory {
@@ -74,6 +75,22 @@ export class ArcTargetState {
   oldestAckedAt(): number | undefined {
     for (const p of this.pending.values()) return p.ackedAt;
     return undefined;
+  }
+
+  /**
+   * Asks `visible` which of the oldest pending writes Arc shows, in rounds of CONFIRM_BATCH
+   * (at most CONFIRM_ROUNDS), and forgets those; stops at a round Arc does not show whole, as
+   * it then does not show the newer ones either.
+   */
+  async confirmOldest(visible: (first: bigint, last: bigint) => Promise<string[]>): Promise<void> {
+    for (let round = 0; round < CONFIRM_ROUNDS && this.pending.size > 0; round++) {
+      const asked = Math.min(this.pending.size, CONFIRM_BATCH);
+      const [first, last] = this.oldestSeqRange(CONFIRM_BATCH);
+      const ids = await visible(first, last);
+      const before = this.pending.size;
+      this.confirmVisible(ids);
+      if (before - this.pending.size < asked) return;
+    }
   }
 
   /** Arc shows these ids now: reads no longer need to merge them in. */
