@@ -376,31 +376,34 @@ async function expectRenumberedCopy(
   }
 }
 
+/** An export's lines: its header, then one line per record. */
+async function* exportLines(...records: readonly object[]): AsyncIterable<string> {
+  yield JSON.stringify({ type: 'header', format: 'memtrace-export', version: 1 });
+  for (const r of records) yield JSON.stringify(r);
+}
+
 describe('importOrg', () => {
   it('creates the session a memory names when the export has no record of it', async () => {
     const storage = await createSqliteStorage({ path: ':memory:' });
     try {
       await servicesOn(storage).auth.bootstrap(BOOTSTRAP);
-      const lines = async function* () {
-        yield JSON.stringify({ type: 'header', format: 'memtrace-export', version: 1 });
-        yield JSON.stringify({
-          type: 'memory',
-          memory_id: `mem_${'0'.repeat(24)}`,
-          time: '2026-02-13T10:30:00.000Z',
-          agent_id: 'planner',
-          session_id: 'chat-9',
-          content: 'named a session',
-          memory_type: 'episodic',
-          event_type: 'general',
-          metadata: {},
-          tags: [],
-          importance: 0,
-          dedup_key: null,
-          parent_id: null,
-        });
-      };
+      const lines = exportLines({
+        type: 'memory',
+        memory_id: `mem_${'0'.repeat(24)}`,
+        time: '2026-02-13T10:30:00.000Z',
+        agent_id: 'planner',
+        session_id: 'chat-9',
+        content: 'named a session',
+        memory_type: 'episodic',
+        event_type: 'general',
+        metadata: {},
+        tags: [],
+        importance: 0,
+        dedup_key: null,
+        parent_id: null,
+      });
 
-      await importOrg(storage, DEFAULT_ORG_ID, lines(), { dedup: null });
+      await importOrg(storage, DEFAULT_ORG_ID, lines, { dedup: null });
 
       expect(await storage.sessions.findById(DEFAULT_ORG_ID, 'chat-9')).toMatchObject({
         agentId: 'planner',
@@ -422,19 +425,16 @@ describe('importOrg', () => {
     const storage = await createSqliteStorage({ path: ':memory:' });
     try {
       await servicesOn(storage).auth.bootstrap(BOOTSTRAP);
-      const lines = async function* () {
-        yield JSON.stringify({ type: 'header', format: 'memtrace-export', version: 1 });
-        yield JSON.stringify({
-          type: 'agent',
-          ...ids,
-          description: null,
-          config: {},
-          created_at: '2026-02-13T10:30:00.000Z',
-        });
-      };
+      const lines = exportLines({
+        type: 'agent',
+        ...ids,
+        description: null,
+        config: {},
+        created_at: '2026-02-13T10:30:00.000Z',
+      });
 
       const refusals: [number, string][] = [];
-      const imported = await importOrg(storage, DEFAULT_ORG_ID, lines(), {
+      const imported = await importOrg(storage, DEFAULT_ORG_ID, lines, {
         dedup: null,
         onReject: (line, message) => refusals.push([line, message]),
       });
