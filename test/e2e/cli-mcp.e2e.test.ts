@@ -6,10 +6,9 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   aBootstrapKey,
-  freePort,
-  spawnServer,
-  waitUntilHealthy,
   type ServerProcess,
+  startServerProcess,
+  stopServerProcess,
 } from '../support/server-process.js';
 
 const run = promisify(execFile);
@@ -18,15 +17,13 @@ const key = aBootstrapKey();
 let server: ServerProcess;
 
 beforeAll(async () => {
-  server = spawnServer(
-    { MEMTRACE_STORAGE_DRIVER: 'memory', MEMTRACE_AUTH_BOOTSTRAP_KEY: key },
-    await freePort(),
-  );
-  await waitUntilHealthy(server);
+  server = await startServerProcess({
+    MEMTRACE_STORAGE_DRIVER: 'memory',
+    MEMTRACE_AUTH_BOOTSTRAP_KEY: key,
+  });
 });
 afterAll(async () => {
-  server.proc.kill('SIGTERM');
-  await server.exited;
+  await stopServerProcess(server);
 });
 
 describe('memtrace mcp', () => {

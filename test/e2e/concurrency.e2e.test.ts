@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVER_DRIVERS, type ServerStore } from '../support/server-drivers.js';
 import {
   aBootstrapKey,
-  freePort,
-  spawnServer,
-  waitUntilHealthy,
   type ServerProcess,
+  startServerProcess,
+  stopServerProcess,
 } from '../support/server-process.js';
 
 type Json = Record<string, unknown>;
@@ -28,14 +27,12 @@ describe.each(SERVER_DRIVERS)('Server concurrency on $name', (driver) => {
   beforeAll(async () => {
     if (!driver.enabled) return;
     store = await driver.open();
-    server = spawnServer({ ...store.env, MEMTRACE_AUTH_BOOTSTRAP_KEY: key }, await freePort());
-    await waitUntilHealthy(server);
+    server = await startServerProcess({ ...store.env, MEMTRACE_AUTH_BOOTSTRAP_KEY: key });
   });
 
   afterAll(async () => {
     if (!driver.enabled) return;
-    server.proc.kill('SIGTERM');
-    await server.exited;
+    await stopServerProcess(server);
     await store.close();
   });
 

@@ -8,10 +8,9 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   aBootstrapKey,
-  freePort,
-  spawnServer,
-  waitUntilHealthy,
   type ServerProcess,
+  startServerProcess,
+  stopServerProcess,
 } from '../support/server-process.js';
 
 /**
@@ -26,15 +25,13 @@ const key = aBootstrapKey();
 let server: ServerProcess;
 
 beforeAll(async () => {
-  server = spawnServer(
-    { MEMTRACE_STORAGE_DRIVER: 'memory', MEMTRACE_AUTH_BOOTSTRAP_KEY: key },
-    await freePort(),
-  );
-  await waitUntilHealthy(server);
+  server = await startServerProcess({
+    MEMTRACE_STORAGE_DRIVER: 'memory',
+    MEMTRACE_AUTH_BOOTSTRAP_KEY: key,
+  });
 });
 afterAll(async () => {
-  server.proc.kill('SIGTERM');
-  await server.exited;
+  await stopServerProcess(server);
 });
 
 interface TextResult {

@@ -6,10 +6,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   aBootstrapKey,
-  freePort,
-  spawnServer,
-  waitUntilHealthy,
   type ServerProcess,
+  startServerProcess,
+  stopServerProcess,
 } from '../support/server-process.js';
 
 const run = promisify(execFile);
@@ -34,15 +33,13 @@ const example = (file: string) =>
     .replaceAll('mtk_...', key);
 
 beforeAll(async () => {
-  server = spawnServer(
-    { MEMTRACE_STORAGE_DRIVER: 'memory', MEMTRACE_AUTH_BOOTSTRAP_KEY: key },
-    await freePort(),
-  );
-  await waitUntilHealthy(server);
+  server = await startServerProcess({
+    MEMTRACE_STORAGE_DRIVER: 'memory',
+    MEMTRACE_AUTH_BOOTSTRAP_KEY: key,
+  });
 });
 afterAll(async () => {
-  server.proc.kill('SIGTERM');
-  await server.exited;
+  await stopServerProcess(server);
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -11,9 +11,9 @@ import {
 import {
   aBootstrapKey,
   freePort,
-  spawnServer,
-  waitUntilHealthy,
   type ServerProcess,
+  startServerProcess,
+  stopServerProcess,
 } from '../support/server-process.js';
 
 /** Every method of the TypeScript SDK against a real server process on 127.0.0.1. */
@@ -23,16 +23,14 @@ let server: ServerProcess;
 let client: Memtrace;
 
 beforeAll(async () => {
-  server = spawnServer(
-    { MEMTRACE_STORAGE_DRIVER: 'memory', MEMTRACE_AUTH_BOOTSTRAP_KEY: key },
-    await freePort(),
-  );
-  await waitUntilHealthy(server);
+  server = await startServerProcess({
+    MEMTRACE_STORAGE_DRIVER: 'memory',
+    MEMTRACE_AUTH_BOOTSTRAP_KEY: key,
+  });
   client = new Memtrace(`${server.url}/`, key, { timeout: 10_000 });
 });
 afterAll(async () => {
-  server.proc.kill('SIGTERM');
-  await server.exited;
+  await stopServerProcess(server);
 });
 
 describe('Memtrace.remember', () => {
