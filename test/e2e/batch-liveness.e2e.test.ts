@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, MAX_BATCH_SIZE } from '../../domain/index.js';
-import { SERVER_DRIVERS, type ServerStore } from '../support/server-drivers.js';
-import {
-  aBootstrapKey,
-  freePort,
-  spawnServer,
-  waitUntilHealthy,
-  type ServerProcess,
-} from '../support/server-process.js';
+import { SERVER_DRIVERS } from '../support/server-drivers.js';
+import { aBootstrapKey } from '../support/server-process.js';
+import { useServerOnDriver } from '../support/use-server.js';
 
 /**
  * A real server writing the largest batch the default limits allow keeps answering /health, and
@@ -16,22 +11,7 @@ import {
  */
 describe.each(SERVER_DRIVERS)('Server batch liveness on $name', (driver) => {
   const key = aBootstrapKey();
-  let store: ServerStore;
-  let server: ServerProcess;
-
-  beforeAll(async () => {
-    if (!driver.enabled) return;
-    store = await driver.open();
-    server = spawnServer({ ...store.env, MEMTRACE_AUTH_BOOTSTRAP_KEY: key }, await freePort());
-    await waitUntilHealthy(server);
-  });
-
-  afterAll(async () => {
-    if (!driver.enabled) return;
-    server.proc.kill('SIGTERM');
-    await server.exited;
-    await store.close();
-  });
+  const server = useServerOnDriver(driver, { MEMTRACE_AUTH_BOOTSTRAP_KEY: key });
 
   it.skipIf(!driver.enabled)(
     'answers /health while it writes the largest batch the limits allow, then stores all of it',
@@ -51,7 +31,7 @@ describe.each(SERVER_DRIVERS)('Server batch liveness on $name', (driver) => {
       let answered = false;
       const healthAnsweredAt: number[] = [];
       let longestHealthMs = 0;
-      const batch = fetch(`${server.url}/api/v1/memories`, { method: 'POST', headers, body })
+      const batch = fetch(`${server().url}/api/v1/memories`, { method: 'POST', headers, body })
         .then(async (res) => ({
           status: res.status,
           body: (await res.json()) as { count: number },
@@ -61,14 +41,14 @@ describe.each(SERVER_DRIVERS)('Server batch liveness on $name', (driver) => {
         });
       for (let i = 0; i < 1000 && !answered; i++) {
         const started = performance.now();
-        const health = await fetch(`${server.url}/health`);
+        const health = await fetch(`${server().url}/health`);
         expect(health.status).toBe(200);
         longestHealthMs = Math.max(longestHealthMs, performance.now() - started);
         if (!answered) healthAnsweredAt.push(i);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       const result = await batch;
-      const count = await fetch(`${server.url}/api/v1/memories?agent_id=agent_big&limit=1`, {
+      const count = await fetch(`${server().url}/api/v1/memories?agent_id=agent_big&limit=1`, {
         headers,
       }).then((r) => r.json() as Promise<{ count: number }>);
       console.log(

@@ -3,31 +3,17 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  aBootstrapKey,
-  freePort,
-  spawnServer,
-  waitUntilHealthy,
-  type ServerProcess,
-} from '../support/server-process.js';
+import { describe, expect, it } from 'vitest';
+import { aBootstrapKey } from '../support/server-process.js';
+import { useServerProcess } from '../support/use-server.js';
 
 const run = promisify(execFile);
 const CLI = path.resolve(import.meta.dirname, '../../src/cli.ts');
 const key = aBootstrapKey();
-let server: ServerProcess;
-
-beforeAll(async () => {
-  server = spawnServer(
-    { MEMTRACE_STORAGE_DRIVER: 'memory', MEMTRACE_AUTH_BOOTSTRAP_KEY: key },
-    await freePort(),
-  );
-  await waitUntilHealthy(server);
-});
-afterAll(async () => {
-  server.proc.kill('SIGTERM');
-  await server.exited;
-});
+const server = useServerProcess(() => ({
+  MEMTRACE_STORAGE_DRIVER: 'memory',
+  MEMTRACE_AUTH_BOOTSTRAP_KEY: key,
+}));
 
 describe('memtrace mcp', () => {
   it('serves the MCP tools on stdio as a client of the running server', async () => {
@@ -37,7 +23,7 @@ describe('memtrace mcp', () => {
       new StdioClientTransport({
         command: process.execPath,
         args: ['--import', 'tsx', CLI, 'mcp'],
-        env: { PATH: process.env.PATH ?? '', MEMTRACE_URL: server.url, MEMTRACE_API_KEY: key },
+        env: { PATH: process.env.PATH ?? '', MEMTRACE_URL: server().url, MEMTRACE_API_KEY: key },
       }),
     );
     try {
@@ -65,7 +51,7 @@ describe('memtrace mcp', () => {
       expect(text).toBe(
         '## Session Context (sess_cli)\n\n### Recent Actions (1)\n- Through the CLI',
       );
-      const stored = await fetch(`${server.url}/api/v1/memories?agent_id=agent_cli`, {
+      const stored = await fetch(`${server().url}/api/v1/memories?agent_id=agent_cli`, {
         headers: { 'x-api-key': key },
       });
       expect(((await stored.json()) as { count: number }).count).toBe(1);
@@ -77,7 +63,7 @@ describe('memtrace mcp', () => {
   it('exits 1 with one line when MEMTRACE_API_KEY is missing', async () => {
     // Act
     const failure = await run(process.execPath, ['--import', 'tsx', CLI, 'mcp'], {
-      env: { PATH: process.env.PATH ?? '', MEMTRACE_URL: server.url },
+      env: { PATH: process.env.PATH ?? '', MEMTRACE_URL: server().url },
     }).then(
       () => null,
       (e: { code: number; stderr: string }) => e,

@@ -1,43 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVER_DRIVERS, type ServerStore } from '../support/server-drivers.js';
-import {
-  aBootstrapKey,
-  freePort,
-  spawnServer,
-  waitUntilHealthy,
-  type ServerProcess,
-} from '../support/server-process.js';
+import { describe, expect, it } from 'vitest';
+import { SERVER_DRIVERS } from '../support/server-drivers.js';
+import { aBootstrapKey } from '../support/server-process.js';
+import { useServerOnDriver } from '../support/use-server.js';
 
 type Json = Record<string, unknown>;
 
 describe.each(SERVER_DRIVERS)('Server concurrency on $name', (driver) => {
   const key = aBootstrapKey();
   const headers = { 'x-api-key': key, 'content-type': 'application/json' };
-  let store: ServerStore;
-  let server: ServerProcess;
+  const server = useServerOnDriver(driver, { MEMTRACE_AUTH_BOOTSTRAP_KEY: key });
 
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${path}`, {
+    const res = await fetch(`${server().url}${path}`, {
       method,
       headers,
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     return { status: res.status, body: (await res.json()) as Json };
   };
-
-  beforeAll(async () => {
-    if (!driver.enabled) return;
-    store = await driver.open();
-    server = spawnServer({ ...store.env, MEMTRACE_AUTH_BOOTSTRAP_KEY: key }, await freePort());
-    await waitUntilHealthy(server);
-  });
-
-  afterAll(async () => {
-    if (!driver.enabled) return;
-    server.proc.kill('SIGTERM');
-    await server.exited;
-    await store.close();
-  });
 
   it.skipIf(!driver.enabled)(
     'stores exactly one memory when 50 identical writes with one dedup key arrive at once',
@@ -101,7 +81,7 @@ describe.each(SERVER_DRIVERS)('Server concurrency on $name', (driver) => {
     async () => {
       // Arrange: 15 orgs with two admin keys each.
       const as = async (apiKey: string, method: string, path: string, body?: unknown) => {
-        const res = await fetch(`${server.url}${path}`, {
+        const res = await fetch(`${server().url}${path}`, {
           method,
           headers: { ...headers, 'x-api-key': apiKey },
           ...(body !== undefined ? { body: JSON.stringify(body) } : {}),

@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteDriver, type ServerStore } from '../support/server-drivers.js';
 import {
   aBootstrapKey,
-  freePort,
-  spawnServer,
-  waitUntilHealthy,
   type ServerProcess,
+  startServerProcess,
+  stopServerProcess,
 } from '../support/server-process.js';
 
 /**
@@ -48,13 +47,11 @@ function lockDatabase(): () => void {
 
 beforeAll(async () => {
   store = await sqliteDriver.open();
-  server = spawnServer({ ...store.env, MEMTRACE_AUTH_BOOTSTRAP_KEY: key }, await freePort());
-  await waitUntilHealthy(server);
+  server = await startServerProcess({ ...store.env, MEMTRACE_AUTH_BOOTSTRAP_KEY: key });
 });
 
 afterAll(async () => {
-  server.proc.kill('SIGTERM');
-  await server.exited;
+  await stopServerProcess(server);
   await store.close();
 });
 

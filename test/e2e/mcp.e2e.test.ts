@@ -6,13 +6,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  aBootstrapKey,
-  freePort,
-  spawnServer,
-  waitUntilHealthy,
-  type ServerProcess,
-} from '../support/server-process.js';
+import { aBootstrapKey } from '../support/server-process.js';
+import { useServerProcess } from '../support/use-server.js';
 
 /**
  * The MCP server through the MCP SDK's own client, on both transports: stdio (`memtrace mcp`, a
@@ -23,19 +18,10 @@ const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const MCP_MAIN = path.join(ROOT, 'src/mcp-main.ts');
 const key = aBootstrapKey();
-let server: ServerProcess;
-
-beforeAll(async () => {
-  server = spawnServer(
-    { MEMTRACE_STORAGE_DRIVER: 'memory', MEMTRACE_AUTH_BOOTSTRAP_KEY: key },
-    await freePort(),
-  );
-  await waitUntilHealthy(server);
-});
-afterAll(async () => {
-  server.proc.kill('SIGTERM');
-  await server.exited;
-});
+const server = useServerProcess(() => ({
+  MEMTRACE_STORAGE_DRIVER: 'memory',
+  MEMTRACE_AUTH_BOOTSTRAP_KEY: key,
+}));
 
 interface TextResult {
   content: { type: string; text: string }[];
@@ -50,14 +36,14 @@ const transports: [string, () => Transport][] = [
         command: process.execPath,
         args: ['--import', 'tsx', MCP_MAIN],
         cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', MEMTRACE_URL: server.url, MEMTRACE_API_KEY: key },
+        env: { PATH: process.env.PATH ?? '', MEMTRACE_URL: server().url, MEMTRACE_API_KEY: key },
         stderr: 'pipe',
       }),
   ],
   [
     'streamable-http',
     () =>
-      new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
+      new StreamableHTTPClientTransport(new URL(`${server().url}/mcp`), {
         requestInit: { headers: { 'x-api-key': key } },
       }),
   ],
@@ -242,7 +228,7 @@ describe.each(transports)('McpServer over %s', (name, transport) => {
 describe('McpServer over streamable-http, authentication', () => {
   it('answers 401 with the API error body when no key is sent', async () => {
     // Act
-    const res = await fetch(`${server.url}/mcp`, {
+    const res = await fetch(`${server().url}/mcp`, {
       method: 'POST',
       headers: {
         'Content-Type': 'application/json',
@@ -258,7 +244,7 @@ describe('McpServer over streamable-http, authentication', () => {
 
   it('answers 401 naming the expected form when Authorization holds the key without Bearer', async () => {
     // Act
-    const res = await fetch(`${server.url}/mcp`, {
+    const res = await fetch(`${server().url}/mcp`, {
       method: 'POST',
       headers: {
         'Content-Type': 'application/json',
@@ -278,7 +264,7 @@ describe('McpServer over streamable-http, authentication', () => {
 
   it('refuses a write with a tool error when the key can only read (Bearer)', async () => {
     // Arrange
-    const created = await fetch(`${server.url}/api/v1/keys`, {
+    const created = await fetch(`${server().url}/api/v1/keys`, {
       method: 'POST',
       headers: { 'x-api-key': key, 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: 'mcp reader', permissions: ['read'] }),
@@ -286,7 +272,7 @@ describe('McpServer over streamable-http, authentication', () => {
     const { api_key: readKey } = (await created.json()) as { api_key: string };
     const client = new Client({ name: 'memtrace-test', version: '1.0.0' });
     await client.connect(
-      new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
+      new StreamableHTTPClientTransport(new URL(`${server().url}/mcp`), {
         requestInit: { headers: { Authorization: `Bearer ${readKey}` } },
       }),
     );
@@ -311,7 +297,7 @@ describe('McpServer over streamable-http, authentication', () => {
 
   it('answers 405 when asked for a standalone event stream', async () => {
     // Act
-    const res = await fetch(`${server.url}/mcp`, {
+    const res = await fetch(`${server().url}/mcp`, {
       headers: { 'x-api-key': key, Accept: 'text/event-stream' },
     });
 

@@ -4,10 +4,9 @@ import { openApiDocument } from '../../adapters/http/openapi/openapi-document.js
 import { sqliteDriver, type ServerStore } from '../support/server-drivers.js';
 import {
   aBootstrapKey,
-  freePort,
-  spawnServer,
-  waitUntilHealthy,
   type ServerProcess,
+  startServerProcess,
+  stopServerProcess,
 } from '../support/server-process.js';
 import {
   sampleBody,
@@ -49,16 +48,15 @@ describe('OpenAPI examples', () => {
 
   beforeAll(async () => {
     store = await sqliteDriver.open();
-    server = spawnServer(
-      { ...store.env, MEMTRACE_AUTH_BOOTSTRAP_KEY: key, MEMTRACE_MASTER_KEY: '0f'.repeat(32) },
-      await freePort(),
-    );
-    await waitUntilHealthy(server);
+    server = await startServerProcess({
+      ...store.env,
+      MEMTRACE_AUTH_BOOTSTRAP_KEY: key,
+      MEMTRACE_MASTER_KEY: '0f'.repeat(32),
+    });
   }, 60_000);
 
   afterAll(async () => {
-    server.proc.kill('SIGTERM');
-    await server.exited;
+    await stopServerProcess(server);
     await store.close();
   });
 

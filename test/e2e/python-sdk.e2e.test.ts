@@ -3,14 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  aBootstrapKey,
-  freePort,
-  spawnServer,
-  waitUntilHealthy,
-  type ServerProcess,
-} from '../support/server-process.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { aBootstrapKey } from '../support/server-process.js';
+import { useServerProcess } from '../support/use-server.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -25,24 +20,18 @@ const SPEC = path.join(ROOT, 'test/fixtures/spec');
 
 const key = aBootstrapKey();
 const dir = mkdtempSync(path.join(tmpdir(), 'memtrace-python-'));
-let server: ServerProcess;
+const server = useServerProcess(() => ({
+  MEMTRACE_STORAGE_DRIVER: 'memory',
+  MEMTRACE_AUTH_BOOTSTRAP_KEY: key,
+}));
 
 /** The spec's example with only its placeholders filled in. */
 const example = (file: string) =>
   readFileSync(path.join(SPEC, file), 'utf8')
-    .replaceAll('http://localhost:9100', server.url)
+    .replaceAll('http://localhost:9100', server().url)
     .replaceAll('mtk_...', key);
 
-beforeAll(async () => {
-  server = spawnServer(
-    { MEMTRACE_STORAGE_DRIVER: 'memory', MEMTRACE_AUTH_BOOTSTRAP_KEY: key },
-    await freePort(),
-  );
-  await waitUntilHealthy(server);
-});
 afterAll(async () => {
-  server.proc.kill('SIGTERM');
-  await server.exited;
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -57,7 +46,7 @@ describe('PythonSdk.unittest', () => {
         timeout: 120_000,
         env: {
           PATH: process.env.PATH ?? '',
-          MEMTRACE_URL: server.url,
+          MEMTRACE_URL: server().url,
           MEMTRACE_API_KEY: key,
         },
       },
@@ -77,7 +66,7 @@ describe('PythonSdk.unittest', () => {
 describe('PythonSdk.specExample', () => {
   it('prints the session context when the spec example runs as written', async () => {
     // Arrange: sess_abc123 is known once a memory names it
-    const seed = await fetch(`${server.url}/api/v1/memories`, {
+    const seed = await fetch(`${server().url}/api/v1/memories`, {
       method: 'POST',
       headers: { 'x-api-key': key, 'Content-Type': 'application/json' },
       body: JSON.stringify({

@@ -4,10 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteDriver, type ServerStore } from '../support/server-drivers.js';
 import {
   aBootstrapKey,
-  freePort,
-  spawnServer,
-  waitUntilHealthy,
   type ServerProcess,
+  startServerProcess,
+  stopServerProcess,
 } from '../support/server-process.js';
 
 /** The sockets a process holds open, from /proc (Linux). */
@@ -67,23 +66,18 @@ describe('Server.clientErrors', () => {
 
   beforeAll(async () => {
     store = await sqliteDriver.open();
-    server = spawnServer(
-      {
-        ...store.env,
-        MEMTRACE_AUTH_BOOTSTRAP_KEY: aBootstrapKey(),
-        MEMTRACE_SERVER_MAX_HEADER_BYTES: '2048',
-        MEMTRACE_SERVER_HEADERS_TIMEOUT: '1',
-        MEMTRACE_SERVER_REQUEST_TIMEOUT: '2',
-      },
-      await freePort(),
-    );
-    await waitUntilHealthy(server);
+    server = await startServerProcess({
+      ...store.env,
+      MEMTRACE_AUTH_BOOTSTRAP_KEY: aBootstrapKey(),
+      MEMTRACE_SERVER_MAX_HEADER_BYTES: '2048',
+      MEMTRACE_SERVER_HEADERS_TIMEOUT: '1',
+      MEMTRACE_SERVER_REQUEST_TIMEOUT: '2',
+    });
   }, 60_000);
 
   afterAll(async () => {
     for (const c of clients) c.socket.destroy();
-    server.proc.kill('SIGTERM');
-    await server.exited;
+    await stopServerProcess(server);
     await store.close();
   });
 

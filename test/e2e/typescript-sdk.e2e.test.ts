@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
   ConflictError,
@@ -8,31 +8,20 @@ import {
   PermissionError,
   ValidationError,
 } from '../../sdk/typescript/src/index.js';
-import {
-  aBootstrapKey,
-  freePort,
-  spawnServer,
-  waitUntilHealthy,
-  type ServerProcess,
-} from '../support/server-process.js';
+import { aBootstrapKey, freePort } from '../support/server-process.js';
+import { useServerProcess } from '../support/use-server.js';
 
 /** Every method of the TypeScript SDK against a real server process on 127.0.0.1. */
 
 const key = aBootstrapKey();
-let server: ServerProcess;
+const server = useServerProcess(() => ({
+  MEMTRACE_STORAGE_DRIVER: 'memory',
+  MEMTRACE_AUTH_BOOTSTRAP_KEY: key,
+}));
 let client: Memtrace;
 
 beforeAll(async () => {
-  server = spawnServer(
-    { MEMTRACE_STORAGE_DRIVER: 'memory', MEMTRACE_AUTH_BOOTSTRAP_KEY: key },
-    await freePort(),
-  );
-  await waitUntilHealthy(server);
-  client = new Memtrace(`${server.url}/`, key, { timeout: 10_000 });
-});
-afterAll(async () => {
-  server.proc.kill('SIGTERM');
-  await server.exited;
+  client = new Memtrace(`${server().url}/`, key, { timeout: 10_000 });
 });
 
 describe('Memtrace.remember', () => {
@@ -260,7 +249,7 @@ describe('Memtrace keys', () => {
   it('creates a read key that can read but not write, lists it, and revokes it', async () => {
     // Arrange
     const issued = await client.createKey({ name: 'ts_reader', permissions: ['read'] });
-    const reader = new Memtrace(server.url, issued.api_key);
+    const reader = new Memtrace(server().url, issued.api_key);
 
     // Act
     const readOk = await reader.listMemories({ limit: 1 });
@@ -282,7 +271,7 @@ describe('Memtrace keys', () => {
 describe('Memtrace transport', () => {
   it('throws AuthenticationError when the key is unknown', async () => {
     // Act
-    const error = await new Memtrace(server.url, 'mtk_unknown').recall('a').catch((e) => e);
+    const error = await new Memtrace(server().url, 'mtk_unknown').recall('a').catch((e) => e);
 
     // Assert
     expect(error).toBeInstanceOf(AuthenticationError);

@@ -69,3 +69,17 @@ export async function waitUntilHealthy(server: ServerProcess, timeoutMs = 20_000
   }
   throw new Error(`server not healthy after ${timeoutMs} ms: ${server.stderr()}`);
 }
+
+/** {@link spawnServer} on a free port, resolved once /health answers. */
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const server = spawnServer(env, await freePort());
+  await waitUntilHealthy(server);
+  return server;
+}
+
+/** Sends SIGTERM and waits for the process to end (nothing to do when it never started). */
+export async function stopServerProcess(server: ServerProcess | undefined): Promise<void> {
+  if (server === undefined) return;
+  server.proc.kill('SIGTERM');
+  await server.exited;
+}
