@@ -1,5 +1,5 @@
 // Renders a benchmark run (results/<run>.json) as markdown tables and an SVG chart, and can put
-// both into README.md between `<!-- bench:start -->` and `<!-- bench:end -->`.
+// both into docs/benchmark.md between `<!-- bench:start -->` and `<!-- bench:end -->`.
 //   node bench/report.mjs bench/results/<run>.json [--readme]
 // writes bench/results/<run>.md and bench/results/<run>.svg next to the JSON.
 /* global console, process */
@@ -539,20 +539,20 @@ export function renderSvg(report) {
   ].join('\n');
 }
 
-/** Replaces the README's generated benchmark block with this run's tables and chart. */
-export function updateReadme(report, readmePath) {
-  const readme = readFileSync(readmePath, 'utf8');
+/**
+ * Replaces the generated block of docs/benchmark.md (between the bench markers) with this run's
+ * tables and chart.
+ */
+export function updateBenchmarkPage(report, pagePath) {
+  const page = readFileSync(pagePath, 'utf8');
   const start = '<!-- bench:start -->';
   const end = '<!-- bench:end -->';
-  const i = readme.indexOf(start);
-  const j = readme.indexOf(end);
-  if (i < 0 || j < i) throw new Error(`README has no ${start} … ${end} block`);
-  // one level below the README's "## Benchmark"
-  const body = renderMarkdown(report, { svg: `bench/results/${report.run}.svg` }).replace(
-    /^(#+) /gm,
-    (_, h) => `${h}# `,
-  );
-  writeFileSync(readmePath, `${readme.slice(0, i + start.length)}\n\n${body}\n${readme.slice(j)}`);
+  const i = page.indexOf(start);
+  const j = page.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`${pagePath} has no ${start} … ${end} block`);
+  // The page sits in docs/, the chart in bench/results/.
+  const body = renderMarkdown(report, { svg: `../bench/results/${report.run}.svg` });
+  writeFileSync(pagePath, `${page.slice(0, i + start.length)}\n\n${body}\n${page.slice(j)}`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -566,7 +566,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   writeFileSync(`${base}.md`, renderMarkdown(report, { svg: `${path.basename(base)}.svg` }));
   writeFileSync(`${base}.svg`, renderSvg(report));
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  if (process.argv.includes('--readme')) updateReadme(report, path.join(root, 'README.md'));
+  const page = path.join(root, 'docs', 'benchmark.md');
+  if (process.argv.includes('--readme')) updateBenchmarkPage(report, page);
   // In the repository's own format, so the files pass `prettier --check`.
   execFileSync(
     process.execPath,
@@ -574,7 +575,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       path.join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'),
       '--write',
       `${base}.md`,
-      ...(process.argv.includes('--readme') ? [path.join(root, 'README.md')] : []),
+      ...(process.argv.includes('--readme') ? [page] : []),
     ],
     { cwd: root, stdio: 'ignore' },
   );

@@ -19,7 +19,7 @@
 //   --server build|tsx   run memtrace compiled by tsc (default, as in production) or through tsx
 //   --profile            run every memtrace server under --cpu-prof (results/profiles/<run>/)
 //   --label name         results file name prefix (default: quick-<time> or <time>)
-//   --readme             put the table and chart into README.md between the bench markers
+//   --readme             put the table and chart into docs/benchmark.md between the bench markers
 //   --dry-run            print the plan and its time estimate, run nothing
 /* global clearTimeout, console, process, setTimeout */
 import { spawn, execFileSync } from 'node:child_process';
@@ -31,7 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { SEED } from './lib/dataset.mjs';
 import { round } from './lib/measure.mjs';
 import { buildServer, engineVersions } from './lib/memtrace.mjs';
-import { renderMarkdown, renderSvg, updateReadme } from './report.mjs';
+import { renderMarkdown, renderSvg, updateBenchmarkPage } from './report.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH, '..');
@@ -343,7 +343,8 @@ writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
 const md = renderMarkdown(report, { svg: `${RUN}.svg` });
 writeFileSync(`${base}.md`, md);
 writeFileSync(`${base}.svg`, renderSvg(report));
-if (has('readme')) updateReadme(report, path.join(ROOT, 'README.md'));
+const BENCHMARK_PAGE = path.join(ROOT, 'docs', 'benchmark.md');
+if (has('readme')) updateBenchmarkPage(report, BENCHMARK_PAGE);
 // In the repository's own format, so the committed results pass `prettier --check`.
 try {
   execFileSync(
@@ -353,7 +354,7 @@ try {
       '--write',
       `${base}.json`,
       `${base}.md`,
-      ...(has('readme') ? [path.join(ROOT, 'README.md')] : []),
+      ...(has('readme') ? [BENCHMARK_PAGE] : []),
     ],
     { cwd: ROOT, stdio: 'ignore' },
   );

@@ -16,7 +16,7 @@ import {
 
 const FIRST_RUN = 'FIRST RUN: Save your admin API key (shown only once)';
 
-/** Two memtrace processes on one PostgreSQL schema: the scale-out picture of the README. */
+/** Two memtrace processes on one PostgreSQL schema: the scale-out picture of docs/storage.md. */
 describe.skipIf(TEST_POSTGRES_URL === undefined)(
   `memtrace scale-out on PostgreSQL${TEST_POSTGRES_URL === undefined ? ` (skipped: ${POSTGRES_SKIP_REASON})` : ''}`,
   () => {

@@ -15,7 +15,7 @@ const SPEC = path.join(ROOT, 'test/fixtures/spec');
 /**
  * The Python SDK's own unittest suite against a real server, and the spec's Python (through the
  * SDK) and JavaScript (through fetch) examples, unmodified but for the URL and key placeholders.
- * The README's Python example runs in readme-examples.e2e.test.ts, with the others.
+ * The Python example of docs/sdks.md runs in readme-examples.e2e.test.ts, with the others.
  */
 
 const key = aBootstrapKey();

@@ -15,8 +15,15 @@ import {
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** The sections of the README whose code blocks a reader runs against a server, in order. */
-const SECTIONS = ['## Walk-through', '## TypeScript SDK', '## Python SDK'];
+/**
+ * The sections whose code blocks a reader runs against a server, in order: the README's
+ * walk-through, then the SDK examples of docs/sdks.md.
+ */
+const SECTIONS = [
+  { file: 'README.md', heading: '## Walk-through' },
+  { file: 'docs/sdks.md', heading: '## TypeScript SDK' },
+  { file: 'docs/sdks.md', heading: '## Python SDK' },
+];
 
 interface Block {
   readonly section: string;
@@ -24,12 +31,12 @@ interface Block {
   readonly code: string;
 }
 
-/** Every fenced block of those sections, in README order. */
+/** Every fenced block of those sections, in the order a reader meets them. */
 function readmeBlocks(): Block[] {
-  const text = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  return SECTIONS.flatMap((heading) => {
+  return SECTIONS.flatMap(({ file, heading }) => {
+    const text = readFileSync(path.join(ROOT, file), 'utf8');
     const start = text.indexOf(`\n${heading}\n`);
-    if (start < 0) throw new Error(`README has no section ${heading}`);
+    if (start < 0) throw new Error(`${file} has no section ${heading}`);
     const end = text.indexOf('\n## ', start + heading.length + 2);
     const section = text.slice(start, end < 0 ? undefined : end);
     return [...section.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => ({
@@ -47,13 +54,13 @@ interface Reply {
 }
 
 /**
- * Every README example, run as written (only the key, the port and the checkout's path are filled
- * in) against one server, twice over in README order: each must run again, after itself and after
+ * Every README and SDK-page example, run as written (only the key, the port and the checkout's path are filled
+ * in) against one server, twice over in reading order: each must run again, after itself and after
  * the others, as a reader would run it.
  */
 describe('README examples', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'memtrace-readme-'));
-  // A reader's own project, where the TypeScript SDK is installed as the README says.
+  // A reader's own project, where the TypeScript SDK is installed as docs/sdks.md says.
   const project = path.join(dir, 'project');
   const key = aBootstrapKey();
   let server: ServerProcess;
