@@ -8,19 +8,34 @@ import tseslint from 'typescript-eslint';
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 
-/** The adapter a file belongs to: `http`, `logging`, `system`, `storage/sqlite`, ... */
+/** The one adapter-level module every adapter may import: the API's wire shapes, the storage bundle. */
+const SHARED_ADAPTER_MODULE = 'wire';
+
+/**
+ * The adapter a file under adapters/ belongs to: `http`, `mcp`, `metrics`, `wire`, ... and for
+ * storage `storage/sqlite`, `storage/arc`, ... (each driver its own), or `storage` for the files
+ * directly under adapters/storage/ that the drivers share.
+ */
 function adapterOf(rel) {
   const parts = rel.split('/');
-  if (parts[0] !== 'adapters' || parts.length < 3) return null;
   if (parts[1] !== 'storage') return parts[1];
-  // Files directly under adapters/storage/ (the StorageBundle type) are shared by every driver.
-  return parts.length > 3 ? `storage/${parts[2]}` : null;
+  return parts.length > 3 ? `storage/${parts[2]}` : 'storage';
+}
+
+/**
+ * Whether adapter `own` may import a file of adapter `other`: its own files, the shared module,
+ * and for a storage driver the files the drivers share.
+ */
+function adapterMayImport(own, other) {
+  if (other === own || other === SHARED_ADAPTER_MODULE) return true;
+  return other === 'storage' && own.startsWith('storage/');
 }
 
 /**
  * The dependency rule, checked on resolved paths so relative imports cannot slip past it:
  * domain/ imports only domain/ (and no packages); adapters/ import the domain only through
- * domain/index.js and never src/, test/ or another adapter; src/ and test/ import anything.
+ * domain/index.js and never src/, test/ or another adapter, except the one shared adapter-level
+ * module adapters/wire/ (which itself imports no other adapter); src/ and test/ import anything.
  */
 const layers = {
   meta: { type: 'problem', schema: [] },
@@ -48,8 +63,10 @@ const layers = {
         }
         const own = adapterOf(file);
         const other = adapterOf(target);
-        if (targetLayer === 'adapters' && other !== null && other !== own) {
-          report(`Adapters never import each other ('${own}' imports '${other}').`);
+        if (targetLayer === 'adapters' && !adapterMayImport(own, other)) {
+          report(
+            `Adapters never import each other, only adapters/${SHARED_ADAPTER_MODULE}/ ('${own}' imports '${other}').`,
+          );
         }
       }
     };

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
-import type { StorageBundle } from '../adapters/storage/storage-bundle.js';
+import type { StorageBundle } from '../adapters/wire/storage-bundle.js';
 import { ArcInstanceService, type Clock, type Logger } from '../domain/index.js';
 import { ArcRoutingChanges } from './arc-routing.js';
 import type { Config } from './config.js';
-import { instrumentStorage } from './metrics/instrumented-storage.js';
-import type { PrometheusMetrics } from './metrics/prometheus-metrics.js';
+import { instrumentStorage } from '../adapters/metrics/instrumented-storage.js';
+import type { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.js';
 import { coreModule } from './modules/core.module.js';
 import { httpModule } from './modules/http.module.js';
 import { loggingModule } from './modules/logging.module.js';

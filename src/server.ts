@@ -7,7 +7,7 @@ import { AuthService, LOGGER, type Logger } from '../domain/index.js';
 import type { Config } from './config.js';
 import { buildContainer, type BuildOptions } from './container.js';
 import { localUrl } from './local-url.js';
-import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
+import { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.js';
 import { HTTP_APP } from './modules/tokens.js';
 
 export interface RunningServer {

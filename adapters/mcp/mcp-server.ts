@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { checkNoRoundedNumbers, checkStorable } from '../../domain/index.js';
 import { MEMORY_TYPES, type MemtraceBackend } from './memtrace-backend.js';
 
+/** The version the MCP server reports. */
+export const MCP_SERVER_VERSION = '0.3.0';
+
 export interface McpServerOptions {
   /** Reported to clients in the initialize handshake. */
   readonly version?: string;

@@ -1,7 +1,7 @@
 /**
  * What the MCP tools need from memtrace, in the REST API's wire shapes (snake_case). The
  * TypeScript SDK's `Memtrace` client satisfies it as it is (stdio: a client of a running
- * server); the composition root also provides one over the domain services for `/mcp`.
+ * server); `domainBackend` provides one over the domain services for `/mcp`.
  */
 export interface MemtraceBackend {
   addMemory(memory: McpMemoryInput): Promise<unknown>;

@@ -1,7 +1,9 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { Router, type Request, type Response } from 'express';
+import { apiKeyOf } from '../wire/api-key.js';
+import { domainBackend, type McpServices } from './domain-backend.js';
+import { createMcpServer, MCP_SERVER_VERSION, type McpServerOptions } from './mcp-server.js';
 import type { MemtraceBackend } from './memtrace-backend.js';
-import { createMcpServer, type McpServerOptions } from './mcp-server.js';
 
 /**
  * The MCP Streamable HTTP endpoint, stateless: each POST gets its own server and transport over
@@ -38,4 +40,17 @@ export function mcpHttpRouter(
       });
   });
   return router;
+}
+
+/**
+ * The Streamable HTTP MCP endpoint for the server's own app (mounted at /mcp): it takes the
+ * same API keys as /api/v1 (x-api-key or Bearer) and acts as the key's org.
+ * @throws DomainError `unauthorized` (to the app's error handler) for a missing or unknown key
+ */
+export function mcpHttpEndpoint(services: McpServices): Router {
+  return mcpHttpRouter(
+    async (req: Request) =>
+      domainBackend(services, await services.auth.authenticate(apiKeyOf(req))),
+    { version: MCP_SERVER_VERSION },
+  );
 }

@@ -378,7 +378,7 @@ export async function openService(driver, where) {
   createRequire(path.join(ROOT, 'package.json'))('reflect-metadata');
   const { loadConfig } = await import('../../src/config.ts');
   const { buildContainer } = await import('../../src/container.ts');
-  const { PrometheusMetrics } = await import('../../src/metrics/prometheus-metrics.ts');
+  const { PrometheusMetrics } = await import('../../adapters/metrics/prometheus-metrics.ts');
   const { MemoryService, SessionService } = await import('../../domain/index.ts');
   const config = loadConfig(
     { ...storeEnv(driver, where), MEMTRACE_LOG_LEVEL: 'warn' },

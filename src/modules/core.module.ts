@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify';
-import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
+import type { StorageBundle } from '../../adapters/wire/storage-bundle.js';
 import { systemClock } from '../../adapters/system/system-clock.js';
 import {
   AgentService,
@@ -12,8 +12,8 @@ import {
 } from '../../domain/index.js';
 import type { Config } from '../config.js';
 import { createMemtrace, type Memtrace } from '../core.js';
-import { meterContextTokens } from '../metrics/meter-context-tokens.js';
-import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
+import { meterContextTokens } from '../../adapters/metrics/meter-context-tokens.js';
+import type { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
 import { MEMTRACE, STORAGE } from './tokens.js';
 
 /**

@@ -1,7 +1,7 @@
 import { ContainerModule } from 'inversify';
 import type { AppDeps } from '../../adapters/http/app-deps.js';
 import { createApp } from '../../adapters/http/create-app.js';
-import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
+import type { StorageBundle } from '../../adapters/wire/storage-bundle.js';
 import {
   AgentService,
   ArcInstanceService,
@@ -14,8 +14,8 @@ import {
   type Logger,
 } from '../../domain/index.js';
 import type { Config } from '../config.js';
-import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
-import { mcpHttpEndpoint } from '../mcp.js';
+import type { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
+import { mcpHttpEndpoint } from '../../adapters/mcp/streamable-http.js';
 import { APP_DEPS, HTTP_APP, STORAGE } from './tokens.js';
 
 export const httpModule = (config: Config, metrics?: PrometheusMetrics) =>

@@ -4,18 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  toAgentListResponse,
-  toAgentStatsResponse,
-} from '../../adapters/http/dto/agent.response.js';
-import { toMemoryListResponse } from '../../adapters/http/dto/memory.response.js';
-import {
-  toContextResponse,
-  toSessionListResponse,
-} from '../../adapters/http/dto/session.response.js';
 import { createPostgresStorage } from '../../adapters/storage/postgres/index.js';
 import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
-import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
+import { toAgentListResponse, toAgentStatsResponse } from '../../adapters/wire/agent.response.js';
+import { toMemoryListResponse } from '../../adapters/wire/memory.response.js';
+import { toContextResponse, toSessionListResponse } from '../../adapters/wire/session.response.js';
+import type { StorageBundle } from '../../adapters/wire/storage-bundle.js';
 import { DEFAULT_ORG_ID } from '../../domain/index.js';
 import { renumberedId } from '../../src/cli/import-target.js';
 import { exportOrg, importOrg } from '../../src/cli/org-transfer.js';

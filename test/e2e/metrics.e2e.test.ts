@@ -8,7 +8,7 @@ import { routeMatcher, UNMATCHED_ROUTE } from '../../adapters/http/middleware/ob
 import { AuthService, silentLogger } from '../../domain/index.js';
 import { loadConfig } from '../../src/config.js';
 import { buildContainer } from '../../src/container.js';
-import { PrometheusMetrics } from '../../src/metrics/prometheus-metrics.js';
+import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
 import { HTTP_APP } from '../../src/modules/tokens.js';
 
 const KEY = `mtk_${'M'.repeat(43)}`;

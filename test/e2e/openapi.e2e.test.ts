@@ -7,7 +7,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../adapters/http/create-app.js';
 import { API_VERSION, openApiDocument } from '../../adapters/http/openapi/openapi-document.js';
-import { PrometheusMetrics } from '../../src/metrics/prometheus-metrics.js';
+import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
 import { openApiText, OPENAPI_FILE } from '../../src/openapi.js';
 import { buildTestApp } from '../support/test-app.js';
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../adapters/http/create-app.js';
-import { PrometheusMetrics } from '../../src/metrics/prometheus-metrics.js';
+import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
 import { listRoutes } from '../support/app-routes.js';
 import { buildTestApp } from '../support/test-app.js';
 

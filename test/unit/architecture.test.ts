@@ -37,7 +37,36 @@ describe('the dependency rule', () => {
       "export { y } from '../storage/sqlite/index.js';",
       /never import each other/,
     ],
+    [
+      // The MCP adapter shares the wire shapes with HTTP, not HTTP's own files.
+      'adapters/mcp/x.ts',
+      "export { apiKeyOf } from '../http/middleware/authenticate.js';",
+      /never import each other/,
+    ],
+    [
+      // Files directly under adapters/storage/ are shared by the drivers only.
+      'adapters/metrics/x.ts',
+      "export { y } from '../storage/memory-stats-row.js';",
+      /never import each other/,
+    ],
+    [
+      // The shared module imports no adapter either.
+      'adapters/wire/x.ts',
+      "export type { AppDeps } from '../http/app-deps.js';",
+      /never import each other/,
+    ],
     ['adapters/http/x.ts', "export { y } from '../../src/config.js';", /composition root/],
+    ['adapters/mcp/x.ts', "export { runMcpStdio } from '../../src/mcp.js';", /composition root/],
+    [
+      'adapters/metrics/x.ts',
+      "export { y } from '../../test/support/test-app.js';",
+      /composition root or tests/,
+    ],
+    [
+      'domain/memory/x.ts',
+      "export { toMemoryResponse } from '../../adapters/wire/memory.response.js';",
+      /only the domain/,
+    ],
     [
       'adapters/http/x.ts',
       "export { y } from '../../domain/memory/memory.js';",
@@ -51,7 +80,14 @@ describe('the dependency rule', () => {
 
   it.each([
     ['domain/memory/x.ts', "export { invalid } from '../shared/errors.js';"],
-    ['adapters/storage/sqlite/x.ts', "export type { StorageBundle } from '../storage-bundle.js';"],
+    ['adapters/storage/sqlite/x.ts', "export { y } from '../memory-stats-row.js';"],
+    [
+      'adapters/storage/sqlite/x.ts',
+      "export type { StorageBundle } from '../../wire/storage-bundle.js';",
+    ],
+    ['adapters/mcp/x.ts', "export { toMemoryResponse } from '../wire/memory.response.js';"],
+    ['adapters/http/routes/x.ts', "export { NoQuery } from '../../wire/page.query.js';"],
+    ['adapters/metrics/x.ts', "export type { StorageBundle } from '../wire/storage-bundle.js';"],
     [
       'adapters/http/x.ts',
       "export { DomainError } from '../../domain/index.js';\nimport express from 'express';\nexport const e = express;",

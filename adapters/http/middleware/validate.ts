@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validate, type ValidationError } from 'class-validator';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { DomainError, isPlainObject } from '../../../domain/index.js';
-import { fastFieldsOf, nestedArraysOf } from '../dto/field-decorators.js';
+import { fastFieldsOf, nestedArraysOf } from '../../wire/field-decorators.js';
 
 type Ctor<T extends object = object> = new () => T;
 

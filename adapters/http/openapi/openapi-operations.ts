@@ -3,10 +3,10 @@ import {
   AgentMemoriesQuery,
   ListMemoriesQuery,
   SessionMemoriesQuery,
-} from '../dto/list-memories.query.js';
-import { ListSessionsQuery } from '../dto/list-sessions.query.js';
-import { PageQuery } from '../dto/page.query.js';
-import { ref, type JsonSchema } from './json-schema.js';
+} from '../../wire/list-memories.query.js';
+import { ListSessionsQuery } from '../../wire/list-sessions.query.js';
+import { PageQuery } from '../../wire/page.query.js';
+import { ref, type JsonSchema } from '../../wire/json-schema.js';
 
 /** The operations table of the OpenAPI document: one entry per route memtrace serves. */
 

@@ -6,11 +6,11 @@ import {
   toIssuedKeyResponse,
   toKeyListResponse,
   toOrgListResponse,
-} from '../dto/admin.response.js';
-import { CreateKeyRequest } from '../dto/create-key.request.js';
-import { CreateOrgRequest } from '../dto/create-org.request.js';
-import { NoQuery } from '../dto/page.query.js';
-import { PutArcInstanceRequest } from '../dto/put-arc-instance.request.js';
+} from '../../wire/admin.response.js';
+import { CreateKeyRequest } from '../../wire/create-key.request.js';
+import { CreateOrgRequest } from '../../wire/create-org.request.js';
+import { NoQuery } from '../../wire/page.query.js';
+import { PutArcInstanceRequest } from '../../wire/put-arc-instance.request.js';
 import { DomainError } from '../../../domain/index.js';
 import { principalOf, requireOperator, requirePermission } from '../middleware/authenticate.js';
 import { jsonBody } from '../middleware/json-body.js';

@@ -4,11 +4,11 @@ import {
   toAgentListResponse,
   toAgentResponse,
   toAgentStatsResponse,
-} from '../dto/agent.response.js';
-import { CreateAgentRequest, toNewAgent } from '../dto/create-agent.request.js';
-import { AgentMemoriesQuery, toListInput } from '../dto/list-memories.query.js';
-import { toMemoryListResponse } from '../dto/memory.response.js';
-import { NoQuery, PageQuery } from '../dto/page.query.js';
+} from '../../wire/agent.response.js';
+import { CreateAgentRequest, toNewAgent } from '../../wire/create-agent.request.js';
+import { AgentMemoriesQuery, toListInput } from '../../wire/list-memories.query.js';
+import { toMemoryListResponse } from '../../wire/memory.response.js';
+import { NoQuery, PageQuery } from '../../wire/page.query.js';
 import { principalOf, requirePermission } from '../middleware/authenticate.js';
 import { jsonBody } from '../middleware/json-body.js';
 import { bodyOf, queryOf, validateBody, validateQuery } from '../middleware/validate.js';

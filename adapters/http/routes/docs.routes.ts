@@ -1,6 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import swaggerUi from 'swagger-ui-express';
-import { INDEX_RESPONSE } from '../dto/index.response.js';
+import { INDEX_RESPONSE } from '../../wire/index.response.js';
 import { openApiDocument } from '../openapi/openapi-document.js';
 
 /**

@@ -6,16 +6,16 @@ import {
   CreateMemoryBatchRequest,
   CreateMemoryRequest,
   toNewMemory,
-} from '../dto/create-memory.request.js';
-import { ListMemoriesQuery, toListInput } from '../dto/list-memories.query.js';
+} from '../../wire/create-memory.request.js';
+import { ListMemoriesQuery, toListInput } from '../../wire/list-memories.query.js';
 import {
   toBatchResponse,
   toMemoryListResponse,
   toMemoryResponse,
   toSearchResponse,
-} from '../dto/memory.response.js';
-import { NoQuery } from '../dto/page.query.js';
-import { SearchMemoriesRequest, toSearchInput } from '../dto/search-memories.request.js';
+} from '../../wire/memory.response.js';
+import { NoQuery } from '../../wire/page.query.js';
+import { SearchMemoriesRequest, toSearchInput } from '../../wire/search-memories.request.js';
 import { principalOf, requirePermission } from '../middleware/authenticate.js';
 import { jsonBody } from '../middleware/json-body.js';
 import { bodyOf, queryOf, toDto, validateBody, validateQuery } from '../middleware/validate.js';

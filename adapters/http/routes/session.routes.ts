@@ -1,17 +1,17 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../app-deps.js';
-import { CreateSessionRequest, toNewSession } from '../dto/create-session.request.js';
-import { SessionMemoriesQuery, toListInput } from '../dto/list-memories.query.js';
-import { ListSessionsQuery, toSessionListInput } from '../dto/list-sessions.query.js';
-import { toMemoryListResponse } from '../dto/memory.response.js';
-import { NoQuery } from '../dto/page.query.js';
-import { SessionContextRequest, toContextInput } from '../dto/session-context.request.js';
+import { CreateSessionRequest, toNewSession } from '../../wire/create-session.request.js';
+import { SessionMemoriesQuery, toListInput } from '../../wire/list-memories.query.js';
+import { ListSessionsQuery, toSessionListInput } from '../../wire/list-sessions.query.js';
+import { toMemoryListResponse } from '../../wire/memory.response.js';
+import { NoQuery } from '../../wire/page.query.js';
+import { SessionContextRequest, toContextInput } from '../../wire/session-context.request.js';
 import {
   toContextResponse,
   toSessionListResponse,
   toSessionResponse,
-} from '../dto/session.response.js';
-import { toSessionUpdate, UpdateSessionRequest } from '../dto/update-session.request.js';
+} from '../../wire/session.response.js';
+import { toSessionUpdate, UpdateSessionRequest } from '../../wire/update-session.request.js';
 import { principalOf, requirePermission } from '../middleware/authenticate.js';
 import { jsonBody } from '../middleware/json-body.js';
 import { bodyOf, queryOf, validateBody, validateQuery } from '../middleware/validate.js';

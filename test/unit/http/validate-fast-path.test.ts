@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { CreateAgentRequest } from '../../../adapters/http/dto/create-agent.request.js';
-import { CreateKeyRequest } from '../../../adapters/http/dto/create-key.request.js';
+import { CreateAgentRequest } from '../../../adapters/wire/create-agent.request.js';
+import { CreateKeyRequest } from '../../../adapters/wire/create-key.request.js';
 import {
   CreateMemoryBatchRequest,
   CreateMemoryRequest,
-} from '../../../adapters/http/dto/create-memory.request.js';
-import { CreateOrgRequest } from '../../../adapters/http/dto/create-org.request.js';
-import { CreateSessionRequest } from '../../../adapters/http/dto/create-session.request.js';
-import { fastFieldsOf, type FastField } from '../../../adapters/http/dto/field-decorators.js';
-import { ListMemoriesQuery } from '../../../adapters/http/dto/list-memories.query.js';
-import { NoQuery, PageQuery } from '../../../adapters/http/dto/page.query.js';
-import { SearchMemoriesRequest } from '../../../adapters/http/dto/search-memories.request.js';
-import { SessionContextRequest } from '../../../adapters/http/dto/session-context.request.js';
-import { UpdateSessionRequest } from '../../../adapters/http/dto/update-session.request.js';
+} from '../../../adapters/wire/create-memory.request.js';
+import { CreateOrgRequest } from '../../../adapters/wire/create-org.request.js';
+import { CreateSessionRequest } from '../../../adapters/wire/create-session.request.js';
+import { fastFieldsOf, type FastField } from '../../../adapters/wire/field-decorators.js';
+import { ListMemoriesQuery } from '../../../adapters/wire/list-memories.query.js';
+import { NoQuery, PageQuery } from '../../../adapters/wire/page.query.js';
+import { SearchMemoriesRequest } from '../../../adapters/wire/search-memories.request.js';
+import { SessionContextRequest } from '../../../adapters/wire/session-context.request.js';
+import { UpdateSessionRequest } from '../../../adapters/wire/update-session.request.js';
 import { toDto } from '../../../adapters/http/middleware/validate.js';
 
 type Ctor = new () => object;

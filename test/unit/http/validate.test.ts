@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import {
   CreateMemoryBatchRequest,
   CreateMemoryRequest,
-} from '../../../adapters/http/dto/create-memory.request.js';
-import { ListMemoriesQuery } from '../../../adapters/http/dto/list-memories.query.js';
-import { NoQuery } from '../../../adapters/http/dto/page.query.js';
-import { UpdateSessionRequest } from '../../../adapters/http/dto/update-session.request.js';
+} from '../../../adapters/wire/create-memory.request.js';
+import { ListMemoriesQuery } from '../../../adapters/wire/list-memories.query.js';
+import { NoQuery } from '../../../adapters/wire/page.query.js';
+import { UpdateSessionRequest } from '../../../adapters/wire/update-session.request.js';
 import {
   queryOf,
   toDto,

@@ -1,4 +1,4 @@
-import { MAX_NAME_LENGTH } from '../../../domain/index.js';
+import { MAX_NAME_LENGTH } from '../../domain/index.js';
 import { RequiredString } from './field-decorators.js';
 
 /** The body of POST /api/v1/orgs. */

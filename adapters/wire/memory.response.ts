@@ -3,16 +3,8 @@ import {
   type BatchResult,
   type Memory,
   type MemoryList,
-} from '../../../domain/index.js';
-import {
-  arrayOf,
-  count,
-  HAS_MORE,
-  isoTime,
-  nullable,
-  objectSchema,
-  ref,
-} from '../openapi/json-schema.js';
+} from '../../domain/index.js';
+import { arrayOf, count, HAS_MORE, isoTime, nullable, objectSchema, ref } from './json-schema.js';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));

@@ -1,4 +1,4 @@
-import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
+import type { StorageBundle } from '../wire/storage-bundle.js';
 import type { InsertOutcome } from '../../domain/index.js';
 import type { PrometheusMetrics } from './prometheus-metrics.js';
 
@@ -57,7 +57,7 @@ function timedPort<T extends Port>(
 
 /**
  * The storage bundle with every port call timed, and memory inserts counted as written or
- * duplicate. A decorator of the composition root: the storage adapters stay independent of it.
+ * duplicate. The composition root applies it: the storage adapters stay independent of it.
  */
 export function instrumentStorage(
   storage: StorageBundle,

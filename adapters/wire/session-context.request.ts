@@ -1,4 +1,4 @@
-import { MAX_CONTEXT_TOKENS, MEMORY_TYPES, type ContextInput } from '../../../domain/index.js';
+import { MAX_CONTEXT_TOKENS, MEMORY_TYPES, type ContextInput } from '../../domain/index.js';
 import { FILTER_VALUES_DOC, SINCE_DOC, UNTIL_DOC } from './list-memories.query.js';
 import { OptionalNumber, OptionalString, OptionalStringArray } from './field-decorators.js';
 

@@ -1,4 +1,4 @@
-import { SESSION_STATUSES, type SessionListInput } from '../../../domain/index.js';
+import { SESSION_STATUSES, type SessionListInput } from '../../domain/index.js';
 import { QueryString } from './field-decorators.js';
 import { PageQuery } from './page.query.js';
 

@@ -4,7 +4,7 @@ import {
   MAX_LIMIT,
   MEMORY_TYPES,
   type MemoryListInput,
-} from '../../../domain/index.js';
+} from '../../domain/index.js';
 import {
   QueryBoolean,
   QueryDecimal,

@@ -5,7 +5,7 @@ import {
   MAX_ARC_API_KEY_LENGTH,
   MAX_ARC_MEASUREMENT_LENGTH,
   MAX_ARC_URL_LENGTH,
-} from '../../../domain/index.js';
+} from '../../domain/index.js';
 import { OptionalString, RequiredString } from './field-decorators.js';
 
 /**

@@ -1,13 +1,5 @@
-import { MEMORY_TYPES, type Agent, type AgentStats } from '../../../domain/index.js';
-import {
-  arrayOf,
-  count,
-  HAS_MORE,
-  isoTime,
-  nullable,
-  objectSchema,
-  ref,
-} from '../openapi/json-schema.js';
+import { MEMORY_TYPES, type Agent, type AgentStats } from '../../domain/index.js';
+import { arrayOf, count, HAS_MORE, isoTime, nullable, objectSchema, ref } from './json-schema.js';
 import { iso } from './memory.response.js';
 
 export function toAgentResponse(a: Agent) {

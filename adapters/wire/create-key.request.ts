@@ -1,4 +1,4 @@
-import { MAX_NAME_LENGTH, PERMISSIONS } from '../../../domain/index.js';
+import { MAX_NAME_LENGTH, PERMISSIONS } from '../../domain/index.js';
 import { OptionalStringArray, RequiredString } from './field-decorators.js';
 
 /** The body of POST /api/v1/keys; permissions default to read and write. */

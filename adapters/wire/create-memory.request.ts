@@ -11,7 +11,7 @@ import {
   MEMORY_TYPES,
   TAG_PATTERN,
   type NewMemory,
-} from '../../../domain/index.js';
+} from '../../domain/index.js';
 import {
   NestedArray,
   OptionalNumber,

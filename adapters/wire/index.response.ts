@@ -1,4 +1,4 @@
-import { objectSchema, type JsonSchema } from '../openapi/json-schema.js';
+import { objectSchema, type JsonSchema } from './json-schema.js';
 
 /** What GET / answers: where the reference, the document, the probes and the API are. */
 export const INDEX_RESPONSE = {

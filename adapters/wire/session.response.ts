@@ -1,13 +1,5 @@
-import { SESSION_STATUSES, type Session, type SessionContext } from '../../../domain/index.js';
-import {
-  arrayOf,
-  count,
-  HAS_MORE,
-  isoTime,
-  nullable,
-  objectSchema,
-  ref,
-} from '../openapi/json-schema.js';
+import { SESSION_STATUSES, type Session, type SessionContext } from '../../domain/index.js';
+import { arrayOf, count, HAS_MORE, isoTime, nullable, objectSchema, ref } from './json-schema.js';
 import { iso, isoOrNull } from './memory.response.js';
 
 export function toSessionResponse(s: Session) {

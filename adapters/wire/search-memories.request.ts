@@ -1,4 +1,4 @@
-import { MEMORY_TYPES, type MemoryListInput } from '../../../domain/index.js';
+import { MEMORY_TYPES, type MemoryListInput } from '../../domain/index.js';
 import {
   CONTENT_CONTAINS_DOC,
   FILTER_VALUES_DOC,

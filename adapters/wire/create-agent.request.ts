@@ -1,4 +1,4 @@
-import { ID_PATTERN, MAX_DESCRIPTION_LENGTH, type NewAgent } from '../../../domain/index.js';
+import { ID_PATTERN, MAX_DESCRIPTION_LENGTH, type NewAgent } from '../../domain/index.js';
 import { METADATA_LIMIT_TEXT } from './create-memory.request.js';
 import { OptionalObject, OptionalString, RequiredString } from './field-decorators.js';
 

@@ -4,8 +4,8 @@ import {
   type ArcInstanceView,
   type IssuedKey,
   type Org,
-} from '../../../domain/index.js';
-import { arrayOf, count, isoTime, objectSchema, ref } from '../openapi/json-schema.js';
+} from '../../domain/index.js';
+import { arrayOf, count, isoTime, objectSchema, ref } from './json-schema.js';
 import { iso } from './memory.response.js';
 
 /** A key as listed: never the key itself. */

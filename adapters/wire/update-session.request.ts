@@ -1,4 +1,4 @@
-import { SESSION_STATUSES, type SessionUpdateInput } from '../../../domain/index.js';
+import { SESSION_STATUSES, type SessionUpdateInput } from '../../domain/index.js';
 import { METADATA_LIMIT_TEXT } from './create-memory.request.js';
 import { OptionalObject, OptionalString } from './field-decorators.js';
 

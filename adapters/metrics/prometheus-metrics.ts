@@ -1,5 +1,4 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { HttpMetrics } from '../../adapters/http/middleware/observe-requests.js';
 
 /** Seconds; from sub-millisecond store reads to slow batch writes. */
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -7,8 +6,10 @@ const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 /**
  * The process's Prometheus metrics, each on its own registry (so tests can build several).
  * Names follow Prometheus conventions: `memtrace_` prefix, base units, `_total` counters.
+ * It has the shape of the HTTP adapter's `HttpMetrics` (`observeRequest`, `render`) without
+ * importing it: the composition root hands it over.
  */
-export class PrometheusMetrics implements HttpMetrics {
+export class PrometheusMetrics {
   readonly registry = new Registry();
 
   readonly httpRequestDuration = new Histogram({

@@ -1,4 +1,4 @@
-import { ID_PATTERN, type NewSession } from '../../../domain/index.js';
+import { ID_PATTERN, type NewSession } from '../../domain/index.js';
 import { METADATA_LIMIT_TEXT } from './create-memory.request.js';
 import { OptionalObject, RequiredString } from './field-decorators.js';
 
