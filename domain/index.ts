@@ -10,6 +10,7 @@ export * from './shared/exact-json.js';
 export * from './shared/rules.js';
 export * from './shared/limits.js';
 export * from './shared/time-expression.js';
+export * from './shared/storage.port.js';
 export * from './memory/memory.js';
 export * from './memory/memory-query.js';
 export * from './memory/memory-store.port.js';

@@ -5,7 +5,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
-import type { StorageBundle } from '../adapters/wire/storage-bundle.js';
+import type { StorageBundle } from '../adapters/storage/storage-bundle.js';
 import {
   DEFAULT_ARC_MEASUREMENT,
   type ArcInstanceService,

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { STORAGE_DRIVERS, type StorageDriver } from '../adapters/wire/storage-bundle.js';
+import { STORAGE_DRIVERS, type StorageDriver } from '../adapters/storage/storage-bundle.js';
 import { parseMasterKey } from '../adapters/system/aes-gcm-secret-box.js';
 import {
   ARC_DATABASE_PATTERN,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
-import type { StorageBundle } from '../adapters/wire/storage-bundle.js';
+import type { StorageBundle } from '../adapters/storage/storage-bundle.js';
 import { ArcInstanceService, type Clock, type Logger } from '../domain/index.js';
 import { ArcRoutingChanges } from './arc-routing.js';
 import type { Config } from './config.js';

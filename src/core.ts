@@ -8,7 +8,7 @@
  * await memtrace.auth.bootstrap();
  * ```
  */
-import type { StorageBundle } from '../adapters/wire/storage-bundle.js';
+import type { StorageBundle } from '../adapters/storage/storage-bundle.js';
 import { AesGcmSecretBox } from '../adapters/system/aes-gcm-secret-box.js';
 import { NodeCrypto } from '../adapters/system/node-crypto.js';
 import { systemClock } from '../adapters/system/system-clock.js';
@@ -29,7 +29,7 @@ import {
 } from '../domain/index.js';
 
 export { openStorage, type StorageOptions } from './storage.js';
-export type { StorageBundle } from '../adapters/wire/storage-bundle.js';
+export type { StorageBundle } from '../adapters/storage/storage-bundle.js';
 export * from '../domain/index.js';
 
 /** Dedup as the server has it unless configured: on, over the last 24 hours. */

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { PostgresStorageOptions } from '../adapters/storage/postgres/index.js';
 import type { SqliteOpenOptions } from '../adapters/storage/sqlite/index.js';
-import type { StorageBundle } from '../adapters/wire/storage-bundle.js';
+import type { StorageBundle } from '../adapters/storage/storage-bundle.js';
 
 /**
  * How long a SQLite write of the server waits for another process's lock (the CLI, a second

@@ -1,5 +1,4 @@
-import type { StorageBundle } from '../wire/storage-bundle.js';
-import type { InsertOutcome } from '../../domain/index.js';
+import type { InsertOutcome, StoragePorts } from '../../domain/index.js';
 import type { PrometheusMetrics } from './prometheus-metrics.js';
 
 type Port = object;
@@ -59,10 +58,10 @@ function timedPort<T extends Port>(
  * The storage bundle with every port call timed, and memory inserts counted as written or
  * duplicate. The composition root applies it: the storage adapters stay independent of it.
  */
-export function instrumentStorage(
-  storage: StorageBundle,
+export function instrumentStorage<S extends StoragePorts>(
+  storage: S,
   metrics: PrometheusMetrics,
-): StorageBundle {
+): S {
   const driver = storage.driver;
   const countInserts = (method: string, result: unknown) => {
     if (method !== 'insert') return;
@@ -73,7 +72,7 @@ export function instrumentStorage(
   };
   const timed = timedPort({ ping: () => storage.ping() }, 'storage', driver, metrics);
   return {
-    driver,
+    ...storage,
     memories: timedPort(storage.memories, 'memories', driver, metrics, countInserts),
     sessions: timedPort(storage.sessions, 'sessions', driver, metrics),
     agents: timedPort(storage.agents, 'agents', driver, metrics),

@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
-import type { StorageBundle } from '../../adapters/wire/storage-bundle.js';
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import { DEFAULT_ORG_ID } from '../../domain/index.js';
 import { loadConfig, type Config } from '../config.js';
 import { createMemtrace } from '../core.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { StorageBundle } from '../../adapters/wire/storage-bundle.js';
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import {
   ID_PREFIX,
   isDomainError,

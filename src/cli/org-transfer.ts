@@ -1,7 +1,7 @@
 import { toAgentResponse } from '../../adapters/wire/agent.response.js';
 import { toMemoryResponse } from '../../adapters/wire/memory.response.js';
 import { toSessionResponse } from '../../adapters/wire/session.response.js';
-import type { StorageBundle } from '../../adapters/wire/storage-bundle.js';
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import {
   DomainError,
   isDomainError,

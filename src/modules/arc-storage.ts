@@ -5,7 +5,7 @@ import {
   type ArcTarget,
   type ArcTargetResolver,
 } from '../../adapters/storage/arc/index.js';
-import type { StorageBundle } from '../../adapters/wire/storage-bundle.js';
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import { ARC_DATABASE_PATTERN } from '../../domain/index.js';
 import type { ArcConfig } from '../config.js';
 

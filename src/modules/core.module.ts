@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify';
-import type { StorageBundle } from '../../adapters/wire/storage-bundle.js';
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import { systemClock } from '../../adapters/system/system-clock.js';
 import {
   AgentService,

@@ -1,7 +1,7 @@
 import { ContainerModule } from 'inversify';
 import type { AppDeps } from '../../adapters/http/app-deps.js';
 import { createApp } from '../../adapters/http/create-app.js';
-import type { StorageBundle } from '../../adapters/wire/storage-bundle.js';
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import {
   AgentService,
   ArcInstanceService,

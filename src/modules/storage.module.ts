@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify';
-import type { StorageBundle } from '../../adapters/wire/storage-bundle.js';
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import type { ArcRoutingChanges } from '../arc-routing.js';
 import type { Config } from '../config.js';
 import { openStorage, SQLITE_BUSY_TIMEOUT_MS } from '../storage.js';

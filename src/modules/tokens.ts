@@ -1,6 +1,6 @@
 import type express from 'express';
 import type { AppDeps } from '../../adapters/http/app-deps.js';
-import type { StorageBundle } from '../../adapters/wire/storage-bundle.js';
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import { token } from '../../domain/index.js';
 import type { Config } from '../config.js';
 import type { Memtrace } from '../core.js';

@@ -9,7 +9,7 @@ import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
 import { toAgentListResponse, toAgentStatsResponse } from '../../adapters/wire/agent.response.js';
 import { toMemoryListResponse } from '../../adapters/wire/memory.response.js';
 import { toContextResponse, toSessionListResponse } from '../../adapters/wire/session.response.js';
-import type { StorageBundle } from '../../adapters/wire/storage-bundle.js';
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import { DEFAULT_ORG_ID } from '../../domain/index.js';
 import { renumberedId } from '../../src/cli/import-target.js';
 import { exportOrg, importOrg } from '../../src/cli/org-transfer.js';

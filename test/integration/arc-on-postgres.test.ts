@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StorageBundle } from '../../adapters/wire/storage-bundle.js';
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import { loadConfig } from '../../src/config.js';
 import { openConfiguredStorage } from '../../src/modules/storage.module.js';
 import { aMemory, anAgent, aSession } from '../support/builders.js';

@@ -1,5 +1,5 @@
 import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
-import type { StorageBundle } from '../../adapters/wire/storage-bundle.js';
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import type { ArcTargetResolver } from '../../adapters/storage/arc/index.js';
 import { arcDatabaseName, openArcStorage } from '../../src/modules/arc-storage.js';
 import type { ArcConfig } from '../../src/config.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createPostgresStorage } from '../../adapters/storage/postgres/index.js';
-import type { StorageBundle } from '../../adapters/wire/storage-bundle.js';
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import type { StorageHarness } from '../contract/storage.contract.js';
 
 /** The database PostgreSQL tests use, or undefined (they are then skipped, saying why). */

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
-import type { StorageBundle } from '../../adapters/wire/storage-bundle.js';
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import type { StorageHarness } from '../contract/storage.contract.js';
 
 /** A fresh database file name in the OS temp directory. */

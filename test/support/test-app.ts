@@ -4,7 +4,7 @@ import { afterAll, beforeEach } from 'vitest';
 import type { AppDeps } from '../../adapters/http/app-deps.js';
 import { createPostgresStorage } from '../../adapters/storage/postgres/index.js';
 import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
-import type { StorageBundle } from '../../adapters/wire/storage-bundle.js';
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import { silentLogger, type DedupSettings, type Limits, type Logger } from '../../domain/index.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { buildContainer } from '../../src/container.js';

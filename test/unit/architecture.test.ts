@@ -81,13 +81,10 @@ describe('the dependency rule', () => {
   it.each([
     ['domain/memory/x.ts', "export { invalid } from '../shared/errors.js';"],
     ['adapters/storage/sqlite/x.ts', "export { y } from '../memory-stats-row.js';"],
-    [
-      'adapters/storage/sqlite/x.ts',
-      "export type { StorageBundle } from '../../wire/storage-bundle.js';",
-    ],
+    ['adapters/storage/sqlite/x.ts', "export type { StorageBundle } from '../storage-bundle.js';"],
     ['adapters/mcp/x.ts', "export { toMemoryResponse } from '../wire/memory.response.js';"],
     ['adapters/http/routes/x.ts', "export { NoQuery } from '../../wire/page.query.js';"],
-    ['adapters/metrics/x.ts', "export type { StorageBundle } from '../wire/storage-bundle.js';"],
+    ['adapters/metrics/x.ts', "export type { StoragePorts } from '../../domain/index.js';"],
     [
       'adapters/http/x.ts',
       "export { DomainError } from '../../domain/index.js';\nimport express from 'express';\nexport const e = express;",

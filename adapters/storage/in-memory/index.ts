@@ -1,4 +1,4 @@
-import type { StorageBundle } from '../../wire/storage-bundle.js';
+import type { StorageBundle } from '../storage-bundle.js';
 import { InMemoryAgentStore } from './in-memory-agent-store.js';
 import { InMemoryArcInstanceStore } from './in-memory-arc-instance-store.js';
 import { InMemoryAuthStore } from './in-memory-auth-store.js';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { StorageBundle } from '../../wire/storage-bundle.js';
+import type { StorageBundle } from '../storage-bundle.js';
 import { withPg } from './pg-errors.js';
 import { createPgPool, type PostgresOptions } from './pg-pool.js';
 import { PostgresAgentStore } from './postgres-agent-store.js';

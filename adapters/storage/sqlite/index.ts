@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { StorageBundle } from '../../wire/storage-bundle.js';
+import type { StorageBundle } from '../storage-bundle.js';
 import {
   DEFAULT_BUSY_TIMEOUT_MS,
   openSqliteDatabase,

@@ -1,6 +1,6 @@
 import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index.js';
 import { createSqliteStorage } from '../../../adapters/storage/sqlite/index.js';
-import type { StorageBundle } from '../../../adapters/wire/storage-bundle.js';
+import type { StorageBundle } from '../../../adapters/storage/storage-bundle.js';
 import { arcHarness } from '../arc-harness.js';
 import { POSTGRES_SKIP_REASON, postgresHarness, TEST_POSTGRES_URL } from '../postgres-harness.js';
 
