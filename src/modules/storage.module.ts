@@ -1,7 +1,8 @@
 import { ContainerModule } from 'inversify';
+import type { ArcRoutingChanges, ArcStorageOptions } from '../../adapters/storage/arc/index.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
-import type { ArcRoutingChanges } from '../arc-routing.js';
-import type { Config } from '../config.js';
+import type { ArcConfig, Config } from '../config.js';
+import { createMemtrace } from '../core.js';
 import { openStorage, SQLITE_BUSY_TIMEOUT_MS } from '../storage.js';
 import { STORAGE } from './tokens.js';
 
@@ -31,21 +32,31 @@ export async function openConfiguredStorage(
       const relational = config.storage.postgres
         ? await openPostgres(config, options)
         : await openSqlite(config);
-      const { configArcTargetResolver, openArcStorage } = await import('./arc-storage.js');
-      const { orgArcRouting } = await import('../arc-routing.js');
+      const { defaultArcTargetResolver, openArcStorage, orgArcRouting } =
+        await import('../../adapters/storage/arc/index.js');
+      const arc = arcStorageOptions(arcConfig);
       // An org routed to its own Arc instance (org add-arc, PUT /api/v1/orgs/{id}/arc) goes
       // there, every other org to the configured one; changes apply without a restart.
       const resolveTarget = orgArcRouting({
-        arcInstances: relational.arcInstances,
-        orgs: relational.auth,
-        masterKey: config.secrets.masterKey,
-        fallback: configArcTargetResolver(arcConfig),
+        routes: createMemtrace({ storage: relational, masterKey: config.secrets.masterKey })
+          .arcInstances,
+        fallback: defaultArcTargetResolver(arc),
         ...(options.arcRoutingChanges ? { changes: options.arcRoutingChanges } : {}),
       });
-      return openArcStorage(relational, arcConfig, resolveTarget);
+      return openArcStorage(relational, arc, resolveTarget);
     }
   }
 }
+
+const arcStorageOptions = (arc: ArcConfig): ArcStorageOptions => ({
+  url: arc.url,
+  ...(arc.apiKey !== undefined ? { apiKey: arc.apiKey } : {}),
+  database: arc.database,
+  measurement: arc.measurement,
+  timeoutMs: arc.timeoutMs,
+  retries: arc.retries,
+  readYourWritesMs: arc.readYourWritesMs,
+});
 
 const openSqlite = (config: Config): Promise<StorageBundle> =>
   openStorage({

@@ -1,14 +1,20 @@
 import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
-import type { ArcTargetResolver } from '../../adapters/storage/arc/index.js';
-import { arcDatabaseName, openArcStorage } from '../../src/modules/arc-storage.js';
-import type { ArcConfig } from '../../src/config.js';
+import {
+  arcDatabaseName,
+  openArcStorage,
+  type ArcStorageOptions,
+  type ArcTargetResolver,
+} from '../../adapters/storage/arc/index.js';
 import type { StorageHarness } from '../contract/storage.contract.js';
 import { startFakeArc, type FakeArc, type FakeArcOptions } from './fake-arc/index.js';
 import { removeSqliteFiles, tempSqlitePath } from './sqlite-harness.js';
 
 /** Arc settings pointing at `url`, with short timeouts for tests. */
-export function testArcConfig(url: string, overrides: Partial<ArcConfig> = {}): ArcConfig {
+export function testArcConfig(
+  url: string,
+  overrides: Partial<ArcStorageOptions> = {},
+): ArcStorageOptions {
   return {
     url,
     database: 'memtrace_{org}',
@@ -21,7 +27,10 @@ export function testArcConfig(url: string, overrides: Partial<ArcConfig> = {}): 
 }
 
 /** A resolver whose databases change with `generation()`: a new generation is an empty Arc. */
-export function generationalResolver(arc: ArcConfig, generation: () => number): ArcTargetResolver {
+export function generationalResolver(
+  arc: ArcStorageOptions,
+  generation: () => number,
+): ArcTargetResolver {
   return async (orgId) => ({
     url: arc.url,
     apiKey: arc.apiKey ?? null,
@@ -41,13 +50,13 @@ export interface ArcTestStorage {
 }
 
 /**
- * The arc driver as production composes it (src/modules/arc-storage.ts) on SQLite in a temp
+ * The arc driver as production composes it (`openArcStorage`) on SQLite in a temp
  * file and the Arc stand-in. Resetting moves to new Arc databases rather than deleting, so the
  * store is used only through its port.
  */
 export async function openArcTestStorage(
   fakeOptions: FakeArcOptions = {},
-  arcOverrides: Partial<ArcConfig> = {},
+  arcOverrides: Partial<ArcStorageOptions> = {},
 ): Promise<ArcTestStorage> {
   const fake = await startFakeArc(fakeOptions);
   const file = tempSqlitePath('memtrace-arc');

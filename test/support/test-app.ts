@@ -109,7 +109,7 @@ if (TEST_DRIVER === 'arc') {
 async function openArcTestStorage(): Promise<StorageBundle> {
   const { startFakeArc } = await import('./fake-arc/index.js');
   const { generationalResolver, testArcConfig } = await import('./arc-harness.js');
-  const { openArcStorage } = await import('../../src/modules/arc-storage.js');
+  const { openArcStorage } = await import('../../adapters/storage/arc/index.js');
   // MEMTRACE_TEST_ARC_BUFFER_AGE_MS > 0: the stand-in shows writes that late, as Arc does.
   arcServer ??= await startFakeArc({
     maxBufferAgeMs: Number(process.env.MEMTRACE_TEST_ARC_BUFFER_AGE_MS ?? 0),

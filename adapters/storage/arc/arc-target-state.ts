@@ -1,5 +1,6 @@
 import { matchesFilter, type MemoryFilter } from '../../../domain/index.js';
 import type { StoredMemory } from './arc-wire.js';
+import { InsertLock } from './arc-insert-lock.js';
 import { CONFIRM_BATCH, CONFIRM_ROUNDS } from './arc-options.js';
 
 /** A write Arc acknowledged but may not show yet. */
@@ -13,6 +14,9 @@ export interface InDoubtWrite {
   readonly body: Uint8Array;
 }
 
+/** The ids of the rows Arc shows with a sequence number from `first` to `last`. */
+export type VisibleIds = (first: bigint, last: bigint) => Promise<string[]>;
+
 /**
  * What the store keeps per Arc database and measurement in this process: the insert lock,
  * acknowledged writes Arc may not show yet (merged into reads), and writes in doubt.
@@ -21,19 +25,10 @@ export class ArcTargetState {
   /** Acknowledged writes by id, oldest first. */
   readonly pending = new Map<string, PendingMemory>();
   readonly inDoubt: InDoubtWrite[] = [];
-  confirming: Promise<void> | undefined;
-  private tail: Promise<void> = Promise.resolve();
+  readonly insertLock = new InsertLock();
+  private confirming: Promise<void> | undefined;
 
   constructor(readonly key: string) {}
-
-  /** Waits for the insert lock; call the result to release it. */
-  lock(): Promise<() => void> {
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const ready = this.tail.then(() => release);
-    this.tail = this.tail.then(() => held);
-    return ready;
-  }
 
   acknowledge(rows: readonly StoredMemory[], now: number): void {
     for (const r of rows) this.pending.set(r.memory.id, { ...r, ackedAt: now });
@@ -78,11 +73,30 @@ export class ArcTargetState {
   }
 
   /**
+   * Drops from the pending writes those Arc shows now, asking `visible` (one query over a
+   * sequence range, see {@link confirmOldest}); calls made while one runs share it. Best effort:
+   * reads stay exact without it, it only keeps the pending set small.
+   */
+  async confirm(visible: VisibleIds): Promise<void> {
+    if (this.pending.size === 0) return;
+    this.confirming ??= (async () => {
+      try {
+        await this.confirmOldest(visible);
+      } catch {
+        // The reads that run beside it report Arc's failure.
+      } finally {
+        this.confirming = undefined;
+      }
+    })();
+    await this.confirming;
+  }
+
+  /**
    * Asks `visible` which of the oldest pending writes Arc shows, in rounds of CONFIRM_BATCH
    * (at most CONFIRM_ROUNDS), and forgets those; stops at a round Arc does not show whole, as
    * it then does not show the newer ones either.
    */
-  async confirmOldest(visible: (first: bigint, last: bigint) => Promise<string[]>): Promise<void> {
+  async confirmOldest(visible: VisibleIds): Promise<void> {
     for (let round = 0; round < CONFIRM_ROUNDS && this.pending.size > 0; round++) {
       const asked = Math.min(this.pending.size, CONFIRM_BATCH);
       const [first, last] = this.oldestSeqRange(CONFIRM_BATCH);

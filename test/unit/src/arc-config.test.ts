@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config.js';
-import { arcDatabaseName, configArcTargetResolver } from '../../../src/modules/arc-storage.js';
+import { arcDatabaseName, defaultArcTargetResolver } from '../../../adapters/storage/arc/index.js';
 
 const load = (env: Record<string, string>) => loadConfig(env, '/nonexistent');
 
@@ -78,7 +78,7 @@ describe('arcDatabaseName', () => {
   });
 
   it('resolves an org to the configured server, key and measurement', async () => {
-    const resolve = configArcTargetResolver({
+    const resolve = defaultArcTargetResolver({
       url: 'http://arc:8000',
       apiKey: 'k',
       database: 'memtrace_{org}',

@@ -1,12 +1,6 @@
-import type { ArcTarget, ArcTargetResolver } from '../adapters/storage/arc/index.js';
-import { AesGcmSecretBox } from '../adapters/system/aes-gcm-secret-box.js';
-import { systemClock } from '../adapters/system/system-clock.js';
-import {
-  ArcInstanceService,
-  type ArcInstanceStore,
-  type ArcRoute,
-  type AuthStore,
-} from '../domain/index.js';
+import type { ArcRoute } from '../../../domain/index.js';
+import type { ArcTarget } from './arc-client.js';
+import type { ArcTargetResolver } from './arc-options.js';
 
 /**
  * How long a server trusts what it read about an org's Arc routing: a change made by another
@@ -17,7 +11,10 @@ export const ARC_ROUTING_TTL_MS = 1_000;
 /** The longest TTL {@link createRoutedArcResolver} accepts. */
 export const MAX_ARC_ROUTING_TTL_MS = 2_000;
 
-/** Where per-org routes come from: {@link ArcInstanceService.routeFor}. */
+/**
+ * Where per-org routes come from: the domain's `ArcInstanceService` (its `routeFor` opens the
+ * sealed API key, rejecting with DomainError `unavailable` when it cannot).
+ */
 export interface ArcRouteSource {
   routeFor(orgId: string): Promise<ArcRoute | null>;
 }
@@ -112,12 +109,9 @@ export class ArcRoutingChanges {
 }
 
 export interface OrgArcRoutingOptions {
-  /** The relational store's Arc instances and orgs (the Arc driver's companion bundle). */
-  readonly arcInstances: ArcInstanceStore;
-  readonly orgs: AuthStore;
-  /** MEMTRACE_MASTER_KEY (config.secrets.masterKey). */
-  readonly masterKey: string | undefined;
-  /** The configured default target, for orgs without an instance of their own. */
+  /** The orgs' own Arc instances (the composition root passes the core's `arcInstances`). */
+  readonly routes: ArcRouteSource;
+  /** The default target, for orgs without an instance of their own. */
   readonly fallback: ArcTargetResolver;
   /** Changes made through this process's admin route, applied at once. */
   readonly changes?: ArcRoutingChanges;
@@ -125,17 +119,11 @@ export interface OrgArcRoutingOptions {
 }
 
 /**
- * The Arc memory store's `resolveTarget` for a server: per-org instances from the store, the
+ * The Arc memory store's `resolveTarget` for a server: per-org instances from `routes`, the
  * default target otherwise (see {@link createRoutedArcResolver}).
  */
 export function orgArcRouting(options: OrgArcRoutingOptions): RoutedArcResolver {
-  const service = new ArcInstanceService(
-    options.arcInstances,
-    options.orgs,
-    new AesGcmSecretBox(options.masterKey),
-    systemClock,
-  );
-  const resolver = createRoutedArcResolver(service, options.fallback, {
+  const resolver = createRoutedArcResolver(options.routes, options.fallback, {
     ...(options.cacheTtlMs !== undefined ? { cacheTtlMs: options.cacheTtlMs } : {}),
   });
   options.changes?.subscribe((orgId) => resolver.invalidate(orgId));

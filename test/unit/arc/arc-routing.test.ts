@@ -5,7 +5,7 @@ import {
   createRoutedArcResolver,
   orgArcRouting,
   type ArcRouteSource,
-} from '../../../src/arc-routing.js';
+} from '../../../adapters/storage/arc/index.js';
 import { createMemtrace } from '../../../src/core.js';
 import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index.js';
 import { anApiKey, anOrg } from '../../support/builders.js';
@@ -159,9 +159,7 @@ describe('orgArcRouting', () => {
     }).arcInstances;
     admin.onChange((orgId) => changes.notify(orgId));
     const resolve = orgArcRouting({
-      arcInstances: storage.arcInstances,
-      orgs: storage.auth,
-      masterKey: MASTER,
+      routes: createMemtrace({ storage, masterKey: MASTER }).arcInstances,
       fallback,
       changes,
       cacheTtlMs: 2000,
@@ -194,9 +192,7 @@ describe('orgArcRouting', () => {
     // Arrange
     const { storage, orgId } = await storeWithSealedKey('c3'.repeat(32));
     const resolve = orgArcRouting({
-      arcInstances: storage.arcInstances,
-      orgs: storage.auth,
-      masterKey: 'd4'.repeat(32),
+      routes: createMemtrace({ storage, masterKey: 'd4'.repeat(32) }).arcInstances,
       fallback,
     });
 

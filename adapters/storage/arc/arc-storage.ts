@@ -1,13 +1,29 @@
 import { createHash } from 'node:crypto';
-import {
-  createArcMemoryStore,
-  type ArcMemoryStore,
-  type ArcTarget,
-  type ArcTargetResolver,
-} from '../../adapters/storage/arc/index.js';
-import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
-import { ARC_DATABASE_PATTERN } from '../../domain/index.js';
-import type { ArcConfig } from '../config.js';
+import { ARC_DATABASE_PATTERN } from '../../../domain/index.js';
+import type { StorageBundle } from '../storage-bundle.js';
+import type { ArcTarget } from './arc-client.js';
+import { ArcMemoryStore } from './arc-memory-store.js';
+import type { ArcTargetResolver } from './arc-options.js';
+
+/** The arc driver's settings (MEMTRACE_ARC_*, mapped by the composition root). */
+export interface ArcStorageOptions {
+  /** The default Arc server. */
+  readonly url: string;
+  /** Arc API token; absent when Arc runs without auth. */
+  readonly apiKey?: string;
+  /**
+   * The Arc database name, or a template with `{org}` for one database per org (see
+   * {@link arcDatabaseName}).
+   */
+  readonly database: string;
+  readonly measurement: string;
+  /** Longest one store call may take against Arc, retries included. */
+  readonly timeoutMs: number;
+  /** Retries of a call that may pass on retry. */
+  readonly retries: number;
+  /** How long an acknowledged write is merged into reads while Arc does not show it yet. */
+  readonly readYourWritesMs: number;
+}
 
 /**
  * The Arc database of an org: `template` with `{org}` replaced by the org id (one database per
@@ -24,10 +40,10 @@ export function arcDatabaseName(template: string, orgId: string): string {
 }
 
 /**
- * The default resolver: every org on the configured Arc server, in the database
+ * The default resolver: every org on the default Arc server (`arc.url`), in the database
  * {@link arcDatabaseName} gives, and the configured measurement. Per-org routing wraps it.
  */
-export function configArcTargetResolver(arc: ArcConfig): ArcTargetResolver {
+export function defaultArcTargetResolver(arc: ArcStorageOptions): ArcTargetResolver {
   return async (orgId: string): Promise<ArcTarget> => ({
     url: arc.url,
     apiKey: arc.apiKey ?? null,
@@ -64,15 +80,16 @@ export function composeArcStorage(parts: ArcStorageParts): StorageBundle {
 }
 
 /**
- * Opens the arc driver from the config: memories in Arc through `resolveTarget` (the
- * config-only resolver unless another is given), everything else in `relational`.
+ * Opens the arc driver: memories in Arc through `resolveTarget` (every org on the default
+ * server unless another resolver is given, such as `orgArcRouting`'s), everything else in
+ * `relational`.
  */
 export function openArcStorage(
   relational: StorageBundle,
-  arc: ArcConfig,
-  resolveTarget: ArcTargetResolver = configArcTargetResolver(arc),
+  arc: ArcStorageOptions,
+  resolveTarget: ArcTargetResolver = defaultArcTargetResolver(arc),
 ): StorageBundle {
-  const memories = createArcMemoryStore({
+  const memories = new ArcMemoryStore({
     resolveTarget,
     timeoutMs: arc.timeoutMs,
     retries: arc.retries,

@@ -1,0 +1,219 @@
+import {
+  compareContextPriority,
+  type Memory,
+  type MemoryFilter,
+  type MemoryQuery,
+  type MemoryStats,
+  type MemoryType,
+  type PriorityQuery,
+} from '../../../domain/index.js';
+import { bySeq } from './arc-dedup.js';
+import {
+  buildCount,
+  buildFind,
+  buildFindById,
+  buildFindByPriority,
+  buildIds,
+  buildStats,
+  buildStatsRows,
+  type SeqRange,
+} from './arc-memory-query.js';
+import type { ArcQueries } from './arc-queries.js';
+import type { ArcTargetState, PendingMemory } from './arc-target-state.js';
+import type { ArcTargets } from './arc-targets.js';
+import {
+  emptyStats,
+  rowToStored,
+  statsFromRow,
+  toInt,
+  type ArcRow,
+  type StoredMemory,
+} from './arc-wire.js';
+
+const compareStored = (a: StoredMemory, b: StoredMemory) =>
+  a.memory.time - b.memory.time || bySeq(a.seq, b.seq);
+
+/**
+ * The reads of the Arc store, acknowledged writes included: a write Arc acknowledged but does
+ * not show yet is merged in by id (see `readMerged`), and each read that merges asks Arc
+ * alongside which pending writes it shows now.
+ */
+export class ArcReader {
+  constructor(
+    private readonly targets: ArcTargets,
+    private readonly queries: ArcQueries,
+  ) {}
+
+  /** The org's memory with this id, or null (another org's id reads as null). */
+  async findById(orgId: string, id: string): Promise<Memory | null> {
+    const { target, state } = await this.targets.open(orgId);
+    const pending = state.pending.get(id);
+    if (pending) return pending.memory.orgId === orgId ? pending.memory : null;
+    const rows = await this.queries.rows(target, buildFindById(target.measurement, orgId, id));
+    return rows.length > 0 ? rowToStored(rows[0] as ArcRow).memory : null;
+  }
+
+  /** See `ArcMemoryStore.find`. */
+  find(orgId: string, query: MemoryQuery): Promise<Memory[]> {
+    const { filter, order, limit, offset } = query;
+    const sign = order === 'asc' ? 1 : -1;
+    return this.readMerged(
+      orgId,
+      (state) => state.matching(orgId, filter),
+      (m, page, range) =>
+        page
+          ? buildFind(m, orgId, filter, order, limit, offset, range)
+          : buildFind(m, orgId, filter, order, limit === null ? null : offset + limit, 0, range),
+      (m, range) => buildFind(m, orgId, filter, order, null, 0, range),
+      (a, b) => sign * compareStored(a, b),
+      offset,
+      limit,
+    );
+  }
+
+  /** Matches in context priority (see `buildFindByPriority`). */
+  findByPriority(orgId: string, query: PriorityQuery): Promise<Memory[]> {
+    const max = query.maxContentLength;
+    return this.readMerged(
+      orgId,
+      (state) =>
+        state
+          .matching(orgId, query.filter)
+          .filter((p) => max === null || p.memory.content.length <= max),
+      (m, _page, range) => buildFindByPriority(m, orgId, query, range),
+      (m, range) => buildFindByPriority(m, orgId, { ...query, limit: null }, range),
+      (a, b) => compareContextPriority(a.memory, b.memory),
+      0,
+      query.limit,
+    );
+  }
+
+  /** How many memories of the org match the filter. */
+  async count(orgId: string, filter: MemoryFilter): Promise<number> {
+    const { target, state } = await this.targets.open(orgId);
+    const m = target.measurement;
+    const pending = state.matching(orgId, filter);
+    if (pending.length === 0) {
+      const [row] = await this.queries.one(target, buildCount(m, orgId, filter));
+      return toInt(row?.['n']);
+    }
+    const from = minSeq(pending);
+    const [older, recent] = await Promise.all([
+      this.queries.one(target, buildCount(m, orgId, filter, before(from))),
+      this.queries.rows(target, buildIds(m, orgId, filter, since(from))),
+      this.queries.confirm(target, state),
+    ]);
+    const ids = new Set(pending.map((p) => p.memory.id));
+    for (const r of recent) ids.add(String(r['id']));
+    return toInt(older[0]?.['n']) + ids.size;
+  }
+
+  /** Counts over the memories of `agentIds` (none: empty stats, without asking Arc). */
+  async stats(orgId: string, agentIds: readonly string[], sinceMs: number): Promise<MemoryStats> {
+    if (agentIds.length === 0) return emptyStats();
+    const { target, state } = await this.targets.open(orgId);
+    const m = target.measurement;
+    const agents = new Set(agentIds);
+    const pending = state.pendingOf(orgId).filter((p) => agents.has(p.memory.agentId));
+    if (pending.length === 0) {
+      const [row] = await this.queries.one(target, buildStats(m, orgId, agentIds, sinceMs));
+      return statsFromRow(row);
+    }
+    const from = minSeq(pending);
+    const [older, recent] = await Promise.all([
+      this.queries.one(target, buildStats(m, orgId, agentIds, sinceMs, before(from))),
+      this.queries.rows(target, buildStatsRows(m, orgId, agentIds, since(from))),
+      this.queries.confirm(target, state),
+    ]);
+    const rows = new Map<string, StatsRow>();
+    for (const p of pending) rows.set(p.memory.id, p.memory);
+    for (const r of recent) {
+      const id = String(r['id']);
+      if (!rows.has(id)) {
+        rows.set(id, {
+          time: toInt(r['time_ms']),
+          eventType: String(r['event_type']),
+          memoryType: String(r['memory_type']),
+        });
+      }
+    }
+    return addRecent(statsFromRow(older[0]), rows.values(), sinceMs);
+  }
+
+  /**
+   * A read in `compare`'s order, acknowledged writes included. With no pending write among the
+   * matches it is one query (`head(…, true, all)`: the page itself). Otherwise rows written from
+   * the oldest pending one on are few: all of them are read (`tail`) and merged by id with the
+   * pending writes and with the older rows, read as a page reaching the end of this one
+   * (`head(…, false, before)`), then sorted and cut.
+   */
+  private async readMerged(
+    orgId: string,
+    pendingOf: (state: ArcTargetState) => readonly PendingMemory[],
+    head: (measurement: string, page: boolean, range: SeqRange) => string,
+    tail: (measurement: string, range: SeqRange) => string,
+    compare: (a: StoredMemory, b: StoredMemory) => number,
+    offset: number,
+    limit: number | null,
+  ): Promise<Memory[]> {
+    const { target, state } = await this.targets.open(orgId);
+    const m = target.measurement;
+    const pending = pendingOf(state);
+    if (pending.length === 0) {
+      const rows = await this.queries.rows(target, head(m, true, { kind: 'all' }));
+      return rows
+        .map(rowToStored)
+        .sort(compare)
+        .map((x) => x.memory);
+    }
+    const from = minSeq(pending);
+    const [older, recent] = await Promise.all([
+      this.queries.rows(target, head(m, false, before(from))),
+      this.queries.rows(target, tail(m, since(from))),
+      this.queries.confirm(target, state),
+    ]);
+    const merged = new Map<string, StoredMemory>();
+    for (const p of pending) merged.set(p.memory.id, p);
+    for (const r of [...recent, ...older]) {
+      const stored = rowToStored(r);
+      if (!merged.has(stored.memory.id)) merged.set(stored.memory.id, stored);
+    }
+    const sorted = [...merged.values()].sort(compare);
+    return sorted.slice(offset, limit === null ? undefined : offset + limit).map((x) => x.memory);
+  }
+}
+
+/** What stats need of a memory written since the oldest pending write. */
+interface StatsRow {
+  readonly time: number;
+  readonly eventType: string;
+  readonly memoryType: string;
+}
+
+/** `stats` (of the rows before the oldest pending write) with the newer `rows` added. */
+function addRecent(stats: MemoryStats, rows: Iterable<StatsRow>, sinceMs: number): MemoryStats {
+  const types: Partial<Record<MemoryType, number>> = { ...stats.memoryTypes };
+  let count = 0;
+  let recentCount = 0;
+  let recentErrors = 0;
+  for (const r of rows) {
+    count++;
+    const type = r.memoryType as MemoryType;
+    types[type] = (types[type] ?? 0) + 1;
+    if (r.time >= sinceMs) {
+      recentCount++;
+      if (r.eventType === 'error') recentErrors++;
+    }
+  }
+  return {
+    memoryCount: stats.memoryCount + count,
+    memoriesSince: stats.memoriesSince + recentCount,
+    errorsSince: stats.errorsSince + recentErrors,
+    memoryTypes: types,
+  };
+}
+
+const before = (seq: bigint): SeqRange => ({ kind: 'before', seq });
+const since = (seq: bigint): SeqRange => ({ kind: 'from', seq });
+const minSeq = (rows: readonly PendingMemory[]) =>
+  rows.reduce((min, r) => (r.seq < min ? r.seq : min), (rows[0] as PendingMemory).seq);
