@@ -27,3 +27,4 @@ export * from './arc-instance/arc-instance.js';
 export * from './arc-instance/arc-instance-store.port.js';
 export * from './arc-instance/arc-instance.service.js';
 export * from './context/context-formatter.js';
+export * from './context/context.service.js';

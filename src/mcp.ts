@@ -20,6 +20,7 @@ import { mcpHttpRouter } from '../adapters/mcp/streamable-http.js';
 import type {
   AgentService,
   AuthService,
+  ContextService,
   MemoryService,
   Principal,
   SessionService,
@@ -33,6 +34,7 @@ export const MCP_SERVER_VERSION = '0.3.0';
 export interface McpServices {
   readonly memories: MemoryService;
   readonly sessions: SessionService;
+  readonly context: ContextService;
   readonly agents: AgentService;
   readonly auth: AuthService;
 }
@@ -69,7 +71,7 @@ export function domainBackend(services: McpServices, principal: Principal): Memt
     },
     async getSessionContext(sessionId, options) {
       allow('read');
-      const context = await services.sessions.context(orgId, sessionId, toContextInput(options));
+      const context = await services.context.forSession(orgId, sessionId, toContextInput(options));
       return toContextResponse(context);
     },
     async registerAgent(agent) {
