@@ -200,7 +200,7 @@ const report = {
     server: `memtrace ${SERVER === 'build' ? 'compiled by tsc, run by node (as npm start)' : 'through tsx'} on 127.0.0.1, log level warn, metrics on, rate limit off, SQLite synchronous=FULL (the default), Postgres pool 10 (the default); keep-alive HTTP/1.1 client in the same machine`,
     bare: 'better-sqlite3 / pg on the schema memtrace migrations create, same durability: SQLite WAL + synchronous=FULL (memtrace default); Postgres synchronous_commit on; writes memories + memory_tags, no dedup check; reads hand-written SQL, prepared',
     service:
-      "memtrace's MemoryService / SessionService in-process, wired by the real composition root (src/container.ts, metrics on, dedup on): everything the server runs except HTTP, Express and the DTOs",
+      "memtrace's MemoryService / ContextService in-process, wired by the real composition root (src/container.ts, metrics on, dedup on): everything the server runs except HTTP, Express and the DTOs",
     adapter:
       "memtrace's storage adapter imported in-process through tsx (no HTTP, no validation): MemoryStore.insert with the server's dedup policy; reads = find + count as MemoryService runs them; context = sessions.findById + find(all) + formatSessionContext",
     load: 'read stores are loaded through MemoryStore.insert (batches of 1,000, no dedup: the API cannot backdate), then ANALYZE (SQLite) / VACUUM ANALYZE (Postgres)',

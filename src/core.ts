@@ -17,6 +17,7 @@ import {
   AgentService,
   ArcInstanceService,
   AuthService,
+  ContextService,
   DEFAULT_LIMITS,
   MemoryService,
   SessionService,
@@ -58,8 +59,10 @@ export interface MemtraceOptions {
 export interface Memtrace {
   /** Record, get, list and search memories. */
   readonly memories: MemoryService;
-  /** Sessions, and the context of a session for an LLM prompt (`sessions.context`). */
+  /** Create, read, list and update (e.g. close) sessions. */
   readonly sessions: SessionService;
+  /** The context of a session for an LLM prompt (`context.forSession`). */
+  readonly context: ContextService;
   /** Registered agents and their stats. */
   readonly agents: AgentService;
   /** Orgs and API keys (`auth.bootstrap()` makes the default org and its admin key). */
@@ -79,6 +82,7 @@ export function createMemtrace(options: MemtraceOptions): Memtrace {
   const crypto = options.crypto ?? new NodeCrypto();
   const limits = options.limits ?? DEFAULT_LIMITS;
   const secrets = options.secrets ?? new AesGcmSecretBox(options.masterKey);
+  const sessions = new SessionService(storage.sessions, storage.memories, clock, ids, limits);
   return {
     memories: new MemoryService(
       storage.memories,
@@ -89,7 +93,8 @@ export function createMemtrace(options: MemtraceOptions): Memtrace {
       storage.sessions,
       limits,
     ),
-    sessions: new SessionService(storage.sessions, storage.memories, clock, ids, limits),
+    sessions,
+    context: new ContextService(sessions, storage.memories, clock, limits),
     agents: new AgentService(
       storage.agents,
       storage.sessions,

@@ -3,6 +3,7 @@ import type {
   AgentService,
   ArcInstanceService,
   AuthService,
+  ContextService,
   Logger,
   MemoryService,
   SessionService,
@@ -14,6 +15,8 @@ import type { RateLimitSettings } from './middleware/rate-limit.js';
 export interface AppDeps {
   readonly memories: MemoryService;
   readonly sessions: SessionService;
+  /** Session contexts (POST /sessions/{id}/context). */
+  readonly context: ContextService;
   readonly agents: AgentService;
   readonly auth: AuthService;
   /** Per-org Arc routing, managed by the operator under /api/v1/orgs/{id}/arc. */

@@ -1,6 +1,7 @@
 import type {
   AgentService,
   AuthService,
+  ContextService,
   MemoryService,
   Principal,
   SessionService,
@@ -23,6 +24,7 @@ import type { MemtraceBackend } from './memtrace-backend.js';
 export interface McpServices {
   readonly memories: MemoryService;
   readonly sessions: SessionService;
+  readonly context: ContextService;
   readonly agents: AgentService;
   readonly auth: AuthService;
 }
@@ -59,7 +61,7 @@ export function domainBackend(services: McpServices, principal: Principal): Memt
     },
     async getSessionContext(sessionId, options) {
       allow('read');
-      const context = await services.sessions.context(orgId, sessionId, toContextInput(options));
+      const context = await services.context.forSession(orgId, sessionId, toContextInput(options));
       return toContextResponse(context);
     },
     async registerAgent(agent) {

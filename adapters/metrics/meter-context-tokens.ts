@@ -1,16 +1,16 @@
-import type { SessionService } from '../../domain/index.js';
+import type { ContextService } from '../../domain/index.js';
 import type { PrometheusMetrics } from './prometheus-metrics.js';
 
-/** Makes `sessions` count the estimated tokens of every context it returns; returns it. */
+/** Makes `context` count the estimated tokens of every context it returns; returns it. */
 export function meterContextTokens(
-  sessions: SessionService,
+  context: ContextService,
   metrics: PrometheusMetrics,
-): SessionService {
-  const context = sessions.context.bind(sessions);
-  sessions.context = async (orgId, sessionId, input) => {
-    const made = await context(orgId, sessionId, input);
+): ContextService {
+  const forSession = context.forSession.bind(context);
+  context.forSession = async (orgId, sessionId, input) => {
+    const made = await forSession(orgId, sessionId, input);
     metrics.contextTokens.inc(made.estimatedTokens);
     return made;
   };
-  return sessions;
+  return context;
 }

@@ -4,7 +4,7 @@ import type { MemoryFilter } from '../../domain/index.js';
  * The index a memory query walks, the same choice on every SQL driver. Every such index ends in
  * (time, insertion order), so a query never sorts its matches.
  */
-export type MemoryDriver = 'session' | 'tag' | 'agent' | 'memory_type' | 'event_type' | 'org';
+export type DrivingIndex = 'session' | 'tag' | 'agent' | 'memory_type' | 'event_type' | 'org';
 
 /**
  * The driving index for a filter (most selective first as a rule of thumb): session, else the
@@ -12,7 +12,7 @@ export type MemoryDriver = 'session' | 'tag' | 'agent' | 'memory_type' | 'event_
  * The query leads with that index's columns and orders by its time; every other filter is
  * checked on the rows it yields.
  */
-export function chooseMemoryDriver(filter: MemoryFilter): MemoryDriver {
+export function chooseDrivingIndex(filter: MemoryFilter): DrivingIndex {
   if (filter.sessionId !== undefined) return 'session';
   if (filter.tags !== undefined && filter.tags.length > 0) return 'tag';
   if (filter.agentId !== undefined) return 'agent';

@@ -439,7 +439,7 @@ async function bareLane() {
   return lane;
 }
 
-/** memtrace's adapter in-process: the same store calls MemoryService/SessionService make. */
+/** memtrace's adapter in-process: the same store calls MemoryService/ContextService make. */
 async function adapterLane() {
   const { createMemtrace } = await import('../../src/core.ts');
   const store = await openAdapter(driver, where);
@@ -478,11 +478,11 @@ async function adapterLane() {
     );
   }
   if (CONTEXT > 0) {
-    // SessionService straight on the adapter (no container, no metrics): the store calls the
+    // ContextService straight on the adapter (no container, no metrics): the store calls the
     // context makes, plus the domain's choosing and formatting.
-    const { sessions } = createMemtrace({ storage: store, ids: { next: () => 'unused' } });
+    const { context } = createMemtrace({ storage: store, ids: { next: () => 'unused' } });
     lane.context = await runContext(async () => {
-      const c = await sessions.context(ORG, CONTEXT_SESSION.id, { maxTokens: 2000 });
+      const c = await context.forSession(ORG, CONTEXT_SESSION.id, { maxTokens: 2000 });
       return { included: c.memoryCount, tokens: c.estimatedTokens };
     });
     log(`adapter context: p99 ${lane.context.latencyMs.p99} ms`);
@@ -491,7 +491,7 @@ async function adapterLane() {
   return lane;
 }
 
-/** MemoryService.list/search and SessionService.context through the real container, no HTTP. */
+/** MemoryService.list/search and ContextService.forSession through the real container, no HTTP. */
 async function serviceLane() {
   const svc = await openService(driver, where);
   const lane = {};
@@ -525,7 +525,7 @@ async function serviceLane() {
   }
   if (CONTEXT > 0) {
     lane.context = await runContext(async () => {
-      const c = await svc.sessions.context(ORG, CONTEXT_SESSION.id, { maxTokens: 2000 });
+      const c = await svc.context.forSession(ORG, CONTEXT_SESSION.id, { maxTokens: 2000 });
       return { included: c.memoryCount, tokens: c.estimatedTokens };
     });
     log(`service context: p99 ${lane.context.latencyMs.p99} ms`);

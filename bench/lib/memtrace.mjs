@@ -371,7 +371,7 @@ export async function engineVersions() {
 /**
  * memtrace's application services in-process, wired by the real composition root (config,
  * container, metrics on as in the server), without HTTP: what the server runs under Express.
- * @returns `{ memories: MemoryService, sessions: SessionService, close }`
+ * @returns `{ memories: MemoryService, context: ContextService, close }`
  */
 export async function openService(driver, where) {
   const { createRequire } = await import('node:module');
@@ -379,7 +379,7 @@ export async function openService(driver, where) {
   const { loadConfig } = await import('../../src/config.ts');
   const { buildContainer } = await import('../../src/container.ts');
   const { PrometheusMetrics } = await import('../../adapters/metrics/prometheus-metrics.ts');
-  const { MemoryService, SessionService } = await import('../../domain/index.ts');
+  const { ContextService, MemoryService } = await import('../../domain/index.ts');
   const config = loadConfig(
     { ...storeEnv(driver, where), MEMTRACE_LOG_LEVEL: 'warn' },
     path.join(BENCH, 'data'),
@@ -389,7 +389,7 @@ export async function openService(driver, where) {
   });
   return {
     memories: container.get(MemoryService),
-    sessions: container.get(SessionService),
+    context: container.get(ContextService),
     close: () => storage.close(),
   };
 }

@@ -1,7 +1,7 @@
 import type { AgentStore } from '../agent/agent-store.port.js';
 import type { AuthStore } from '../auth/auth-store.port.js';
 import type { MemoryStore } from '../memory/memory-store.port.js';
-import type { ArcInstanceStore } from '../org/arc-instance-store.port.js';
+import type { ArcInstanceStore } from '../arc-instance/arc-instance-store.port.js';
 import type { SessionStore } from '../session/session-store.port.js';
 
 /**

@@ -6,6 +6,7 @@ import {
   ArcInstanceService,
   AuthService,
   CLOCK,
+  ContextService,
   MemoryService,
   SessionService,
   type Clock,
@@ -37,13 +38,14 @@ export const coreModule = (
             limits: config.limits,
             masterKey: config.secrets.masterKey,
           });
-          return metrics ? { ...core, sessions: meterContextTokens(core.sessions, metrics) } : core;
+          return metrics ? { ...core, context: meterContextTokens(core.context, metrics) } : core;
         },
         [STORAGE],
       )
       .inSingletonScope();
     bind(MemoryService).toResolvedValue((core: Memtrace) => core.memories, [MEMTRACE]);
     bind(SessionService).toResolvedValue((core: Memtrace) => core.sessions, [MEMTRACE]);
+    bind(ContextService).toResolvedValue((core: Memtrace) => core.context, [MEMTRACE]);
     bind(AgentService).toResolvedValue((core: Memtrace) => core.agents, [MEMTRACE]);
     bind(AuthService).toResolvedValue((core: Memtrace) => core.auth, [MEMTRACE]);
     bind(ArcInstanceService).toResolvedValue((core: Memtrace) => core.arcInstances, [MEMTRACE]);

@@ -7,6 +7,7 @@ import {
   ArcInstanceService,
   AuthService,
   CLOCK,
+  ContextService,
   LOGGER,
   MemoryService,
   SessionService,
@@ -25,6 +26,7 @@ export const httpModule = (config: Config, metrics?: PrometheusMetrics) =>
         (
           memories: MemoryService,
           sessions: SessionService,
+          context: ContextService,
           agents: AgentService,
           auth: AuthService,
           arcInstances: ArcInstanceService,
@@ -34,6 +36,7 @@ export const httpModule = (config: Config, metrics?: PrometheusMetrics) =>
         ) => ({
           memories,
           sessions,
+          context,
           agents,
           auth,
           arcInstances,
@@ -47,12 +50,16 @@ export const httpModule = (config: Config, metrics?: PrometheusMetrics) =>
           ...(metrics ? { metrics } : {}),
           ...(config.rateLimit.enabled ? { rateLimit: config.rateLimit } : {}),
           mounts: [
-            { path: '/mcp', handler: mcpHttpEndpoint({ memories, sessions, agents, auth }) },
+            {
+              path: '/mcp',
+              handler: mcpHttpEndpoint({ memories, sessions, context, agents, auth }),
+            },
           ],
         }),
         [
           MemoryService,
           SessionService,
+          ContextService,
           AgentService,
           AuthService,
           ArcInstanceService,

@@ -117,7 +117,7 @@ async function snapshot(storage: StorageBundle, sessionId: string) {
     sessions: toSessionListResponse(await s.sessions.list(DEFAULT_ORG_ID, {})),
     agents: toAgentListResponse(await s.agents.list(DEFAULT_ORG_ID, {})),
     stats: toAgentStatsResponse(await s.agents.stats(DEFAULT_ORG_ID, 'crawler')),
-    context: toContextResponse(await s.sessions.context(DEFAULT_ORG_ID, sessionId, {})),
+    context: toContextResponse(await s.context.forSession(DEFAULT_ORG_ID, sessionId, {})),
   };
 }
 
@@ -364,8 +364,8 @@ async function expectRenumberedCopy(
   expect(await everything(storage, DEFAULT_ORG_ID)).toEqual(before);
   const s = servicesOn(storage);
   for (const x of before.sessions) {
-    const original = await s.sessions.context(DEFAULT_ORG_ID, x.id, {});
-    const copied = await s.sessions.context(orgB, x.id, {});
+    const original = await s.context.forSession(DEFAULT_ORG_ID, x.id, {});
+    const copied = await s.context.forSession(orgB, x.id, {});
     expect(copied.context).toBe(original.context);
   }
 }

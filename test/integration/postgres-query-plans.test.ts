@@ -8,9 +8,9 @@ import {
   buildFindMemories,
   buildMemoryStats,
   CLAIM_DEDUP_KEYS_SQL,
-  MEMORY_DRIVER_INDEX,
+  DRIVING_INDEX_NAME,
   type BuiltSql,
-  type MemoryDriver,
+  type DrivingIndex,
 } from '../../adapters/storage/postgres/postgres-memory-query.js';
 import { migratePostgresDatabase } from '../../adapters/storage/postgres/postgres-migrator.js';
 import { PostgresMemoryStore } from '../../adapters/storage/postgres/postgres-memory-store.js';
@@ -83,23 +83,27 @@ function expectIndexedPlan(
 const findCases: {
   readonly name: string;
   readonly q: MemoryQuery;
-  readonly driver: MemoryDriver;
+  readonly drivingIndex: DrivingIndex;
 }[] = [
-  { name: 'agent newest first', q: query({ agentId: 'agent_1' }), driver: 'agent' },
-  { name: 'session newest first', q: query({ sessionId: 'sess_1' }), driver: 'session' },
-  { name: 'one memory type', q: query({ memoryTypes: ['decision'] }), driver: 'memory_type' },
+  { name: 'agent newest first', q: query({ agentId: 'agent_1' }), drivingIndex: 'agent' },
+  { name: 'session newest first', q: query({ sessionId: 'sess_1' }), drivingIndex: 'session' },
+  { name: 'one memory type', q: query({ memoryTypes: ['decision'] }), drivingIndex: 'memory_type' },
   {
     name: 'one event type oldest first',
     q: query({ eventTypes: ['error'] }, 'asc'),
-    driver: 'event_type',
+    drivingIndex: 'event_type',
   },
-  { name: 'one tag newest first', q: query({ tags: ['prod'] }), driver: 'tag' },
-  { name: 'two tags newest first', q: query({ tags: ['prod', 'eu'] }), driver: 'tag' },
-  { name: 'as many tags as allowed newest first', q: query({ tags: MANY_TAGS }), driver: 'tag' },
+  { name: 'one tag newest first', q: query({ tags: ['prod'] }), drivingIndex: 'tag' },
+  { name: 'two tags newest first', q: query({ tags: ['prod', 'eu'] }), drivingIndex: 'tag' },
+  {
+    name: 'as many tags as allowed newest first',
+    q: query({ tags: MANY_TAGS }),
+    drivingIndex: 'tag',
+  },
   {
     name: 'session + as many tags as allowed',
     q: query({ sessionId: 'sess_1', tags: MANY_TAGS }),
-    driver: 'session',
+    drivingIndex: 'session',
   },
   {
     name: 'agent + session + type + since newest first (the list benchmark)',
@@ -109,54 +113,54 @@ const findCases: {
       memoryTypes: ['session'],
       since: BASE_TIME,
     }),
-    driver: 'session',
+    drivingIndex: 'session',
   },
   {
     name: 'tag + min importance + content newest first (the search benchmark)',
     q: query({ tags: ['prod'], minImportance: 0.5, contentContains: 'Crawled' }),
-    driver: 'tag',
+    drivingIndex: 'tag',
   },
   {
     name: 'tag + since + until oldest first',
     q: query({ tags: ['prod'], since: BASE_TIME, until: BASE_TIME + HOUR }, 'asc'),
-    driver: 'tag',
+    drivingIndex: 'tag',
   },
-  { name: 'org only newest first', q: query({}), driver: 'org' },
+  { name: 'org only newest first', q: query({}), drivingIndex: 'org' },
   {
     name: 'org + several types + content + until',
     q: query({ memoryTypes: ['episodic', 'entity'], contentContains: 'x', until: BASE_TIME }),
-    driver: 'org',
+    drivingIndex: 'org',
   },
   {
     name: 'context: session + types + since, oldest first, no limit',
     q: query({ sessionId: 'sess_1', memoryTypes: [...ALL_TYPES], since: BASE_TIME }, 'asc', null),
-    driver: 'session',
+    drivingIndex: 'session',
   },
 ];
 
 const countCases: {
   readonly name: string;
   readonly f: MemoryFilter;
-  readonly driver: MemoryDriver;
+  readonly drivingIndex: DrivingIndex;
 }[] = [
-  { name: 'agent', f: { agentId: 'agent_1' }, driver: 'agent' },
+  { name: 'agent', f: { agentId: 'agent_1' }, drivingIndex: 'agent' },
   {
     name: 'session + agent + type + since',
     f: { sessionId: 'sess_1', agentId: 'agent_1', memoryTypes: ['decision'], since: BASE_TIME },
-    driver: 'session',
+    drivingIndex: 'session',
   },
-  { name: 'one tag', f: { tags: ['prod'] }, driver: 'tag' },
-  { name: 'tag + min importance', f: { tags: ['prod'], minImportance: 0.5 }, driver: 'tag' },
-  { name: 'as many tags as allowed', f: { tags: MANY_TAGS }, driver: 'tag' },
+  { name: 'one tag', f: { tags: ['prod'] }, drivingIndex: 'tag' },
+  { name: 'tag + min importance', f: { tags: ['prod'], minImportance: 0.5 }, drivingIndex: 'tag' },
+  { name: 'as many tags as allowed', f: { tags: MANY_TAGS }, drivingIndex: 'tag' },
   {
     name: 'tag + min importance + content (the search benchmark)',
     f: { tags: ['prod'], minImportance: 0.5, contentContains: 'Crawled' },
-    driver: 'tag',
+    drivingIndex: 'tag',
   },
   {
     name: 'event type + since',
     f: { eventTypes: ['error'], since: BASE_TIME },
-    driver: 'event_type',
+    drivingIndex: 'event_type',
   },
 ];
 
@@ -211,11 +215,11 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
 
     describe('buildFindMemories', () => {
       it.each(findCases)(
-        'walks the $driver index in order with no seq scan or sort when the query is $name',
-        async ({ q, driver }) => {
+        'walks the $drivingIndex index in order with no seq scan or sort when the query is $name',
+        async ({ q, drivingIndex }) => {
           const built = buildFindMemories(ORG, q);
-          expect(built.driver).toBe(driver);
-          expectIndexedPlan(await planOf(built), MEMORY_DRIVER_INDEX[driver]);
+          expect(built.drivingIndex).toBe(drivingIndex);
+          expectIndexedPlan(await planOf(built), DRIVING_INDEX_NAME[drivingIndex]);
         },
       );
     });
@@ -242,11 +246,13 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
 
     describe('buildCountMemories', () => {
       it.each(countCases)(
-        'counts through the $driver index with no seq scan when the filter is $name',
-        async ({ f, driver }) => {
+        'counts through the $drivingIndex index with no seq scan when the filter is $name',
+        async ({ f, drivingIndex }) => {
           const built = buildCountMemories(ORG, f);
-          expect(built.driver).toBe(driver);
-          expectIndexedPlan(await planOf(built), MEMORY_DRIVER_INDEX[driver], { ordered: false });
+          expect(built.drivingIndex).toBe(drivingIndex);
+          expectIndexedPlan(await planOf(built), DRIVING_INDEX_NAME[drivingIndex], {
+            ordered: false,
+          });
         },
       );
 
@@ -304,7 +310,7 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
       it('walks the (org, agent, time) index with no seq scan when given two agent ids', async () => {
         expectIndexedPlan(
           await planOf(buildMemoryStats(ORG, ['agent_1', 'agent_x'], BASE_TIME)),
-          MEMORY_DRIVER_INDEX.agent,
+          DRIVING_INDEX_NAME.agent,
           { ordered: false },
         );
       });
@@ -336,12 +342,12 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
           sql: 'SELECT id FROM memories WHERE org_id = $1 ORDER BY importance DESC LIMIT 5',
           params: [ORG],
         });
-        expect(() => expectIndexedPlan(sorted, MEMORY_DRIVER_INDEX.org)).toThrow();
+        expect(() => expectIndexedPlan(sorted, DRIVING_INDEX_NAME.org)).toThrow();
         const scanned = await planOf({
           sql: "SELECT id FROM memories WHERE position('x'::bytea IN content) > 0",
           params: [],
         });
-        expect(() => expectIndexedPlan(scanned, MEMORY_DRIVER_INDEX.org)).toThrow();
+        expect(() => expectIndexedPlan(scanned, DRIVING_INDEX_NAME.org)).toThrow();
       });
     });
   },

@@ -8,10 +8,10 @@ import {
   buildFindMemories,
   buildMemoryStats,
   DEDUP_LOOKUP_SQL,
-  MEMORY_DRIVER_INDEX,
+  DRIVING_INDEX_NAME,
   SESSION_PRIORITY_INDEX,
   type BuiltSql,
-  type MemoryDriver,
+  type DrivingIndex,
 } from '../../adapters/storage/sqlite/sqlite-memory-query.js';
 import { migrateSqliteDatabase } from '../../adapters/storage/sqlite/sqlite-migrator.js';
 import { aMemory, BASE_TIME } from '../support/builders.js';
@@ -39,11 +39,13 @@ function planOf(db: Database.Database, built: BuiltSql): string[] {
     .map((r) => r.detail);
 }
 
-/** The plan line a driver's index walk produces, e.g. `SEARCH m USING INDEX idx_… (org_id=? …`. */
-function driverLine(driver: MemoryDriver): RegExp {
-  return driver === 'tag'
+/** The plan line a driving index walk produces, e.g. `SEARCH m USING INDEX idx_… (org_id=? …`. */
+function drivingIndexLine(drivingIndex: DrivingIndex): RegExp {
+  return drivingIndex === 'tag'
     ? /^SEARCH t USING (COVERING )?PRIMARY KEY \(org_id=\? AND tag=\?/
-    : new RegExp(`^SEARCH m USING (COVERING )?INDEX ${MEMORY_DRIVER_INDEX[driver]} \\(org_id=\\?`);
+    : new RegExp(
+        `^SEARCH m USING (COVERING )?INDEX ${DRIVING_INDEX_NAME[drivingIndex]} \\(org_id=\\?`,
+      );
 }
 
 /** Fails unless the plan walks `index` and neither scans a table nor sorts. */
@@ -65,24 +67,28 @@ function expectIndexedPlan(plan: readonly string[], index: RegExp): void {
 const findCases: {
   readonly name: string;
   readonly q: MemoryQuery;
-  readonly driver: MemoryDriver;
+  readonly drivingIndex: DrivingIndex;
   readonly timeRange?: boolean;
 }[] = [
-  { name: 'agent newest first', q: query({ agentId: 'agent_1' }), driver: 'agent' },
-  { name: 'session newest first', q: query({ sessionId: 'sess_1' }), driver: 'session' },
-  { name: 'one memory type', q: query({ memoryTypes: ['decision'] }), driver: 'memory_type' },
+  { name: 'agent newest first', q: query({ agentId: 'agent_1' }), drivingIndex: 'agent' },
+  { name: 'session newest first', q: query({ sessionId: 'sess_1' }), drivingIndex: 'session' },
+  { name: 'one memory type', q: query({ memoryTypes: ['decision'] }), drivingIndex: 'memory_type' },
   {
     name: 'one event type oldest first',
     q: query({ eventTypes: ['error'] }, 'asc'),
-    driver: 'event_type',
+    drivingIndex: 'event_type',
   },
-  { name: 'one tag newest first', q: query({ tags: ['prod'] }), driver: 'tag' },
-  { name: 'two tags newest first', q: query({ tags: ['prod', 'eu'] }), driver: 'tag' },
-  { name: 'as many tags as allowed newest first', q: query({ tags: MANY_TAGS }), driver: 'tag' },
+  { name: 'one tag newest first', q: query({ tags: ['prod'] }), drivingIndex: 'tag' },
+  { name: 'two tags newest first', q: query({ tags: ['prod', 'eu'] }), drivingIndex: 'tag' },
+  {
+    name: 'as many tags as allowed newest first',
+    q: query({ tags: MANY_TAGS }),
+    drivingIndex: 'tag',
+  },
   {
     name: 'session + as many tags as allowed',
     q: query({ sessionId: 'sess_1', tags: MANY_TAGS }),
-    driver: 'session',
+    drivingIndex: 'session',
   },
   {
     name: 'agent + session + type + since newest first',
@@ -92,42 +98,42 @@ const findCases: {
       memoryTypes: ['session'],
       since: BASE_TIME,
     }),
-    driver: 'session',
+    drivingIndex: 'session',
     timeRange: true,
   },
   {
     name: 'tag + min importance newest first',
     q: query({ tags: ['prod'], minImportance: 0.5 }),
-    driver: 'tag',
+    drivingIndex: 'tag',
   },
   {
     name: 'tag + since + until oldest first',
     q: query({ tags: ['prod'], since: BASE_TIME, until: BASE_TIME + HOUR }, 'asc'),
-    driver: 'tag',
+    drivingIndex: 'tag',
     timeRange: true,
   },
-  { name: 'org only newest first', q: query({}), driver: 'org' },
+  { name: 'org only newest first', q: query({}), drivingIndex: 'org' },
   {
     name: 'org + several types + content + until',
     q: query({ memoryTypes: ['episodic', 'entity'], contentContains: 'x', until: BASE_TIME }),
-    driver: 'org',
+    drivingIndex: 'org',
     timeRange: true,
   },
   {
     name: 'agent + tags + event types',
     q: query({ agentId: 'agent_1', tags: ['prod'], eventTypes: ['error', 'chose'] }),
-    driver: 'tag',
+    drivingIndex: 'tag',
   },
   {
     name: 'context: session + types + since, oldest first, no limit',
     q: query({ sessionId: 'sess_1', memoryTypes: [...ALL_TYPES], since: BASE_TIME }, 'asc', null),
-    driver: 'session',
+    drivingIndex: 'session',
     timeRange: true,
   },
   {
     name: 'context: session + types + since, newest first, no limit',
     q: query({ sessionId: 'sess_1', memoryTypes: [...ALL_TYPES], since: BASE_TIME }, 'desc', null),
-    driver: 'session',
+    drivingIndex: 'session',
     timeRange: true,
   },
 ];
@@ -135,23 +141,23 @@ const findCases: {
 const countCases: {
   readonly name: string;
   readonly f: MemoryFilter;
-  readonly driver: MemoryDriver;
+  readonly drivingIndex: DrivingIndex;
 }[] = [
-  { name: 'org only', f: {}, driver: 'org' },
-  { name: 'agent', f: { agentId: 'agent_1' }, driver: 'agent' },
+  { name: 'org only', f: {}, drivingIndex: 'org' },
+  { name: 'agent', f: { agentId: 'agent_1' }, drivingIndex: 'agent' },
   {
     name: 'session + types',
     f: { sessionId: 'sess_1', memoryTypes: ['decision'] },
-    driver: 'session',
+    drivingIndex: 'session',
   },
-  { name: 'one tag', f: { tags: ['prod'] }, driver: 'tag' },
-  { name: 'two tags', f: { tags: ['prod', 'eu'] }, driver: 'tag' },
-  { name: 'as many tags as allowed', f: { tags: MANY_TAGS }, driver: 'tag' },
-  { name: 'tag + min importance', f: { tags: ['prod'], minImportance: 0.5 }, driver: 'tag' },
+  { name: 'one tag', f: { tags: ['prod'] }, drivingIndex: 'tag' },
+  { name: 'two tags', f: { tags: ['prod', 'eu'] }, drivingIndex: 'tag' },
+  { name: 'as many tags as allowed', f: { tags: MANY_TAGS }, drivingIndex: 'tag' },
+  { name: 'tag + min importance', f: { tags: ['prod'], minImportance: 0.5 }, drivingIndex: 'tag' },
   {
     name: 'event type + since',
     f: { eventTypes: ['error'], since: BASE_TIME },
-    driver: 'event_type',
+    drivingIndex: 'event_type',
   },
 ];
 
@@ -186,12 +192,12 @@ describe.each(['empty', 'analyzed'] as const)(
 
     describe('buildFindMemories', () => {
       it.each(findCases)(
-        'walks the $driver index in order with no scan or sort when the query is $name',
-        ({ q, driver, timeRange }) => {
+        'walks the $drivingIndex index in order with no scan or sort when the query is $name',
+        ({ q, drivingIndex, timeRange }) => {
           const built = buildFindMemories(ORG, q);
-          expect(built.driver).toBe(driver);
+          expect(built.drivingIndex).toBe(drivingIndex);
           const plan = planOf(db, built);
-          expectIndexedPlan(plan, driverLine(driver));
+          expectIndexedPlan(plan, drivingIndexLine(drivingIndex));
           if (timeRange)
             expect(
               plan.some((l) => /time[<>]\?/.test(l)),
@@ -219,11 +225,11 @@ describe.each(['empty', 'analyzed'] as const)(
 
     describe('buildCountMemories', () => {
       it.each(countCases)(
-        'counts through the $driver index with no scan when the filter is $name',
-        ({ f, driver }) => {
+        'counts through the $drivingIndex index with no scan when the filter is $name',
+        ({ f, drivingIndex }) => {
           const built = buildCountMemories(ORG, f);
-          expect(built.driver).toBe(driver);
-          expectIndexedPlan(planOf(db, built), driverLine(driver));
+          expect(built.drivingIndex).toBe(drivingIndex);
+          expectIndexedPlan(planOf(db, built), drivingIndexLine(drivingIndex));
         },
       );
     });
@@ -282,12 +288,12 @@ describe.each(['empty', 'analyzed'] as const)(
           sql: 'SELECT id FROM memories WHERE org_id = ? ORDER BY importance DESC',
           params: [ORG],
         });
-        expect(() => expectIndexedPlan(sorted, driverLine('org'))).toThrow();
+        expect(() => expectIndexedPlan(sorted, drivingIndexLine('org'))).toThrow();
         const scanned = planOf(db, {
           sql: 'SELECT id FROM memories WHERE content = ?',
           params: ['x'],
         });
-        expect(() => expectIndexedPlan(scanned, driverLine('org'))).toThrow();
+        expect(() => expectIndexedPlan(scanned, drivingIndexLine('org'))).toThrow();
       });
     });
   },

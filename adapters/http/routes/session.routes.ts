@@ -91,7 +91,7 @@ export function sessionRoutes(deps: AppDeps): Router {
     validateBody(SessionContextRequest),
     async (req: Request, res: Response) => {
       const input = toContextInput(bodyOf<SessionContextRequest>(res));
-      const context = await deps.sessions.context(
+      const context = await deps.context.forSession(
         principalOf(res).orgId,
         String(req.params.id),
         input,

@@ -5,9 +5,9 @@ import {
   type PriorityQuery,
 } from '../../../domain/index.js';
 import { contentToBytes, MEMORY_COLUMNS } from './row-mappers.js';
-import { chooseMemoryDriver, type MemoryDriver } from '../memory-driving-index.js';
+import { chooseDrivingIndex, type DrivingIndex } from '../memory-driving-index.js';
 
-export { chooseMemoryDriver, type MemoryDriver };
+export { chooseDrivingIndex, type DrivingIndex };
 
 /** SQL text and its positional parameters ($1...); values are never part of the text. */
 export interface BuiltSql {
@@ -15,8 +15,8 @@ export interface BuiltSql {
   readonly params: readonly unknown[];
 }
 
-/** The index behind each driver; `tag` walks the primary key of `memory_tags`. */
-export const MEMORY_DRIVER_INDEX: Readonly<Record<MemoryDriver, string>> = {
+/** The SQL index of each driving index; `tag` walks the primary key of `memory_tags`. */
+export const DRIVING_INDEX_NAME: Readonly<Record<DrivingIndex, string>> = {
   session: 'idx_memories_org_session_time',
   tag: 'memory_tags_pkey',
   agent: 'idx_memories_org_agent_time',
@@ -35,10 +35,10 @@ class Params {
 }
 
 interface Plan {
-  readonly driver: MemoryDriver;
+  readonly drivingIndex: DrivingIndex;
   /** FROM clause; the memories row is always aliased `m`. */
   readonly from: string;
-  /** FROM clause for a count that needs no column of `memories` (tag driver only). */
+  /** FROM clause for a count that needs no column of `memories` (driving index `tag` only). */
   readonly countFromWithoutRows: string | null;
   /** Conditions on the driving index's table (alias `m` or `t`). */
   readonly where: string[];
@@ -54,7 +54,7 @@ const SELECT_COLUMNS = MEMORY_COLUMNS.split(', ')
   .join(', ');
 
 function plan(orgId: string, filter: MemoryFilter): Plan {
-  const driver = chooseMemoryDriver(filter);
+  const drivingIndex = chooseDrivingIndex(filter);
   const p = new Params();
   const where: string[] = [];
   const rowWhere: string[] = [];
@@ -63,10 +63,10 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
   };
 
   // The driving index: org, its equality column, then the time range.
-  const a = driver === 'tag' ? 't' : 'm';
+  const a = drivingIndex === 'tag' ? 't' : 'm';
   where.push(`${a}.org_id = ${p.add(orgId)}`);
   const tags = filter.tags ?? [];
-  switch (driver) {
+  switch (drivingIndex) {
     case 'session':
       where.push(`m.session_id = ${p.add(filter.sessionId)}`);
       break;
@@ -94,29 +94,29 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
   // Wrapped in coalesce (a no-op: tags is never null) so the planner takes its default
   // selectivity: estimated from independent tags, a combination looks so rare that it would scan
   // every memory of the org rather than walk the driving index, even when most of them match.
-  const further = tags.slice(driver === 'tag' ? 1 : 0);
+  const further = tags.slice(drivingIndex === 'tag' ? 1 : 0);
   if (further.length > 0) {
     rowCondition(`coalesce(m.tags @> ${p.add([...further], '::text[]')}, false)`);
   }
   // Importance is copied into memory_tags, so a tag walk checks it without the row.
   if (filter.minImportance !== undefined) {
     const cond = `${a}.importance >= ${p.add(filter.minImportance, '::float8')}`;
-    if (driver === 'tag') where.push(cond);
+    if (drivingIndex === 'tag') where.push(cond);
     else rowCondition(cond);
   }
 
   // Residual conditions on the memory row.
-  if (filter.agentId !== undefined && driver !== 'agent') {
+  if (filter.agentId !== undefined && drivingIndex !== 'agent') {
     rowCondition(`m.agent_id = ${p.add(filter.agentId)}`);
   }
-  if (filter.sessionId !== undefined && driver !== 'session') {
+  if (filter.sessionId !== undefined && drivingIndex !== 'session') {
     rowCondition(`m.session_id = ${p.add(filter.sessionId)}`);
   }
-  if (filter.memoryTypes !== undefined && driver !== 'memory_type') {
+  if (filter.memoryTypes !== undefined && drivingIndex !== 'memory_type') {
     // = ANY of an empty array matches nothing, as the filter says for an empty list.
     rowCondition(`m.memory_type = ANY(${p.add([...filter.memoryTypes], '::text[]')})`);
   }
-  if (filter.eventTypes !== undefined && driver !== 'event_type') {
+  if (filter.eventTypes !== undefined && drivingIndex !== 'event_type') {
     rowCondition(`m.event_type = ANY(${p.add([...filter.eventTypes], '::text[]')})`);
   }
   if (filter.contentContains !== undefined) {
@@ -126,9 +126,9 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     );
   }
 
-  if (driver === 'tag') {
+  if (drivingIndex === 'tag') {
     return {
-      driver,
+      drivingIndex,
       from: 'memory_tags AS t JOIN memories AS m ON m.seq = t.seq',
       countFromWithoutRows: 'memory_tags AS t',
       where,
@@ -138,7 +138,7 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     };
   }
   return {
-    driver,
+    drivingIndex,
     from: 'memories AS m',
     countFromWithoutRows: null,
     where,
@@ -150,12 +150,12 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
 
 /**
  * The SELECT behind `MemoryStore.find`: newest or oldest first by (time, insertion order), in
- * the order of the driving index (see {@link chooseMemoryDriver}), so LIMIT stops the walk.
+ * the order of the driving index (see {@link chooseDrivingIndex}), so LIMIT stops the walk.
  */
 export function buildFindMemories(
   orgId: string,
   query: MemoryQuery,
-): BuiltSql & { driver: MemoryDriver } {
+): BuiltSql & { drivingIndex: DrivingIndex } {
   const p = plan(orgId, query.filter);
   const dir = query.order === 'asc' ? 'ASC' : 'DESC';
   // LIMIT NULL is PostgreSQL's "no limit".
@@ -165,7 +165,7 @@ export function buildFindMemories(
     `SELECT ${SELECT_COLUMNS} FROM ${p.from} WHERE ${[...p.where, ...p.rowWhere].join(' AND ')} ` +
     `ORDER BY ${p.orderAlias}.time ${dir}, ${p.orderAlias}.seq ${dir} ` +
     `LIMIT ${limit} OFFSET ${offset}`;
-  return { sql, params: p.params.values, driver: p.driver };
+  return { sql, params: p.params.values, drivingIndex: p.drivingIndex };
 }
 
 /**
@@ -190,16 +190,16 @@ export function buildFindByPriority(orgId: string, query: PriorityQuery): BuiltS
 export function buildCountMemories(
   orgId: string,
   filter: MemoryFilter,
-): BuiltSql & { driver: MemoryDriver } {
+): BuiltSql & { drivingIndex: DrivingIndex } {
   const p = plan(orgId, filter);
   if (p.countFromWithoutRows === null) {
     return {
       sql: `SELECT count(*)::bigint AS n FROM ${p.from} WHERE ${[...p.where, ...p.rowWhere].join(' AND ')}`,
       params: p.params.values,
-      driver: p.driver,
+      drivingIndex: p.drivingIndex,
     };
   }
-  // Tag driver: the row conditions go in a correlated scalar subquery, which PostgreSQL cannot
+  // Driving index `tag`: the row conditions go in a correlated scalar subquery, which PostgreSQL cannot
   // turn into a join, so the count walks the tag index and fetches each row by its primary key.
   // As a join, the planner (which cannot estimate position()) may hash-join a full scan of
   // memories: seconds at a million rows instead of milliseconds.
@@ -210,7 +210,7 @@ export function buildCountMemories(
   return {
     sql: `SELECT count(*)::bigint AS n FROM ${p.countFromWithoutRows} WHERE ${where.join(' AND ')}`,
     params: p.params.values,
-    driver: p.driver,
+    drivingIndex: p.drivingIndex,
   };
 }
 

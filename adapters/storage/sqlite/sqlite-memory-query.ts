@@ -5,9 +5,9 @@ import {
   type PriorityQuery,
 } from '../../../domain/index.js';
 import { MEMORY_COLUMNS } from './row-mappers.js';
-import { chooseMemoryDriver, type MemoryDriver } from '../memory-driving-index.js';
+import { chooseDrivingIndex, type DrivingIndex } from '../memory-driving-index.js';
 
-export { chooseMemoryDriver, type MemoryDriver };
+export { chooseDrivingIndex, type DrivingIndex };
 
 /** SQL text and its positional parameters; values are never part of the text. */
 export interface BuiltSql {
@@ -15,8 +15,8 @@ export interface BuiltSql {
   readonly params: readonly (string | number)[];
 }
 
-/** The index behind each driver; `tag` walks the primary key of the WITHOUT ROWID `memory_tags`. */
-export const MEMORY_DRIVER_INDEX: Readonly<Record<MemoryDriver, string>> = {
+/** The SQL index of each driving index; `tag` walks the primary key of the WITHOUT ROWID `memory_tags`. */
+export const DRIVING_INDEX_NAME: Readonly<Record<DrivingIndex, string>> = {
   session: 'idx_memories_org_session_time',
   tag: 'memory_tags PRIMARY KEY',
   agent: 'idx_memories_org_agent_time',
@@ -26,10 +26,10 @@ export const MEMORY_DRIVER_INDEX: Readonly<Record<MemoryDriver, string>> = {
 };
 
 interface Plan {
-  readonly driver: MemoryDriver;
+  readonly drivingIndex: DrivingIndex;
   /** FROM clause; the memories row is always aliased `m`. */
   readonly from: string;
-  /** FROM clause for a count that needs no column of `memories` (tag driver only). */
+  /** FROM clause for a count that needs no column of `memories` (driving index `tag` only). */
   readonly countFromWithoutRows: string | null;
   readonly where: string[];
   readonly params: (string | number)[];
@@ -46,7 +46,7 @@ const SELECT_COLUMNS = MEMORY_COLUMNS.split(', ')
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
 function plan(orgId: string, filter: MemoryFilter): Plan {
-  const driver = chooseMemoryDriver(filter);
+  const drivingIndex = chooseDrivingIndex(filter);
   const where: string[] = [];
   const params: (string | number)[] = [];
   let needsRows = false;
@@ -57,11 +57,11 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
   };
 
   // The driving index: org, its equality column, then the time range.
-  const a = driver === 'tag' ? 't' : 'm';
+  const a = drivingIndex === 'tag' ? 't' : 'm';
   where.push(`${a}.org_id = ?`);
   params.push(orgId);
   const tags = filter.tags ?? [];
-  switch (driver) {
+  switch (drivingIndex) {
     case 'session':
       where.push('m.session_id = ?');
       params.push(filter.sessionId as string);
@@ -97,7 +97,7 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
   // Further tags: one count of point lookups on the tag table's primary key per row. One
   // subquery whatever the number of tags, so preparing the statement stays cheap (an EXISTS per
   // tag makes the planner's work grow steeply with the count).
-  const further = tags.slice(driver === 'tag' ? 1 : 0);
+  const further = tags.slice(drivingIndex === 'tag' ? 1 : 0);
   if (further.length > 0) {
     where.push(
       `(SELECT count(*) FROM memory_tags AS x WHERE x.org_id = ${a}.org_id ` +
@@ -108,17 +108,17 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
   }
 
   // Residual conditions on the memory row.
-  if (filter.agentId !== undefined && driver !== 'agent') {
+  if (filter.agentId !== undefined && drivingIndex !== 'agent') {
     rowCondition('m.agent_id = ?', filter.agentId);
   }
-  if (filter.memoryTypes !== undefined && driver !== 'memory_type') {
+  if (filter.memoryTypes !== undefined && drivingIndex !== 'memory_type') {
     // SQLite accepts `IN ()`, which matches nothing, as the filter says for an empty list.
     rowCondition(
       `m.memory_type IN (${placeholders(filter.memoryTypes.length)})`,
       ...filter.memoryTypes,
     );
   }
-  if (filter.eventTypes !== undefined && driver !== 'event_type') {
+  if (filter.eventTypes !== undefined && drivingIndex !== 'event_type') {
     rowCondition(
       `m.event_type IN (${placeholders(filter.eventTypes.length)})`,
       ...filter.eventTypes,
@@ -130,7 +130,7 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
   }
   if (filter.minImportance !== undefined) {
     // Importance is copied into memory_tags (0004), so a tag walk checks it without the row.
-    if (driver === 'tag') {
+    if (drivingIndex === 'tag') {
       where.push('t.importance >= ?');
       params.push(filter.minImportance);
     } else {
@@ -138,9 +138,9 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     }
   }
 
-  if (driver === 'tag') {
+  if (drivingIndex === 'tag') {
     return {
-      driver,
+      drivingIndex,
       // CROSS JOIN fixes the loop order: walk the tag index, then fetch each row by rowid.
       from: 'memory_tags AS t CROSS JOIN memories AS m ON m.seq = t.seq',
       countFromWithoutRows: 'memory_tags AS t',
@@ -151,8 +151,8 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     };
   }
   return {
-    driver,
-    from: `memories AS m INDEXED BY ${MEMORY_DRIVER_INDEX[driver]}`,
+    drivingIndex,
+    from: `memories AS m INDEXED BY ${DRIVING_INDEX_NAME[drivingIndex]}`,
     countFromWithoutRows: null,
     where,
     params,
@@ -163,19 +163,23 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
 
 /**
  * The SELECT behind `MemoryStore.find`: newest or oldest first by (time, insertion order),
- * served entirely by the driving index (see {@link chooseMemoryDriver}).
+ * served entirely by the driving index (see {@link chooseDrivingIndex}).
  */
 export function buildFindMemories(
   orgId: string,
   query: MemoryQuery,
-): BuiltSql & { driver: MemoryDriver } {
+): BuiltSql & { drivingIndex: DrivingIndex } {
   const p = plan(orgId, query.filter);
   const dir = query.order === 'asc' ? 'ASC' : 'DESC';
   const sql =
     `SELECT ${SELECT_COLUMNS} FROM ${p.from} WHERE ${p.where.join(' AND ')} ` +
     `ORDER BY ${p.orderAlias}.time ${dir}, ${p.orderAlias}.seq ${dir} LIMIT ? OFFSET ?`;
   // LIMIT -1 is SQLite's "no limit".
-  return { sql, params: [...p.params, query.limit ?? -1, query.offset], driver: p.driver };
+  return {
+    sql,
+    params: [...p.params, query.limit ?? -1, query.offset],
+    drivingIndex: p.drivingIndex,
+  };
 }
 
 /** The index that gives a session's memories in context priority (0005). */
@@ -190,7 +194,7 @@ export const SESSION_PRIORITY_INDEX = 'idx_memories_org_session_priority';
 export function buildFindByPriority(orgId: string, query: PriorityQuery): BuiltSql {
   const p = plan(orgId, query.filter);
   const from =
-    p.driver === 'session' ? `memories AS m INDEXED BY ${SESSION_PRIORITY_INDEX}` : p.from;
+    p.drivingIndex === 'session' ? `memories AS m INDEXED BY ${SESSION_PRIORITY_INDEX}` : p.from;
   const where = [...p.where];
   const params: (string | number)[] = [...p.params];
   if (query.maxContentLength !== null) {
@@ -207,13 +211,13 @@ export function buildFindByPriority(orgId: string, query: PriorityQuery): BuiltS
 export function buildCountMemories(
   orgId: string,
   filter: MemoryFilter,
-): BuiltSql & { driver: MemoryDriver } {
+): BuiltSql & { drivingIndex: DrivingIndex } {
   const p = plan(orgId, filter);
   const from = !p.needsRows && p.countFromWithoutRows !== null ? p.countFromWithoutRows : p.from;
   return {
     sql: `SELECT COUNT(*) AS n FROM ${from} WHERE ${p.where.join(' AND ')}`,
     params: p.params,
-    driver: p.driver,
+    drivingIndex: p.drivingIndex,
   };
 }
 
@@ -242,7 +246,7 @@ export function buildMemoryStats(
     'COALESCE(SUM(time >= ?), 0) AS memories_since, ' +
     "COALESCE(SUM(time >= ? AND event_type = 'error'), 0) AS errors_since, " +
     `${typeColumns.join(', ')} ` +
-    `FROM memories INDEXED BY ${MEMORY_DRIVER_INDEX.agent} ` +
+    `FROM memories INDEXED BY ${DRIVING_INDEX_NAME.agent} ` +
     `WHERE org_id = ? AND agent_id IN (${placeholders(agentIds.length)})`;
   return { sql, params: [sinceMs, sinceMs, ...MEMORY_TYPES, orgId, ...agentIds] };
 }

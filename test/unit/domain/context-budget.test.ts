@@ -43,7 +43,7 @@ async function sessionWith(memories: readonly Memory[]) {
     storage: { ...storage, memories: wrapped },
     clock,
     ids: new SequentialIds(),
-  }).sessions;
+  }).context;
   return { service, rounds, storage };
 }
 
@@ -60,7 +60,7 @@ const memoryArb = fc.record({
   memoryType: fc.constantFrom(...MEMORY_TYPES),
 });
 
-describe('SessionService.context within max_tokens', () => {
+describe('ContextService.forSession within max_tokens', () => {
   it('keeps exactly what the budget keeps over the whole session, whatever it reads', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -95,7 +95,7 @@ describe('SessionService.context within max_tokens', () => {
           const expected = formatSessionContext(SESSION, all, maxTokens);
 
           const got = await service
-            .context(ORG, SESSION, { maxTokens, order, includeTypes })
+            .forSession(ORG, SESSION, { maxTokens, order, includeTypes })
             .catch((e: unknown) => e);
 
           if (memories.length === 0) {
@@ -128,7 +128,7 @@ describe('SessionService.context within max_tokens', () => {
     const { service, rounds } = await sessionWith(memories);
 
     // Act
-    const result = await service.context(ORG, SESSION, { maxTokens: 500 });
+    const result = await service.forSession(ORG, SESSION, { maxTokens: 500 });
 
     // Assert: a first round as large as 32-character lines would need, then one asking only for
     // content that could still fit, which no memory here is short enough for.
@@ -146,7 +146,7 @@ describe('SessionService.context within max_tokens', () => {
     );
     const { service, rounds } = await sessionWith(memories);
 
-    const result = await service.context(ORG, SESSION, { maxTokens: 2000 });
+    const result = await service.forSession(ORG, SESSION, { maxTokens: 2000 });
 
     expect(result.memoryCount).toBe(10);
     expect(rounds).toHaveLength(1);
