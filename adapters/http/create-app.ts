@@ -4,19 +4,16 @@ import type { AppDeps } from './app-deps.js';
 import { authenticate } from './middleware/authenticate.js';
 import { errorHandler, routeNotFound } from './middleware/error-handler.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
-import { metricsHandler, observeRequests, routeMatcher } from './middleware/observe-requests.js';
-import { documentedRoutes } from './openapi/openapi-document.js';
+import { observeRequests, routeMatcher } from './middleware/observe-requests.js';
+import { openApiDocument } from './openapi/openapi-document.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { urlLimits } from './middleware/request-limits.js';
 import { requestId } from './middleware/request-id.js';
 import { requestLog } from './middleware/request-log.js';
-import { adminRoutes } from './routes/admin.routes.js';
-import { agentRoutes } from './routes/agent.routes.js';
-import { docsRoutes } from './routes/docs.routes.js';
-import { healthRoutes } from './routes/health.routes.js';
-import { memoryRoutes } from './routes/memory.routes.js';
-import { sessionRoutes } from './routes/session.routes.js';
-import { listRoutes } from './served-routes.js';
+import { ROUTES } from './routes/all-routes.js';
+import { apiRouter, publicRouter } from './routes/mount-routes.js';
+import { API_BASE } from './routes/route.js';
+import { servedRoutes } from './served-routes.js';
 
 export const DEFAULT_MAX_URL_BYTES = 8192;
 
@@ -33,7 +30,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(requestId());
   if (deps.metrics) {
-    const paths = [...new Set(documentedRoutes().map((r) => r.path))];
+    const paths = [...new Set(ROUTES.map((r) => r.path))];
     app.use(observeRequests(deps.metrics, routeMatcher(paths)));
   }
   app.use(requestLog(deps.logger));
@@ -46,22 +43,17 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
-  app.use(healthRoutes(deps));
-  if (deps.metrics) app.get('/metrics', metricsHandler(deps.metrics));
-  app.use(docsRoutes());
+  app.use(publicRouter(ROUTES, { deps, document: openApiDocument() }));
   for (const mount of deps.mounts ?? []) app.use(mount.path, mount.handler);
 
   const api = express.Router();
   api.use(authenticate(deps.auth));
   if (deps.rateLimit) api.use(rateLimit(deps.rateLimit, deps.now));
-  api.use(memoryRoutes(deps));
-  api.use(sessionRoutes(deps));
-  api.use(agentRoutes(deps));
-  api.use(adminRoutes(deps));
-  app.use('/api/v1', api);
+  api.use(apiRouter(ROUTES, deps));
+  app.use(API_BASE, api);
 
-  // Every route is in place by now: the table the 405s are answered from is complete.
-  app.use(methodNotAllowed(listRoutes(app)));
+  // A known path asked with a method none of its routes takes: 405, from the same table.
+  app.use(methodNotAllowed(servedRoutes(ROUTES, deps)));
   app.use(routeNotFound());
   app.use(errorHandler(deps.logger));
   return app;

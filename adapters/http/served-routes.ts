@@ -1,49 +1,20 @@
-import type express from 'express';
+import type { AppDeps } from './app-deps.js';
+import { expressPath, isServed, type Route } from './routes/route.js';
 
-/** One route of an Express app: `GET /api/v1/memories/:id`, or `USE /mcp` for a mount. */
+/** One route of an Express app: `GET /api/v1/memories/:id` (tests list mounts as `USE /mcp`). */
 export interface AppRoute {
   readonly method: string;
   readonly path: string;
 }
 
-interface RouterLayer {
-  readonly rawPath?: unknown;
-  readonly slash?: boolean;
-  readonly route?: { readonly path: unknown; readonly methods: Record<string, boolean> };
-  readonly handle?: { readonly stack?: readonly RouterLayer[] };
-}
-
-function walk(stack: readonly RouterLayer[], prefix: string, out: AppRoute[]): void {
-  for (const layer of stack) {
-    if (layer.route) {
-      const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-      for (const p of paths) {
-        for (const [method, on] of Object.entries(layer.route.methods)) {
-          if (on && method !== '_all') {
-            out.push({ method: method.toUpperCase(), path: `${prefix}${String(p)}` });
-          }
-        }
-      }
-    } else if (layer.handle?.stack) {
-      const mount = layer.slash || typeof layer.rawPath !== 'string' ? '' : layer.rawPath;
-      walk(layer.handle.stack, `${prefix}${mount === '/' ? '' : mount}`, out);
-    } else if (!layer.slash && typeof layer.rawPath === 'string' && layer.rawPath !== '/') {
-      // A handler mounted on a path (app.use('/mcp', handler)) answers requests like a route.
-      out.push({ method: 'USE', path: `${prefix}${layer.rawPath}` });
-    }
-  }
-}
-
 /**
- * Every route the app serves so far, read from Express's router (nested routers included), so
- * whatever reads them cannot miss a route added later.
+ * The routes of the table this app build serves (GET /metrics only with metrics), with their
+ * Express paths: what the 405s are answered from.
  */
-export function listRoutes(app: express.Express): AppRoute[] {
-  const router = (app as unknown as { router: { stack: RouterLayer[] } }).router;
-  const out: AppRoute[] = [];
-  walk(router.stack, '', out);
-  return out;
-}
+export const servedRoutes = (routes: readonly Route[], deps: AppDeps): AppRoute[] =>
+  routes
+    .filter((route) => isServed(route, deps))
+    .map((route) => ({ method: route.method.toUpperCase(), path: expressPath(route.path) }));
 
 export const routeName = (r: AppRoute): string => `${r.method} ${r.path}`;
 

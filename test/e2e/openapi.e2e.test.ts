@@ -7,39 +7,20 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../adapters/http/create-app.js';
 import { API_VERSION, openApiDocument } from '../../adapters/http/openapi/openapi-document.js';
+import { ROUTES } from '../../adapters/http/routes/all-routes.js';
+import { servedRoutes as tableRoutes } from '../../adapters/http/served-routes.js';
 import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
 import { openApiText, OPENAPI_FILE } from '../../src/openapi.js';
+import { listRoutes, routeName } from '../support/app-routes.js';
 import { buildTestApp } from '../support/test-app.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-interface Layer {
-  route?: { path: string | string[]; methods: Record<string, boolean> };
-  handle: { stack?: Layer[] };
-  rawPath?: string | string[];
-}
-
 /** Every `METHOD /path` an Express app routes, found by walking its router stack. */
-function servedRoutes(app: express.Express): string[] {
-  const out: string[] = [];
-  const walk = (stack: readonly Layer[], prefix: string) => {
-    for (const layer of stack) {
-      const paths = (p: string | string[] | undefined) => (Array.isArray(p) ? p : [p ?? '/']);
-      if (layer.route) {
-        for (const p of paths(layer.route.path)) {
-          for (const [method, on] of Object.entries(layer.route.methods)) {
-            if (on && method !== '_all') out.push(`${method.toUpperCase()} ${prefix}${p}`);
-          }
-        }
-      } else if (layer.handle.stack) {
-        for (const p of paths(layer.rawPath))
-          walk(layer.handle.stack, p === '/' ? prefix : prefix + p);
-      }
-    }
-  };
-  walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '');
-  return out;
-}
+const servedRoutes = (app: express.Express): string[] =>
+  listRoutes(app)
+    .filter((r) => r.method !== 'USE')
+    .map(routeName);
 
 /** `METHOD /path/:id` for every operation of the document. */
 function documentedRoutes(doc: Readonly<Record<string, unknown>>): string[] {
@@ -64,6 +45,21 @@ describe('openApiDocument', () => {
     // The REST API: without the /mcp mount, whose protocol is MCP's, not the document's.
     const app = createApp({ ...deps, mounts: [], metrics: new PrometheusMetrics() });
     expect(servedRoutes(app).sort()).toEqual(documentedRoutes(openApiDocument()).sort());
+  });
+
+  it('serves, documents and answers 405s from the route tables: the same routes', async () => {
+    const { deps } = await buildTestApp();
+    const withMetrics = { ...deps, mounts: [], metrics: new PrometheusMetrics() };
+    const table = tableRoutes(ROUTES, withMetrics).map(routeName);
+    expect(new Set(table).size).toBe(ROUTES.length);
+    // Express routes exactly the table's routes, each where the table puts it.
+    expect(servedRoutes(createApp(withMetrics))).toEqual(table);
+    expect(documentedRoutes(openApiDocument()).sort()).toEqual([...table].sort());
+    // Without metrics, GET /metrics is neither served nor in the 405 table.
+    const without = { ...deps, mounts: [], metrics: undefined };
+    const served = tableRoutes(ROUTES, without).map(routeName);
+    expect(served).toEqual(table.filter((r) => r !== 'GET /metrics'));
+    expect(servedRoutes(createApp(without))).toEqual(served);
   });
 
   it('carries the package version when built', () => {

@@ -110,17 +110,17 @@ describe('the no-cycles rule', () => {
       // A route naming its parent again: type-only imports count.
       'adapters/http/routes/memory.routes.ts',
       "import type { AppDeps } from '../create-app.js';\nexport type D = AppDeps;",
-      'adapters/http/routes/memory.routes.ts -> adapters/http/create-app.ts -> adapters/http/routes/memory.routes.ts',
+      'adapters/http/routes/memory.routes.ts -> adapters/http/create-app.ts -> adapters/http/routes/all-routes.ts -> adapters/http/routes/memory.routes.ts',
     ],
     [
       'adapters/http/routes/agent.routes.ts',
       "export type D = import('../create-app.js').Unknown;",
-      'adapters/http/routes/agent.routes.ts -> adapters/http/create-app.ts -> adapters/http/routes/agent.routes.ts',
+      'adapters/http/routes/agent.routes.ts -> adapters/http/create-app.ts -> adapters/http/routes/all-routes.ts -> adapters/http/routes/agent.routes.ts',
     ],
     [
       'adapters/http/middleware/rate-limit.ts',
       "export { memoryRoutes } from '../routes/memory.routes.js';",
-      'adapters/http/middleware/rate-limit.ts -> adapters/http/routes/memory.routes.ts -> adapters/http/app-deps.ts -> adapters/http/middleware/rate-limit.ts',
+      'adapters/http/middleware/rate-limit.ts -> adapters/http/routes/memory.routes.ts -> adapters/http/routes/route.ts -> adapters/http/app-deps.ts -> adapters/http/middleware/rate-limit.ts',
     ],
     [
       // src/cli.ts loads org-transfer with import(): dynamic imports count on both ends.

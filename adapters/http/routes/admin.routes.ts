@@ -1,5 +1,4 @@
-import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../app-deps.js';
+import { DomainError } from '../../../domain/index.js';
 import {
   toArcInstanceResponse,
   toCreatedOrgResponse,
@@ -9,12 +8,9 @@ import {
 } from '../../wire/admin.response.js';
 import { CreateKeyRequest } from '../../wire/create-key.request.js';
 import { CreateOrgRequest } from '../../wire/create-org.request.js';
-import { NoQuery } from '../../wire/page.query.js';
 import { PutArcInstanceRequest } from '../../wire/put-arc-instance.request.js';
-import { DomainError } from '../../../domain/index.js';
-import { principalOf, requireOperator, requirePermission } from '../middleware/authenticate.js';
-import { jsonBody } from '../middleware/json-body.js';
-import { bodyOf, validateBody, validateQuery } from '../middleware/validate.js';
+import { ref } from '../../wire/json-schema.js';
+import { apiRoute, Reply, type ApiCall, type Route } from './route.js';
 
 const noArcInstance = () =>
   new DomainError(
@@ -23,85 +19,134 @@ const noArcInstance = () =>
     'this org has no Arc instance of its own: it uses the default one',
   );
 
+/** Routes the org `id` to its own Arc instance: 201 when it had none, 200 when replaced. */
+async function putArcInstance({ deps, id, body }: ApiCall<unknown, PutArcInstanceRequest>) {
+  const { instance, created } = await deps.arcInstances.configure(id, {
+    url: body.url,
+    database: body.database,
+    ...(body.measurement !== undefined ? { measurement: body.measurement } : {}),
+    apiKey: body.api_key ?? null,
+  });
+  return new Reply(created ? 201 : 200, toArcInstanceResponse(instance));
+}
+
 /**
  * /keys (an org's admins manage its keys), /orgs (the operator manages orgs) and
  * /orgs/{id}/arc (the operator routes an org to its own Arc instance).
  */
-export function adminRoutes(deps: AppDeps): Router {
-  const router = Router();
-  const admin = requirePermission(deps.auth, 'admin');
-  const operator = requireOperator(deps.auth);
-  const body = jsonBody(deps.maxBodyBytes);
-  const noQuery = validateQuery(NoQuery);
-
-  router.post(
-    '/keys',
-    admin,
-    noQuery,
-    body,
-    validateBody(CreateKeyRequest),
-    async (_req: Request, res: Response) => {
-      const dto = bodyOf<CreateKeyRequest>(res);
-      const issued = await deps.auth.createKey(principalOf(res).orgId, dto.name, dto.permissions);
-      res.status(201).json(toIssuedKeyResponse(issued));
+export const ADMIN_ROUTES: readonly Route[] = [
+  apiRoute({
+    method: 'post',
+    path: '/api/v1/keys',
+    operationId: 'createKey',
+    tag: 'admin',
+    summary: 'Issue an API key for the org',
+    access: 'admin',
+    body: { required: true, dto: CreateKeyRequest },
+    ok: {
+      201: {
+        description: 'Issued; `api_key` is shown only here.',
+        schema: ref('IssuedKeyResponse'),
+      },
     },
-  );
-
-  router.get('/keys', admin, noQuery, async (_req: Request, res: Response) => {
-    const keys = await deps.auth.listKeys(principalOf(res).orgId);
-    res.json(toKeyListResponse(keys));
-  });
-
-  router.delete('/keys/:id', admin, noQuery, async (req: Request, res: Response) => {
-    await deps.auth.revokeKey(principalOf(res).orgId, String(req.params.id));
-    res.status(204).end();
-  });
-
-  router.post(
-    '/orgs',
-    operator,
-    noQuery,
-    body,
-    validateBody(CreateOrgRequest),
-    async (_req: Request, res: Response) => {
-      const created = await deps.auth.createOrg(bodyOf<CreateOrgRequest>(res).name);
-      res.status(201).json(toCreatedOrgResponse(created));
+    errors: [413],
+    handle: async ({ deps, orgId, body }) =>
+      toIssuedKeyResponse(await deps.auth.createKey(orgId, body.name, body.permissions)),
+  }),
+  apiRoute({
+    method: 'get',
+    path: '/api/v1/keys',
+    operationId: 'listKeys',
+    tag: 'admin',
+    summary: "The org's keys (never their secrets)",
+    access: 'admin',
+    ok: { 200: { description: 'The keys.', schema: ref('KeyListResponse') } },
+    handle: async ({ deps, orgId }) => toKeyListResponse(await deps.auth.listKeys(orgId)),
+  }),
+  apiRoute({
+    method: 'delete',
+    path: '/api/v1/keys/{id}',
+    operationId: 'revokeKey',
+    tag: 'admin',
+    summary: 'Revoke a key, effective on the next request',
+    description: 'The last admin key of an org cannot be revoked (409).',
+    access: 'admin',
+    ok: { 204: { description: 'Revoked.' } },
+    errors: [404, 409],
+    handle: async ({ deps, orgId, id }) => {
+      await deps.auth.revokeKey(orgId, id);
     },
-  );
-
-  router.get('/orgs', operator, noQuery, async (_req: Request, res: Response) => {
-    const orgs = await deps.auth.listOrgs();
-    res.json(toOrgListResponse(orgs));
-  });
-
-  router.put(
-    '/orgs/:id/arc',
-    operator,
-    noQuery,
-    body,
-    validateBody(PutArcInstanceRequest),
-    async (req: Request, res: Response) => {
-      const dto = bodyOf<PutArcInstanceRequest>(res);
-      const { instance, created } = await deps.arcInstances.configure(String(req.params.id), {
-        url: dto.url,
-        database: dto.database,
-        ...(dto.measurement !== undefined ? { measurement: dto.measurement } : {}),
-        apiKey: dto.api_key ?? null,
-      });
-      res.status(created ? 201 : 200).json(toArcInstanceResponse(instance));
+  }),
+  apiRoute({
+    method: 'post',
+    path: '/api/v1/orgs',
+    operationId: 'createOrg',
+    tag: 'admin',
+    summary: 'Create an org with its first admin key',
+    access: 'operator',
+    body: { required: true, dto: CreateOrgRequest },
+    ok: { 201: { description: 'Created.', schema: ref('CreatedOrgResponse') } },
+    errors: [409, 413],
+    handle: async ({ deps, body }) => toCreatedOrgResponse(await deps.auth.createOrg(body.name)),
+  }),
+  apiRoute({
+    method: 'get',
+    path: '/api/v1/orgs',
+    operationId: 'listOrgs',
+    tag: 'admin',
+    summary: 'Every org',
+    access: 'operator',
+    ok: { 200: { description: 'The orgs.', schema: ref('OrgListResponse') } },
+    handle: async ({ deps }) => toOrgListResponse(await deps.auth.listOrgs()),
+  }),
+  apiRoute({
+    method: 'put',
+    path: '/api/v1/orgs/{id}/arc',
+    operationId: 'putOrgArcInstance',
+    tag: 'admin',
+    summary: "Route an org's memories to its own Arc instance (create or replace)",
+    description:
+      'Every field is replaced; an absent `api_key` means the instance needs none. The key is ' +
+      'stored encrypted (AES-256-GCM under MEMTRACE_MASTER_KEY; 503 when that is not set) and ' +
+      'never returned. Used by the `arc` storage driver: effective at once in this server, and ' +
+      'within 1 s in every other one on the same store.',
+    access: 'operator',
+    body: { required: true, dto: PutArcInstanceRequest },
+    ok: {
+      200: { description: 'Replaced.', schema: ref('ArcInstanceResponse') },
+      201: { description: 'Created.', schema: ref('ArcInstanceResponse') },
     },
-  );
-
-  router.get('/orgs/:id/arc', operator, noQuery, async (req: Request, res: Response) => {
-    const instance = await deps.arcInstances.show(String(req.params.id));
-    if (!instance) throw noArcInstance();
-    res.json(toArcInstanceResponse(instance));
-  });
-
-  router.delete('/orgs/:id/arc', operator, noQuery, async (req: Request, res: Response) => {
-    if (!(await deps.arcInstances.remove(String(req.params.id)))) throw noArcInstance();
-    res.status(204).end();
-  });
-
-  return router;
-}
+    errors: [404, 413],
+    handle: putArcInstance,
+  }),
+  apiRoute({
+    method: 'get',
+    path: '/api/v1/orgs/{id}/arc',
+    operationId: 'getOrgArcInstance',
+    tag: 'admin',
+    summary: "The org's own Arc instance (never its API key)",
+    description: 'A 404 when the org does not exist or uses the default Arc instance.',
+    access: 'operator',
+    ok: { 200: { description: 'The instance.', schema: ref('ArcInstanceResponse') } },
+    errors: [404],
+    handle: async ({ deps, id }) => {
+      const instance = await deps.arcInstances.show(id);
+      if (!instance) throw noArcInstance();
+      return toArcInstanceResponse(instance);
+    },
+  }),
+  apiRoute({
+    method: 'delete',
+    path: '/api/v1/orgs/{id}/arc',
+    operationId: 'deleteOrgArcInstance',
+    tag: 'admin',
+    summary: 'Route the org back to the default Arc instance',
+    description: 'A 404 when the org does not exist or has no instance of its own.',
+    access: 'operator',
+    ok: { 204: { description: 'Removed.' } },
+    errors: [404],
+    handle: async ({ deps, id }) => {
+      if (!(await deps.arcInstances.remove(id))) throw noArcInstance();
+    },
+  }),
+];

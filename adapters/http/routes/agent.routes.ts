@@ -1,5 +1,3 @@
-import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../app-deps.js';
 import {
   toAgentListResponse,
   toAgentResponse,
@@ -8,77 +6,91 @@ import {
 import { CreateAgentRequest, toNewAgent } from '../../wire/create-agent.request.js';
 import { AgentMemoriesQuery, toListInput } from '../../wire/list-memories.query.js';
 import { toMemoryListResponse } from '../../wire/memory.response.js';
-import { NoQuery, PageQuery } from '../../wire/page.query.js';
-import { principalOf, requirePermission } from '../middleware/authenticate.js';
-import { jsonBody } from '../middleware/json-body.js';
-import { bodyOf, queryOf, validateBody, validateQuery } from '../middleware/validate.js';
+import { PageQuery } from '../../wire/page.query.js';
+import { ref } from '../../wire/json-schema.js';
+import { apiRoute, type ApiCall, type Route } from './route.js';
+
+/** The memories of a registered agent are those naming it; any other id is used as given. */
+async function agentMemories({ deps, orgId, id, query }: ApiCall<AgentMemoriesQuery, unknown>) {
+  const agentId = await deps.agents.resolveAgentId(orgId, id);
+  const list = await deps.memories.list(orgId, { ...toListInput(query), agentId });
+  // An id the org knows nothing of is a 404, as for stats.
+  if (list.count === 0) await deps.agents.stats(orgId, id);
+  return toMemoryListResponse(list);
+}
 
 /** /agents: register, list, get (by id or name), stats, memories, delete. */
-export function agentRoutes(deps: AppDeps): Router {
-  const router = Router();
-  const read = requirePermission(deps.auth, 'read');
-  const write = requirePermission(deps.auth, 'write');
-  const body = jsonBody(deps.maxBodyBytes);
-
-  router.post(
-    '/agents',
-    write,
-    validateQuery(NoQuery),
-    body,
-    validateBody(CreateAgentRequest),
-    async (_req: Request, res: Response) => {
-      const dto = bodyOf<CreateAgentRequest>(res);
-      const agent = await deps.agents.register(principalOf(res).orgId, toNewAgent(dto));
-      res.status(201).json(toAgentResponse(agent));
+export const AGENT_ROUTES: readonly Route[] = [
+  apiRoute({
+    method: 'post',
+    path: '/api/v1/agents',
+    operationId: 'registerAgent',
+    tag: 'agents',
+    summary: 'Register an agent',
+    access: 'write',
+    body: { required: true, dto: CreateAgentRequest },
+    ok: { 201: { description: 'Registered.', schema: ref('AgentResponse') } },
+    errors: [409, 413],
+    handle: async ({ deps, orgId, body }) =>
+      toAgentResponse(await deps.agents.register(orgId, toNewAgent(body))),
+  }),
+  apiRoute({
+    method: 'get',
+    path: '/api/v1/agents',
+    operationId: 'listAgents',
+    tag: 'agents',
+    summary: 'Registered agents, newest first',
+    access: 'read',
+    query: PageQuery,
+    ok: { 200: { description: 'A page of agents.', schema: ref('AgentListResponse') } },
+    handle: async ({ deps, orgId, query }) =>
+      toAgentListResponse(await deps.agents.list(orgId, query)),
+  }),
+  apiRoute({
+    method: 'get',
+    path: '/api/v1/agents/{id}',
+    operationId: 'getAgent',
+    tag: 'agents',
+    summary: 'One agent, by id or name',
+    access: 'read',
+    ok: { 200: { description: 'The agent.', schema: ref('AgentResponse') } },
+    errors: [404],
+    handle: async ({ deps, orgId, id }) => toAgentResponse(await deps.agents.get(orgId, id)),
+  }),
+  apiRoute({
+    method: 'get',
+    path: '/api/v1/agents/{id}/stats',
+    operationId: 'getAgentStats',
+    tag: 'agents',
+    summary: "An agent's statistics",
+    access: 'read',
+    ok: { 200: { description: 'The statistics.', schema: ref('AgentStatsResponse') } },
+    errors: [404],
+    handle: async ({ deps, orgId, id }) => toAgentStatsResponse(await deps.agents.stats(orgId, id)),
+  }),
+  apiRoute({
+    method: 'get',
+    path: '/api/v1/agents/{id}/memories',
+    operationId: 'getAgentMemories',
+    tag: 'agents',
+    summary: "An agent's memories, filtered",
+    access: 'read',
+    query: AgentMemoriesQuery,
+    ok: { 200: { description: 'A page of memories.', schema: ref('MemoryListResponse') } },
+    errors: [404],
+    handle: agentMemories,
+  }),
+  apiRoute({
+    method: 'delete',
+    path: '/api/v1/agents/{id}',
+    operationId: 'deleteAgent',
+    tag: 'agents',
+    summary: "Remove an agent's registration (its memories stay)",
+    access: 'write',
+    ok: { 204: { description: 'Removed.' } },
+    errors: [404],
+    handle: async ({ deps, orgId, id }) => {
+      await deps.agents.delete(orgId, id);
     },
-  );
-
-  router.get('/agents', read, validateQuery(PageQuery), async (_req: Request, res: Response) => {
-    const list = await deps.agents.list(principalOf(res).orgId, queryOf<PageQuery>(res));
-    res.json(toAgentListResponse(list));
-  });
-
-  router.get('/agents/:id', read, validateQuery(NoQuery), async (req: Request, res: Response) => {
-    const agent = await deps.agents.get(principalOf(res).orgId, String(req.params.id));
-    res.json(toAgentResponse(agent));
-  });
-
-  router.get(
-    '/agents/:id/stats',
-    read,
-    validateQuery(NoQuery),
-    async (req: Request, res: Response) => {
-      const stats = await deps.agents.stats(principalOf(res).orgId, String(req.params.id));
-      res.json(toAgentStatsResponse(stats));
-    },
-  );
-
-  // The memories of a registered agent are those naming it; any other id is used as given.
-  router.get(
-    '/agents/:id/memories',
-    read,
-    validateQuery(AgentMemoriesQuery),
-    async (req: Request, res: Response) => {
-      const { orgId } = principalOf(res);
-      const id = String(req.params.id);
-      const agentId = await deps.agents.resolveAgentId(orgId, id);
-      const input = { ...toListInput(queryOf<AgentMemoriesQuery>(res)), agentId };
-      const list = await deps.memories.list(orgId, input);
-      // An id the org knows nothing of is a 404, as for stats.
-      if (list.count === 0) await deps.agents.stats(orgId, id);
-      res.json(toMemoryListResponse(list));
-    },
-  );
-
-  router.delete(
-    '/agents/:id',
-    write,
-    validateQuery(NoQuery),
-    async (req: Request, res: Response) => {
-      await deps.agents.delete(principalOf(res).orgId, String(req.params.id));
-      res.status(204).end();
-    },
-  );
-
-  return router;
-}
+  }),
+];

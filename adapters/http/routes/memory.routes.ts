@@ -1,7 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Router, type Request, type Response } from 'express';
-import { invalid } from '../../../domain/index.js';
-import type { AppDeps } from '../app-deps.js';
+import { DEFAULT_LIMITS, invalid, MAX_BATCH_SIZE } from '../../../domain/index.js';
 import {
   CreateMemoryBatchRequest,
   CreateMemoryRequest,
@@ -14,73 +12,88 @@ import {
   toMemoryResponse,
   toSearchResponse,
 } from '../../wire/memory.response.js';
-import { NoQuery } from '../../wire/page.query.js';
 import { SearchMemoriesRequest, toSearchInput } from '../../wire/search-memories.request.js';
-import { principalOf, requirePermission } from '../middleware/authenticate.js';
-import { jsonBody } from '../middleware/json-body.js';
-import { bodyOf, queryOf, toDto, validateBody, validateQuery } from '../middleware/validate.js';
+import { toDto } from '../middleware/validate.js';
+import { ref } from '../../wire/json-schema.js';
+import { apiRoute, type ApiCall, type Route } from './route.js';
+
+/** One memory, or `{"memories": [...]}` stored atomically: the body says which. */
+async function addMemory({ deps, orgId, body: raw }: ApiCall<unknown, Record<string, unknown>>) {
+  if (raw.memories === null) delete raw.memories;
+  if (raw.memories === undefined) {
+    const dto = await toDto(CreateMemoryRequest, raw, 'body');
+    return toMemoryResponse(await deps.memories.create(orgId, toNewMemory(dto)));
+  }
+  const extra = Object.keys(raw).find((key) => key !== 'memories');
+  if (extra !== undefined) {
+    throw invalid(`${extra} is not allowed next to memories: a batch carries only memories`);
+  }
+  const dto = await toDto(CreateMemoryBatchRequest, raw, 'body');
+  return toBatchResponse(await deps.memories.createMany(orgId, dto.memories.map(toNewMemory)));
+}
 
 /** /memories (single and batch create, list, get) and /search. */
-export function memoryRoutes(deps: AppDeps): Router {
-  const router = Router();
-  const read = requirePermission(deps.auth, 'read');
-  const write = requirePermission(deps.auth, 'write');
-  const body = jsonBody(deps.maxBodyBytes);
-
-  router.post(
-    '/memories',
-    write,
-    validateQuery(NoQuery),
-    body,
-    async (req: Request, res: Response) => {
-      const { orgId } = principalOf(res);
-      const raw = req.body as Record<string, unknown>;
-      if (raw.memories === null) delete raw.memories;
-      if (raw.memories === undefined) {
-        const dto = await toDto(CreateMemoryRequest, raw, 'body');
-        const memory = await deps.memories.create(orgId, toNewMemory(dto));
-        res.status(201).json(toMemoryResponse(memory));
-        return;
-      }
-      const extra = Object.keys(raw).find((key) => key !== 'memories');
-      if (extra !== undefined) {
-        throw invalid(`${extra} is not allowed next to memories: a batch carries only memories`);
-      }
-      const dto = await toDto(CreateMemoryBatchRequest, raw, 'body');
-      const result = await deps.memories.createMany(orgId, dto.memories.map(toNewMemory));
-      res.status(201).json(toBatchResponse(result));
+export const MEMORY_ROUTES: readonly Route[] = [
+  apiRoute({
+    method: 'post',
+    path: '/api/v1/memories',
+    operationId: 'addMemory',
+    tag: 'memories',
+    summary: 'Record one memory, or a batch atomically',
+    description:
+      `One memory, or \`{"memories": [...]}\` (up to ${MAX_BATCH_SIZE}, carrying up to ` +
+      `${DEFAULT_LIMITS.maxBatchTags} tags in all) stored atomically. ` +
+      'A single duplicate is a 409 carrying the stored `memory_id`; a batch stores the rest and ' +
+      'lists its duplicates.',
+    access: 'write',
+    body: { required: true, oneOf: [CreateMemoryRequest, CreateMemoryBatchRequest] },
+    ok: {
+      201: {
+        description: 'Stored: the memory, or for a batch what was stored.',
+        schema: { oneOf: [ref('MemoryResponse'), ref('BatchResponse')] },
+      },
     },
-  );
-
-  router.get(
-    '/memories',
-    read,
-    validateQuery(ListMemoriesQuery),
-    async (_req: Request, res: Response) => {
-      const query = queryOf<ListMemoriesQuery>(res);
-      const list = await deps.memories.list(principalOf(res).orgId, toListInput(query));
-      res.json(toMemoryListResponse(list));
-    },
-  );
-
-  router.get('/memories/:id', read, validateQuery(NoQuery), async (req: Request, res: Response) => {
-    const memory = await deps.memories.get(principalOf(res).orgId, String(req.params.id));
-    res.json(toMemoryResponse(memory));
-  });
-
-  router.post(
-    '/search',
-    read,
-    validateQuery(NoQuery),
-    body,
-    validateBody(SearchMemoriesRequest),
-    async (_req: Request, res: Response) => {
-      const input = toSearchInput(bodyOf<SearchMemoriesRequest>(res));
+    errors: [409, 413],
+    handle: addMemory,
+  }),
+  apiRoute({
+    method: 'get',
+    path: '/api/v1/memories',
+    operationId: 'listMemories',
+    tag: 'memories',
+    summary: 'List memories, filtered',
+    access: 'read',
+    query: ListMemoriesQuery,
+    ok: { 200: { description: 'A page of memories.', schema: ref('MemoryListResponse') } },
+    handle: async ({ deps, orgId, query }) =>
+      toMemoryListResponse(await deps.memories.list(orgId, toListInput(query))),
+  }),
+  apiRoute({
+    method: 'get',
+    path: '/api/v1/memories/{id}',
+    operationId: 'getMemory',
+    tag: 'memories',
+    summary: 'One memory',
+    access: 'read',
+    ok: { 200: { description: 'The memory.', schema: ref('MemoryResponse') } },
+    errors: [404],
+    handle: async ({ deps, orgId, id }) => toMemoryResponse(await deps.memories.get(orgId, id)),
+  }),
+  apiRoute({
+    method: 'post',
+    path: '/api/v1/search',
+    operationId: 'searchMemories',
+    tag: 'memories',
+    summary: 'Structured search',
+    access: 'read',
+    body: { required: false, dto: SearchMemoriesRequest },
+    ok: { 200: { description: 'Matching memories.', schema: ref('SearchResponse') } },
+    errors: [413],
+    handle: async ({ deps, orgId, body }) => {
+      const input = toSearchInput(body);
       const started = performance.now();
-      const list = await deps.memories.search(principalOf(res).orgId, input);
-      res.json(toSearchResponse(list, performance.now() - started));
+      const list = await deps.memories.search(orgId, input);
+      return toSearchResponse(list, performance.now() - started);
     },
-  );
-
-  return router;
-}
+  }),
+];

@@ -1,0 +1,81 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { AppDeps } from '../app-deps.js';
+import { NoQuery } from '../../wire/page.query.js';
+import { principalOf, requireOperator, requirePermission } from '../middleware/authenticate.js';
+import { jsonBody } from '../middleware/json-body.js';
+import { bodyOf, queryOf, validateBody, validateQuery } from '../middleware/validate.js';
+import {
+  API_BASE,
+  expressPath,
+  isPublic,
+  isServed,
+  Reply,
+  type ApiRoute,
+  type Route,
+  type RouteContext,
+} from './route.js';
+
+/**
+ * The public routes of the table (outside /api/v1, no key), in its order; each route's
+ * `alsoUnder` handlers are mounted on its path right after it.
+ */
+export function publicRouter(routes: readonly Route[], ctx: RouteContext): Router {
+  const router = Router();
+  for (const route of routes.filter(isPublic)) {
+    if (!isServed(route, ctx.deps)) continue;
+    const path = expressPath(route.path);
+    router[route.method](path, ...[route.serve(ctx)].flat());
+    if (route.alsoUnder) router.use(path, ...route.alsoUnder(ctx));
+  }
+  return router;
+}
+
+/**
+ * The /api/v1 routes of the table, in its order, with the paths under the base; the caller
+ * mounts the router at {@link API_BASE} behind authentication. Each route runs: the key's
+ * permission, the query check, then for a body the JSON parser and the body check, then its
+ * handler, whose result is the response.
+ */
+export function apiRouter(routes: readonly Route[], deps: AppDeps): Router {
+  const router = Router();
+  const permission = {
+    read: requirePermission(deps.auth, 'read'),
+    write: requirePermission(deps.auth, 'write'),
+    admin: requirePermission(deps.auth, 'admin'),
+    operator: requireOperator(deps.auth),
+  } as const;
+  const json = jsonBody(deps.maxBodyBytes);
+  for (const route of routes) {
+    if (isPublic(route)) continue;
+    if (!route.path.startsWith(`${API_BASE}/`)) {
+      throw new Error(`${route.operationId}: a route needing a key is under ${API_BASE}`);
+    }
+    const chain: RequestHandler[] = [
+      permission[route.access],
+      validateQuery(route.query ?? NoQuery),
+    ];
+    if (route.body) chain.push(json);
+    if (route.body && 'dto' in route.body) chain.push(validateBody(route.body.dto));
+    const path = expressPath(route.path.slice(API_BASE.length));
+    router[route.method](path, ...chain, handlerOf(route, deps));
+  }
+  return router;
+}
+
+function handlerOf(route: ApiRoute, deps: AppDeps): RequestHandler {
+  const [first] = Object.keys(route.ok);
+  const status = Number(first);
+  const validated = route.body !== undefined && 'dto' in route.body;
+  return async (req: Request, res: Response) => {
+    const result = await route.handle({
+      deps,
+      orgId: principalOf(res).orgId,
+      id: String(req.params.id),
+      query: queryOf(res),
+      body: validated ? bodyOf(res) : req.body,
+    });
+    const { status: code, body } = result instanceof Reply ? result : { status, body: result };
+    if (body === undefined) res.status(code).end();
+    else res.status(code).json(body);
+  };
+}
