@@ -16,7 +16,8 @@ import {
 import { loadConfig } from './config.js';
 import { createMemtrace, type Memtrace } from './core.js';
 import { openConfiguredStorage } from './modules/storage.module.js';
-import { fail, serve } from './serve.js';
+import { reportFailure } from './report-failure.js';
+import { serve } from './server-process.js';
 
 const USAGE = `Usage:
   memtrace [serve]                                   run the server
@@ -363,4 +364,4 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   }
 }
 
-runCli(process.argv.slice(2)).catch(fail);
+runCli(process.argv.slice(2)).catch(reportFailure);

@@ -10,7 +10,7 @@ import { localUrl } from './local-url.js';
 import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { HTTP_APP } from './modules/tokens.js';
 
-export interface RunningServer {
+export interface RunningHttpServer {
   readonly url: string;
   readonly port: number;
   /** The admin key made on this start of an empty store (printed once), else null. */
@@ -19,11 +19,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Builds the container, bootstraps the first admin key, and listens. */
-export async function startServer(
+/**
+ * The HTTP server of memtrace: builds the container, bootstraps the first admin key, and
+ * listens; `close` drains it and closes the store. No process handling (see server-process.ts).
+ */
+export async function startHttpServer(
   config: Config,
   options: BuildOptions = {},
-): Promise<RunningServer> {
+): Promise<RunningHttpServer> {
   const metrics = config.metrics.enabled ? { metrics: new PrometheusMetrics() } : {};
   const { container, storage } = await buildContainer(config, { ...metrics, ...options });
   const logger = container.get<Logger>(LOGGER);
