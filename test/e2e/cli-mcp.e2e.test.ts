@@ -13,7 +13,7 @@ import {
 } from '../support/server-process.js';
 
 const run = promisify(execFile);
-const CLI = path.resolve(import.meta.dirname, '../../src/cli.ts');
+const CLI = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
 const key = aBootstrapKey();
 let server: ServerProcess;
 

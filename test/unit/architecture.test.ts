@@ -90,10 +90,10 @@ describe('the no-cycles rule', () => {
       'adapters/http/middleware/rate-limit.ts -> adapters/http/routes/memory.routes.ts -> adapters/http/app-deps.ts -> adapters/http/middleware/rate-limit.ts',
     ],
     [
-      // src/cli.ts loads org-transfer with import(): dynamic imports count on both ends.
+      // src/cli/main.ts loads org-transfer with import(): dynamic imports count on both ends.
       'src/cli/org-transfer.ts',
-      "export const load = () => import('../cli.js');",
-      'src/cli/org-transfer.ts -> src/cli.ts -> src/cli/org-transfer.ts',
+      "export const load = () => import('./main.js');",
+      'src/cli/org-transfer.ts -> src/cli/main.ts -> src/cli/org-transfer.ts',
     ],
   ])('reports %s closing an import circle (%#)', async (file, code, circle) => {
     const errors = await cycleErrors(file, code);

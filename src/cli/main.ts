@@ -5,19 +5,19 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
-import type { StorageBundle } from '../adapters/storage/storage-bundle.js';
+import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import {
   DEFAULT_ARC_MEASUREMENT,
   type ArcInstanceService,
   DEFAULT_ORG_ID,
   DomainError,
   type ArcInstanceView,
-} from '../domain/index.js';
-import { loadConfig } from './config.js';
-import { createMemtrace, type Memtrace } from './core.js';
-import { openConfiguredStorage } from './modules/storage.module.js';
-import { reportFailure } from './report-failure.js';
-import { serve } from './server-process.js';
+} from '../../domain/index.js';
+import { loadConfig } from '../config.js';
+import { createMemtrace, type Memtrace } from '../core.js';
+import { openConfiguredStorage } from '../modules/storage.module.js';
+import { reportFailure } from '../report-failure.js';
+import { serve } from '../server-process.js';
 
 const USAGE = `Usage:
   memtrace [serve]                                   run the server
@@ -274,8 +274,8 @@ function program(): Command {
     .action(async (o: { org: string; output?: string }) =>
       withStore(async (storage) => {
         // Loaded on use: the key and org commands start faster without them.
-        const { exportOrg } = await import('./cli/org-transfer.js');
-        const { progressFor } = await import('./cli/progress.js');
+        const { exportOrg } = await import('./org-transfer.js');
+        const { progressFor } = await import('./progress.js');
         const dest = o.output ? createWriteStream(o.output) : process.stdout;
         const counts = await exportOrg(storage, o.org, writerTo(dest), progressFor('export'));
         if (o.output) {
@@ -299,8 +299,8 @@ function program(): Command {
     )
     .action(async (file: string | undefined, o: ImportFlags) => {
       const config = loadConfig();
-      const { importOrg } = await import('./cli/org-transfer.js');
-      const { progressFor } = await import('./cli/progress.js');
+      const { importOrg } = await import('./org-transfer.js');
+      const { progressFor } = await import('./progress.js');
       const input = file && file !== '-' ? createReadStream(file) : process.stdin;
       await withStore(async (storage, { auth }) => {
         // A store never served has no org yet: set it up as the server's first start would.
@@ -333,7 +333,7 @@ function program(): Command {
     .command('doctor')
     .description('check the configuration and the store, with a reason for each problem')
     .action(async () => {
-      const { formatCheck, runDoctor } = await import('./cli/doctor.js');
+      const { formatCheck, runDoctor } = await import('./doctor.js');
       const checks = await runDoctor();
       for (const c of checks) out(formatCheck(c));
       if (checks.some((c) => c.status === 'fail')) process.exitCode = 1;
@@ -343,7 +343,7 @@ function program(): Command {
     .command('mcp')
     .description('run the MCP server on stdio (MEMTRACE_URL, MEMTRACE_API_KEY)')
     .action(async () => {
-      const { runMcpStdio } = await import('./mcp.js');
+      const { runMcpStdio } = await import('../mcp.js');
       await runMcpStdio();
     });
 
