@@ -3,7 +3,7 @@ import { Container } from 'inversify';
 import type { StorageBundle } from '../adapters/storage/storage-bundle.js';
 import { ArcInstanceService, type Clock, type Logger } from '../domain/index.js';
 import { ArcRoutingChanges } from './arc-routing.js';
-import type { Config } from './config.js';
+import type { Config } from './config/index.js';
 import { instrumentStorage } from './metrics/instrumented-storage.js';
 import type { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { coreModule } from './modules/core.module.js';

@@ -4,7 +4,7 @@ import type express from 'express';
 import { answerClientErrors } from '../adapters/http/client-errors.js';
 import { messageClassesOf } from '../adapters/http/message-classes.js';
 import { AuthService, LOGGER, type Logger } from '../domain/index.js';
-import type { Config } from './config.js';
+import type { Config } from './config/index.js';
 import { buildContainer, type BuildOptions } from './container.js';
 import { localUrl } from './local-url.js';
 import { PrometheusMetrics } from './metrics/prometheus-metrics.js';

@@ -25,7 +25,7 @@ import type {
   SessionService,
 } from '../domain/index.js';
 import { Memtrace } from '../sdk/typescript/src/index.js';
-import { ConfigError, loadMcpClientConfig } from './config.js';
+import { ConfigError, loadMcpClientConfig } from './config/index.js';
 
 /** The version the MCP server reports. */
 export const MCP_SERVER_VERSION = '0.3.0';

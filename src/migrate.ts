@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfig } from './config.js';
+import { loadConfig } from './config/index.js';
 import { openConfiguredStorage } from './modules/storage.module.js';
 import { reportFailure } from './report-failure.js';
 

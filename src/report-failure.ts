@@ -1,5 +1,5 @@
 import { isDomainError } from '../domain/index.js';
-import { ConfigError } from './config.js';
+import { ConfigError } from './config/index.js';
 
 /**
  * Ends a command that failed: prints why as one `memtrace: ` line on stderr and sets the exit

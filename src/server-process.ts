@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfig, type Config } from './config.js';
+import { loadConfig, type Config } from './config/index.js';
 import { startHttpServer } from './http-server.js';
 import { reportFailure } from './report-failure.js';
 

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { DEFAULT_ORG_ID } from '../../domain/index.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import { openConfiguredStorage } from '../modules/storage.module.js';
 import { reportFailure } from '../report-failure.js';
 import { serve } from '../server-process.js';

@@ -7,7 +7,7 @@ import {
 } from '../../adapters/storage/arc/index.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import { ARC_DATABASE_PATTERN } from '../../domain/index.js';
-import type { ArcConfig } from '../config.js';
+import type { ArcConfig } from '../config/index.js';
 
 /**
  * The Arc database of an org: `template` with `{org}` replaced by the org id (one database per

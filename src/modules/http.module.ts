@@ -13,7 +13,7 @@ import {
   type Clock,
   type Logger,
 } from '../../domain/index.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { mcpHttpEndpoint } from '../mcp.js';
 import { APP_DEPS, HTTP_APP, STORAGE } from './tokens.js';

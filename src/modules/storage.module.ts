@@ -1,7 +1,7 @@
 import { ContainerModule } from 'inversify';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import type { ArcRoutingChanges } from '../arc-routing.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import { openStorage, SQLITE_BUSY_TIMEOUT_MS } from '../storage.js';
 import { STORAGE } from './tokens.js';
 

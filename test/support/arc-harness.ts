@@ -2,7 +2,7 @@ import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import type { ArcTargetResolver } from '../../adapters/storage/arc/index.js';
 import { arcDatabaseName, openArcStorage } from '../../src/modules/arc-storage.js';
-import type { ArcConfig } from '../../src/config.js';
+import type { ArcConfig } from '../../src/config/index.js';
 import type { StorageHarness } from '../contract/storage.contract.js';
 import { startFakeArc, type FakeArc, type FakeArcOptions } from './fake-arc/index.js';
 import { removeSqliteFiles, tempSqlitePath } from './sqlite-harness.js';

@@ -37,7 +37,7 @@ describe('the dependency rule', () => {
       "export { y } from '../storage/sqlite/index.js';",
       /never import each other/,
     ],
-    ['adapters/http/x.ts', "export { y } from '../../src/config.js';", /composition root/],
+    ['adapters/http/x.ts', "export { y } from '../../src/config/index.js';", /composition root/],
     [
       'adapters/http/x.ts',
       "export { y } from '../../domain/memory/memory.js';",

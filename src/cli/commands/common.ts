@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import type { StorageBundle } from '../../../adapters/storage/storage-bundle.js';
 import { DEFAULT_ORG_ID, type ArcInstanceService } from '../../../domain/index.js';
-import { loadConfig } from '../../config.js';
+import { loadConfig } from '../../config/index.js';
 import { createMemtrace, type Memtrace } from '../../core.js';
 import { openConfiguredStorage } from '../../modules/storage.module.js';
 

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.js';
+import { loadConfig } from '../../config/index.js';
 import { orgOption, out, withStore } from './common.js';
 
 /** `1 agent, 2 sessions and 0 memories`: each count with its noun in the right number. */
