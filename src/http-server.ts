@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import { answerClientErrors } from '../adapters/http/client-errors.js';
-import { messageClassesOf } from '../adapters/http/message-classes.js';
+import { presetExpressPrototypes } from '../adapters/http/express-prototypes.js';
 import { AuthService, LOGGER, type Logger } from '../domain/index.js';
 import type { Config } from './config/index.js';
 import { buildContainer, type BuildOptions } from './container.js';
@@ -68,7 +68,7 @@ function listen(app: express.Express, config: Config): Promise<Server> {
         keepAliveTimeout: keepAliveTimeoutMs,
         // How often the two timeouts above are checked (node's default is 30 s).
         connectionsCheckingInterval: Math.min(1000, headersTimeoutMs),
-        ...messageClassesOf(app),
+        ...presetExpressPrototypes(app),
       },
       app,
     );
