@@ -3,7 +3,7 @@ import { Container } from 'inversify';
 import { ArcRoutingChanges } from '../adapters/storage/arc/arc-routing.js';
 import type { StorageBundle } from '../adapters/storage/storage-bundle.js';
 import { ArcInstanceService, type Clock, type Logger } from '../domain/index.js';
-import type { Config } from './config.js';
+import type { Config } from './config/index.js';
 import { instrumentStorage } from '../adapters/metrics/instrumented-storage.js';
 import type { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.js';
 import { coreModule } from './modules/core.module.js';

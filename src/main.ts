@@ -1,4 +1,6 @@
+// The server process: `npm start`, `npm run dev` and the container's entrypoint run this file
+// (`memtrace serve` runs the same `serve`).
 import 'reflect-metadata';
-import { serve } from './serve.js';
+import { serve } from './server-process.js';
 
 void serve();

@@ -1,6 +1,6 @@
 import { serveMcpStdio } from '../adapters/mcp/stdio.js';
 import { Memtrace } from '../sdk/typescript/src/index.js';
-import { ConfigError, loadMcpClientConfig } from './config.js';
+import { ConfigError, loadMcpClientConfig } from './config/index.js';
 
 /**
  * `memtrace mcp`: the MCP server on stdin/stdout, a client of the memtrace at MEMTRACE_URL

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { loadConfig } from './config.js';
+import { loadConfig } from './config/index.js';
 import { openConfiguredStorage } from './modules/storage.module.js';
-import { fail } from './serve.js';
+import { reportFailure } from './report-failure.js';
 
 /** Applies pending migrations of the configured driver (opening the store applies them). */
 async function migrate(): Promise<void> {
@@ -11,4 +11,4 @@ async function migrate(): Promise<void> {
   process.stdout.write(`memtrace: migrations applied (driver ${storage.driver})\n`);
 }
 
-migrate().catch(fail);
+migrate().catch(reportFailure);

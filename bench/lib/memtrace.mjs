@@ -376,7 +376,7 @@ export async function engineVersions() {
 export async function openService(driver, where) {
   const { createRequire } = await import('node:module');
   createRequire(path.join(ROOT, 'package.json'))('reflect-metadata');
-  const { loadConfig } = await import('../../src/config.ts');
+  const { loadConfig } = await import('../../src/config/index.ts');
   const { buildContainer } = await import('../../src/container.ts');
   const { PrometheusMetrics } = await import('../../adapters/metrics/prometheus-metrics.ts');
   const { ContextService, MemoryService } = await import('../../domain/index.ts');

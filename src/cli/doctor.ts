@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import { DEFAULT_ORG_ID } from '../../domain/index.js';
-import { loadConfig, type Config } from '../config.js';
+import { loadConfig, type Config } from '../config/index.js';
 import { createMemtrace } from '../core.js';
 import { openConfiguredStorage } from '../modules/storage.module.js';
 

@@ -11,7 +11,7 @@ import {
   SessionService,
   type Clock,
 } from '../../domain/index.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import { createMemtrace, type Memtrace } from '../core.js';
 import { meterContextTokens } from '../../adapters/metrics/meter-context-tokens.js';
 import type { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';

@@ -14,7 +14,7 @@ import {
   type Clock,
   type Logger,
 } from '../../domain/index.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
 import { mcpHttpEndpoint } from '../../adapters/mcp/streamable-http.js';
 import { APP_DEPS, HTTP_APP, STORAGE } from './tokens.js';

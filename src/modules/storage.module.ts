@@ -1,7 +1,7 @@
 import { ContainerModule } from 'inversify';
 import type { ArcRoutingChanges, ArcStorageOptions } from '../../adapters/storage/arc/index.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
-import type { ArcConfig, Config } from '../config.js';
+import type { ArcConfig, Config } from '../config/index.js';
 import { createMemtrace } from '../core.js';
 import { openStorage, SQLITE_BUSY_TIMEOUT_MS } from '../storage.js';
 import { STORAGE } from './tokens.js';

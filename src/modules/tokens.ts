@@ -2,7 +2,7 @@ import type express from 'express';
 import type { AppDeps } from '../../adapters/http/app-deps.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import { token } from '../../domain/index.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { Memtrace } from '../core.js';
 
 /** Tokens of the composition root's own bindings (domain ports carry theirs). */

@@ -43,7 +43,7 @@ function memtraceCli(args: string[], input: string): Promise<{ code: number; out
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args],
+      ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args],
       { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: dir, ...serverEnv() } },
       (error, stdout, stderr) =>
         resolve({ code: error ? Number(error.code ?? 1) : 0, out: stdout + stderr }),

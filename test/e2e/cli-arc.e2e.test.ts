@@ -27,7 +27,7 @@ function memtrace(
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args],
+      ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args],
       { env: { ...env, ...options.env }, cwd: ROOT },
       (error, stdout, stderr) => {
         const code = error ? Number((error as { code?: number }).code ?? 1) : 0;

@@ -8,7 +8,7 @@ import { aBootstrapKey } from '../support/server-process.js';
 import { useServerProcess } from '../support/use-server.js';
 
 const run = promisify(execFile);
-const CLI = path.resolve(import.meta.dirname, '../../src/cli.ts');
+const CLI = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
 const key = aBootstrapKey();
 const server = useServerProcess(() => ({
   MEMTRACE_STORAGE_DRIVER: 'memory',

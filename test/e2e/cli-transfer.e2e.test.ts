@@ -43,7 +43,7 @@ async function memtrace(db: string, extraEnv: Record<string, string>, ...args: s
   try {
     const r = await exec(
       process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args],
+      ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args],
       { env, cwd: ROOT },
     );
     return { ...r, code: 0 };

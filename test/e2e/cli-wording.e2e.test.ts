@@ -18,7 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `memtrace <args>` from source on the SQLite file `db`. */
 async function memtrace(db: string, ...args: string[]) {
-  return exec(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args], {
+  return exec(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

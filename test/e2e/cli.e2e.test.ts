@@ -21,7 +21,7 @@ async function memtrace(...args: string[]) {
   try {
     const { stdout, stderr } = await exec(
       process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args],
+      ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args],
       { env, cwd: ROOT },
     );
     return { stdout, stderr, code: 0 };

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { routeMatcher, UNMATCHED_ROUTE } from '../../adapters/http/middleware/observe-requests.js';
 import { AuthService, silentLogger } from '../../domain/index.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { buildContainer } from '../../src/container.js';
 import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
 import { HTTP_APP } from '../../src/modules/tokens.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { openConfiguredStorage } from '../../src/modules/storage.module.js';
 import { aMemory, anAgent, aSession } from '../support/builders.js';
 import { startFakeArc, type FakeArc } from '../support/fake-arc/index.js';

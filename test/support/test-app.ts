@@ -6,7 +6,7 @@ import { createPostgresStorage } from '../../adapters/storage/postgres/index.js'
 import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import { silentLogger, type DedupSettings, type Limits, type Logger } from '../../domain/index.js';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config/index.js';
 import { buildContainer } from '../../src/container.js';
 import { DEFAULT_DEDUP, openStorage, type Memtrace } from '../../src/core.js';
 import { FixedClock } from './fixed-clock.js';

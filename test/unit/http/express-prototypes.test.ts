@@ -2,7 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { messageClassesOf, type MessageClasses } from '../../../adapters/http/message-classes.js';
+import {
+  presetExpressPrototypes,
+  type MessageClasses,
+} from '../../../adapters/http/express-prototypes.js';
 import { buildTestApp } from '../../support/test-app.js';
 
 interface Reply {
@@ -57,11 +60,11 @@ const stable = (r: Reply) => {
   return { status: r.status, headers, body };
 };
 
-describe('messageClassesOf', () => {
+describe('presetExpressPrototypes', () => {
   it('gives requests and responses the prototypes Express would set when a server uses them', async () => {
     // Arrange
     const app = express();
-    const classes = messageClassesOf(app);
+    const classes = presetExpressPrototypes(app);
     app.get('/p', (req, res) => {
       res.json({
         request: Object.getPrototypeOf(req) === classes.IncomingMessage.prototype,
@@ -105,7 +108,7 @@ describe('messageClassesOf', () => {
     for (const [method, path, headers, body] of calls(1)) {
       before.push(await send(plain, method, path, headers, body));
     }
-    const withClasses = await serve(app, messageClassesOf(app));
+    const withClasses = await serve(app, presetExpressPrototypes(app));
 
     // Act
     const after: Reply[] = [];

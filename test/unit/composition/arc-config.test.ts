@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../src/config.js';
+import { ConfigError, loadConfig } from '../../../src/config/index.js';
 import { arcDatabaseName, defaultArcTargetResolver } from '../../../adapters/storage/arc/index.js';
 
 const load = (env: Record<string, string>) => loadConfig(env, '/nonexistent');

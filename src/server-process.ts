@@ -1,24 +1,27 @@
 import 'reflect-metadata';
-import { isDomainError } from '../domain/index.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { startServer } from './server.js';
+import { loadConfig, type Config } from './config/index.js';
+import { startHttpServer } from './http-server.js';
+import { reportFailure } from './report-failure.js';
 
 /**
- * Runs the server until SIGTERM or SIGINT. On the first start of an empty store it prints the
- * admin key to stdout as plain lines, whatever the log format and level.
+ * Runs the server as this process (`npm start`, the container, `memtrace serve`): reads the
+ * configuration, starts the HTTP server, and stops it on SIGTERM or SIGINT with exit code 0
+ * (1 when stopping fails). On the first start of an empty store it prints the admin key to
+ * stdout as plain lines, whatever the log format and level. A failure to start is one line
+ * on stderr and exit code 1.
  */
 export async function serve(): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();
   } catch (e) {
-    return fail(e);
+    return reportFailure(e);
   }
   let server;
   try {
-    server = await startServer(config);
+    server = await startHttpServer(config);
   } catch (e) {
-    return fail(e);
+    return reportFailure(e);
   }
   if (server.firstRunKey !== null) {
     if (config.auth.bootstrapKey !== undefined) {
@@ -43,17 +46,4 @@ export async function serve(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-}
-
-export function fail(e: unknown): void {
-  const reason =
-    e instanceof ConfigError
-      ? `invalid configuration: ${e.message}`
-      : isDomainError(e)
-        ? e.message
-        : e instanceof Error
-          ? e.message
-          : String(e);
-  process.stderr.write(`memtrace: ${reason}\n`);
-  process.exitCode = 1;
 }

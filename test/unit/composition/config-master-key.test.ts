@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../src/config.js';
+import { ConfigError, loadConfig } from '../../../src/config/index.js';
 
 const EMPTY_DIR = mkdtempSync(path.join(tmpdir(), 'memtrace-config-master-'));
 afterAll(() => rmSync(EMPTY_DIR, { recursive: true, force: true }));

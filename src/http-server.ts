@@ -2,15 +2,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import { answerClientErrors } from '../adapters/http/client-errors.js';
-import { messageClassesOf } from '../adapters/http/message-classes.js';
+import { presetExpressPrototypes } from '../adapters/http/express-prototypes.js';
 import { AuthService, LOGGER, type Logger } from '../domain/index.js';
-import type { Config } from './config.js';
+import type { Config } from './config/index.js';
 import { buildContainer, type BuildOptions } from './container.js';
 import { localUrl } from './local-url.js';
 import { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.js';
 import { HTTP_APP } from './modules/tokens.js';
 
-export interface RunningServer {
+export interface RunningHttpServer {
   readonly url: string;
   readonly port: number;
   /** The admin key made on this start of an empty store (printed once), else null. */
@@ -19,11 +19,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Builds the container, bootstraps the first admin key, and listens. */
-export async function startServer(
+/**
+ * The HTTP server of memtrace: builds the container, bootstraps the first admin key, and
+ * listens; `close` drains it and closes the store. No process handling (see server-process.ts).
+ */
+export async function startHttpServer(
   config: Config,
   options: BuildOptions = {},
-): Promise<RunningServer> {
+): Promise<RunningHttpServer> {
   const metrics = config.metrics.enabled ? { metrics: new PrometheusMetrics() } : {};
   const { container, storage } = await buildContainer(config, { ...metrics, ...options });
   const logger = container.get<Logger>(LOGGER);
@@ -65,7 +68,7 @@ function listen(app: express.Express, config: Config): Promise<Server> {
         keepAliveTimeout: keepAliveTimeoutMs,
         // How often the two timeouts above are checked (node's default is 30 s).
         connectionsCheckingInterval: Math.min(1000, headersTimeoutMs),
-        ...messageClassesOf(app),
+        ...presetExpressPrototypes(app),
       },
       app,
     );
