@@ -1,7 +1,7 @@
 import { ContainerModule } from 'inversify';
-import type { ArcRoutingChanges, ArcStorageOptions } from '../../adapters/storage/arc/index.js';
+import type { ArcRoutingChanges } from '../../adapters/storage/arc/index.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
-import type { ArcConfig, Config } from '../config/index.js';
+import type { Config } from '../config/index.js';
 import { createMemtrace } from '../core.js';
 import { openStorage, SQLITE_BUSY_TIMEOUT_MS } from '../storage.js';
 import { STORAGE } from './tokens.js';
@@ -37,7 +37,7 @@ export async function openConfiguredStorage(
       // there, every other org to the configured one; changes apply without a restart.
       return openStorage({
         driver,
-        ...arcStorageOptions(arcConfig),
+        ...arcConfig,
         relational,
         routes: createMemtrace({ storage: relational, masterKey: config.secrets.masterKey })
           .arcInstances,
@@ -48,16 +48,6 @@ export async function openConfiguredStorage(
       return openStorage({ driver });
   }
 }
-
-const arcStorageOptions = (arc: ArcConfig): ArcStorageOptions => ({
-  url: arc.url,
-  ...(arc.apiKey !== undefined ? { apiKey: arc.apiKey } : {}),
-  database: arc.database,
-  measurement: arc.measurement,
-  timeoutMs: arc.timeoutMs,
-  retries: arc.retries,
-  readYourWritesMs: arc.readYourWritesMs,
-});
 
 const openSqlite = (config: Config): Promise<StorageBundle> =>
   openStorage({
