@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { ArcDriverOptions } from '../adapters/storage/arc/index.js';
 import type { PostgresStorageOptions } from '../adapters/storage/postgres/index.js';
 import type { SqliteOpenOptions } from '../adapters/storage/sqlite/index.js';
 import type { StorageBundle } from '../adapters/storage/storage-bundle.js';
@@ -12,39 +13,53 @@ import type { StorageBundle } from '../adapters/storage/storage-bundle.js';
 export const SQLITE_BUSY_TIMEOUT_MS = 1000;
 
 /**
- * Which storage to open, per driver: `memory` keeps everything in the process (tests, trials);
- * `sqlite` a file (`:memory:` for a private database); `postgres` a database, migrated unless
- * `migrate` is false. The Arc driver needs the whole configuration (see `openConfiguredStorage`).
+ * The storage factory: one entry per storage driver, in the order MEMTRACE_STORAGE_DRIVER lists
+ * them. Each imports only its own driver's module when it runs, so a native driver that is not
+ * used is never loaded; its parameter is the driver's options. Adding a driver is adding its
+ * folder under adapters/storage/ and one line here.
  */
-export type StorageOptions =
-  | { readonly driver: 'memory' }
-  | ({ readonly driver: 'sqlite' } & SqliteOpenOptions)
-  | ({ readonly driver: 'postgres' } & PostgresStorageOptions);
+const STORAGE_FACTORY = {
+  sqlite: (options: SqliteOpenOptions) => openSqliteFile(options),
+  postgres: async (options: PostgresStorageOptions) =>
+    (await import('../adapters/storage/postgres/index.js')).createPostgresStorage(options),
+  arc: async (options: ArcDriverOptions) =>
+    (await import('../adapters/storage/arc/index.js')).createArcStorage(options),
+  memory: async (_options: object) =>
+    (await import('../adapters/storage/in-memory/index.js')).createInMemoryStorage(),
+} satisfies Record<string, (options: never) => Promise<StorageBundle>>;
+
+type Factory = typeof STORAGE_FACTORY;
+
+/** A storage driver's name (MEMTRACE_STORAGE_DRIVER). */
+export type StorageDriver = keyof Factory;
+
+/** The storage drivers memtrace has, in the factory's order. */
+export const STORAGE_DRIVERS = Object.keys(STORAGE_FACTORY) as readonly StorageDriver[];
 
 /**
- * Opens one storage driver with the server's defaults. Only the chosen driver's module is
- * imported, so a native driver that is not used is never loaded.
+ * Which storage to open, per driver: `memory` keeps everything in the process (tests, trials);
+ * `sqlite` a file (`:memory:` for a private database); `postgres` a database, migrated unless
+ * `migrate` is false; `arc` memories in Arc beside an opened relational store.
  */
+export type StorageOptions = {
+  [D in StorageDriver]: { readonly driver: D } & Parameters<Factory[D]>[0];
+}[StorageDriver];
+
+/** Opens one storage driver with the server's defaults. */
 export async function openStorage(options: StorageOptions): Promise<StorageBundle> {
-  switch (options.driver) {
-    case 'memory': {
-      const { createInMemoryStorage } = await import('../adapters/storage/in-memory/index.js');
-      return createInMemoryStorage();
-    }
-    case 'sqlite': {
-      const sqlite: SqliteOpenOptions = options;
-      if (sqlite.path !== ':memory:') {
-        mkdirSync(path.dirname(path.resolve(sqlite.path)), { recursive: true });
-      }
-      const { createSqliteStorage } = await import('../adapters/storage/sqlite/index.js');
-      return createSqliteStorage({
-        ...sqlite,
-        busyTimeoutMs: sqlite.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS,
-      });
-    }
-    case 'postgres': {
-      const { createPostgresStorage } = await import('../adapters/storage/postgres/index.js');
-      return createPostgresStorage(options);
-    }
+  const open = STORAGE_FACTORY[options.driver] as (
+    options: StorageOptions,
+  ) => Promise<StorageBundle>;
+  return open(options);
+}
+
+async function openSqliteFile(options: SqliteOpenOptions): Promise<StorageBundle> {
+  if (options.path !== ':memory:') {
+    mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
   }
+  const { createSqliteStorage } = await import('../adapters/storage/sqlite/index.js');
+  return createSqliteStorage({
+    ...options,
+    busyTimeoutMs: options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS,
+  });
 }

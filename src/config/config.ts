@@ -1,4 +1,4 @@
-import type { StorageDriver } from '../../adapters/storage/storage-bundle.js';
+import type { StorageDriver } from '../storage.js';
 import type { Limits } from '../../domain/index.js';
 import type { ArcConfig, PostgresConfig } from './storage-config.js';
 

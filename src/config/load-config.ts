@@ -1,6 +1,6 @@
-import { STORAGE_DRIVERS, type StorageDriver } from '../../adapters/storage/storage-bundle.js';
 import { parseMasterKey } from '../../adapters/system/aes-gcm-secret-box.js';
 import { DEFAULT_LIMITS, MAX_TAGS } from '../../domain/index.js';
+import { STORAGE_DRIVERS, type StorageDriver } from '../storage.js';
 import type { Config, LogLevel } from './config.js';
 import { ConfigError } from './config-error.js';
 import { findConfigFile, readToml } from './config-file.js';
@@ -40,7 +40,7 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
   const driver = read('storage', 'driver') ?? 'sqlite';
   if (!isStorageDriver(driver)) {
     throw new ConfigError(
-      `MEMTRACE_STORAGE_DRIVER must be 'sqlite', 'postgres', 'arc' or 'memory', got '${driver}'`,
+      `MEMTRACE_STORAGE_DRIVER must be ${oneOf(STORAGE_DRIVERS)}, got '${driver}'`,
     );
   }
   const synchronous = read('storage', 'sqlite_synchronous') ?? 'full';
@@ -188,6 +188,12 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
     ...(file ? { file } : {}),
   };
 }
+
+/** `'a', 'b' or 'c'`. */
+const oneOf = (names: readonly string[]): string => {
+  const quoted = names.map((name) => `'${name}'`);
+  return `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
+};
 
 function isStorageDriver(value: string): value is StorageDriver {
   return (STORAGE_DRIVERS as readonly string[]).includes(value);

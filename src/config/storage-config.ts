@@ -1,3 +1,4 @@
+import type { ArcStorageOptions } from '../../adapters/storage/arc/index.js';
 import {
   ARC_DATABASE_PATTERN,
   ARC_MEASUREMENT_PATTERN,
@@ -17,24 +18,11 @@ export interface PostgresConfig {
   readonly migrate: boolean;
 }
 
-/** The Arc driver's settings (MEMTRACE_ARC_*): where memories live. */
-export interface ArcConfig {
-  readonly url: string;
-  /** Arc API token; absent when Arc runs without auth. */
-  readonly apiKey?: string;
-  /**
-   * The Arc database name, or a template with `{org}` for one database per org (the default,
-   * `memtrace_{org}`); the result must match the domain's `ARC_DATABASE_PATTERN`.
-   */
-  readonly database: string;
-  readonly measurement: string;
-  /** Longest one store call may take against Arc, retries included. */
-  readonly timeoutMs: number;
-  /** Retries of a call that may pass on retry. */
-  readonly retries: number;
-  /** How long acknowledged writes are merged into reads while Arc does not show them yet. */
-  readonly readYourWritesMs: number;
-}
+/**
+ * The Arc driver's settings (MEMTRACE_ARC_*): where memories live. They are the arc driver's
+ * own options; `database` must give names that match the domain's `ARC_DATABASE_PATTERN`.
+ */
+export type ArcConfig = ArcStorageOptions;
 
 /** The postgres driver's settings; the URL is required, every other one has a default. */
 export function readPostgresConfig(read: ReadSetting, name: SettingName): PostgresConfig {

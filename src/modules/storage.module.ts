@@ -1,14 +1,16 @@
 import { ContainerModule } from 'inversify';
-import type { ArcRoutingChanges, ArcStorageOptions } from '../../adapters/storage/arc/index.js';
+import type { ArcRoutingChanges } from '../../adapters/storage/arc/index.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
-import type { ArcConfig, Config } from '../config/index.js';
+import type { Config } from '../config/index.js';
 import { createMemtrace } from '../core.js';
 import { openStorage, SQLITE_BUSY_TIMEOUT_MS } from '../storage.js';
 import { STORAGE } from './tokens.js';
 
 /**
- * Opens the configured storage driver (see {@link openStorage}); the Arc driver, which needs
- * the relational store beside it and the per-org routing, only from here.
+ * Opens the configured storage driver through the storage factory ({@link openStorage}) with
+ * the options the configuration gives it. A driver without settings of its own (`memory`)
+ * needs nothing here; the arc driver also opens the relational store beside it and routes
+ * each org to its own Arc instance when it has one.
  */
 export async function openConfiguredStorage(
   config: Config,
@@ -18,9 +20,8 @@ export async function openConfiguredStorage(
     readonly arcRoutingChanges?: ArcRoutingChanges;
   } = {},
 ): Promise<StorageBundle> {
-  switch (config.storage.driver) {
-    case 'memory':
-      return openStorage({ driver: 'memory' });
+  const driver = config.storage.driver;
+  switch (driver) {
     case 'sqlite':
       return openSqlite(config);
     case 'postgres':
@@ -32,31 +33,21 @@ export async function openConfiguredStorage(
       const relational = config.storage.postgres
         ? await openPostgres(config, options)
         : await openSqlite(config);
-      const { defaultArcTargetResolver, openArcStorage, orgArcRouting } =
-        await import('../../adapters/storage/arc/index.js');
-      const arc = arcStorageOptions(arcConfig);
       // An org routed to its own Arc instance (org add-arc, PUT /api/v1/orgs/{id}/arc) goes
       // there, every other org to the configured one; changes apply without a restart.
-      const resolveTarget = orgArcRouting({
+      return openStorage({
+        driver,
+        ...arcConfig,
+        relational,
         routes: createMemtrace({ storage: relational, masterKey: config.secrets.masterKey })
           .arcInstances,
-        fallback: defaultArcTargetResolver(arc),
         ...(options.arcRoutingChanges ? { changes: options.arcRoutingChanges } : {}),
       });
-      return openArcStorage(relational, arc, resolveTarget);
     }
+    default:
+      return openStorage({ driver });
   }
 }
-
-const arcStorageOptions = (arc: ArcConfig): ArcStorageOptions => ({
-  url: arc.url,
-  ...(arc.apiKey !== undefined ? { apiKey: arc.apiKey } : {}),
-  database: arc.database,
-  measurement: arc.measurement,
-  timeoutMs: arc.timeoutMs,
-  retries: arc.retries,
-  readYourWritesMs: arc.readYourWritesMs,
-});
 
 const openSqlite = (config: Config): Promise<StorageBundle> =>
   openStorage({

@@ -1,37 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index.js';
-import type { NewMemory } from '../../../domain/index.js';
-import { createMemtrace } from '../../../src/core.js';
-import { FixedClock } from '../../support/fixed-clock.js';
-import { SequentialIds } from '../../support/sequential-ids.js';
 import { rejection } from '../../support/domain-errors.js';
+import { HOUR, ORG, OTHER_ORG, sessionSetup, T0 } from '../../support/session-setup.js';
 
-const ORG = 'org_a';
-const OTHER_ORG = 'org_b';
-const T0 = Date.UTC(2026, 1, 13, 10, 30, 0);
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-
-async function setup() {
-  const storage = await createInMemoryStorage();
-  const clock = new FixedClock(T0);
-  const ids = new SequentialIds();
-  const { sessions, context, memories } = createMemtrace({
-    storage,
-    clock,
-    ids,
-    dedup: { enabled: true, windowHours: 24 },
-  });
-  /** Records a memory `minutesAfterT0` after T0 and leaves the clock there. */
-  const remember = async (
-    minutesAfterT0: number,
-    input: Partial<NewMemory> & { content: string },
-  ) => {
-    clock.set(T0 + minutesAfterT0 * MINUTE);
-    return memories.create(ORG, { agentId: 'agent_abc', ...input });
-  };
-  return { sessions, context, memories, clock, remember, storage };
-}
+const setup = sessionSetup;
 
 describe('ContextService.forSession', () => {
   /** A created session with memories at T0 + 0, 10, 20, 30, 40 minutes; clock at T0 + 60m. */
