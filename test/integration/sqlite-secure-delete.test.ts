@@ -34,10 +34,13 @@ function checkpoint(file: string): void {
 
 /**
  * Stores memories holding unique strings (in the content, a long content on overflow pages, the
- * metadata, a tag and the dedup key) among others, deletes them through the store and
- * checkpoints. @returns the unique strings still in the files afterwards
+ * metadata, a tag and the dedup key) among others, deletes them through the store and (unless
+ * `checkpointAfter` is false) checkpoints. @returns the unique strings still in the files
  */
-async function leftoversOfDelete(secureDelete: 'default' | 'off'): Promise<string[]> {
+async function leftoversOfDelete(
+  secureDelete: 'default' | 'off',
+  { checkpointAfter = true }: { checkpointAfter?: boolean } = {},
+): Promise<string[]> {
   const file = tempSqlitePath('memtrace-secure-delete');
   cleanups.push(() => removeSqliteFiles(file));
   const db = openSqliteDatabase({ path: file });
@@ -59,8 +62,13 @@ async function leftoversOfDelete(secureDelete: 'default' | 'off'): Promise<strin
   // The scan sees what was written, so an absence below means overwritten.
   expect(foundOnDisk(file, secrets)).toEqual(secrets);
 
-  expect(await store.delete(ORG, { ids: doomed.map((m) => m.id) })).toBe(3);
-  checkpoint(file);
+  // Written again after the checkpoint: the WAL holds them too.
+  await store.insert(
+    doomed.map((m) => ({ ...m, id: `${m.id}_again`, dedupKey: null })),
+    null,
+  );
+  expect(await store.delete(ORG, { ids: doomed.flatMap((m) => [m.id, `${m.id}_again`]) })).toBe(6);
+  if (checkpointAfter) checkpoint(file);
 
   expect(await store.count(ORG, {})).toBe(kept.length);
   return foundOnDisk(file, secrets);
@@ -80,6 +88,32 @@ describe('SQLite deletes overwrite what they delete (secure_delete)', () => {
 
   it('leaves no byte of a deleted memory in the database or the WAL once checkpointed', async () => {
     expect(await leftoversOfDelete('default')).toEqual([]);
+  });
+
+  it('leaves none of it in the WAL either once the delete resolves, with no checkpoint of ours', async () => {
+    expect(await leftoversOfDelete('default', { checkpointAfter: false })).toEqual([]);
+  });
+
+  it('neither waits for nor fails on a reader that keeps the WAL from being emptied', async () => {
+    const file = tempSqlitePath('memtrace-secure-delete');
+    cleanups.push(() => removeSqliteFiles(file));
+    const db = openSqliteDatabase({ path: file });
+    cleanups.push(() => db.close());
+    migrateSqliteDatabase(db);
+    const store = new SqliteMemoryStore(db);
+    const m = aMemory();
+    await store.insert([m], null);
+    const reader = new Database(file);
+    cleanups.push(() => reader.close());
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM memories').get();
+
+    const started = Date.now();
+    expect(await store.delete(ORG, { ids: [m.id] })).toBe(1);
+
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    reader.exec('COMMIT');
   });
 
   it('would leave deleted content in the file without secure_delete (the scan detects it)', async () => {

@@ -75,8 +75,10 @@ export class SqliteMemoryStore implements MemoryStore {
   private readonly writeGroup: Database.Transaction<(run: () => void) => void>;
   private readonly dynamic: StatementCache;
   private pending: PendingWrite[] = [];
+  /** Whether a delete of the group being committed removed rows (see {@link scrubWal}). */
+  private deletedInGroup = false;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     // Positional parameters: binding by name costs about a third more per row in batches.
     this.insertMemory = db.prepare(
       `INSERT INTO memories (${MEMORY_COLUMNS}) VALUES (${MEMORY_COLUMNS.split(', ')
@@ -125,7 +127,9 @@ export class SqliteMemoryStore implements MemoryStore {
    * Deletes the org's matches of the filter with their tag rows, in one savepoint of the next
    * group commit (see {@link insert}): under the write lock taken before the matches are read,
    * so a concurrent insert, here or in another process, is either wholly before or wholly after.
-   * The connection runs with `secure_delete`, so the freed bytes are overwritten with zeros.
+   * The connection runs with `secure_delete`, so the freed bytes are overwritten with zeros,
+   * and the WAL, which still holds earlier images of those pages, is emptied after the commit
+   * (see {@link scrubWal}).
    */
   delete(orgId: string, filter: MemoryFilter): Promise<number> {
     return this.enqueue(() => this.deleteAll(orgId, filter), translateSqliteError);
@@ -140,6 +144,7 @@ export class SqliteMemoryStore implements MemoryStore {
       }
       this.deleteMemory.run(seq);
     }
+    if (targets.length > 0) this.deletedInGroup = true;
     return targets.length;
   }
 
@@ -156,6 +161,7 @@ export class SqliteMemoryStore implements MemoryStore {
     const group = this.pending;
     this.pending = [];
     const outcomes: ({ ok: unknown } | { error: unknown })[] = [];
+    this.deletedInGroup = false;
     try {
       withSqlite(() =>
         this.writeGroup.immediate(() => {
@@ -174,11 +180,32 @@ export class SqliteMemoryStore implements MemoryStore {
       for (const call of group) call.reject(call.translate(e));
       return;
     }
+    if (this.deletedInGroup) this.scrubWal();
     group.forEach((call, i) => {
       const outcome = outcomes[i];
       if (outcome && 'ok' in outcome) call.resolve(outcome.ok);
       else call.reject(call.translate(outcome?.error));
     });
+  }
+
+  /**
+   * Copies the WAL into the database file and truncates it (`wal_checkpoint(TRUNCATE)`), so the
+   * page images written before a delete, which hold the deleted content, leave the disk with it.
+   * Best effort and without waiting: while another connection reads or writes, the checkpoint
+   * stops short and the WAL is emptied by a later one (the next delete's, or on close).
+   */
+  private scrubWal(): void {
+    try {
+      const busyMs = this.db.pragma('busy_timeout', { simple: true }) as number;
+      this.db.pragma('busy_timeout = 0');
+      try {
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        this.db.pragma(`busy_timeout = ${busyMs}`);
+      }
+    } catch {
+      // The delete is committed; a failed checkpoint only leaves the WAL as it was.
+    }
   }
 
   private insertOne(memory: Memory, dedup: DedupPolicy | null): InsertOutcome {
