@@ -38,6 +38,23 @@ describe('ArcMemoryStore.delete when Arc has deletes turned off (its default)', 
   });
 });
 
+describe('ArcMemoryStore.delete with an Arc token that may read and write only', () => {
+  let arc: ArcTestStorage;
+  beforeAll(async () => {
+    arc = await openArcTestStorage({ tokens: { rw: ['read', 'write'] } }, { apiKey: 'rw' });
+  });
+  afterAll(async () => arc.close());
+
+  it('is unavailable and says deletes need an admin token', async () => {
+    const m = aMemory();
+    await arc.storage.memories.insert([m], null);
+    const failure = arc.storage.memories.delete(ORG, {});
+    await expect(failure).rejects.toMatchObject({ kind: 'unavailable' });
+    await expect(failure).rejects.toThrow(/deletes need an Arc token with admin/);
+    expect(await arc.storage.memories.count(ORG, {})).toBe(1);
+  });
+});
+
 describe('ArcMemoryStore.delete while Arc buffers writes for a minute', () => {
   let arc: ArcTestStorage;
   beforeAll(async () => {

@@ -33,6 +33,9 @@ const RETRY_STATUSES = new Set([502, 503, 504]);
 /** How Arc answers a delete while `delete.enabled` is false. */
 const DELETES_DISABLED = /delete operations are disabled/i;
 
+/** What the store calls only to delete: Arc lets only admin tokens call them. */
+const ADMIN_PATHS = new Set(['/api/v1/write/line-protocol/flush', '/api/v1/delete']);
+
 /** Network error codes that prove the request never reached Arc. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 
@@ -205,7 +208,8 @@ export class ArcClient {
         );
       }
       if (error.status === 401 || error.status === 403) {
-        throw unavailable(`refused the API key: ${error.message}`);
+        const admin = ADMIN_PATHS.has(path) ? ' (deletes need an Arc token with admin)' : '';
+        throw unavailable(`refused the API key${admin}: ${error.message}`);
       }
       // Arc refused what the store sent: a bug, not an outage.
       throw new Error(`Arc ${error.message}`);
