@@ -58,7 +58,7 @@ describe('ArcMemoryStore.delete with an Arc token that may read and write only',
 describe('ArcMemoryStore.delete while Arc buffers writes for a minute', () => {
   let arc: ArcTestStorage;
   beforeAll(async () => {
-    arc = await openArcTestStorage({ maxBufferAgeMs: 60_000 }, { timeoutMs: 1000, retries: 2 });
+    arc = await openArcTestStorage({ maxBufferAgeMs: 60_000 }, { timeoutMs: 3000, retries: 2 });
   });
   beforeEach(async () => arc.reset());
   afterEach(() => arc.fake.clearFaults());
@@ -114,5 +114,36 @@ describe('ArcMemoryStore.delete while Arc buffers writes for a minute', () => {
     }
     expect((await arc.storage.memories.find(ORG, all)).map((m) => m.id)).toEqual([kept.id]);
     expect(await physicalRows(arc)).toBe(1);
+  });
+
+  it('reads an ids filter longer than Arc takes in one statement, in chunks, pending writes included', async () => {
+    const shown = Array.from({ length: 400 }, (_, i) =>
+      aMemory({ agentId: 'bulk', time: 1_000 + i, importance: (i % 10) / 10 }),
+    );
+    await arc.storage.memories.insert(shown, null);
+    await arc.fake.flushAll();
+    const buffered = Array.from({ length: 200 }, (_, i) =>
+      aMemory({ agentId: 'bulk', time: 500 + i, importance: 0.95 }),
+    );
+    await arc.storage.memories.insert(buffered, null);
+    const wanted = [...shown, ...buffered].filter((_, i) => i % 3 !== 1);
+    const ids = [...wanted.map((m) => m.id), 'mem_unknown'];
+    const s = arc.storage.memories;
+    expect(await s.count(ORG, { ids })).toBe(wanted.length);
+    const byTime = [...wanted].sort((a, b) => a.time - b.time);
+    const page = await s.find(ORG, { filter: { ids }, order: 'desc', limit: 50, offset: 10 });
+    expect(page.map((m) => m.id)).toEqual(
+      byTime
+        .reverse()
+        .slice(10, 60)
+        .map((m) => m.id),
+    );
+    const best = await s.findByPriority(ORG, {
+      filter: { ids, agentId: 'bulk' },
+      maxContentLength: null,
+      limit: 5,
+    });
+    expect(best.every((m) => m.importance === 0.95)).toBe(true);
+    expect(best).toHaveLength(5);
   });
 });
