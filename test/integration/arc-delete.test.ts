@@ -90,6 +90,20 @@ describe('ArcMemoryStore.delete while Arc buffers writes for a minute', () => {
     expect(await physicalRows(arc)).toBe(0);
   });
 
+  it('is unavailable when Arc deleted fewer rows than matched, rather than claiming the count', async () => {
+    const m = aMemory();
+    await arc.storage.memories.insert([m], null);
+    arc.fake.injectFault({
+      status: 200,
+      body: JSON.stringify({ success: true, deleted_count: 0 }),
+      path: '/api/v1/delete',
+    });
+    await expect(arc.storage.memories.delete(ORG, {})).rejects.toMatchObject({
+      kind: 'unavailable',
+    });
+    expect(await arc.storage.memories.findById(ORG, m.id)).toEqual(m);
+  });
+
   it('resends a write in doubt before deleting, so no later resend brings it back', async () => {
     const lost = aMemory({ agentId: 'crawler' });
     arc.fake.injectFault({ dropAfterHandling: true, path: '/write/msgpack', times: 3 });

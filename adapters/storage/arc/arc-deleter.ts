@@ -22,12 +22,14 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  *    process that matches (flushing again a few times), so the delete reaches them;
  * 3. counts the matching memories (distinct ids: a resent write may be stored twice, and Arc's
  *    `deleted_count` counts each copy), deletes them with one request per chunk of ids (one
- *    request without an ids filter), and forgets the matching acknowledged writes.
+ *    request without an ids filter), checks that Arc deleted them (when it reports fewer rows
+ *    than memories, by counting again), and forgets the matching acknowledged writes.
  * The WHERE is the org's filter with every value through `sqlDeleteString`.
  *
- * Not covered: rows another process wrote that are still in Arc's buffer when the flush ran
- * (only that process's acknowledged writes are waited for). A failure part way through a chunked
- * delete leaves the earlier chunks deleted (Arc has no transaction over several requests).
+ * Not covered: a memory another process writes after the flush; another process that wrote a
+ * memory and has not yet seen Arc show it keeps merging it into its own reads (for at most its
+ * `readYourWritesMs`). A failure part way through a chunked delete leaves the earlier chunks
+ * deleted (Arc has no transaction over several requests).
  */
 export class ArcDeleter {
   constructor(
@@ -56,9 +58,15 @@ export class ArcDeleter {
     await this.untilShown(target, orgId, pending);
     const n = await this.count(target, orgId, f);
     if (n > 0) {
+      let deleted = 0;
       for (const ids of this.idChunks(orgId, f)) {
         const where = filterConditions(orgId, { ...f, ...ids }, sqlDeleteString).join(' AND ');
-        await this.client.delete(target, where);
+        deleted += await this.client.delete(target, where);
+      }
+      // Arc counts every copy it deleted, and skips a file it cannot read the WHERE on.
+      const left = deleted < n ? await this.count(target, orgId, f) : 0;
+      if (left > 0) {
+        throw unavailable(`Arc still shows ${left} of the memories it was asked to delete`);
       }
     }
     for (const id of pending) state.pending.delete(id);
@@ -73,11 +81,9 @@ export class ArcDeleter {
       missing = missing.filter((id) => !shown.has(id));
       if (missing.length === 0) return;
       if (round + 1 >= VISIBLE_ROUNDS) {
-        throw new DomainError(
-          'unavailable',
-          'STORAGE_UNAVAILABLE',
-          `storage unavailable: Arc does not show ${missing.length} acknowledged memories ` +
-            'after a flush, so it cannot delete them yet; try again',
+        throw unavailable(
+          `Arc does not show ${missing.length} acknowledged memories after a flush, so it ` +
+            'cannot delete them yet',
         );
       }
       await sleep(VISIBLE_PAUSE_MS * 2 ** round);
@@ -112,4 +118,10 @@ export class ArcDeleter {
   }
 }
 
+const unavailable = (reason: string) =>
+  new DomainError(
+    'unavailable',
+    'STORAGE_UNAVAILABLE',
+    `storage unavailable: ${reason}; try again`,
+  );
 const unique = (ids: readonly string[]) => [...new Set(ids)];
