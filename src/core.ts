@@ -26,6 +26,7 @@ import {
   type DedupSettings,
   type IdGenerator,
   type Limits,
+  type Logger,
   type SecretBox,
 } from '../domain/index.js';
 
@@ -53,6 +54,8 @@ export interface MemtraceOptions {
   readonly secrets?: SecretBox;
   /** MEMTRACE_MASTER_KEY (64 hex digits or base64 of 32 bytes); without it Arc keys cannot be sealed. */
   readonly masterKey?: string;
+  /** Where deletions (forget) are recorded; nothing is logged by default. */
+  readonly logger?: Logger;
 }
 
 /** The domain services of one storage. */
@@ -92,6 +95,7 @@ export function createMemtrace(options: MemtraceOptions): Memtrace {
       options.dedup ?? DEFAULT_DEDUP,
       storage.sessions,
       limits,
+      options.logger,
     ),
     sessions,
     context: new ContextService(sessions, storage.memories, clock, limits),

@@ -1,6 +1,7 @@
 import {
   MEMORY_TYPES,
   type BatchResult,
+  type ForgetOutcome,
   type Memory,
   type MemoryList,
 } from '../../domain/index.js';
@@ -70,6 +71,15 @@ export function toBatchResponse(result: BatchResult) {
   };
 }
 
+/** A forget's answer: `{deleted}`, or for a dry run `{would_delete, dry_run: true}`. */
+export function toForgetResponse(
+  outcome: ForgetOutcome,
+): { deleted: number } | { would_delete: number; dry_run: true } {
+  return outcome.dryRun
+    ? { would_delete: outcome.count, dry_run: true }
+    : { deleted: outcome.count };
+}
+
 const COUNT_OF_MATCHES = {
   type: ['integer', 'null'],
   minimum: 0,
@@ -130,5 +140,16 @@ export const MEMORY_RESPONSE_SCHEMAS = {
       ),
     },
     { description: 'The answer to a batch: what was stored and which items were duplicates.' },
+  ),
+  ForgetResponse: objectSchema<{ deleted: number }>(
+    { deleted: count('Memories forgotten (0 when none matched).') },
+    { description: 'What a forget deleted.' },
+  ),
+  ForgetDryRunResponse: objectSchema<{ would_delete: number; dry_run: true }>(
+    {
+      would_delete: count('Memories the request would forget; none was.'),
+      dry_run: { type: 'boolean', const: true },
+    },
+    { description: 'What a dry run would delete: nothing was.' },
   ),
 };

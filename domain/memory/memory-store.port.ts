@@ -82,6 +82,16 @@ export interface MemoryStore {
   count(orgId: string, filter: MemoryFilter): Promise<number>;
 
   /**
+   * Deletes every memory of the org that matches the filter (an empty filter matches all of the
+   * org's memories), atomically: all of them or, on any error, none. Once it resolves, no method
+   * of any store instance on the same backend (another process included) returns them or counts
+   * them, and their content is not kept readable by the store (SQLite overwrites freed pages).
+   * @returns how many were deleted (0 when none matched)
+   * @throws DomainError `unavailable` when the backend cannot be reached or refuses deletes
+   */
+  delete(orgId: string, filter: MemoryFilter): Promise<number>;
+
+  /**
    * Aggregates over the memories whose agent id is one of `agentIds`.
    * @param sinceMs the start of the recent window (inclusive)
    */

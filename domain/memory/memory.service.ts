@@ -1,7 +1,9 @@
+import type { Principal } from '../auth/auth.js';
 import type { Clock } from '../shared/clock.port.js';
 import type { Crypto } from '../shared/crypto.port.js';
 import { DomainError, invalid, notFound } from '../shared/errors.js';
 import type { IdGenerator } from '../shared/id-generator.port.js';
+import { silentLogger, type Logger } from '../shared/logger.port.js';
 import { checkId } from '../shared/rules.js';
 import { DEFAULT_LIMITS, type Limits } from '../shared/limits.js';
 import {
@@ -22,6 +24,7 @@ import {
   type MemoryListInput,
 } from './memory-query.js';
 import type { DedupPolicy, MemoryStore } from './memory-store.port.js';
+import { forgetLogMeta, toForgetFilter, type ForgetInput, type ForgetOutcome } from './forget.js';
 import { sessionsNamedBy } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.port.js';
 
@@ -57,6 +60,8 @@ export class MemoryService {
     private readonly dedup: DedupSettings,
     private readonly sessions: SessionStore,
     private readonly limits: Limits = DEFAULT_LIMITS,
+    /** Where each deletion is recorded (org, key, filter, count; never content). */
+    private readonly logger: Logger = silentLogger,
   ) {}
 
   /**
@@ -113,6 +118,33 @@ export class MemoryService {
     const memory = await this.store.findById(orgId, id);
     if (!memory) throw notFound('memory', 'MEMORY_NOT_FOUND');
     return memory;
+  }
+
+  /**
+   * Deletes one memory of the actor's org, logged at info with the actor's key.
+   * @throws DomainError `not_found` when the org has no memory with this id
+   */
+  async delete(actor: Principal, id: string): Promise<void> {
+    const filter = { ids: [id] };
+    const deleted = await this.store.delete(actor.orgId, filter);
+    if (deleted === 0) throw notFound('memory', 'MEMORY_NOT_FOUND');
+    this.logger.info('memories forgotten', forgetLogMeta(actor, filter, deleted));
+  }
+
+  /**
+   * Deletes every memory of the actor's org that the filters and ids match, in one atomic store
+   * call, and logs it at info; with `dryRun` only counts them. See {@link ForgetInput} for the
+   * rules (an empty filter needs `all`, which needs an admin key).
+   * @throws DomainError `invalid` naming the field; `forbidden` for `all` without admin
+   */
+  async forget(actor: Principal, input: ForgetInput): Promise<ForgetOutcome> {
+    const filter = toForgetFilter(actor, input, this.clock.now(), this.limits.maxFilterValues);
+    if (input.dryRun === true) {
+      return { count: await this.store.count(actor.orgId, filter), dryRun: true };
+    }
+    const deleted = await this.store.delete(actor.orgId, filter);
+    this.logger.info('memories forgotten', forgetLogMeta(actor, filter, deleted));
+    return { count: deleted, dryRun: false };
   }
 
   /** Lists memories by the list endpoint's filters (`memory_type`, `event_type` naming). */

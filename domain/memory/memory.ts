@@ -113,6 +113,8 @@ export interface MemoryFilter {
   readonly since?: number;
   /** time < until (exclusive), ms. */
   readonly until?: number;
+  /** Any of these memory ids. An empty array matches nothing. */
+  readonly ids?: readonly string[];
 }
 
 /**
@@ -129,6 +131,7 @@ export function matchesFilter(m: Memory, f: MemoryFilter): boolean {
     (f.contentContains === undefined || m.content.includes(f.contentContains)) &&
     (f.minImportance === undefined || m.importance >= f.minImportance) &&
     (f.since === undefined || m.time >= f.since) &&
-    (f.until === undefined || m.time < f.until)
+    (f.until === undefined || m.time < f.until) &&
+    (f.ids === undefined || f.ids.includes(m.id))
   );
 }

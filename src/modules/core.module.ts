@@ -7,9 +7,11 @@ import {
   AuthService,
   CLOCK,
   ContextService,
+  LOGGER,
   MemoryService,
   SessionService,
   type Clock,
+  type Logger,
 } from '../../domain/index.js';
 import type { Config } from '../config/index.js';
 import { createMemtrace, type Memtrace } from '../core.js';
@@ -19,7 +21,7 @@ import { MEMTRACE, STORAGE } from './tokens.js';
 
 /**
  * The domain services, built by {@link createMemtrace} on the bound storage with the
- * configured dedup, limits and master key: the domain itself carries no decorators.
+ * configured dedup, limits, master key and logger: the domain itself carries no decorators.
  */
 export const coreModule = (
   config: Config,
@@ -30,17 +32,18 @@ export const coreModule = (
     bind(CLOCK).toConstantValue(clock);
     bind(MEMTRACE)
       .toResolvedValue(
-        (storage: StorageBundle) => {
+        (storage: StorageBundle, logger: Logger) => {
           const core = createMemtrace({
             storage,
             clock,
+            logger,
             dedup: config.dedup,
             limits: config.limits,
             masterKey: config.secrets.masterKey,
           });
           return metrics ? { ...core, context: meterContextTokens(core.context, metrics) } : core;
         },
-        [STORAGE],
+        [STORAGE, LOGGER],
       )
       .inSingletonScope();
     bind(MemoryService).toResolvedValue((core: Memtrace) => core.memories, [MEMTRACE]);

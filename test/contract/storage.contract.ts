@@ -453,6 +453,88 @@ export function describeStorageContract(h: StorageHarness): void {
       });
     });
 
+    describe('MemoryFilter.ids', () => {
+      it('matches only the listed ids of the org, and nothing for an empty list', async () => {
+        const [a, b, c] = await save(aMemory(), aMemory(), aMemory());
+        const theirs = aMemory({ orgId: OTHER });
+        await save(theirs);
+        const wanted = [a!.id, c!.id, theirs.id, 'mem_unknown'];
+        expect(ids(await s.memories.find(ORG, all({ ids: wanted })))).toEqual(ids([a!, c!]));
+        expect(await s.memories.count(ORG, { ids: wanted })).toBe(2);
+        expect(await s.memories.count(ORG, { ids: [] })).toBe(0);
+        expect(await s.memories.count(ORG, { ids: [b!.id], agentId: 'nobody' })).toBe(0);
+      });
+    });
+
+    describe('MemoryStore.delete', () => {
+      it('deletes the memory of an id and nothing else, and says how many', async () => {
+        const [gone, kept] = await save(aMemory(), aMemory());
+        expect(await s.memories.delete(ORG, { ids: [gone!.id] })).toBe(1);
+        expect(await s.memories.findById(ORG, gone!.id)).toBeNull();
+        expect(ids(await s.memories.find(ORG, all()))).toEqual([kept!.id]);
+        expect(await s.memories.delete(ORG, { ids: [gone!.id] })).toBe(0);
+      });
+
+      it('deletes what a filter matches, and no read path returns it afterwards', async () => {
+        const t = BASE_TIME;
+        const old = aMemory({ agentId: 'crawler', sessionId: 'sess_1', tags: ['x'], time: t });
+        const older = aMemory({
+          agentId: 'crawler',
+          sessionId: 'sess_1',
+          tags: ['x'],
+          time: t - 1,
+        });
+        const other = aMemory({ agentId: 'crawler', sessionId: 'sess_1', tags: ['y'], time: t });
+        await save(old, older, other);
+        expect(await s.memories.delete(ORG, { agentId: 'crawler', tags: ['x'] })).toBe(2);
+        expect(ids(await s.memories.find(ORG, all({ sessionId: 'sess_1' })))).toEqual([other.id]);
+        expect(await s.memories.count(ORG, { tags: ['x'] })).toBe(0);
+        const best = await s.memories.findByPriority(ORG, {
+          filter: { sessionId: 'sess_1' },
+          maxContentLength: null,
+          limit: null,
+        });
+        expect(ids(best)).toEqual([other.id]);
+        expect((await s.memories.stats(ORG, ['crawler'], 0)).memoryCount).toBe(1);
+      });
+
+      it('never touches another org, even with its ids or an empty filter', async () => {
+        const mine = aMemory();
+        const theirs = aMemory({ orgId: OTHER });
+        await save(mine, theirs);
+        expect(await s.memories.delete(ORG, { ids: [theirs.id] })).toBe(0);
+        expect(await s.memories.delete(ORG, {})).toBe(1);
+        expect(await s.memories.findById(OTHER, theirs.id)).toEqual(theirs);
+        expect(await s.memories.count(OTHER, {})).toBe(1);
+      });
+
+      it('lets a deleted dedup key be stored again', async () => {
+        const first = aMemory({ dedupKey: 'k' });
+        await save(first);
+        await s.memories.delete(ORG, { ids: [first.id] });
+        const again = aMemory({ dedupKey: 'k' });
+        const [outcome] = await s.memories.insert([again], { windowMs: 24 * HOUR });
+        expect(outcome?.status).toBe('created');
+      });
+
+      it('deletes a large selection at once', async () => {
+        const ms = Array.from({ length: 1_200 }, (_, i) =>
+          aMemory({ agentId: i % 2 === 0 ? 'even' : 'odd', time: BASE_TIME + i }),
+        );
+        await s.memories.insert(ms, null);
+        const first = ms.slice(0, 1_000).map((m) => m.id);
+        expect(await s.memories.delete(ORG, { ids: first })).toBe(1_000);
+        expect(await s.memories.count(ORG, {})).toBe(200);
+        expect(await s.memories.delete(ORG, { agentId: 'odd' })).toBe(100);
+        expect(ids(await s.memories.find(ORG, all()))).toEqual(
+          ms
+            .slice(1_000)
+            .filter((_, i) => i % 2 === 0)
+            .map((m) => m.id),
+        );
+      });
+    });
+
     describe('SessionStore', () => {
       it('returns a created session unchanged and null for another org', async () => {
         const x = aSession({ metadata: { task: 'research', nested: { a: [1] } } });

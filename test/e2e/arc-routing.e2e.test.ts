@@ -75,8 +75,8 @@ const writesTo = (arc: FakeArc, from: number) =>
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  defaultArc = await startFakeArc();
-  ownArc = await startFakeArc({ authToken: SECRET });
+  defaultArc = await startFakeArc({ deleteEnabled: true });
+  ownArc = await startFakeArc({ authToken: SECRET, deleteEnabled: true });
   server = spawnServer(serverEnv(), await freePort());
   await waitUntilHealthy(server);
   const created = await api('POST', '/api/v1/orgs', BOOTSTRAP_KEY, { name: 'routed' });

@@ -58,6 +58,19 @@ const MATRIX: Readonly<Record<string, (ids: Ids) => Attack[]>> = {
     { path: `/api/v1/memories?tags=${ids.tag}&content_contains=secret` },
   ],
   'GET /api/v1/memories/:id': (ids) => [{ path: `/api/v1/memories/${ids.memory}` }],
+  'DELETE /api/v1/memories/:id': (ids) => [{ path: `/api/v1/memories/${ids.memory}` }],
+  // Org B's key is an admin of org B: even all: true forgets only org B's (none).
+  'POST /api/v1/memories/forget': (ids) => [
+    { path: '/api/v1/memories/forget', body: { ids: [ids.memory] } },
+    { path: '/api/v1/memories/forget', body: { ids: [ids.memory], dry_run: true } },
+    {
+      path: '/api/v1/memories/forget',
+      body: { agent_id: ids.memoryAgent, session_id: ids.session, tags: [ids.tag] },
+    },
+    { path: '/api/v1/memories/forget', body: { session_id: ids.namedSession, dry_run: true } },
+    { path: '/api/v1/memories/forget', body: { all: true, dry_run: true } },
+    { path: '/api/v1/memories/forget', body: { all: true } },
+  ],
   'POST /api/v1/search': (ids) => [
     { path: '/api/v1/search', body: {} },
     {

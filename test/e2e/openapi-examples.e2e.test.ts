@@ -22,9 +22,11 @@ interface DocumentedOperation {
 }
 
 const doc = openApiDocument();
-const operations = Object.entries(
-  doc.paths as Record<string, Record<string, DocumentedOperation>>,
-).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
+// In document order, deletes last (as a user trying them out would): a delete of what the
+// examples made would leave the list and search examples after it nothing to find.
+const operations = Object.entries(doc.paths as Record<string, Record<string, DocumentedOperation>>)
+  .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })))
+  .sort((a, b) => Number(a.method === 'delete') - Number(b.method === 'delete'));
 
 /** The field of a 201 answer that names what was made, by the collection that made it. */
 const CREATED_ID: Readonly<Record<string, string>> = {

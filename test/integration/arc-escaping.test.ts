@@ -104,6 +104,19 @@ describe('sqlString and sqlIdent against Arc (the stand-in: Arc validation on Du
     }
   });
 
+  it('deletes memories by a nasty value in each text filter, and nothing else', async () => {
+    const s = arc.storage.memories;
+    const made = NASTY.map((v) => aMemory({ agentId: v, sessionId: v, tags: [v] }));
+    const kept = aMemory({ agentId: 'kept' });
+    await s.insert([...made, kept], null);
+    for (const [i, v] of NASTY.entries()) {
+      const filter = [{ agentId: v }, { sessionId: v }, { tags: [v] }][i % 3] ?? {};
+      expect(await s.delete('org_a', filter)).toBe(1);
+      expect(await s.findById('org_a', made[i]?.id as string)).toBeNull();
+    }
+    expect((await s.find('org_a', all({}))).map((m) => m.id)).toEqual([kept.id]);
+  });
+
   it('recognises a duplicate whose dedup key is a nasty value', async () => {
     const s = arc.storage.memories;
     const policy = { windowMs: 3_600_000 };

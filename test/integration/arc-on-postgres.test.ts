@@ -24,7 +24,7 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
     let fake: FakeArc;
     let storage: StorageBundle;
     beforeAll(async () => {
-      fake = await startFakeArc();
+      fake = await startFakeArc({ deleteEnabled: true });
       await createSchema(schema);
       const config = loadConfig(
         {

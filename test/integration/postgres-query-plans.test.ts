@@ -6,12 +6,17 @@ import {
   buildCountMemories,
   buildFindByPriority,
   buildFindMemories,
+  buildMatchingSeqs,
   buildMemoryStats,
-  CLAIM_DEDUP_KEYS_SQL,
   DRIVING_INDEX_NAME,
   type BuiltSql,
   type DrivingIndex,
 } from '../../adapters/storage/postgres/postgres-memory-query.js';
+import {
+  buildDeleteMemories,
+  CLAIM_DEDUP_KEYS_SQL,
+  REPOINT_DEDUP_KEYS_SQL,
+} from '../../adapters/storage/postgres/postgres-memory-write-sql.js';
 import { migratePostgresDatabase } from '../../adapters/storage/postgres/postgres-migrator.js';
 import { PostgresMemoryStore } from '../../adapters/storage/postgres/postgres-memory-store.js';
 import { aMemory, BASE_TIME } from '../support/builders.js';
@@ -200,6 +205,8 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
               `t${i % 28}`,
             ],
             importance: (i % 100) / 100,
+            // A key on 1 in 4, so dedup_keys holds rows as it would in use.
+            dedupKey: i % 4 === 0 ? `k${i}` : null,
             time: BASE_TIME - 30 * 24 * HOUR + i * 60_000,
           });
         });
@@ -242,6 +249,98 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
           ).toBe(true);
         },
       );
+    });
+
+    describe('an ids filter', () => {
+      /** As many ids as a forget may name: stored ones, spread over the org, and unknown ones. */
+      let manyIds: string[];
+      beforeAll(async () => {
+        const { rows } = await pool.query<{ id: string }>(
+          'SELECT id FROM memories WHERE seq % 50 = 0 ORDER BY seq LIMIT 800',
+        );
+        manyIds = [...rows.map((r) => r.id), ...Array.from({ length: 200 }, (_, i) => `mem_${i}`)];
+      });
+      const filters: { readonly name: string; readonly f: (ids: string[]) => MemoryFilter }[] = [
+        { name: 'ids only', f: (ids) => ({ ids }) },
+        { name: 'one id', f: (ids) => ({ ids: ids.slice(0, 1) }) },
+        {
+          name: 'ids + session + tags + agent + since',
+          f: (ids) => ({
+            ids,
+            sessionId: 'sess_1',
+            tags: ['prod', 'eu'],
+            agentId: 'agent_1',
+            since: BASE_TIME - 10 * 24 * HOUR,
+          }),
+        },
+      ];
+
+      /** Fails unless the plan reads the unique id index and no table in full (it may sort). */
+      function expectIdPlan(nodes: readonly PlanNode[]): void {
+        expect(
+          nodes.some(
+            (n) =>
+              /^(Index (Only )?Scan|Bitmap Index Scan)$/.test(n['Node Type']) &&
+              n['Index Name'] === DRIVING_INDEX_NAME.id,
+          ),
+          describePlan(nodes),
+        ).toBe(true);
+        expect(
+          nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name']),
+          describePlan(nodes),
+        ).toEqual([]);
+      }
+
+      it.each(filters)('finds through the id index when the filter is $name', async ({ f }) => {
+        for (const order of ['asc', 'desc'] as const) {
+          const built = buildFindMemories(ORG, query(f(manyIds), order));
+          expect(built.drivingIndex).toBe('id');
+          expectIdPlan(await planOf(built));
+        }
+      });
+
+      it.each(filters)('counts through the id index when the filter is $name', async ({ f }) => {
+        const built = buildCountMemories(ORG, f(manyIds));
+        expect(built.drivingIndex).toBe('id');
+        expectIdPlan(await planOf(built));
+      });
+
+      it('deletes through the id index, each tag row and dedup key by its primary key', async () => {
+        // EXPLAIN without ANALYZE: nothing is deleted.
+        const nodes = await planOf(
+          buildDeleteMemories(buildMatchingSeqs(ORG, { ids: manyIds, tags: ['prod'] })),
+        );
+        expectIdPlan(nodes);
+        for (const index of ['memories_pkey', 'memory_tags_pkey', 'dedup_keys_pkey']) {
+          expect(
+            nodes.some((n) => n['Index Name'] === index),
+            `${index}: ${describePlan(nodes)}`,
+          ).toBe(true);
+        }
+      });
+    });
+
+    describe('buildDeleteMemories', () => {
+      it.each(countCases)(
+        'selects through the $drivingIndex index and deletes by primary keys, no seq scan, when the filter is $name',
+        async ({ f, drivingIndex }) => {
+          const nodes = await planOf(buildDeleteMemories(buildMatchingSeqs(ORG, f)));
+          expect(
+            nodes.some((n) => n['Index Name'] === DRIVING_INDEX_NAME[drivingIndex]),
+            describePlan(nodes),
+          ).toBe(true);
+          expect(
+            nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name']),
+            describePlan(nodes),
+          ).toEqual([]);
+        },
+      );
+
+      it('gives the keys of deleted holders back with one seek per key, no seq scan or sort', async () => {
+        const keys = Array.from({ length: 500 }, (_, i) => `k${i * 4}`);
+        const nodes = await planOf({ sql: REPOINT_DEDUP_KEYS_SQL, params: [ORG, keys] });
+        expectIndexedPlan(nodes, 'idx_memories_org_dedup_time');
+      });
     });
 
     describe('buildCountMemories', () => {

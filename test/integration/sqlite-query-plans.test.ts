@@ -4,6 +4,7 @@ import { DEFAULT_LIMITS, type MemoryFilter, type MemoryQuery } from '../../domai
 import { openSqliteDatabase } from '../../adapters/storage/sqlite/sqlite-database.js';
 import {
   buildCountMemories,
+  buildDeletionTargets,
   buildFindByPriority,
   buildFindMemories,
   buildMemoryStats,
@@ -41,6 +42,9 @@ function planOf(db: Database.Database, built: BuiltSql): string[] {
 
 /** The plan line a driving index walk produces, e.g. `SEARCH m USING INDEX idx_… (org_id=? …`. */
 function drivingIndexLine(drivingIndex: DrivingIndex): RegExp {
+  if (drivingIndex === 'id') {
+    return new RegExp(`^SEARCH m USING INDEX ${DRIVING_INDEX_NAME.id} \\(id=\\?\\)`);
+  }
   return drivingIndex === 'tag'
     ? /^SEARCH t USING (COVERING )?PRIMARY KEY \(org_id=\? AND tag=\?/
     : new RegExp(
@@ -219,6 +223,71 @@ describe.each(['empty', 'analyzed'] as const)(
             ),
           );
           expect(lookups, plan.join('\n')).toHaveLength(1);
+        },
+      );
+    });
+
+    describe('an ids filter', () => {
+      /** As many ids as a forget may name. */
+      const MANY_IDS = Array.from({ length: 1000 }, (_, i) => `mem_${i}`);
+      const idCases: { readonly name: string; readonly f: MemoryFilter }[] = [
+        { name: 'ids only', f: { ids: MANY_IDS } },
+        {
+          name: 'ids + session + tags + agent + since',
+          f: {
+            ids: MANY_IDS,
+            sessionId: 'sess_1',
+            tags: ['prod', 'eu'],
+            agentId: 'agent_1',
+            since: BASE_TIME,
+          },
+        },
+        { name: 'no ids', f: { ids: [] } },
+      ];
+
+      /**
+       * Fails unless the plan seeks each id in the unique id index (one bound JSON parameter,
+       * read by json_each) and scans no table; the matches (at most the ids given) may be sorted.
+       */
+      function expectIdPlan(plan: readonly string[]): void {
+        expect(
+          plan.some((line) => drivingIndexLine('id').test(line)),
+          plan.join('\n'),
+        ).toBe(true);
+        expect(
+          plan.filter((line) => /^SCAN /.test(line) && !/^SCAN json_each /.test(line)),
+          plan.join('\n'),
+        ).toEqual([]);
+      }
+
+      it.each(idCases)('finds by the primary key when the filter is $name', ({ f }) => {
+        for (const order of ['asc', 'desc'] as const) {
+          const built = buildFindMemories(ORG, query(f, order));
+          expect(built.drivingIndex).toBe('id');
+          expect(built.params.length).toBeLessThan(20);
+          expectIdPlan(planOf(db, built));
+        }
+      });
+
+      it.each(idCases)('counts by the primary key when the filter is $name', ({ f }) => {
+        const built = buildCountMemories(ORG, f);
+        expect(built.drivingIndex).toBe('id');
+        expectIdPlan(planOf(db, built));
+      });
+
+      it('finds the memories to delete by the primary key', () => {
+        expectIdPlan(planOf(db, buildDeletionTargets(ORG, { ids: MANY_IDS, tags: ['prod'] })));
+      });
+    });
+
+    describe('buildDeletionTargets', () => {
+      it.each(countCases)(
+        'walks the $drivingIndex index with no scan or sort when the filter is $name',
+        ({ f, drivingIndex }) => {
+          expectIndexedPlan(
+            planOf(db, buildDeletionTargets(ORG, f)),
+            drivingIndexLine(drivingIndex),
+          );
         },
       );
     });

@@ -58,7 +58,8 @@ export async function openArcTestStorage(
   fakeOptions: FakeArcOptions = {},
   arcOverrides: Partial<ArcStorageOptions> = {},
 ): Promise<ArcTestStorage> {
-  const fake = await startFakeArc(fakeOptions);
+  // Deletes on, as memtrace's Arc deployments must configure (delete.enabled = true).
+  const fake = await startFakeArc({ deleteEnabled: true, ...fakeOptions });
   const file = tempSqlitePath('memtrace-arc');
   const relational = await createSqliteStorage({ path: file });
   const arc = testArcConfig(fake.url, {

@@ -112,6 +112,7 @@ async function openArcTestStorage(): Promise<StorageBundle> {
   const { openArcStorage } = await import('../../adapters/storage/arc/index.js');
   // MEMTRACE_TEST_ARC_BUFFER_AGE_MS > 0: the stand-in shows writes that late, as Arc does.
   arcServer ??= await startFakeArc({
+    deleteEnabled: true,
     maxBufferAgeMs: Number(process.env.MEMTRACE_TEST_ARC_BUFFER_AGE_MS ?? 0),
   });
   const arc = testArcConfig(arcServer.url);

@@ -1,13 +1,15 @@
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_LIMITS, invalid, MAX_BATCH_SIZE } from '../../../domain/index.js';
+import { DEFAULT_LIMITS, invalid, MAX_BATCH_SIZE, MAX_FORGET_IDS } from '../../../domain/index.js';
 import {
   CreateMemoryBatchRequest,
   CreateMemoryRequest,
   toNewMemory,
 } from '../../wire/create-memory.request.js';
+import { ForgetMemoriesRequest, toForgetInput } from '../../wire/forget-memories.request.js';
 import { ListMemoriesQuery, toListInput } from '../../wire/list-memories.query.js';
 import {
   toBatchResponse,
+  toForgetResponse,
   toMemoryListResponse,
   toMemoryResponse,
   toSearchResponse,
@@ -32,7 +34,7 @@ async function addMemory({ deps, orgId, body: raw }: ApiCall<unknown, Record<str
   return toBatchResponse(await deps.memories.createMany(orgId, dto.memories.map(toNewMemory)));
 }
 
-/** /memories (single and batch create, list, get) and /search. */
+/** /memories (single and batch create, list, get, delete, forget) and /search. */
 export const MEMORY_ROUTES: readonly Route[] = [
   apiRoute({
     method: 'post',
@@ -68,6 +70,31 @@ export const MEMORY_ROUTES: readonly Route[] = [
     handle: async ({ deps, orgId, query }) =>
       toMemoryListResponse(await deps.memories.list(orgId, toListInput(query))),
   }),
+  // Before /memories/{id}, though only GET and DELETE take an id: POST here is always forget.
+  apiRoute({
+    method: 'post',
+    path: '/api/v1/memories/forget',
+    operationId: 'forgetMemories',
+    tag: 'memories',
+    summary: 'Forget the memories a filter or ids match, atomically',
+    description:
+      'Deletes every memory of the org matching all the given filters (those of search) and/or ' +
+      `\`ids\` (up to ${MAX_FORGET_IDS}), all of them or none, and logs it (org, key, filter, ` +
+      'count). `dry_run: true` answers `{"would_delete": n, "dry_run": true}` and deletes ' +
+      'nothing. A body with no filter and no ids is a 400 unless `all: true`, which forgets ' +
+      'every memory of the org and needs an admin key (403 otherwise).',
+    access: 'write',
+    body: { required: true, dto: ForgetMemoriesRequest },
+    ok: {
+      200: {
+        description: '`{"deleted": n}`, or for a dry run `{"would_delete": n, "dry_run": true}`.',
+        schema: { oneOf: [ref('ForgetResponse'), ref('ForgetDryRunResponse')] },
+      },
+    },
+    errors: [413],
+    handle: async ({ deps, principal, body }) =>
+      toForgetResponse(await deps.memories.forget(principal, toForgetInput(body))),
+  }),
   apiRoute({
     method: 'get',
     path: '/api/v1/memories/{id}',
@@ -78,6 +105,22 @@ export const MEMORY_ROUTES: readonly Route[] = [
     ok: { 200: { description: 'The memory.', schema: ref('MemoryResponse') } },
     errors: [404],
     handle: async ({ deps, orgId, id }) => toMemoryResponse(await deps.memories.get(orgId, id)),
+  }),
+  apiRoute({
+    method: 'delete',
+    path: '/api/v1/memories/{id}',
+    operationId: 'deleteMemory',
+    tag: 'memories',
+    summary: 'Forget one memory',
+    description:
+      'Deletes the memory: from the next request on no path returns or counts it. Logged ' +
+      '(org, key, id). 404 when the org has no memory with this id.',
+    access: 'write',
+    ok: { 204: { description: 'Deleted.' } },
+    errors: [404],
+    handle: async ({ deps, principal, id }) => {
+      await deps.memories.delete(principal, id);
+    },
   }),
   apiRoute({
     method: 'post',

@@ -67,9 +67,11 @@ function handlerOf(route: ApiRoute, deps: AppDeps): RequestHandler {
   const status = Number(first);
   const validated = route.body !== undefined && 'dto' in route.body;
   return async (req: Request, res: Response) => {
+    const principal = principalOf(res);
     const result = await route.handle({
       deps,
-      orgId: principalOf(res).orgId,
+      orgId: principal.orgId,
+      principal,
       id: String(req.params.id),
       query: queryOf(res),
       body: validated ? bodyOf(res) : req.body,

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import type { Principal } from '../../../domain/index.js';
 import type { AppDeps } from '../app-deps.js';
 import type { JsonSchema } from '../../wire/json-schema.js';
 
@@ -63,6 +64,8 @@ export type BodySpec<B> =
 export interface ApiCall<Q, B> {
   readonly deps: AppDeps;
   readonly orgId: string;
+  /** The caller's key (its org, id and permissions): for what is logged by key or needs more. */
+  readonly principal: Principal;
   /** The `{id}` of the path (routes without one ignore it). */
   readonly id: string;
   /** The validated query DTO (an empty `NoQuery` for routes that declare none). */

@@ -30,6 +30,12 @@ export class ArcWriteInDoubt extends Error {
 /** Statuses after which a retry may succeed. */
 const RETRY_STATUSES = new Set([502, 503, 504]);
 
+/** How Arc answers a delete while `delete.enabled` is false. */
+const DELETES_DISABLED = /delete operations are disabled/i;
+
+/** What the store calls only to delete: Arc lets only admin tokens call them. */
+const ADMIN_PATHS = new Set(['/api/v1/write/line-protocol/flush', '/api/v1/delete']);
+
 /** Network error codes that prove the request never reached Arc. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 
@@ -101,6 +107,54 @@ export class ArcClient {
   }
 
   /**
+   * Asks Arc to flush every buffer to Parquet files now (admin), so that queries and deletes
+   * see every acknowledged write. Safe to retry.
+   * @throws DomainError `unavailable` when Arc is down, failing or refuses the key
+   */
+  async flush(target: ArcTarget): Promise<void> {
+    await this.call(target, '/api/v1/write/line-protocol/flush', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-arc-database': target.database },
+      body: '{}',
+    });
+  }
+
+  /**
+   * Deletes the rows of the target's measurement matching `where` from Arc's flushed files
+   * (admin; Arc leaves buffered rows alone). Safe to retry: a row deleted once is gone.
+   * @returns how many rows Arc deleted (copies of one memory each count)
+   * @throws DomainError `unavailable` when Arc is down or failing, refuses the key, or has
+   *   deletes turned off (the message names `delete.enabled`)
+   */
+  async delete(target: ArcTarget, where: string): Promise<number> {
+    let deleted = 0;
+    await this.call(
+      target,
+      '/api/v1/delete',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-arc-database': target.database },
+        body: JSON.stringify({
+          database: target.database,
+          measurement: target.measurement,
+          where,
+          dry_run: false,
+          confirm: true,
+        }),
+      },
+      false,
+      (text) => {
+        const answer = parseObject(text);
+        if (answer?.success !== true || typeof answer.deleted_count !== 'number') {
+          throw unavailable(`did not confirm the delete: ${text.slice(0, 300)}`);
+        }
+        deleted = answer.deleted_count;
+      },
+    );
+    return deleted;
+  }
+
+  /**
    * Resolves when Arc at `url` reports itself ready (`/ready`, or `/health` on an Arc without
    * it); rejects with DomainError `unavailable` otherwise. Never retried: readiness is a probe.
    */
@@ -147,8 +201,15 @@ export class ArcClient {
     const error = last?.error ?? new Error(`did not answer within ${this.options.timeoutMs} ms`);
     if (isWrite && maybeApplied) throw new ArcWriteInDoubt(`Arc write in doubt: ${error.message}`);
     if (error instanceof HttpStatusError && error.status < 500 && error.status !== 429) {
+      if (error.status === 403 && DELETES_DISABLED.test(error.message)) {
+        throw unavailable(
+          `refuses deletes (${error.message}): memories stored in Arc can be deleted only ` +
+            "once Arc's config enables them: delete.enabled = true in arc.toml",
+        );
+      }
       if (error.status === 401 || error.status === 403) {
-        throw unavailable(`refused the API key: ${error.message}`);
+        const admin = ADMIN_PATHS.has(path) ? ' (deletes need an Arc token with admin)' : '';
+        throw unavailable(`refused the API key${admin}: ${error.message}`);
       }
       // Arc refused what the store sent: a bug, not an outage.
       throw new Error(`Arc ${error.message}`);
@@ -223,4 +284,13 @@ function arcMessage(text: string): string {
     // not JSON: use the text
   }
   return text.slice(0, 300);
+}
+
+function parseObject(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }

@@ -37,17 +37,25 @@ function seqCondition(range: SeqRange): string[] {
   return [`"seq" ${range.kind === 'before' ? '<' : '>='} ${sqlNumber(range.seq)}`];
 }
 
-/** The WHERE conditions of a filter in one org; the same semantics as every other driver. */
-export function filterConditions(orgId: string, f: MemoryFilter): string[] {
-  const c = [`"org_id" = ${sqlString(orgId)}`];
-  if (f.agentId !== undefined) c.push(`"agent_id" = ${sqlString(f.agentId)}`);
-  if (f.sessionId !== undefined) c.push(`"session_id" = ${sqlString(f.sessionId)}`);
-  if (f.memoryTypes !== undefined) c.push(sqlInList('"memory_type"', f.memoryTypes));
-  if (f.eventTypes !== undefined) c.push(sqlInList('"event_type"', f.eventTypes));
-  for (const tag of f.tags ?? []) c.push(`contains("tag_set", ${sqlString(tagNeedle(tag))})`);
+/**
+ * The WHERE conditions of a filter in one org; the same semantics as every other driver. Text
+ * values go through `literal` (a delete's WHERE needs {@link sqlDeleteString}).
+ */
+export function filterConditions(
+  orgId: string,
+  f: MemoryFilter,
+  literal: (value: string) => string = sqlString,
+): string[] {
+  const c = [`"org_id" = ${literal(orgId)}`];
+  if (f.ids !== undefined) c.push(sqlInList('"id"', f.ids, literal));
+  if (f.agentId !== undefined) c.push(`"agent_id" = ${literal(f.agentId)}`);
+  if (f.sessionId !== undefined) c.push(`"session_id" = ${literal(f.sessionId)}`);
+  if (f.memoryTypes !== undefined) c.push(sqlInList('"memory_type"', f.memoryTypes, literal));
+  if (f.eventTypes !== undefined) c.push(sqlInList('"event_type"', f.eventTypes, literal));
+  for (const tag of f.tags ?? []) c.push(`contains("tag_set", ${literal(tagNeedle(tag))})`);
   // contains(): case-sensitive, and % and _ are plain characters.
   if (f.contentContains !== undefined) {
-    c.push(`contains("content", ${sqlString(f.contentContains)})`);
+    c.push(`contains("content", ${literal(f.contentContains)})`);
   }
   if (f.minImportance !== undefined) c.push(`"importance" >= ${sqlNumber(f.minImportance)}`);
   if (f.since !== undefined) c.push(`"time_ms" >= ${sqlNumber(f.since)}`);

@@ -10,6 +10,7 @@ import type {
 } from '../../../domain/index.js';
 import { ArcClient } from './arc-client.js';
 import { decideOutcomes } from './arc-dedup.js';
+import { ArcDeleter } from './arc-deleter.js';
 import { ArcInsertChecks, memoryExists } from './arc-insert-checks.js';
 import { lockAll } from './arc-insert-lock.js';
 import { ARC_DEFAULTS, type ArcMemoryStoreOptions } from './arc-options.js';
@@ -41,6 +42,7 @@ export class ArcMemoryStore implements MemoryStore {
   private readonly checks: ArcInsertChecks;
   private readonly writer: ArcWriter;
   private readonly reader: ArcReader;
+  private readonly deleter: ArcDeleter;
   private lastSeq = 0n;
 
   constructor(options: ArcMemoryStoreOptions) {
@@ -61,6 +63,7 @@ export class ArcMemoryStore implements MemoryStore {
       options.gzipAboveBytes ?? ARC_DEFAULTS.gzipAboveBytes,
     );
     this.reader = new ArcReader(this.targets, queries);
+    this.deleter = new ArcDeleter(this.client, queries, this.writer);
   }
 
   /**
@@ -126,6 +129,23 @@ export class ArcMemoryStore implements MemoryStore {
   /** How many memories of the org match the filter, acknowledged writes included. */
   count(orgId: string, filter: MemoryFilter): Promise<number> {
     return this.reader.count(orgId, filter);
+  }
+
+  /**
+   * Deletes the org's memories matching the filter, acknowledged writes included, under the
+   * insert lock of the org's Arc database (see {@link ArcDeleter}: flush, then Arc's delete API,
+   * which Arc's config must enable with `delete.enabled = true`).
+   * @returns how many memories were deleted
+   * @throws DomainError `unavailable` when Arc cannot be reached or refuses deletes
+   */
+  async delete(orgId: string, filter: MemoryFilter): Promise<number> {
+    const { target, state } = await this.targets.open(orgId);
+    const release = await state.insertLock.acquire();
+    try {
+      return await this.deleter.delete(target, state, orgId, filter);
+    } finally {
+      release();
+    }
   }
 
   /** Counts over the memories of `agentIds`, acknowledged writes included. */

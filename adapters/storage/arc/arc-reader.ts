@@ -18,7 +18,9 @@ import {
   buildStatsRows,
   type SeqRange,
 } from './arc-memory-query.js';
+import type { ArcTarget } from './arc-client.js';
 import type { ArcQueries } from './arc-queries.js';
+import { chunkByLiteralLength } from './arc-sql.js';
 import type { ArcTargetState, PendingMemory } from './arc-target-state.js';
 import type { ArcTargets } from './arc-targets.js';
 import {
@@ -57,6 +59,16 @@ export class ArcReader {
   find(orgId: string, query: MemoryQuery): Promise<Memory[]> {
     const { filter, order, limit, offset } = query;
     const sign = order === 'asc' ? 1 : -1;
+    if (longIds(filter)) {
+      return this.readByIdChunks(
+        orgId,
+        filter,
+        (m, f) => buildFind(m, orgId, f, order, null, 0),
+        (a, b) => sign * compareStored(a, b),
+        offset,
+        limit,
+      );
+    }
     return this.readMerged(
       orgId,
       (state) => state.matching(orgId, filter),
@@ -74,6 +86,17 @@ export class ArcReader {
   /** Matches in context priority (see `buildFindByPriority`). */
   findByPriority(orgId: string, query: PriorityQuery): Promise<Memory[]> {
     const max = query.maxContentLength;
+    if (longIds(query.filter)) {
+      return this.readByIdChunks(
+        orgId,
+        query.filter,
+        (m, filter) => buildFindByPriority(m, orgId, { ...query, filter, limit: null }),
+        (a, b) => compareContextPriority(a.memory, b.memory),
+        0,
+        query.limit,
+        (p) => max === null || p.memory.content.length <= max,
+      );
+    }
     return this.readMerged(
       orgId,
       (state) =>
@@ -93,6 +116,12 @@ export class ArcReader {
     const { target, state } = await this.targets.open(orgId);
     const m = target.measurement;
     const pending = state.matching(orgId, filter);
+    if (longIds(filter)) {
+      const ids = new Set(pending.map((p) => p.memory.id));
+      const rows = await this.chunked(target, filter, (f) => buildIds(m, orgId, f, ALL));
+      for (const r of rows) ids.add(String(r['id']));
+      return ids.size;
+    }
     if (pending.length === 0) {
       const [row] = await this.queries.one(target, buildCount(m, orgId, filter));
       return toInt(row?.['n']);
@@ -181,7 +210,51 @@ export class ArcReader {
     const sorted = [...merged.values()].sort(compare);
     return sorted.slice(offset, limit === null ? undefined : offset + limit).map((x) => x.memory);
   }
+
+  /**
+   * A read whose ids filter is longer than one statement takes: every match of each chunk of ids
+   * (at most as many rows as ids), merged by id with the pending writes that match and `keep`,
+   * sorted by `compare`, then cut.
+   */
+  private async readByIdChunks(
+    orgId: string,
+    filter: MemoryFilter,
+    build: (measurement: string, filter: MemoryFilter) => string,
+    compare: (a: StoredMemory, b: StoredMemory) => number,
+    offset: number,
+    limit: number | null,
+    keep: (p: PendingMemory) => boolean = () => true,
+  ): Promise<Memory[]> {
+    const { target, state } = await this.targets.open(orgId);
+    const merged = new Map<string, StoredMemory>();
+    for (const p of state.matching(orgId, filter).filter(keep)) merged.set(p.memory.id, p);
+    for (const r of await this.chunked(target, filter, (f) => build(target.measurement, f))) {
+      const stored = rowToStored(r);
+      if (!merged.has(stored.memory.id)) merged.set(stored.memory.id, stored);
+    }
+    const sorted = [...merged.values()].sort(compare);
+    return sorted.slice(offset, limit === null ? undefined : offset + limit).map((x) => x.memory);
+  }
+
+  /** One statement per chunk of the filter's ids, a few at a time. */
+  private chunked(
+    target: ArcTarget,
+    filter: MemoryFilter,
+    build: (filter: MemoryFilter) => string,
+  ): Promise<ArcRow[]> {
+    const ids = [...new Set(filter.ids)];
+    return this.queries.chunks(target, ids, (chunk) => build({ ...filter, ids: chunk }));
+  }
 }
+
+/**
+ * Whether the filter's ids are too many for one statement (Arc takes 10,000 characters of SQL):
+ * such reads go in chunks of ids instead.
+ */
+const longIds = (f: MemoryFilter): boolean =>
+  f.ids !== undefined && chunkByLiteralLength(f.ids, INLINE_IDS_CHARS).length > 1;
+const INLINE_IDS_CHARS = 4_000;
+const ALL: SeqRange = { kind: 'all' };
 
 /** What stats need of a memory written since the oldest pending write. */
 interface StatsRow {

@@ -85,22 +85,49 @@ export function sqlNumber(n: number | bigint): string {
   return `CAST(${sqlString(String(n))} AS DOUBLE)`;
 }
 
-/** `expr IN (...)` over text values; an empty list matches nothing. */
-export function sqlInList(expr: string, values: readonly string[]): string {
+/** `expr IN (...)` over text values (each through `literal`); an empty list matches nothing. */
+export function sqlInList(
+  expr: string,
+  values: readonly string[],
+  literal: (value: string) => string = sqlString,
+): string {
   if (values.length === 0) return 'FALSE';
-  return `${expr} IN (${values.map(sqlString).join(', ')})`;
+  return `${expr} IN (${values.map(literal).join(', ')})`;
+}
+
+/**
+ * Arc checks the WHERE of a delete as plain text, string literals included: it refuses a `;`,
+ * `--` or `/*`, words such as DELETE, SELECT or SET, and unbalanced quotes or parentheses.
+ */
+const DELETE_REFUSED =
+  /;|--|\/\*|[()]|\b(DROP|DELETE|INSERT|UPDATE|EXEC|EXECUTE|UNION|SELECT|CREATE|ALTER|COPY|ATTACH|DETACH|LOAD|INSTALL|PRAGMA|CALL|SET)\b/i;
+
+/**
+ * A text value for the WHERE of an Arc delete: {@link sqlString}'s literal when Arc's checks
+ * accept it, otherwise the value's UTF-8 bytes in hex, `decode(unhex('…'))`, which holds no word
+ * and no character Arc refuses (its parentheses are balanced). Equal to `value` either way.
+ * @throws DomainError `invalid` when `value` holds a lone UTF-16 surrogate
+ */
+export function sqlDeleteString(value: string): string {
+  const literal = sqlString(value);
+  if (!DELETE_REFUSED.test(literal)) return literal;
+  return `decode(unhex('${Buffer.from(value, 'utf8').toString('hex')}'))`;
 }
 
 /**
  * Splits `values` into groups whose literals together stay within `budget` characters, so that
  * a statement with one group as an IN list stays under Arc's SQL length limit.
  */
-export function chunkByLiteralLength(values: readonly string[], budget: number): string[][] {
+export function chunkByLiteralLength(
+  values: readonly string[],
+  budget: number,
+  literal: (value: string) => string = sqlString,
+): string[][] {
   const chunks: string[][] = [];
   let current: string[] = [];
   let size = 0;
   for (const v of values) {
-    const cost = sqlString(v).length + 2;
+    const cost = literal(v).length + 2;
     if (current.length > 0 && size + cost > budget) {
       chunks.push(current);
       current = [];

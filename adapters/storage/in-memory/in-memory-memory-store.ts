@@ -106,6 +106,25 @@ export class InMemoryMemoryStore implements MemoryStore {
     };
   }
 
+  async delete(orgId: string, filter: MemoryFilter): Promise<number> {
+    const rows = this.rows(orgId);
+    const gone = new Set(rows.filter((r) => matchesFilter(r.memory, filter)));
+    if (gone.size === 0) return 0;
+    this.byOrg.set(
+      orgId,
+      rows.filter((r) => !gone.has(r)),
+    );
+    for (const row of gone) {
+      this.byId.delete(row.memory.id);
+      const key = dedupIndexKey(row.memory);
+      if (key === null) continue;
+      const left = (this.byDedupKey.get(key) ?? []).filter((r) => r !== row);
+      if (left.length === 0) this.byDedupKey.delete(key);
+      else this.byDedupKey.set(key, left);
+    }
+    return gone.size;
+  }
+
   clear(): void {
     this.byOrg.clear();
     this.byId.clear();

@@ -15,8 +15,12 @@ export interface BuiltSql {
   readonly params: readonly unknown[];
 }
 
-/** The SQL index of each driving index; `tag` walks the primary key of `memory_tags`. */
+/**
+ * The SQL index of each driving index; `tag` walks the primary key of `memory_tags`, `id` the
+ * unique index on `memories.id`.
+ */
 export const DRIVING_INDEX_NAME: Readonly<Record<DrivingIndex, string>> = {
+  id: 'memories_id_key',
   session: 'idx_memories_org_session_time',
   tag: 'memory_tags_pkey',
   agent: 'idx_memories_org_agent_time',
@@ -64,9 +68,19 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
 
   // The driving index: org, its equality column, then the time range.
   const a = drivingIndex === 'tag' ? 't' : 'm';
+  // First, so the org id is $1.
   where.push(`${a}.org_id = ${p.add(orgId)}`);
+  let idsFrom = '';
   const tags = filter.tags ?? [];
   switch (drivingIndex) {
+    case 'id':
+      // One array parameter whatever the number of ids, looked up in a subquery that OFFSET 0
+      // keeps apart: joined into the outer query, the planner may rather walk the org's time
+      // index, in order but through every memory of the org, to skip sorting the matches.
+      idsFrom =
+        'memories WHERE org_id = $1 ' +
+        `AND id = ANY(${p.add([...(filter.ids ?? [])], '::text[]')}) OFFSET 0`;
+      break;
     case 'session':
       where.push(`m.session_id = ${p.add(filter.sessionId)}`);
       break;
@@ -139,7 +153,7 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
   }
   return {
     drivingIndex,
-    from: 'memories AS m',
+    from: drivingIndex === 'id' ? `(SELECT * FROM ${idsFrom}) AS m` : 'memories AS m',
     countFromWithoutRows: null,
     where,
     rowWhere,
@@ -186,32 +200,55 @@ export function buildFindByPriority(orgId: string, query: PriorityQuery): BuiltS
   return { sql, params: p.params.values };
 }
 
-/** The COUNT behind `MemoryStore.count`, on the same driving index as {@link buildFindMemories}. */
-export function buildCountMemories(
+/**
+ * `select` (a column list) of the matches, walking the driving index. Driving index `tag`: the
+ * row conditions go in a correlated scalar subquery, which PostgreSQL cannot turn into a join,
+ * so the walk goes through the tag index and fetches each row by its primary key. As a join, the
+ * planner (which cannot estimate position()) may hash-join a full scan of memories: seconds at
+ * a million rows instead of milliseconds.
+ */
+function selectMatches(
   orgId: string,
   filter: MemoryFilter,
+  select: string,
 ): BuiltSql & { drivingIndex: DrivingIndex } {
   const p = plan(orgId, filter);
+  const { drivingIndex } = p;
   if (p.countFromWithoutRows === null) {
+    const where = [...p.where, ...p.rowWhere].join(' AND ');
     return {
-      sql: `SELECT count(*)::bigint AS n FROM ${p.from} WHERE ${[...p.where, ...p.rowWhere].join(' AND ')}`,
+      sql: `SELECT ${select} FROM ${p.from} WHERE ${where}`,
       params: p.params.values,
-      drivingIndex: p.drivingIndex,
+      drivingIndex,
     };
   }
-  // Driving index `tag`: the row conditions go in a correlated scalar subquery, which PostgreSQL cannot
-  // turn into a join, so the count walks the tag index and fetches each row by its primary key.
-  // As a join, the planner (which cannot estimate position()) may hash-join a full scan of
-  // memories: seconds at a million rows instead of milliseconds.
   const where =
     p.rowWhere.length === 0
       ? p.where
       : [...p.where, `(SELECT ${p.rowWhere.join(' AND ')} FROM memories AS m WHERE m.seq = t.seq)`];
   return {
-    sql: `SELECT count(*)::bigint AS n FROM ${p.countFromWithoutRows} WHERE ${where.join(' AND ')}`,
+    sql: `SELECT ${select} FROM ${p.countFromWithoutRows} WHERE ${where.join(' AND ')}`,
     params: p.params.values,
-    drivingIndex: p.drivingIndex,
+    drivingIndex,
   };
+}
+
+/** The COUNT behind `MemoryStore.count`, on the same driving index as {@link buildFindMemories}. */
+export function buildCountMemories(
+  orgId: string,
+  filter: MemoryFilter,
+): BuiltSql & { drivingIndex: DrivingIndex } {
+  return selectMatches(orgId, filter, 'count(*)::bigint AS n');
+}
+
+/** The `seq` of each match (in no order), on the same driving index as {@link buildFindMemories}. */
+export function buildMatchingSeqs(orgId: string, filter: MemoryFilter): BuiltSql {
+  const { sql, params } = selectMatches(
+    orgId,
+    filter,
+    chooseDrivingIndex(filter) === 'tag' ? 't.seq' : 'm.seq',
+  );
+  return { sql, params };
 }
 
 /**
@@ -238,55 +275,3 @@ export function buildMemoryStats(
     `AND agent_id = ANY(${p.add([...agentIds], '::text[]')})`;
   return { sql, params: p.values };
 }
-
-/**
- * Claims dedup keys for memories about to be stored, one row per (org, key): a key is claimed
- * when it is new or the memory holding it is older than the window (`$5` ms). Returns the keys
- * claimed; the others are duplicates. Parameters: org ids, keys, memory ids, times, window.
- * Each key may appear once per statement (PostgreSQL cannot update one row twice).
- */
-export const CLAIM_DEDUP_KEYS_SQL =
-  'INSERT INTO dedup_keys AS d (org_id, dedup_key, memory_id, time) ' +
-  'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) ' +
-  'ON CONFLICT (org_id, dedup_key) DO UPDATE ' +
-  'SET memory_id = excluded.memory_id, time = excluded.time ' +
-  'WHERE d.time < excluded.time - $5::bigint ' +
-  'RETURNING d.org_id, d.dedup_key';
-
-/** The memory ids now holding these (org, key) pairs: the stored originals of duplicates. */
-export const HELD_DEDUP_KEYS_SQL =
-  'SELECT d.org_id, d.dedup_key, d.memory_id FROM dedup_keys AS d ' +
-  'JOIN unnest($1::text[], $2::text[]) AS k(org_id, dedup_key) ' +
-  'ON d.org_id = k.org_id AND d.dedup_key = k.dedup_key';
-
-/**
- * Records keys of memories stored without a dedup policy, keeping the newest per (org, key), so
- * a later checked insert still sees them. Same parameters as {@link CLAIM_DEDUP_KEYS_SQL} minus
- * the window.
- */
-export const RECORD_DEDUP_KEYS_SQL =
-  'INSERT INTO dedup_keys AS d (org_id, dedup_key, memory_id, time) ' +
-  'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) ' +
-  'ON CONFLICT (org_id, dedup_key) DO UPDATE ' +
-  'SET memory_id = excluded.memory_id, time = excluded.time WHERE d.time <= excluded.time';
-
-/**
- * Inserts memories (parameters: the column arrays of `memoriesToColumnArrays`) in input order,
- * so `seq` follows it, and their tags into `memory_tags`, in one statement.
- */
-export const INSERT_MEMORIES_SQL =
-  'WITH rows AS (' +
-  'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], ' +
-  '$6::text[], $7::bytea[], $8::text[], $9::text[], $10::float8[], $11::text[], $12::text[], ' +
-  '$13::bigint[], $14::int[]) WITH ORDINALITY AS u(id, org_id, agent_id, session_id, ' +
-  'memory_type, event_type, content, metadata, tags, importance, dedup_key, parent_id, time, ' +
-  'content_chars, ord)' +
-  '), inserted AS (' +
-  `INSERT INTO memories (${MEMORY_COLUMNS}, content_chars) ` +
-  'SELECT id, org_id, agent_id, session_id, memory_type, event_type, content, ' +
-  'metadata::json, ARRAY(SELECT e FROM jsonb_array_elements_text(tags::jsonb) ' +
-  'WITH ORDINALITY AS j(e, n) ORDER BY n), importance, ' +
-  'dedup_key, parent_id, time, content_chars FROM rows ORDER BY ord ' +
-  'RETURNING seq, org_id, time, tags, importance' +
-  ') INSERT INTO memory_tags (org_id, tag, time, seq, importance) ' +
-  'SELECT DISTINCT i.org_id, tag, i.time, i.seq, i.importance FROM inserted AS i, unnest(i.tags) AS tag';

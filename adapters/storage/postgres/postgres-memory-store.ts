@@ -17,12 +17,17 @@ import {
   buildCountMemories,
   buildFindByPriority,
   buildFindMemories,
+  buildMatchingSeqs,
   buildMemoryStats,
+} from './postgres-memory-query.js';
+import {
+  buildDeleteMemories,
   CLAIM_DEDUP_KEYS_SQL,
   HELD_DEDUP_KEYS_SQL,
   INSERT_MEMORIES_SQL,
   RECORD_DEDUP_KEYS_SQL,
-} from './postgres-memory-query.js';
+  REPOINT_DEDUP_KEYS_SQL,
+} from './postgres-memory-write-sql.js';
 import {
   MEMORY_COLUMNS,
   memoriesToColumnArrays,
@@ -224,6 +229,27 @@ export class PostgresMemoryStore implements MemoryStore {
       const { rows } = await this.pool.query<{ n: string }>(sql, params as unknown[]);
       return Number(rows[0]?.n ?? 0);
     });
+  }
+
+  /**
+   * Deletes the org's matches of the filter in one transaction: the memories with their tag
+   * rows and the dedup keys they held (see {@link buildDeleteMemories}); each such key then
+   * goes to the newest memory still having it, so dedup answers as if the deleted memories had
+   * never been stored. The rows are dead at once for every reader; VACUUM reclaims the space.
+   */
+  async delete(orgId: string, filter: MemoryFilter): Promise<number> {
+    return withPg(() =>
+      inTransaction(this.pool, async (client) => {
+        const { sql, params } = buildDeleteMemories(buildMatchingSeqs(orgId, filter));
+        const { rows } = await client.query<{ n: string; keys: string[] }>(
+          sql,
+          params as unknown[],
+        );
+        const keys = rows[0]?.keys ?? [];
+        if (keys.length > 0) await client.query(REPOINT_DEDUP_KEYS_SQL, [orgId, keys]);
+        return Number(rows[0]?.n ?? 0);
+      }),
+    );
   }
 
   /** Counts over the memories of `agentIds`, in one walk of the (org, agent, time) index. */

@@ -30,7 +30,9 @@ export function isInMemoryPath(file: string): boolean {
 /**
  * Opens (creating when missing, with its directory) a SQLite database with the pragmas memtrace
  * relies on: WAL for files (readers never block the writer), the chosen `synchronous` level,
- * foreign keys on, and a busy timeout (5 s) so concurrent writers wait instead of failing.
+ * foreign keys on, `secure_delete` (a delete overwrites the freed bytes with zeros, so deleted
+ * memories are not left readable in the file; the WAL keeps older page images until a
+ * checkpoint restarts it), and a busy timeout (5 s) so concurrent writers wait instead of failing.
  *
  * @throws DomainError `unavailable` when the file cannot be opened
  */
@@ -45,6 +47,7 @@ export function openSqliteDatabase(options: SqliteOpenOptions): Database.Databas
       if (!memory) db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
       db.pragma('foreign_keys = ON');
+      db.pragma('secure_delete = ON');
       const busyMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
       db.pragma(
         `busy_timeout = ${Number.isFinite(busyMs) ? Math.max(0, Math.trunc(busyMs)) : DEFAULT_BUSY_TIMEOUT_MS}`,

@@ -15,8 +15,13 @@ export interface BuiltSql {
   readonly params: readonly (string | number)[];
 }
 
-/** The SQL index of each driving index; `tag` walks the primary key of the WITHOUT ROWID `memory_tags`. */
+/**
+ * The SQL index of each driving index; `tag` walks the primary key of the WITHOUT ROWID
+ * `memory_tags`, `id` the index of the UNIQUE constraint on `memories.id` (its only one, so
+ * SQLite names it `sqlite_autoindex_memories_1`).
+ */
 export const DRIVING_INDEX_NAME: Readonly<Record<DrivingIndex, string>> = {
+  id: 'sqlite_autoindex_memories_1',
   session: 'idx_memories_org_session_time',
   tag: 'memory_tags PRIMARY KEY',
   agent: 'idx_memories_org_agent_time',
@@ -62,6 +67,12 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
   params.push(orgId);
   const tags = filter.tags ?? [];
   switch (drivingIndex) {
+    case 'id':
+      // One parameter (a JSON array) whatever the number of ids: the statement text, and so its
+      // cache entry, stays the same, and SQLite's limit on bound variables is never near.
+      where.push('m.id IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(filter.ids));
+      break;
     case 'session':
       where.push('m.session_id = ?');
       params.push(filter.sessionId as string);
@@ -108,6 +119,9 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
   }
 
   // Residual conditions on the memory row.
+  if (filter.sessionId !== undefined && drivingIndex !== 'session') {
+    rowCondition('m.session_id = ?', filter.sessionId);
+  }
   if (filter.agentId !== undefined && drivingIndex !== 'agent') {
     rowCondition('m.agent_id = ?', filter.agentId);
   }
@@ -218,6 +232,19 @@ export function buildCountMemories(
     sql: `SELECT COUNT(*) AS n FROM ${from} WHERE ${p.where.join(' AND ')}`,
     params: p.params,
     drivingIndex: p.drivingIndex,
+  };
+}
+
+/**
+ * The SELECT of the rows `MemoryStore.delete` removes: the rowid, time and tags (JSON) of each
+ * match, which key its `memory_tags` rows, through the same driving index as
+ * {@link buildFindMemories}.
+ */
+export function buildDeletionTargets(orgId: string, filter: MemoryFilter): BuiltSql {
+  const p = plan(orgId, filter);
+  return {
+    sql: `SELECT m.seq AS seq, m.time AS time, m.tags AS tags FROM ${p.from} WHERE ${p.where.join(' AND ')}`,
+    params: p.params,
   };
 }
 

@@ -21,6 +21,7 @@ import {
 import { isUniqueViolation, translateSqliteError, withSqlite } from './sqlite-errors.js';
 import {
   buildCountMemories,
+  buildDeletionTargets,
   buildFindMemories,
   buildFindByPriority,
   buildMemoryStats,
@@ -30,11 +31,21 @@ import { StatementCache } from './statement-cache.js';
 
 type StatsRow = Record<string, number>;
 
-interface PendingInsert {
-  readonly memories: readonly Memory[];
-  readonly dedup: DedupPolicy | null;
-  readonly resolve: (outcomes: InsertOutcome[]) => void;
+/** A write call waiting for the next group commit. */
+interface PendingWrite {
+  /** The call's statements, run inside the group's transaction in a savepoint of their own. */
+  readonly run: () => unknown;
+  readonly resolve: (result: unknown) => void;
   readonly reject: (error: unknown) => void;
+  /** The error the call rejects with for a failure of its own or of the whole group. */
+  readonly translate: (error: unknown) => unknown;
+}
+
+/** What {@link buildDeletionTargets} selects: a memory's rowid and the key of its tag rows. */
+interface DeletionTarget {
+  readonly seq: number;
+  readonly time: number;
+  readonly tags: string;
 }
 
 /** A failed insert as the port reports it: a taken id is a conflict, an outage unavailable. */
@@ -58,11 +69,16 @@ export class SqliteMemoryStore implements MemoryStore {
   private readonly insertAll: Database.Transaction<
     (memories: readonly Memory[], dedup: DedupPolicy | null) => InsertOutcome[]
   >;
-  private readonly insertGroup: Database.Transaction<(run: () => void) => void>;
+  private readonly deleteTag: Database.Statement<[string, string, number, number]>;
+  private readonly deleteMemory: Database.Statement<[number]>;
+  private readonly deleteAll: Database.Transaction<(orgId: string, filter: MemoryFilter) => number>;
+  private readonly writeGroup: Database.Transaction<(run: () => void) => void>;
   private readonly dynamic: StatementCache;
-  private pending: PendingInsert[] = [];
+  private pending: PendingWrite[] = [];
+  /** Whether a delete of the group being committed removed rows (see {@link scrubWal}). */
+  private deletedInGroup = false;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     // Positional parameters: binding by name costs about a third more per row in batches.
     this.insertMemory = db.prepare(
       `INSERT INTO memories (${MEMORY_COLUMNS}) VALUES (${MEMORY_COLUMNS.split(', ')
@@ -79,7 +95,12 @@ export class SqliteMemoryStore implements MemoryStore {
     this.insertAll = db.transaction((memories, dedup) =>
       memories.map((m) => this.insertOne(m, dedup)),
     );
-    this.insertGroup = db.transaction((run: () => void) => run());
+    this.deleteTag = db.prepare(
+      'DELETE FROM memory_tags WHERE org_id = ? AND tag = ? AND time = ? AND seq = ?',
+    );
+    this.deleteMemory = db.prepare('DELETE FROM memories WHERE seq = ?');
+    this.deleteAll = db.transaction((orgId, filter) => this.deleteMatching(orgId, filter));
+    this.writeGroup = db.transaction((run: () => void) => run());
     this.dynamic = new StatementCache(db);
   }
 
@@ -89,33 +110,65 @@ export class SqliteMemoryStore implements MemoryStore {
    * inserting one key never both store it. Earlier items of the same call, and of calls
    * committed before, are visible to later lookups.
    *
-   * Calls that arrive in the same turn of the event loop share one transaction (group commit:
-   * one WAL sync for all of them instead of one each), each inside its own savepoint, so one
-   * call's error rolls back only that call. Every call resolves only after the commit.
+   * Calls that arrive in the same turn of the event loop (deletes included) share one
+   * transaction (group commit: one WAL sync for all of them instead of one each), run in arrival
+   * order, each inside its own savepoint, so one call's error rolls back only that call. Every
+   * call resolves only after the commit.
    * @returns one outcome per input item, in input order
    * @throws DomainError `conflict` (code `MEMORY_EXISTS`) when an id is already stored;
    *   `unavailable` when the database is busy past the timeout or failing
    */
   insert(memories: readonly Memory[], dedup: DedupPolicy | null): Promise<InsertOutcome[]> {
     if (memories.length === 0) return Promise.resolve([]);
-    return new Promise((resolve, reject) => {
-      this.pending.push({ memories, dedup, resolve, reject });
+    return this.enqueue(() => this.insertAll(memories, dedup), translateInsertError);
+  }
+
+  /**
+   * Deletes the org's matches of the filter with their tag rows, in one savepoint of the next
+   * group commit (see {@link insert}): under the write lock taken before the matches are read,
+   * so a concurrent insert, here or in another process, is either wholly before or wholly after.
+   * The connection runs with `secure_delete`, so the freed bytes are overwritten with zeros,
+   * and the WAL, which still holds earlier images of those pages, is emptied after the commit
+   * (see {@link scrubWal}).
+   */
+  delete(orgId: string, filter: MemoryFilter): Promise<number> {
+    return this.enqueue(() => this.deleteAll(orgId, filter), translateSqliteError);
+  }
+
+  private deleteMatching(orgId: string, filter: MemoryFilter): number {
+    const { sql, params } = buildDeletionTargets(orgId, filter);
+    const targets = this.dynamic.get(sql).all(...params) as DeletionTarget[];
+    for (const { seq, time, tags } of targets) {
+      for (const tag of new Set(JSON.parse(tags) as string[])) {
+        this.deleteTag.run(orgId, tag, time, seq);
+      }
+      this.deleteMemory.run(seq);
+    }
+    if (targets.length > 0) this.deletedInGroup = true;
+    return targets.length;
+  }
+
+  /** Queues a write for the next group commit; resolves with its result once committed. */
+  private enqueue<T>(run: () => T, translate: (error: unknown) => unknown): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ run, resolve: resolve as (result: unknown) => void, reject, translate });
       if (this.pending.length === 1) setImmediate(() => this.commitPending());
     });
   }
 
-  /** Commits every call queued by {@link insert} since the last commit, in arrival order. */
+  /** Commits every write queued since the last commit, in arrival order. */
   private commitPending(): void {
     const group = this.pending;
     this.pending = [];
-    const outcomes: ({ ok: InsertOutcome[] } | { error: unknown })[] = [];
+    const outcomes: ({ ok: unknown } | { error: unknown })[] = [];
+    this.deletedInGroup = false;
     try {
       withSqlite(() =>
-        this.insertGroup.immediate(() => {
+        this.writeGroup.immediate(() => {
           for (const call of group) {
             try {
               // A transaction function called inside a transaction runs in a savepoint.
-              outcomes.push({ ok: this.insertAll(call.memories, call.dedup) });
+              outcomes.push({ ok: call.run() });
             } catch (e) {
               outcomes.push({ error: e });
             }
@@ -124,14 +177,35 @@ export class SqliteMemoryStore implements MemoryStore {
       );
     } catch (e) {
       // The transaction itself failed (lock, disk, commit): nothing of the group is stored.
-      for (const call of group) call.reject(translateInsertError(e));
+      for (const call of group) call.reject(call.translate(e));
       return;
     }
+    if (this.deletedInGroup) this.scrubWal();
     group.forEach((call, i) => {
       const outcome = outcomes[i];
       if (outcome && 'ok' in outcome) call.resolve(outcome.ok);
-      else call.reject(translateInsertError(outcome?.error));
+      else call.reject(call.translate(outcome?.error));
     });
+  }
+
+  /**
+   * Copies the WAL into the database file and truncates it (`wal_checkpoint(TRUNCATE)`), so the
+   * page images written before a delete, which hold the deleted content, leave the disk with it.
+   * Best effort and without waiting: while another connection reads or writes, the checkpoint
+   * stops short and the WAL is emptied by a later one (the next delete's, or on close).
+   */
+  private scrubWal(): void {
+    try {
+      const busyMs = this.db.pragma('busy_timeout', { simple: true }) as number;
+      this.db.pragma('busy_timeout = 0');
+      try {
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        this.db.pragma(`busy_timeout = ${busyMs}`);
+      }
+    } catch {
+      // The delete is committed; a failed checkpoint only leaves the WAL as it was.
+    }
   }
 
   private insertOne(memory: Memory, dedup: DedupPolicy | null): InsertOutcome {

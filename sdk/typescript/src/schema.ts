@@ -152,6 +152,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/memories/forget': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Forget the memories a filter or ids match, atomically
+     * @description Deletes every memory of the org matching all the given filters (those of search) and/or `ids` (up to 1000), all of them or none, and logs it (org, key, filter, count). `dry_run: true` answers `{"would_delete": n, "dry_run": true}` and deletes nothing. A body with no filter and no ids is a 400 unless `all: true`, which forgets every memory of the org and needs an admin key (403 otherwise).
+     *
+     *     Needs an API key with the `write` permission.
+     */
+    post: operations['forgetMemories'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/memories/{id}': {
     parameters: {
       query?: never;
@@ -166,7 +188,13 @@ export interface paths {
     get: operations['getMemory'];
     put?: never;
     post?: never;
-    delete?: never;
+    /**
+     * Forget one memory
+     * @description Deletes the memory: from the next request on no path returns or counts it. Logged (org, key, id). 404 when the org has no memory with this id.
+     *
+     *     Needs an API key with the `write` permission.
+     */
+    delete: operations['deleteMemory'];
     options?: never;
     head?: never;
     patch?: never;
@@ -545,6 +573,46 @@ export interface components {
       /** @description Stored atomically: one invalid item rejects the whole batch. The memories may carry at most 50000 tags in all (MEMTRACE_LIMITS_MAX_BATCH_TAGS); more is a 400. */
       memories: components['schemas']['CreateMemoryRequest'][];
     };
+    ForgetMemoriesRequest: {
+      /** @example agent_web_crawler */
+      agent_id?: string;
+      /** @example sess_abc123 */
+      session_id?: string;
+      /** @description Any of these memory types; empty means all. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400. */
+      memory_types?: ('episodic' | 'session' | 'decision' | 'entity')[];
+      /** @description Any of these event types; empty means all. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400. */
+      event_types?: string[];
+      /**
+       * @description All of these tags, matched exactly. At most 20 values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); more is a 400.
+       * @example [
+       *       "products"
+       *     ]
+       */
+      tags?: string[];
+      /**
+       * @description Inclusive start: a duration ago (`30m`, `2h`, `7d`, `1w`) or an RFC 3339 time, years 0000 to 9999 (no zone means UTC; a leap second `23:59:60` means the next second). Must be earlier than `until`.
+       * @example 7d
+       */
+      since?: string;
+      /**
+       * @description Exclusive end, written like `since` (`30m`, `2026-02-13T12:00:00Z`); absent: no end. Later than `since`, or the range is empty (400).
+       * @example 2100-01-01T00:00:00Z
+       */
+      until?: string;
+      /** @description Any of these memory ids (of the key's org; others match nothing). At most 1000; more is a 400. */
+      ids?: string[];
+      /**
+       * @description `true`: answer how many memories would be forgotten (`would_delete`), forget nothing.
+       * @default false
+       * @example true
+       */
+      dry_run?: boolean;
+      /**
+       * @description `true`: forget every memory of the org. Only without filters and ids, and only with an admin key (else 403). A request with no filter and no ids is a 400 without it.
+       * @default false
+       */
+      all?: boolean;
+    };
     SearchMemoriesRequest: {
       /** @example agent_web_crawler */
       agent_id?: string;
@@ -820,6 +888,18 @@ export interface components {
         /** @description The memory it duplicates. */
         memory_id: string;
       }[];
+    };
+    /** @description What a forget deleted. */
+    ForgetResponse: {
+      /** @description Memories forgotten (0 when none matched). */
+      deleted: number;
+    };
+    /** @description What a dry run would delete: nothing was. */
+    ForgetDryRunResponse: {
+      /** @description Memories the request would forget; none was. */
+      would_delete: number;
+      /** @constant */
+      dry_run: true;
     };
     SessionResponse: {
       /** @example sess_019c56b7f5c0a1b2c3d4e5f6 */
@@ -1566,6 +1646,51 @@ export interface operations {
       503: components['responses']['Unavailable'];
     };
   };
+  forgetMemories: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "agent_id": "agent_web_crawler",
+         *       "session_id": "sess_abc123",
+         *       "tags": [
+         *         "products"
+         *       ],
+         *       "since": "7d",
+         *       "until": "2100-01-01T00:00:00Z",
+         *       "dry_run": true
+         *     }
+         */
+        'application/json': components['schemas']['ForgetMemoriesRequest'];
+      };
+    };
+    responses: {
+      /** @description `{"deleted": n}`, or for a dry run `{"would_delete": n, "dry_run": true}`. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['ForgetResponse'] | components['schemas']['ForgetDryRunResponse'];
+        };
+      };
+      400: components['responses']['InvalidRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      413: components['responses']['PayloadTooLarge'];
+      414: components['responses']['UriTooLong'];
+      429: components['responses']['RateLimited'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
   getMemory: {
     parameters: {
       query?: never;
@@ -1586,6 +1711,35 @@ export interface operations {
         content: {
           'application/json': components['schemas']['MemoryResponse'];
         };
+      };
+      400: components['responses']['InvalidRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      414: components['responses']['UriTooLong'];
+      429: components['responses']['RateLimited'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  deleteMemory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The `memory_id`. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       400: components['responses']['InvalidRequest'];
       401: components['responses']['Unauthorized'];

@@ -54,6 +54,17 @@ export const TEMPLATES: Readonly<Record<string, Record<string, unknown>>> = {
     limit: 5,
     offset: 0,
   },
+  'POST /api/v1/memories/forget': {
+    agent_id: 'agent_fuzz',
+    session_id: 'sess_fuzz',
+    memory_types: ['episodic'],
+    event_types: ['fuzzed'],
+    tags: ['fuzz'],
+    since: '7d',
+    until: '2030-01-01',
+    ids: ['mem_fuzz'],
+    dry_run: true,
+  },
   'POST /api/v1/sessions': { agent_id: 'agent_fuzz', metadata: { k: 'v' } },
   'PUT /api/v1/sessions/:id': { status: 'closed', metadata: { k: 'v' } },
   'POST /api/v1/sessions/:id/context': {

@@ -3,9 +3,11 @@ import {
   chunkByLiteralLength,
   sqlIdent,
   sqlInList,
+  sqlDeleteString,
   sqlNumber,
   sqlString,
 } from '../../../adapters/storage/arc/arc-sql.js';
+import { filterConditions } from '../../../adapters/storage/arc/arc-memory-query.js';
 
 describe('sqlString', () => {
   it.each([
@@ -88,5 +90,42 @@ describe('chunkByLiteralLength', () => {
     for (const c of chunks) {
       expect(c.map(sqlString).join(', ').length).toBeLessThanOrEqual(1000);
     }
+  });
+});
+
+describe('sqlDeleteString', () => {
+  it('keeps the plain literal when Arc accepts it in a delete WHERE', () => {
+    expect(sqlDeleteString('mem_0123abcd')).toBe("'mem_0123abcd'");
+    expect(sqlDeleteString("it's")).toBe("'it''s'");
+    expect(sqlDeleteString('')).toBe("''");
+  });
+
+  it.each(['set', 'update-bot', 'a(b', 'x;y', 'a--b', '/*', 'DELETE FROM t', 'é (x)'])(
+    'writes %j as the hex of its UTF-8 bytes, holding no word or mark Arc refuses',
+    (value) => {
+      const sql = sqlDeleteString(value);
+      expect(sql).toBe(`decode(unhex('${Buffer.from(value, 'utf8').toString('hex')}'))`);
+      expect(sql).not.toMatch(/;|--|\/\*|\b(SET|DELETE|UPDATE|SELECT|FROM)\b/i);
+    },
+  );
+
+  it('refuses a lone surrogate as sqlString does', () => {
+    expect(() => sqlDeleteString('a\uD800')).toThrow(/lone surrogate/);
+  });
+});
+
+describe('filterConditions', () => {
+  it('scopes to the org and writes the ids filter as an IN list, empty as FALSE', () => {
+    expect(filterConditions('org_a', { ids: ['mem_1', "x'y"] })).toEqual([
+      `"org_id" = 'org_a'`,
+      `"id" IN ('mem_1', 'x''y')`,
+    ]);
+    expect(filterConditions('org_a', { ids: [] })).toEqual([`"org_id" = 'org_a'`, 'FALSE']);
+  });
+
+  it('writes every value through the literal it is given', () => {
+    const c = filterConditions('org (a)', { ids: ['set'], agentId: 'a;b' }, sqlDeleteString);
+    expect(c.join(' AND ')).not.toMatch(/;|\bset\b|org \(a\)/i);
+    expect(c[0]).toBe(`"org_id" = ${sqlDeleteString('org (a)')}`);
   });
 });

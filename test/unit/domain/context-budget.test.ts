@@ -24,6 +24,7 @@ function recording(store: MemoryStore) {
     findById: (o, id) => store.findById(o, id),
     find: (o, q) => store.find(o, q),
     count: (o, f) => store.count(o, f),
+    delete: (o, f) => store.delete(o, f),
     stats: (o, a, s) => store.stats(o, a, s),
     findByPriority: async (o, q) => {
       const found = await store.findByPriority(o, q);

@@ -1,0 +1,96 @@
+import { MEMORY_COLUMNS } from './row-mappers.js';
+import type { BuiltSql } from './postgres-memory-query.js';
+
+// The statements that write memories: dedup claims, inserts and deletes.
+
+/**
+ * Claims dedup keys for memories about to be stored, one row per (org, key): a key is claimed
+ * when it is new or the memory holding it is older than the window (`$5` ms). Returns the keys
+ * claimed; the others are duplicates. Parameters: org ids, keys, memory ids, times, window.
+ * Each key may appear once per statement (PostgreSQL cannot update one row twice).
+ */
+export const CLAIM_DEDUP_KEYS_SQL =
+  'INSERT INTO dedup_keys AS d (org_id, dedup_key, memory_id, time) ' +
+  'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) ' +
+  'ON CONFLICT (org_id, dedup_key) DO UPDATE ' +
+  'SET memory_id = excluded.memory_id, time = excluded.time ' +
+  'WHERE d.time < excluded.time - $5::bigint ' +
+  'RETURNING d.org_id, d.dedup_key';
+
+/** The memory ids now holding these (org, key) pairs: the stored originals of duplicates. */
+export const HELD_DEDUP_KEYS_SQL =
+  'SELECT d.org_id, d.dedup_key, d.memory_id FROM dedup_keys AS d ' +
+  'JOIN unnest($1::text[], $2::text[]) AS k(org_id, dedup_key) ' +
+  'ON d.org_id = k.org_id AND d.dedup_key = k.dedup_key';
+
+/**
+ * Records keys of memories stored without a dedup policy, keeping the newest per (org, key), so
+ * a later checked insert still sees them. Same parameters as {@link CLAIM_DEDUP_KEYS_SQL} minus
+ * the window.
+ */
+export const RECORD_DEDUP_KEYS_SQL =
+  'INSERT INTO dedup_keys AS d (org_id, dedup_key, memory_id, time) ' +
+  'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) ' +
+  'ON CONFLICT (org_id, dedup_key) DO UPDATE ' +
+  'SET memory_id = excluded.memory_id, time = excluded.time WHERE d.time <= excluded.time';
+
+/**
+ * Inserts memories (parameters: the column arrays of `memoriesToColumnArrays`) in input order,
+ * so `seq` follows it, and their tags into `memory_tags`, in one statement.
+ */
+export const INSERT_MEMORIES_SQL =
+  'WITH rows AS (' +
+  'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], ' +
+  '$6::text[], $7::bytea[], $8::text[], $9::text[], $10::float8[], $11::text[], $12::text[], ' +
+  '$13::bigint[], $14::int[]) WITH ORDINALITY AS u(id, org_id, agent_id, session_id, ' +
+  'memory_type, event_type, content, metadata, tags, importance, dedup_key, parent_id, time, ' +
+  'content_chars, ord)' +
+  '), inserted AS (' +
+  `INSERT INTO memories (${MEMORY_COLUMNS}, content_chars) ` +
+  'SELECT id, org_id, agent_id, session_id, memory_type, event_type, content, ' +
+  'metadata::json, ARRAY(SELECT e FROM jsonb_array_elements_text(tags::jsonb) ' +
+  'WITH ORDINALITY AS j(e, n) ORDER BY n), importance, ' +
+  'dedup_key, parent_id, time, content_chars FROM rows ORDER BY ord ' +
+  'RETURNING seq, org_id, time, tags, importance' +
+  ') INSERT INTO memory_tags (org_id, tag, time, seq, importance) ' +
+  'SELECT DISTINCT i.org_id, tag, i.time, i.seq, i.importance FROM inserted AS i, unnest(i.tags) AS tag';
+
+/**
+ * The DELETE behind `MemoryStore.delete`, one statement: the memories whose `seq` the `matches`
+ * query (see `buildMatchingSeqs`) selects, their `memory_tags` rows (keyed by the tags and time
+ * the deleted rows return) and the `dedup_keys` rows they held. Returns `n`, the count deleted,
+ * and `keys`, the dedup keys whose holder went (see {@link REPOINT_DEDUP_KEYS_SQL}).
+ *
+ * The matches are collected into an array first (an InitPlan), so the planner deletes each
+ * memory by its primary key, and each tag row and key by theirs, rather than hash-joining whole
+ * tables on an estimate of how many match.
+ */
+export function buildDeleteMemories(matches: BuiltSql): BuiltSql {
+  const sql =
+    // $1 is the org id in every match query; checked again on the rows deleted.
+    'WITH gone AS (DELETE FROM memories AS d ' +
+    `WHERE d.seq = ANY(ARRAY(${matches.sql})) AND d.org_id = $1 ` +
+    'RETURNING d.seq, d.org_id, d.time, d.tags, d.id, d.dedup_key), ' +
+    'tag_rows AS (DELETE FROM memory_tags AS x USING gone AS g, unnest(g.tags) AS u(tag) ' +
+    'WHERE x.org_id = g.org_id AND x.tag = u.tag AND x.time = g.time AND x.seq = g.seq), ' +
+    'keys AS (DELETE FROM dedup_keys AS k USING gone AS g ' +
+    'WHERE k.org_id = g.org_id AND k.dedup_key = g.dedup_key AND k.memory_id = g.id ' +
+    'RETURNING k.dedup_key) ' +
+    'SELECT (SELECT count(*) FROM gone)::bigint AS n, ARRAY(SELECT dedup_key FROM keys) AS keys';
+  return { sql, params: matches.params };
+}
+
+/**
+ * Gives each dedup key whose holder was deleted to the newest memory of the org still having it
+ * (ties: the last inserted), as if the deleted one had never been stored; a key no memory has
+ * stays free. One seek per key in idx_memories_org_dedup_time (0007). Parameters: the org id,
+ * the keys (each once).
+ */
+export const REPOINT_DEDUP_KEYS_SQL =
+  'INSERT INTO dedup_keys AS d (org_id, dedup_key, memory_id, time) ' +
+  'SELECT $1, k.dedup_key, h.id, h.time FROM unnest($2::text[]) AS k(dedup_key) ' +
+  'CROSS JOIN LATERAL (SELECT m.id, m.time FROM memories AS m ' +
+  'WHERE m.org_id = $1 AND m.dedup_key = k.dedup_key AND m.dedup_key IS NOT NULL ' +
+  'ORDER BY m.time DESC, m.seq DESC LIMIT 1) AS h ' +
+  'ON CONFLICT (org_id, dedup_key) DO UPDATE ' +
+  'SET memory_id = excluded.memory_id, time = excluded.time WHERE d.time <= excluded.time';
