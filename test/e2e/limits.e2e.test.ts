@@ -173,6 +173,7 @@ describe('MemoryRoutes.batchLimits', () => {
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(201);
     expect(res.body).toMatchObject({ count: MAX_BATCH_SIZE, duplicates: 0 });
     const everything = await api.get('/api/v1/memories?limit=1');
+    expect(everything.status, JSON.stringify(everything.body).slice(0, 300)).toBe(200);
     expect(everything.body.count).toBe(MAX_BATCH_SIZE);
     const tagged = await api.get(`/api/v1/memories?tags=${tagsOf(perMemory).join(',')}&limit=1`);
     expect(tagged.body.count, JSON.stringify(tagged.body).slice(0, 300)).toBe(MAX_BATCH_SIZE);
@@ -214,6 +215,7 @@ describe('MemoryRoutes.batchLimits', () => {
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(201);
     expect(res.body.count).toBe(MAX_BATCH_SIZE);
     const tagged = await api.get('/api/v1/memories?tags=t15&limit=1');
+    expect(tagged.status, JSON.stringify(tagged.body).slice(0, 300)).toBe(200);
     expect(tagged.body.count).toBe(MAX_BATCH_SIZE);
   }, 120_000);
 
