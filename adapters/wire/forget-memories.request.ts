@@ -1,5 +1,11 @@
-import { MAX_FORGET_IDS, MEMORY_TYPES, type ForgetInput } from '../../domain/index.js';
-import { FILTER_VALUES_DOC, SINCE_DOC, UNTIL_DOC } from './list-memories.query.js';
+import { MAX_FORGET_IDS, type ForgetInput } from '../../domain/index.js';
+import {
+  BODY_EVENT_TYPES_DOC,
+  BODY_MEMORY_TYPES_DOC,
+  BODY_TAGS_DOC,
+  SINCE_DOC,
+  UNTIL_DOC,
+} from './list-memories.query.js';
 import { OptionalBoolean, OptionalString, OptionalStringArray } from './field-decorators.js';
 
 /**
@@ -10,23 +16,9 @@ import { OptionalBoolean, OptionalString, OptionalStringArray } from './field-de
 export class ForgetMemoriesRequest {
   @OptionalString({ example: 'agent_web_crawler' }) agent_id?: string;
   @OptionalString({ example: 'sess_abc123' }) session_id?: string;
-  @OptionalStringArray({
-    description: `Any of these memory types; empty means all. ${FILTER_VALUES_DOC.limitText}`,
-    items: { type: 'string', enum: MEMORY_TYPES },
-    maxItems: FILTER_VALUES_DOC.maxItems,
-  })
-  memory_types?: string[];
-  @OptionalStringArray({
-    description: `Any of these event types; empty means all. ${FILTER_VALUES_DOC.limitText}`,
-    maxItems: FILTER_VALUES_DOC.maxItems,
-  })
-  event_types?: string[];
-  @OptionalStringArray({
-    description: `All of these tags, matched exactly. ${FILTER_VALUES_DOC.limitText}`,
-    maxItems: FILTER_VALUES_DOC.maxItems,
-    example: ['products'],
-  })
-  tags?: string[];
+  @OptionalStringArray(BODY_MEMORY_TYPES_DOC) memory_types?: string[];
+  @OptionalStringArray(BODY_EVENT_TYPES_DOC) event_types?: string[];
+  @OptionalStringArray(BODY_TAGS_DOC) tags?: string[];
   @OptionalString({ ...SINCE_DOC, example: '7d' }) since?: string;
   @OptionalString(UNTIL_DOC) until?: string;
   @OptionalStringArray({

@@ -54,6 +54,22 @@ export const FILTER_VALUES_DOC = {
     `At most ${DEFAULT_LIMITS.maxFilterValues} values (MEMTRACE_LIMITS_MAX_FILTER_VALUES); ` +
     'more is a 400.',
 };
+/** The JSON-body list filters (search, forget): any memory type, any event type, every tag. */
+export const BODY_MEMORY_TYPES_DOC = {
+  description: `Any of these memory types; empty means all. ${FILTER_VALUES_DOC.limitText}`,
+  items: { type: 'string', enum: MEMORY_TYPES },
+  maxItems: FILTER_VALUES_DOC.maxItems,
+} as const;
+export const BODY_EVENT_TYPES_DOC = {
+  description: `Any of these event types; empty means all. ${FILTER_VALUES_DOC.limitText}`,
+  maxItems: FILTER_VALUES_DOC.maxItems,
+} as const;
+export const BODY_TAGS_DOC = {
+  description: `All of these tags, matched exactly. ${FILTER_VALUES_DOC.limitText}`,
+  maxItems: FILTER_VALUES_DOC.maxItems,
+  example: ['products'],
+} as const;
+
 const LIST_DOC = `Comma-separated and/or repeated. ${FILTER_VALUES_DOC.limitText}`;
 const LIST_MAX = { maxItems: FILTER_VALUES_DOC.maxItems };
 

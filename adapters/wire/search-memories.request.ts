@@ -1,7 +1,9 @@
-import { MEMORY_TYPES, type MemoryListInput } from '../../domain/index.js';
+import type { MemoryListInput } from '../../domain/index.js';
 import {
+  BODY_EVENT_TYPES_DOC,
+  BODY_MEMORY_TYPES_DOC,
+  BODY_TAGS_DOC,
   CONTENT_CONTAINS_DOC,
-  FILTER_VALUES_DOC,
   INCLUDE_COUNT_DOC,
   LIMIT_DOC,
   MIN_IMPORTANCE_DOC,
@@ -21,25 +23,11 @@ import {
 export class SearchMemoriesRequest {
   @OptionalString({ example: 'agent_web_crawler' }) agent_id?: string;
   @OptionalString({ example: 'sess_abc123' }) session_id?: string;
-  @OptionalStringArray({
-    description: `Any of these memory types; empty means all. ${FILTER_VALUES_DOC.limitText}`,
-    items: { type: 'string', enum: MEMORY_TYPES },
-    maxItems: FILTER_VALUES_DOC.maxItems,
-    example: ['episodic', 'decision'],
-  })
+  @OptionalStringArray({ ...BODY_MEMORY_TYPES_DOC, example: ['episodic', 'decision'] })
   memory_types?: string[];
-  @OptionalStringArray({
-    description: `Any of these event types; empty means all. ${FILTER_VALUES_DOC.limitText}`,
-    example: ['page_crawled'],
-    maxItems: FILTER_VALUES_DOC.maxItems,
-  })
+  @OptionalStringArray({ ...BODY_EVENT_TYPES_DOC, example: ['page_crawled'] })
   event_types?: string[];
-  @OptionalStringArray({
-    description: `All of these tags, matched exactly. ${FILTER_VALUES_DOC.limitText}`,
-    maxItems: FILTER_VALUES_DOC.maxItems,
-    example: ['products'],
-  })
-  tags?: string[];
+  @OptionalStringArray(BODY_TAGS_DOC) tags?: string[];
   @OptionalString(CONTENT_CONTAINS_DOC) content_contains?: string;
   @OptionalNumber(MIN_IMPORTANCE_DOC) min_importance?: number;
   @OptionalString({ ...SINCE_DOC, example: '7d' }) since?: string;
