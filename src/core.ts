@@ -54,7 +54,7 @@ export interface MemtraceOptions {
   readonly secrets?: SecretBox;
   /** MEMTRACE_MASTER_KEY (64 hex digits or base64 of 32 bytes); without it Arc keys cannot be sealed. */
   readonly masterKey?: string;
-  /** Where deletions (forget) are recorded; nothing is logged by default. */
+  /** Where deletions (forget, session and agent deletes) are recorded; nothing is logged by default. */
   readonly logger?: Logger;
 }
 
@@ -85,7 +85,14 @@ export function createMemtrace(options: MemtraceOptions): Memtrace {
   const crypto = options.crypto ?? new NodeCrypto();
   const limits = options.limits ?? DEFAULT_LIMITS;
   const secrets = options.secrets ?? new AesGcmSecretBox(options.masterKey);
-  const sessions = new SessionService(storage.sessions, storage.memories, clock, ids, limits);
+  const sessions = new SessionService(
+    storage.sessions,
+    storage.memories,
+    clock,
+    ids,
+    limits,
+    options.logger,
+  );
   return {
     memories: new MemoryService(
       storage.memories,
@@ -106,6 +113,7 @@ export function createMemtrace(options: MemtraceOptions): Memtrace {
       clock,
       ids,
       limits,
+      options.logger,
     ),
     auth: new AuthService(storage.auth, clock, ids, crypto),
     arcInstances: new ArcInstanceService(storage.arcInstances, storage.auth, secrets, clock),

@@ -1,4 +1,9 @@
-import { MEMORY_TYPES, type Agent, type AgentStats } from '../../domain/index.js';
+import {
+  MEMORY_TYPES,
+  type Agent,
+  type AgentDeletion,
+  type AgentStats,
+} from '../../domain/index.js';
 import { arrayOf, count, HAS_MORE, isoTime, nullable, objectSchema, ref } from './json-schema.js';
 import { iso } from './memory.response.js';
 
@@ -32,6 +37,22 @@ export function toAgentStatsResponse(s: AgentStats) {
   };
 }
 
+/** A cascade delete's answer: what went with the agent. */
+export function toAgentDeletedResponse(d: AgentDeletion) {
+  return {
+    agent_id: d.agent.id,
+    name: d.agent.name,
+    deleted: true as const,
+    cascade: d.cascade,
+    memories_deleted: d.memoriesDeleted,
+    sessions_deleted: d.sessionsDeleted,
+  };
+}
+
+/** The header a delete without cascade answers with: what it kept. */
+export const KEPT_HEADER = 'Memtrace-Kept';
+export const KEPT_WITHOUT_CASCADE = 'memories, sessions';
+
 /** The documented schemas of the shapes above, by their OpenAPI component name. */
 export const AGENT_RESPONSE_SCHEMAS = {
   AgentResponse: objectSchema<ReturnType<typeof toAgentResponse>>({
@@ -46,6 +67,19 @@ export const AGENT_RESPONSE_SCHEMAS = {
     count: count('Every agent of the org, not just this page.'),
     has_more: HAS_MORE,
   }),
+  AgentDeletedResponse: objectSchema<ReturnType<typeof toAgentDeletedResponse>>(
+    {
+      agent_id: { type: 'string', example: 'agent_019c56b7f5c0a1b2c3d4e5f6' },
+      name: { type: 'string', example: 'agent_web_crawler' },
+      deleted: { type: 'boolean', const: true },
+      cascade: { type: 'boolean', const: true },
+      memories_deleted: count(
+        "Memories deleted: the agent's, and those other agents wrote in its sessions.",
+      ),
+      sessions_deleted: count('Its sessions deleted.'),
+    },
+    { description: 'What a delete with `cascade=true` removed with the registration.' },
+  ),
   AgentStatsResponse: objectSchema<ReturnType<typeof toAgentStatsResponse>>({
     agent_id: {
       type: 'string',

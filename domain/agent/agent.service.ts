@@ -1,3 +1,4 @@
+import type { Principal } from '../auth/auth.js';
 import type { MemoryType } from '../memory/memory.js';
 import type { MemoryStore } from '../memory/memory-store.port.js';
 import { toLimit, toOffset } from '../memory/memory-query.js';
@@ -5,6 +6,7 @@ import type { SessionStore } from '../session/session-store.port.js';
 import type { Clock } from '../shared/clock.port.js';
 import { invalid, notFound } from '../shared/errors.js';
 import type { IdGenerator } from '../shared/id-generator.port.js';
+import { silentLogger, type Logger } from '../shared/logger.port.js';
 import { checkAgent, type Agent } from './agent.js';
 import { DEFAULT_LIMITS, type Limits } from '../shared/limits.js';
 import type { AgentStore } from './agent-store.port.js';
@@ -25,7 +27,20 @@ export interface AgentStats {
   readonly memoryTypes: Readonly<Partial<Record<MemoryType, number>>>;
 }
 
+/** What a delete of an agent removed. */
+export interface AgentDeletion {
+  readonly agent: Agent;
+  /** Whether its memories and sessions were deleted too; when false both were kept. */
+  readonly cascade: boolean;
+  /** Memories deleted: the agent's, and those of other agents in its sessions (0 without cascade). */
+  readonly memoriesDeleted: number;
+  /** Sessions deleted: those whose agent is the agent (0 without cascade). */
+  readonly sessionsDeleted: number;
+}
+
 const DAY_MS = 86_400_000;
+/** Sessions read per page when a cascade collects an agent's sessions. */
+const SESSION_PAGE = 1_000;
 
 /** Registered agents and per-agent statistics. */
 export class AgentService {
@@ -36,6 +51,8 @@ export class AgentService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly limits: Limits = DEFAULT_LIMITS,
+    /** Where each deletion is recorded (org, key, ids, counts; never content). */
+    private readonly logger: Logger = silentLogger,
   ) {}
 
   /**
@@ -86,12 +103,59 @@ export class AgentService {
   }
 
   /**
-   * Removes the registration (by id or name). Memories and sessions that name the agent stay.
-   * @throws DomainError `not_found`
+   * Removes the registration (by id or name) and logs it at info ("agent deleted": org, key,
+   * agent id and name, cascade, counts). Without `cascade` the memories and sessions that name
+   * the agent stay. With it, everything of the agent goes first, in an order a retry after a
+   * failure finishes (the registration, which finds the agent again, goes last):
+   * 1. its memories (those whose `agent_id` is the agent's name, the id memories carry);
+   * 2. in each of its sessions, the memories other agents wrote there, so that no memory keeps
+   *    a deleted session known (see `SessionService.get`);
+   * 3. its sessions (those whose agent id is its name); 4. the registration.
+   * A memory or session written for the agent while it is deleted, or after, is kept (a memory
+   * makes its session known again, as a new session).
+   * @throws DomainError `not_found` when the org has no agent of that id or name; `unavailable`
+   *   when a backend cannot delete (what the earlier steps deleted stays deleted)
    */
-  async delete(orgId: string, idOrName: string): Promise<void> {
+  async delete(
+    actor: Principal,
+    idOrName: string,
+    options: { readonly cascade?: boolean } = {},
+  ): Promise<AgentDeletion> {
+    const { orgId } = actor;
     const agent = await this.get(orgId, idOrName);
+    const cascade = options.cascade === true;
+    let memoriesDeleted = 0;
+    let sessionsDeleted = 0;
+    if (cascade) {
+      memoriesDeleted = await this.memories.delete(orgId, { agentId: agent.name });
+      for (const sessionId of await this.sessionIdsOf(orgId, agent.name)) {
+        const filter = { sessionId };
+        if ((await this.memories.count(orgId, filter)) === 0) continue;
+        memoriesDeleted += await this.memories.delete(orgId, filter);
+      }
+      sessionsDeleted = await this.sessions.deleteByAgent(orgId, agent.name);
+    }
     await this.agents.delete(orgId, agent.id);
+    this.logger.info('agent deleted', {
+      org_id: orgId,
+      key_id: actor.keyId,
+      agent_id: agent.id,
+      agent_name: agent.name,
+      cascade,
+      memories_deleted: memoriesDeleted,
+      sessions_deleted: sessionsDeleted,
+    });
+    return { agent, cascade, memoriesDeleted, sessionsDeleted };
+  }
+
+  /** The ids of the org's sessions of this agent id, read page by page. */
+  private async sessionIdsOf(orgId: string, agentId: string): Promise<string[]> {
+    const ids = new Set<string>();
+    for (let offset = 0; ; offset += SESSION_PAGE) {
+      const page = await this.sessions.list(orgId, { agentId, limit: SESSION_PAGE, offset });
+      for (const session of page.items) ids.add(session.id);
+      if (page.items.length < SESSION_PAGE) return [...ids];
+    }
   }
 
   /**

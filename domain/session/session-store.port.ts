@@ -37,6 +37,19 @@ export interface SessionStore {
    */
   update(orgId: string, id: string, patch: SessionPatch, nowMs: number): Promise<Session | null>;
 
+  /**
+   * Removes the org's session with this id (its memories are the MemoryStore's). The id may be
+   * created again afterwards, as a new session. Idempotent.
+   * @returns whether a session was removed (false for an unknown id or another org's)
+   */
+  delete(orgId: string, id: string): Promise<boolean>;
+
+  /**
+   * Removes every session of the org whose agent id is `agentId`, in one step. Idempotent.
+   * @returns how many were removed
+   */
+  deleteByAgent(orgId: string, agentId: string): Promise<number>;
+
   /** Sessions of the org whose agent id is one of `agentIds`: all, and those `active`. */
   countByAgent(
     orgId: string,

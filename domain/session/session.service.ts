@@ -1,8 +1,10 @@
+import type { Principal } from '../auth/auth.js';
 import type { MemoryStore } from '../memory/memory-store.port.js';
 import { toLimit, toOffset } from '../memory/memory-query.js';
 import type { Clock } from '../shared/clock.port.js';
 import { invalid, notFound } from '../shared/errors.js';
 import type { IdGenerator } from '../shared/id-generator.port.js';
+import { silentLogger, type Logger } from '../shared/logger.port.js';
 import { checkJsonSize, DEFAULT_LIMITS, type Limits } from '../shared/limits.js';
 import { checkId, isPlainObject } from '../shared/rules.js';
 import type { Session, SessionStatus } from './session.js';
@@ -26,7 +28,7 @@ export interface SessionUpdateInput {
   readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
-/** Sessions: create, read, list and update (their context is the ContextService's). */
+/** Sessions: create, read, list, update and delete (their context is the ContextService's). */
 export class SessionService {
   constructor(
     private readonly sessions: SessionStore,
@@ -34,6 +36,8 @@ export class SessionService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly limits: Limits = DEFAULT_LIMITS,
+    /** Where each deletion is recorded (org, key, ids, counts; never content). */
+    private readonly logger: Logger = silentLogger,
   ) {}
 
   /** Starts an active session for an agent id (registration of the agent is not needed). */
@@ -113,6 +117,32 @@ export class SessionService {
     }
     if (!session) throw notFound('session', 'SESSION_NOT_FOUND');
     return session;
+  }
+
+  /**
+   * Deletes the session and all its memories, and logs it at info ("session deleted": org, key,
+   * session id, how many memories). The memories go first, then the session, so a retry after a
+   * failure part way (the memories may live in another backend than sessions, as on Arc)
+   * finishes the job. A session that only memories name (see {@link get}) is deleted with them.
+   *
+   * A memory written to the session while it is deleted, or after, is not part of the delete:
+   * it is kept, and the session id is known again from then on as a new session (status active,
+   * empty metadata, created at that memory's time), as for any memory naming an unknown session.
+   * @returns how many memories were deleted with the session
+   * @throws DomainError `not_found` when the org has neither a session nor a memory of this id;
+   *   `unavailable` when a backend cannot delete (nothing after the failing step is deleted)
+   */
+  async delete(actor: Principal, id: string): Promise<{ readonly memoriesDeleted: number }> {
+    const memoriesDeleted = await this.memories.delete(actor.orgId, { sessionId: id });
+    const removed = await this.sessions.delete(actor.orgId, id);
+    if (!removed && memoriesDeleted === 0) throw notFound('session', 'SESSION_NOT_FOUND');
+    this.logger.info('session deleted', {
+      org_id: actor.orgId,
+      key_id: actor.keyId,
+      session_id: id,
+      memories_deleted: memoriesDeleted,
+    });
+    return { memoriesDeleted };
   }
 
   /**

@@ -667,6 +667,58 @@ export function describeStorageContract(h: StorageHarness): void {
           active: 1,
         });
       });
+
+      it('deletes a session of its own org only, and says whether it did', async () => {
+        const x = aSession({ id: 'shared-id' });
+        const kept = aSession();
+        const theirs = aSession({ id: 'shared-id', orgId: OTHER });
+        for (const y of [x, kept, theirs]) await s.sessions.create(y);
+
+        expect(await s.sessions.delete(ORG, x.id)).toBe(true);
+
+        expect(await s.sessions.findById(ORG, x.id)).toBeNull();
+        expect(await s.sessions.delete(ORG, x.id)).toBe(false);
+        expect(await s.sessions.delete(ORG, 'sess_nope')).toBe(false);
+        expect(await s.sessions.update(ORG, x.id, { status: 'closed' }, BASE_TIME)).toBeNull();
+        expect((await s.sessions.list(ORG, { limit: 10, offset: 0 })).items).toEqual([kept]);
+        expect(await s.sessions.countByAgent(ORG, [x.agentId])).toEqual({ total: 1, active: 1 });
+        expect(await s.sessions.findById(OTHER, theirs.id)).toEqual(theirs);
+      });
+
+      it('lets a deleted session id be created again, as a new session', async () => {
+        const x = aSession({ id: 'again', metadata: { old: true } });
+        await s.sessions.create(x);
+        await s.sessions.delete(ORG, x.id);
+        const fresh = aSession({ id: 'again', metadata: {}, createdAt: BASE_TIME + 9 });
+        await s.sessions.createMissing([fresh]);
+        expect(await s.sessions.findById(ORG, 'again')).toEqual(fresh);
+      });
+
+      it('deletes every session of an agent in its org and counts them', async () => {
+        const a1 = aSession({ agentId: 'crawler' });
+        const a2 = aSession({ agentId: 'crawler', status: 'closed', closedAt: BASE_TIME });
+        const b = aSession({ agentId: 'crawler-2' });
+        const theirs = aSession({ agentId: 'crawler', orgId: OTHER });
+        for (const y of [a1, a2, b, theirs]) await s.sessions.create(y);
+
+        expect(await s.sessions.deleteByAgent(ORG, 'crawler')).toBe(2);
+
+        expect(await s.sessions.findById(ORG, a1.id)).toBeNull();
+        expect(await s.sessions.findById(ORG, a2.id)).toBeNull();
+        expect(await s.sessions.countByAgent(ORG, ['crawler'])).toEqual({ total: 0, active: 0 });
+        expect((await s.sessions.list(ORG, { limit: 10, offset: 0 })).items).toEqual([b]);
+        expect(await s.sessions.findById(OTHER, theirs.id)).toEqual(theirs);
+        expect(await s.sessions.deleteByAgent(ORG, 'crawler')).toBe(0);
+      });
+
+      it('deletes many sessions of an agent at once', async () => {
+        const many = Array.from({ length: 1_200 }, (_, i) =>
+          aSession({ agentId: 'busy', createdAt: BASE_TIME + i }),
+        );
+        await s.sessions.createMissing(many);
+        expect(await s.sessions.deleteByAgent(ORG, 'busy')).toBe(1_200);
+        expect((await s.sessions.list(ORG, { limit: 10, offset: 0 })).total).toBe(0);
+      });
     });
 
     describe('AgentStore', () => {

@@ -94,6 +94,10 @@ const MATRIX: Readonly<Record<string, (ids: Ids) => Attack[]>> = {
     { path: `/api/v1/sessions/${ids.session}`, body: { status: 'closed', metadata: { b: 1 } } },
     { path: `/api/v1/sessions/${ids.namedSession}`, body: { metadata: { b: 1 } } },
   ],
+  'DELETE /api/v1/sessions/:id': (ids) => [
+    { path: `/api/v1/sessions/${ids.session}` },
+    { path: `/api/v1/sessions/${ids.namedSession}` },
+  ],
   'GET /api/v1/sessions/:id/memories': (ids) => [
     { path: `/api/v1/sessions/${ids.session}/memories` },
     { path: `/api/v1/sessions/${ids.namedSession}/memories?agent_id=${ids.memoryAgent}` },
@@ -122,7 +126,10 @@ const MATRIX: Readonly<Record<string, (ids: Ids) => Attack[]>> = {
   ],
   'DELETE /api/v1/agents/:id': (ids) => [
     { path: `/api/v1/agents/${ids.agent}` },
-    { path: `/api/v1/agents/${ids.agentName}` },
+    { path: `/api/v1/agents/${ids.agentName}?cascade=false` },
+    { path: `/api/v1/agents/${ids.agent}?cascade=true` },
+    { path: `/api/v1/agents/${ids.agentName}?cascade=true` },
+    { path: `/api/v1/agents/${ids.memoryAgent}?cascade=true` },
   ],
   'POST /api/v1/keys': () => [{ path: '/api/v1/keys', body: { name: 'org B key' } }],
   'GET /api/v1/keys': () => [{ path: '/api/v1/keys' }],

@@ -99,6 +99,7 @@ export function operationObject(route: Route, schemas: Record<string, JsonSchema
         : r.mediaType
           ? { content: { [r.mediaType]: { schema: { type: 'string' } } } }
           : {}),
+      ...(r.headers ? { headers: r.headers } : {}),
     };
   }
   for (const status of [...errors].sort()) {

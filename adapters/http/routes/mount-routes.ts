@@ -77,6 +77,9 @@ function handlerOf(route: ApiRoute, deps: AppDeps): RequestHandler {
       body: validated ? bodyOf(res) : req.body,
     });
     const { status: code, body } = result instanceof Reply ? result : { status, body: result };
+    if (result instanceof Reply) {
+      for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
+    }
     if (body === undefined) res.status(code).end();
     else res.status(code).json(body);
   };

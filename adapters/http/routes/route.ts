@@ -20,6 +20,10 @@ export interface SuccessResponse {
   readonly schema?: JsonSchema;
   /** For a body that is not JSON (`text/plain`, `text/html`). */
   readonly mediaType?: string;
+  /** Response headers the route sets, by name. */
+  readonly headers?: Readonly<
+    Record<string, { readonly description: string; readonly schema: JsonSchema }>
+  >;
 }
 
 interface RouteDoc {
@@ -74,11 +78,15 @@ export interface ApiCall<Q, B> {
   readonly body: B;
 }
 
-/** A status other than the route's first success status, with its body (none for `end()`). */
+/**
+ * A status other than the route's first success status, with its body (none for `end()`) and
+ * any headers it sets.
+ */
 export class Reply {
   constructor(
     readonly status: number,
     readonly body?: unknown,
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {}
 }
 

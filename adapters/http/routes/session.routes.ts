@@ -25,7 +25,7 @@ async function sessionContext({ deps, orgId, id, body }: ApiCall<unknown, Sessio
   return toContextResponse(await deps.context.forSession(orgId, id, toContextInput(body)));
 }
 
-/** /sessions: create, list, get, update, their memories and their LLM-ready context. */
+/** /sessions: create, list, get, update, delete, their memories and their LLM-ready context. */
 export const SESSION_ROUTES: readonly Route[] = [
   apiRoute({
     method: 'post',
@@ -78,6 +78,24 @@ export const SESSION_ROUTES: readonly Route[] = [
     errors: [404, 413],
     handle: async ({ deps, orgId, id, body }) =>
       toSessionResponse(await deps.sessions.update(orgId, id, toSessionUpdate(body))),
+  }),
+  apiRoute({
+    method: 'delete',
+    path: '/api/v1/sessions/{id}',
+    operationId: 'deleteSession',
+    tag: 'sessions',
+    summary: 'Delete a session and all its memories',
+    description:
+      'Deletes the memories of the session, then the session: from the next request on no path ' +
+      'returns or counts them. Logged (org, key, session, count). A memory written to the ' +
+      'session id later (or while it is deleted) starts it anew: active, empty metadata. 404 ' +
+      'when the org has neither a session nor a memory of this id.',
+    access: 'write',
+    ok: { 204: { description: 'Deleted, with its memories.' } },
+    errors: [404],
+    handle: async ({ deps, principal, id }) => {
+      await deps.sessions.delete(principal, id);
+    },
   }),
   apiRoute({
     method: 'get',

@@ -60,6 +60,18 @@ export class InMemorySessionStore implements SessionStore {
     return clone(row.session);
   }
 
+  async delete(orgId: string, id: string): Promise<boolean> {
+    return this.sessions.delete(keyOf(orgId, id));
+  }
+
+  async deleteByAgent(orgId: string, agentId: string): Promise<number> {
+    let n = 0;
+    for (const [key, { session: s }] of this.sessions) {
+      if (s.orgId === orgId && s.agentId === agentId && this.sessions.delete(key)) n++;
+    }
+    return n;
+  }
+
   async countByAgent(orgId: string, agentIds: readonly string[]) {
     const mine = [...this.sessions.values()].filter(
       ({ session: s }) => s.orgId === orgId && agentIds.includes(s.agentId),

@@ -142,6 +142,31 @@ export class PostgresSessionStore implements SessionStore {
     );
   }
 
+  /** Removes the org's session with this id. @returns whether one was removed */
+  async delete(orgId: string, id: string): Promise<boolean> {
+    return withPg(async () => {
+      const { rowCount } = await this.pool.query(
+        'DELETE FROM sessions WHERE id = $1 AND org_id = $2',
+        [id, orgId],
+      );
+      return (rowCount ?? 0) > 0;
+    });
+  }
+
+  /**
+   * Removes the org's sessions of this agent in one statement (served by the
+   * (org_id, agent_id, created_at, seq) index). @returns how many
+   */
+  async deleteByAgent(orgId: string, agentId: string): Promise<number> {
+    return withPg(async () => {
+      const { rowCount } = await this.pool.query(
+        'DELETE FROM sessions WHERE org_id = $1 AND agent_id = $2',
+        [orgId, agentId],
+      );
+      return rowCount ?? 0;
+    });
+  }
+
   /** Sessions of the org whose agent id is one of `agentIds`: all, and those active. */
   async countByAgent(
     orgId: string,

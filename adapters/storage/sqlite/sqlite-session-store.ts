@@ -35,6 +35,8 @@ export class SqliteSessionStore implements SessionStore {
   private readonly applyPatch: Database.Transaction<
     (orgId: string, id: string, patch: SessionPatch, nowMs: number) => Session | null
   >;
+  private readonly deleteRow: Database.Statement<[string, string]>;
+  private readonly deleteOfAgent: Database.Statement<[string, string]>;
   private readonly dynamic: StatementCache;
 
   constructor(db: Database.Database) {
@@ -73,6 +75,11 @@ export class SqliteSessionStore implements SessionStore {
       });
       return next;
     });
+    this.deleteRow = db.prepare('DELETE FROM sessions WHERE id = ? AND org_id = ?');
+    this.deleteOfAgent = db.prepare(
+      'DELETE FROM sessions INDEXED BY idx_sessions_org_agent_created ' +
+        'WHERE org_id = ? AND agent_id = ?',
+    );
     this.dynamic = new StatementCache(db, 16);
   }
 
@@ -160,6 +167,16 @@ export class SqliteSessionStore implements SessionStore {
     nowMs: number,
   ): Promise<Session | null> {
     return withSqlite(() => this.applyPatch.immediate(orgId, id, patch, nowMs));
+  }
+
+  /** Removes the org's session with this id. @returns whether one was removed */
+  async delete(orgId: string, id: string): Promise<boolean> {
+    return withSqlite(() => this.deleteRow.run(id, orgId).changes > 0);
+  }
+
+  /** Removes the org's sessions of this agent in one statement. @returns how many */
+  async deleteByAgent(orgId: string, agentId: string): Promise<number> {
+    return withSqlite(() => this.deleteOfAgent.run(orgId, agentId).changes);
   }
 
   /** Sessions of the org whose agent id is one of `agentIds`: all, and those active. */

@@ -259,8 +259,10 @@ export interface paths {
     put?: never;
     post?: never;
     /**
-     * Remove an agent's registration (its memories stay)
-     * @description Needs an API key with the `write` permission.
+     * Remove an agent's registration; with cascade=true its memories and sessions too
+     * @description Without `cascade` (or with `cascade=false`) only the registration goes: the memories and sessions naming the agent stay, and the 204 says so in its `Memtrace-Kept` header. With `cascade=true` the agent's memories, its sessions (with every memory in them) and the registration are deleted: from the next request on no path returns or counts them. Logged (org, key, agent, counts). 404 when the org has no agent of this id or name.
+     *
+     *     Needs an API key with the `write` permission.
      */
     delete: operations['deleteAgent'];
     options?: never;
@@ -352,7 +354,13 @@ export interface paths {
      */
     put: operations['updateSession'];
     post?: never;
-    delete?: never;
+    /**
+     * Delete a session and all its memories
+     * @description Deletes the memories of the session, then the session: from the next request on no path returns or counts them. Logged (org, key, session, count). A memory written to the session id later (or while it is deleted) starts it anew: active, empty metadata. 404 when the org has neither a session nor a memory of this id.
+     *
+     *     Needs an API key with the `write` permission.
+     */
+    delete: operations['deleteSession'];
     options?: never;
     head?: never;
     patch?: never;
@@ -990,6 +998,21 @@ export interface components {
       count: number;
       /** @description More matches follow this page (`offset + returned < count`). */
       has_more: boolean;
+    };
+    /** @description What a delete with `cascade=true` removed with the registration. */
+    AgentDeletedResponse: {
+      /** @example agent_019c56b7f5c0a1b2c3d4e5f6 */
+      agent_id: string;
+      /** @example agent_web_crawler */
+      name: string;
+      /** @constant */
+      deleted: true;
+      /** @constant */
+      cascade: true;
+      /** @description Memories deleted: the agent's, and those other agents wrote in its sessions. */
+      memories_deleted: number;
+      /** @description Its sessions deleted. */
+      sessions_deleted: number;
     };
     AgentStatsResponse: {
       /**
@@ -1910,7 +1933,13 @@ export interface operations {
   };
   deleteAgent: {
     parameters: {
-      query?: never;
+      query?: {
+        /**
+         * @description `true` deletes the agent's memories and sessions with its registration (200 with the counts); `false` (the default) keeps them (204, header `Memtrace-Kept: memories, sessions`). Any other value is a 400.
+         * @example false
+         */
+        cascade?: boolean;
+      };
       header?: never;
       path: {
         /** @description The registered `agent_id` or the agent name (any agent id memories use). */
@@ -1920,9 +1949,20 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Removed. */
+      /** @description With `cascade=true`: deleted, with what went with it. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AgentDeletedResponse'];
+        };
+      };
+      /** @description Without cascade: the registration removed, its memories and sessions kept. */
       204: {
         headers: {
+          /** @description What the delete kept: `memories, sessions`. */
+          'Memtrace-Kept'?: 'memories, sessions';
           [name: string]: unknown;
         };
         content?: never;
@@ -2193,6 +2233,35 @@ export interface operations {
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
       413: components['responses']['PayloadTooLarge'];
+      414: components['responses']['UriTooLong'];
+      429: components['responses']['RateLimited'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  deleteSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The `session_id`. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted, with its memories. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['InvalidRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
       414: components['responses']['UriTooLong'];
       429: components['responses']['RateLimited'];
       500: components['responses']['InternalError'];

@@ -8,6 +8,8 @@ import { rejection } from '../../support/domain-errors.js';
 
 const ORG = 'org_a';
 const OTHER_ORG = 'org_b';
+/** A key of ORG that may write (deletes log the key). */
+const ACTOR = { orgId: ORG, keyId: 'key_a', permissions: ['read', 'write'] } as const;
 const T0 = Date.UTC(2026, 1, 13, 10, 30, 0);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -200,7 +202,7 @@ describe('AgentService.delete', () => {
     const agent = await agents.register(ORG, { name: 'web_crawler' });
 
     // Act
-    await agents.delete(ORG, 'web_crawler');
+    await agents.delete(ACTOR, 'web_crawler');
 
     // Assert
     const error = await rejection(agents.get(ORG, agent.id));
@@ -213,7 +215,7 @@ describe('AgentService.delete', () => {
     const agent = await agents.register(ORG, { name: 'web_crawler' });
 
     // Act
-    await agents.delete(ORG, agent.id);
+    await agents.delete(ACTOR, agent.id);
 
     // Assert
     expect((await agents.list(ORG, {})).count).toBe(0);
@@ -226,7 +228,7 @@ describe('AgentService.delete', () => {
     await remember(0, { agentId: 'web_crawler' });
 
     // Act
-    await agents.delete(ORG, 'web_crawler');
+    await agents.delete(ACTOR, 'web_crawler');
 
     // Assert
     expect((await agents.stats(ORG, 'web_crawler')).memoryCount).toBe(1);
@@ -237,7 +239,7 @@ describe('AgentService.delete', () => {
     const { agents } = await setup();
 
     // Act
-    const error = await rejection(agents.delete(ORG, 'ghost'));
+    const error = await rejection(agents.delete(ACTOR, 'ghost'));
 
     // Assert
     expect(error.kind).toBe('not_found');
@@ -249,7 +251,7 @@ describe('AgentService.delete', () => {
     const theirs = await agents.register(OTHER_ORG, { name: 'web_crawler' });
 
     // Act
-    const error = await rejection(agents.delete(ORG, theirs.id));
+    const error = await rejection(agents.delete(ACTOR, theirs.id));
 
     // Assert
     expect(error.kind).toBe('not_found');
