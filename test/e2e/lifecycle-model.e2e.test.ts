@@ -41,6 +41,7 @@ class CreateCommand implements Command {
       tags: this.tags,
       gone: false,
     });
+    if (sessionId !== null) model.sessions.add(sessionId);
     await checkEveryReadPath(model, real);
   }
   toString = () => `create(${this.agent}, ${this.session}, [${this.tags.join(',')}])`;
@@ -58,6 +59,21 @@ class DeleteCommand implements Command {
     await checkEveryReadPath(model, real);
   }
   toString = () => `delete(${this.pick})`;
+}
+
+/** Deletes a session: 204 and every memory in it is gone, or 404 when it does not exist. */
+class DeleteSessionCommand implements Command {
+  constructor(readonly session: number) {}
+  check = () => true;
+  async run(model: LifecycleModel, real: LifecycleReal) {
+    const sessionId = SESSIONS[this.session]!;
+    const res = await real.api.delete(`/api/v1/sessions/${sessionId}`);
+    expect(res.status).toBe(model.sessions.has(sessionId) ? 204 : 404);
+    for (const m of model.memories) if (m.sessionId === sessionId) m.gone = true;
+    model.sessions.delete(sessionId);
+    await checkEveryReadPath(model, real);
+  }
+  toString = () => `deleteSession(${this.session})`;
 }
 
 /** A forget filter: some of agent, session, one tag, or a few ids. */
@@ -120,6 +136,7 @@ const commands = [
     )
     .map(([a, s, t]) => new CreateCommand(a, s, t)),
   fc.nat().map((p) => new DeleteCommand(p)),
+  fc.nat({ max: SESSIONS.length - 1 }).map((s) => new DeleteSessionCommand(s)),
   fc
     .record({
       agent: optional(fc.nat({ max: AGENTS.length - 1 })),
@@ -140,7 +157,7 @@ afterEach(async () => {
 describe('memory lifecycle against a reference model', () => {
   it('never returns what is gone and never misses what is live, on every read path', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: 14 }), async (cmds) => {
+      fc.asyncProperty(fc.commands(commands, { maxCommands: 16 }), async (cmds) => {
         await app?.close();
         app = await startMcpApp();
         const running = app;
@@ -155,7 +172,7 @@ describe('memory lifecycle against a reference model', () => {
         }
         await fc.asyncModelRun(() => ({ model: new LifecycleModel(), real }), cmds);
       }),
-      // Bounded: each step checks every read path; 25 runs of up to 14 steps.
+      // Bounded: each step checks every read path; 25 runs of up to 16 steps.
       { numRuns: 25, endOnFailure: true },
     );
   }, 240_000);
