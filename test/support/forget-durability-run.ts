@@ -145,10 +145,10 @@ async function countOf(server: ServerProcess, key: string, tag: string): Promise
 /**
  * Starts a real server on a fresh store of `driver` `kills` times. Each round stores groups of
  * {@link GROUP_SIZE} memories and some singles, deletes singles one by one, forgets the first
- * group (timing it), then forgets the second and SIGKILLs the server at a random point of the
- * time the first took, so the kill lands inside a large forget. After a last restart: every
- * acknowledged delete and forget is still done, every group is wholly there or wholly gone,
- * and nothing else is missing.
+ * group (timing it), then forgets the second and SIGKILLs the server after a random 5–155 % of
+ * the time the first took, so the kill lands inside a large forget or just after it commits.
+ * After a last restart: every acknowledged delete and forget is still done, every group is
+ * wholly there or wholly gone, and nothing else is missing.
  */
 export async function runForgetDurability(
   driver: ServerDriver,
@@ -169,13 +169,15 @@ export async function runForgetDurability(
       const deletes = deleteSingles(server, key, r, () => killed);
       const took = await forgetGroup(server, key, r, r.groups[0] as string);
       const inFlight = forgetGroup(server, key, r, r.groups[1] as string);
-      await new Promise((resolve) => setTimeout(resolve, (took ?? 50) * (0.05 + Math.random())));
+      await new Promise((resolve) =>
+        setTimeout(resolve, (took ?? 50) * (0.05 + 1.5 * Math.random())),
+      );
       killed = true;
       server.proc.kill('SIGKILL');
       await Promise.all([deletes, inFlight, server.exited]);
       progress(
         `kill ${round + 1}/${kills}: the first forget took ${Math.round(took ?? 0)} ms; ` +
-          `${r.deleted.size} deletes acknowledged; the second forget ` +
+          `deletes acknowledged: ${r.deleted.size}; the second forget ` +
           `${r.forgetInFlight.size > 0 ? 'was in flight' : 'was acknowledged'}`,
       );
     }
