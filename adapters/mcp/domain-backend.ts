@@ -10,8 +10,10 @@ import { toAgentResponse, toAgentStatsResponse } from '../wire/agent.response.js
 import { toNewAgent } from '../wire/create-agent.request.js';
 import { toNewMemory } from '../wire/create-memory.request.js';
 import { toNewSession } from '../wire/create-session.request.js';
+import { toForgetInput } from '../wire/forget-memories.request.js';
 import { toListInput } from '../wire/list-memories.query.js';
 import {
+  toForgetResponse,
   toMemoryListResponse,
   toMemoryResponse,
   toSearchResponse,
@@ -76,6 +78,10 @@ export function domainBackend(services: McpServices, principal: Principal): Memt
     async getAgentStats(agentId) {
       allow('read');
       return toAgentStatsResponse(await services.agents.stats(orgId, agentId));
+    },
+    async forget(filter) {
+      allow('write');
+      return toForgetResponse(await services.memories.forget(principal, toForgetInput(filter)));
     },
   };
 }

@@ -48,7 +48,7 @@ const metadata = z.any().describe('A JSON object of your own fields');
 
 /**
  * The memtrace MCP server: the Go version's tools with their names and inputs, plus
- * `memtrace_session_close` and `memtrace_agent_stats`, and the session context as the resource
+ * `memtrace_session_close`, `memtrace_agent_stats` and `memtrace_forget`, and the session context as the resource
  * template `memtrace://sessions/{id}/context`. Tools answer with 2-space-indented JSON, except
  * `memtrace_session_context`, which answers with the raw markdown.
  */
@@ -203,6 +203,29 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
       inputSchema: { agent_id: z.string().describe('The agent id or registered name') },
     },
     ({ agent_id }) => tool({ agent_id }, async () => json(await backend.getAgentStats(agent_id))),
+  );
+
+  server.registerTool(
+    'memtrace_forget',
+    {
+      description:
+        'Forget (delete) the memories that every given filter matches, or the listed ids, all or ' +
+        'none. dry_run counts them and deletes nothing. With no filter and no ids it is refused, ' +
+        'unless all is true (every memory of the org; needs an admin key).',
+      inputSchema: {
+        agent_id: z.string().optional(),
+        session_id: z.string().optional(),
+        memory_types: z.array(z.enum(MEMORY_TYPES)).optional(),
+        event_types: z.array(z.string()).optional(),
+        tags: z.array(z.string()).optional().describe('All of them must match'),
+        since: z.string().optional().describe('30m, 2h, 7d or ISO 8601'),
+        until: z.string().optional().describe('30m, 2h, 7d or ISO 8601'),
+        ids: z.array(z.string()).optional().describe('Memory ids, at most 1000'),
+        dry_run: z.boolean().optional().describe('Only count what would be forgotten'),
+        all: z.boolean().optional().describe('Every memory of the org, without filters'),
+      },
+    },
+    (args) => tool(args, async () => json(await backend.forget(args))),
   );
 
   server.registerResource(

@@ -16,6 +16,8 @@ export interface MemtraceBackend {
   registerAgent(agent: { name: string; description?: string }): Promise<unknown>;
   closeSession(sessionId: string): Promise<unknown>;
   getAgentStats(agentId: string): Promise<unknown>;
+  /** Answers `{deleted}`, or for a dry run `{would_delete, dry_run: true}`. */
+  forget(filter: McpForgetInput): Promise<unknown>;
 }
 
 /** The memory types the API knows. */
@@ -51,6 +53,20 @@ export interface McpSearchInput {
   min_importance?: number;
   limit?: number;
   order?: 'asc' | 'desc';
+}
+
+/** The body of POST /api/v1/memories/forget: search's filters and/or ids, every one must hold. */
+export interface McpForgetInput {
+  agent_id?: string;
+  session_id?: string;
+  memory_types?: MemoryTypeName[];
+  event_types?: string[];
+  tags?: string[];
+  since?: string;
+  until?: string;
+  ids?: string[];
+  dry_run?: boolean;
+  all?: boolean;
 }
 
 export interface McpContextInput {

@@ -7,6 +7,7 @@ import { openConfiguredStorage } from '../modules/storage.module.js';
 import { reportFailure } from '../report-failure.js';
 import { serve } from '../server-process.js';
 import { out } from './commands/common.js';
+import { addForgetCommand } from './commands/forget.js';
 import { addKeyCommands } from './commands/key.js';
 import { addOrgCommands } from './commands/org.js';
 import { addTransferCommands } from './commands/transfer.js';
@@ -24,6 +25,9 @@ const USAGE = `Usage:
   memtrace org remove-arc <org_id>
   memtrace export [--org <org_id>] [--output <file>]     an org as NDJSON (stdout by default)
   memtrace import [file] [--org <org_id>] [--no-dedup] [--strict]  an export (stdin when no file or -)
+  memtrace forget [--org <org_id>] [--agent <id>] [--session <id>] [--type <types>] [--event-type <types>]
+                  [--tags <tags>] [--since <time>] [--until <time>] [--ids <ids>] [--all] [--dry-run]
+                                                     delete the memories every filter matches, all or none
   memtrace doctor                                    check the configuration and the store
   memtrace mcp                                       the MCP server on stdio (MEMTRACE_URL, MEMTRACE_API_KEY)
 --org defaults to ${DEFAULT_ORG_ID}. Configuration comes from memtrace.toml and MEMTRACE_* variables.
@@ -54,6 +58,7 @@ function program(): Command {
   addKeyCommands(cli);
   addOrgCommands(cli);
   addTransferCommands(cli);
+  addForgetCommand(cli);
 
   cli
     .command('doctor')

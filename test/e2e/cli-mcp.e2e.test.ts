@@ -40,6 +40,7 @@ describe('memtrace mcp', () => {
         'memtrace_agent_register',
         'memtrace_agent_stats',
         'memtrace_decide',
+        'memtrace_forget',
         'memtrace_recall',
         'memtrace_remember',
         'memtrace_search',

@@ -10,6 +10,7 @@ import {
   type ServerProcess,
 } from '../support/server-process.js';
 import { runDurability } from '../support/durability-run.js';
+import { runForgetDurability } from '../support/forget-durability-run.js';
 import { SERVER_DRIVERS } from '../support/server-drivers.js';
 
 const KILLS = 3;
@@ -136,3 +137,25 @@ describe.each(SERVER_DRIVERS.filter((d) => d.name !== 'sqlite'))(
     );
   },
 );
+
+// Deletes and forgets: what answered 2xx stays done, and a forget killed midway is all or none.
+describe.each(SERVER_DRIVERS)('Forget durability on $name', (driver) => {
+  it.skipIf(!driver.enabled)(
+    `keeps every acknowledged delete and forget done, and no forget half done, when SIGKILLed ${KILLS} times inside a large forget`,
+    async () => {
+      const figures = await runForgetDurability(driver, KILLS, (line) =>
+        console.log(`${driver.name}: ${line}`),
+      );
+      console.log(
+        `${driver.name}: ${figures.forgetsInFlight} forgets killed in flight, ` +
+          `${figures.inFlightDone} of them found wholly done, the others wholly undone`,
+      );
+
+      expect(figures.deletesAcked).toBeGreaterThan(0);
+      // Each round's first forget is acknowledged; its second is killed in flight or answered.
+      expect(figures.forgetsAcked + figures.forgetsInFlight).toBe(2 * KILLS);
+      expect(figures).toMatchObject({ resurrected: 0, partialForgets: 0, lost: 0 });
+    },
+    240_000,
+  );
+});

@@ -223,6 +223,7 @@ const calls = fc.oneof(
       'memtrace_session_close',
       'memtrace_agent_register',
       'memtrace_agent_stats',
+      'memtrace_forget',
     ),
     args: fc.dictionary(
       fc.constantFrom(
@@ -240,6 +241,9 @@ const calls = fc.oneof(
         'min_importance',
         'memory_type',
         'include_types',
+        'ids',
+        'dry_run',
+        'until',
       ),
       anything,
       { maxKeys: 5 },
@@ -298,6 +302,8 @@ describe('McpServer.filterLimits', () => {
   it.each([
     ['memtrace_search', 'tags'],
     ['memtrace_search', 'memory_types'],
+    ['memtrace_forget', 'tags'],
+    ['memtrace_forget', 'memory_types'],
   ])(
     'answers %s with a tool error naming the limit when %s has more values than allowed',
     async (tool, field) => {
@@ -317,4 +323,16 @@ describe('McpServer.filterLimits', () => {
       );
     },
   );
+
+  it('answers memtrace_forget with a tool error naming the limit when ids has more than 1000', async () => {
+    // Arrange
+    const ids = Array.from({ length: 1001 }, (_, i) => `mem_${String(i).padStart(24, '0')}`);
+
+    // Act
+    const result = await callTool(client, 'memtrace_forget', { ids, dry_run: true });
+
+    // Assert
+    expect(result.isError).toBe(true);
+    expect(result.content[0]?.text).toContain('ids must have at most 1000 values');
+  });
 });

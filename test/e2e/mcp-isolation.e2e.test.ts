@@ -6,7 +6,7 @@ import { apiAs } from '../support/test-app.js';
 
 /**
  * Tenant isolation through /mcp: org B's key, through the MCP SDK's own client, names org A's
- * agent ids, session ids and tags in every tool and in the context resource. It must read
+ * agent ids, session ids, memory ids and tags in every tool and in the context resource. It must read
  * nothing of A, change nothing of A, and get the same answers as a fresh org naming ids that
  * exist nowhere (no existence leak).
  */
@@ -17,6 +17,7 @@ interface Ids {
   readonly session: string;
   readonly namedSession: string;
   readonly tag: string;
+  readonly memory: string;
 }
 
 type Step = { tool: string; args: Record<string, unknown> } | { resource: string };
@@ -47,6 +48,14 @@ const attacks = (ids: Ids): Step[] => [
   { tool: 'memtrace_agent_stats', args: { agent_id: ids.agent } },
   { tool: 'memtrace_recall', args: { agent_id: ids.agent, since: '30d' } },
   { tool: 'memtrace_search', args: { tags: [ids.tag] } },
+  { tool: 'memtrace_forget', args: { agent_id: ids.agent, dry_run: true } },
+  { tool: 'memtrace_forget', args: { ids: [ids.memory], dry_run: true } },
+  { tool: 'memtrace_forget', args: { ids: [ids.memory] } },
+  { tool: 'memtrace_forget', args: { session_id: ids.session } },
+  { tool: 'memtrace_forget', args: { session_id: ids.namedSession, tags: [ids.tag] } },
+  { tool: 'memtrace_forget', args: { agent_id: ids.agent, memory_types: ['decision'] } },
+  { tool: 'memtrace_forget', args: { all: true } },
+  { tool: 'memtrace_recall', args: { agent_id: ids.agent, since: '30d' } },
 ];
 
 /** What an answer says once the attacked ids and the generated ids are replaced by names. */
@@ -95,6 +104,7 @@ describe('McpHttpEndpoint.isolation', () => {
     session: 'sess_ghost_zz',
     namedSession: 'sess_named_ghost',
     tag: 'tag_ghost_zz',
+    memory: 'mem_ghost_zz',
   };
 
   /** Org A as its own key sees it, through REST. */
@@ -125,7 +135,7 @@ describe('McpHttpEndpoint.isolation', () => {
     };
     await ok('memtrace_agent_register', { name: 'name_only_a' });
     const session = await ok('memtrace_session_create', { agent_id: 'agent_only_a' });
-    await ok('memtrace_remember', {
+    const first = await ok('memtrace_remember', {
       agent_id: 'agent_only_a',
       session_id: session.session_id,
       content: 'secret of org A',
@@ -143,6 +153,7 @@ describe('McpHttpEndpoint.isolation', () => {
       session: String(session.session_id),
       namedSession: 'sess_named_only_a',
       tag: 'tag_only_a',
+      memory: String(first.memory_id),
     };
   }, 30_000);
   afterAll(async () => {
@@ -164,6 +175,8 @@ describe('McpHttpEndpoint.isolation', () => {
     // Assert
     expect(withAIds).toEqual(withGhostIds);
     expect(withAIds.join('\n')).not.toContain('secret of org A');
+    // B's forgets acted on B's own memories under A's names (B's remember and decide), not A's.
+    expect(withAIds).toContain('memtrace_forget ok: {\n  "would_delete": 2,\n  "dry_run": true\n}');
     expect(withAIds.filter((s) => s.includes(' error: '))).toHaveLength(
       withGhostIds.filter((s) => s.includes(' error: ')).length,
     );

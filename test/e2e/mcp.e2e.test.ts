@@ -79,6 +79,7 @@ describe.each(transports)('McpServer over %s', (name, transport) => {
       'memtrace_agent_register',
       'memtrace_agent_stats',
       'memtrace_decide',
+      'memtrace_forget',
       'memtrace_recall',
       'memtrace_remember',
       'memtrace_search',
@@ -212,6 +213,49 @@ describe.each(transports)('McpServer over %s', (name, transport) => {
     expect(closed).toMatchObject({ session_id: sessionId, agent_id: owner, status: 'closed' });
   });
 
+  it('counts on a dry run, then forgets what the filters match and only that', async () => {
+    // Arrange
+    const owner = `${agent}_forget`;
+    const kept = await callJson('memtrace_remember', { agent_id: owner, content: 'keep me' });
+    await callJson('memtrace_remember', { agent_id: owner, content: 'drop 1', tags: ['drop'] });
+    await callJson('memtrace_remember', { agent_id: owner, content: 'drop 2', tags: ['drop'] });
+
+    // Act
+    const dry = await callJson('memtrace_forget', {
+      agent_id: owner,
+      tags: ['drop'],
+      dry_run: true,
+    });
+    const afterDry = await callJson('memtrace_recall', { agent_id: owner });
+    const forgotten = await callJson('memtrace_forget', { agent_id: owner, tags: ['drop'] });
+    const left = await callJson('memtrace_recall', { agent_id: owner });
+    const byId = await callJson('memtrace_forget', { ids: [kept.memory_id] });
+
+    // Assert
+    expect(dry).toEqual({ would_delete: 2, dry_run: true });
+    expect(afterDry.memories).toHaveLength(3);
+    expect(forgotten).toEqual({ deleted: 2 });
+    expect((left.memories as { content: string }[]).map((m) => m.content)).toEqual(['keep me']);
+    expect(byId).toEqual({ deleted: 1 });
+    expect((await callJson('memtrace_recall', { agent_id: owner })).memories).toEqual([]);
+  });
+
+  it('refuses a forget without a filter, naming all, and forgets nothing', async () => {
+    // Arrange
+    const owner = `${agent}_unfiltered`;
+    await callJson('memtrace_remember', { agent_id: owner, content: 'still here' });
+
+    // Act
+    const refused = await call('memtrace_forget', {});
+    const mixed = await call('memtrace_forget', { all: true, agent_id: owner });
+
+    // Assert
+    expect(refused.isError).toBe(true);
+    expect(refused.content[0]?.text).toMatch(/^memtrace error: .*all: true/);
+    expect(mixed.isError).toBe(true);
+    expect((await callJson('memtrace_recall', { agent_id: owner })).memories).toHaveLength(1);
+  });
+
   it('answers a tool error with the API message when the input is refused', async () => {
     // Act
     const unknown = await call('memtrace_session_close', { session_id: 'sess_does_not_exist' });
@@ -282,6 +326,10 @@ describe('McpServer over streamable-http, authentication', () => {
       name: 'memtrace_remember',
       arguments: { agent_id: 'mcp_reader', content: 'nope' },
     })) as TextResult;
+    const forget = (await client.callTool({
+      name: 'memtrace_forget',
+      arguments: { agent_id: 'mcp_reader', dry_run: true },
+    })) as TextResult;
     const read = (await client.callTool({
       name: 'memtrace_recall',
       arguments: { agent_id: 'mcp_reader' },
@@ -291,8 +339,46 @@ describe('McpServer over streamable-http, authentication', () => {
     // Assert
     expect(write.isError).toBe(true);
     expect(write.content[0]?.text).toMatch(/permission|forbidden|write/i);
+    expect(forget.isError).toBe(true);
+    expect(forget.content[0]?.text).toMatch(/permission|forbidden|write/i);
     expect(read.isError ?? false).toBe(false);
     expect(JSON.parse(read.content[0]?.text ?? '{}')).toMatchObject({ memories: [], count: 0 });
+  });
+
+  it('refuses all: true with a tool error naming admin when the key can read and write only', async () => {
+    // Arrange
+    const created = await fetch(`${server().url}/api/v1/keys`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'mcp writer', permissions: ['read', 'write'] }),
+    });
+    const { api_key: writeKey } = (await created.json()) as { api_key: string };
+    const client = new Client({ name: 'memtrace-test', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${server().url}/mcp`), {
+        requestInit: { headers: { 'x-api-key': writeKey } },
+      }),
+    );
+    await client.callTool({
+      name: 'memtrace_remember',
+      arguments: { agent_id: 'mcp_writer', content: 'not to be wiped' },
+    });
+
+    // Act
+    const all = (await client.callTool({
+      name: 'memtrace_forget',
+      arguments: { all: true },
+    })) as TextResult;
+    const read = (await client.callTool({
+      name: 'memtrace_recall',
+      arguments: { agent_id: 'mcp_writer' },
+    })) as TextResult;
+    await client.close();
+
+    // Assert
+    expect(all.isError).toBe(true);
+    expect(all.content[0]?.text).toMatch(/admin/);
+    expect(JSON.parse(read.content[0]?.text ?? '{}')).toMatchObject({ count: 1 });
   });
 
   it('answers 405 when asked for a standalone event stream', async () => {

@@ -17,12 +17,14 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /**
  * The sections whose code blocks a reader runs against a server, in order: the README's
- * walk-through, then the SDK examples of docs/sdks.md.
+ * walk-through, the SDK examples of docs/sdks.md, then the README's forgetting examples (after
+ * the SDK install they use).
  */
 const SECTIONS = [
   { file: 'README.md', heading: '## Walk-through' },
   { file: 'docs/sdks.md', heading: '## TypeScript SDK' },
   { file: 'docs/sdks.md', heading: '## Python SDK' },
+  { file: 'README.md', heading: '## Forgetting memories' },
 ];
 
 interface Block {
@@ -107,12 +109,41 @@ describe('README examples', () => {
     return replies;
   }
 
-  it('has the walk-through, the TypeScript SDK install and example, and the Python example', () => {
+  /** Runs a TypeScript (through tsx) or Python example from the reader's project: its stdout. */
+  async function runSdkExample(block: Block, index: number): Promise<string> {
+    const file = path.join(project, block.lang === 'ts' ? `example-${index}.mts` : 'e.py');
+    writeFileSync(file, fill(block.code));
+    const { stdout } =
+      block.lang === 'ts'
+        ? await run(process.execPath, ['--import', 'tsx', file], {
+            cwd: ROOT,
+            env: { PATH: process.env.PATH ?? '', MEMTRACE_API_KEY: key },
+            timeout: 60_000,
+          })
+        : await run('python3', [file], {
+            cwd: project,
+            env: { PATH: process.env.PATH ?? '', PYTHONPATH: path.join(ROOT, 'sdk/python') },
+            timeout: 60_000,
+          });
+    return stdout;
+  }
+
+  /** The forgetting examples each print what they forgot, and leave nothing of agent_scratch. */
+  const FORGET_OUTPUT: Record<string, string> = {
+    bash: '204\n{"would_delete":2,"dry_run":true}\n{"deleted":2}\n',
+    ts: '{ would_delete: 2, dry_run: true }\n{ deleted: 2 }\n',
+    python: "{'would_delete': 2, 'dry_run': True}\n{'deleted': 2}\n",
+  };
+
+  it('has the walk-through, the SDK install and examples, and the forgetting examples', () => {
     expect(blocks.map((b) => `${b.section}: ${b.lang}`)).toEqual([
       'Walk-through: bash',
       'TypeScript SDK: bash',
       'TypeScript SDK: ts',
       'Python SDK: python',
+      'Forgetting memories: bash',
+      'Forgetting memories: ts',
+      'Forgetting memories: python',
     ]);
   });
 
@@ -147,6 +178,24 @@ describe('README examples', () => {
             // sess_abc123, which the memories name, and the session the block starts.
             expect(stats).toMatchObject({ memory_count: 3, session_count: 2, active_sessions: 2 });
           }
+        } else if (block.section === 'Forgetting memories') {
+          // Act: the curl block with KEY set as the walk-through sets it
+          const stdout =
+            block.lang === 'bash'
+              ? (
+                  await run('bash', ['-c', `set -euo pipefail\n${fill(block.code)}`], {
+                    env: { PATH: process.env.PATH ?? '', KEY: key },
+                    timeout: 60_000,
+                  })
+                ).stdout
+              : await runSdkExample(block, index);
+
+          // Assert
+          expect(stdout).toBe(FORGET_OUTPUT[block.lang]);
+          const left = await fetch(`${server.url}/api/v1/memories?agent_id=agent_scratch`, {
+            headers: { 'x-api-key': key },
+          });
+          expect(await left.json()).toMatchObject({ memories: [], count: 0 });
         } else if (block.lang === 'bash') {
           // Act: the install, in the reader's project, with nothing from the registry
           await run('bash', ['-c', `set -euo pipefail\n${fill(block.code)}`], {
@@ -169,20 +218,7 @@ describe('README examples', () => {
           expect(Object.keys(installed.dependencies)).toEqual(['@basekick-labs/memtrace-sdk']);
         } else {
           // Act: the TypeScript example through tsx (it is TypeScript), from the reader's project
-          const file = path.join(project, block.lang === 'ts' ? `example-${index}.mts` : 'e.py');
-          writeFileSync(file, fill(block.code));
-          const { stdout } =
-            block.lang === 'ts'
-              ? await run(process.execPath, ['--import', 'tsx', file], {
-                  cwd: ROOT,
-                  env: { PATH: process.env.PATH ?? '', MEMTRACE_API_KEY: key },
-                  timeout: 60_000,
-                })
-              : await run('python3', [file], {
-                  cwd: project,
-                  env: { PATH: process.env.PATH ?? '', PYTHONPATH: path.join(ROOT, 'sdk/python') },
-                  timeout: 60_000,
-                });
+          const stdout = await runSdkExample(block, index);
 
           // Assert: the session's context, then the repeated write reported as a duplicate
           expect(stdout).toMatch(/^## Session Context \(sess_[0-9a-f]+\)\n/);

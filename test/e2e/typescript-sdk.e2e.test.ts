@@ -130,6 +130,62 @@ describe('Memtrace.getMemory', () => {
   });
 });
 
+describe('Memtrace.deleteMemory', () => {
+  it('deletes the memory so getMemory no longer finds it, NotFoundError when unknown', async () => {
+    // Arrange
+    const memory = await client.remember('ts_delete', 'forget me');
+
+    // Act
+    const answer = await client.deleteMemory(memory.memory_id);
+    const gone = await client.getMemory(memory.memory_id).catch((e) => e);
+    const again = await client.deleteMemory(memory.memory_id).catch((e) => e);
+
+    // Assert
+    expect(answer).toBeUndefined();
+    expect(gone).toBeInstanceOf(NotFoundError);
+    expect(again).toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('Memtrace.forget', () => {
+  it('counts on a dry run, then deletes what the filters match and only that', async () => {
+    // Arrange
+    const kept = await client.addMemory({ agent_id: 'ts_forget', content: 'keep' });
+    await client.addMemories([
+      { agent_id: 'ts_forget', content: 'drop 1', tags: ['drop'] },
+      { agent_id: 'ts_forget', content: 'drop 2', tags: ['drop'] },
+    ]);
+
+    // Act
+    const dry = await client.forget({ agent_id: 'ts_forget', tags: ['drop'], dry_run: true });
+    const forgotten = await client.forget({ agent_id: 'ts_forget', tags: ['drop'] });
+    const left = await client.listMemories({ agent_id: 'ts_forget' });
+    const byId = await client.forget({ ids: [kept.memory_id] });
+
+    // Assert
+    expect(dry).toEqual({ would_delete: 2, dry_run: true });
+    expect(forgotten).toEqual({ deleted: 2 });
+    expect(left.memories.map((m) => m.memory_id)).toEqual([kept.memory_id]);
+    expect(byId).toEqual({ deleted: 1 });
+  });
+
+  it('throws ValidationError without a filter and PermissionError for all without admin', async () => {
+    // Arrange
+    await client.remember('ts_forget_all', 'survives');
+    const issued = await client.createKey({ name: 'ts_writer', permissions: ['read', 'write'] });
+    const writer = new Memtrace(server().url, issued.api_key);
+
+    // Act
+    const empty = await client.forget({}).catch((e) => e);
+    const all = await writer.forget({ all: true }).catch((e) => e);
+
+    // Assert
+    expect(empty).toBeInstanceOf(ValidationError);
+    expect(all).toBeInstanceOf(PermissionError);
+    expect((await client.recall('ts_forget_all')).length).toBe(1);
+  });
+});
+
 describe('Memtrace.searchMemories', () => {
   it('finds by content and importance when given a query', async () => {
     // Arrange

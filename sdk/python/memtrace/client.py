@@ -106,6 +106,44 @@ class Memtrace:
     def get_memory(self, memory_id: str) -> JsonObject:
         return self._request("GET", f"/api/v1/memories/{_path(memory_id)}")
 
+    def delete_memory(self, memory_id: str) -> None:
+        """Deletes one memory; returns None, raises NotFoundError when the org has no such id."""
+        self._request("DELETE", f"/api/v1/memories/{_path(memory_id)}")
+
+    def forget(
+        self,
+        *,
+        agent_id: Optional[str] = None,
+        session_id: Optional[str] = None,
+        memory_types: Optional[List[str]] = None,
+        event_types: Optional[List[str]] = None,
+        tags: Optional[List[str]] = None,
+        since: Optional[str] = None,
+        until: Optional[str] = None,
+        ids: Optional[List[str]] = None,
+        dry_run: Optional[bool] = None,
+        all: Optional[bool] = None,
+    ) -> JsonObject:
+        """Deletes every memory the given filters and/or ids all match, all or none:
+        ``{"deleted": n}``. ``dry_run=True`` deletes nothing: ``{"would_delete": n, "dry_run":
+        True}``. No filter at all raises ValidationError unless ``all=True`` (every memory of the
+        org; an admin key, else PermissionError)."""
+        body = _drop_none(
+            {
+                "agent_id": agent_id,
+                "session_id": session_id,
+                "memory_types": memory_types,
+                "event_types": event_types,
+                "tags": tags,
+                "since": since,
+                "until": until,
+                "ids": ids,
+                "dry_run": dry_run,
+                "all": all,
+            }
+        )
+        return self._request("POST", "/api/v1/memories/forget", body=body)
+
     def search_memories(self, **query: Any) -> JsonObject:
         """Structured search: agent_id, session_id, memory_types, event_types, tags,
         content_contains, min_importance, since, until, order, limit, offset, include_count."""

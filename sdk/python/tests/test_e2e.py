@@ -80,6 +80,35 @@ class AgainstServer(unittest.TestCase):
         with self.assertRaises(NotFoundError):
             self.client.get_memory("mem_000000000000000000000000")
 
+    def test_delete_memory_and_forget(self):
+        agent = unique("py_forget")
+        kept = self.client.add_memory(agent, "keep")
+        doomed = self.client.add_memory(agent, "delete me")
+        self.client.add_memories(
+            [{"agent_id": agent, "content": f"drop {i}", "tags": ["drop"]} for i in range(2)]
+        )
+        self.assertIsNone(self.client.delete_memory(doomed["memory_id"]))
+        with self.assertRaises(NotFoundError):
+            self.client.get_memory(doomed["memory_id"])
+        with self.assertRaises(NotFoundError):
+            self.client.delete_memory(doomed["memory_id"])
+        dry = self.client.forget(agent_id=agent, tags=["drop"], dry_run=True)
+        self.assertEqual(dry, {"would_delete": 2, "dry_run": True})
+        self.assertEqual(self.client.forget(agent_id=agent, tags=["drop"]), {"deleted": 2})
+        left = self.client.list_memories(agent_id=agent)["memories"]
+        self.assertEqual([m["memory_id"] for m in left], [kept["memory_id"]])
+        self.assertEqual(self.client.forget(ids=[kept["memory_id"]]), {"deleted": 1})
+
+    def test_forget_refuses_no_filter_and_all_without_admin(self):
+        agent = unique("py_forget_all")
+        self.client.remember(agent, "survives")
+        writer = Memtrace(URL, self.client.create_key(unique("py_writer"))["api_key"])
+        with self.assertRaises(ValidationError):
+            self.client.forget()
+        with self.assertRaises(PermissionError):
+            writer.forget(all=True)
+        self.assertEqual(len(self.client.recall(agent)), 1)
+
     def test_agents(self):
         name = unique("py_agent")
         agent = self.client.register_agent(name, description="Crawls", config={"max_depth": 3})

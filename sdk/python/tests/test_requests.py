@@ -101,6 +101,25 @@ class RequestShapes(unittest.TestCase):
         self.assertIsNone(self.client.delete_agent("agent_1"))
         self.assertEqual(self.stub.last["method"], "DELETE")
 
+    def test_delete_memory_sends_delete_and_returns_none_on_204(self):
+        self.stub.reply = (204, None, "")
+        self.assertIsNone(self.client.delete_memory("mem/1"))
+        self.assertEqual(self.stub.last["method"], "DELETE")
+        self.assertEqual(self.stub.last["path"], "/api/v1/memories/mem%2F1")
+
+    def test_forget_posts_only_the_given_filters(self):
+        answer_body = json.dumps({"would_delete": 3, "dry_run": True})
+        self.stub.reply = (200, "application/json", answer_body)
+        answer = self.client.forget(agent_id="a", tags=["x"], dry_run=True)
+        self.assertEqual(self.stub.last["method"], "POST")
+        self.assertEqual(self.stub.last["path"], "/api/v1/memories/forget")
+        self.assertEqual(self.stub.last["body"], {"agent_id": "a", "tags": ["x"], "dry_run": True})
+        self.assertEqual(answer, {"would_delete": 3, "dry_run": True})
+
+    def test_forget_all_sends_all_true_alone(self):
+        self.client.forget(all=True)
+        self.assertEqual(self.stub.last["body"], {"all": True})
+
     def test_api_key_always_and_content_type_only_with_a_body(self):
         self.client.get_session("s")
         self.assertEqual(self.stub.last["headers"]["x-api-key"], "mtk_test")

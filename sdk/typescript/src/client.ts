@@ -9,6 +9,8 @@ import type {
   CreateKeyRequest,
   CreateMemoryRequest,
   CreateSessionRequest,
+  ForgetRequest,
+  ForgetResponse,
   IssuedApiKey,
   KeyList,
   ListMemoriesOptions,
@@ -106,6 +108,20 @@ export class Memtrace {
   /** One memory by its `memory_id`. */
   getMemory(memoryId: string): Promise<Memory> {
     return this.request('GET', `/api/v1/memories/${encodeURIComponent(memoryId)}`);
+  }
+
+  /** Deletes one memory; a NotFoundError when the org has no memory with this id. */
+  async deleteMemory(memoryId: string): Promise<void> {
+    await this.request('DELETE', `/api/v1/memories/${encodeURIComponent(memoryId)}`);
+  }
+
+  /**
+   * Deletes every memory the filters and/or `ids` match, all or none: `{deleted}`. With
+   * `dry_run: true` nothing is deleted: `{would_delete, dry_run: true}`. No filter at all is a
+   * ValidationError unless `all: true` (admin keys only, else a PermissionError).
+   */
+  forget(filter: ForgetRequest): Promise<ForgetResponse> {
+    return this.request('POST', '/api/v1/memories/forget', { body: filter });
   }
 
   /** Structured search (POST /api/v1/search). */

@@ -24,6 +24,13 @@ export type MemoryList = Schemas['MemoryListResponse'];
 /** POST /api/v1/search: every filter is optional. */
 export type SearchQuery = Schemas['SearchMemoriesRequest'];
 export type SearchResponse = Schemas['SearchResponse'];
+/**
+ * POST /api/v1/memories/forget: search's filters and/or `ids` (every given one must hold);
+ * `dry_run` only counts; no filter at all needs `all: true` and an admin key.
+ */
+export type ForgetRequest = Schemas['ForgetMemoriesRequest'];
+/** `{deleted}`, or for a dry run `{would_delete, dry_run: true}`. */
+export type ForgetResponse = Schemas['ForgetResponse'] | Schemas['ForgetDryRunResponse'];
 export type Agent = Schemas['AgentResponse'];
 /** POST /api/v1/agents. */
 export type RegisterAgentRequest = Schemas['CreateAgentRequest'];

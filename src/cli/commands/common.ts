@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import { createWinstonLogger } from '../../../adapters/logging/winston-logger.js';
 import type { StorageBundle } from '../../../adapters/storage/storage-bundle.js';
 import { DEFAULT_ORG_ID, type ArcInstanceService } from '../../../domain/index.js';
 import { loadConfig } from '../../config/index.js';
@@ -15,15 +16,21 @@ export const orgOption = () =>
 
 /**
  * Runs `work` on the configured store and its services, then closes the store. The operator
- * commands need no HTTP app, so they skip the container and start faster.
+ * commands need no HTTP app, so they skip the container and start faster. With `log`, the
+ * services log as the server does (MEMTRACE_LOG_*, to stderr): what deletes is recorded.
  */
 export async function withStore<T>(
   work: (storage: StorageBundle, core: Memtrace) => Promise<T>,
+  { log = false }: { log?: boolean } = {},
 ): Promise<T> {
   const config = loadConfig();
   const storage = await openConfiguredStorage(config);
+  const logger = log ? createWinstonLogger(config.log) : undefined;
   try {
-    return await work(storage, createMemtrace({ storage, masterKey: config.secrets.masterKey }));
+    return await work(
+      storage,
+      createMemtrace({ storage, masterKey: config.secrets.masterKey, logger }),
+    );
   } finally {
     await storage.close();
   }

@@ -278,6 +278,38 @@ describe('Memtrace.deleteAgent', () => {
   });
 });
 
+describe('Memtrace.deleteMemory', () => {
+  it('sends DELETE to the escaped memory path and resolves to undefined when the answer is 204', async () => {
+    // Arrange
+    reply = () => new Response(null, { status: 204 });
+
+    // Act
+    const result = await client().deleteMemory('mem/1');
+
+    // Assert
+    expect(lastCall()).toMatchObject({ method: 'DELETE', url: `${BASE}/api/v1/memories/mem%2F1` });
+    expect(result).toBeUndefined();
+  });
+});
+
+describe('Memtrace.forget', () => {
+  it('posts the filter as given and returns the answer when called', async () => {
+    // Arrange
+    reply = () => json(200, { would_delete: 3, dry_run: true });
+
+    // Act
+    const result = await client().forget({ agent_id: 'a', tags: ['x'], dry_run: true });
+
+    // Assert
+    expect(lastCall()).toMatchObject({
+      method: 'POST',
+      url: `${BASE}/api/v1/memories/forget`,
+      body: { agent_id: 'a', tags: ['x'], dry_run: true },
+    });
+    expect(result).toEqual({ would_delete: 3, dry_run: true });
+  });
+});
+
 describe('Memtrace.request headers', () => {
   it('sends x-api-key always and Content-Type only with a body', async () => {
     // Act
