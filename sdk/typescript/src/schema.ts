@@ -568,10 +568,7 @@ export interface components {
       dedup_key?: string;
       /** @description A memory this one follows from. */
       parent_id?: string;
-      /**
-       * @description When it happened (RFC 3339 / ISO 8601; without a zone, UTC); default: now. Any time in the past; in the future at most the allowed clock skew (MEMTRACE_MEMORY_MAX_FUTURE_SKEW, default 5m); later, or not a real date, is a 400. Lists, filters (`since`, `until`) and order read this time; the server also records `created_at`, which dedup windows read.
-       * @example 2026-02-13T10:30:00Z
-       */
+      /** @description When it happened (RFC 3339 / ISO 8601; without a zone, UTC); default: now. Any time in the past; in the future at most the allowed clock skew (MEMTRACE_MEMORY_MAX_FUTURE_SKEW, default 5m); later, or not a real date, is a 400. Lists, filters (`since`, `until`) and order read this time; the server also records `created_at`, which dedup windows read. Example: `2026-02-13T10:30:00Z` (no example value here, so that the examples of the list routes find the memory this one creates). */
       time?: string;
     };
     CreateMemoryBatchRequest: {
@@ -1627,8 +1624,7 @@ export interface operations {
          *         "products"
          *       ],
          *       "importance": 0.7,
-         *       "dedup_key": "crawl-example.com-2026-02-13",
-         *       "time": "2026-02-13T10:30:00Z"
+         *       "dedup_key": "crawl-example.com-2026-02-13"
          *     }
          */
         'application/json':
