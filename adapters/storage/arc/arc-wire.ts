@@ -198,8 +198,24 @@ const text = (row: ArcRow, column: string): string => {
 const textOrNull = (row: ArcRow, column: string): string | null =>
   row[column] === null || row[column] === undefined ? null : text(row, column);
 
-/** A memory's recording time in ms: `created_at_ms`, or `time_ms` in a row written before it. */
-export const CREATED_MS = 'COALESCE("created_at_ms", "time_ms")';
+/**
+ * A memory's recording time in ms: `created_at_ms`, or `time_ms` in a row written before it.
+ * The comment marks the expression: no value's literal contains `/*` (see `sqlString`), so
+ * {@link withoutCreatedAtColumn} finds only this.
+ */
+export const CREATED_MS = 'COALESCE("created_at_ms", "time_ms") /*created*/';
+
+/**
+ * `sql` for a measurement where no row has `created_at_ms` yet (every row was written before it
+ * existed, so Arc knows no such column): each row's recording time is its `time_ms`.
+ */
+export const withoutCreatedAtColumn = (sql: string): string =>
+  sql.replaceAll(CREATED_MS, '"time_ms" /*created*/');
+
+/** Whether a measurement has the `created_at_ms` column: one row, `has` true, false or null. */
+export const buildHasCreatedAt = (measurementIdent: string): string =>
+  `SELECT bool_or(json_exists(to_json(t), '$.created_at_ms')) AS "has" ` +
+  `FROM (SELECT * FROM ${measurementIdent} LIMIT 1) AS t`;
 
 /** The column list a memory is read back with; `seq` comes as text to keep all 64 bits. */
 export const MEMORY_SELECT = `"id", "org_id", "agent_id", "session_id", "memory_type", "event_type", "content", "metadata_json", "tags_json", "importance", "dedup_key", "parent_id", "time_ms", CAST("seq" AS VARCHAR) AS "seq_text", ${CREATED_MS} AS "created_ms"`;
