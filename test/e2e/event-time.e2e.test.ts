@@ -222,3 +222,15 @@ describe('SessionRoutes.context with event times', () => {
     expect(res.body.context).not.toContain('long ago');
   });
 });
+
+describe('Implicit sessions with event times', () => {
+  it('creates the session a back-dated memory names at the moment it was recorded', async () => {
+    // Act
+    await remember({ session_id: 'sess_backfill', content: 'old news', time: '2020-01-01' });
+
+    // Assert
+    const session = await api.get('/api/v1/sessions/sess_backfill');
+    expect(session.status).toBe(200);
+    expect(session.body.created_at).toBe(iso(TEST_START));
+  });
+});
