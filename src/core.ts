@@ -24,6 +24,7 @@ import {
   type Clock,
   type Crypto,
   type DedupSettings,
+  type EventTimeSettings,
   type IdGenerator,
   type Limits,
   type Logger,
@@ -50,6 +51,8 @@ export interface MemtraceOptions {
   readonly dedup?: DedupSettings;
   /** The limits on one request's size and work (MEMTRACE_LIMITS_*); the defaults unless given. */
   readonly limits?: Limits;
+  /** How far in the future a memory's `time` may be; five minutes by default. */
+  readonly eventTime?: EventTimeSettings;
   /** Seals the Arc API keys of orgs routed to their own Arc; by default one on `masterKey`. */
   readonly secrets?: SecretBox;
   /** MEMTRACE_MASTER_KEY (64 hex digits or base64 of 32 bytes); without it Arc keys cannot be sealed. */
@@ -103,6 +106,7 @@ export function createMemtrace(options: MemtraceOptions): Memtrace {
       storage.sessions,
       limits,
       options.logger,
+      options.eventTime,
     ),
     sessions,
     context: new ContextService(sessions, storage.memories, clock, limits),

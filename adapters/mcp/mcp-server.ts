@@ -74,6 +74,10 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
         tags: z.array(z.string()).optional(),
         importance: z.number().min(0).max(1).optional().describe('0 to 1'),
         metadata: metadata.optional(),
+        time: z
+          .string()
+          .optional()
+          .describe('When it happened, ISO 8601 (e.g. 2026-02-13T10:30:00Z); default now'),
       },
     },
     (args) =>

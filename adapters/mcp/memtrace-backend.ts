@@ -33,6 +33,8 @@ export interface McpMemoryInput {
   tags?: string[];
   importance?: number;
   metadata?: Record<string, unknown>;
+  /** When it happened (ISO 8601); default now. */
+  time?: string;
 }
 
 export interface McpRecallInput {

@@ -84,6 +84,16 @@ export class CreateMemoryRequest {
   dedup_key?: string;
   @OptionalString({ description: 'A memory this one follows from.', pattern: ID_PATTERN.source })
   parent_id?: string;
+  @OptionalString({
+    description:
+      'When it happened (RFC 3339 / ISO 8601; without a zone, UTC); default: now. Any time in ' +
+      'the past; in the future at most the allowed clock skew (MEMTRACE_MEMORY_MAX_FUTURE_SKEW, ' +
+      'default 5m); later, or not a real date, is a 400. Lists, filters (`since`, `until`) and ' +
+      'order read this time; the server also records `created_at`, which dedup windows read. ' +
+      'Example: `2026-02-13T10:30:00Z` (no example value here, so that the examples of the ' +
+      'list routes find the memory this one creates).',
+  })
+  time?: string;
 }
 
 /** A batch: `{"memories": [...]}` and nothing else at the top level. */
@@ -114,5 +124,6 @@ export function toNewMemory(dto: CreateMemoryRequest): NewMemory {
     importance: dto.importance ?? null,
     dedupKey: dto.dedup_key ?? null,
     parentId: dto.parent_id ?? null,
+    time: dto.time ?? null,
   };
 }

@@ -25,6 +25,7 @@ export interface MemoryResponse {
   readonly importance: number;
   readonly dedup_key: string | null;
   readonly parent_id: string | null;
+  readonly created_at: string;
 }
 
 export function toMemoryResponse(m: Memory): MemoryResponse {
@@ -42,6 +43,7 @@ export function toMemoryResponse(m: Memory): MemoryResponse {
     importance: m.importance,
     dedup_key: m.dedupKey,
     parent_id: m.parentId,
+    created_at: iso(m.createdAt),
   };
 }
 
@@ -98,7 +100,11 @@ export const MEMORY_RESPONSE_SCHEMAS = {
         description: '`mem_` + 24 hex digits, time-ordered.',
         example: MEMORY_EXAMPLE_ID,
       },
-      time: isoTime({ description: 'When it was recorded (ISO 8601, UTC, milliseconds).' }),
+      time: isoTime({
+        description:
+          'When it happened (ISO 8601, UTC, milliseconds): the `time` given on create, else ' +
+          'when it was recorded. Filters and order read it.',
+      }),
       org_id: { type: 'string', example: 'org_default' },
       agent_id: { type: 'string', example: 'agent_web_crawler' },
       session_id: nullable('string', { example: 'sess_abc123' }),
@@ -113,6 +119,10 @@ export const MEMORY_RESPONSE_SCHEMAS = {
         example: '5d41402abc4b2a76b9719d911017c592',
       }),
       parent_id: nullable('string'),
+      created_at: isoTime({
+        description:
+          'When the server recorded it (ISO 8601, UTC, milliseconds). Dedup windows read it.',
+      }),
     },
     { description: 'A memory: every field is always present, null when absent.' },
   ),

@@ -5,7 +5,9 @@ import type { Memory, MemoryFilter, MemoryType } from './memory.js';
 export interface DedupPolicy {
   /**
    * A memory is a duplicate when a memory of the same org with the same `dedupKey` and
-   * `time >= memory.time - windowMs` is already stored, or comes earlier in the same insert call.
+   * `createdAt >= memory.createdAt - windowMs` is already stored, or comes earlier in the same
+   * insert call. The window reads when memories were recorded, never their event `time`, so
+   * a memory about the distant past is still caught as a retry of one recorded a moment ago.
    */
   readonly windowMs: number;
 }

@@ -6,10 +6,13 @@ import type { IdGenerator } from '../shared/id-generator.port.js';
 import { silentLogger, type Logger } from '../shared/logger.port.js';
 import { checkId } from '../shared/rules.js';
 import { DEFAULT_LIMITS, type Limits } from '../shared/limits.js';
+import { formatDuration, parseTimestamp } from '../shared/time-expression.js';
 import {
   checkMemory,
+  DEFAULT_EVENT_TIME,
   DEFAULT_EVENT_TYPE,
   DEFAULT_MEMORY_TYPE,
+  type EventTimeSettings,
   type Memory,
   type MemoryType,
   type NewMemory,
@@ -62,6 +65,8 @@ export class MemoryService {
     private readonly limits: Limits = DEFAULT_LIMITS,
     /** Where each deletion is recorded (org, key, filter, count; never content). */
     private readonly logger: Logger = silentLogger,
+    /** How far in the future a client's `time` may be. */
+    private readonly eventTime: EventTimeSettings = DEFAULT_EVENT_TIME,
   ) {}
 
   /**
@@ -210,11 +215,30 @@ export class MemoryService {
       importance: input.importance ?? 0,
       dedupKey,
       parentId: input.parentId ?? null,
-      time: now,
+      time: this.eventTimeOf(input.time, now, at),
+      createdAt: now,
     };
     checkMemory(memory, at, this.limits.maxMetadataBytes);
     // Repeated tags are dropped, keeping the first occurrence's position.
     return { ...memory, tags: [...new Set(memory.tags)] };
+  }
+
+  /**
+   * The event time a client gave (any past time; at most the skew ahead of `now`), or `now`.
+   * @throws DomainError `invalid` naming the field
+   */
+  private eventTimeOf(time: string | null | undefined, now: number, at: string): number {
+    if (time === undefined || time === null) return now;
+    const field = at + 'time';
+    const ms = parseTimestamp(field, time);
+    const skew = this.eventTime.maxFutureSkewMs;
+    if (ms > now + skew) {
+      throw invalid(
+        `${field} must not be more than ${formatDuration(skew)} in the future, ` +
+          `got '${time.slice(0, 64)}'`,
+      );
+    }
+    return ms;
   }
 }
 

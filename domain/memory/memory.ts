@@ -34,8 +34,13 @@ export interface Memory {
   /** The key duplicates are recognised by; null only when dedup is off and none was given. */
   readonly dedupKey: string | null;
   readonly parentId: string | null;
-  /** When it was recorded: ms since the epoch, UTC. */
+  /**
+   * When it happened (event time): ms since the epoch, UTC. The client's `time` when given,
+   * else when it was recorded. Filters, order and context read this.
+   */
   readonly time: number;
+  /** When the server recorded it (ingest time): ms since the epoch, UTC. Dedup windows read this. */
+  readonly createdAt: number;
 }
 
 /** What a caller supplies to record a memory; validated and defaulted by MemoryService. */
@@ -54,7 +59,21 @@ export interface NewMemory {
   /** Default: derived from the content (see MemoryService). */
   readonly dedupKey?: string | null;
   readonly parentId?: string | null;
+  /**
+   * When it happened, as an RFC 3339 timestamp (see `parseTimestamp`). Default: now. Any time in
+   * the past; in the future at most the configured skew (see {@link EventTimeSettings}).
+   */
+  readonly time?: string | null;
 }
+
+/** How far ahead of the server's clock a client's event time may be. */
+export interface EventTimeSettings {
+  /** ms; a `time` later than now + this is refused. */
+  readonly maxFutureSkewMs: number;
+}
+
+/** Five minutes: room for clients whose clocks run a little ahead. */
+export const DEFAULT_EVENT_TIME: EventTimeSettings = { maxFutureSkewMs: 5 * 60_000 };
 
 export const DEFAULT_MEMORY_TYPE: MemoryType = 'episodic';
 export const DEFAULT_EVENT_TYPE = 'general';
@@ -93,6 +112,7 @@ export function checkMemory(
   ) {
     throw invalid(`${at}dedup_key must be 1 to ${MAX_DEDUP_KEY_LENGTH} characters`);
   }
+  if (!Number.isSafeInteger(m.createdAt)) throw invalid(`${at}created_at must be a time`);
 }
 
 /** Filters shared by list, search, context and stats. Every given filter must hold (AND). */

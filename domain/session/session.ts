@@ -83,7 +83,8 @@ export function applySessionPatch(s: Session, patch: SessionPatch, nowMs: number
 
 /**
  * The sessions that `memories` name, once each, as a memory creates a session its org does not
- * have yet: active, no metadata, the agent and time of the first memory that names it.
+ * have yet: active, no metadata, the agent and recording time (`createdAt`, not the event time)
+ * of the first memory that names it.
  */
 export function sessionsNamedBy(memories: readonly Memory[]): Session[] {
   const named = new Map<string, Session>();
@@ -91,15 +92,15 @@ export function sessionsNamedBy(memories: readonly Memory[]): Session[] {
     if (m.sessionId === null) continue;
     const key = `${m.orgId}\u0000${m.sessionId}`;
     const seen = named.get(key);
-    if (seen && seen.createdAt <= m.time) continue;
+    if (seen && seen.createdAt <= m.createdAt) continue;
     named.set(key, {
       id: m.sessionId,
       orgId: m.orgId,
       agentId: m.agentId,
       status: 'active',
       metadata: {},
-      createdAt: m.time,
-      updatedAt: m.time,
+      createdAt: m.createdAt,
+      updatedAt: m.createdAt,
       closedAt: null,
     });
   }

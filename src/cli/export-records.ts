@@ -148,6 +148,8 @@ export class RecordReader {
       dedupKey: this.stringOrNull('dedup_key'),
       parentId: this.stringOrNull('parent_id'),
       time: this.time('time'),
+      // An export written before created_at existed: the memory was recorded at its time.
+      createdAt: this.timeOrNull('created_at') ?? this.time('time'),
     };
   }
 

@@ -38,6 +38,8 @@ export interface Config {
   };
   readonly log: { readonly level: LogLevel; readonly format: LogFormat };
   readonly dedup: { readonly enabled: boolean; readonly windowHours: number };
+  /** How far ahead of the server's clock a memory's `time` may be (MEMTRACE_MEMORY_MAX_FUTURE_SKEW). */
+  readonly memory: { readonly maxFutureSkewMs: number };
   readonly auth: { readonly bootstrapKey?: string };
   /**
    * MEMTRACE_MASTER_KEY (environment only, never memtrace.toml): 32 bytes as 64 hex digits or

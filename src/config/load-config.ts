@@ -6,6 +6,7 @@ import { ConfigError } from './config-error.js';
 import { findConfigFile, readToml } from './config-file.js';
 import {
   parseBool,
+  parseDuration,
   parseInteger,
   type ReadSetting,
   type SettingName,
@@ -148,6 +149,13 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
         read('dedup', 'window_hours') ?? '24',
         1,
         24 * 365 * 10,
+      ),
+    },
+    memory: {
+      maxFutureSkewMs: parseDuration(
+        name('memory', 'max_future_skew'),
+        read('memory', 'max_future_skew') ?? '5m',
+        52 * 604_800_000,
       ),
     },
     auth: bootstrapKey !== undefined ? { bootstrapKey } : {},

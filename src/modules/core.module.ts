@@ -38,6 +38,7 @@ export const coreModule = (
             clock,
             logger,
             dedup: config.dedup,
+            eventTime: config.memory,
             limits: config.limits,
             masterKey: config.secrets.masterKey,
           });

@@ -206,6 +206,114 @@ export function describeStorageContract(h: StorageHarness): void {
       });
     });
 
+    describe('MemoryStore event time (time) and recording time (createdAt)', () => {
+      const policy = { windowMs: 24 * HOUR };
+      const DAY = 24 * HOUR;
+
+      it('keeps time and createdAt apart on every read path', async () => {
+        const past = aMemory({ time: BASE_TIME - 400 * DAY, createdAt: BASE_TIME });
+        const now = aMemory({ time: BASE_TIME + HOUR, createdAt: BASE_TIME + HOUR });
+        await save(past, now);
+        expect(await s.memories.findById(ORG, past.id)).toEqual(past);
+        expect(await s.memories.find(ORG, all())).toEqual([past, now]);
+        expect(
+          await s.memories.findByPriority(ORG, { filter: {}, maxContentLength: null, limit: null }),
+        ).toEqual(expect.arrayContaining([past, now]));
+      });
+
+      it('filters and orders by time, not by createdAt', async () => {
+        const older = aMemory({ time: BASE_TIME - 10 * DAY, createdAt: BASE_TIME + 2 * HOUR });
+        const newer = aMemory({ time: BASE_TIME, createdAt: BASE_TIME + HOUR });
+        await save(newer, older);
+        expect(ids(await s.memories.find(ORG, all()))).toEqual([older.id, newer.id]);
+        expect(ids(await s.memories.find(ORG, all({}, 'desc')))).toEqual([newer.id, older.id]);
+        const sinceYesterday = { since: BASE_TIME - DAY };
+        expect(ids(await s.memories.find(ORG, all(sinceYesterday)))).toEqual([newer.id]);
+        expect(await s.memories.count(ORG, { until: BASE_TIME - DAY })).toBe(1);
+      });
+
+      it('reports a duplicate by createdAt within the window whatever the event times', async () => {
+        const first = aMemory({ dedupKey: 'k', time: BASE_TIME - 400 * DAY, createdAt: BASE_TIME });
+        await s.memories.insert([first], policy);
+        const retry = aMemory({
+          dedupKey: 'k',
+          time: BASE_TIME - 800 * DAY,
+          createdAt: BASE_TIME + 23 * HOUR,
+        });
+        expect(await s.memories.insert([retry], policy)).toEqual([
+          { status: 'duplicate', existingId: first.id },
+        ]);
+        const later = aMemory({ dedupKey: 'k', time: BASE_TIME, createdAt: BASE_TIME + HOUR });
+        expect((await s.memories.insert([later], policy))[0]?.status).toBe('duplicate');
+      });
+
+      it('stores a memory created after the window even when its event time is inside it', async () => {
+        await s.memories.insert(
+          [aMemory({ dedupKey: 'k', time: BASE_TIME, createdAt: BASE_TIME })],
+          policy,
+        );
+        const next = aMemory({
+          dedupKey: 'k',
+          time: BASE_TIME + HOUR,
+          createdAt: BASE_TIME + 25 * HOUR,
+        });
+        expect((await s.memories.insert([next], policy))[0]?.status).toBe('created');
+      });
+
+      it('catches a duplicate inside one call by createdAt, with event times years apart', async () => {
+        const a = aMemory({ dedupKey: 'k', time: BASE_TIME - 900 * DAY, createdAt: BASE_TIME });
+        const b = aMemory({ dedupKey: 'k', time: BASE_TIME, createdAt: BASE_TIME });
+        const out = await s.memories.insert([a, b], policy);
+        expect(out).toEqual([
+          { status: 'created', memory: a },
+          { status: 'duplicate', existingId: a.id },
+        ]);
+      });
+
+      it('checks against the memory created last, not the one with the latest event time', async () => {
+        // Stored unchecked (as an import may), then checked: the newest by createdAt counts.
+        const createdLast = aMemory({
+          dedupKey: 'k',
+          time: BASE_TIME - 100 * DAY,
+          createdAt: BASE_TIME + 2 * HOUR,
+        });
+        const eventLast = aMemory({ dedupKey: 'k', time: BASE_TIME, createdAt: BASE_TIME + HOUR });
+        await save(createdLast, eventLast);
+        const retry = aMemory({
+          dedupKey: 'k',
+          time: BASE_TIME,
+          createdAt: BASE_TIME + 25.5 * HOUR,
+        });
+        expect(await s.memories.insert([retry], policy)).toEqual([
+          { status: 'duplicate', existingId: createdLast.id },
+        ]);
+      });
+
+      it('after a delete, checks against the remaining memory created last', async () => {
+        const kept = aMemory({
+          dedupKey: 'k',
+          time: BASE_TIME - 100 * DAY,
+          createdAt: BASE_TIME + 2 * HOUR,
+        });
+        const eventLast = aMemory({ dedupKey: 'k', time: BASE_TIME, createdAt: BASE_TIME + HOUR });
+        const gone = aMemory({
+          dedupKey: 'k',
+          time: BASE_TIME - 200 * DAY,
+          createdAt: BASE_TIME + 3 * HOUR,
+        });
+        await save(kept, eventLast, gone);
+        expect(await s.memories.delete(ORG, { ids: [gone.id] })).toBe(1);
+        const retry = aMemory({
+          dedupKey: 'k',
+          time: BASE_TIME,
+          createdAt: BASE_TIME + 25.5 * HOUR,
+        });
+        expect(await s.memories.insert([retry], policy)).toEqual([
+          { status: 'duplicate', existingId: kept.id },
+        ]);
+      });
+    });
+
     describe('MemoryStore.find and count', () => {
       it('orders by time, ties in insertion order, reversed for desc', async () => {
         const t = BASE_TIME;

@@ -83,6 +83,8 @@ async function seed(storage: StorageBundle): Promise<string> {
     metadata: { url: 'https://example.com', nested: { n: [1, 2] } },
     importance: 0.7,
     eventType: 'page_crawled',
+    // An event time apart from created_at: the export and import must keep both.
+    time: '2025-12-24T08:00:00.125Z',
   });
   for (let i = 0; i < 25; i++) {
     s.clock.advance(60_000);
@@ -377,6 +379,48 @@ async function* exportLines(...records: readonly object[]): AsyncIterable<string
 }
 
 describe('importOrg', () => {
+  it('keeps created_at, and takes time for it from an export made before it existed', async () => {
+    const storage = await createSqliteStorage({ path: ':memory:' });
+    try {
+      await servicesOn(storage).auth.bootstrap(BOOTSTRAP);
+      const record = (id: string, extra: Record<string, unknown>) => ({
+        type: 'memory',
+        memory_id: `mem_${id.repeat(24)}`,
+        time: '2020-05-01T00:00:00.000Z',
+        agent_id: 'planner',
+        session_id: null,
+        content: `memory ${id}`,
+        memory_type: 'episodic',
+        event_type: 'general',
+        metadata: {},
+        tags: [],
+        importance: 0,
+        dedup_key: null,
+        parent_id: null,
+        ...extra,
+      });
+      const lines = exportLines(
+        record('1', { created_at: '2026-02-13T10:30:00.000Z' }),
+        record('2', {}),
+      );
+
+      await importOrg(storage, DEFAULT_ORG_ID, lines, { dedup: null });
+
+      const found = await storage.memories.find(DEFAULT_ORG_ID, {
+        filter: {},
+        order: 'asc',
+        limit: null,
+        offset: 0,
+      });
+      expect(found.map((m) => [m.content, m.time, m.createdAt])).toEqual([
+        ['memory 1', Date.parse('2020-05-01'), Date.parse('2026-02-13T10:30:00Z')],
+        ['memory 2', Date.parse('2020-05-01'), Date.parse('2020-05-01')],
+      ]);
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('creates the session a memory names when the export has no record of it', async () => {
     const storage = await createSqliteStorage({ path: ':memory:' });
     try {

@@ -105,6 +105,26 @@ describe.each(transports)('McpServer over %s', (name, transport) => {
     expect(stats).toMatchObject({ agent_id: agent, memory_count: 1 });
   });
 
+  it('keeps the time memtrace_remember is given and refuses one too far ahead', async () => {
+    // Act
+    const remembered = await callJson('memtrace_remember', {
+      agent_id: agent,
+      content: 'an event of last year',
+      time: '2025-03-01T12:00:00Z',
+    });
+    const ahead = await call('memtrace_remember', {
+      agent_id: agent,
+      content: 'an event of next year',
+      time: new Date(Date.now() + 366 * 86_400_000).toISOString(),
+    });
+
+    // Assert
+    expect(remembered.time).toBe('2025-03-01T12:00:00.000Z');
+    expect(Date.parse(remembered.created_at as string)).toBeGreaterThan(Date.now() - 60_000);
+    expect(ahead.isError).toBe(true);
+    expect(ahead.content[0]?.text).toMatch(/time must not be more than 5m0s in the future/);
+  });
+
   it('remembers, recalls, decides and searches when the memory tools are called', async () => {
     // Act
     const remembered = await callJson('memtrace_remember', {

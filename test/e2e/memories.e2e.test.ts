@@ -12,6 +12,7 @@ beforeEach(async () => {
 const MEMORY_FIELDS = [
   'memory_id',
   'time',
+  'created_at',
   'org_id',
   'agent_id',
   'session_id',
@@ -141,7 +142,11 @@ describe('MemoryRoutes.create', () => {
     ],
     [{ agent_id: 'a', content: 'x', metadata: ['x'] }, 'metadata must be a JSON object'],
     [{ agent_id: 'a', content: 'x', agentId: 'typo' }, 'agentId is not a known field'],
-    [{ agent_id: 'a', content: 'x', time: '2026-01-01T00:00:00Z' }, 'time is not a known field'],
+    // The server stamps created_at; a client gives `time` (see event-time.e2e.test.ts).
+    [
+      { agent_id: 'a', content: 'x', created_at: '2026-01-01T00:00:00Z' },
+      'created_at is not a known field',
+    ],
   ])('returns 400 naming the field when the body is %j', async (body, message) => {
     // Act
     const res = await api.post('/api/v1/memories', body);

@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPostgresStorage, migratePostgres } from '../../adapters/storage/postgres/index.js';
 import { createPgPool } from '../../adapters/storage/postgres/pg-pool.js';
 import { migratePostgresDatabase } from '../../adapters/storage/postgres/postgres-migrator.js';
+import { PostgresMemoryStore } from '../../adapters/storage/postgres/postgres-memory-store.js';
+import type { Memory } from '../../domain/index.js';
 import {
   createSchema,
   dropSchema,
@@ -186,6 +188,57 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
             "VALUES ('named', 'org_b', 'x', 'active', 1, 1)",
         ),
       ).rejects.toMatchObject({ code: '23505' });
+    });
+
+    it('gives in 0008 every memory created_at = time, read and deduplicated by the store', async () => {
+      // Arrange: a schema at 0007 holding a keyed memory (and its dedup_keys row) and a plain one
+      const schema = await tempSchema();
+      const pool = tempPool(schema);
+      const dir = tempMigrations({});
+      const copy = (f: string) => copyFileSync(path.join(MIGRATIONS, f), path.join(dir, f));
+      const files = readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql'));
+      files.filter((f) => f < '0008').forEach(copy);
+      await migratePostgresDatabase(pool, dir);
+      const insert = (id: string, key: string | null, time: number) =>
+        pool.query(
+          'INSERT INTO memories (id, org_id, agent_id, memory_type, event_type, content, ' +
+            "dedup_key, time) VALUES ($1, 'org_a', 'agent', 'episodic', 'general', 'c', $2, $3)",
+          [id, key, time],
+        );
+      await insert('mem_old_keyed', 'k', 1_000_000);
+      await insert('mem_old_plain', null, 2_000_000);
+      await pool.query(
+        "INSERT INTO dedup_keys (org_id, dedup_key, memory_id, time) VALUES ('org_a', 'k', 'mem_old_keyed', 1000000)",
+      );
+      files.filter((f) => f >= '0008').forEach(copy);
+
+      // Act
+      await migratePostgresDatabase(pool, dir);
+
+      // Assert
+      const { rows } = await pool.query(
+        'SELECT id, time::int AS time, created_at::int AS created_at FROM memories ORDER BY seq',
+      );
+      expect(rows).toEqual([
+        { id: 'mem_old_keyed', time: 1_000_000, created_at: 1_000_000 },
+        { id: 'mem_old_plain', time: 2_000_000, created_at: 2_000_000 },
+      ]);
+      const { rows: indexes } = await pool.query(
+        "SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE '%dedup%' " +
+          'ORDER BY indexname',
+        [schema],
+      );
+      expect(indexes.map((r: { indexname: string }) => r.indexname)).toEqual([
+        'dedup_keys_pkey',
+        'idx_memories_org_dedup_created',
+      ]);
+      const store = new PostgresMemoryStore(pool);
+      const old = (await store.findById('org_a', 'mem_old_keyed')) as Memory;
+      expect(old).toMatchObject({ time: 1_000_000, createdAt: 1_000_000 });
+      const retry = { ...old, id: 'mem_retry', time: 0, createdAt: 1_000_000 + 3_600_000 };
+      expect(await store.insert([retry], { windowMs: 2 * 3_600_000 })).toEqual([
+        { status: 'duplicate', existingId: 'mem_old_keyed' },
+      ]);
     });
 
     it('applies each file exactly once when several processes migrate at the same moment', async () => {

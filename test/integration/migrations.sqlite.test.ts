@@ -6,6 +6,8 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteStorage, migrateSqlite } from '../../adapters/storage/sqlite/index.js';
 import { openSqliteDatabase } from '../../adapters/storage/sqlite/sqlite-database.js';
+import { SqliteMemoryStore } from '../../adapters/storage/sqlite/sqlite-memory-store.js';
+import type { Memory } from '../../domain/index.js';
 import {
   findSqliteMigrationsDir,
   migrateSqliteDatabase,
@@ -365,6 +367,54 @@ describe('migration 0006_implicit_sessions', () => {
           "VALUES ('named', 'org_b', 'x', 'active', 1, 1)",
       ),
     ).toThrow(/UNIQUE/);
+    db.close();
+  });
+});
+
+describe('migration 0008_event_time', () => {
+  it('gives every memory created_at = time and lets the store read and dedup them by it', async () => {
+    // Arrange: a database at 0007 holding memories, one of them keyed
+    const db = openSqliteDatabase({ path: ':memory:' });
+    const dir = tempMigrations({});
+    const copy = (f: string) => copyFileSync(path.join(MIGRATIONS, f), path.join(dir, f));
+    const files = readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql'));
+    files.filter((f) => f < '0008').forEach(copy);
+    migrateSqliteDatabase(db, dir);
+    const insert = db.prepare(
+      'INSERT INTO memories (id, org_id, agent_id, memory_type, event_type, content, dedup_key, ' +
+        "time) VALUES (?, 'org_a', 'agent', 'episodic', 'general', 'c', ?, ?)",
+    );
+    insert.run('mem_old_keyed', 'k', 1_000_000);
+    insert.run('mem_old_plain', null, 2_000_000);
+    files.filter((f) => f >= '0008').forEach(copy);
+
+    // Act
+    migrateSqliteDatabase(db, dir);
+
+    // Assert
+    expect(db.prepare('SELECT id, time, created_at FROM memories ORDER BY seq').all()).toEqual([
+      { id: 'mem_old_keyed', time: 1_000_000, created_at: 1_000_000 },
+      { id: 'mem_old_plain', time: 2_000_000, created_at: 2_000_000 },
+    ]);
+    const indexes = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%dedup%'")
+      .pluck()
+      .all();
+    expect(indexes).toEqual(['idx_memories_org_dedup_created']);
+    const store = new SqliteMemoryStore(db);
+    expect(await store.findById('org_a', 'mem_old_plain')).toMatchObject({
+      time: 2_000_000,
+      createdAt: 2_000_000,
+    });
+    const retry = {
+      ...((await store.findById('org_a', 'mem_old_keyed')) as Memory),
+      id: 'mem_retry',
+      time: 0,
+      createdAt: 1_000_000 + 3_600_000,
+    };
+    expect(await store.insert([retry], { windowMs: 2 * 3_600_000 })).toEqual([
+      { status: 'duplicate', existingId: 'mem_old_keyed' },
+    ]);
     db.close();
   });
 });

@@ -344,7 +344,7 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
       it('gives the keys of deleted holders back with one seek per key, no seq scan or sort', async () => {
         const keys = Array.from({ length: 500 }, (_, i) => `k${i * 4}`);
         const nodes = await planOf({ sql: REPOINT_DEDUP_KEYS_SQL, params: [ORG, keys] });
-        expectIndexedPlan(nodes, 'idx_memories_org_dedup_time');
+        expectIndexedPlan(nodes, 'idx_memories_org_dedup_created');
       });
     });
 

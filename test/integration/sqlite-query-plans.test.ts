@@ -342,11 +342,11 @@ describe.each(['empty', 'analyzed'] as const)(
     });
 
     describe('SqliteMemoryStore.insert dedup lookup', () => {
-      it('seeks (org, dedup_key, time) with no scan or sort when looking up a key', () => {
+      it('seeks (org, dedup_key, created_at) with no scan or sort when looking up a key', () => {
         const plan = planOf(db, { sql: DEDUP_LOOKUP_SQL, params: [ORG, 'k1', BASE_TIME] });
         expectIndexedPlan(
           plan,
-          /^SEARCH memories USING INDEX idx_memories_org_dedup_time \(org_id=\? AND dedup_key=\? AND time>\?\)/,
+          /^SEARCH memories USING INDEX idx_memories_org_dedup_created \(org_id=\? AND dedup_key=\? AND created_at>\?\)/,
         );
       });
     });

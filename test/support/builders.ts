@@ -25,6 +25,7 @@ export function aMemory(overrides: Partial<Memory> = {}): Memory {
     dedupKey: null,
     parentId: null,
     time,
+    createdAt: overrides.createdAt ?? time,
     ...overrides,
   };
 }

@@ -38,6 +38,8 @@ export interface TestAppOptions {
   readonly masterKey?: string | null;
   /** MEMTRACE_LIMITS_*; the defaults unless given. */
   readonly limits?: Limits;
+  /** MEMTRACE_MEMORY_MAX_FUTURE_SKEW in ms; the default (5m) unless given. */
+  readonly maxFutureSkewMs?: number;
 }
 
 export type TestServices = Memtrace;
@@ -151,6 +153,7 @@ function testConfig(options: TestAppOptions): Config {
     server: { ...base.server, maxBodyBytes: options.maxBodyBytes ?? TEST_MAX_BODY_BYTES },
     dedup: options.dedup ?? DEFAULT_DEDUP,
     limits: options.limits ?? base.limits,
+    memory: { maxFutureSkewMs: options.maxFutureSkewMs ?? base.memory.maxFutureSkewMs },
     secrets: options.masterKey === null ? {} : { masterKey: options.masterKey ?? TEST_MASTER_KEY },
   };
 }

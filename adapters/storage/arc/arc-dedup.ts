@@ -4,7 +4,8 @@ import type { StoredMemory } from './arc-wire.js';
 /** A stored or pending memory that a new memory with the same org and key may duplicate. */
 export interface DedupCandidate {
   readonly id: string;
-  readonly time: number;
+  /** When it was recorded, ms: dedup windows read this, not the event time. */
+  readonly createdAt: number;
   readonly seq: bigint;
 }
 
@@ -21,11 +22,11 @@ export class DedupCandidates {
     else this.byKey.set(k, [c]);
   }
 
-  /** The newest candidate of this org and key at or after `from`, ties by sequence. */
+  /** The candidate of this org and key recorded last at or after `from`, ties by sequence. */
   newestSince(orgId: string, key: string, from: number): DedupCandidate | undefined {
     return (this.byKey.get(`${orgId}\u0000${key}`) ?? [])
-      .filter((c) => c.time >= from)
-      .sort((a, b) => b.time - a.time || bySeq(b.seq, a.seq))[0];
+      .filter((c) => c.createdAt >= from)
+      .sort((a, b) => b.createdAt - a.createdAt || bySeq(b.seq, a.seq))[0];
   }
 }
 
@@ -45,7 +46,7 @@ export function decideOutcomes(
   const created: StoredMemory[] = [];
   for (const m of memories) {
     if (dedup !== null && m.dedupKey !== null) {
-      const hit = candidates.newestSince(m.orgId, m.dedupKey, m.time - dedup.windowMs);
+      const hit = candidates.newestSince(m.orgId, m.dedupKey, m.createdAt - dedup.windowMs);
       if (hit) {
         outcomes.set(m, { status: 'duplicate', existingId: hit.id });
         continue;
@@ -55,7 +56,7 @@ export function decideOutcomes(
     created.push(stored);
     outcomes.set(m, { status: 'created', memory: m });
     if (dedup !== null && m.dedupKey !== null) {
-      candidates.add(m.orgId, m.dedupKey, { id: m.id, time: m.time, seq: stored.seq });
+      candidates.add(m.orgId, m.dedupKey, { id: m.id, createdAt: m.createdAt, seq: stored.seq });
     }
   }
   return created;

@@ -50,7 +50,10 @@ export class ArcInsertChecks {
     if (existing.length > 0) throw memoryExists(String(existing[0]?.['id']));
   }
 
-  /** Stored and pending memories of the same orgs and keys inside the widest window. */
+  /**
+   * Stored and pending memories of the same orgs and keys recorded inside the widest window
+   * (windows read `createdAt`, not the event time).
+   */
   async dedupCandidates(
     target: ArcTarget,
     state: ArcTargetState,
@@ -67,7 +70,7 @@ export class ArcInsertChecks {
       else byOrg.set(m.orgId, [m]);
     }
     for (const [orgId, keyed] of byOrg) {
-      const from = Math.min(...keyed.map((m) => m.time)) - dedup.windowMs;
+      const from = Math.min(...keyed.map((m) => m.createdAt)) - dedup.windowMs;
       const keys = [...new Set(keyed.map((m) => m.dedupKey as string))];
       const rows = await this.queries.chunks(target, keys, (chunk) =>
         buildDedupCandidates(target.measurement, orgId, chunk, from),
@@ -75,7 +78,7 @@ export class ArcInsertChecks {
       for (const r of rows) {
         candidates.add(orgId, String(r['dedup_key']), {
           id: String(r['id']),
-          time: toInt(r['time_ms']),
+          createdAt: toInt(r['created_ms']),
           seq: BigInt(String(r['seq_text'])),
         });
       }
@@ -83,7 +86,7 @@ export class ArcInsertChecks {
         if (p.memory.dedupKey !== null) {
           candidates.add(orgId, p.memory.dedupKey, {
             id: p.memory.id,
-            time: p.memory.time,
+            createdAt: p.memory.createdAt,
             seq: p.seq,
           });
         }

@@ -5,7 +5,7 @@ import {
   type PriorityQuery,
 } from '../../../domain/index.js';
 import { sqlIdent, sqlInList, sqlNumber, sqlString } from './arc-sql.js';
-import { END_MARKER, MEMORY_SELECT, tagNeedle } from './arc-wire.js';
+import { CREATED_MS, END_MARKER, MEMORY_SELECT, tagNeedle } from './arc-wire.js';
 
 /**
  * Keeps one row per memory id: a write resent after a dropped connection may have stored the
@@ -228,7 +228,7 @@ export function buildIdsBetween(measurement: string, first: string, last: string
   );
 }
 
-/** Stored memories of the org with one of `keys` and time >= `fromMs`, for dedup. */
+/** Stored memories of the org with one of `keys` recorded at or after `fromMs`, for dedup. */
 export function buildDedupCandidates(
   measurement: string,
   orgId: string,
@@ -236,10 +236,10 @@ export function buildDedupCandidates(
   fromMs: number,
 ): string {
   return withEndMarker(
-    `SELECT "id", "dedup_key", "time_ms", CAST("seq" AS VARCHAR) AS "seq_text" ` +
+    `SELECT "id", "dedup_key", ${CREATED_MS} AS "created_ms", CAST("seq" AS VARCHAR) AS "seq_text" ` +
       `FROM ${sqlIdent(measurement)} WHERE "org_id" = ${sqlString(orgId)} ` +
-      `AND "time_ms" >= ${sqlNumber(fromMs)} AND ${sqlInList('"dedup_key"', keys)} ` +
-      `${ONE_ROW_PER_ID} ORDER BY "time_ms" DESC, "seq" DESC`,
+      `AND ${CREATED_MS} >= ${sqlNumber(fromMs)} AND ${sqlInList('"dedup_key"', keys)} ` +
+      `${ONE_ROW_PER_ID} ORDER BY "created_ms" DESC, "seq" DESC`,
   );
 }
 

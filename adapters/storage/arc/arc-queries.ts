@@ -2,16 +2,36 @@ import { DomainError } from '../../../domain/index.js';
 import type { ArcClient, ArcTarget } from './arc-client.js';
 import { buildVisibleIds } from './arc-memory-query.js';
 import { ARC_SQL_LIMIT, PARALLEL_QUERIES } from './arc-options.js';
-import { chunkByLiteralLength, MAX_SQL_CHARS } from './arc-sql.js';
+import { chunkByLiteralLength, MAX_SQL_CHARS, sqlIdent } from './arc-sql.js';
 import type { ArcTargetState } from './arc-target-state.js';
-import type { AnswerShape, ArcRow } from './arc-wire.js';
+import {
+  buildHasCreatedAt,
+  CREATED_MS,
+  withoutCreatedAtColumn,
+  type AnswerShape,
+  type ArcRow,
+} from './arc-wire.js';
+
+/** How long a measurement seen without `created_at_ms` is read so before it is asked again. */
+const CREATED_AT_RECHECK_MS = 1000;
+
+const measurementKey = (t: ArcTarget) => `${t.url}\u0000${t.database}\u0000${t.measurement}`;
 
 /**
  * How the store asks Arc: statements within Arc's SQL limit, statements over long value lists
  * in chunks, and which pending writes Arc shows already.
  */
 export class ArcQueries {
+  /** Per measurement: true once it has `created_at_ms`, else when it was last seen without. */
+  private readonly createdAtColumn = new Map<string, true | number>();
+
   constructor(private readonly client: ArcClient) {}
+
+  /** This process wrote rows with `created_at_ms` to the target: look at its columns again. */
+  wroteCreatedAt(target: ArcTarget): void {
+    const key = measurementKey(target);
+    if (this.createdAtColumn.get(key) !== true) this.createdAtColumn.delete(key);
+  }
 
   /** Rows of a query wrapped with its end marker, all of them or an error. */
   rows(target: ArcTarget, sql: string): Promise<ArcRow[]> {
@@ -57,6 +77,40 @@ export class ArcQueries {
         'the filters are too long for the Arc store (its SQL is limited to 10,000 characters)',
       );
     }
-    return this.client.query(target, sql, shape);
+    if (!sql.includes(CREATED_MS)) return this.client.query(target, sql, shape);
+    if (await this.lacksCreatedAt(target)) {
+      return this.client.query(target, withoutCreatedAtColumn(sql), shape);
+    }
+    try {
+      return await this.client.query(target, sql, shape);
+    } catch (e) {
+      if (!(e instanceof Error) || !e.message.includes('created_at_ms')) throw e;
+      // Arc knows no such column yet: only older rows are flushed, ours still buffered.
+      this.createdAtColumn.set(measurementKey(target), Date.now());
+      return this.client.query(target, withoutCreatedAtColumn(sql), shape);
+    }
+  }
+
+  /**
+   * Whether the measurement has rows but no `created_at_ms` column (every row was written by a
+   * memtrace before it existed; Arc then refuses SQL naming it). Asked once a measurement has
+   * it, and at most every {@link CREATED_AT_RECHECK_MS} until then. An empty measurement
+   * answers any SQL, so it is asked again.
+   */
+  private async lacksCreatedAt(target: ArcTarget): Promise<boolean> {
+    const key = measurementKey(target);
+    const seen = this.createdAtColumn.get(key);
+    if (seen === true) return false;
+    if (seen !== undefined && Date.now() - seen < CREATED_AT_RECHECK_MS) return true;
+    const [row] = await this.client.query(
+      target,
+      buildHasCreatedAt(sqlIdent(target.measurement)),
+      'one',
+    );
+    const has = row?.['has'];
+    if (has === true) this.createdAtColumn.set(key, true);
+    else if (has === false) this.createdAtColumn.set(key, Date.now());
+    else this.createdAtColumn.delete(key);
+    return has === false;
   }
 }

@@ -11,7 +11,8 @@ const gzipAsync = promisify(gzip);
  * partitions; `time_ms` is the memory's exact time that every filter and order reads, so Arc's
  * unit guessing and time-range pruning cache never change an answer. `seq` orders memories of
  * equal time by insertion; `tag_set` is `,<tag>,<tag>,` with each tag percent-encoded, so a tag
- * matches only whole.
+ * matches only whole. `created_at_ms` is when memtrace recorded the memory (dedup windows read
+ * it); rows written before it existed have none and read it as `time_ms` (see {@link CREATED_MS}).
  */
 export const ARC_COLUMNS = [
   'time',
@@ -30,6 +31,7 @@ export const ARC_COLUMNS = [
   'parent_id',
   'time_ms',
   'seq',
+  'created_at_ms',
 ] as const;
 
 /** A memory as the store keeps it: the memory plus its insertion sequence number. */
@@ -82,6 +84,7 @@ export async function encodeWrite(
     columns.parent_id.push(m.parentId);
     columns.time_ms.push(ms);
     columns.seq.push(seq);
+    columns.created_at_ms.push(BigInt(Math.trunc(m.createdAt)));
   }
   const body = encode(
     { m: measurement, columns },
@@ -195,8 +198,27 @@ const text = (row: ArcRow, column: string): string => {
 const textOrNull = (row: ArcRow, column: string): string | null =>
   row[column] === null || row[column] === undefined ? null : text(row, column);
 
+/**
+ * A memory's recording time in ms: `created_at_ms`, or `time_ms` in a row written before it.
+ * The comment marks the expression: no value's literal contains `/*` (see `sqlString`), so
+ * {@link withoutCreatedAtColumn} finds only this.
+ */
+export const CREATED_MS = 'COALESCE("created_at_ms", "time_ms") /*created*/';
+
+/**
+ * `sql` for a measurement where no row has `created_at_ms` yet (every row was written before it
+ * existed, so Arc knows no such column): each row's recording time is its `time_ms`.
+ */
+export const withoutCreatedAtColumn = (sql: string): string =>
+  sql.replaceAll(CREATED_MS, '"time_ms" /*created*/');
+
+/** Whether a measurement has the `created_at_ms` column: one row, `has` true, false or null. */
+export const buildHasCreatedAt = (measurementIdent: string): string =>
+  `SELECT bool_or(json_exists(to_json(t), '$.created_at_ms')) AS "has" ` +
+  `FROM (SELECT * FROM ${measurementIdent} LIMIT 1) AS t`;
+
 /** The column list a memory is read back with; `seq` comes as text to keep all 64 bits. */
-export const MEMORY_SELECT = `"id", "org_id", "agent_id", "session_id", "memory_type", "event_type", "content", "metadata_json", "tags_json", "importance", "dedup_key", "parent_id", "time_ms", CAST("seq" AS VARCHAR) AS "seq_text"`;
+export const MEMORY_SELECT = `"id", "org_id", "agent_id", "session_id", "memory_type", "event_type", "content", "metadata_json", "tags_json", "importance", "dedup_key", "parent_id", "time_ms", CAST("seq" AS VARCHAR) AS "seq_text", ${CREATED_MS} AS "created_ms"`;
 
 /** A row selected with {@link MEMORY_SELECT} as the memory it stores. */
 export function rowToStored(row: ArcRow): StoredMemory {
@@ -218,6 +240,7 @@ export function rowToStored(row: ArcRow): StoredMemory {
     dedupKey: textOrNull(row, 'dedup_key'),
     parentId: textOrNull(row, 'parent_id'),
     time: toInt(row['time_ms']),
+    createdAt: toInt(row['created_ms']),
   };
   return { memory, seq: BigInt(text(row, 'seq_text')) };
 }

@@ -39,6 +39,7 @@ export class ArcWriter {
       throw e;
     }
     state.acknowledge(rows, Date.now());
+    this.queries.wroteCreatedAt(target);
     const oldest = state.oldestAckedAt();
     if (oldest !== undefined && Date.now() - oldest >= CONFIRM_AFTER_MS) {
       void this.queries.confirm(target, state);

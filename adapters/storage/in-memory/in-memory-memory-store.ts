@@ -137,12 +137,13 @@ export class InMemoryMemoryStore implements MemoryStore {
     pending: ReadonlyMap<string, readonly Memory[]>,
     dedup: DedupPolicy,
   ): string | null {
-    const from = memory.time - dedup.windowMs;
-    const inBatch = pending.get(key)?.find((m) => m.time >= from);
+    // The window reads when memories were recorded, not their event time.
+    const from = memory.createdAt - dedup.windowMs;
+    const inBatch = pending.get(key)?.find((m) => m.createdAt >= from);
     if (inBatch) return inBatch.id;
     const stored = (this.byDedupKey.get(key) ?? [])
-      .filter((r) => r.memory.time >= from)
-      .sort((a, b) => b.memory.time - a.memory.time || b.seq - a.seq)[0];
+      .filter((r) => r.memory.createdAt >= from)
+      .sort((a, b) => b.memory.createdAt - a.memory.createdAt || b.seq - a.seq)[0];
     return stored ? stored.memory.id : null;
   }
 

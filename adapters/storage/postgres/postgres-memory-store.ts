@@ -147,7 +147,7 @@ export class PostgresMemoryStore implements MemoryStore {
       const keys = items.map((m) => m.dedupKey as string);
       const claimed = await client.query<{ org_id: string; dedup_key: string }>(
         CLAIM_DEDUP_KEYS_SQL,
-        [orgs, keys, items.map((m) => m.id), items.map((m) => m.time), dedup.windowMs],
+        [orgs, keys, items.map((m) => m.id), items.map((m) => m.createdAt), dedup.windowMs],
       );
       if (claimed.rowCount === round.length) continue;
       const won = new Set(claimed.rows.map((r) => keyOf(r.org_id, r.dedup_key)));
@@ -169,14 +169,17 @@ export class PostgresMemoryStore implements MemoryStore {
     return duplicateOf;
   }
 
-  /** Records the keys of memories stored unchecked: the newest per (org, key), later wins ties. */
+  /**
+   * Records the keys of memories stored unchecked: the one recorded last per (org, key), later
+   * in the call wins ties.
+   */
   private async record(client: pg.PoolClient, memories: readonly Memory[]): Promise<void> {
     const newest = new Map<string, Memory>();
     for (const m of memories) {
       if (m.dedupKey === null) continue;
       const key = keyOf(m.orgId, m.dedupKey);
       const held = newest.get(key);
-      if (held === undefined || held.time <= m.time) newest.set(key, m);
+      if (held === undefined || held.createdAt <= m.createdAt) newest.set(key, m);
     }
     if (newest.size === 0) return;
     const sorted = [...newest.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, m]) => m);
@@ -185,7 +188,7 @@ export class PostgresMemoryStore implements MemoryStore {
         items.map((m) => m.orgId),
         items.map((m) => m.dedupKey),
         items.map((m) => m.id),
-        items.map((m) => m.time),
+        items.map((m) => m.createdAt),
       ]);
     }
   }

@@ -5,8 +5,9 @@ import type { BuiltSql } from './postgres-memory-query.js';
 
 /**
  * Claims dedup keys for memories about to be stored, one row per (org, key): a key is claimed
- * when it is new or the memory holding it is older than the window (`$5` ms). Returns the keys
- * claimed; the others are duplicates. Parameters: org ids, keys, memory ids, times, window.
+ * when it is new or the memory holding it was recorded before the window (`$5` ms). Returns the
+ * keys claimed; the others are duplicates. Parameters: org ids, keys, memory ids, the memories'
+ * created_at (kept in `dedup_keys.time`, see migration 0008), window.
  * Each key may appear once per statement (PostgreSQL cannot update one row twice).
  */
 export const CLAIM_DEDUP_KEYS_SQL =
@@ -42,15 +43,15 @@ export const INSERT_MEMORIES_SQL =
   'WITH rows AS (' +
   'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], ' +
   '$6::text[], $7::bytea[], $8::text[], $9::text[], $10::float8[], $11::text[], $12::text[], ' +
-  '$13::bigint[], $14::int[]) WITH ORDINALITY AS u(id, org_id, agent_id, session_id, ' +
-  'memory_type, event_type, content, metadata, tags, importance, dedup_key, parent_id, time, ' +
-  'content_chars, ord)' +
+  '$13::bigint[], $14::int[], $15::bigint[]) WITH ORDINALITY AS u(id, org_id, agent_id, ' +
+  'session_id, memory_type, event_type, content, metadata, tags, importance, dedup_key, ' +
+  'parent_id, time, content_chars, created_at, ord)' +
   '), inserted AS (' +
   `INSERT INTO memories (${MEMORY_COLUMNS}, content_chars) ` +
   'SELECT id, org_id, agent_id, session_id, memory_type, event_type, content, ' +
   'metadata::json, ARRAY(SELECT e FROM jsonb_array_elements_text(tags::jsonb) ' +
   'WITH ORDINALITY AS j(e, n) ORDER BY n), importance, ' +
-  'dedup_key, parent_id, time, content_chars FROM rows ORDER BY ord ' +
+  'dedup_key, parent_id, time, created_at, content_chars FROM rows ORDER BY ord ' +
   'RETURNING seq, org_id, time, tags, importance' +
   ') INSERT INTO memory_tags (org_id, tag, time, seq, importance) ' +
   'SELECT DISTINCT i.org_id, tag, i.time, i.seq, i.importance FROM inserted AS i, unnest(i.tags) AS tag';
@@ -86,16 +87,17 @@ export function buildDeleteMemories(matches: BuiltSql): BuiltSql {
 }
 
 /**
- * Gives each dedup key whose holder was deleted to the newest memory of the org still having it
- * (ties: the last inserted), as if the deleted one had never been stored; a key no memory has
- * stays free. One seek per key in idx_memories_org_dedup_time (0007). Parameters: the org id,
- * the keys (each once).
+ * Gives each dedup key whose holder was deleted to the memory of the org recorded last still
+ * having it (ties: the last inserted), as if the deleted one had never been stored; a key no
+ * memory has stays free. One seek per key in idx_memories_org_dedup_created (0008). A row an
+ * older memtrace wrote without created_at is left out. Parameters: the org id, the keys (each
+ * once).
  */
 export const REPOINT_DEDUP_KEYS_SQL =
   'INSERT INTO dedup_keys AS d (org_id, dedup_key, memory_id, time) ' +
-  'SELECT $1, k.dedup_key, h.id, h.time FROM unnest($2::text[]) AS k(dedup_key) ' +
-  'CROSS JOIN LATERAL (SELECT m.id, m.time FROM memories AS m ' +
+  'SELECT $1, k.dedup_key, h.id, h.created_at FROM unnest($2::text[]) AS k(dedup_key) ' +
+  'CROSS JOIN LATERAL (SELECT m.id, m.created_at FROM memories AS m ' +
   'WHERE m.org_id = $1 AND m.dedup_key = k.dedup_key AND m.dedup_key IS NOT NULL ' +
-  'ORDER BY m.time DESC, m.seq DESC LIMIT 1) AS h ' +
+  'AND m.created_at IS NOT NULL ORDER BY m.created_at DESC, m.seq DESC LIMIT 1) AS h ' +
   'ON CONFLICT (org_id, dedup_key) DO UPDATE ' +
   'SET memory_id = excluded.memory_id, time = excluded.time WHERE d.time <= excluded.time';

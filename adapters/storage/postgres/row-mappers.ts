@@ -29,6 +29,8 @@ export interface MemoryRow {
   readonly dedup_key: string | null;
   readonly parent_id: string | null;
   readonly time: Int8;
+  /** Null only in a row an older memtrace wrote after migration 0008: read as `time`. */
+  readonly created_at: Int8 | null;
 }
 
 export interface SessionRow {
@@ -70,7 +72,7 @@ export interface ApiKeyRow {
 /** The columns of `memories` a mapper needs. */
 export const MEMORY_COLUMNS =
   'id, org_id, agent_id, session_id, memory_type, event_type, content, metadata, tags, ' +
-  'importance, dedup_key, parent_id, time';
+  'importance, dedup_key, parent_id, time, created_at';
 export const SESSION_COLUMNS =
   'id, org_id, agent_id, status, metadata, created_at, updated_at, closed_at';
 export const AGENT_COLUMNS = 'id, org_id, name, description, config, created_at';
@@ -101,6 +103,7 @@ export function rowToMemory(row: MemoryRow): Memory {
     dedupKey: row.dedup_key,
     parentId: row.parent_id,
     time: ms(row.time),
+    createdAt: ms(row.created_at ?? row.time),
   };
 }
 
@@ -175,7 +178,8 @@ export function apiKeyToParams(k: ApiKey): unknown[] {
 
 /**
  * Column arrays for a multi-row memory INSERT through `unnest`, one array per column in the
- * order of {@link MEMORY_COLUMNS} and then `content_chars`; tags and metadata go as JSON text
+ * order of {@link MEMORY_COLUMNS} but `created_at`, then `content_chars`, then `created_at`; tags
+ * and metadata go as JSON text
  * (one element per memory).
  */
 export function memoriesToColumnArrays(memories: readonly Memory[]): unknown[] {
@@ -195,6 +199,7 @@ export function memoriesToColumnArrays(memories: readonly Memory[]): unknown[] {
     memories.map((m) => m.time),
     // content_chars (0005): the content's length in UTF-16 code units.
     memories.map((m) => m.content.length),
+    memories.map((m) => m.createdAt),
   ];
 }
 

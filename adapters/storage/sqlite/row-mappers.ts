@@ -26,6 +26,8 @@ export interface MemoryRow {
   readonly dedup_key: string | null;
   readonly parent_id: string | null;
   readonly time: number;
+  /** Null only in a row an older memtrace wrote after migration 0008: read as `time`. */
+  readonly created_at: number | null;
 }
 
 export interface SessionRow {
@@ -67,7 +69,7 @@ export interface ApiKeyRow {
 /** The columns of `memories` a mapper needs, in the order of {@link memoryToRow}. */
 export const MEMORY_COLUMNS =
   'id, org_id, agent_id, session_id, memory_type, event_type, content, metadata, tags, ' +
-  'importance, dedup_key, parent_id, time';
+  'importance, dedup_key, parent_id, time, created_at';
 
 export function rowToMemory(row: MemoryRow): Memory {
   return {
@@ -84,6 +86,7 @@ export function rowToMemory(row: MemoryRow): Memory {
     dedupKey: row.dedup_key,
     parentId: row.parent_id,
     time: row.time,
+    createdAt: row.created_at ?? row.time,
   };
 }
 
@@ -102,6 +105,7 @@ export type MemoryParams = [
   dedupKey: string | null,
   parentId: string | null,
   time: number,
+  createdAt: number,
 ];
 
 export function memoryToParams(m: Memory): MemoryParams {
@@ -119,6 +123,7 @@ export function memoryToParams(m: Memory): MemoryParams {
     m.dedupKey,
     m.parentId,
     m.time,
+    m.createdAt,
   ];
 }
 

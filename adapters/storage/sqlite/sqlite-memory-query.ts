@@ -249,12 +249,14 @@ export function buildDeletionTargets(orgId: string, filter: MemoryFilter): Built
 }
 
 /**
- * The dedup lookup: the newest memory of the org with this key at or after the window start
- * (`org_id`, `dedup_key`, `time >= ?`), a point seek on (org_id, dedup_key, time).
+ * The dedup lookup: the newest memory of the org with this key recorded at or after the window
+ * start (`org_id`, `dedup_key`, `created_at >= ?`), a point seek on (org_id, dedup_key,
+ * created_at) (migration 0008).
  */
 export const DEDUP_LOOKUP_SQL =
-  'SELECT id FROM memories INDEXED BY idx_memories_org_dedup_time ' +
-  'WHERE org_id = ? AND dedup_key = ? AND time >= ? ORDER BY time DESC, seq DESC LIMIT 1';
+  'SELECT id FROM memories INDEXED BY idx_memories_org_dedup_created ' +
+  'WHERE org_id = ? AND dedup_key = ? AND created_at >= ? ' +
+  'ORDER BY created_at DESC, seq DESC LIMIT 1';
 
 /**
  * The aggregate behind `MemoryStore.stats`: one walk of (org_id, agent_id, time) for the given

@@ -213,7 +213,7 @@ export class SqliteMemoryStore implements MemoryStore {
       const existing = this.findDuplicate.get(
         memory.orgId,
         memory.dedupKey,
-        memory.time - dedup.windowMs,
+        memory.createdAt - dedup.windowMs,
       );
       if (existing) return { status: 'duplicate', existingId: existing.id };
     }

@@ -72,8 +72,12 @@ class Memtrace:
         importance: Optional[float] = None,
         dedup_key: Optional[str] = None,
         parent_id: Optional[str] = None,
+        time: Optional[str] = None,
     ) -> JsonObject:
-        """Records one memory; a duplicate raises ConflictError with ``memory_id``."""
+        """Records one memory; a duplicate raises ConflictError with ``memory_id``.
+
+        ``time`` is when it happened (ISO 8601, default now); the answer also has ``created_at``.
+        """
         body = _drop_none(
             {
                 "agent_id": agent_id,
@@ -86,6 +90,7 @@ class Memtrace:
                 "importance": importance,
                 "dedup_key": dedup_key,
                 "parent_id": parent_id,
+                "time": time,
             }
         )
         return self._request("POST", "/api/v1/memories", body=body)

@@ -576,6 +576,8 @@ export interface components {
       dedup_key?: string;
       /** @description A memory this one follows from. */
       parent_id?: string;
+      /** @description When it happened (RFC 3339 / ISO 8601; without a zone, UTC); default: now. Any time in the past; in the future at most the allowed clock skew (MEMTRACE_MEMORY_MAX_FUTURE_SKEW, default 5m); later, or not a real date, is a 400. Lists, filters (`since`, `until`) and order read this time; the server also records `created_at`, which dedup windows read. Example: `2026-02-13T10:30:00Z` (no example value here, so that the examples of the list routes find the memory this one creates). */
+      time?: string;
     };
     CreateMemoryBatchRequest: {
       /** @description Stored atomically: one invalid item rejects the whole batch. The memories may carry at most 50000 tags in all (MEMTRACE_LIMITS_MAX_BATCH_TAGS); more is a 400. */
@@ -823,7 +825,7 @@ export interface components {
       memory_id: string;
       /**
        * Format: date-time
-       * @description When it was recorded (ISO 8601, UTC, milliseconds).
+       * @description When it happened (ISO 8601, UTC, milliseconds): the `time` given on create, else when it was recorded. Filters and order read it.
        * @example 2026-02-13T10:30:00.000Z
        */
       time: string;
@@ -865,6 +867,12 @@ export interface components {
        */
       dedup_key: string | null;
       parent_id: string | null;
+      /**
+       * Format: date-time
+       * @description When the server recorded it (ISO 8601, UTC, milliseconds). Dedup windows read it.
+       * @example 2026-02-13T10:30:00.000Z
+       */
+      created_at: string;
     };
     MemoryListResponse: {
       memories: components['schemas']['MemoryResponse'][];

@@ -152,3 +152,35 @@ describe('loadConfig', () => {
     expect(() => load({}, dir)).toThrow(/memtrace\.toml is not valid TOML: /);
   });
 });
+
+describe('loadConfig.memory', () => {
+  it('allows a memory time 5 minutes ahead of the clock when nothing is set', () => {
+    expect(load({}).memory).toEqual({ maxFutureSkewMs: 5 * 60_000 });
+  });
+
+  it.each([
+    ['0', 0],
+    ['30s', 30_000],
+    ['30m', 1_800_000],
+    ['2h', 7_200_000],
+    ['1d', 86_400_000],
+    ['1w', 604_800_000],
+  ])('reads MEMTRACE_MEMORY_MAX_FUTURE_SKEW=%s as %i ms', (value, ms) => {
+    expect(load({ MEMTRACE_MEMORY_MAX_FUTURE_SKEW: value }).memory.maxFutureSkewMs).toBe(ms);
+  });
+
+  it('reads max_future_skew from the [memory] table of memtrace.toml', () => {
+    const cwd = emptyDir();
+    writeFileSync(path.join(cwd, 'memtrace.toml'), '[memory]\nmax_future_skew = "10m"\n');
+    expect(load({}, cwd).memory.maxFutureSkewMs).toBe(600_000);
+  });
+
+  it.each(['5', '-1m', '5 minutes', '1y', '53w'])(
+    'refuses MEMTRACE_MEMORY_MAX_FUTURE_SKEW=%s naming the variable',
+    (value) => {
+      expect(() => load({ MEMTRACE_MEMORY_MAX_FUTURE_SKEW: value })).toThrow(
+        /^MEMTRACE_MEMORY_MAX_FUTURE_SKEW must be a duration such as 30s, 5m, 2h, 7d or 1w/,
+      );
+    },
+  );
+});

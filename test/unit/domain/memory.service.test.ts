@@ -58,6 +58,7 @@ describe('MemoryService.create', () => {
       dedupKey: 'crawl_example_2026-02-07',
       parentId: null,
       time: T0,
+      createdAt: T0,
     });
   });
 
@@ -770,5 +771,67 @@ describe('MemoryService.search', () => {
     // Assert
     expect(error.kind).toBe('invalid');
     expect(error.message.startsWith('limit ')).toBe(true);
+  });
+});
+
+describe('MemoryService.create with an event time', () => {
+  const withSkew = async (maxFutureSkewMs: number) => {
+    const storage = await createInMemoryStorage();
+    const clock = new FixedClock(T0);
+    const service = createMemtrace({
+      storage,
+      clock,
+      ids: new SequentialIds(),
+      dedup: DEDUP_ON,
+      eventTime: { maxFutureSkewMs },
+    }).memories;
+    return { service, clock };
+  };
+
+  it('keeps a past time and stamps createdAt with the clock', async () => {
+    // Arrange
+    const { service } = await setup();
+
+    // Act
+    const memory = await service.create(ORG, { ...SPEC_EXAMPLE, time: '2001-09-09T01:46:40Z' });
+
+    // Assert
+    expect(memory.time).toBe(1_000_000_000_000);
+    expect(memory.createdAt).toBe(T0);
+  });
+
+  it('takes a time exactly the skew ahead and refuses one a millisecond later', async () => {
+    // Arrange
+    const { service } = await withSkew(HOUR);
+    const at = (ms: number) => new Date(ms).toISOString();
+
+    // Act
+    const edge = await service.create(ORG, { agentId: 'a', content: 'edge', time: at(T0 + HOUR) });
+    const beyond = await rejection(
+      service.create(ORG, { agentId: 'a', content: 'beyond', time: at(T0 + HOUR + 1) }),
+    );
+
+    // Assert
+    expect(edge.time).toBe(T0 + HOUR);
+    expect(beyond).toMatchObject({ kind: 'invalid' });
+    expect(beyond.message).toBe(
+      `time must not be more than 1h0m0s in the future, got '${at(T0 + HOUR + 1)}'`,
+    );
+  });
+
+  it('refuses any future time when the skew is 0, naming the batch item', async () => {
+    // Arrange
+    const { service } = await withSkew(0);
+
+    // Act
+    const error = await rejection(
+      service.createMany(ORG, [
+        { agentId: 'a', content: 'now', time: new Date(T0).toISOString() },
+        { agentId: 'a', content: 'later', time: new Date(T0 + 1).toISOString() },
+      ]),
+    );
+
+    // Assert
+    expect(error.message).toMatch(/^memories\[1\]\.time must not be more than 0s in the future/);
   });
 });
