@@ -44,13 +44,21 @@ export function mcpHttpRouter(
 
 /**
  * The Streamable HTTP MCP endpoint for the server's own app (mounted at /mcp): it takes the
- * same API keys as /api/v1 (x-api-key or Bearer) and acts as the key's org.
+ * same API keys as /api/v1 (x-api-key or Bearer) and acts as the key's org, under the request's
+ * id when the app gave it one.
  * @throws DomainError `unauthorized` (to the app's error handler) for a missing or unknown key
  */
 export function mcpHttpEndpoint(services: McpServices): Router {
   return mcpHttpRouter(
-    async (req: Request) =>
-      domainBackend(services, await services.auth.authenticate(apiKeyOf(req))),
+    async (req: Request) => {
+      const principal = await services.auth.authenticate(apiKeyOf(req));
+      // The id the app gave the request (x-request-id), for the logs of what the tools delete.
+      const requestId: unknown = req.res?.locals.requestId;
+      return domainBackend(
+        services,
+        typeof requestId === 'string' ? { ...principal, requestId } : principal,
+      );
+    },
     { version: MCP_SERVER_VERSION },
   );
 }

@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/auth.js';
+import { actorLogMeta, type Principal } from '../auth/auth.js';
 import type { MemoryType } from '../memory/memory.js';
 import type { MemoryStore } from '../memory/memory-store.port.js';
 import { toLimit, toOffset } from '../memory/memory-query.js';
@@ -137,8 +137,7 @@ export class AgentService {
     }
     await this.agents.delete(orgId, agent.id);
     this.logger.info('agent deleted', {
-      org_id: orgId,
-      key_id: actor.keyId,
+      ...actorLogMeta(actor),
       agent_id: agent.id,
       agent_name: agent.name,
       cascade,

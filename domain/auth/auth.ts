@@ -35,4 +35,21 @@ export interface Principal {
   readonly orgId: string;
   readonly keyId: string;
   readonly permissions: readonly Permission[];
+  /**
+   * The id of the request acting, when the caller's transport has one (the HTTP API's
+   * `x-request-id`), so that what a service logs for it can be matched with the request log.
+   */
+  readonly requestId?: string;
+}
+
+/**
+ * Who acted, as the logs of deletions say it: `org_id`, `key_id`, and `request_id` when the
+ * principal has one.
+ */
+export function actorLogMeta(actor: Principal): Record<string, string> {
+  return {
+    org_id: actor.orgId,
+    key_id: actor.keyId,
+    ...(actor.requestId === undefined ? {} : { request_id: actor.requestId }),
+  };
 }

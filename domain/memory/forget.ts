@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/auth.js';
+import { actorLogMeta, type Principal } from '../auth/auth.js';
 import { DomainError, invalid } from '../shared/errors.js';
 import { checkFilterSize, DEFAULT_LIMITS } from '../shared/limits.js';
 import { checkId } from '../shared/rules.js';
@@ -89,8 +89,9 @@ export function toForgetFilter(
 }
 
 /**
- * What the log says of one forget: the org, the key, the filter as the API names it (times in
- * ISO 8601; `{all: true}` for the whole org) and the count. Never the content.
+ * What the log says of one forget: the org, the key (and the request id, when there is one),
+ * the filter as the API names it (times in ISO 8601; `{all: true}` for the whole org) and the
+ * count. Never the content.
  */
 export function forgetLogMeta(
   actor: Principal,
@@ -111,8 +112,7 @@ export function forgetLogMeta(
   };
   const given = Object.fromEntries(Object.entries(named).filter(([, v]) => v !== undefined));
   return {
-    org_id: actor.orgId,
-    key_id: actor.keyId,
+    ...actorLogMeta(actor),
     filter: Object.keys(given).length === 0 ? { all: true } : given,
     deleted,
   };

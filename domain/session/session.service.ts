@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/auth.js';
+import { actorLogMeta, type Principal } from '../auth/auth.js';
 import type { MemoryStore } from '../memory/memory-store.port.js';
 import { toLimit, toOffset } from '../memory/memory-query.js';
 import type { Clock } from '../shared/clock.port.js';
@@ -137,8 +137,7 @@ export class SessionService {
     const removed = await this.sessions.delete(actor.orgId, id);
     if (!removed && memoriesDeleted === 0) throw notFound('session', 'SESSION_NOT_FOUND');
     this.logger.info('session deleted', {
-      org_id: actor.orgId,
-      key_id: actor.keyId,
+      ...actorLogMeta(actor),
       session_id: id,
       memories_deleted: memoriesDeleted,
     });

@@ -81,10 +81,27 @@ function program(): Command {
   return cli;
 }
 
+/**
+ * When the reader of an operator command's output goes away early (`memtrace key list | head -1`),
+ * the next write fails with EPIPE: the command ends there, quietly and with status 0, as a Unix
+ * tool killed by SIGPIPE does without a trace (Node ignores SIGPIPE, so it would print a stack).
+ * Any other write error stays an error. The server and `mcp` keep their own handling.
+ */
+function endQuietlyWhenTheReaderLeaves(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(0);
+  });
+}
+
 /** The `memtrace` command: the server, and the operator's tools on the same store. */
 export async function runCli(argv: readonly string[]): Promise<void> {
   if (argv.length === 0) return serve();
   if (argv[0] === 'help') argv = ['--help'];
+  if (argv[0] !== 'serve' && argv[0] !== 'mcp') {
+    endQuietlyWhenTheReaderLeaves(process.stdout);
+    endQuietlyWhenTheReaderLeaves(process.stderr);
+  }
   try {
     await program().parseAsync([...argv], { from: 'user' });
   } catch (e) {

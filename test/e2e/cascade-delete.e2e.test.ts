@@ -182,7 +182,7 @@ describe('SessionRoutes.delete', () => {
     expect(contents(memories.body.memories)).toEqual(['after']);
   });
 
-  it('logs the org, the key, the session and the count at info, never the content', async () => {
+  it('logs the org, the key, the request id, the session and the count at info, never the content', async () => {
     // Arrange
     const { lines, logger } = recordingLogger();
     t = await buildTestApp({ logger });
@@ -192,13 +192,20 @@ describe('SessionRoutes.delete', () => {
     const [key] = await t.services.auth.listKeys('org_default');
 
     // Act
-    await api.delete(`/api/v1/sessions/${id}`).expect(204);
+    const res = await api.delete(`/api/v1/sessions/${id}`).expect(204);
 
-    // Assert
+    // Assert: with the request's id, as its answer's x-request-id and the request log give it
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(lines.filter((l) => l.message === 'session deleted')).toEqual([
       {
         message: 'session deleted',
-        meta: { org_id: 'org_default', key_id: key?.id, session_id: id, memories_deleted: 1 },
+        meta: {
+          org_id: 'org_default',
+          key_id: key?.id,
+          request_id: res.headers['x-request-id'],
+          session_id: id,
+          memories_deleted: 1,
+        },
       },
     ]);
     expect(JSON.stringify(lines)).not.toContain('never in a log');
@@ -396,7 +403,7 @@ describe('AgentRoutes.delete', () => {
     expect((await listed()).count).toBe(6);
   });
 
-  it('logs the org, the key, the agent and the counts at info, never the content', async () => {
+  it('logs the org, the key, the request id, the agent and the counts at info, never the content', async () => {
     // Arrange
     const { lines, logger } = recordingLogger();
     t = await buildTestApp({ logger });
@@ -405,15 +412,17 @@ describe('AgentRoutes.delete', () => {
     const [key] = await t.services.auth.listKeys('org_default');
 
     // Act
-    await api.delete('/api/v1/agents/crawler?cascade=true').expect(200);
+    const res = await api.delete('/api/v1/agents/crawler?cascade=true').expect(200);
 
     // Assert
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(lines.filter((l) => l.message === 'agent deleted')).toEqual([
       {
         message: 'agent deleted',
         meta: {
           org_id: 'org_default',
           key_id: key?.id,
+          request_id: res.headers['x-request-id'],
           agent_id: agentId,
           agent_name: 'crawler',
           cascade: true,

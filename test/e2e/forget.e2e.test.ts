@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LogMeta, Logger } from '../../domain/index.js';
+import { callTool, startMcpApp } from '../support/mcp-app.js';
 import {
   apiAs,
   buildTestApp,
@@ -115,7 +116,7 @@ describe('MemoryRoutes.delete', () => {
     expect(await listed()).toEqual(['kept']);
   });
 
-  it('logs the org, the key and the id at info, never the content', async () => {
+  it('logs the org, the key, the request id and the memory id at info, never the content', async () => {
     // Arrange
     const lines: { message: string; meta: LogMeta | undefined }[] = [];
     const info = (message: string, meta?: LogMeta) => void lines.push({ message, meta });
@@ -126,15 +127,17 @@ describe('MemoryRoutes.delete', () => {
     const [key] = await t.services.auth.listKeys('org_default');
 
     // Act
-    await api.delete(`/api/v1/memories/${gone.memory_id}`).expect(204);
+    const res = await api.delete(`/api/v1/memories/${gone.memory_id}`).expect(204);
 
-    // Assert
+    // Assert: the id the answer's x-request-id gives (the request log's request_id)
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(lines.filter((l) => l.message === 'memories forgotten')).toEqual([
       {
         message: 'memories forgotten',
         meta: {
           org_id: 'org_default',
           key_id: key?.id,
+          request_id: res.headers['x-request-id'],
           filter: { ids: [gone.memory_id] },
           deleted: 1,
         },
@@ -144,7 +147,77 @@ describe('MemoryRoutes.delete', () => {
   });
 });
 
+describe('McpTools.forgetLog', () => {
+  it('logs the id of the /mcp request that called memtrace_forget', async () => {
+    // Arrange: a fetch that keeps each answer's x-request-id
+    const lines: { message: string; meta: LogMeta | undefined }[] = [];
+    const info = (message: string, meta?: LogMeta) => void lines.push({ message, meta });
+    const mcp = await startMcpApp({
+      logger: { debug: () => {}, info, warn: () => {}, error: () => {} },
+    });
+    try {
+      const seen: string[] = [];
+      const recording: typeof fetch = async (input, init) => {
+        const res = await fetch(input, init);
+        seen.push(res.headers.get('x-request-id') ?? '');
+        return res;
+      };
+      const client = await mcp.connect(mcp.t.adminKey, recording);
+      await apiAs(mcp.t.app, mcp.t.adminKey).post('/api/v1/memories', {
+        agent_id: 'agent_mcp',
+        content: 'via mcp',
+      });
+      const before = seen.length;
+
+      // Act
+      const result = await callTool(client, 'memtrace_forget', { agent_id: 'agent_mcp' });
+
+      // Assert
+      expect(result.isError).not.toBe(true);
+      const logged = lines.filter((l) => l.message === 'memories forgotten');
+      expect(logged).toHaveLength(1);
+      expect(logged[0]?.meta).toMatchObject({ filter: { agent_id: 'agent_mcp' }, deleted: 1 });
+      expect(seen.slice(before)).toContain(logged[0]?.meta?.request_id);
+    } finally {
+      await mcp.close();
+    }
+  });
+});
+
 describe('MemoryRoutes.forget', () => {
+  it('logs the x-request-id the caller sent with the org, the key, the filter and the count', async () => {
+    // Arrange
+    const lines: { message: string; meta: LogMeta | undefined }[] = [];
+    const info = (message: string, meta?: LogMeta) => void lines.push({ message, meta });
+    const logger: Logger = { debug: () => {}, info, warn: () => {}, error: () => {} };
+    t = await buildTestApp({ logger });
+    api = apiAs(t.app, t.adminKey);
+    await remember({ agent_id: 'agent_1', tags: ['pii'], content: 'a1 pii' });
+    const [key] = await t.services.auth.listKeys('org_default');
+
+    // Act
+    const res = await request(t.app)
+      .post('/api/v1/memories/forget')
+      .set('x-api-key', t.adminKey)
+      .set('x-request-id', 'forget-run-42')
+      .send({ agent_id: 'agent_1', tags: ['pii'] });
+
+    // Assert
+    expect(res.status).toBe(200);
+    expect(lines.filter((l) => l.message === 'memories forgotten')).toEqual([
+      {
+        message: 'memories forgotten',
+        meta: {
+          org_id: 'org_default',
+          key_id: key?.id,
+          request_id: 'forget-run-42',
+          filter: { agent_id: 'agent_1', tags: ['pii'] },
+          deleted: 1,
+        },
+      },
+    ]);
+  });
+
   it('deletes what the filters match and answers {"deleted": n} when given filters', async () => {
     // Arrange
     await remember({ agent_id: 'agent_1', tags: ['pii'], content: 'a1 pii' });

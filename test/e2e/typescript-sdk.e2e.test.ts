@@ -236,6 +236,46 @@ describe('Memtrace agents', () => {
     expect(gone).toBeInstanceOf(NotFoundError);
   });
 
+  it('deletes the agent with its memories and sessions and returns the counts when cascading', async () => {
+    // Arrange
+    const agent = await client.registerAgent({ name: 'ts_cascade' });
+    const session = await client.createSession({ agent_id: 'ts_cascade' });
+    await client.addMemories([
+      { agent_id: 'ts_cascade', session_id: session.session_id, content: 'in the session' },
+      { agent_id: 'ts_cascade', content: 'outside any session' },
+    ]);
+
+    // Act
+    const answer = await client.deleteAgent('ts_cascade', { cascade: true });
+    const left = await client.listMemories({ agent_id: 'ts_cascade' });
+    const sessionGone = await client.getSession(session.session_id).catch((e) => e);
+
+    // Assert
+    expect(answer).toEqual({
+      agent_id: agent.agent_id,
+      name: 'ts_cascade',
+      deleted: true,
+      cascade: true,
+      memories_deleted: 2,
+      sessions_deleted: 1,
+    });
+    expect(left.memories).toEqual([]);
+    expect(sessionGone).toBeInstanceOf(NotFoundError);
+  });
+
+  it('keeps the memories and resolves to undefined when not cascading', async () => {
+    // Arrange
+    await client.registerAgent({ name: 'ts_keep' });
+    await client.remember('ts_keep', 'kept');
+
+    // Act
+    const answer = await client.deleteAgent('ts_keep', { cascade: false });
+
+    // Assert
+    expect(answer).toBeUndefined();
+    expect((await client.recall('ts_keep')).map((m) => m.content)).toEqual(['kept']);
+  });
+
   it('throws ConflictError when the name is taken', async () => {
     // Arrange
     await client.registerAgent({ name: 'ts_taken' });
@@ -289,6 +329,29 @@ describe('Memtrace sessions', () => {
     expect(full.memory_count).toBe(2);
     expect(closed).toMatchObject({ status: 'closed' });
     expect(closed.closed_at).not.toBeNull();
+  });
+
+  it('deletes the session and its memories, NotFoundError when deleted again', async () => {
+    // Arrange
+    const session = await client.createSession({ agent_id: 'ts_del_sess' });
+    await client.addMemory({
+      agent_id: 'ts_del_sess',
+      session_id: session.session_id,
+      content: 'in the session',
+    });
+    const kept = await client.remember('ts_del_sess', 'elsewhere');
+
+    // Act
+    const answer = await client.deleteSession(session.session_id);
+    const gone = await client.getSession(session.session_id).catch((e) => e);
+    const again = await client.deleteSession(session.session_id).catch((e) => e);
+    const left = await client.listMemories({ agent_id: 'ts_del_sess' });
+
+    // Assert
+    expect(answer).toBeUndefined();
+    expect(gone).toBeInstanceOf(NotFoundError);
+    expect(again).toBeInstanceOf(NotFoundError);
+    expect(left.memories.map((m) => m.memory_id)).toEqual([kept.memory_id]);
   });
 
   it('throws NotFoundError when the session is unknown', async () => {

@@ -1,14 +1,21 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AuthService, Permission, Principal } from '../../../domain/index.js';
 import { apiKeyOf } from '../../wire/api-key.js';
+import { requestIdOf } from './request-id.js';
 
 /**
  * Resolves the caller's org and permissions from the API key; the org comes from nowhere else.
+ * The principal carries the request's id, so that the services' logs of what it does (deletions)
+ * name the request as the request log does.
  * @throws DomainError `unauthorized` when the key is missing, malformed, unknown or revoked
  */
 export function authenticate(auth: AuthService): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
-    res.locals.principal = await auth.authenticate(apiKeyOf(req));
+    const principal: Principal = {
+      ...(await auth.authenticate(apiKeyOf(req))),
+      requestId: requestIdOf(res),
+    };
+    res.locals.principal = principal;
     next();
   };
 }

@@ -177,9 +177,14 @@ class Memtrace:
             "GET", f"/api/v1/agents/{_path(agent_id)}/memories", query=_filters(filters)
         )
 
-    def delete_agent(self, agent_id: str) -> None:
-        """Removes the registration (memories stay); returns None."""
-        self._request("DELETE", f"/api/v1/agents/{_path(agent_id)}")
+    def delete_agent(self, agent_id: str, cascade: bool = False) -> Optional[JsonObject]:
+        """Removes the registration; its memories and sessions stay and it returns None. With
+        ``cascade=True`` its memories and sessions (with every memory in them) go too, and it
+        returns the counts: ``{"agent_id", "name", "deleted", "cascade", "memories_deleted",
+        "sessions_deleted"}``."""
+        query = {"cascade": True} if cascade else None
+        answer = self._request("DELETE", f"/api/v1/agents/{_path(agent_id)}", query=query)
+        return answer if cascade else None
 
     # ---- sessions -----------------------------------------------------------------------
 
@@ -210,6 +215,11 @@ class Memtrace:
         if metadata is not None:
             body["metadata"] = metadata
         return self._request("PUT", f"/api/v1/sessions/{_path(session_id)}", body=body)
+
+    def delete_session(self, session_id: str) -> None:
+        """Deletes the session and every memory in it; returns None, raises NotFoundError when
+        the org has no such session."""
+        self._request("DELETE", f"/api/v1/sessions/{_path(session_id)}")
 
     def close_session(self, session_id: str) -> JsonObject:
         return self.update_session(session_id, status="closed")

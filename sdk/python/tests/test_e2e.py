@@ -126,6 +126,48 @@ class AgainstServer(unittest.TestCase):
         with self.assertRaises(NotFoundError):
             self.client.get_agent(agent["agent_id"])
 
+    def test_delete_agent_with_cascade_deletes_its_memories_and_sessions(self):
+        name = unique("py_cascade")
+        agent = self.client.register_agent(name)
+        session = self.client.create_session(name)
+        self.client.add_memory(name, "in the session", session_id=session["session_id"])
+        self.client.add_memory(name, "outside any session")
+        answer = self.client.delete_agent(name, cascade=True)
+        self.assertEqual(
+            answer,
+            {
+                "agent_id": agent["agent_id"],
+                "name": name,
+                "deleted": True,
+                "cascade": True,
+                "memories_deleted": 2,
+                "sessions_deleted": 1,
+            },
+        )
+        self.assertEqual(self.client.list_memories(agent_id=name)["memories"], [])
+        with self.assertRaises(NotFoundError):
+            self.client.get_session(session["session_id"])
+
+    def test_delete_agent_without_cascade_keeps_its_memories(self):
+        name = unique("py_keep")
+        self.client.register_agent(name)
+        self.client.add_memory(name, "kept")
+        self.assertIsNone(self.client.delete_agent(name))
+        self.assertEqual(len(self.client.list_memories(agent_id=name)["memories"]), 1)
+
+    def test_delete_session_deletes_it_and_its_memories(self):
+        agent = unique("py_del_sess")
+        sid = self.client.create_session(agent)["session_id"]
+        self.client.add_memory(agent, "in the session", session_id=sid)
+        kept = self.client.add_memory(agent, "elsewhere")
+        self.assertIsNone(self.client.delete_session(sid))
+        with self.assertRaises(NotFoundError):
+            self.client.get_session(sid)
+        remaining = self.client.list_memories(agent_id=agent)["memories"]
+        self.assertEqual([m["memory_id"] for m in remaining], [kept["memory_id"]])
+        with self.assertRaises(NotFoundError):
+            self.client.delete_session(sid)
+
     def test_sessions_and_context(self):
         agent = unique("py_sess")
         session = self.client.create_session(agent, metadata={"task": "research"})

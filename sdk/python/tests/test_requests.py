@@ -101,6 +101,32 @@ class RequestShapes(unittest.TestCase):
         self.assertIsNone(self.client.delete_agent("agent_1"))
         self.assertEqual(self.stub.last["method"], "DELETE")
 
+    def test_delete_agent_without_cascade_sends_no_query(self):
+        self.stub.reply = (204, None, "")
+        self.client.delete_agent("agent_1", cascade=False)
+        self.assertEqual(self.stub.last["path"], "/api/v1/agents/agent_1")
+
+    def test_delete_agent_with_cascade_sends_cascade_true_and_returns_the_counts(self):
+        counts = {
+            "agent_id": "agent_1",
+            "name": "crawler",
+            "deleted": True,
+            "cascade": True,
+            "memories_deleted": 3,
+            "sessions_deleted": 1,
+        }
+        self.stub.reply = (200, "application/json", json.dumps(counts))
+        answer = self.client.delete_agent("agent_1", cascade=True)
+        self.assertEqual(self.stub.last["method"], "DELETE")
+        self.assertEqual(self.stub.last["path"], "/api/v1/agents/agent_1?cascade=true")
+        self.assertEqual(answer, counts)
+
+    def test_delete_session_sends_delete_to_the_escaped_path_and_returns_none_on_204(self):
+        self.stub.reply = (204, None, "")
+        self.assertIsNone(self.client.delete_session("sess/1"))
+        self.assertEqual(self.stub.last["method"], "DELETE")
+        self.assertEqual(self.stub.last["path"], "/api/v1/sessions/sess%2F1")
+
     def test_delete_memory_sends_delete_and_returns_none_on_204(self):
         self.stub.reply = (204, None, "")
         self.assertIsNone(self.client.delete_memory("mem/1"))

@@ -1,6 +1,7 @@
 import { errorFromResponse, MemtraceError } from './errors.js';
 import type {
   Agent,
+  AgentDeleted,
   AgentList,
   AgentStats,
   ApiKey,
@@ -9,6 +10,7 @@ import type {
   CreateKeyRequest,
   CreateMemoryRequest,
   CreateSessionRequest,
+  DeleteAgentOptions,
   ForgetRequest,
   ForgetResponse,
   IssuedApiKey,
@@ -154,9 +156,24 @@ export class Memtrace {
     });
   }
 
-  /** Removes the registration (memories stay). */
-  async deleteAgent(agentId: string): Promise<void> {
-    await this.request('DELETE', `/api/v1/agents/${encodeURIComponent(agentId)}`);
+  /**
+   * Removes the registration; its memories and sessions stay (resolves with nothing). With
+   * `{ cascade: true }` its memories and sessions (with every memory in them) go too, and the
+   * answer says how many: `{agent_id, name, deleted, cascade, memories_deleted, sessions_deleted}`.
+   */
+  deleteAgent(agentId: string, options?: { cascade?: false }): Promise<void>;
+  deleteAgent(agentId: string, options: { cascade: true }): Promise<AgentDeleted>;
+  deleteAgent(agentId: string, options?: DeleteAgentOptions): Promise<AgentDeleted | void>;
+  async deleteAgent(
+    agentId: string,
+    options: DeleteAgentOptions = {},
+  ): Promise<AgentDeleted | void> {
+    const answer = await this.request<AgentDeleted | undefined>(
+      'DELETE',
+      `/api/v1/agents/${encodeURIComponent(agentId)}`,
+      { query: { cascade: options.cascade === true ? true : undefined } },
+    );
+    return options.cascade === true ? answer : undefined;
   }
 
   // ---- sessions --------------------------------------------------------------------------
@@ -181,6 +198,11 @@ export class Memtrace {
     return this.request('PUT', `/api/v1/sessions/${encodeURIComponent(sessionId)}`, {
       body: update,
     });
+  }
+
+  /** Deletes the session and every memory in it (resolves with nothing); NotFoundError if unknown. */
+  async deleteSession(sessionId: string): Promise<void> {
+    await this.request('DELETE', `/api/v1/sessions/${encodeURIComponent(sessionId)}`);
   }
 
   closeSession(sessionId: string): Promise<Session> {

@@ -36,6 +36,8 @@ export type Agent = Schemas['AgentResponse'];
 export type RegisterAgentRequest = Schemas['CreateAgentRequest'];
 export type AgentList = Schemas['AgentListResponse'];
 export type AgentStats = Schemas['AgentStatsResponse'];
+/** DELETE /api/v1/agents/:id?cascade=true: what went with the registration. */
+export type AgentDeleted = Schemas['AgentDeletedResponse'];
 export type Session = Schemas['SessionResponse'];
 /** POST /api/v1/sessions. */
 export type CreateSessionRequest = Schemas['CreateSessionRequest'];
@@ -86,6 +88,12 @@ export interface ListSessionsOptions {
   status?: 'active' | 'closed';
   limit?: number;
   offset?: number;
+}
+
+/** DELETE /api/v1/agents/:id. */
+export interface DeleteAgentOptions {
+  /** true: the agent's memories and sessions are deleted with it; default false (they stay). */
+  cascade?: boolean;
 }
 
 export interface MemtraceOptions {

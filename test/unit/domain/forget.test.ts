@@ -107,6 +107,24 @@ describe('MemoryService.delete', () => {
     ]);
     expect(JSON.stringify(lines)).not.toContain('a secret never to log');
   });
+
+  it('logs the request id with the org and the key when the principal has one', async () => {
+    // Arrange
+    const { service, remember, lines } = await setup();
+    const gone = await remember({ content: 'x' });
+
+    // Act
+    await service.delete({ ...WRITER, requestId: 'req-42' }, gone.id);
+
+    // Assert
+    expect(lines.find((l) => l.message === 'memories forgotten')?.meta).toEqual({
+      org_id: 'org_a',
+      key_id: 'key_writer',
+      request_id: 'req-42',
+      filter: { ids: [gone.id] },
+      deleted: 1,
+    });
+  });
 });
 
 describe('MemoryService.forget', () => {

@@ -278,6 +278,57 @@ describe('Memtrace.deleteAgent', () => {
   });
 });
 
+describe('Memtrace.deleteAgent cascade', () => {
+  it('sends cascade=true and returns the counts when asked to cascade', async () => {
+    // Arrange
+    const counts = {
+      agent_id: 'agent_1',
+      name: 'crawler',
+      deleted: true,
+      cascade: true,
+      memories_deleted: 3,
+      sessions_deleted: 1,
+    };
+    reply = () => json(200, counts);
+
+    // Act
+    const result = await client().deleteAgent('agent_1', { cascade: true });
+
+    // Assert
+    expect(lastCall()).toMatchObject({
+      method: 'DELETE',
+      url: `${BASE}/api/v1/agents/agent_1?cascade=true`,
+    });
+    expect(result).toEqual(counts);
+  });
+
+  it('sends no query when cascade is false', async () => {
+    // Arrange
+    reply = () => new Response(null, { status: 204 });
+
+    // Act
+    const result = await client().deleteAgent('agent_1', { cascade: false });
+
+    // Assert
+    expect(lastCall().url).toBe(`${BASE}/api/v1/agents/agent_1`);
+    expect(result).toBeUndefined();
+  });
+});
+
+describe('Memtrace.deleteSession', () => {
+  it('sends DELETE to the escaped session path and resolves to undefined when the answer is 204', async () => {
+    // Arrange
+    reply = () => new Response(null, { status: 204 });
+
+    // Act
+    const result = await client().deleteSession('sess/1');
+
+    // Assert
+    expect(lastCall()).toMatchObject({ method: 'DELETE', url: `${BASE}/api/v1/sessions/sess%2F1` });
+    expect(result).toBeUndefined();
+  });
+});
+
 describe('Memtrace.deleteMemory', () => {
   it('sends DELETE to the escaped memory path and resolves to undefined when the answer is 204', async () => {
     // Arrange
