@@ -127,3 +127,35 @@ function base64UrlDecode(text: string): Uint8Array | null {
   }
   return Uint8Array.from(bytes);
 }
+
+/**
+ * The position a page request continues after: none without a cursor.
+ * @throws DomainError `invalid` for a cursor together with a non-zero offset, or a cursor
+ *   {@link decodeCursor} refuses
+ */
+export function cursorPosition(
+  scope: CursorScope,
+  cursor: string | undefined,
+  offset: number,
+): KeysetPosition | undefined {
+  if (cursor === undefined) return undefined;
+  if (offset !== 0) {
+    throw badCursor(
+      'cannot be combined with a non-zero offset: a cursor says where the page starts',
+    );
+  }
+  return decodeCursor(scope, cursor);
+}
+
+/**
+ * The cursor of the page after one read with one row more than `limit` (`positions` of every
+ * row read): null when no row follows.
+ */
+export function nextCursor(
+  scope: CursorScope,
+  positions: readonly KeysetPosition[],
+  limit: number,
+): string | null {
+  const last = positions[limit - 1];
+  return positions.length > limit && last !== undefined ? encodeCursor(scope, last) : null;
+}
