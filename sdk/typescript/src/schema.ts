@@ -673,10 +673,7 @@ export interface components {
        * @default 0
        */
       offset?: number;
-      /**
-       * @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400.
-       * @example eyJ2IjoxLCJiIjoiMDEyMzQ1Njc4OWFiY2RlZiIsInQiOjE3NzA0OTQ0MDAwMDAsInMiOiI0MiJ9
-       */
+      /** @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400. */
       cursor?: string;
       /**
        * @description `false` skips counting every match: `count` is then null and `has_more` still exact. Counting reads every match, which costs most with `content_contains` on large stores.
@@ -1591,10 +1588,7 @@ export interface operations {
         limit?: number;
         /** @description Matches to skip; must be 0 (or absent) with `cursor`. */
         offset?: number;
-        /**
-         * @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400.
-         * @example eyJ2IjoxLCJiIjoiMDEyMzQ1Njc4OWFiY2RlZiIsInQiOjE3NzA0OTQ0MDAwMDAsInMiOiI0MiJ9
-         */
+        /** @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400. */
         cursor?: string;
         /** @description By time: newest first (`desc`) or oldest first (`asc`). */
         order?: 'asc' | 'desc';
@@ -1812,8 +1806,7 @@ export interface operations {
          *       "min_importance": 0.5,
          *       "since": "7d",
          *       "until": "2100-01-01T00:00:00Z",
-         *       "limit": 10,
-         *       "cursor": "eyJ2IjoxLCJiIjoiMDEyMzQ1Njc4OWFiY2RlZiIsInQiOjE3NzA0OTQ0MDAwMDAsInMiOiI0MiJ9"
+         *       "limit": 10
          *     }
          */
         'application/json': components['schemas']['SearchMemoriesRequest'];
@@ -1846,10 +1839,7 @@ export interface operations {
         limit?: number;
         /** @description Matches to skip; must be 0 (or absent) with `cursor`. */
         offset?: number;
-        /**
-         * @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400.
-         * @example eyJ2IjoxLCJiIjoiMDEyMzQ1Njc4OWFiY2RlZiIsInQiOjE3NzA0OTQ0MDAwMDAsInMiOiI0MiJ9
-         */
+        /** @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400. */
         cursor?: string;
       };
       header?: never;
@@ -2057,10 +2047,7 @@ export interface operations {
         limit?: number;
         /** @description Matches to skip; must be 0 (or absent) with `cursor`. */
         offset?: number;
-        /**
-         * @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400.
-         * @example eyJ2IjoxLCJiIjoiMDEyMzQ1Njc4OWFiY2RlZiIsInQiOjE3NzA0OTQ0MDAwMDAsInMiOiI0MiJ9
-         */
+        /** @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400. */
         cursor?: string;
         /** @description By time: newest first (`desc`) or oldest first (`asc`). */
         order?: 'asc' | 'desc';
@@ -2106,10 +2093,7 @@ export interface operations {
         limit?: number;
         /** @description Matches to skip; must be 0 (or absent) with `cursor`. */
         offset?: number;
-        /**
-         * @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400.
-         * @example eyJ2IjoxLCJiIjoiMDEyMzQ1Njc4OWFiY2RlZiIsInQiOjE3NzA0OTQ0MDAwMDAsInMiOiI0MiJ9
-         */
+        /** @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400. */
         cursor?: string;
       };
       header?: never;
@@ -2300,10 +2284,7 @@ export interface operations {
         limit?: number;
         /** @description Matches to skip; must be 0 (or absent) with `cursor`. */
         offset?: number;
-        /**
-         * @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400.
-         * @example eyJ2IjoxLCJiIjoiMDEyMzQ1Njc4OWFiY2RlZiIsInQiOjE3NzA0OTQ0MDAwMDAsInMiOiI0MiJ9
-         */
+        /** @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400. */
         cursor?: string;
         /** @description By time: newest first (`desc`) or oldest first (`asc`). */
         order?: 'asc' | 'desc';
