@@ -6,10 +6,10 @@ import {
   type MemoryPage,
   type MemoryQuery,
   type MemoryStats,
-  type MemoryType,
   type PriorityQuery,
 } from '../../../domain/index.js';
 import { bySeq } from './arc-dedup.js';
+import { addRecent, type StatsRow } from './arc-recent-stats.js';
 import {
   buildCount,
   buildFind,
@@ -273,36 +273,6 @@ const longIds = (f: MemoryFilter): boolean =>
   f.ids !== undefined && chunkByLiteralLength(f.ids, INLINE_IDS_CHARS).length > 1;
 const INLINE_IDS_CHARS = 4_000;
 const ALL: SeqRange = { kind: 'all' };
-
-/** What stats need of a memory written since the oldest pending write. */
-interface StatsRow {
-  readonly time: number;
-  readonly eventType: string;
-  readonly memoryType: string;
-}
-
-/** `stats` (of the rows before the oldest pending write) with the newer `rows` added. */
-function addRecent(stats: MemoryStats, rows: Iterable<StatsRow>, sinceMs: number): MemoryStats {
-  const types: Partial<Record<MemoryType, number>> = { ...stats.memoryTypes };
-  let count = 0;
-  let recentCount = 0;
-  let recentErrors = 0;
-  for (const r of rows) {
-    count++;
-    const type = r.memoryType as MemoryType;
-    types[type] = (types[type] ?? 0) + 1;
-    if (r.time >= sinceMs) {
-      recentCount++;
-      if (r.eventType === 'error') recentErrors++;
-    }
-  }
-  return {
-    memoryCount: stats.memoryCount + count,
-    memoriesSince: stats.memoriesSince + recentCount,
-    errorsSince: stats.errorsSince + recentErrors,
-    memoryTypes: types,
-  };
-}
 
 const before = (seq: bigint): SeqRange => ({ kind: 'before', seq });
 const since = (seq: bigint): SeqRange => ({ kind: 'from', seq });
