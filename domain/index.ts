@@ -6,6 +6,7 @@ export * from './shared/crypto.port.js';
 export * from './shared/secret-box.port.js';
 export * from './shared/logger.port.js';
 export * from './shared/page.js';
+export * from './shared/cursor.js';
 export * from './shared/exact-json.js';
 export * from './shared/rules.js';
 export * from './shared/limits.js';

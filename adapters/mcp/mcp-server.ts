@@ -102,6 +102,10 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
         session_id: z.string().optional(),
         memory_type: z.string().optional(),
         limit: z.number().int().min(1).max(1000).optional().describe('Default 50'),
+        cursor: z
+          .string()
+          .optional()
+          .describe('next_cursor of the previous answer (same filters): the page after it'),
       },
     },
     (args) =>
@@ -129,6 +133,10 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
         since: z.string().optional(),
         min_importance: z.number().min(0).max(1).optional(),
         limit: z.number().int().min(1).max(1000).optional().describe('Default 50'),
+        cursor: z
+          .string()
+          .optional()
+          .describe('next_cursor of the previous answer (same filters): the page after it'),
       },
     },
     (args) =>

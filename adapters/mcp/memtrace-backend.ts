@@ -43,6 +43,8 @@ export interface McpRecallInput {
   session_id?: string;
   memory_type?: string;
   limit?: number;
+  /** The `next_cursor` of the previous answer, for the page after it. */
+  cursor?: string;
   order?: 'asc' | 'desc';
 }
 
@@ -54,6 +56,8 @@ export interface McpSearchInput {
   since?: string;
   min_importance?: number;
   limit?: number;
+  /** The `next_cursor` of the previous answer, for the page after it. */
+  cursor?: string;
   order?: 'asc' | 'desc';
 }
 

@@ -4,7 +4,16 @@ import {
   type AgentDeletion,
   type AgentStats,
 } from '../../domain/index.js';
-import { arrayOf, count, HAS_MORE, isoTime, nullable, objectSchema, ref } from './json-schema.js';
+import {
+  arrayOf,
+  count,
+  HAS_MORE,
+  NEXT_CURSOR,
+  isoTime,
+  nullable,
+  objectSchema,
+  ref,
+} from './json-schema.js';
 import { iso } from './memory.response.js';
 
 export function toAgentResponse(a: Agent) {
@@ -21,8 +30,14 @@ export function toAgentListResponse(list: {
   readonly agents: readonly Agent[];
   readonly count: number;
   readonly hasMore: boolean;
+  readonly nextCursor: string | null;
 }) {
-  return { agents: list.agents.map(toAgentResponse), count: list.count, has_more: list.hasMore };
+  return {
+    agents: list.agents.map(toAgentResponse),
+    count: list.count,
+    has_more: list.hasMore,
+    next_cursor: list.nextCursor,
+  };
 }
 
 export function toAgentStatsResponse(s: AgentStats) {
@@ -66,6 +81,7 @@ export const AGENT_RESPONSE_SCHEMAS = {
     agents: arrayOf(ref('AgentResponse')),
     count: count('Every agent of the org, not just this page.'),
     has_more: HAS_MORE,
+    next_cursor: NEXT_CURSOR,
   }),
   AgentDeletedResponse: objectSchema<ReturnType<typeof toAgentDeletedResponse>>(
     {

@@ -32,7 +32,13 @@ export const count = (description: string): JsonSchema => ({
 
 export const HAS_MORE: JsonSchema = {
   type: 'boolean',
-  description: 'More matches follow this page (`offset + returned < count`).',
+  description: 'More matches follow this page.',
+};
+export const NEXT_CURSOR: JsonSchema = {
+  type: ['string', 'null'],
+  description:
+    'Pass as `cursor` (same filters and order) for the page after this one; null on the last page.',
+  example: 'eyJ2IjoxLCJiIjoiMDEyMzQ1Njc4OWFiY2RlZiIsInQiOjE3NzA0OTQ0MDAwMDAsInMiOiI0MiJ9',
 };
 
 /**

@@ -30,7 +30,18 @@ export const UNTIL_DOC = {
   example: '2100-01-01T00:00:00Z',
 };
 export const LIMIT_DOC = { minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, example: 10 };
-export const OFFSET_DOC = { minimum: 0, default: 0 };
+export const OFFSET_DOC = {
+  description: 'Matches to skip; must be 0 (or absent) with `cursor`.',
+  minimum: 0,
+  default: 0,
+};
+export const CURSOR_DOC = {
+  description:
+    'The `next_cursor` of the previous page: this page starts right after it, whatever was ' +
+    'written or deleted since (no match is skipped or repeated). Valid only with the same ' +
+    'filters and order (limit may change) in the same org; otherwise a 400.',
+  maxLength: 512,
+};
 export const ORDER_DOC = {
   description: 'By time: newest first (`desc`) or oldest first (`asc`).',
   enum: ['asc', 'desc'],
@@ -103,6 +114,7 @@ export class MemoryFilterQuery {
   @QueryString(UNTIL_DOC) until?: string;
   @QueryInteger(LIMIT_MESSAGE, LIMIT_DOC) limit?: number;
   @QueryInteger(OFFSET_MESSAGE, OFFSET_DOC) offset?: number;
+  @QueryString(CURSOR_DOC) cursor?: string;
   @QueryString(ORDER_DOC) order?: string;
   @QueryBoolean(INCLUDE_COUNT_DOC) include_count?: boolean;
 }
@@ -139,6 +151,7 @@ export function toListInput(
     order: q.order,
     limit: q.limit,
     offset: q.offset,
+    cursor: q.cursor,
     includeCount: q.include_count,
   };
 }

@@ -13,4 +13,5 @@ export const toSessionListInput = (q: ListSessionsQuery): SessionListInput => ({
   status: q.status,
   limit: q.limit,
   offset: q.offset,
+  cursor: q.cursor,
 });

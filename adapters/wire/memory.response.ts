@@ -5,7 +5,16 @@ import {
   type Memory,
   type MemoryList,
 } from '../../domain/index.js';
-import { arrayOf, count, HAS_MORE, isoTime, nullable, objectSchema, ref } from './json-schema.js';
+import {
+  arrayOf,
+  count,
+  HAS_MORE,
+  NEXT_CURSOR,
+  isoTime,
+  nullable,
+  objectSchema,
+  ref,
+} from './json-schema.js';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
@@ -52,6 +61,7 @@ export function toMemoryListResponse(list: MemoryList) {
     memories: list.memories.map(toMemoryResponse),
     count: list.count,
     has_more: list.hasMore,
+    next_cursor: list.nextCursor,
   };
 }
 
@@ -60,6 +70,7 @@ export function toSearchResponse(list: MemoryList, queryTimeMs: number) {
     results: list.memories.map(toMemoryResponse),
     count: list.count,
     has_more: list.hasMore,
+    next_cursor: list.nextCursor,
     query_time_ms: Math.round(queryTimeMs * 100) / 100,
   };
 }
@@ -130,11 +141,13 @@ export const MEMORY_RESPONSE_SCHEMAS = {
     memories: arrayOf(ref('MemoryResponse')),
     count: COUNT_OF_MATCHES,
     has_more: HAS_MORE,
+    next_cursor: NEXT_CURSOR,
   }),
   SearchResponse: objectSchema<ReturnType<typeof toSearchResponse>>({
     results: arrayOf(ref('MemoryResponse')),
     count: COUNT_OF_MATCHES,
     has_more: HAS_MORE,
+    next_cursor: NEXT_CURSOR,
     query_time_ms: { type: 'number', minimum: 0, example: 1.25 },
   }),
   BatchResponse: objectSchema<ReturnType<typeof toBatchResponse>>(

@@ -4,6 +4,7 @@ import {
   BODY_MEMORY_TYPES_DOC,
   BODY_TAGS_DOC,
   CONTENT_CONTAINS_DOC,
+  CURSOR_DOC,
   INCLUDE_COUNT_DOC,
   LIMIT_DOC,
   MIN_IMPORTANCE_DOC,
@@ -35,6 +36,7 @@ export class SearchMemoriesRequest {
   @OptionalString(ORDER_DOC) order?: string;
   @OptionalNumber({ ...LIMIT_DOC, type: 'integer' }) limit?: number;
   @OptionalNumber({ ...OFFSET_DOC, type: 'integer' }) offset?: number;
+  @OptionalString(CURSOR_DOC) cursor?: string;
   @OptionalBoolean(INCLUDE_COUNT_DOC) include_count?: boolean;
 }
 
@@ -52,6 +54,7 @@ export function toSearchInput(dto: SearchMemoriesRequest): MemoryListInput {
     order: dto.order,
     limit: dto.limit,
     offset: dto.offset,
+    cursor: dto.cursor,
     includeCount: dto.include_count,
   };
 }

@@ -1,5 +1,14 @@
 import { SESSION_STATUSES, type Session, type SessionContext } from '../../domain/index.js';
-import { arrayOf, count, HAS_MORE, isoTime, nullable, objectSchema, ref } from './json-schema.js';
+import {
+  arrayOf,
+  count,
+  HAS_MORE,
+  NEXT_CURSOR,
+  isoTime,
+  nullable,
+  objectSchema,
+  ref,
+} from './json-schema.js';
 import { iso, isoOrNull } from './memory.response.js';
 
 export function toSessionResponse(s: Session) {
@@ -18,11 +27,13 @@ export function toSessionListResponse(list: {
   readonly sessions: readonly Session[];
   readonly count: number;
   readonly hasMore: boolean;
+  readonly nextCursor: string | null;
 }) {
   return {
     sessions: list.sessions.map(toSessionResponse),
     count: list.count,
     has_more: list.hasMore,
+    next_cursor: list.nextCursor,
   };
 }
 
@@ -54,6 +65,7 @@ export const SESSION_RESPONSE_SCHEMAS = {
     sessions: arrayOf(ref('SessionResponse')),
     count: count('Every match of the filters, not just this page.'),
     has_more: HAS_MORE,
+    next_cursor: NEXT_CURSOR,
   }),
   ContextResponse: objectSchema<ReturnType<typeof toContextResponse>>({
     session_id: { type: 'string', example: 'sess_abc123' },

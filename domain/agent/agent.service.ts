@@ -2,6 +2,7 @@ import { actorLogMeta, type Principal } from '../auth/auth.js';
 import type { MemoryType } from '../memory/memory.js';
 import type { MemoryStore } from '../memory/memory-store.port.js';
 import { toLimit, toOffset } from '../memory/memory-query.js';
+import { cursorPosition, nextCursor } from '../shared/cursor.js';
 import type { SessionStore } from '../session/session-store.port.js';
 import type { Clock } from '../shared/clock.port.js';
 import { invalid, notFound } from '../shared/errors.js';
@@ -91,14 +92,26 @@ export class AgentService {
     return agent ? agent.name : idOrName;
   }
 
-  async list(orgId: string, input: { limit?: number; offset?: number }) {
+  /**
+   * A page of the org's agents, newest first; `cursor` (a `nextCursor` of this list) continues
+   * after an earlier page.
+   * @throws DomainError `invalid` for a bad limit, offset or cursor
+   */
+  async list(orgId: string, input: { limit?: number; offset?: number; cursor?: string }) {
     const limit = toLimit(input.limit);
     const offset = toOffset(input.offset);
-    const page = await this.agents.list(orgId, { limit, offset });
+    const scope = { orgId, list: 'agents', query: {} };
+    const after = cursorPosition(scope, input.cursor, offset);
+    const page = await this.agents.list(orgId, {
+      limit: limit + 1,
+      offset,
+      ...(after !== undefined ? { after } : {}),
+    });
     return {
-      agents: page.items,
+      agents: page.items.slice(0, limit),
       count: page.total,
-      hasMore: offset + page.items.length < page.total,
+      hasMore: page.items.length > limit,
+      nextCursor: nextCursor(scope, page.positions, limit),
     };
   }
 

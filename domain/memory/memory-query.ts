@@ -1,3 +1,4 @@
+import { normalisedList, type CursorScope } from '../shared/cursor.js';
 import { invalid } from '../shared/errors.js';
 import { checkFilterSize, DEFAULT_LIMITS } from '../shared/limits.js';
 import { DEFAULT_LIMIT, MAX_LIMIT, type Order } from '../shared/page.js';
@@ -24,6 +25,8 @@ export interface MemoryListInput extends MemoryFilterInput {
   readonly offset?: number;
   /** false: leave `count` null instead of counting every match (default true). */
   readonly includeCount?: boolean;
+  /** The `nextCursor` of an earlier page of the same query: this page starts after it. */
+  readonly cursor?: string;
 }
 
 /** API field names, so messages name what the caller sent. */
@@ -112,4 +115,33 @@ export function toOffset(value: number | undefined): number {
     throw invalid('offset must be a non-negative integer');
   }
   return value;
+}
+
+/**
+ * What a memory list's cursor is bound to: the org, the endpoint kind, the filters (lists sorted,
+ * times as the caller wrote them) and the order; never the limit, which may change between pages.
+ */
+export function memoryCursorScope(
+  orgId: string,
+  list: 'memories' | 'search',
+  input: MemoryListInput,
+  filter: MemoryFilter,
+  order: Order,
+): CursorScope {
+  return {
+    orgId,
+    list,
+    query: {
+      agentId: filter.agentId,
+      sessionId: filter.sessionId,
+      memoryTypes: normalisedList(filter.memoryTypes),
+      eventTypes: normalisedList(filter.eventTypes),
+      tags: normalisedList(filter.tags),
+      contentContains: filter.contentContains,
+      minImportance: filter.minImportance,
+      since: input.since,
+      until: input.until,
+      order,
+    },
+  };
 }

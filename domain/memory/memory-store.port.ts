@@ -1,4 +1,4 @@
-import type { Order } from '../shared/page.js';
+import type { KeysetPosition, Order } from '../shared/page.js';
 import type { Memory, MemoryFilter, MemoryType } from './memory.js';
 
 /** How a store recognises duplicates while inserting. */
@@ -22,7 +22,17 @@ export interface MemoryQuery {
   readonly order: Order;
   /** At most this many; `null` means all matches (context assembly). */
   readonly limit: number | null;
+  /** Matches skipped (after `after`, when given). */
   readonly offset: number;
+  /** Only matches strictly past this position in `order` (keyset paging; see {@link KeysetPosition}). */
+  readonly after?: KeysetPosition;
+}
+
+/** What {@link MemoryStore.findPage} returns: the memories and the position of each. */
+export interface MemoryPage {
+  readonly memories: Memory[];
+  /** `positions[i]` is where `memories[i]` stands: a later query `after` it continues there. */
+  readonly positions: readonly KeysetPosition[];
 }
 
 /** What {@link MemoryStore.findByPriority} reads. */
@@ -69,9 +79,17 @@ export interface MemoryStore {
 
   /**
    * Memories of the org matching the filter, ordered by time (`asc` or `desc`); equal times keep
-   * insertion order (reversed for `desc`). Skips `offset` matches, returns at most `limit`.
+   * insertion order (reversed for `desc`). Starts past `after` when given, skips `offset`
+   * matches, returns at most `limit`.
    */
   find(orgId: string, query: MemoryQuery): Promise<Memory[]>;
+
+  /**
+   * {@link find}, with the keyset position of each memory returned. A row written or deleted
+   * between two pages never makes the next page (read `after` the last position) skip or repeat
+   * another row.
+   */
+  findPage(orgId: string, query: MemoryQuery): Promise<MemoryPage>;
 
   /**
    * Memories of the org matching the filter in context priority: importance, then time, then id,

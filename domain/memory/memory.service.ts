@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/auth.js';
 import type { Clock } from '../shared/clock.port.js';
 import type { Crypto } from '../shared/crypto.port.js';
+import { cursorPosition, nextCursor } from '../shared/cursor.js';
 import { DomainError, invalid, notFound } from '../shared/errors.js';
 import type { IdGenerator } from '../shared/id-generator.port.js';
 import { silentLogger, type Logger } from '../shared/logger.port.js';
@@ -19,6 +20,7 @@ import {
 } from './memory.js';
 import {
   LIST_FIELD_NAMES,
+  memoryCursorScope,
   SEARCH_FIELD_NAMES,
   toLimit,
   toMemoryFilter,
@@ -42,6 +44,8 @@ export interface MemoryList {
   readonly count: number | null;
   /** More matches follow this page. */
   readonly hasMore: boolean;
+  /** Pass as `cursor` to read the page after this one; null when none follows. */
+  readonly nextCursor: string | null;
 }
 
 export interface BatchResult {
@@ -172,19 +176,33 @@ export class MemoryService {
     const limit = toLimit(input.limit);
     const offset = toOffset(input.offset);
     const order = toOrder(input.order);
-    if (input.includeCount === false) {
-      // One row past the page tells whether more follow, without counting them all.
-      const rows = await this.store.find(orgId, { filter, order, limit: limit + 1, offset });
-      return { memories: rows.slice(0, limit), count: null, hasMore: rows.length > limit };
-    }
-    const memories = await this.store.find(orgId, { filter, order, limit, offset });
-    // A page that is not full holds the last match, so the count follows from it; only a full
-    // page (or an empty one past the start) needs the store to count every match.
+    const scope = memoryCursorScope(
+      orgId,
+      kind === 'list' ? 'memories' : 'search',
+      input,
+      filter,
+      order,
+    );
+    const after = cursorPosition(scope, input.cursor, offset);
+    // One row past the page tells whether more follow, and where the next page starts.
+    const page = await this.store.findPage(orgId, {
+      filter,
+      order,
+      limit: limit + 1,
+      offset,
+      after,
+    });
+    const memories = page.memories.slice(0, limit);
+    const hasMore = page.memories.length > limit;
+    const next = nextCursor(scope, page.positions, limit);
+    if (input.includeCount === false) return { memories, count: null, hasMore, nextCursor: next };
+    // The last page of an offset read holds the last match, so the count follows from it; any
+    // other page (and any page after a cursor) needs the store to count every match.
     const count =
-      memories.length < limit && (memories.length > 0 || offset === 0)
+      !hasMore && after === undefined && (memories.length > 0 || offset === 0)
         ? offset + memories.length
         : await this.store.count(orgId, filter);
-    return { memories, count, hasMore: offset + memories.length < count };
+    return { memories, count, hasMore, nextCursor: next };
   }
 
   private policy(): DedupPolicy | null {

@@ -1,6 +1,7 @@
 import { actorLogMeta, type Principal } from '../auth/auth.js';
 import type { MemoryStore } from '../memory/memory-store.port.js';
 import { toLimit, toOffset } from '../memory/memory-query.js';
+import { cursorPosition, nextCursor } from '../shared/cursor.js';
 import type { Clock } from '../shared/clock.port.js';
 import { invalid, notFound } from '../shared/errors.js';
 import type { IdGenerator } from '../shared/id-generator.port.js';
@@ -21,6 +22,8 @@ export interface SessionListInput {
   readonly status?: string;
   readonly limit?: number;
   readonly offset?: number;
+  /** The `nextCursor` of an earlier page with the same filters. */
+  readonly cursor?: string;
 }
 
 export interface SessionUpdateInput {
@@ -71,21 +74,30 @@ export class SessionService {
     return session;
   }
 
+  /**
+   * A page of the org's sessions, newest first; `cursor` (a `nextCursor` of the same agent and
+   * status filters) continues after an earlier page.
+   * @throws DomainError `invalid` for a bad filter, limit, offset or cursor
+   */
   async list(orgId: string, input: SessionListInput) {
     if (input.agentId !== undefined) checkId('agent_id', input.agentId);
     const status = input.status === undefined ? undefined : toStatus(input.status);
     const limit = toLimit(input.limit);
     const offset = toOffset(input.offset);
+    const scope = { orgId, list: 'sessions', query: { agentId: input.agentId, status } };
+    const after = cursorPosition(scope, input.cursor, offset);
     const page = await this.sessions.list(orgId, {
-      limit,
+      limit: limit + 1,
       offset,
+      ...(after !== undefined ? { after } : {}),
       ...(input.agentId !== undefined ? { agentId: input.agentId } : {}),
       ...(status !== undefined ? { status } : {}),
     });
     return {
-      sessions: page.items,
+      sessions: page.items.slice(0, limit),
       count: page.total,
-      hasMore: offset + page.items.length < page.total,
+      hasMore: page.items.length > limit,
+      nextCursor: nextCursor(scope, page.positions, limit),
     };
   }
 

@@ -9,7 +9,9 @@ import {
   MAX_LIMIT,
   notFound,
   type DedupPolicy,
+  type KeysetPosition,
   type Memory,
+  type Page,
 } from '../../domain/index.js';
 import { parseLine, readRecord, RecordReader, type ExportRecord } from './export-records.js';
 import { ImportTarget } from './import-target.js';
@@ -36,13 +38,15 @@ const PAGE = MAX_LIMIT;
 
 /** Every item of a paged list, in the order the store lists them. */
 async function allPages<T>(
-  page: (offset: number) => Promise<{ items: readonly T[]; total: number }>,
+  page: (after: KeysetPosition | undefined) => Promise<Page<T>>,
 ): Promise<T[]> {
   const all: T[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const { items } = await page(offset);
+  // By keyset position, not offset: rows written or deleted meanwhile never shift a page.
+  for (let after: KeysetPosition | undefined; ;) {
+    const { items, positions } = await page(after);
     all.push(...items);
     if (items.length < PAGE) return all;
+    after = positions[positions.length - 1];
   }
 }
 
@@ -62,10 +66,10 @@ export async function exportOrg(
   if ((await storage.auth.findOrg(orgId)) === null) throw notFound('org', 'ORG_NOT_FOUND');
   // Lists are newest first (ties: latest inserted first): reversed, they are in insertion order.
   const agents = (
-    await allPages((offset) => storage.agents.list(orgId, { limit: PAGE, offset }))
+    await allPages((after) => storage.agents.list(orgId, { limit: PAGE, offset: 0, after }))
   ).reverse();
   const sessions = (
-    await allPages((offset) => storage.sessions.list(orgId, { limit: PAGE, offset }))
+    await allPages((after) => storage.sessions.list(orgId, { limit: PAGE, offset: 0, after }))
   ).reverse();
   const memoryCount = await storage.memories.count(orgId, {});
   const line = (record: object) => write(JSON.stringify(record) + '\n');
@@ -88,17 +92,21 @@ export async function exportOrg(
     progress.increment();
   }
   let memories = 0;
-  for (let offset = 0; ; offset += PAGE) {
-    const page = await storage.memories.find(orgId, {
+  // Keyset pages: a memory written or forgotten during the export never makes one repeat or go
+  // missing from the rest.
+  for (let after: KeysetPosition | undefined; ;) {
+    const page = await storage.memories.findPage(orgId, {
       filter: {},
       order: 'asc',
       limit: PAGE,
-      offset,
+      offset: 0,
+      after,
     });
-    for (const m of page) await line({ type: 'memory', ...toMemoryResponse(m) });
-    memories += page.length;
-    progress.increment(page.length);
-    if (page.length < PAGE) break;
+    for (const m of page.memories) await line({ type: 'memory', ...toMemoryResponse(m) });
+    memories += page.memories.length;
+    progress.increment(page.memories.length);
+    if (page.memories.length < PAGE) break;
+    after = page.positions[page.positions.length - 1];
   }
   progress.stop();
   return { agents: agents.length, sessions: sessions.length, memories };

@@ -10,6 +10,7 @@ import {
   aSession,
   BASE_TIME,
 } from '../support/builders.js';
+import { describeKeysetContract } from './keyset.contract.js';
 
 /** How the contract suite opens, empties and closes one driver's storage. */
 export interface StorageHarness {
@@ -641,6 +642,10 @@ export function describeStorageContract(h: StorageHarness): void {
             .map((m) => m.id),
         );
       });
+    });
+
+    describe('keyset paging (after a position)', () => {
+      describeKeysetContract(() => s);
     });
 
     describe('SessionStore', () => {

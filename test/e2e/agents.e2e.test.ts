@@ -293,7 +293,7 @@ describe('AgentRoutes.memories', () => {
 
     // Assert
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ memories: [], count: 0, has_more: false });
+    expect(res.body).toEqual({ memories: [], count: 0, has_more: false, next_cursor: null });
   });
 
   it('returns 404 when the org knows nothing of the agent', async () => {

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../adapters/http/create-app.js';
+import { encodeCursor } from '../../domain/index.js';
 import { listRoutes, routeName } from '../support/app-routes.js';
 import { apiAs, buildTestApp, type ApiClient, type TestApp } from '../support/test-app.js';
 
@@ -24,6 +25,14 @@ interface Ids {
   readonly key: string;
   readonly tag: string;
   readonly dedupKey: string;
+  /** next_cursor values of org A's lists (`agentMemories`: of an agent's memories). */
+  readonly cursors: {
+    readonly memories: string;
+    readonly search: string;
+    readonly sessions: string;
+    readonly agents: string;
+    readonly agentMemories: string;
+  };
 }
 
 interface Attack {
@@ -56,6 +65,7 @@ const MATRIX: Readonly<Record<string, (ids: Ids) => Attack[]>> = {
     { path: `/api/v1/memories?session_id=${ids.session}` },
     { path: `/api/v1/memories?session_id=${ids.namedSession}` },
     { path: `/api/v1/memories?tags=${ids.tag}&content_contains=secret` },
+    { path: `/api/v1/memories?limit=1&cursor=${ids.cursors.memories}` },
   ],
   'GET /api/v1/memories/:id': (ids) => [{ path: `/api/v1/memories/${ids.memory}` }],
   'DELETE /api/v1/memories/:id': (ids) => [{ path: `/api/v1/memories/${ids.memory}` }],
@@ -78,6 +88,7 @@ const MATRIX: Readonly<Record<string, (ids: Ids) => Attack[]>> = {
       body: { agent_id: ids.memoryAgent, session_id: ids.session, tags: [ids.tag] },
     },
     { path: '/api/v1/search', body: { content_contains: 'secret' } },
+    { path: '/api/v1/search', body: { limit: 1, cursor: ids.cursors.search } },
   ],
   'POST /api/v1/sessions': (ids) => [
     { path: '/api/v1/sessions', body: { agent_id: ids.memoryAgent, metadata: { x: 1 } } },
@@ -85,6 +96,7 @@ const MATRIX: Readonly<Record<string, (ids: Ids) => Attack[]>> = {
   'GET /api/v1/sessions': (ids) => [
     { path: '/api/v1/sessions' },
     { path: `/api/v1/sessions?agent_id=${ids.memoryAgent}&status=active` },
+    { path: `/api/v1/sessions?limit=1&cursor=${ids.cursors.sessions}` },
   ],
   'GET /api/v1/sessions/:id': (ids) => [
     { path: `/api/v1/sessions/${ids.session}` },
@@ -101,6 +113,7 @@ const MATRIX: Readonly<Record<string, (ids: Ids) => Attack[]>> = {
   'GET /api/v1/sessions/:id/memories': (ids) => [
     { path: `/api/v1/sessions/${ids.session}/memories` },
     { path: `/api/v1/sessions/${ids.namedSession}/memories?agent_id=${ids.memoryAgent}` },
+    { path: `/api/v1/sessions/${ids.session}/memories?cursor=${ids.cursors.agentMemories}` },
   ],
   'POST /api/v1/sessions/:id/context': (ids) => [
     { path: `/api/v1/sessions/${ids.session}/context`, body: {} },
@@ -109,7 +122,11 @@ const MATRIX: Readonly<Record<string, (ids: Ids) => Attack[]>> = {
   'POST /api/v1/agents': (ids) => [
     { path: '/api/v1/agents', body: { name: ids.agentName, description: 'org B' } },
   ],
-  'GET /api/v1/agents': () => [{ path: '/api/v1/agents' }, { path: '/api/v1/agents?limit=5' }],
+  'GET /api/v1/agents': (ids) => [
+    { path: '/api/v1/agents' },
+    { path: '/api/v1/agents?limit=5' },
+    { path: `/api/v1/agents?limit=1&cursor=${ids.cursors.agents}` },
+  ],
   'GET /api/v1/agents/:id': (ids) => [
     { path: `/api/v1/agents/${ids.agent}` },
     { path: `/api/v1/agents/${ids.agentName}` },
@@ -123,6 +140,9 @@ const MATRIX: Readonly<Record<string, (ids: Ids) => Attack[]>> = {
   'GET /api/v1/agents/:id/memories': (ids) => [
     { path: `/api/v1/agents/${ids.agent}/memories` },
     { path: `/api/v1/agents/${ids.memoryAgent}/memories?session_id=${ids.session}` },
+    {
+      path: `/api/v1/agents/${ids.memoryAgent}/memories?limit=1&cursor=${ids.cursors.agentMemories}`,
+    },
   ],
   'DELETE /api/v1/agents/:id': (ids) => [
     { path: `/api/v1/agents/${ids.agent}` },
@@ -193,6 +213,19 @@ async function aWorld(): Promise<World> {
   const agent = await a.post('/api/v1/agents', { name: 'name_only_a' });
   const key = await a.post('/api/v1/keys', { name: 'key of org A' });
   expect([session.status, memory.status, agent.status, key.status]).toEqual([201, 201, 201, 201]);
+  const nextOf = async (res: Promise<request.Response>) => {
+    const body = (await res).body as { next_cursor: string | null };
+    expect(body.next_cursor).toEqual(expect.any(String));
+    return encodeURIComponent(body.next_cursor as string);
+  };
+  const cursors = {
+    memories: await nextOf(a.get('/api/v1/memories?limit=1')),
+    search: decodeURIComponent(await nextOf(a.post('/api/v1/search', { limit: 1 }))),
+    sessions: await nextOf(a.get('/api/v1/sessions?limit=1')),
+    // Org A has one agent: its list has no next page, so its cursor is made as the server would.
+    agents: encodeCursor({ orgId: 'org_default', list: 'agents', query: {} }, AT),
+    agentMemories: await nextOf(a.get('/api/v1/agents/agent_only_a/memories?limit=1')),
+  };
   const ids: Ids = {
     memory: memory.body.memory_id,
     session: session.body.session_id,
@@ -203,6 +236,7 @@ async function aWorld(): Promise<World> {
     key: key.body.key_id,
     tag: 'tag_only_a',
     dedupKey: 'dedup_only_a',
+    cursors,
   };
   const secrets = [
     ids.memory,
@@ -217,6 +251,11 @@ async function aWorld(): Promise<World> {
   return { t, a, b, ids, secrets };
 }
 
+const AT = { time: Date.UTC(2026, 1, 13), seq: '1' };
+/** A well-formed cursor of an org that exists nowhere. */
+const nowhereCursor = (list: string, query: Record<string, string>) =>
+  encodeURIComponent(encodeCursor({ orgId: 'org_nowhere', list, query }, AT));
+
 /** Ids of the same shapes that exist in no org. */
 function nowhereIds(ids: Ids): Ids {
   const swap = (id: string) => id.slice(0, -6) + 'ffffff';
@@ -230,6 +269,13 @@ function nowhereIds(ids: Ids): Ids {
     key: swap(ids.key),
     tag: 'tag_nowhere',
     dedupKey: 'dedup_nowhere',
+    cursors: {
+      memories: nowhereCursor('memories', { order: 'desc' }),
+      search: decodeURIComponent(nowhereCursor('search', { order: 'desc' })),
+      sessions: nowhereCursor('sessions', {}),
+      agents: nowhereCursor('agents', {}),
+      agentMemories: nowhereCursor('memories', { agentId: 'agent_only_a', order: 'desc' }),
+    },
   };
 }
 

@@ -49,7 +49,7 @@ describe('Isolation.reads', () => {
     const search = await second.post('/api/v1/search', { content_contains: 'secret' });
 
     // Assert
-    expect(all.body).toEqual({ memories: [], count: 0, has_more: false });
+    expect(all.body).toEqual({ memories: [], count: 0, has_more: false, next_cursor: null });
     expect(byAgent.body.count).toBe(0);
     expect(byTag.body.count).toBe(0);
     expect(search.body).toMatchObject({ results: [], count: 0, has_more: false });
@@ -71,7 +71,7 @@ describe('Isolation.reads', () => {
     const memories = await second.get(`/api/v1/sessions/${ids.session}/memories`);
 
     // Assert
-    expect(list.body).toEqual({ sessions: [], count: 0, has_more: false });
+    expect(list.body).toEqual({ sessions: [], count: 0, has_more: false, next_cursor: null });
     expect(byAgent.body.count).toBe(0);
     expect(get.status).toBe(404);
     expect(memories.status).toBe(404);
@@ -96,7 +96,7 @@ describe('Isolation.reads', () => {
     const memories = await second.get('/api/v1/agents/agent_abc/memories');
 
     // Assert
-    expect(list.body).toEqual({ agents: [], count: 0, has_more: false });
+    expect(list.body).toEqual({ agents: [], count: 0, has_more: false, next_cursor: null });
     expect(byId.status).toBe(404);
     expect(byName.status).toBe(404);
     expect(stats.status).toBe(404);

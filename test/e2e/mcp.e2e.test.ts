@@ -169,6 +169,33 @@ describe.each(transports)('McpServer over %s', (name, transport) => {
     ]);
   });
 
+  it('pages recall and search along next_cursor when the cursor is passed back', async () => {
+    // Arrange
+    const paged = `${agent}_paged`;
+    for (let i = 0; i < 5; i++) {
+      await callJson('memtrace_remember', { agent_id: paged, content: `page ${i}`, tags: ['pg'] });
+    }
+
+    // Act
+    const follow = async (name: string, args: Record<string, unknown>, list: string) => {
+      const seen: string[] = [];
+      let cursor: unknown;
+      do {
+        const page = await callJson(name, { ...args, limit: 2, ...(cursor ? { cursor } : {}) });
+        seen.push(...(page[list] as { content: string }[]).map((m) => m.content));
+        cursor = page.next_cursor;
+      } while (typeof cursor === 'string');
+      return seen;
+    };
+    const recalled = await follow('memtrace_recall', { agent_id: paged }, 'memories');
+    const searched = await follow('memtrace_search', { agent_id: paged, tags: ['pg'] }, 'results');
+
+    // Assert
+    const newestFirst = [4, 3, 2, 1, 0].map((i) => `page ${i}`);
+    expect(recalled).toEqual(newestFirst);
+    expect(searched).toEqual(newestFirst);
+  });
+
   it('creates, reads as markdown (tool and resource) and closes a session', async () => {
     // Arrange
     const session = await callJson('memtrace_session_create', {

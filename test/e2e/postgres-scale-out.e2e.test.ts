@@ -208,5 +208,59 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
         expect(((await list.json()) as { count: number }).count).toBe(1);
       }
     });
+
+    it('pages by cursor across both servers while the other writes and deletes, skipping and repeating nothing', async () => {
+      // Arrange: batches share one instant, so the pages cut through ties
+      const batch = async (server: ServerProcess, n: number, tag: string) => {
+        const res = await call(server, 'POST', '/api/v1/memories', {
+          memories: Array.from({ length: n }, (_, i) => ({
+            agent_id: 'agent_pager',
+            content: `${tag} ${i} ${Math.random()}`,
+            tags: ['pager'],
+          })),
+        });
+        expect(res.status).toBe(201);
+        return ((await res.json()) as { memories: { memory_id: string }[] }).memories.map(
+          (m) => m.memory_id,
+        );
+      };
+      const initial = [...(await batch(a, 15, 'a')), ...(await batch(b, 15, 'b'))];
+      const deleted = new Set<string>();
+
+      for (const order of ['desc', 'asc']) {
+        // Act: pages read alternately through B and A, the cursor of one used on the other
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        for (let page = 0; page < 100; page++) {
+          const reader = page % 2 === 0 ? b : a;
+          const writer = page % 2 === 0 ? a : b;
+          const query = `tags=pager&order=${order}&limit=4${cursor === null ? '' : `&cursor=${cursor}`}`;
+          const res = await call(reader, 'GET', `/api/v1/memories?${query}`);
+          expect(res.status).toBe(200);
+          const body = (await res.json()) as {
+            memories: { memory_id: string }[];
+            next_cursor: string | null;
+          };
+          seen.push(...body.memories.map((m) => m.memory_id));
+          if (body.next_cursor === null) break;
+          cursor = body.next_cursor;
+          const unseen = initial.filter((id) => !seen.includes(id) && !deleted.has(id));
+          const victims = [seen[page], unseen[unseen.length - 1]].filter(
+            (id): id is string => id !== undefined && !deleted.has(id) && initial.includes(id),
+          );
+          await Promise.all([
+            batch(writer, 3, `late ${page}`),
+            ...victims.map(async (id) => {
+              deleted.add(id);
+              expect((await call(writer, 'DELETE', `/api/v1/memories/${id}`)).status).toBe(204);
+            }),
+          ]);
+        }
+
+        // Assert
+        expect(new Set(seen).size, `${order}: a memory came twice`).toBe(seen.length);
+        expect(initial.filter((id) => !deleted.has(id) && !seen.includes(id))).toEqual([]);
+      }
+    });
   },
 );

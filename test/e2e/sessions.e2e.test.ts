@@ -283,7 +283,7 @@ describe('SessionRoutes.memories', () => {
 
     // Assert
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ memories: [], count: 0, has_more: false });
+    expect(res.body).toEqual({ memories: [], count: 0, has_more: false, next_cursor: null });
   });
 
   it('returns 404 when the session is unknown', async () => {

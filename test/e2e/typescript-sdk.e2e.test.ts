@@ -115,6 +115,69 @@ describe('Memtrace.listMemories', () => {
   });
 });
 
+describe('Memtrace iterators', () => {
+  it('yields every memory once along next_cursor while memories are written and deleted', async () => {
+    // Arrange: one batch, so all share one instant
+    const stored = await client.addMemories(
+      Array.from({ length: 23 }, (_, i) => ({
+        agent_id: 'ts_iter',
+        content: `m${i}`,
+        tags: ['it'],
+      })),
+    );
+    const initial = stored.map((m) => m.memory_id);
+    const deleted = new Set<string>();
+
+    // Act
+    const seen: string[] = [];
+    for await (const m of client.iterateMemories({ agent_id: 'ts_iter', limit: 4, order: 'asc' })) {
+      seen.push(m.memory_id);
+      if (seen.length % 4 === 0) {
+        await client.addMemory({ agent_id: 'ts_iter', content: `late ${seen.length}` });
+        const victim = initial.find((id) => !seen.includes(id) && !deleted.has(id));
+        if (victim !== undefined && seen.length % 8 === 0) {
+          await fetch(`${server().url}/api/v1/memories/${victim}`, {
+            method: 'DELETE',
+            headers: { 'x-api-key': key },
+          });
+          deleted.add(victim);
+        }
+      }
+    }
+    const searched: string[] = [];
+    for await (const m of client.iterateSearch({ agent_id: 'ts_iter', tags: ['it'], limit: 5 })) {
+      searched.push(m.memory_id);
+    }
+
+    // Assert
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(initial.filter((id) => !deleted.has(id) && !seen.includes(id))).toEqual([]);
+    expect(searched.sort()).toEqual(initial.filter((id) => !deleted.has(id)).sort());
+  });
+
+  it('yields every session and agent once along next_cursor', async () => {
+    // Arrange
+    for (let i = 0; i < 5; i++) {
+      await client.createSession({ agent_id: 'ts_iter_sessions' });
+      await client.registerAgent({ name: `ts_iter_agent_${i}` });
+    }
+
+    // Act
+    const sessions: string[] = [];
+    for await (const s of client.iterateSessions({ agent_id: 'ts_iter_sessions', limit: 2 })) {
+      sessions.push(s.session_id);
+    }
+    const agents: string[] = [];
+    for await (const a of client.iterateAgents(2)) agents.push(a.name);
+
+    // Assert
+    expect(new Set(sessions).size).toBe(5);
+    expect(agents.filter((n) => n.startsWith('ts_iter_agent_')).sort()).toEqual(
+      [0, 1, 2, 3, 4].map((i) => `ts_iter_agent_${i}`),
+    );
+  });
+});
+
 describe('Memtrace.getMemory', () => {
   it('returns the memory when given its id, NotFoundError when unknown', async () => {
     // Arrange

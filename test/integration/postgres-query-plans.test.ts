@@ -99,6 +99,21 @@ const findCases: {
     drivingIndex: 'event_type',
   },
   { name: 'one tag newest first', q: query({ tags: ['prod'] }), drivingIndex: 'tag' },
+  {
+    name: 'org only, the page after a keyset position (cursor)',
+    q: { ...query({}), after: { time: BASE_TIME, seq: '42' } },
+    drivingIndex: 'org',
+  },
+  {
+    name: 'agent oldest first, the page after a keyset position (cursor)',
+    q: { ...query({ agentId: 'agent_1' }, 'asc'), after: { time: BASE_TIME, seq: '42' } },
+    drivingIndex: 'agent',
+  },
+  {
+    name: 'one tag, the page after a keyset position (cursor)',
+    q: { ...query({ tags: ['prod'] }), after: { time: BASE_TIME, seq: '42' } },
+    drivingIndex: 'tag',
+  },
   { name: 'two tags newest first', q: query({ tags: ['prod', 'eu'] }), drivingIndex: 'tag' },
   {
     name: 'as many tags as allowed newest first',

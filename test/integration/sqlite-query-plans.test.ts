@@ -118,6 +118,21 @@ const findCases: {
   },
   { name: 'org only newest first', q: query({}), drivingIndex: 'org' },
   {
+    name: 'org only, the page after a keyset position (cursor)',
+    q: { ...query({}), after: { time: BASE_TIME, seq: '42' } },
+    drivingIndex: 'org',
+  },
+  {
+    name: 'agent oldest first, the page after a keyset position (cursor)',
+    q: { ...query({ agentId: 'agent_1' }, 'asc'), after: { time: BASE_TIME, seq: '42' } },
+    drivingIndex: 'agent',
+  },
+  {
+    name: 'one tag, the page after a keyset position (cursor)',
+    q: { ...query({ tags: ['prod'] }), after: { time: BASE_TIME, seq: '42' } },
+    drivingIndex: 'tag',
+  },
+  {
     name: 'org + several types + content + until',
     q: query({ memoryTypes: ['episodic', 'entity'], contentContains: 'x', until: BASE_TIME }),
     drivingIndex: 'org',

@@ -1,5 +1,6 @@
 import {
   MEMORY_TYPES,
+  type KeysetPosition,
   type MemoryFilter,
   type Order,
   type PriorityQuery,
@@ -65,9 +66,19 @@ export function filterConditions(
 
 const where = (conditions: readonly string[]) => conditions.join(' AND ');
 
+/** Rows strictly past `after` in `order` by (time, seq); none when there is no position. */
+function pastCondition(after: KeysetPosition | undefined, order: Order): string[] {
+  if (after === undefined) return [];
+  const op = order === 'asc' ? '>' : '<';
+  const time = sqlNumber(after.time);
+  return [
+    `("time_ms" ${op} ${time} OR ("time_ms" = ${time} AND "seq" ${op} ${sqlNumber(BigInt(after.seq))}))`,
+  ];
+}
+
 /**
- * Matching memories ordered by (time, insertion order), ascending or descending, after `offset`
- * and at most `limit` (null: all).
+ * Matching memories ordered by (time, insertion order), ascending or descending, past `after`
+ * (when given) in that order, after `offset` and at most `limit` (null: all).
  */
 export function buildFind(
   measurement: string,
@@ -77,11 +88,12 @@ export function buildFind(
   limit: number | null,
   offset: number,
   range: SeqRange = ALL,
+  after?: KeysetPosition,
 ): string {
   const dir = order === 'asc' ? 'ASC' : 'DESC';
   return selectMemories(
     measurement,
-    [...filterConditions(orgId, filter), ...seqCondition(range)],
+    [...filterConditions(orgId, filter), ...seqCondition(range), ...pastCondition(after, order)],
     `"time_ms" ${dir}, "seq" ${dir}`,
     limit,
     offset,

@@ -3,6 +3,7 @@ import type {
   InsertOutcome,
   Memory,
   MemoryFilter,
+  MemoryPage,
   MemoryQuery,
   MemoryStats,
   MemoryStore,
@@ -117,8 +118,13 @@ export class ArcMemoryStore implements MemoryStore {
    * Matches of the filter ordered by (time, insertion order), ascending or descending, after
    * `offset` matches and at most `limit` (`null`: all), acknowledged writes included.
    */
-  find(orgId: string, query: MemoryQuery): Promise<Memory[]> {
-    return this.reader.find(orgId, query);
+  async find(orgId: string, query: MemoryQuery): Promise<Memory[]> {
+    return (await this.reader.findPage(orgId, query)).memories;
+  }
+
+  /** {@link find} with each memory's (time, seq) position (`seq`: the write's sequence). */
+  findPage(orgId: string, query: MemoryQuery): Promise<MemoryPage> {
+    return this.reader.findPage(orgId, query);
   }
 
   /** Matches in context priority (see `buildFindByPriority`), acknowledged writes included. */

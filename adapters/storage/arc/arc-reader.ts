@@ -1,13 +1,15 @@
 import {
   compareContextPriority,
+  isPast,
   type Memory,
   type MemoryFilter,
+  type MemoryPage,
   type MemoryQuery,
   type MemoryStats,
-  type MemoryType,
   type PriorityQuery,
 } from '../../../domain/index.js';
 import { bySeq } from './arc-dedup.js';
+import { addRecent, type StatsRow } from './arc-recent-stats.js';
 import {
   buildCount,
   buildFind,
@@ -55,36 +57,55 @@ export class ArcReader {
     return rows.length > 0 ? rowToStored(rows[0] as ArcRow).memory : null;
   }
 
-  /** See `ArcMemoryStore.find`. */
-  find(orgId: string, query: MemoryQuery): Promise<Memory[]> {
-    const { filter, order, limit, offset } = query;
+  /** See `ArcMemoryStore.findPage`: matches with their (time, seq) positions. */
+  async findPage(orgId: string, query: MemoryQuery): Promise<MemoryPage> {
+    const { filter, order, limit, offset, after } = query;
     const sign = order === 'asc' ? 1 : -1;
-    if (longIds(filter)) {
-      return this.readByIdChunks(
-        orgId,
-        filter,
-        (m, f) => buildFind(m, orgId, f, order, null, 0),
-        (a, b) => sign * compareStored(a, b),
-        offset,
-        limit,
-      );
-    }
-    return this.readMerged(
-      orgId,
-      (state) => state.matching(orgId, filter),
-      (m, page, range) =>
-        page
-          ? buildFind(m, orgId, filter, order, limit, offset, range)
-          : buildFind(m, orgId, filter, order, limit === null ? null : offset + limit, 0, range),
-      (m, range) => buildFind(m, orgId, filter, order, null, 0, range),
-      (a, b) => sign * compareStored(a, b),
-      offset,
-      limit,
-    );
+    const past = (p: StoredMemory) =>
+      after === undefined || isPast(p.memory.time, p.seq, after, order);
+    const rows = longIds(filter)
+      ? await this.readByIdChunks(
+          orgId,
+          filter,
+          (m, f) => buildFind(m, orgId, f, order, null, 0, ALL, after),
+          (a, b) => sign * compareStored(a, b),
+          offset,
+          limit,
+          past,
+        )
+      : await this.readMerged(
+          orgId,
+          (state) => state.matching(orgId, filter).filter(past),
+          (m, page, range) =>
+            page
+              ? buildFind(m, orgId, filter, order, limit, offset, range, after)
+              : buildFind(
+                  m,
+                  orgId,
+                  filter,
+                  order,
+                  limit === null ? null : offset + limit,
+                  0,
+                  range,
+                  after,
+                ),
+          (m, range) => buildFind(m, orgId, filter, order, null, 0, range, after),
+          (a, b) => sign * compareStored(a, b),
+          offset,
+          limit,
+        );
+    return {
+      memories: rows.map((r) => r.memory),
+      positions: rows.map((r) => ({ time: r.memory.time, seq: r.seq.toString() })),
+    };
   }
 
   /** Matches in context priority (see `buildFindByPriority`). */
-  findByPriority(orgId: string, query: PriorityQuery): Promise<Memory[]> {
+  async findByPriority(orgId: string, query: PriorityQuery): Promise<Memory[]> {
+    return (await this.findStoredByPriority(orgId, query)).map((r) => r.memory);
+  }
+
+  private findStoredByPriority(orgId: string, query: PriorityQuery): Promise<StoredMemory[]> {
     const max = query.maxContentLength;
     if (longIds(query.filter)) {
       return this.readByIdChunks(
@@ -184,16 +205,13 @@ export class ArcReader {
     compare: (a: StoredMemory, b: StoredMemory) => number,
     offset: number,
     limit: number | null,
-  ): Promise<Memory[]> {
+  ): Promise<StoredMemory[]> {
     const { target, state } = await this.targets.open(orgId);
     const m = target.measurement;
     const pending = pendingOf(state);
     if (pending.length === 0) {
       const rows = await this.queries.rows(target, head(m, true, { kind: 'all' }));
-      return rows
-        .map(rowToStored)
-        .sort(compare)
-        .map((x) => x.memory);
+      return rows.map(rowToStored).sort(compare);
     }
     const from = minSeq(pending);
     const [older, recent] = await Promise.all([
@@ -208,7 +226,7 @@ export class ArcReader {
       if (!merged.has(stored.memory.id)) merged.set(stored.memory.id, stored);
     }
     const sorted = [...merged.values()].sort(compare);
-    return sorted.slice(offset, limit === null ? undefined : offset + limit).map((x) => x.memory);
+    return sorted.slice(offset, limit === null ? undefined : offset + limit);
   }
 
   /**
@@ -223,8 +241,8 @@ export class ArcReader {
     compare: (a: StoredMemory, b: StoredMemory) => number,
     offset: number,
     limit: number | null,
-    keep: (p: PendingMemory) => boolean = () => true,
-  ): Promise<Memory[]> {
+    keep: (p: StoredMemory) => boolean = () => true,
+  ): Promise<StoredMemory[]> {
     const { target, state } = await this.targets.open(orgId);
     const merged = new Map<string, StoredMemory>();
     for (const p of state.matching(orgId, filter).filter(keep)) merged.set(p.memory.id, p);
@@ -233,7 +251,7 @@ export class ArcReader {
       if (!merged.has(stored.memory.id)) merged.set(stored.memory.id, stored);
     }
     const sorted = [...merged.values()].sort(compare);
-    return sorted.slice(offset, limit === null ? undefined : offset + limit).map((x) => x.memory);
+    return sorted.slice(offset, limit === null ? undefined : offset + limit);
   }
 
   /** One statement per chunk of the filter's ids, a few at a time. */
@@ -255,36 +273,6 @@ const longIds = (f: MemoryFilter): boolean =>
   f.ids !== undefined && chunkByLiteralLength(f.ids, INLINE_IDS_CHARS).length > 1;
 const INLINE_IDS_CHARS = 4_000;
 const ALL: SeqRange = { kind: 'all' };
-
-/** What stats need of a memory written since the oldest pending write. */
-interface StatsRow {
-  readonly time: number;
-  readonly eventType: string;
-  readonly memoryType: string;
-}
-
-/** `stats` (of the rows before the oldest pending write) with the newer `rows` added. */
-function addRecent(stats: MemoryStats, rows: Iterable<StatsRow>, sinceMs: number): MemoryStats {
-  const types: Partial<Record<MemoryType, number>> = { ...stats.memoryTypes };
-  let count = 0;
-  let recentCount = 0;
-  let recentErrors = 0;
-  for (const r of rows) {
-    count++;
-    const type = r.memoryType as MemoryType;
-    types[type] = (types[type] ?? 0) + 1;
-    if (r.time >= sinceMs) {
-      recentCount++;
-      if (r.eventType === 'error') recentErrors++;
-    }
-  }
-  return {
-    memoryCount: stats.memoryCount + count,
-    memoriesSince: stats.memoriesSince + recentCount,
-    errorsSince: stats.errorsSince + recentErrors,
-    memoryTypes: types,
-  };
-}
 
 const before = (seq: bigint): SeqRange => ({ kind: 'before', seq });
 const since = (seq: bigint): SeqRange => ({ kind: 'from', seq });

@@ -1,5 +1,5 @@
 import type { Agent, AgentStore, Page, PageRequest } from '../../../domain/index.js';
-import { DomainError } from '../../../domain/index.js';
+import { DomainError, isPast } from '../../../domain/index.js';
 
 /** Registered agents in process memory: the reference implementation of AgentStore. */
 export class InMemoryAgentStore implements AgentStore {
@@ -31,9 +31,14 @@ export class InMemoryAgentStore implements AgentStore {
     const mine = [...this.agents.values()]
       .filter((r) => r.agent.orgId === orgId)
       .sort((a, b) => b.agent.createdAt - a.agent.createdAt || b.seq - a.seq);
+    const { after } = page;
+    const rows = mine
+      .filter((r) => after === undefined || isPast(r.agent.createdAt, r.seq, after, 'desc'))
+      .slice(page.offset, page.offset + page.limit);
     return {
-      items: mine.slice(page.offset, page.offset + page.limit).map((r) => structuredClone(r.agent)),
+      items: rows.map((r) => structuredClone(r.agent)),
       total: mine.length,
+      positions: rows.map((r) => ({ time: r.agent.createdAt, seq: String(r.seq) })),
     };
   }
 

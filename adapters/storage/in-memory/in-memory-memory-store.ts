@@ -3,13 +3,19 @@ import type {
   InsertOutcome,
   Memory,
   MemoryFilter,
+  MemoryPage,
   MemoryQuery,
   MemoryStats,
   MemoryStore,
   MemoryType,
   PriorityQuery,
 } from '../../../domain/index.js';
-import { compareContextPriority, DomainError, matchesFilter } from '../../../domain/index.js';
+import {
+  compareContextPriority,
+  DomainError,
+  isPast,
+  matchesFilter,
+} from '../../../domain/index.js';
 
 interface Row {
   readonly seq: number;
@@ -70,12 +76,22 @@ export class InMemoryMemoryStore implements MemoryStore {
   }
 
   async find(orgId: string, query: MemoryQuery): Promise<Memory[]> {
-    const sign = query.order === 'asc' ? 1 : -1;
+    return (await this.findPage(orgId, query)).memories;
+  }
+
+  async findPage(orgId: string, query: MemoryQuery): Promise<MemoryPage> {
+    const { order, after } = query;
+    const sign = order === 'asc' ? 1 : -1;
     const matches = this.rows(orgId)
       .filter((r) => matchesFilter(r.memory, query.filter))
+      .filter((r) => after === undefined || isPast(r.memory.time, r.seq, after, order))
       .sort((a, b) => sign * (a.memory.time - b.memory.time || a.seq - b.seq));
     const end = query.limit === null ? undefined : query.offset + query.limit;
-    return matches.slice(query.offset, end).map((r) => r.memory);
+    const page = matches.slice(query.offset, end);
+    return {
+      memories: page.map((r) => r.memory),
+      positions: page.map((r) => ({ time: r.memory.time, seq: String(r.seq) })),
+    };
   }
 
   async findByPriority(orgId: string, query: PriorityQuery): Promise<Memory[]> {

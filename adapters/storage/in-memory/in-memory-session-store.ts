@@ -5,7 +5,7 @@ import type {
   SessionPatch,
   SessionStore,
 } from '../../../domain/index.js';
-import { applySessionPatch, DomainError } from '../../../domain/index.js';
+import { applySessionPatch, DomainError, isPast } from '../../../domain/index.js';
 
 /** Sessions in process memory: the reference implementation of the SessionStore contract. */
 export class InMemorySessionStore implements SessionStore {
@@ -42,9 +42,14 @@ export class InMemorySessionStore implements SessionStore {
           (query.status === undefined || s.status === query.status),
       )
       .sort((a, b) => b.session.createdAt - a.session.createdAt || b.seq - a.seq);
+    const { after } = query;
+    const page = matches
+      .filter((r) => after === undefined || isPast(r.session.createdAt, r.seq, after, 'desc'))
+      .slice(query.offset, query.offset + query.limit);
     return {
-      items: matches.slice(query.offset, query.offset + query.limit).map((r) => clone(r.session)),
+      items: page.map((r) => clone(r.session)),
       total: matches.length,
+      positions: page.map((r) => ({ time: r.session.createdAt, seq: String(r.seq) })),
     };
   }
 

@@ -56,17 +56,27 @@ export class PostgresAgentStore implements AgentStore {
   /** A page of the org's agents, newest first (ties: latest inserted first), with the total. */
   async list(orgId: string, page: PageRequest): Promise<Page<Agent>> {
     return withPg(async () => {
+      const { after } = page;
       const [items, total] = await Promise.all([
-        this.pool.query<AgentRow>(
-          `SELECT ${AGENT_COLUMNS} FROM agents WHERE org_id = $1 ` +
+        this.pool.query<AgentRow & { keyset_seq: string }>(
+          `SELECT ${AGENT_COLUMNS}, seq::text AS keyset_seq FROM agents WHERE org_id = $1 ` +
+            (after === undefined ? '' : 'AND (created_at, seq) < ($4::bigint, $5::bigint) ') +
             'ORDER BY created_at DESC, seq DESC LIMIT $2 OFFSET $3',
-          [orgId, page.limit, page.offset],
+          [orgId, page.limit, page.offset, ...(after === undefined ? [] : [after.time, after.seq])],
         ),
         this.pool.query<{ n: string }>('SELECT count(*) AS n FROM agents WHERE org_id = $1', [
           orgId,
         ]),
       ]);
-      return { items: items.rows.map(rowToAgent), total: Number(total.rows[0]?.n ?? 0) };
+      const agents = items.rows.map(rowToAgent);
+      return {
+        items: agents,
+        total: Number(total.rows[0]?.n ?? 0),
+        positions: items.rows.map((r, i) => ({
+          time: (agents[i] as Agent).createdAt,
+          seq: r.keyset_seq,
+        })),
+      };
     });
   }
 

@@ -172,12 +172,21 @@ export function buildFindMemories(
 ): BuiltSql & { drivingIndex: DrivingIndex } {
   const p = plan(orgId, query.filter);
   const dir = query.order === 'asc' ? 'ASC' : 'DESC';
+  const a = p.orderAlias;
+  const where = [...p.where];
+  if (query.after !== undefined) {
+    // A row comparison on the index's (time, seq): a range of the same walk, no sort.
+    const time = p.params.add(query.after.time, '::bigint');
+    const seq = p.params.add(query.after.seq, '::bigint');
+    where.push(`(${a}.time, ${a}.seq) ${query.order === 'asc' ? '>' : '<'} (${time}, ${seq})`);
+  }
   // LIMIT NULL is PostgreSQL's "no limit".
   const limit = p.params.add(query.limit, '::bigint');
   const offset = p.params.add(query.offset, '::bigint');
   const sql =
-    `SELECT ${SELECT_COLUMNS} FROM ${p.from} WHERE ${[...p.where, ...p.rowWhere].join(' AND ')} ` +
-    `ORDER BY ${p.orderAlias}.time ${dir}, ${p.orderAlias}.seq ${dir} ` +
+    `SELECT ${SELECT_COLUMNS}, ${a}.seq::text AS keyset_seq FROM ${p.from} ` +
+    `WHERE ${[...where, ...p.rowWhere].join(' AND ')} ` +
+    `ORDER BY ${a}.time ${dir}, ${a}.seq ${dir} ` +
     `LIMIT ${limit} OFFSET ${offset}`;
   return { sql, params: p.params.values, drivingIndex: p.drivingIndex };
 }

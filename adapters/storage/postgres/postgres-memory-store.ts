@@ -5,6 +5,7 @@ import {
   type InsertOutcome,
   type Memory,
   type MemoryFilter,
+  type MemoryPage,
   type MemoryQuery,
   type MemoryStats,
   type MemoryStore,
@@ -209,10 +210,22 @@ export class PostgresMemoryStore implements MemoryStore {
    * `offset` matches and at most `limit` (`null`: all), in the order of one index walk.
    */
   async find(orgId: string, query: MemoryQuery): Promise<Memory[]> {
+    return (await this.findPage(orgId, query)).memories;
+  }
+
+  /** {@link find} with each row's (time, seq) position. */
+  async findPage(orgId: string, query: MemoryQuery): Promise<MemoryPage> {
     return withPg(async () => {
       const { sql, params } = buildFindMemories(orgId, query);
-      const { rows } = await this.pool.query<MemoryRow>(sql, params as unknown[]);
-      return rows.map(rowToMemory);
+      const { rows } = await this.pool.query<MemoryRow & { keyset_seq: string }>(
+        sql,
+        params as unknown[],
+      );
+      const memories = rows.map(rowToMemory);
+      return {
+        memories,
+        positions: rows.map((r, i) => ({ time: (memories[i] as Memory).time, seq: r.keyset_seq })),
+      };
     });
   }
 

@@ -99,16 +99,31 @@ export class PostgresSessionStore implements SessionStore {
         where.push(`status = $${params.length}`);
       }
       const from = `sessions WHERE ${where.join(' AND ')}`;
-      const n = params.length;
+      const pageParams = [...params];
+      let after = '';
+      if (query.after !== undefined) {
+        pageParams.push(query.after.time, query.after.seq);
+        const n = pageParams.length;
+        after = ` AND (created_at, seq) < ($${n - 1}::bigint, $${n}::bigint)`;
+      }
+      const n = pageParams.length;
       const [page, total] = await Promise.all([
-        this.pool.query<SessionRow>(
-          `SELECT ${SESSION_COLUMNS} FROM ${from} ORDER BY created_at DESC, seq DESC ` +
-            `LIMIT $${n + 1} OFFSET $${n + 2}`,
-          [...params, query.limit, query.offset],
+        this.pool.query<SessionRow & { keyset_seq: string }>(
+          `SELECT ${SESSION_COLUMNS}, seq::text AS keyset_seq FROM ${from}${after} ` +
+            `ORDER BY created_at DESC, seq DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
+          [...pageParams, query.limit, query.offset],
         ),
         this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${from}`, params),
       ]);
-      return { items: page.rows.map(rowToSession), total: Number(total.rows[0]?.n ?? 0) };
+      const items = page.rows.map(rowToSession);
+      return {
+        items,
+        total: Number(total.rows[0]?.n ?? 0),
+        positions: page.rows.map((r, i) => ({
+          time: (items[i] as Session).createdAt,
+          seq: r.keyset_seq,
+        })),
+      };
     });
   }
 

@@ -11,12 +11,18 @@ import { isUniqueViolation, withSqlite } from './sqlite-errors.js';
 
 const AGENT_COLUMNS = 'id, org_id, name, description, config, created_at';
 
+type PagedRow = AgentRow & { readonly keyset_seq: number };
+
 /** {@link AgentStore} on SQLite; names are unique per org (`UNIQUE (org_id, name)`). */
 export class SqliteAgentStore implements AgentStore {
   private readonly insertAgent: Database.Statement<[AgentRow]>;
   private readonly selectById: Database.Statement<[string, string], AgentRow>;
   private readonly selectByName: Database.Statement<[string, string], AgentRow>;
-  private readonly selectPage: Database.Statement<[string, number, number], AgentRow>;
+  private readonly selectPage: Database.Statement<[string, number, number], PagedRow>;
+  private readonly selectPageAfter: Database.Statement<
+    [string, number, number, number, number],
+    PagedRow
+  >;
   private readonly countAll: Database.Statement<[string], { n: number }>;
   private readonly deleteById: Database.Statement<[string, string]>;
 
@@ -30,7 +36,12 @@ export class SqliteAgentStore implements AgentStore {
       `SELECT ${AGENT_COLUMNS} FROM agents WHERE org_id = ? AND name = ?`,
     );
     this.selectPage = db.prepare(
-      `SELECT ${AGENT_COLUMNS} FROM agents INDEXED BY idx_agents_org_created WHERE org_id = ? ` +
+      `SELECT ${AGENT_COLUMNS}, seq AS keyset_seq FROM agents INDEXED BY idx_agents_org_created ` +
+        'WHERE org_id = ? ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?',
+    );
+    this.selectPageAfter = db.prepare(
+      `SELECT ${AGENT_COLUMNS}, seq AS keyset_seq FROM agents INDEXED BY idx_agents_org_created ` +
+        'WHERE org_id = ? AND (created_at, seq) < (?, ?) ' +
         'ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?',
     );
     this.countAll = db.prepare('SELECT COUNT(*) AS n FROM agents WHERE org_id = ?');
@@ -70,12 +81,20 @@ export class SqliteAgentStore implements AgentStore {
     });
   }
 
-  /** A page of the org's agents, newest first (ties: latest inserted first), with the total. */
+  /** A page of the org's agents, newest first (ties: latest inserted first), past `after`, with the total. */
   async list(orgId: string, page: PageRequest): Promise<Page<Agent>> {
-    return withSqlite(() => ({
-      items: this.selectPage.all(orgId, page.limit, page.offset).map(rowToAgent),
-      total: this.countAll.get(orgId)?.n ?? 0,
-    }));
+    return withSqlite(() => {
+      const { after } = page;
+      const rows =
+        after === undefined
+          ? this.selectPage.all(orgId, page.limit, page.offset)
+          : this.selectPageAfter.all(orgId, after.time, Number(after.seq), page.limit, page.offset);
+      return {
+        items: rows.map(rowToAgent),
+        total: this.countAll.get(orgId)?.n ?? 0,
+        positions: rows.map((r) => ({ time: r.created_at, seq: String(r.keyset_seq) })),
+      };
+    });
   }
 
   /** Removes the org's agent with this id. @returns whether one was removed */

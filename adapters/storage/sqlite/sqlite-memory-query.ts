@@ -177,7 +177,8 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
 
 /**
  * The SELECT behind `MemoryStore.find`: newest or oldest first by (time, insertion order),
- * served entirely by the driving index (see {@link chooseDrivingIndex}).
+ * past `after` when given (column `keyset_seq` carries each row's seq), served entirely by the
+ * driving index (see {@link chooseDrivingIndex}).
  */
 export function buildFindMemories(
   orgId: string,
@@ -185,13 +186,21 @@ export function buildFindMemories(
 ): BuiltSql & { drivingIndex: DrivingIndex } {
   const p = plan(orgId, query.filter);
   const dir = query.order === 'asc' ? 'ASC' : 'DESC';
+  const a = p.orderAlias;
+  const where = [...p.where];
+  const params = [...p.params];
+  if (query.after !== undefined) {
+    // A row value comparison: one range on the index's (time, seq), still no sort.
+    where.push(`(${a}.time, ${a}.seq) ${query.order === 'asc' ? '>' : '<'} (?, ?)`);
+    params.push(query.after.time, Number(query.after.seq));
+  }
   const sql =
-    `SELECT ${SELECT_COLUMNS} FROM ${p.from} WHERE ${p.where.join(' AND ')} ` +
-    `ORDER BY ${p.orderAlias}.time ${dir}, ${p.orderAlias}.seq ${dir} LIMIT ? OFFSET ?`;
+    `SELECT ${SELECT_COLUMNS}, m.seq AS keyset_seq FROM ${p.from} WHERE ${where.join(' AND ')} ` +
+    `ORDER BY ${a}.time ${dir}, ${a}.seq ${dir} LIMIT ? OFFSET ?`;
   // LIMIT -1 is SQLite's "no limit".
   return {
     sql,
-    params: [...p.params, query.limit ?? -1, query.offset],
+    params: [...params, query.limit ?? -1, query.offset],
     drivingIndex: p.drivingIndex,
   };
 }

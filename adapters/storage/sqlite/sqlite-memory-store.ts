@@ -5,6 +5,7 @@ import {
   type InsertOutcome,
   type Memory,
   type MemoryFilter,
+  type MemoryPage,
   type MemoryQuery,
   type MemoryStats,
   type MemoryStore,
@@ -236,9 +237,18 @@ export class SqliteMemoryStore implements MemoryStore {
    * `offset` matches and at most `limit` (`null`: all). Served by one index, never a sort.
    */
   async find(orgId: string, query: MemoryQuery): Promise<Memory[]> {
+    return (await this.findPage(orgId, query)).memories;
+  }
+
+  /** {@link find} with each row's (time, seq) position. */
+  async findPage(orgId: string, query: MemoryQuery): Promise<MemoryPage> {
     return withSqlite(() => {
       const { sql, params } = buildFindMemories(orgId, query);
-      return (this.dynamic.get(sql).all(...params) as MemoryRow[]).map(rowToMemory);
+      const rows = this.dynamic.get(sql).all(...params) as (MemoryRow & { keyset_seq: number })[];
+      return {
+        memories: rows.map(rowToMemory),
+        positions: rows.map((r) => ({ time: r.time, seq: String(r.keyset_seq) })),
+      };
     });
   }
 

@@ -125,8 +125,8 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   /**
-   * A page of the org's sessions, newest `createdAt` first (ties: latest inserted first),
-   * optionally of one agent and/or status, with the number of all matches.
+   * A page of the org's sessions, newest `createdAt` first (ties: latest inserted first), past
+   * `after` when given, optionally of one agent and/or status, with the number of all matches.
    */
   async list(orgId: string, query: SessionListQuery): Promise<Page<Session>> {
     return withSqlite(() => {
@@ -143,15 +143,25 @@ export class SqliteSessionStore implements SessionStore {
       const index =
         query.agentId !== undefined ? 'idx_sessions_org_agent_created' : 'idx_sessions_org_created';
       const from = `sessions INDEXED BY ${index} WHERE ${where.join(' AND ')}`;
+      const after = query.after === undefined ? '' : ' AND (created_at, seq) < (?, ?)';
+      const afterParams =
+        query.after === undefined ? [] : [query.after.time, Number(query.after.seq)];
       const rows = this.dynamic
         .get(
-          `SELECT ${SESSION_COLUMNS} FROM ${from} ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?`,
+          `SELECT ${SESSION_COLUMNS}, seq AS keyset_seq FROM ${from}${after} ` +
+            'ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?',
         )
-        .all(...params, query.limit, query.offset) as SessionRow[];
+        .all(...params, ...afterParams, query.limit, query.offset) as (SessionRow & {
+        keyset_seq: number;
+      })[];
       const { n } = this.dynamic.get(`SELECT COUNT(*) AS n FROM ${from}`).get(...params) as {
         n: number;
       };
-      return { items: rows.map(rowToSession), total: n };
+      return {
+        items: rows.map(rowToSession),
+        total: n,
+        positions: rows.map((r) => ({ time: r.created_at, seq: String(r.keyset_seq) })),
+      };
     });
   }
 

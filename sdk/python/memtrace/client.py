@@ -4,7 +4,7 @@ import json
 import socket
 import urllib.error
 import urllib.request
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional
 from urllib.parse import quote
 
 from .errors import MemtraceError, error_from_response
@@ -105,8 +105,17 @@ class Memtrace:
 
     def list_memories(self, **filters: Any) -> JsonObject:
         """Lists memories: agent_id, session_id, memory_type, event_type, tags, content_contains,
-        min_importance, since, until, limit, offset, order, include_count."""
+        min_importance, since, until, limit, offset, cursor, order, include_count."""
         return self._request("GET", "/api/v1/memories", query=_filters(filters))
+
+    def iter_memories(self, **filters: Any) -> Iterator[JsonObject]:
+        """Every memory the filters of list_memories match (no offset or cursor), a page (limit,
+        default 100) at a time along ``next_cursor``: ``for m in client.iter_memories(agent_id=
+        "a")``. Memories written or deleted meanwhile never make it skip or repeat another."""
+        return _pages(
+            lambda cursor: self.list_memories(**{"include_count": False, **filters}, cursor=cursor),
+            "memories",
+        )
 
     def get_memory(self, memory_id: str) -> JsonObject:
         return self._request("GET", f"/api/v1/memories/{_path(memory_id)}")
@@ -154,6 +163,14 @@ class Memtrace:
         content_contains, min_importance, since, until, order, limit, offset, include_count."""
         return self._request("POST", "/api/v1/search", body=_drop_none(query))
 
+    def iter_search(self, **query: Any) -> Iterator[JsonObject]:
+        """Every match of search_memories (no offset or cursor), page by page along
+        ``next_cursor`` (see iter_memories)."""
+        return _pages(
+            lambda cursor: self.search_memories(**{"include_count": False, **query}, cursor=cursor),
+            "results",
+        )
+
     # ---- agents -------------------------------------------------------------------------
 
     def register_agent(
@@ -162,8 +179,18 @@ class Memtrace:
         body = _drop_none({"name": name, "description": description, "config": config})
         return self._request("POST", "/api/v1/agents", body=body)
 
-    def list_agents(self, limit: Optional[int] = None, offset: Optional[int] = None) -> JsonObject:
-        return self._request("GET", "/api/v1/agents", query=_page(limit, offset))
+    def list_agents(
+        self,
+        limit: Optional[int] = None,
+        offset: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> JsonObject:
+        query = _drop_none({**_page(limit, offset), "cursor": cursor})
+        return self._request("GET", "/api/v1/agents", query=query)
+
+    def iter_agents(self, limit: Optional[int] = None) -> Iterator[JsonObject]:
+        """Every registered agent, newest first, page by page along ``next_cursor``."""
+        return _pages(lambda cursor: self.list_agents(limit=limit, cursor=cursor), "agents")
 
     def get_agent(self, agent_id: str) -> JsonObject:
         """By registered id or by name."""
@@ -201,9 +228,23 @@ class Memtrace:
         status: Optional[str] = None,
         limit: Optional[int] = None,
         offset: Optional[int] = None,
+        cursor: Optional[str] = None,
     ) -> JsonObject:
-        query = _drop_none({"agent_id": agent_id, "status": status, **_page(limit, offset)})
+        query = _drop_none(
+            {"agent_id": agent_id, "status": status, **_page(limit, offset), "cursor": cursor}
+        )
         return self._request("GET", "/api/v1/sessions", query=query)
+
+    def iter_sessions(
+        self,
+        agent_id: Optional[str] = None,
+        status: Optional[str] = None,
+        limit: Optional[int] = None,
+    ) -> Iterator[JsonObject]:
+        """Every session (of the agent and status given), newest first, along ``next_cursor``."""
+        return _pages(
+            lambda cursor: self.list_sessions(agent_id, status, limit, cursor=cursor), "sessions"
+        )
 
     def update_session(
         self, session_id: str, status: Optional[str] = None, metadata: Optional[JsonObject] = None
@@ -299,6 +340,17 @@ class Memtrace:
             return json.loads(text)
         except ValueError as e:
             raise MemtraceError(f"invalid JSON in the response: {text[:200]}", 0) from e
+
+
+def _pages(read: Callable[[Optional[str]], JsonObject], key: str) -> Iterator[JsonObject]:
+    """The items under ``key`` of each page ``read`` returns, following ``next_cursor``."""
+    cursor: Optional[str] = None
+    while True:
+        page = read(cursor)
+        yield from page[key]
+        cursor = page.get("next_cursor")
+        if cursor is None:
+            return
 
 
 def _page(limit: Optional[int], offset: Optional[int]) -> JsonObject:

@@ -108,6 +108,34 @@ class AgainstServer(unittest.TestCase):
         with self.assertRaises(PermissionError):
             writer.forget(all=True)
         self.assertEqual(len(self.client.recall(agent)), 1)
+    def test_iterators_follow_next_cursor_without_skip_or_repeat(self):
+        agent = unique("py_iter")
+        stored = self.client.add_memories(
+            [{"agent_id": agent, "content": f"m{i}", "tags": ["it"]} for i in range(13)]
+        )
+        initial = [m["memory_id"] for m in stored]
+        seen = []
+        for memory in self.client.iter_memories(agent_id=agent, limit=3, order="asc"):
+            seen.append(memory["memory_id"])
+            if len(seen) % 3 == 0:
+                self.client.add_memory(agent, f"late {len(seen)}")
+        self.assertEqual(len(seen), len(set(seen)))
+        self.assertEqual([i for i in initial if i not in seen], [])
+        searched = [
+            m["memory_id"] for m in self.client.iter_search(agent_id=agent, tags=["it"], limit=4)
+        ]
+        self.assertEqual(sorted(searched), sorted(initial))
+        sessions_agent = unique("py_iter_sessions")
+        for _ in range(5):
+            self.client.create_session(sessions_agent)
+        sessions = list(self.client.iter_sessions(agent_id=sessions_agent, limit=2))
+        self.assertEqual(len({s["session_id"] for s in sessions}), 5)
+        names = [unique("py_iter_agent") for _ in range(3)]
+        for name in names:
+            self.client.register_agent(name)
+        listed = [a["name"] for a in self.client.iter_agents(limit=2)]
+        self.assertEqual(len(listed), len(set(listed)))
+        self.assertTrue(set(names) <= set(listed))
 
     def test_agents(self):
         name = unique("py_agent")

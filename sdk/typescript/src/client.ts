@@ -16,6 +16,7 @@ import type {
   IssuedApiKey,
   KeyList,
   ListMemoriesOptions,
+  ListAgentsOptions,
   ListSessionsOptions,
   Memory,
   MemoryFilters,
@@ -131,14 +132,54 @@ export class Memtrace {
     return this.request('POST', '/api/v1/search', { body: query });
   }
 
+  /**
+   * Every memory the filters match, a page (`limit`, default 100) at a time along `next_cursor`:
+   * `for await (const m of client.iterateMemories({ agent_id: 'a' })) { ... }`. Memories written
+   * or deleted meanwhile never make it skip or repeat another.
+   */
+  async *iterateMemories(
+    filters: Omit<ListMemoriesOptions, 'cursor' | 'offset'> = {},
+  ): AsyncGenerator<Memory, void, undefined> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.listMemories({ include_count: false, ...filters, cursor });
+      yield* page.memories;
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor !== undefined);
+  }
+
+  /** Every match of a search, page by page along `next_cursor` (see {@link iterateMemories}). */
+  async *iterateSearch(
+    query: Omit<SearchQuery, 'cursor' | 'offset'> = {},
+  ): AsyncGenerator<Memory, void, undefined> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.searchMemories({ include_count: false, ...query, cursor });
+      yield* page.results;
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor !== undefined);
+  }
+
   // ---- agents ----------------------------------------------------------------------------
 
   registerAgent(agent: RegisterAgentRequest): Promise<Agent> {
     return this.request('POST', '/api/v1/agents', { body: agent });
   }
 
-  listAgents(options: { limit?: number; offset?: number } = {}): Promise<AgentList> {
-    return this.request('GET', '/api/v1/agents', { query: pageQuery(options) });
+  listAgents(options: ListAgentsOptions = {}): Promise<AgentList> {
+    return this.request('GET', '/api/v1/agents', {
+      query: { ...pageQuery(options), cursor: options.cursor },
+    });
+  }
+
+  /** Every registered agent, newest first, page by page along `next_cursor`. */
+  async *iterateAgents(limit?: number): AsyncGenerator<Agent, void, undefined> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.listAgents({ limit, cursor });
+      yield* page.agents;
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor !== undefined);
   }
 
   /** By registered id or by name. */
@@ -191,6 +232,18 @@ export class Memtrace {
     const options =
       typeof agentIdOrOptions === 'string' ? { agent_id: agentIdOrOptions } : agentIdOrOptions;
     return this.request('GET', '/api/v1/sessions', { query: { ...options } });
+  }
+
+  /** Every session (of the agent and status given), newest first, along `next_cursor`. */
+  async *iterateSessions(
+    options: Omit<ListSessionsOptions, 'cursor' | 'offset'> = {},
+  ): AsyncGenerator<Session, void, undefined> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.listSessions({ ...options, cursor });
+      yield* page.sessions;
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor !== undefined);
   }
 
   /** Closes or reopens a session and merges metadata. */

@@ -678,8 +678,13 @@ export interface components {
        * @example 10
        */
       limit?: number;
-      /** @default 0 */
+      /**
+       * @description Matches to skip; must be 0 (or absent) with `cursor`.
+       * @default 0
+       */
       offset?: number;
+      /** @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400. */
+      cursor?: string;
       /**
        * @description `false` skips counting every match: `count` is then null and `has_more` still exact. Counting reads every match, which costs most with `content_contains` on large stores.
        * @default true
@@ -878,15 +883,25 @@ export interface components {
       memories: components['schemas']['MemoryResponse'][];
       /** @description Every match of the filters, not just this page; null when the request set `include_count` to false. */
       count: number | null;
-      /** @description More matches follow this page (`offset + returned < count`). */
+      /** @description More matches follow this page. */
       has_more: boolean;
+      /**
+       * @description Pass as `cursor` (same filters and order) for the page after this one; null on the last page.
+       * @example eyJ2IjoxLCJiIjoiMDEyMzQ1Njc4OWFiY2RlZiIsInQiOjE3NzA0OTQ0MDAwMDAsInMiOiI0MiJ9
+       */
+      next_cursor: string | null;
     };
     SearchResponse: {
       results: components['schemas']['MemoryResponse'][];
       /** @description Every match of the filters, not just this page; null when the request set `include_count` to false. */
       count: number | null;
-      /** @description More matches follow this page (`offset + returned < count`). */
+      /** @description More matches follow this page. */
       has_more: boolean;
+      /**
+       * @description Pass as `cursor` (same filters and order) for the page after this one; null on the last page.
+       * @example eyJ2IjoxLCJiIjoiMDEyMzQ1Njc4OWFiY2RlZiIsInQiOjE3NzA0OTQ0MDAwMDAsInMiOiI0MiJ9
+       */
+      next_cursor: string | null;
       /** @example 1.25 */
       query_time_ms: number;
     };
@@ -957,8 +972,13 @@ export interface components {
       sessions: components['schemas']['SessionResponse'][];
       /** @description Every match of the filters, not just this page. */
       count: number;
-      /** @description More matches follow this page (`offset + returned < count`). */
+      /** @description More matches follow this page. */
       has_more: boolean;
+      /**
+       * @description Pass as `cursor` (same filters and order) for the page after this one; null on the last page.
+       * @example eyJ2IjoxLCJiIjoiMDEyMzQ1Njc4OWFiY2RlZiIsInQiOjE3NzA0OTQ0MDAwMDAsInMiOiI0MiJ9
+       */
+      next_cursor: string | null;
     };
     ContextResponse: {
       /** @example sess_abc123 */
@@ -1004,8 +1024,13 @@ export interface components {
       agents: components['schemas']['AgentResponse'][];
       /** @description Every agent of the org, not just this page. */
       count: number;
-      /** @description More matches follow this page (`offset + returned < count`). */
+      /** @description More matches follow this page. */
       has_more: boolean;
+      /**
+       * @description Pass as `cursor` (same filters and order) for the page after this one; null on the last page.
+       * @example eyJ2IjoxLCJiIjoiMDEyMzQ1Njc4OWFiY2RlZiIsInQiOjE3NzA0OTQ0MDAwMDAsInMiOiI0MiJ9
+       */
+      next_cursor: string | null;
     };
     /** @description What a delete with `cascade=true` removed with the registration. */
     AgentDeletedResponse: {
@@ -1592,7 +1617,10 @@ export interface operations {
         until?: string;
         /** @example 10 */
         limit?: number;
+        /** @description Matches to skip; must be 0 (or absent) with `cursor`. */
         offset?: number;
+        /** @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400. */
+        cursor?: string;
         /** @description By time: newest first (`desc`) or oldest first (`asc`). */
         order?: 'asc' | 'desc';
         /** @description `false` skips counting every match: `count` is then null and `has_more` still exact. Counting reads every match, which costs most with `content_contains` on large stores. */
@@ -1840,7 +1868,10 @@ export interface operations {
       query?: {
         /** @example 10 */
         limit?: number;
+        /** @description Matches to skip; must be 0 (or absent) with `cursor`. */
         offset?: number;
+        /** @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400. */
+        cursor?: string;
       };
       header?: never;
       path?: never;
@@ -2062,7 +2093,10 @@ export interface operations {
         until?: string;
         /** @example 10 */
         limit?: number;
+        /** @description Matches to skip; must be 0 (or absent) with `cursor`. */
         offset?: number;
+        /** @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400. */
+        cursor?: string;
         /** @description By time: newest first (`desc`) or oldest first (`asc`). */
         order?: 'asc' | 'desc';
         /** @description `false` skips counting every match: `count` is then null and `has_more` still exact. Counting reads every match, which costs most with `content_contains` on large stores. */
@@ -2105,7 +2139,10 @@ export interface operations {
         status?: 'active' | 'closed';
         /** @example 10 */
         limit?: number;
+        /** @description Matches to skip; must be 0 (or absent) with `cursor`. */
         offset?: number;
+        /** @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400. */
+        cursor?: string;
       };
       header?: never;
       path?: never;
@@ -2322,7 +2359,10 @@ export interface operations {
         until?: string;
         /** @example 10 */
         limit?: number;
+        /** @description Matches to skip; must be 0 (or absent) with `cursor`. */
         offset?: number;
+        /** @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400. */
+        cursor?: string;
         /** @description By time: newest first (`desc`) or oldest first (`asc`). */
         order?: 'asc' | 'desc';
         /** @description `false` skips counting every match: `count` is then null and `has_more` still exact. Counting reads every match, which costs most with `content_contains` on large stores. */

@@ -69,8 +69,10 @@ export interface MemoryFilters {
   until?: string;
   /** 1..1000, default 100; sent only when > 0. */
   limit?: number;
-  /** Sent only when > 0. */
+  /** Sent only when > 0; never with `cursor`. */
   offset?: number;
+  /** The `next_cursor` of the previous page (same filters and order). */
+  cursor?: string;
   order?: Order;
   /** false: `count` comes back null (no count of every match); `has_more` stays exact. */
   include_count?: boolean;
@@ -88,6 +90,16 @@ export interface ListSessionsOptions {
   status?: 'active' | 'closed';
   limit?: number;
   offset?: number;
+  /** The `next_cursor` of the previous page (same agent and status). */
+  cursor?: string;
+}
+
+/** GET /api/v1/agents. */
+export interface ListAgentsOptions {
+  limit?: number;
+  offset?: number;
+  /** The `next_cursor` of the previous page. */
+  cursor?: string;
 }
 
 /** DELETE /api/v1/agents/:id. */

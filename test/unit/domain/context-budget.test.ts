@@ -23,6 +23,7 @@ function recording(store: MemoryStore) {
     insert: (ms, d) => store.insert(ms, d),
     findById: (o, id) => store.findById(o, id),
     find: (o, q) => store.find(o, q),
+    findPage: (o, q) => store.findPage(o, q),
     count: (o, f) => store.count(o, f),
     delete: (o, f) => store.delete(o, f),
     stats: (o, a, s) => store.stats(o, a, s),

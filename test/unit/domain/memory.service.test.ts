@@ -670,7 +670,7 @@ describe('MemoryService.list', () => {
     const page = await service.list(ORG, {});
 
     // Assert
-    expect(page).toEqual({ memories: [], count: 0, hasMore: false });
+    expect(page).toEqual({ memories: [], count: 0, hasMore: false, nextCursor: null });
   });
 
   it.each<[string, object, string]>([
