@@ -19,7 +19,9 @@ import {
   AuthService,
   ContextService,
   DEFAULT_LIMITS,
+  LiveMemoryStore,
   MemoryService,
+  OrgRetention,
   SessionService,
   type Clock,
   type Crypto,
@@ -27,6 +29,7 @@ import {
   type IdGenerator,
   type Limits,
   type Logger,
+  type MemoryStore,
   type SecretBox,
 } from '../domain/index.js';
 
@@ -56,6 +59,8 @@ export interface MemtraceOptions {
   readonly masterKey?: string;
   /** Where deletions (forget) are recorded; nothing is logged by default. */
   readonly logger?: Logger;
+  /** The retention (ms) of orgs without their own (MEMTRACE_DEFAULT_RETENTION); null: forever. */
+  readonly defaultRetentionMs?: number | null;
 }
 
 /** The domain services of one storage. */
@@ -72,6 +77,10 @@ export interface Memtrace {
   readonly auth: AuthService;
   /** The orgs routed to an Arc instance of their own. */
   readonly arcInstances: ArcInstanceService;
+  /** The retention each org's memories get (its own, else the default). */
+  readonly retention: OrgRetention;
+  /** The store as the services read it: expired memories hidden (export reads it too). */
+  readonly liveMemories: MemoryStore;
 }
 
 /**
@@ -85,10 +94,13 @@ export function createMemtrace(options: MemtraceOptions): Memtrace {
   const crypto = options.crypto ?? new NodeCrypto();
   const limits = options.limits ?? DEFAULT_LIMITS;
   const secrets = options.secrets ?? new AesGcmSecretBox(options.masterKey);
-  const sessions = new SessionService(storage.sessions, storage.memories, clock, ids, limits);
+  const retention = new OrgRetention(storage.auth, options.defaultRetentionMs ?? null);
+  // Every service reads memories through this view, so no read path returns an expired one.
+  const memories = new LiveMemoryStore(storage.memories, clock, retention);
+  const sessions = new SessionService(storage.sessions, memories, clock, ids, limits);
   return {
     memories: new MemoryService(
-      storage.memories,
+      memories,
       clock,
       ids,
       crypto,
@@ -98,16 +110,18 @@ export function createMemtrace(options: MemtraceOptions): Memtrace {
       options.logger,
     ),
     sessions,
-    context: new ContextService(sessions, storage.memories, clock, limits),
+    context: new ContextService(sessions, memories, clock, limits),
     agents: new AgentService(
       storage.agents,
       storage.sessions,
-      storage.memories,
+      memories,
       clock,
       ids,
       limits,
     ),
     auth: new AuthService(storage.auth, clock, ids, crypto),
     arcInstances: new ArcInstanceService(storage.arcInstances, storage.auth, secrets, clock),
+    retention,
+    liveMemories: memories,
   };
 }

@@ -24,6 +24,7 @@ import {
   type MemoryListInput,
 } from './memory-query.js';
 import type { DedupPolicy, MemoryStore } from './memory-store.port.js';
+import { toExpiry } from './expiry.js';
 import { forgetLogMeta, toForgetFilter, type ForgetInput, type ForgetOutcome } from './forget.js';
 import { sessionsNamedBy } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.port.js';
@@ -211,6 +212,7 @@ export class MemoryService {
       dedupKey,
       parentId: input.parentId ?? null,
       time: now,
+      ...toExpiry(input, now, at),
     };
     checkMemory(memory, at, this.limits.maxMetadataBytes);
     // Repeated tags are dropped, keeping the first occurrence's position.

@@ -117,6 +117,13 @@ export class RecordReader {
     return this.o[key] === null || this.o[key] === undefined ? null : this.time(key);
   }
 
+  /** false when absent. */
+  boolean(key: string): boolean {
+    const v = this.o[key] ?? false;
+    if (typeof v !== 'boolean') throw this.bad(`${key} must be true or false`);
+    return v;
+  }
+
   object(key: string): Record<string, unknown> {
     const v = this.o[key] ?? {};
     if (!isPlainObject(v)) throw this.bad(`${key} must be a JSON object`);
@@ -148,6 +155,9 @@ export class RecordReader {
       dedupKey: this.stringOrNull('dedup_key'),
       parentId: this.stringOrNull('parent_id'),
       time: this.time('time'),
+      // Exports made before expiry existed have neither field: no expiry, not pinned.
+      expiresAt: this.timeOrNull('expires_at'),
+      pinned: this.boolean('pinned'),
     };
   }
 

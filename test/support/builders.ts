@@ -25,6 +25,8 @@ export function aMemory(overrides: Partial<Memory> = {}): Memory {
     dedupKey: null,
     parentId: null,
     time,
+    expiresAt: null,
+    pinned: false,
     ...overrides,
   };
 }
@@ -63,6 +65,7 @@ export function anOrg(overrides: Partial<Org> = {}): Org {
     id: `org_${n}${unique()}`,
     name: `org ${n}`,
     createdAt: BASE_TIME + counter,
+    retentionMs: null,
     ...overrides,
   };
 }

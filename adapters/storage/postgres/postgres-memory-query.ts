@@ -1,11 +1,13 @@
 import {
   MEMORY_TYPES,
+  type LiveAt,
   type MemoryFilter,
   type MemoryQuery,
   type PriorityQuery,
 } from '../../../domain/index.js';
 import { contentToBytes, MEMORY_COLUMNS } from './row-mappers.js';
 import { chooseDrivingIndex, type DrivingIndex } from '../memory-driving-index.js';
+import { liveCondition } from './postgres-expiry-sql.js';
 
 export { chooseDrivingIndex, type DrivingIndex };
 
@@ -29,7 +31,7 @@ export const DRIVING_INDEX_NAME: Readonly<Record<DrivingIndex, string>> = {
   org: 'idx_memories_org_time',
 };
 
-class Params {
+export class Params {
   readonly values: unknown[] = [];
   /** Adds a value and returns its placeholder, with a cast when given. */
   add(value: unknown, cast = ''): string {
@@ -118,6 +120,8 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     if (drivingIndex === 'tag') where.push(cond);
     else rowCondition(cond);
   }
+
+  if (filter.live !== undefined) rowCondition(liveCondition('m', filter.live, p));
 
   // Residual conditions on the memory row.
   if (filter.agentId !== undefined && drivingIndex !== 'agent') {
@@ -260,8 +264,10 @@ export function buildMemoryStats(
   orgId: string,
   agentIds: readonly string[],
   sinceMs: number,
+  live?: LiveAt,
 ): BuiltSql {
   const p = new Params();
+  const alive = live === undefined ? '' : ` AND ${liveCondition('memories', live, p)}`;
   const since = p.add(sinceMs, '::bigint');
   const typeColumns = MEMORY_TYPES.map(
     (type, i) => `count(*) FILTER (WHERE memory_type = ${p.add(type)}) AS type_${i}`,
@@ -272,6 +278,6 @@ export function buildMemoryStats(
     `count(*) FILTER (WHERE time >= ${since} AND event_type = 'error') AS errors_since, ` +
     `${typeColumns.join(', ')} ` +
     `FROM memories WHERE org_id = ${p.add(orgId)} ` +
-    `AND agent_id = ANY(${p.add([...agentIds], '::text[]')})`;
+    `AND agent_id = ANY(${p.add([...agentIds], '::text[]')})${alive}`;
   return { sql, params: p.values };
 }

@@ -26,6 +26,9 @@ export interface MemoryRow {
   readonly dedup_key: string | null;
   readonly parent_id: string | null;
   readonly time: number;
+  readonly expires_at: number | null;
+  /** 0 or 1. */
+  readonly pinned: number;
 }
 
 export interface SessionRow {
@@ -52,6 +55,7 @@ export interface OrgRow {
   readonly id: string;
   readonly name: string;
   readonly created_at: number;
+  readonly retention_ms: number | null;
 }
 
 export interface ApiKeyRow {
@@ -67,7 +71,7 @@ export interface ApiKeyRow {
 /** The columns of `memories` a mapper needs, in the order of {@link memoryToRow}. */
 export const MEMORY_COLUMNS =
   'id, org_id, agent_id, session_id, memory_type, event_type, content, metadata, tags, ' +
-  'importance, dedup_key, parent_id, time';
+  'importance, dedup_key, parent_id, time, expires_at, pinned';
 
 export function rowToMemory(row: MemoryRow): Memory {
   return {
@@ -84,6 +88,8 @@ export function rowToMemory(row: MemoryRow): Memory {
     dedupKey: row.dedup_key,
     parentId: row.parent_id,
     time: row.time,
+    expiresAt: row.expires_at,
+    pinned: row.pinned === 1,
   };
 }
 
@@ -102,6 +108,8 @@ export type MemoryParams = [
   dedupKey: string | null,
   parentId: string | null,
   time: number,
+  expiresAt: number | null,
+  pinned: number,
 ];
 
 export function memoryToParams(m: Memory): MemoryParams {
@@ -119,6 +127,8 @@ export function memoryToParams(m: Memory): MemoryParams {
     m.dedupKey,
     m.parentId,
     m.time,
+    m.expiresAt,
+    m.pinned ? 1 : 0,
   ];
 }
 
@@ -171,11 +181,11 @@ export function agentToRow(a: Agent): AgentRow {
 }
 
 export function rowToOrg(row: OrgRow): Org {
-  return { id: row.id, name: row.name, createdAt: row.created_at };
+  return { id: row.id, name: row.name, createdAt: row.created_at, retentionMs: row.retention_ms };
 }
 
 export function orgToRow(o: Org): OrgRow {
-  return { id: o.id, name: o.name, created_at: o.createdAt };
+  return { id: o.id, name: o.name, created_at: o.createdAt, retention_ms: o.retentionMs };
 }
 
 export function rowToApiKey(row: ApiKeyRow): ApiKey {

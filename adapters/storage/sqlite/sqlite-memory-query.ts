@@ -1,5 +1,6 @@
 import {
   MEMORY_TYPES,
+  type LiveAt,
   type MemoryFilter,
   type MemoryQuery,
   type PriorityQuery,
@@ -152,6 +153,11 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     }
   }
 
+  if (filter.live !== undefined) {
+    const live = liveCondition('m', filter.live);
+    rowCondition(live.sql, ...live.params);
+  }
+
   if (drivingIndex === 'tag') {
     return {
       drivingIndex,
@@ -249,6 +255,46 @@ export function buildDeletionTargets(orgId: string, filter: MemoryFilter): Built
 }
 
 /**
+ * The condition that a memory (alias `a`) is live at `live.at` (see `isLive`): its own expiry
+ * is later, or it has none and is pinned, or no retention applies, or it is younger than that.
+ */
+export function liveCondition(a: string, live: LiveAt): BuiltSql {
+  if (live.retentionMs === null) {
+    return { sql: `(${a}.expires_at IS NULL OR ${a}.expires_at > ?)`, params: [live.at] };
+  }
+  return {
+    sql:
+      `(${a}.expires_at > ? OR ` +
+      `(${a}.expires_at IS NULL AND (${a}.pinned = 1 OR ${a}.time > ?)))`,
+    params: [live.at, live.at - live.retentionMs],
+  };
+}
+
+/**
+ * The rows `MemoryStore.purgeExpired` deletes (as {@link buildDeletionTargets} selects them):
+ * at most `limit` memories of the org that are not live at `nowMs`, those past their own expiry
+ * found on idx_memories_org_expires, those past the retention on idx_memories_org_time.
+ */
+export function buildExpiredTargets(
+  orgId: string,
+  nowMs: number,
+  retentionMs: number | null,
+  limit: number,
+): BuiltSql {
+  const own =
+    'SELECT seq, time, tags FROM memories INDEXED BY idx_memories_org_expires ' +
+    'WHERE org_id = ? AND expires_at IS NOT NULL AND expires_at <= ?';
+  if (retentionMs === null) return { sql: `${own} LIMIT ?`, params: [orgId, nowMs, limit] };
+  const retained =
+    `SELECT seq, time, tags FROM memories INDEXED BY ${DRIVING_INDEX_NAME.org} ` +
+    'WHERE org_id = ? AND time <= ? AND expires_at IS NULL AND pinned = 0';
+  return {
+    sql: `SELECT seq, time, tags FROM (${own} UNION ALL ${retained}) LIMIT ?`,
+    params: [orgId, nowMs, orgId, nowMs - retentionMs, limit],
+  };
+}
+
+/**
  * The dedup lookup: the newest memory of the org with this key at or after the window start
  * (`org_id`, `dedup_key`, `time >= ?`), a point seek on (org_id, dedup_key, time).
  */
@@ -266,7 +312,9 @@ export function buildMemoryStats(
   orgId: string,
   agentIds: readonly string[],
   sinceMs: number,
+  live?: LiveAt,
 ): BuiltSql {
+  const alive = live === undefined ? null : liveCondition('memories', live);
   const typeColumns = MEMORY_TYPES.map((_, i) => `COALESCE(SUM(memory_type = ?), 0) AS type_${i}`);
   const sql =
     'SELECT COUNT(*) AS memory_count, ' +
@@ -274,6 +322,10 @@ export function buildMemoryStats(
     "COALESCE(SUM(time >= ? AND event_type = 'error'), 0) AS errors_since, " +
     `${typeColumns.join(', ')} ` +
     `FROM memories INDEXED BY ${DRIVING_INDEX_NAME.agent} ` +
-    `WHERE org_id = ? AND agent_id IN (${placeholders(agentIds.length)})`;
-  return { sql, params: [sinceMs, sinceMs, ...MEMORY_TYPES, orgId, ...agentIds] };
+    `WHERE org_id = ? AND agent_id IN (${placeholders(agentIds.length)})` +
+    (alive === null ? '' : ` AND ${alive.sql}`);
+  return {
+    sql,
+    params: [sinceMs, sinceMs, ...MEMORY_TYPES, orgId, ...agentIds, ...(alive?.params ?? [])],
+  };
 }
