@@ -1,11 +1,13 @@
 import {
   MEMORY_TYPES,
+  type LiveAt,
   type MemoryFilter,
   type Order,
   type PriorityQuery,
 } from '../../../domain/index.js';
 import { sqlIdent, sqlInList, sqlNumber, sqlString } from './arc-sql.js';
 import { END_MARKER, MEMORY_SELECT, tagNeedle } from './arc-wire.js';
+import { expiredCondition, liveCondition } from './arc-expiry-sql.js';
 
 /**
  * Keeps one row per memory id: a write resent after a dropped connection may have stored the
@@ -60,7 +62,23 @@ export function filterConditions(
   if (f.minImportance !== undefined) c.push(`"importance" >= ${sqlNumber(f.minImportance)}`);
   if (f.since !== undefined) c.push(`"time_ms" >= ${sqlNumber(f.since)}`);
   if (f.until !== undefined) c.push(`"time_ms" < ${sqlNumber(f.until)}`);
+  if (f.live !== undefined) c.push(liveCondition(f.live));
   return c;
+}
+
+/** The ids of at most `limit` memories of the org not live at `nowMs` (for the purge). */
+export function buildExpiredIds(
+  measurement: string,
+  orgId: string,
+  nowMs: number,
+  retentionMs: number | null,
+  limit: number,
+): string {
+  const expired = expiredCondition(nowMs, retentionMs);
+  return withEndMarker(
+    `SELECT DISTINCT "id" FROM ${sqlIdent(measurement)} ` +
+      `WHERE "org_id" = ${sqlString(orgId)} AND ${expired} ORDER BY "id" LIMIT ${sqlNumber(limit)}`,
+  );
 }
 
 const where = (conditions: readonly string[]) => conditions.join(' AND ');
@@ -167,6 +185,7 @@ export function buildStats(
   agentIds: readonly string[],
   sinceMs: number,
   range: SeqRange = ALL,
+  live?: LiveAt,
 ): string {
   const since = `"time_ms" >= ${sqlNumber(sinceMs)}`;
   const distinct = (condition?: string) =>
@@ -183,6 +202,7 @@ export function buildStats(
     `"org_id" = ${sqlString(orgId)}`,
     agentCondition(agentIds),
     ...seqCondition(range),
+    ...(live === undefined ? [] : [liveCondition(live)]),
   ];
   return `SELECT ${columns.join(', ')} FROM ${sqlIdent(measurement)} WHERE ${where(conditions)}`;
 }
@@ -193,11 +213,13 @@ export function buildStatsRows(
   orgId: string,
   agentIds: readonly string[],
   range: SeqRange,
+  live?: LiveAt,
 ): string {
   const conditions = [
     `"org_id" = ${sqlString(orgId)}`,
     agentCondition(agentIds),
     ...seqCondition(range),
+    ...(live === undefined ? [] : [liveCondition(live)]),
   ];
   return withEndMarker(
     `SELECT "id", "time_ms", "event_type", "memory_type" FROM ${sqlIdent(measurement)} ` +

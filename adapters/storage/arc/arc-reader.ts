@@ -1,10 +1,11 @@
 import {
   compareContextPriority,
+  isLive,
+  type LiveAt,
   type Memory,
   type MemoryFilter,
   type MemoryQuery,
   type MemoryStats,
-  type MemoryType,
   type PriorityQuery,
 } from '../../../domain/index.js';
 import { bySeq } from './arc-dedup.js';
@@ -21,6 +22,7 @@ import {
 import type { ArcTarget } from './arc-client.js';
 import type { ArcQueries } from './arc-queries.js';
 import { chunkByLiteralLength } from './arc-sql.js';
+import { addRecent, type StatsRow } from './arc-stats.js';
 import type { ArcTargetState, PendingMemory } from './arc-target-state.js';
 import type { ArcTargets } from './arc-targets.js';
 import {
@@ -138,20 +140,32 @@ export class ArcReader {
   }
 
   /** Counts over the memories of `agentIds` (none: empty stats, without asking Arc). */
-  async stats(orgId: string, agentIds: readonly string[], sinceMs: number): Promise<MemoryStats> {
+  async stats(
+    orgId: string,
+    agentIds: readonly string[],
+    sinceMs: number,
+    live?: LiveAt,
+  ): Promise<MemoryStats> {
     if (agentIds.length === 0) return emptyStats();
     const { target, state } = await this.targets.open(orgId);
     const m = target.measurement;
     const agents = new Set(agentIds);
-    const pending = state.pendingOf(orgId).filter((p) => agents.has(p.memory.agentId));
+    const pending = state
+      .pendingOf(orgId)
+      .filter(
+        (p) => agents.has(p.memory.agentId) && (live === undefined || isLive(p.memory, live)),
+      );
     if (pending.length === 0) {
-      const [row] = await this.queries.one(target, buildStats(m, orgId, agentIds, sinceMs));
+      const [row] = await this.queries.one(
+        target,
+        buildStats(m, orgId, agentIds, sinceMs, ALL, live),
+      );
       return statsFromRow(row);
     }
     const from = minSeq(pending);
     const [older, recent] = await Promise.all([
-      this.queries.one(target, buildStats(m, orgId, agentIds, sinceMs, before(from))),
-      this.queries.rows(target, buildStatsRows(m, orgId, agentIds, since(from))),
+      this.queries.one(target, buildStats(m, orgId, agentIds, sinceMs, before(from), live)),
+      this.queries.rows(target, buildStatsRows(m, orgId, agentIds, since(from), live)),
       this.queries.confirm(target, state),
     ]);
     const rows = new Map<string, StatsRow>();
@@ -255,36 +269,6 @@ const longIds = (f: MemoryFilter): boolean =>
   f.ids !== undefined && chunkByLiteralLength(f.ids, INLINE_IDS_CHARS).length > 1;
 const INLINE_IDS_CHARS = 4_000;
 const ALL: SeqRange = { kind: 'all' };
-
-/** What stats need of a memory written since the oldest pending write. */
-interface StatsRow {
-  readonly time: number;
-  readonly eventType: string;
-  readonly memoryType: string;
-}
-
-/** `stats` (of the rows before the oldest pending write) with the newer `rows` added. */
-function addRecent(stats: MemoryStats, rows: Iterable<StatsRow>, sinceMs: number): MemoryStats {
-  const types: Partial<Record<MemoryType, number>> = { ...stats.memoryTypes };
-  let count = 0;
-  let recentCount = 0;
-  let recentErrors = 0;
-  for (const r of rows) {
-    count++;
-    const type = r.memoryType as MemoryType;
-    types[type] = (types[type] ?? 0) + 1;
-    if (r.time >= sinceMs) {
-      recentCount++;
-      if (r.eventType === 'error') recentErrors++;
-    }
-  }
-  return {
-    memoryCount: stats.memoryCount + count,
-    memoriesSince: stats.memoriesSince + recentCount,
-    errorsSince: stats.errorsSince + recentErrors,
-    memoryTypes: types,
-  };
-}
 
 const before = (seq: bigint): SeqRange => ({ kind: 'before', seq });
 const since = (seq: bigint): SeqRange => ({ kind: 'from', seq });

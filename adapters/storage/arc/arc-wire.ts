@@ -11,7 +11,8 @@ const gzipAsync = promisify(gzip);
  * partitions; `time_ms` is the memory's exact time that every filter and order reads, so Arc's
  * unit guessing and time-range pruning cache never change an answer. `seq` orders memories of
  * equal time by insertion; `tag_set` is `,<tag>,<tag>,` with each tag percent-encoded, so a tag
- * matches only whole.
+ * matches only whole. `expires_at_ms` is the memory's own expiry (0: none) and `pinned` 1 or 0;
+ * rows written before they existed read as 0 for both (no expiry, not pinned).
  */
 export const ARC_COLUMNS = [
   'time',
@@ -30,6 +31,8 @@ export const ARC_COLUMNS = [
   'parent_id',
   'time_ms',
   'seq',
+  'expires_at_ms',
+  'pinned',
 ] as const;
 
 /** A memory as the store keeps it: the memory plus its insertion sequence number. */
@@ -82,6 +85,8 @@ export async function encodeWrite(
     columns.parent_id.push(m.parentId);
     columns.time_ms.push(ms);
     columns.seq.push(seq);
+    columns.expires_at_ms.push(BigInt(Math.trunc(m.expiresAt ?? 0)));
+    columns.pinned.push(m.pinned ? 1n : 0n);
   }
   const body = encode(
     { m: measurement, columns },
@@ -195,8 +200,13 @@ const text = (row: ArcRow, column: string): string => {
 const textOrNull = (row: ArcRow, column: string): string | null =>
   row[column] === null || row[column] === undefined ? null : text(row, column);
 
+/** A row's own expiry, 0 when it has none (or was written before expiry existed). */
+export const EXPIRES_AT = 'COALESCE("expires_at_ms", 0)';
+/** 1 when the row is pinned, else 0 (also when written before pinning existed). */
+export const PINNED = 'COALESCE("pinned", 0)';
+
 /** The column list a memory is read back with; `seq` comes as text to keep all 64 bits. */
-export const MEMORY_SELECT = `"id", "org_id", "agent_id", "session_id", "memory_type", "event_type", "content", "metadata_json", "tags_json", "importance", "dedup_key", "parent_id", "time_ms", CAST("seq" AS VARCHAR) AS "seq_text"`;
+export const MEMORY_SELECT = `"id", "org_id", "agent_id", "session_id", "memory_type", "event_type", "content", "metadata_json", "tags_json", "importance", "dedup_key", "parent_id", "time_ms", CAST("seq" AS VARCHAR) AS "seq_text", ${EXPIRES_AT} AS "expires_at_ms", ${PINNED} AS "pinned"`;
 
 /** A row selected with {@link MEMORY_SELECT} as the memory it stores. */
 export function rowToStored(row: ArcRow): StoredMemory {
@@ -218,6 +228,8 @@ export function rowToStored(row: ArcRow): StoredMemory {
     dedupKey: textOrNull(row, 'dedup_key'),
     parentId: textOrNull(row, 'parent_id'),
     time: toInt(row['time_ms']),
+    expiresAt: toInt(row['expires_at_ms']) === 0 ? null : toInt(row['expires_at_ms']),
+    pinned: toInt(row['pinned']) === 1,
   };
   return { memory, seq: BigInt(text(row, 'seq_text')) };
 }

@@ -104,8 +104,7 @@ export class InMemoryMemoryStore implements MemoryStore {
     live?: LiveAt,
   ): Promise<MemoryStats> {
     const mine = this.rows(orgId).filter(
-      (r) =>
-        agentIds.includes(r.memory.agentId) && (live === undefined || isLive(r.memory, live)),
+      (r) => agentIds.includes(r.memory.agentId) && (live === undefined || isLive(r.memory, live)),
     );
     const memoryTypes: Partial<Record<MemoryType, number>> = {};
     for (const { memory } of mine) {

@@ -1,5 +1,5 @@
 import type { LiveAt } from '../../../domain/index.js';
-import type { BuiltSql, Params } from './postgres-memory-query.js';
+import type { BuiltSql, Params } from './postgres-sql-params.js';
 
 /**
  * The condition that a memory (alias `a`) is live at `live.at` (see `isLive`): its own expiry

@@ -8,14 +8,11 @@ import {
 import { contentToBytes, MEMORY_COLUMNS } from './row-mappers.js';
 import { chooseDrivingIndex, type DrivingIndex } from '../memory-driving-index.js';
 import { liveCondition } from './postgres-expiry-sql.js';
+import { Params, type BuiltSql } from './postgres-sql-params.js';
 
 export { chooseDrivingIndex, type DrivingIndex };
 
-/** SQL text and its positional parameters ($1...); values are never part of the text. */
-export interface BuiltSql {
-  readonly sql: string;
-  readonly params: readonly unknown[];
-}
+export type { BuiltSql };
 
 /**
  * The SQL index of each driving index; `tag` walks the primary key of `memory_tags`, `id` the
@@ -30,15 +27,6 @@ export const DRIVING_INDEX_NAME: Readonly<Record<DrivingIndex, string>> = {
   event_type: 'idx_memories_org_event_time',
   org: 'idx_memories_org_time',
 };
-
-export class Params {
-  readonly values: unknown[] = [];
-  /** Adds a value and returns its placeholder, with a cast when given. */
-  add(value: unknown, cast = ''): string {
-    this.values.push(value);
-    return `$${this.values.length}${cast}`;
-  }
-}
 
 interface Plan {
   readonly drivingIndex: DrivingIndex;

@@ -6,6 +6,7 @@ import {
   type PriorityQuery,
 } from '../../../domain/index.js';
 import { MEMORY_COLUMNS } from './row-mappers.js';
+import { liveCondition } from './sqlite-expiry-sql.js';
 import { chooseDrivingIndex, type DrivingIndex } from '../memory-driving-index.js';
 
 export { chooseDrivingIndex, type DrivingIndex };
@@ -251,46 +252,6 @@ export function buildDeletionTargets(orgId: string, filter: MemoryFilter): Built
   return {
     sql: `SELECT m.seq AS seq, m.time AS time, m.tags AS tags FROM ${p.from} WHERE ${p.where.join(' AND ')}`,
     params: p.params,
-  };
-}
-
-/**
- * The condition that a memory (alias `a`) is live at `live.at` (see `isLive`): its own expiry
- * is later, or it has none and is pinned, or no retention applies, or it is younger than that.
- */
-export function liveCondition(a: string, live: LiveAt): BuiltSql {
-  if (live.retentionMs === null) {
-    return { sql: `(${a}.expires_at IS NULL OR ${a}.expires_at > ?)`, params: [live.at] };
-  }
-  return {
-    sql:
-      `(${a}.expires_at > ? OR ` +
-      `(${a}.expires_at IS NULL AND (${a}.pinned = 1 OR ${a}.time > ?)))`,
-    params: [live.at, live.at - live.retentionMs],
-  };
-}
-
-/**
- * The rows `MemoryStore.purgeExpired` deletes (as {@link buildDeletionTargets} selects them):
- * at most `limit` memories of the org that are not live at `nowMs`, those past their own expiry
- * found on idx_memories_org_expires, those past the retention on idx_memories_org_time.
- */
-export function buildExpiredTargets(
-  orgId: string,
-  nowMs: number,
-  retentionMs: number | null,
-  limit: number,
-): BuiltSql {
-  const own =
-    'SELECT seq, time, tags FROM memories INDEXED BY idx_memories_org_expires ' +
-    'WHERE org_id = ? AND expires_at IS NOT NULL AND expires_at <= ?';
-  if (retentionMs === null) return { sql: `${own} LIMIT ?`, params: [orgId, nowMs, limit] };
-  const retained =
-    `SELECT seq, time, tags FROM memories INDEXED BY ${DRIVING_INDEX_NAME.org} ` +
-    'WHERE org_id = ? AND time <= ? AND expires_at IS NULL AND pinned = 0';
-  return {
-    sql: `SELECT seq, time, tags FROM (${own} UNION ALL ${retained}) LIMIT ?`,
-    params: [orgId, nowMs, orgId, nowMs - retentionMs, limit],
   };
 }
 

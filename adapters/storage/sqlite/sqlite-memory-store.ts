@@ -23,13 +23,13 @@ import { isUniqueViolation, translateSqliteError, withSqlite } from './sqlite-er
 import {
   buildCountMemories,
   buildDeletionTargets,
-  buildExpiredTargets,
   buildFindMemories,
   buildFindByPriority,
   buildMemoryStats,
   DEDUP_LOOKUP_SQL,
   type BuiltSql,
 } from './sqlite-memory-query.js';
+import { buildExpiredTargets } from './sqlite-expiry-sql.js';
 import { StatementCache } from './statement-cache.js';
 
 type StatsRow = Record<string, number>;
