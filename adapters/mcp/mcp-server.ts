@@ -74,6 +74,9 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
         tags: z.array(z.string()).optional(),
         importance: z.number().min(0).max(1).optional().describe('0 to 1'),
         metadata: metadata.optional(),
+        ttl: z.string().optional().describe('How long it lives: 30m, 12h, 7d, 1w'),
+        expires_at: z.string().optional().describe('When it expires, ISO 8601 (not with ttl)'),
+        pinned: z.boolean().optional().describe('Never expires (not with ttl or expires_at)'),
       },
     },
     (args) =>

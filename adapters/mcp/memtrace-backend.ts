@@ -31,6 +31,9 @@ export interface McpMemoryInput {
   tags?: string[];
   importance?: number;
   metadata?: Record<string, unknown>;
+  ttl?: string;
+  expires_at?: string;
+  pinned?: boolean;
 }
 
 export interface McpRecallInput {

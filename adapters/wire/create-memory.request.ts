@@ -14,6 +14,7 @@ import {
 } from '../../domain/index.js';
 import {
   NestedArray,
+  OptionalBoolean,
   OptionalNumber,
   OptionalObject,
   OptionalString,
@@ -84,6 +85,27 @@ export class CreateMemoryRequest {
   dedup_key?: string;
   @OptionalString({ description: 'A memory this one follows from.', pattern: ID_PATTERN.source })
   parent_id?: string;
+  @OptionalString({
+    description:
+      'When it expires (ISO 8601, in the future): from then on no read returns it, and the ' +
+      'purge deletes it. Not with `ttl` or `pinned`. Without it (and without `ttl`) the ' +
+      "org's retention applies, if any.",
+    example: '2026-03-01T00:00:00Z',
+  })
+  expires_at?: string;
+  @OptionalString({
+    description:
+      'How long it lives from now: `30m`, `12h`, `7d`, `1w`. Not with `expires_at` or `pinned`.',
+    pattern: '^\\d{1,9}[mhdw]$',
+    example: '7d',
+  })
+  ttl?: string;
+  @OptionalBoolean({
+    description:
+      "Never expires: no `ttl`, no `expires_at`, and the org's retention does not apply.",
+    default: false,
+  })
+  pinned?: boolean;
 }
 
 /** A batch: `{"memories": [...]}` and nothing else at the top level. */
@@ -114,5 +136,8 @@ export function toNewMemory(dto: CreateMemoryRequest): NewMemory {
     importance: dto.importance ?? null,
     dedupKey: dto.dedup_key ?? null,
     parentId: dto.parent_id ?? null,
+    expiresAt: dto.expires_at ?? null,
+    ttl: dto.ttl ?? null,
+    pinned: dto.pinned ?? null,
   };
 }

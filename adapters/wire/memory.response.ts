@@ -25,6 +25,8 @@ export interface MemoryResponse {
   readonly importance: number;
   readonly dedup_key: string | null;
   readonly parent_id: string | null;
+  readonly expires_at: string | null;
+  readonly pinned: boolean;
 }
 
 export function toMemoryResponse(m: Memory): MemoryResponse {
@@ -42,6 +44,8 @@ export function toMemoryResponse(m: Memory): MemoryResponse {
     importance: m.importance,
     dedup_key: m.dedupKey,
     parent_id: m.parentId,
+    expires_at: isoOrNull(m.expiresAt),
+    pinned: m.pinned,
   };
 }
 
@@ -113,6 +117,14 @@ export const MEMORY_RESPONSE_SCHEMAS = {
         example: '5d41402abc4b2a76b9719d911017c592',
       }),
       parent_id: nullable('string'),
+      expires_at: nullable('string', {
+        format: 'date-time',
+        description:
+          "Its own expiry (from `expires_at` or `ttl`); null when it has none (the org's " +
+          'retention may still apply, unless it is pinned).',
+        example: null,
+      }),
+      pinned: { type: 'boolean', description: 'Never expires.', example: false },
     },
     { description: 'A memory: every field is always present, null when absent.' },
   ),

@@ -12,6 +12,7 @@ import {
   type Source,
   type Table,
 } from './parse-setting.js';
+import { readMemoryConfig } from './memory-config.js';
 import { readArcConfig, readPostgresConfig } from './storage-config.js';
 
 /**
@@ -150,6 +151,7 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
         24 * 365 * 10,
       ),
     },
+    memory: readMemoryConfig(read, name),
     auth: bootstrapKey !== undefined ? { bootstrapKey } : {},
     secrets: masterKey !== undefined ? { masterKey } : {},
     metrics: {

@@ -40,6 +40,7 @@ export const coreModule = (
             dedup: config.dedup,
             limits: config.limits,
             masterKey: config.secrets.masterKey,
+            defaultRetentionMs: config.memory.defaultRetentionMs,
           });
           return metrics ? { ...core, context: meterContextTokens(core.context, metrics) } : core;
         },
