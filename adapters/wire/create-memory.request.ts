@@ -89,8 +89,7 @@ export class CreateMemoryRequest {
     description:
       'When it expires (ISO 8601, in the future): from then on no read returns it, and the ' +
       'purge deletes it. Not with `ttl` or `pinned`. Without it (and without `ttl`) the ' +
-      "org's retention applies, if any.",
-    example: '2026-03-01T00:00:00Z',
+      "org's retention applies, if any. Example: `2026-03-01T00:00:00Z`.",
   })
   expires_at?: string;
   @OptionalString({

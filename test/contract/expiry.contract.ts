@@ -121,7 +121,9 @@ export function describeExpiryContract(
       );
       await save(...many, aMemory({ time: t }));
       const s = storage();
-      const counts = await Promise.all([1, 2, 3].map(() => s.memories.purgeExpired(ORG, t, null, 7)));
+      const counts = await Promise.all(
+        [1, 2, 3].map(() => s.memories.purgeExpired(ORG, t, null, 7)),
+      );
       let total = counts.reduce((a, b) => a + b, 0);
       for (let n = -1; n !== 0; total += n) n = await s.memories.purgeExpired(ORG, t, null, 7);
       expect(total).toBe(30);

@@ -590,10 +590,7 @@ export interface components {
       dedup_key?: string;
       /** @description A memory this one follows from. */
       parent_id?: string;
-      /**
-       * @description When it expires (ISO 8601, in the future): from then on no read returns it, and the purge deletes it. Not with `ttl` or `pinned`. Without it (and without `ttl`) the org's retention applies, if any.
-       * @example 2026-03-01T00:00:00Z
-       */
+      /** @description When it expires (ISO 8601, in the future): from then on no read returns it, and the purge deletes it. Not with `ttl` or `pinned`. Without it (and without `ttl`) the org's retention applies, if any. Example: `2026-03-01T00:00:00Z`. */
       expires_at?: string;
       /**
        * @description How long it lives from now: `30m`, `12h`, `7d`, `1w`. Not with `expires_at` or `pinned`.
@@ -1682,7 +1679,6 @@ export interface operations {
          *       ],
          *       "importance": 0.7,
          *       "dedup_key": "crawl-example.com-2026-02-13",
-         *       "expires_at": "2026-03-01T00:00:00Z",
          *       "ttl": "7d"
          *     }
          */
