@@ -46,7 +46,12 @@ export class AuthService {
       throw invalid('MEMTRACE_AUTH_BOOTSTRAP_KEY must be mtk_ followed by 43 base64url characters');
     }
     const now = this.clock.now();
-    const org: Org = { id: DEFAULT_ORG_ID, name: DEFAULT_ORG_NAME, createdAt: now, retentionMs: null };
+    const org: Org = {
+      id: DEFAULT_ORG_ID,
+      name: DEFAULT_ORG_NAME,
+      createdAt: now,
+      retentionMs: null,
+    };
     const issued = this.issue(org.id, 'admin', ADMIN_PERMISSIONS, now, bootstrapKey);
     return (await this.store.bootstrap(org, issued.key)) ? issued.apiKey : null;
   }

@@ -29,7 +29,9 @@ export function toExpiry(
   const hasTtl = input.ttl !== undefined && input.ttl !== null;
   if (hasExpiresAt && hasTtl) throw invalid(`${at}give expires_at or ttl, not both`);
   if (pinned && (hasExpiresAt || hasTtl)) {
-    throw invalid(`${at}pinned memories never expire: give pinned or ${hasTtl ? 'ttl' : 'expires_at'}, not both`);
+    throw invalid(
+      `${at}pinned memories never expire: give pinned or ${hasTtl ? 'ttl' : 'expires_at'}, not both`,
+    );
   }
   if (hasTtl) return { expiresAt: nowMs + parseDuration(at + 'ttl', input.ttl as string), pinned };
   if (!hasExpiresAt) return { expiresAt: null, pinned };
@@ -152,7 +154,8 @@ export class ExpiryPurge {
         purged += n;
         if (n < this.settings.batchSize) break;
       }
-      if (purged > 0) this.logger.info('expired memories purged', { org_id: org.id, count: purged });
+      if (purged > 0)
+        this.logger.info('expired memories purged', { org_id: org.id, count: purged });
       total += purged;
     }
     return total;

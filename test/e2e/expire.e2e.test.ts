@@ -141,6 +141,46 @@ describe('Expired memories on every read path', () => {
   });
 });
 
+describe('Dedup and expired memories', () => {
+  it('lets an expired memory be recorded again instead of answering 409 with its id', async () => {
+    const first = await remember({ content: 'same fact', ttl: '1m' });
+    const dup = await api.post('/api/v1/memories', {
+      agent_id: 'agent_1',
+      session_id: 'sess_1',
+      content: 'same fact',
+    });
+    expect(dup.status).toBe(409);
+    t.clock.advance(MINUTE);
+
+    const again = await remember({ content: 'same fact' });
+    const batch = await api.post('/api/v1/memories', {
+      memories: [
+        { agent_id: 'agent_1', content: 'batch fact', ttl: '1m' },
+        { agent_id: 'agent_1', content: 'other' },
+      ],
+    });
+    t.clock.advance(MINUTE);
+    const batchAgain = await api.post('/api/v1/memories', {
+      memories: [
+        { agent_id: 'agent_1', content: 'other' },
+        { agent_id: 'agent_1', content: 'batch fact' },
+        { agent_id: 'agent_1', content: 'batch fact' },
+      ],
+    });
+
+    expect(again.memory_id).not.toBe(first.memory_id);
+    expect((await api.get(`/api/v1/memories/${first.memory_id}`)).status).toBe(404);
+    expect(batch.status).toBe(201);
+    expect(batchAgain.status).toBe(201);
+    expect(batchAgain.body).toMatchObject({ count: 1, duplicates: 2 });
+    expect(batchAgain.body.memories[0].content).toBe('batch fact');
+    expect(batchAgain.body.duplicate_of).toEqual([
+      { index: 0, memory_id: batch.body.memories[1].memory_id },
+      { index: 2, memory_id: batchAgain.body.memories[0].memory_id },
+    ]);
+  });
+});
+
 describe('AdminRoutes.putOrgRetention', () => {
   it('sets an org retention that hides its old memories, except pinned or with their own expiry', async () => {
     await remember({ content: 'old plain' });
