@@ -27,11 +27,10 @@ export function toExpiry(
   const pinned = input.pinned ?? false;
   const hasExpiresAt = input.expiresAt !== undefined && input.expiresAt !== null;
   const hasTtl = input.ttl !== undefined && input.ttl !== null;
-  if (hasExpiresAt && hasTtl) throw invalid(`${at}give expires_at or ttl, not both`);
+  if (hasExpiresAt && hasTtl) throw invalid(`${at}ttl must not be given with expires_at`);
   if (pinned && (hasExpiresAt || hasTtl)) {
-    throw invalid(
-      `${at}pinned memories never expire: give pinned or ${hasTtl ? 'ttl' : 'expires_at'}, not both`,
-    );
+    const other = hasTtl ? 'ttl' : 'expires_at';
+    throw invalid(`${at}pinned must not be given with ${other}: a pinned memory never expires`);
   }
   if (hasTtl) return { expiresAt: nowMs + parseDuration(at + 'ttl', input.ttl as string), pinned };
   if (!hasExpiresAt) return { expiresAt: null, pinned };

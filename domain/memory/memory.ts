@@ -104,7 +104,7 @@ export function checkMemory(
     throw invalid(`${at}dedup_key must be 1 to ${MAX_DEDUP_KEY_LENGTH} characters`);
   }
   if (m.pinned && m.expiresAt !== null) {
-    throw invalid(`${at}pinned memories never expire: give pinned or expires_at, not both`);
+    throw invalid(`${at}pinned must not be given with expires_at: a pinned memory never expires`);
   }
 }
 

@@ -66,9 +66,12 @@ describe('MemoryRoutes.create with expiry', () => {
   });
 
   it.each([
-    [{ ttl: '1h', expires_at: '2027-01-01T00:00:00Z' }, 'not both'],
-    [{ ttl: '1h', pinned: true }, 'pinned'],
-    [{ expires_at: '2027-01-01T00:00:00Z', pinned: true }, 'pinned'],
+    [{ ttl: '1h', expires_at: '2027-01-01T00:00:00Z' }, 'ttl must not be given with expires_at'],
+    [{ ttl: '1h', pinned: true }, 'pinned must not be given with ttl'],
+    [
+      { expires_at: '2027-01-01T00:00:00Z', pinned: true },
+      'pinned must not be given with expires_at',
+    ],
     [{ expires_at: '2026-02-13T10:29:59Z' }, 'expires_at must be in the future'],
     [{ expires_at: new Date(TEST_START).toISOString() }, 'expires_at must be in the future'],
     [{ ttl: '5s' }, 'ttl'],
@@ -89,7 +92,7 @@ describe('MemoryRoutes.create with expiry', () => {
       ],
     });
     expect(res.status).toBe(400);
-    expect(res.body.message).toContain('memories[1].');
+    expect(res.body.message).toContain('memories[1].pinned must not be given with ttl');
     expect((await api.get('/api/v1/memories')).body.count).toBe(0);
   });
 
