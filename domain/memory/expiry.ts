@@ -13,6 +13,9 @@ import type {
   PriorityQuery,
 } from './memory-store.port.js';
 
+/** A {@link LiveAt} every memory passes (live at the earliest instant): reaches expired ones too. */
+export const EVERY_MEMORY: LiveAt = { at: Number.MIN_SAFE_INTEGER, retentionMs: null };
+
 /**
  * The expiry a new memory asks for: `expiresAt` (ISO 8601, in the future) or `ttl` from now, or
  * `pinned` (never expires); at most one of them.
@@ -60,8 +63,9 @@ export class OrgRetention {
 }
 
 /**
- * A {@link MemoryStore} whose reads return only memories live now (see `isLive`): the domain's
- * view of the store, which every service reads through. Writes, deletes and purges pass through.
+ * A {@link MemoryStore} whose reads and deletes reach only memories live now (see `isLive`),
+ * unless the filter names its own `live`: the domain's view of the store, which every service
+ * goes through. Inserts and purges pass through.
  */
 export class LiveMemoryStore implements MemoryStore {
   constructor(
@@ -92,8 +96,12 @@ export class LiveMemoryStore implements MemoryStore {
     return this.store.count(orgId, await this.live(orgId, filter));
   }
 
-  delete(orgId: string, filter: MemoryFilter): Promise<number> {
-    return this.store.delete(orgId, filter);
+  /**
+   * Deletes the live matches only, so a forget's count (and its dry run) never counts a memory no
+   * read returns; expired ones are left to the purge. Pass `live: EVERY_MEMORY` to reach them.
+   */
+  async delete(orgId: string, filter: MemoryFilter): Promise<number> {
+    return this.store.delete(orgId, await this.live(orgId, filter));
   }
 
   purgeExpired(orgId: string, nowMs: number, retentionMs: number | null, limit: number) {

@@ -24,7 +24,7 @@ import {
   type MemoryListInput,
 } from './memory-query.js';
 import type { DedupPolicy, InsertOutcome, MemoryStore } from './memory-store.port.js';
-import { toExpiry } from './expiry.js';
+import { EVERY_MEMORY, toExpiry } from './expiry.js';
 import { forgetLogMeta, toForgetFilter, type ForgetInput, type ForgetOutcome } from './forget.js';
 import { sessionsNamedBy } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.port.js';
@@ -201,7 +201,7 @@ export class MemoryService {
     const live = new Set((await this.store.find(orgId, query)).map((m) => m.id));
     const gone = held.filter((id) => !live.has(id));
     if (gone.length === 0) return outcomes;
-    await this.store.delete(orgId, { ids: gone });
+    await this.store.delete(orgId, { ids: gone, live: EVERY_MEMORY });
     const again = outcomes.flatMap((o, i) =>
       o.status === 'duplicate' && gone.includes(o.existingId) ? [i] : [],
     );

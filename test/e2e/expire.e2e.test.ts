@@ -184,6 +184,22 @@ describe('Dedup and expired memories', () => {
   });
 });
 
+describe('Forget and expired memories', () => {
+  it('neither counts nor answers an expired memory', async () => {
+    const gone = await remember({ content: 'expired one', ttl: '1m', tags: ['x'] });
+    await remember({ content: 'live one', tags: ['x'] });
+    t.clock.advance(MINUTE);
+
+    const dry = await api.post('/api/v1/memories/forget', { tags: ['x'], dry_run: true });
+    const forgot = await api.post('/api/v1/memories/forget', { tags: ['x'] });
+    const deleted = await api.delete(`/api/v1/memories/${gone.memory_id}`);
+
+    expect(dry.body).toEqual({ would_delete: 1, dry_run: true });
+    expect(forgot.body).toEqual({ deleted: 1 });
+    expect(deleted.status).toBe(404);
+  });
+});
+
 describe('AdminRoutes.putOrgRetention', () => {
   it('sets an org retention that hides its old memories, except pinned or with their own expiry', async () => {
     await remember({ content: 'old plain' });
