@@ -19,7 +19,9 @@ import {
   AuthService,
   ContextService,
   DEFAULT_LIMITS,
+  LiveMemoryStore,
   MemoryService,
+  OrgRetention,
   SessionService,
   type Clock,
   type Crypto,
@@ -28,6 +30,7 @@ import {
   type IdGenerator,
   type Limits,
   type Logger,
+  type MemoryStore,
   type SecretBox,
 } from '../domain/index.js';
 
@@ -59,6 +62,8 @@ export interface MemtraceOptions {
   readonly masterKey?: string;
   /** Where deletions (forget, session and agent deletes) are recorded; nothing is logged by default. */
   readonly logger?: Logger;
+  /** The retention (ms) of orgs without their own (MEMTRACE_DEFAULT_RETENTION); null: forever. */
+  readonly defaultRetentionMs?: number | null;
 }
 
 /** The domain services of one storage. */
@@ -75,6 +80,10 @@ export interface Memtrace {
   readonly auth: AuthService;
   /** The orgs routed to an Arc instance of their own. */
   readonly arcInstances: ArcInstanceService;
+  /** The retention each org's memories get (its own, else the default). */
+  readonly retention: OrgRetention;
+  /** The store as the services read it: expired memories hidden (export reads it too). */
+  readonly liveMemories: MemoryStore;
 }
 
 /**
@@ -88,9 +97,12 @@ export function createMemtrace(options: MemtraceOptions): Memtrace {
   const crypto = options.crypto ?? new NodeCrypto();
   const limits = options.limits ?? DEFAULT_LIMITS;
   const secrets = options.secrets ?? new AesGcmSecretBox(options.masterKey);
+  const retention = new OrgRetention(storage.auth, options.defaultRetentionMs ?? null);
+  // Every service reads memories through this view, so no read path returns an expired one.
+  const memories = new LiveMemoryStore(storage.memories, clock, retention);
   const sessions = new SessionService(
     storage.sessions,
-    storage.memories,
+    memories,
     clock,
     ids,
     limits,
@@ -98,7 +110,7 @@ export function createMemtrace(options: MemtraceOptions): Memtrace {
   );
   return {
     memories: new MemoryService(
-      storage.memories,
+      memories,
       clock,
       ids,
       crypto,
@@ -109,11 +121,11 @@ export function createMemtrace(options: MemtraceOptions): Memtrace {
       options.eventTime,
     ),
     sessions,
-    context: new ContextService(sessions, storage.memories, clock, limits),
+    context: new ContextService(sessions, memories, clock, limits),
     agents: new AgentService(
       storage.agents,
       storage.sessions,
-      storage.memories,
+      memories,
       clock,
       ids,
       limits,
@@ -121,5 +133,7 @@ export function createMemtrace(options: MemtraceOptions): Memtrace {
     ),
     auth: new AuthService(storage.auth, clock, ids, crypto),
     arcInstances: new ArcInstanceService(storage.arcInstances, storage.auth, secrets, clock),
+    retention,
+    liveMemories: memories,
   };
 }

@@ -3,12 +3,13 @@ import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import { answerClientErrors } from '../adapters/http/client-errors.js';
 import { presetExpressPrototypes } from '../adapters/http/express-prototypes.js';
-import { AuthService, LOGGER, type Logger } from '../domain/index.js';
+import { AuthService, CLOCK, LOGGER, type Clock, type Logger } from '../domain/index.js';
 import type { Config } from './config/index.js';
 import { buildContainer, type BuildOptions } from './container.js';
 import { localUrl } from './local-url.js';
 import { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.js';
-import { HTTP_APP } from './modules/tokens.js';
+import { HTTP_APP, MEMTRACE } from './modules/tokens.js';
+import { startPurgeLoop } from './expiry-purge-loop.js';
 
 export interface RunningHttpServer {
   readonly url: string;
@@ -43,12 +44,19 @@ export async function startHttpServer(
   const { port } = server.address() as AddressInfo;
   const url = localUrl(config.server.host, port);
   logger.info('memtrace listening', { url, driver: storage.driver });
+  const purge = startPurgeLoop(
+    container.get(MEMTRACE),
+    storage,
+    container.get<Clock>(CLOCK),
+    logger,
+    config.memory,
+  );
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       logger.info('memtrace shutting down');
-      await drain(server, config.server.shutdownTimeoutMs);
+      await Promise.all([drain(server, config.server.shutdownTimeoutMs), purge.stop()]);
       await storage.close();
       logger.info('memtrace stopped');
     })());

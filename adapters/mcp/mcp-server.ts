@@ -78,6 +78,9 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
           .string()
           .optional()
           .describe('When it happened, ISO 8601 (e.g. 2026-02-13T10:30:00Z); default now'),
+        ttl: z.string().optional().describe('How long it lives: 30m, 12h, 7d, 1w'),
+        expires_at: z.string().optional().describe('When it expires, ISO 8601 (not with ttl)'),
+        pinned: z.boolean().optional().describe('Never expires (not with ttl or expires_at)'),
       },
     },
     (args) =>

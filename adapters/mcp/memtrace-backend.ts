@@ -35,6 +35,9 @@ export interface McpMemoryInput {
   metadata?: Record<string, unknown>;
   /** When it happened (ISO 8601); default now. */
   time?: string;
+  ttl?: string;
+  expires_at?: string;
+  pinned?: boolean;
 }
 
 export interface McpRecallInput {

@@ -5,7 +5,7 @@ import {
   type IssuedKey,
   type Org,
 } from '../../domain/index.js';
-import { arrayOf, count, isoTime, objectSchema, ref } from './json-schema.js';
+import { arrayOf, count, isoTime, nullable, objectSchema, ref } from './json-schema.js';
 import { iso } from './memory.response.js';
 
 /** A key as listed: never the key itself. */
@@ -25,7 +25,26 @@ export const toKeyListResponse = (keys: readonly ApiKey[]) => ({
 });
 
 export function toOrgResponse(o: Org) {
-  return { org_id: o.id, name: o.name, created_at: iso(o.createdAt) };
+  return {
+    org_id: o.id,
+    name: o.name,
+    created_at: iso(o.createdAt),
+    retention: formatRetention(o.retentionMs),
+  };
+}
+
+const UNITS = [
+  ['w', 604_800_000],
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+] as const;
+
+/** A retention as it was given (`30d`): in the largest unit that divides it; null stays null. */
+export function formatRetention(ms: number | null): string | null {
+  if (ms === null) return null;
+  const [unit, size] = UNITS.find(([, n]) => ms % n === 0) ?? ['m', 60_000];
+  return `${Math.round(ms / size)}${unit}`;
 }
 
 export const toCreatedOrgResponse = (created: { readonly org: Org; readonly apiKey: string }) => ({
@@ -54,6 +73,13 @@ const ORG_FIELDS = {
   org_id: { type: 'string', example: 'org_019c56b7f5c0a1b2c3d4e5f6' },
   name: { type: 'string', example: 'acme' },
   created_at: isoTime(),
+  retention: nullable('string', {
+    description:
+      "The org's own retention (`30d`): its memories without an expiry of their own and not " +
+      'pinned expire this long after their time. null: the server default applies ' +
+      '(MEMTRACE_DEFAULT_RETENTION; unset keeps them).',
+    example: '30d',
+  }),
 };
 
 /** The documented schemas of the shapes above, by their OpenAPI component name. */

@@ -14,6 +14,7 @@ import {
 } from '../../domain/index.js';
 import {
   NestedArray,
+  OptionalBoolean,
   OptionalNumber,
   OptionalObject,
   OptionalString,
@@ -94,6 +95,26 @@ export class CreateMemoryRequest {
       'list routes find the memory this one creates).',
   })
   time?: string;
+  @OptionalString({
+    description:
+      'When it expires (ISO 8601, in the future): from then on no read returns it, and the ' +
+      'purge deletes it. Not with `ttl` or `pinned`. Without it (and without `ttl`) the ' +
+      "org's retention applies, if any. Example: `2026-03-01T00:00:00Z`.",
+  })
+  expires_at?: string;
+  @OptionalString({
+    description:
+      'How long it lives from now: `30m`, `12h`, `7d`, `1w`. Not with `expires_at` or `pinned`.',
+    pattern: '^\\d{1,9}[mhdw]$',
+    example: '7d',
+  })
+  ttl?: string;
+  @OptionalBoolean({
+    description:
+      "Never expires: no `ttl`, no `expires_at`, and the org's retention does not apply.",
+    default: false,
+  })
+  pinned?: boolean;
 }
 
 /** A batch: `{"memories": [...]}` and nothing else at the top level. */
@@ -125,5 +146,8 @@ export function toNewMemory(dto: CreateMemoryRequest): NewMemory {
     dedupKey: dto.dedup_key ?? null,
     parentId: dto.parent_id ?? null,
     time: dto.time ?? null,
+    expiresAt: dto.expires_at ?? null,
+    ttl: dto.ttl ?? null,
+    pinned: dto.pinned ?? null,
   };
 }

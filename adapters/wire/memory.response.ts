@@ -35,6 +35,8 @@ export interface MemoryResponse {
   readonly dedup_key: string | null;
   readonly parent_id: string | null;
   readonly created_at: string;
+  readonly expires_at: string | null;
+  readonly pinned: boolean;
 }
 
 export function toMemoryResponse(m: Memory): MemoryResponse {
@@ -53,6 +55,8 @@ export function toMemoryResponse(m: Memory): MemoryResponse {
     dedup_key: m.dedupKey,
     parent_id: m.parentId,
     created_at: iso(m.createdAt),
+    expires_at: isoOrNull(m.expiresAt),
+    pinned: m.pinned,
   };
 }
 
@@ -134,6 +138,14 @@ export const MEMORY_RESPONSE_SCHEMAS = {
         description:
           'When the server recorded it (ISO 8601, UTC, milliseconds). Dedup windows read it.',
       }),
+      expires_at: nullable('string', {
+        format: 'date-time',
+        description:
+          "Its own expiry (from `expires_at` or `ttl`); null when it has none (the org's " +
+          'retention may still apply, unless it is pinned).',
+        example: null,
+      }),
+      pinned: { type: 'boolean', description: 'Never expires.', example: false },
     },
     { description: 'A memory: every field is always present, null when absent.' },
   ),

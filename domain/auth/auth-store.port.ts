@@ -18,6 +18,12 @@ export interface AuthStore {
   /** The org with this id, or null. */
   findOrg(id: string): Promise<Org | null>;
 
+  /**
+   * Sets the org's own retention (ms; null removes it).
+   * @returns the org as changed, or null when there is no such org
+   */
+  setRetention(id: string, retentionMs: number | null): Promise<Org | null>;
+
   /** Every org, oldest first. */
   listOrgs(): Promise<Org[]>;
 

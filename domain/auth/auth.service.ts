@@ -3,6 +3,7 @@ import type { Crypto } from '../shared/crypto.port.js';
 import { DomainError, invalid, notFound } from '../shared/errors.js';
 import type { IdGenerator } from '../shared/id-generator.port.js';
 import { checkText, MAX_NAME_LENGTH } from '../shared/rules.js';
+import { parseDuration } from '../shared/time-expression.js';
 import {
   DEFAULT_ORG_ID,
   DEFAULT_ORG_NAME,
@@ -45,7 +46,12 @@ export class AuthService {
       throw invalid('MEMTRACE_AUTH_BOOTSTRAP_KEY must be mtk_ followed by 43 base64url characters');
     }
     const now = this.clock.now();
-    const org: Org = { id: DEFAULT_ORG_ID, name: DEFAULT_ORG_NAME, createdAt: now };
+    const org: Org = {
+      id: DEFAULT_ORG_ID,
+      name: DEFAULT_ORG_NAME,
+      createdAt: now,
+      retentionMs: null,
+    };
     const issued = this.issue(org.id, 'admin', ADMIN_PERMISSIONS, now, bootstrapKey);
     return (await this.store.bootstrap(org, issued.key)) ? issued.apiKey : null;
   }
@@ -138,7 +144,7 @@ export class AuthService {
   async createOrg(name: string): Promise<{ readonly org: Org; readonly apiKey: string }> {
     checkText('name', name ?? '', MAX_NAME_LENGTH);
     const now = this.clock.now();
-    const org: Org = { id: this.ids.next('org', now), name, createdAt: now };
+    const org: Org = { id: this.ids.next('org', now), name, createdAt: now, retentionMs: null };
     const issued = this.issue(org.id, 'admin', ADMIN_PERMISSIONS, now);
     await this.store.createOrg(org, issued.key);
     return { org, apiKey: issued.apiKey };
@@ -146,6 +152,19 @@ export class AuthService {
 
   listOrgs(): Promise<Org[]> {
     return this.store.listOrgs();
+  }
+
+  /**
+   * Sets the org's default retention (`30d`, `12h`, ...): its memories without an expiry of
+   * their own and not pinned expire that long after their time. null removes it (the configured
+   * default applies again).
+   * @throws DomainError `invalid`; `not_found` when the org does not exist
+   */
+  async setRetention(orgId: string, retention: string | null): Promise<Org> {
+    const ms = retention === null ? null : parseDuration('retention', retention);
+    const org = await this.store.setRetention(orgId, ms);
+    if (!org) throw notFound('org', 'ORG_NOT_FOUND');
+    return org;
   }
 
   private issue(

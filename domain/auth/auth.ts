@@ -14,6 +14,11 @@ export interface Org {
   readonly id: string;
   readonly name: string;
   readonly createdAt: number;
+  /**
+   * The org's own retention in ms: its memories without an expiry of their own and not pinned
+   * expire this long after their time. null: the configured default applies.
+   */
+  readonly retentionMs: number | null;
 }
 
 /** An API key as stored: never the key itself, only its SHA-256. */

@@ -1,5 +1,5 @@
 import type { KeysetPosition, Order } from '../shared/page.js';
-import type { Memory, MemoryFilter, MemoryType } from './memory.js';
+import type { LiveAt, Memory, MemoryFilter, MemoryType } from './memory.js';
 
 /** How a store recognises duplicates while inserting. */
 export interface DedupPolicy {
@@ -112,8 +112,29 @@ export interface MemoryStore {
   delete(orgId: string, filter: MemoryFilter): Promise<number>;
 
   /**
+   * Deletes at most `limit` memories of the org that are not live at `nowMs` (see `isLive`: past
+   * their `expiresAt`, or, without one and not pinned, older than `retentionMs`), atomically per
+   * call. Several processes may purge one store at once: each memory is deleted once, and the
+   * callers' counts add up to what was deleted.
+   * @returns how many were deleted; less than `limit` when no more are expired
+   * @throws DomainError `unavailable` when the backend cannot be reached or refuses deletes
+   */
+  purgeExpired(
+    orgId: string,
+    nowMs: number,
+    retentionMs: number | null,
+    limit: number,
+  ): Promise<number>;
+
+  /**
    * Aggregates over the memories whose agent id is one of `agentIds`.
    * @param sinceMs the start of the recent window (inclusive)
+   * @param live only memories live then (all when absent)
    */
-  stats(orgId: string, agentIds: readonly string[], sinceMs: number): Promise<MemoryStats>;
+  stats(
+    orgId: string,
+    agentIds: readonly string[],
+    sinceMs: number,
+    live?: LiveAt,
+  ): Promise<MemoryStats>;
 }

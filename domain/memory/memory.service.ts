@@ -28,7 +28,8 @@ import {
   toOrder,
   type MemoryListInput,
 } from './memory-query.js';
-import type { DedupPolicy, MemoryStore } from './memory-store.port.js';
+import type { DedupPolicy, InsertOutcome, MemoryStore } from './memory-store.port.js';
+import { EVERY_MEMORY, toExpiry } from './expiry.js';
 import { forgetLogMeta, toForgetFilter, type ForgetInput, type ForgetOutcome } from './forget.js';
 import { sessionsNamedBy } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.port.js';
@@ -82,7 +83,7 @@ export class MemoryService {
   async create(orgId: string, input: NewMemory): Promise<Memory> {
     const memory = this.build(orgId, input, this.clock.now(), '');
     await this.sessions.createMissing(sessionsNamedBy([memory]));
-    const [outcome] = await this.store.insert([memory], this.policy());
+    const [outcome] = await this.insertReplacingExpired(orgId, [memory]);
     if (outcome?.status === 'duplicate') {
       throw new DomainError(
         'conflict',
@@ -112,7 +113,7 @@ export class MemoryService {
       );
     }
     await this.sessions.createMissing(sessionsNamedBy(built));
-    const outcomes = await this.store.insert(built, this.policy());
+    const outcomes = await this.insertReplacingExpired(orgId, built);
     const memories: Memory[] = [];
     const duplicates: { index: number; existingId: string }[] = [];
     outcomes.forEach((o, index) => {
@@ -205,6 +206,36 @@ export class MemoryService {
     return { memories, count, hasMore, nextCursor: next };
   }
 
+  /**
+   * Inserts, and then once more the items that were duplicates only of memories no read returns
+   * any more (expired, not yet purged): those are deleted first (as the purge would), so an
+   * expired memory neither blocks its successor nor shows its id in a 409.
+   */
+  private async insertReplacingExpired(
+    orgId: string,
+    memories: readonly Memory[],
+  ): Promise<InsertOutcome[]> {
+    const outcomes = await this.store.insert(memories, this.policy());
+    const held = [
+      ...new Set(outcomes.flatMap((o) => (o.status === 'duplicate' ? [o.existingId] : []))),
+    ];
+    if (held.length === 0) return outcomes;
+    const query = { filter: { ids: held }, order: 'asc' as const, limit: null, offset: 0 };
+    const live = new Set((await this.store.find(orgId, query)).map((m) => m.id));
+    const gone = held.filter((id) => !live.has(id));
+    if (gone.length === 0) return outcomes;
+    await this.store.delete(orgId, { ids: gone, live: EVERY_MEMORY });
+    const again = outcomes.flatMap((o, i) =>
+      o.status === 'duplicate' && gone.includes(o.existingId) ? [i] : [],
+    );
+    const retried = await this.store.insert(
+      again.map((i) => memories[i] as Memory),
+      this.policy(),
+    );
+    again.forEach((i, k) => (outcomes[i] = retried[k] as InsertOutcome));
+    return outcomes;
+  }
+
   private policy(): DedupPolicy | null {
     return this.dedup.enabled ? { windowMs: this.dedup.windowHours * 3_600_000 } : null;
   }
@@ -235,6 +266,7 @@ export class MemoryService {
       parentId: input.parentId ?? null,
       time: this.eventTimeOf(input.time, now, at),
       createdAt: now,
+      ...toExpiry(input, now, at),
     };
     checkMemory(memory, at, this.limits.maxMetadataBytes);
     // Repeated tags are dropped, keeping the first occurrence's position.

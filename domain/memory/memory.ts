@@ -41,6 +41,10 @@ export interface Memory {
   readonly time: number;
   /** When the server recorded it (ingest time): ms since the epoch, UTC. Dedup windows read this. */
   readonly createdAt: number;
+  /** When it expires (ms since the epoch, UTC), or null: then the org's retention applies. */
+  readonly expiresAt: number | null;
+  /** A pinned memory never expires (it has no `expiresAt` and no retention applies). */
+  readonly pinned: boolean;
 }
 
 /** What a caller supplies to record a memory; validated and defaulted by MemoryService. */
@@ -64,6 +68,12 @@ export interface NewMemory {
    * the past; in the future at most the configured skew (see {@link EventTimeSettings}).
    */
   readonly time?: string | null;
+  /** When it expires, ISO 8601 (must be in the future); not with `ttl` or `pinned`. */
+  readonly expiresAt?: string | null;
+  /** How long it lives from now (`30m`, `12h`, `7d`, `1w`); not with `expiresAt` or `pinned`. */
+  readonly ttl?: string | null;
+  /** Never expires. Default false. */
+  readonly pinned?: boolean | null;
 }
 
 /** How far ahead of the server's clock a client's event time may be. */
@@ -113,6 +123,9 @@ export function checkMemory(
     throw invalid(`${at}dedup_key must be 1 to ${MAX_DEDUP_KEY_LENGTH} characters`);
   }
   if (!Number.isSafeInteger(m.createdAt)) throw invalid(`${at}created_at must be a time`);
+  if (m.pinned && m.expiresAt !== null) {
+    throw invalid(`${at}pinned must not be given with expires_at: a pinned memory never expires`);
+  }
 }
 
 /** Filters shared by list, search, context and stats. Every given filter must hold (AND). */
@@ -135,6 +148,32 @@ export interface MemoryFilter {
   readonly until?: number;
   /** Any of these memory ids. An empty array matches nothing. */
   readonly ids?: readonly string[];
+  /** Only memories live at this instant (see {@link isLive}); set by the domain on every read. */
+  readonly live?: LiveAt;
+}
+
+/** An instant and the org's retention there: what {@link isLive} checks a memory against. */
+export interface LiveAt {
+  /** ms since the epoch, UTC. */
+  readonly at: number;
+  /**
+   * The org's retention in ms: a memory without `expiresAt` that is not pinned expires at
+   * `time + retentionMs`. null: such memories are kept forever.
+   */
+  readonly retentionMs: number | null;
+}
+
+/** When the memory expires under the retention (ms), or null when it never does. */
+export function expiryOf(m: Memory, retentionMs: number | null): number | null {
+  if (m.pinned) return null;
+  if (m.expiresAt !== null) return m.expiresAt;
+  return retentionMs === null ? null : m.time + retentionMs;
+}
+
+/** Whether the memory is still live at `live.at`: it expires at an instant after it, or never. */
+export function isLive(m: Memory, live: LiveAt): boolean {
+  const expiry = expiryOf(m, live.retentionMs);
+  return expiry === null || expiry > live.at;
 }
 
 /**
@@ -152,6 +191,7 @@ export function matchesFilter(m: Memory, f: MemoryFilter): boolean {
     (f.minImportance === undefined || m.importance >= f.minImportance) &&
     (f.since === undefined || m.time >= f.since) &&
     (f.until === undefined || m.time < f.until) &&
-    (f.ids === undefined || f.ids.includes(m.id))
+    (f.ids === undefined || f.ids.includes(m.id)) &&
+    (f.live === undefined || isLive(m, f.live))
   );
 }

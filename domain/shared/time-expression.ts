@@ -45,6 +45,22 @@ export function parseTimeExpression(field: string, value: string, nowMs: number)
 }
 
 /**
+ * Reads a length of time (`30m`, `12h`, `7d`, `1w`), written like a relative time.
+ * @returns milliseconds, more than 0
+ * @throws DomainError `invalid` naming `field` for any other value, or 0
+ */
+export function parseDuration(field: string, value: string): number {
+  const rel = RELATIVE.exec(value.trim());
+  const ms = rel ? Number(rel[1]) * UNIT_MS[rel[2] as keyof typeof UNIT_MS] : 0;
+  if (ms <= 0 || ms > MAX_ABS_MS) {
+    throw invalid(
+      `${field} must be a length of time greater than 0 (30m, 12h, 7d, 1w), got '${value.slice(0, 64)}'`,
+    );
+  }
+  return ms;
+}
+
+/**
  * Reads an RFC 3339 date-time or date (`2026-02-13`, `2026-02-13T10:30:00Z`,
  * `0001-01-01T00:00:00.123456789+02:00`), also with a space for `T`, without seconds, or
  * without a zone (UTC). Years 0000 to 9999, read in the proleptic Gregorian calendar. The

@@ -117,6 +117,13 @@ export class RecordReader {
     return this.o[key] === null || this.o[key] === undefined ? null : this.time(key);
   }
 
+  /** false when absent. */
+  boolean(key: string): boolean {
+    const v = this.o[key] ?? false;
+    if (typeof v !== 'boolean') throw this.bad(`${key} must be true or false`);
+    return v;
+  }
+
   object(key: string): Record<string, unknown> {
     const v = this.o[key] ?? {};
     if (!isPlainObject(v)) throw this.bad(`${key} must be a JSON object`);
@@ -150,6 +157,9 @@ export class RecordReader {
       time: this.time('time'),
       // An export written before created_at existed: the memory was recorded at its time.
       createdAt: this.timeOrNull('created_at') ?? this.time('time'),
+      // Exports made before expiry existed have neither field: no expiry, not pinned.
+      expiresAt: this.timeOrNull('expires_at'),
+      pinned: this.boolean('pinned'),
     };
   }
 

@@ -6,7 +6,9 @@ import {
   DomainError,
   isDomainError,
   isPlainObject,
+  LiveMemoryStore,
   MAX_LIMIT,
+  OrgRetention,
   notFound,
   type DedupPolicy,
   type KeysetPosition,
@@ -53,7 +55,8 @@ async function allPages<T>(
 /**
  * Writes every agent, session and memory of `orgId` as NDJSON lines through `write` (which
  * should wait for the destination to drain). Memories are read a page at a time, so a large org
- * is streamed, not held in memory.
+ * is streamed, not held in memory. Expired memories are left out (as every read leaves them out;
+ * `defaultRetentionMs` is MEMTRACE_MEMORY_DEFAULT_RETENTION); kept ones carry their expiry.
  * @throws DomainError `not_found` when the org does not exist
  */
 export async function exportOrg(
@@ -62,7 +65,13 @@ export async function exportOrg(
   write: (line: string) => Promise<void>,
   progress: Progress = noProgress,
   now: () => number = Date.now,
+  defaultRetentionMs: number | null = null,
 ): Promise<TransferCounts> {
+  const memoryStore = new LiveMemoryStore(
+    storage.memories,
+    { now },
+    new OrgRetention(storage.auth, defaultRetentionMs),
+  );
   if ((await storage.auth.findOrg(orgId)) === null) throw notFound('org', 'ORG_NOT_FOUND');
   // Lists are newest first (ties: latest inserted first): reversed, they are in insertion order.
   const agents = (
@@ -71,7 +80,7 @@ export async function exportOrg(
   const sessions = (
     await allPages((after) => storage.sessions.list(orgId, { limit: PAGE, offset: 0, after }))
   ).reverse();
-  const memoryCount = await storage.memories.count(orgId, {});
+  const memoryCount = await memoryStore.count(orgId, {});
   const line = (record: object) => write(JSON.stringify(record) + '\n');
 
   await line({
@@ -95,7 +104,7 @@ export async function exportOrg(
   // Keyset pages: a memory written or forgotten during the export never makes one repeat or go
   // missing from the rest.
   for (let after: KeysetPosition | undefined; ;) {
-    const page = await storage.memories.findPage(orgId, {
+    const page = await memoryStore.findPage(orgId, {
       filter: {},
       order: 'asc',
       limit: PAGE,

@@ -1,5 +1,6 @@
 import type { StorageDriver } from '../storage.js';
 import type { Limits } from '../../domain/index.js';
+import type { MemoryConfig } from './memory-config.js';
 import type { ArcConfig, PostgresConfig } from './storage-config.js';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'silent';
@@ -38,8 +39,8 @@ export interface Config {
   };
   readonly log: { readonly level: LogLevel; readonly format: LogFormat };
   readonly dedup: { readonly enabled: boolean; readonly windowHours: number };
-  /** How far ahead of the server's clock a memory's `time` may be (MEMTRACE_MEMORY_MAX_FUTURE_SKEW). */
-  readonly memory: { readonly maxFutureSkewMs: number };
+  /** Memory expiry: the default retention and the purge. */
+  readonly memory: MemoryConfig;
   readonly auth: { readonly bootstrapKey?: string };
   /**
    * MEMTRACE_MASTER_KEY (environment only, never memtrace.toml): 32 bytes as 64 hex digits or

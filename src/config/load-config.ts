@@ -6,13 +6,13 @@ import { ConfigError } from './config-error.js';
 import { findConfigFile, readToml } from './config-file.js';
 import {
   parseBool,
-  parseDuration,
   parseInteger,
   type ReadSetting,
   type SettingName,
   type Source,
   type Table,
 } from './parse-setting.js';
+import { readMemoryConfig } from './memory-config.js';
 import { readArcConfig, readPostgresConfig } from './storage-config.js';
 
 /**
@@ -151,13 +151,7 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
         24 * 365 * 10,
       ),
     },
-    memory: {
-      maxFutureSkewMs: parseDuration(
-        name('memory', 'max_future_skew'),
-        read('memory', 'max_future_skew') ?? '5m',
-        52 * 604_800_000,
-      ),
-    },
+    memory: readMemoryConfig(read, name),
     auth: bootstrapKey !== undefined ? { bootstrapKey } : {},
     secrets: masterKey !== undefined ? { masterKey } : {},
     metrics: {

@@ -41,6 +41,7 @@ export const coreModule = (
             eventTime: config.memory,
             limits: config.limits,
             masterKey: config.secrets.masterKey,
+            defaultRetentionMs: config.memory.defaultRetentionMs,
           });
           return metrics ? { ...core, context: meterContextTokens(core.context, metrics) } : core;
         },

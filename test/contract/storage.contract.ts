@@ -11,6 +11,7 @@ import {
   BASE_TIME,
 } from '../support/builders.js';
 import { describeKeysetContract } from './keyset.contract.js';
+import { describeExpiryContract } from './expiry.contract.js';
 
 /** How the contract suite opens, empties and closes one driver's storage. */
 export interface StorageHarness {
@@ -647,6 +648,7 @@ export function describeStorageContract(h: StorageHarness): void {
     describe('keyset paging (after a position)', () => {
       describeKeysetContract(() => s);
     });
+    describeExpiryContract(() => s, save);
 
     describe('SessionStore', () => {
       it('returns a created session unchanged and null for another org', async () => {

@@ -488,7 +488,13 @@ describe('AdminRoutes.orgs', () => {
 
     // Assert
     expect(res.status).toBe(201);
-    expect(Object.keys(res.body).sort()).toEqual(['api_key', 'created_at', 'name', 'org_id']);
+    expect(Object.keys(res.body).sort()).toEqual([
+      'api_key',
+      'created_at',
+      'name',
+      'org_id',
+      'retention',
+    ]);
     expect(res.body.org_id).toMatch(/^org_[0-9a-f]{24}$/);
     expect(res.body.name).toBe('acme');
     const acmeKeys = await apiAs(t.app, res.body.api_key).get('/api/v1/keys');
@@ -507,7 +513,12 @@ describe('AdminRoutes.orgs', () => {
     expect(res.status).toBe(200);
     expect(res.body.count).toBe(2);
     expect(res.body.orgs.map((o: { org_id: string }) => o.org_id)).toContain('org_default');
-    expect(Object.keys(res.body.orgs[0]).sort()).toEqual(['created_at', 'name', 'org_id']);
+    expect(Object.keys(res.body.orgs[0]).sort()).toEqual([
+      'created_at',
+      'name',
+      'org_id',
+      'retention',
+    ]);
   });
 
   it('returns 409 when the org name is taken', async () => {

@@ -58,6 +58,10 @@ const MATRIX: Readonly<Record<string, (ids: Ids) => Attack[]>> = {
       path: '/api/v1/memories',
       body: { memories: [{ agent_id: ids.agentName, session_id: ids.namedSession, content: 'b' }] },
     },
+    {
+      path: '/api/v1/memories',
+      body: { agent_id: ids.memoryAgent, session_id: ids.session, content: 'b', ttl: '1m' },
+    },
   ],
   'GET /api/v1/memories': (ids) => [
     { path: '/api/v1/memories' },
@@ -165,6 +169,11 @@ const MATRIX: Readonly<Record<string, (ids: Ids) => Attack[]>> = {
     },
   ],
   'GET /api/v1/orgs/:id/arc': () => [{ path: '/api/v1/orgs/org_default/arc' }],
+  // Operator-only: org B may not make org A's memories expire, nor set its own retention.
+  'PUT /api/v1/orgs/:id/retention': () => [
+    { path: '/api/v1/orgs/org_default/retention', body: { retention: '1m' } },
+    { path: '/api/v1/orgs/org_default/retention', body: { retention: null } },
+  ],
   'DELETE /api/v1/orgs/:id/arc': () => [{ path: '/api/v1/orgs/org_default/arc' }],
 };
 

@@ -125,6 +125,31 @@ describe.each(transports)('McpServer over %s', (name, transport) => {
     expect(ahead.content[0]?.text).toMatch(/time must not be more than 5m0s in the future/);
   });
 
+  it('remembers with a ttl or pinned, and refuses both at once', async () => {
+    const expiring = await callJson('memtrace_remember', {
+      agent_id: agent,
+      content: 'expires in a week',
+      ttl: '7d',
+    });
+    const pinned = await callJson('memtrace_remember', {
+      agent_id: agent,
+      content: 'never expires',
+      pinned: true,
+    });
+    const both = await call('memtrace_remember', {
+      agent_id: agent,
+      content: 'both',
+      ttl: '1h',
+      pinned: true,
+    });
+
+    expect(Date.parse(expiring.expires_at as string) - Date.now()).toBeGreaterThan(6 * 86_400_000);
+    expect(expiring.pinned).toBe(false);
+    expect(pinned).toMatchObject({ expires_at: null, pinned: true });
+    expect(both.isError).toBe(true);
+    expect(both.content[0]?.text).toContain('pinned');
+  });
+
   it('remembers, recalls, decides and searches when the memory tools are called', async () => {
     // Act
     const remembered = await callJson('memtrace_remember', {

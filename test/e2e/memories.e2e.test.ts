@@ -24,6 +24,8 @@ const MEMORY_FIELDS = [
   'importance',
   'dedup_key',
   'parent_id',
+  'expires_at',
+  'pinned',
 ].sort();
 
 /** Records a memory at the clock's current time and returns its JSON. */

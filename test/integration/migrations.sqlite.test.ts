@@ -271,7 +271,7 @@ describe('createSqliteStorage', () => {
     try {
       await expect(
         s.auth.bootstrap(
-          { id: 'org_default', name: 'Default', createdAt: 1 },
+          { id: 'org_default', name: 'Default', createdAt: 1, retentionMs: null },
           {
             id: 'key_1',
             orgId: 'org_default',

@@ -26,6 +26,8 @@ export function aMemory(overrides: Partial<Memory> = {}): Memory {
     parentId: null,
     time,
     createdAt: overrides.createdAt ?? time,
+    expiresAt: null,
+    pinned: false,
     ...overrides,
   };
 }
@@ -64,6 +66,7 @@ export function anOrg(overrides: Partial<Org> = {}): Org {
     id: `org_${n}${unique()}`,
     name: `org ${n}`,
     createdAt: BASE_TIME + counter,
+    retentionMs: null,
     ...overrides,
   };
 }

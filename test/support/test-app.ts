@@ -153,7 +153,10 @@ function testConfig(options: TestAppOptions): Config {
     server: { ...base.server, maxBodyBytes: options.maxBodyBytes ?? TEST_MAX_BODY_BYTES },
     dedup: options.dedup ?? DEFAULT_DEDUP,
     limits: options.limits ?? base.limits,
-    memory: { maxFutureSkewMs: options.maxFutureSkewMs ?? base.memory.maxFutureSkewMs },
+    memory: {
+      ...base.memory,
+      maxFutureSkewMs: options.maxFutureSkewMs ?? base.memory.maxFutureSkewMs,
+    },
     secrets: options.masterKey === null ? {} : { masterKey: options.masterKey ?? TEST_MASTER_KEY },
   };
 }

@@ -5,7 +5,9 @@ import {
   toIssuedKeyResponse,
   toKeyListResponse,
   toOrgListResponse,
+  toOrgResponse,
 } from '../../wire/admin.response.js';
+import { PutRetentionRequest } from '../../wire/put-retention.request.js';
 import { CreateKeyRequest } from '../../wire/create-key.request.js';
 import { CreateOrgRequest } from '../../wire/create-org.request.js';
 import { PutArcInstanceRequest } from '../../wire/put-arc-instance.request.js';
@@ -32,7 +34,8 @@ async function putArcInstance({ deps, id, body }: ApiCall<unknown, PutArcInstanc
 
 /**
  * /keys (an org's admins manage its keys), /orgs (the operator manages orgs) and
- * /orgs/{id}/arc (the operator routes an org to its own Arc instance).
+ * /orgs/{id}/arc (the operator routes an org to its own Arc instance) and /orgs/{id}/retention
+ * (the operator sets how long an org's memories live).
  */
 export const ADMIN_ROUTES: readonly Route[] = [
   apiRoute({
@@ -98,6 +101,24 @@ export const ADMIN_ROUTES: readonly Route[] = [
     access: 'operator',
     ok: { 200: { description: 'The orgs.', schema: ref('OrgListResponse') } },
     handle: async ({ deps }) => toOrgListResponse(await deps.auth.listOrgs()),
+  }),
+  apiRoute({
+    method: 'put',
+    path: '/api/v1/orgs/{id}/retention',
+    operationId: 'putOrgRetention',
+    tag: 'admin',
+    summary: "Set an org's default memory retention",
+    description:
+      "The org's memories without an expiry of their own (`ttl`, `expires_at`) and not pinned " +
+      'expire this long after their time: from then on no read returns them, and the purge ' +
+      'deletes them. Effective at once on every server. `null` removes it (the server default ' +
+      'applies again). The org list shows it.',
+    access: 'operator',
+    body: { required: true, dto: PutRetentionRequest },
+    ok: { 200: { description: 'Set.', schema: ref('OrgResponse') } },
+    errors: [404, 413],
+    handle: async ({ deps, id, body }) =>
+      toOrgResponse(await deps.auth.setRetention(id, body.retention ?? null)),
   }),
   apiRoute({
     method: 'put',

@@ -1,12 +1,14 @@
 import {
   MEMORY_TYPES,
   type KeysetPosition,
+  type LiveAt,
   type MemoryFilter,
   type Order,
   type PriorityQuery,
 } from '../../../domain/index.js';
 import { sqlIdent, sqlInList, sqlNumber, sqlString } from './arc-sql.js';
 import { CREATED_MS, END_MARKER, MEMORY_SELECT, tagNeedle } from './arc-wire.js';
+import { expiredCondition, liveCondition } from './arc-expiry-sql.js';
 
 /**
  * Keeps one row per memory id: a write resent after a dropped connection may have stored the
@@ -61,7 +63,23 @@ export function filterConditions(
   if (f.minImportance !== undefined) c.push(`"importance" >= ${sqlNumber(f.minImportance)}`);
   if (f.since !== undefined) c.push(`"time_ms" >= ${sqlNumber(f.since)}`);
   if (f.until !== undefined) c.push(`"time_ms" < ${sqlNumber(f.until)}`);
+  if (f.live !== undefined) c.push(liveCondition(f.live));
   return c;
+}
+
+/** The ids of at most `limit` memories of the org not live at `nowMs` (for the purge). */
+export function buildExpiredIds(
+  measurement: string,
+  orgId: string,
+  nowMs: number,
+  retentionMs: number | null,
+  limit: number,
+): string {
+  const expired = expiredCondition(nowMs, retentionMs);
+  return withEndMarker(
+    `SELECT DISTINCT "id" FROM ${sqlIdent(measurement)} ` +
+      `WHERE "org_id" = ${sqlString(orgId)} AND ${expired} ORDER BY "id" LIMIT ${sqlNumber(limit)}`,
+  );
 }
 
 const where = (conditions: readonly string[]) => conditions.join(' AND ');
@@ -179,6 +197,7 @@ export function buildStats(
   agentIds: readonly string[],
   sinceMs: number,
   range: SeqRange = ALL,
+  live?: LiveAt,
 ): string {
   const since = `"time_ms" >= ${sqlNumber(sinceMs)}`;
   const distinct = (condition?: string) =>
@@ -195,6 +214,7 @@ export function buildStats(
     `"org_id" = ${sqlString(orgId)}`,
     agentCondition(agentIds),
     ...seqCondition(range),
+    ...(live === undefined ? [] : [liveCondition(live)]),
   ];
   return `SELECT ${columns.join(', ')} FROM ${sqlIdent(measurement)} WHERE ${where(conditions)}`;
 }
@@ -205,11 +225,13 @@ export function buildStatsRows(
   orgId: string,
   agentIds: readonly string[],
   range: SeqRange,
+  live?: LiveAt,
 ): string {
   const conditions = [
     `"org_id" = ${sqlString(orgId)}`,
     agentCondition(agentIds),
     ...seqCondition(range),
+    ...(live === undefined ? [] : [liveCondition(live)]),
   ];
   return withEndMarker(
     `SELECT "id", "time_ms", "event_type", "memory_type" FROM ${sqlIdent(measurement)} ` +

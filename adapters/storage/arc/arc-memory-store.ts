@@ -1,6 +1,8 @@
+import { isLive } from '../../../domain/index.js';
 import type {
   DedupPolicy,
   InsertOutcome,
+  LiveAt,
   Memory,
   MemoryFilter,
   MemoryPage,
@@ -13,6 +15,7 @@ import { ArcClient } from './arc-client.js';
 import { decideOutcomes } from './arc-dedup.js';
 import { ArcDeleter } from './arc-deleter.js';
 import { ArcInsertChecks, memoryExists } from './arc-insert-checks.js';
+import { buildExpiredIds } from './arc-memory-query.js';
 import { lockAll } from './arc-insert-lock.js';
 import { ARC_DEFAULTS, type ArcMemoryStoreOptions } from './arc-options.js';
 import { ArcQueries } from './arc-queries.js';
@@ -44,6 +47,7 @@ export class ArcMemoryStore implements MemoryStore {
   private readonly writer: ArcWriter;
   private readonly reader: ArcReader;
   private readonly deleter: ArcDeleter;
+  private readonly queries: ArcQueries;
   private lastSeq = 0n;
 
   constructor(options: ArcMemoryStoreOptions) {
@@ -53,6 +57,7 @@ export class ArcMemoryStore implements MemoryStore {
       retryBaseMs: options.retryBaseMs ?? ARC_DEFAULTS.retryBaseMs,
     });
     const queries = new ArcQueries(this.client);
+    this.queries = queries;
     this.targets = new ArcTargets(
       options.resolveTarget,
       options.readYourWritesMs ?? ARC_DEFAULTS.readYourWritesMs,
@@ -154,9 +159,37 @@ export class ArcMemoryStore implements MemoryStore {
     }
   }
 
-  /** Counts over the memories of `agentIds`, acknowledged writes included. */
-  stats(orgId: string, agentIds: readonly string[], sinceMs: number): Promise<MemoryStats> {
-    return this.reader.stats(orgId, agentIds, sinceMs);
+  /**
+   * Deletes at most `limit` expired memories of the org (acknowledged writes included) through
+   * {@link delete}: their ids are read first, then deleted like any other memories.
+   */
+  async purgeExpired(
+    orgId: string,
+    nowMs: number,
+    retentionMs: number | null,
+    limit: number,
+  ): Promise<number> {
+    const { target, state } = await this.targets.open(orgId);
+    const live = { at: nowMs, retentionMs };
+    const pending = state.pendingOf(orgId).filter((p) => !isLive(p.memory, live));
+    const shown = await this.queries.rows(
+      target,
+      buildExpiredIds(target.measurement, orgId, nowMs, retentionMs, limit),
+    );
+    const ids = [
+      ...new Set([...pending.map((p) => p.memory.id), ...shown.map((r) => String(r['id']))]),
+    ];
+    return ids.length === 0 ? 0 : this.delete(orgId, { ids: ids.slice(0, limit) });
+  }
+
+  /** Counts over the memories of `agentIds` (only those live then, with `live`), acknowledged writes included. */
+  stats(
+    orgId: string,
+    agentIds: readonly string[],
+    sinceMs: number,
+    live?: LiveAt,
+  ): Promise<MemoryStats> {
+    return this.reader.stats(orgId, agentIds, sinceMs, live);
   }
 
   /**

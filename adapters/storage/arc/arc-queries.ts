@@ -6,7 +6,7 @@ import { chunkByLiteralLength, MAX_SQL_CHARS, sqlIdent } from './arc-sql.js';
 import type { ArcTargetState } from './arc-target-state.js';
 import {
   buildHasCreatedAt,
-  CREATED_MS,
+  namesNewColumns,
   withoutCreatedAtColumn,
   type AnswerShape,
   type ArcRow,
@@ -77,14 +77,14 @@ export class ArcQueries {
         'the filters are too long for the Arc store (its SQL is limited to 10,000 characters)',
       );
     }
-    if (!sql.includes(CREATED_MS)) return this.client.query(target, sql, shape);
+    if (!namesNewColumns(sql)) return this.client.query(target, sql, shape);
     if (await this.lacksCreatedAt(target)) {
       return this.client.query(target, withoutCreatedAtColumn(sql), shape);
     }
     try {
       return await this.client.query(target, sql, shape);
     } catch (e) {
-      if (!(e instanceof Error) || !e.message.includes('created_at_ms')) throw e;
+      if (!(e instanceof Error) || !/created_at_ms|expires_at_ms|pinned/.test(e.message)) throw e;
       // Arc knows no such column yet: only older rows are flushed, ours still buffered.
       this.createdAtColumn.set(measurementKey(target), Date.now());
       return this.client.query(target, withoutCreatedAtColumn(sql), shape);

@@ -1,6 +1,8 @@
 import {
   compareContextPriority,
   isPast,
+  isLive,
+  type LiveAt,
   type Memory,
   type MemoryFilter,
   type MemoryPage,
@@ -159,20 +161,32 @@ export class ArcReader {
   }
 
   /** Counts over the memories of `agentIds` (none: empty stats, without asking Arc). */
-  async stats(orgId: string, agentIds: readonly string[], sinceMs: number): Promise<MemoryStats> {
+  async stats(
+    orgId: string,
+    agentIds: readonly string[],
+    sinceMs: number,
+    live?: LiveAt,
+  ): Promise<MemoryStats> {
     if (agentIds.length === 0) return emptyStats();
     const { target, state } = await this.targets.open(orgId);
     const m = target.measurement;
     const agents = new Set(agentIds);
-    const pending = state.pendingOf(orgId).filter((p) => agents.has(p.memory.agentId));
+    const pending = state
+      .pendingOf(orgId)
+      .filter(
+        (p) => agents.has(p.memory.agentId) && (live === undefined || isLive(p.memory, live)),
+      );
     if (pending.length === 0) {
-      const [row] = await this.queries.one(target, buildStats(m, orgId, agentIds, sinceMs));
+      const [row] = await this.queries.one(
+        target,
+        buildStats(m, orgId, agentIds, sinceMs, ALL, live),
+      );
       return statsFromRow(row);
     }
     const from = minSeq(pending);
     const [older, recent] = await Promise.all([
-      this.queries.one(target, buildStats(m, orgId, agentIds, sinceMs, before(from))),
-      this.queries.rows(target, buildStatsRows(m, orgId, agentIds, since(from))),
+      this.queries.one(target, buildStats(m, orgId, agentIds, sinceMs, before(from), live)),
+      this.queries.rows(target, buildStatsRows(m, orgId, agentIds, since(from), live)),
       this.queries.confirm(target, state),
     ]);
     const rows = new Map<string, StatsRow>();

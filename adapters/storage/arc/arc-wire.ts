@@ -13,6 +13,9 @@ const gzipAsync = promisify(gzip);
  * equal time by insertion; `tag_set` is `,<tag>,<tag>,` with each tag percent-encoded, so a tag
  * matches only whole. `created_at_ms` is when memtrace recorded the memory (dedup windows read
  * it); rows written before it existed have none and read it as `time_ms` (see {@link CREATED_MS}).
+ * matches only whole. `expires_at_ms` is the memory's own expiry (0: none) and `pinned` 1 or 0;
+ * rows written before
+ * they existed read as 0 for both (no expiry, not pinned).
  */
 export const ARC_COLUMNS = [
   'time',
@@ -32,6 +35,8 @@ export const ARC_COLUMNS = [
   'time_ms',
   'seq',
   'created_at_ms',
+  'expires_at_ms',
+  'pinned',
 ] as const;
 
 /** A memory as the store keeps it: the memory plus its insertion sequence number. */
@@ -85,6 +90,8 @@ export async function encodeWrite(
     columns.time_ms.push(ms);
     columns.seq.push(seq);
     columns.created_at_ms.push(BigInt(Math.trunc(m.createdAt)));
+    columns.expires_at_ms.push(BigInt(Math.trunc(m.expiresAt ?? 0)));
+    columns.pinned.push(m.pinned ? 1n : 0n);
   }
   const body = encode(
     { m: measurement, columns },
@@ -204,13 +211,29 @@ const textOrNull = (row: ArcRow, column: string): string | null =>
  * {@link withoutCreatedAtColumn} finds only this.
  */
 export const CREATED_MS = 'COALESCE("created_at_ms", "time_ms") /*created*/';
+/** A row's own expiry, 0 when it has none (or was written before expiry existed); marked as above. */
+export const EXPIRES_AT = 'COALESCE("expires_at_ms", 0) /*expires*/';
+/** 1 when the row is pinned, else 0 (also when written before pinning existed); marked as above. */
+export const PINNED = 'COALESCE("pinned", 0) /*pinned*/';
+
+/**
+ * Whether `sql` names a column that rows written before this memtrace lack (`created_at_ms`,
+ * `expires_at_ms` and `pinned` came together): Arc refuses such SQL on a measurement where no
+ * row has them yet.
+ */
+export const namesNewColumns = (sql: string): boolean =>
+  sql.includes(CREATED_MS) || sql.includes(EXPIRES_AT) || sql.includes(PINNED);
 
 /**
  * `sql` for a measurement where no row has `created_at_ms` yet (every row was written before it
- * existed, so Arc knows no such column): each row's recording time is its `time_ms`.
+ * existed, so Arc knows no such column, nor `expires_at_ms` and `pinned`, which came with it):
+ * each row's recording time is its `time_ms`, and it has no expiry and is not pinned.
  */
 export const withoutCreatedAtColumn = (sql: string): string =>
-  sql.replaceAll(CREATED_MS, '"time_ms" /*created*/');
+  sql
+    .replaceAll(CREATED_MS, '"time_ms" /*created*/')
+    .replaceAll(EXPIRES_AT, '0 /*expires*/')
+    .replaceAll(PINNED, '0 /*pinned*/');
 
 /** Whether a measurement has the `created_at_ms` column: one row, `has` true, false or null. */
 export const buildHasCreatedAt = (measurementIdent: string): string =>
@@ -218,7 +241,7 @@ export const buildHasCreatedAt = (measurementIdent: string): string =>
   `FROM (SELECT * FROM ${measurementIdent} LIMIT 1) AS t`;
 
 /** The column list a memory is read back with; `seq` comes as text to keep all 64 bits. */
-export const MEMORY_SELECT = `"id", "org_id", "agent_id", "session_id", "memory_type", "event_type", "content", "metadata_json", "tags_json", "importance", "dedup_key", "parent_id", "time_ms", CAST("seq" AS VARCHAR) AS "seq_text", ${CREATED_MS} AS "created_ms"`;
+export const MEMORY_SELECT = `"id", "org_id", "agent_id", "session_id", "memory_type", "event_type", "content", "metadata_json", "tags_json", "importance", "dedup_key", "parent_id", "time_ms", CAST("seq" AS VARCHAR) AS "seq_text", ${CREATED_MS} AS "created_ms", ${EXPIRES_AT} AS "expires_at_ms", ${PINNED} AS "pinned"`;
 
 /** A row selected with {@link MEMORY_SELECT} as the memory it stores. */
 export function rowToStored(row: ArcRow): StoredMemory {
@@ -241,6 +264,8 @@ export function rowToStored(row: ArcRow): StoredMemory {
     parentId: textOrNull(row, 'parent_id'),
     time: toInt(row['time_ms']),
     createdAt: toInt(row['created_ms']),
+    expiresAt: toInt(row['expires_at_ms']) === 0 ? null : toInt(row['expires_at_ms']),
+    pinned: toInt(row['pinned']) === 1,
   };
   return { memory, seq: BigInt(text(row, 'seq_text')) };
 }

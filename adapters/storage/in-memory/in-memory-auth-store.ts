@@ -28,6 +28,13 @@ export class InMemoryAuthStore implements AuthStore {
     return org ? { ...org } : null;
   }
 
+  async setRetention(id: string, retentionMs: number | null): Promise<Org | null> {
+    const org = this.orgs.get(id);
+    if (!org) return null;
+    this.orgs.set(id, { ...org, retentionMs });
+    return { ...org, retentionMs };
+  }
+
   async listOrgs(): Promise<Org[]> {
     return [...this.orgs.values()].map((o) => ({ ...o }));
   }

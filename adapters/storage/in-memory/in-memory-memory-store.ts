@@ -1,6 +1,7 @@
 import type {
   DedupPolicy,
   InsertOutcome,
+  LiveAt,
   Memory,
   MemoryFilter,
   MemoryPage,
@@ -14,6 +15,7 @@ import {
   compareContextPriority,
   DomainError,
   isPast,
+  isLive,
   matchesFilter,
 } from '../../../domain/index.js';
 
@@ -107,8 +109,15 @@ export class InMemoryMemoryStore implements MemoryStore {
     return this.rows(orgId).filter((r) => matchesFilter(r.memory, filter)).length;
   }
 
-  async stats(orgId: string, agentIds: readonly string[], sinceMs: number): Promise<MemoryStats> {
-    const mine = this.rows(orgId).filter((r) => agentIds.includes(r.memory.agentId));
+  async stats(
+    orgId: string,
+    agentIds: readonly string[],
+    sinceMs: number,
+    live?: LiveAt,
+  ): Promise<MemoryStats> {
+    const mine = this.rows(orgId).filter(
+      (r) => agentIds.includes(r.memory.agentId) && (live === undefined || isLive(r.memory, live)),
+    );
     const memoryTypes: Partial<Record<MemoryType, number>> = {};
     for (const { memory } of mine) {
       memoryTypes[memory.memoryType] = (memoryTypes[memory.memoryType] ?? 0) + 1;
@@ -120,6 +129,20 @@ export class InMemoryMemoryStore implements MemoryStore {
       errorsSince: recent.filter((r) => r.memory.eventType === 'error').length,
       memoryTypes,
     };
+  }
+
+  async purgeExpired(
+    orgId: string,
+    nowMs: number,
+    retentionMs: number | null,
+    limit: number,
+  ): Promise<number> {
+    const live = { at: nowMs, retentionMs };
+    const expired = this.rows(orgId)
+      .filter((r) => !isLive(r.memory, live))
+      .slice(0, limit)
+      .map((r) => r.memory.id);
+    return expired.length === 0 ? 0 : this.delete(orgId, { ids: expired });
   }
 
   async delete(orgId: string, filter: MemoryFilter): Promise<number> {

@@ -22,7 +22,7 @@ import {
 /** The advisory lock every process takes to bootstrap, so only one can see the store empty. */
 export const BOOTSTRAP_LOCK_KEY = 0x6d74_0002;
 
-const INSERT_ORG = `INSERT INTO orgs (${ORG_COLUMNS}) VALUES ($1, $2, $3)`;
+const INSERT_ORG = `INSERT INTO orgs (${ORG_COLUMNS}) VALUES ($1, $2, $3, $4)`;
 const INSERT_KEY = `INSERT INTO api_keys (${API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`;
 
 const isUniqueOn = (e: unknown, table: string): boolean =>
@@ -72,6 +72,17 @@ export class PostgresAuthStore implements AuthStore {
           ? new DomainError('conflict', 'ORG_EXISTS', `org '${org.name}' already exists`)
           : keyConflict(e),
     );
+  }
+
+  /** Sets the org's own retention (null removes it); null when there is no such org. */
+  async setRetention(id: string, retentionMs: number | null): Promise<Org | null> {
+    return withPg(async () => {
+      const { rows } = await this.pool.query<OrgRow>(
+        `UPDATE orgs SET retention_ms = $2 WHERE id = $1 RETURNING ${ORG_COLUMNS}`,
+        [id, retentionMs],
+      );
+      return rows[0] ? rowToOrg(rows[0]) : null;
+    });
   }
 
   /** The org with this id, or null. */

@@ -1,19 +1,18 @@
 import {
   MEMORY_TYPES,
+  type LiveAt,
   type MemoryFilter,
   type MemoryQuery,
   type PriorityQuery,
 } from '../../../domain/index.js';
 import { contentToBytes, MEMORY_COLUMNS } from './row-mappers.js';
 import { chooseDrivingIndex, type DrivingIndex } from '../memory-driving-index.js';
+import { liveCondition } from './postgres-expiry-sql.js';
+import { Params, type BuiltSql } from './postgres-sql-params.js';
 
 export { chooseDrivingIndex, type DrivingIndex };
 
-/** SQL text and its positional parameters ($1...); values are never part of the text. */
-export interface BuiltSql {
-  readonly sql: string;
-  readonly params: readonly unknown[];
-}
+export type { BuiltSql };
 
 /**
  * The SQL index of each driving index; `tag` walks the primary key of `memory_tags`, `id` the
@@ -28,15 +27,6 @@ export const DRIVING_INDEX_NAME: Readonly<Record<DrivingIndex, string>> = {
   event_type: 'idx_memories_org_event_time',
   org: 'idx_memories_org_time',
 };
-
-class Params {
-  readonly values: unknown[] = [];
-  /** Adds a value and returns its placeholder, with a cast when given. */
-  add(value: unknown, cast = ''): string {
-    this.values.push(value);
-    return `$${this.values.length}${cast}`;
-  }
-}
 
 interface Plan {
   readonly drivingIndex: DrivingIndex;
@@ -118,6 +108,8 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     if (drivingIndex === 'tag') where.push(cond);
     else rowCondition(cond);
   }
+
+  if (filter.live !== undefined) rowCondition(liveCondition('m', filter.live, p));
 
   // Residual conditions on the memory row.
   if (filter.agentId !== undefined && drivingIndex !== 'agent') {
@@ -269,8 +261,10 @@ export function buildMemoryStats(
   orgId: string,
   agentIds: readonly string[],
   sinceMs: number,
+  live?: LiveAt,
 ): BuiltSql {
   const p = new Params();
+  const alive = live === undefined ? '' : ` AND ${liveCondition('memories', live, p)}`;
   const since = p.add(sinceMs, '::bigint');
   const typeColumns = MEMORY_TYPES.map(
     (type, i) => `count(*) FILTER (WHERE memory_type = ${p.add(type)}) AS type_${i}`,
@@ -281,6 +275,6 @@ export function buildMemoryStats(
     `count(*) FILTER (WHERE time >= ${since} AND event_type = 'error') AS errors_since, ` +
     `${typeColumns.join(', ')} ` +
     `FROM memories WHERE org_id = ${p.add(orgId)} ` +
-    `AND agent_id = ANY(${p.add([...agentIds], '::text[]')})`;
+    `AND agent_id = ANY(${p.add([...agentIds], '::text[]')})${alive}`;
   return { sql, params: p.values };
 }

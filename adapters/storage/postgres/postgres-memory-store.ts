@@ -3,6 +3,7 @@ import {
   DomainError,
   type DedupPolicy,
   type InsertOutcome,
+  type LiveAt,
   type Memory,
   type MemoryFilter,
   type MemoryPage,
@@ -20,7 +21,9 @@ import {
   buildFindMemories,
   buildMatchingSeqs,
   buildMemoryStats,
+  type BuiltSql,
 } from './postgres-memory-query.js';
+import { buildExpiredSeqs } from './postgres-expiry-sql.js';
 import {
   buildDeleteMemories,
   CLAIM_DEDUP_KEYS_SQL,
@@ -254,9 +257,13 @@ export class PostgresMemoryStore implements MemoryStore {
    * never been stored. The rows are dead at once for every reader; VACUUM reclaims the space.
    */
   async delete(orgId: string, filter: MemoryFilter): Promise<number> {
+    return this.deleteWhere(orgId, buildMatchingSeqs(orgId, filter));
+  }
+
+  private deleteWhere(orgId: string, matches: BuiltSql): Promise<number> {
     return withPg(() =>
       inTransaction(this.pool, async (client) => {
-        const { sql, params } = buildDeleteMemories(buildMatchingSeqs(orgId, filter));
+        const { sql, params } = buildDeleteMemories(matches);
         const { rows } = await client.query<{ n: string; keys: string[] }>(
           sql,
           params as unknown[],
@@ -268,10 +275,28 @@ export class PostgresMemoryStore implements MemoryStore {
     );
   }
 
+  /**
+   * Deletes at most `limit` expired memories of the org like {@link delete} does, skipping rows
+   * another server's purge has locked (see `buildExpiredSeqs`).
+   */
+  async purgeExpired(
+    orgId: string,
+    nowMs: number,
+    retentionMs: number | null,
+    limit: number,
+  ): Promise<number> {
+    return this.deleteWhere(orgId, buildExpiredSeqs(orgId, nowMs, retentionMs, limit));
+  }
+
   /** Counts over the memories of `agentIds`, in one walk of the (org, agent, time) index. */
-  async stats(orgId: string, agentIds: readonly string[], sinceMs: number): Promise<MemoryStats> {
+  async stats(
+    orgId: string,
+    agentIds: readonly string[],
+    sinceMs: number,
+    live?: LiveAt,
+  ): Promise<MemoryStats> {
     return withPg(async () => {
-      const { sql, params } = buildMemoryStats(orgId, agentIds, sinceMs);
+      const { sql, params } = buildMemoryStats(orgId, agentIds, sinceMs, live);
       const { rows } = await this.pool.query<StatsRow>(sql, params as unknown[]);
       return memoryStatsFromRow(rows[0] ?? {}, (v) => Number(v ?? 0));
     });

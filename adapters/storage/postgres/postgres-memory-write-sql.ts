@@ -43,15 +43,15 @@ export const INSERT_MEMORIES_SQL =
   'WITH rows AS (' +
   'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], ' +
   '$6::text[], $7::bytea[], $8::text[], $9::text[], $10::float8[], $11::text[], $12::text[], ' +
-  '$13::bigint[], $14::int[], $15::bigint[]) WITH ORDINALITY AS u(id, org_id, agent_id, ' +
-  'session_id, memory_type, event_type, content, metadata, tags, importance, dedup_key, ' +
-  'parent_id, time, content_chars, created_at, ord)' +
+  '$13::bigint[], $14::int[], $15::bigint[], $16::bigint[], $17::bool[]) WITH ORDINALITY AS u(id, ' +
+  'org_id, agent_id, session_id, memory_type, event_type, content, metadata, tags, importance, ' +
+  'dedup_key, parent_id, time, content_chars, created_at, expires_at, pinned, ord)' +
   '), inserted AS (' +
   `INSERT INTO memories (${MEMORY_COLUMNS}, content_chars) ` +
   'SELECT id, org_id, agent_id, session_id, memory_type, event_type, content, ' +
   'metadata::json, ARRAY(SELECT e FROM jsonb_array_elements_text(tags::jsonb) ' +
   'WITH ORDINALITY AS j(e, n) ORDER BY n), importance, ' +
-  'dedup_key, parent_id, time, created_at, content_chars FROM rows ORDER BY ord ' +
+  'dedup_key, parent_id, time, created_at, expires_at, pinned, content_chars FROM rows ORDER BY ord ' +
   'RETURNING seq, org_id, time, tags, importance' +
   ') INSERT INTO memory_tags (org_id, tag, time, seq, importance) ' +
   'SELECT DISTINCT i.org_id, tag, i.time, i.seq, i.importance FROM inserted AS i, unnest(i.tags) AS tag';

@@ -31,6 +31,8 @@ export interface MemoryRow {
   readonly time: Int8;
   /** Null only in a row an older memtrace wrote after migration 0008: read as `time`. */
   readonly created_at: Int8 | null;
+  readonly expires_at: Int8 | null;
+  readonly pinned: boolean;
 }
 
 export interface SessionRow {
@@ -57,6 +59,7 @@ export interface OrgRow {
   readonly id: string;
   readonly name: string;
   readonly created_at: Int8;
+  readonly retention_ms: Int8 | null;
 }
 
 export interface ApiKeyRow {
@@ -72,11 +75,11 @@ export interface ApiKeyRow {
 /** The columns of `memories` a mapper needs. */
 export const MEMORY_COLUMNS =
   'id, org_id, agent_id, session_id, memory_type, event_type, content, metadata, tags, ' +
-  'importance, dedup_key, parent_id, time, created_at';
+  'importance, dedup_key, parent_id, time, created_at, expires_at, pinned';
 export const SESSION_COLUMNS =
   'id, org_id, agent_id, status, metadata, created_at, updated_at, closed_at';
 export const AGENT_COLUMNS = 'id, org_id, name, description, config, created_at';
-export const ORG_COLUMNS = 'id, name, created_at';
+export const ORG_COLUMNS = 'id, name, created_at, retention_ms';
 export const API_KEY_COLUMNS = 'id, org_id, name, key_hash, permissions, created_at, revoked_at';
 
 const ms = (v: Int8): number => Number(v);
@@ -104,6 +107,8 @@ export function rowToMemory(row: MemoryRow): Memory {
     parentId: row.parent_id,
     time: ms(row.time),
     createdAt: ms(row.created_at ?? row.time),
+    expiresAt: msOrNull(row.expires_at),
+    pinned: row.pinned,
   };
 }
 
@@ -151,12 +156,17 @@ export function agentToParams(a: Agent): unknown[] {
 }
 
 export function rowToOrg(row: OrgRow): Org {
-  return { id: row.id, name: row.name, createdAt: ms(row.created_at) };
+  return {
+    id: row.id,
+    name: row.name,
+    createdAt: ms(row.created_at),
+    retentionMs: msOrNull(row.retention_ms),
+  };
 }
 
 /** Parameters for an INSERT listing {@link ORG_COLUMNS}, in that order. */
 export function orgToParams(o: Org): unknown[] {
-  return [o.id, o.name, o.createdAt];
+  return [o.id, o.name, o.createdAt, o.retentionMs];
 }
 
 export function rowToApiKey(row: ApiKeyRow): ApiKey {
@@ -200,6 +210,8 @@ export function memoriesToColumnArrays(memories: readonly Memory[]): unknown[] {
     // content_chars (0005): the content's length in UTF-16 code units.
     memories.map((m) => m.content.length),
     memories.map((m) => m.createdAt),
+    memories.map((m) => m.expiresAt),
+    memories.map((m) => m.pinned),
   ];
 }
 

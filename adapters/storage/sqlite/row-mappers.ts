@@ -28,6 +28,9 @@ export interface MemoryRow {
   readonly time: number;
   /** Null only in a row an older memtrace wrote after migration 0008: read as `time`. */
   readonly created_at: number | null;
+  readonly expires_at: number | null;
+  /** 0 or 1. */
+  readonly pinned: number;
 }
 
 export interface SessionRow {
@@ -54,6 +57,7 @@ export interface OrgRow {
   readonly id: string;
   readonly name: string;
   readonly created_at: number;
+  readonly retention_ms: number | null;
 }
 
 export interface ApiKeyRow {
@@ -69,7 +73,7 @@ export interface ApiKeyRow {
 /** The columns of `memories` a mapper needs, in the order of {@link memoryToRow}. */
 export const MEMORY_COLUMNS =
   'id, org_id, agent_id, session_id, memory_type, event_type, content, metadata, tags, ' +
-  'importance, dedup_key, parent_id, time, created_at';
+  'importance, dedup_key, parent_id, time, created_at, expires_at, pinned';
 
 export function rowToMemory(row: MemoryRow): Memory {
   return {
@@ -87,6 +91,8 @@ export function rowToMemory(row: MemoryRow): Memory {
     parentId: row.parent_id,
     time: row.time,
     createdAt: row.created_at ?? row.time,
+    expiresAt: row.expires_at,
+    pinned: row.pinned === 1,
   };
 }
 
@@ -106,6 +112,8 @@ export type MemoryParams = [
   parentId: string | null,
   time: number,
   createdAt: number,
+  expiresAt: number | null,
+  pinned: number,
 ];
 
 export function memoryToParams(m: Memory): MemoryParams {
@@ -124,6 +132,8 @@ export function memoryToParams(m: Memory): MemoryParams {
     m.parentId,
     m.time,
     m.createdAt,
+    m.expiresAt,
+    m.pinned ? 1 : 0,
   ];
 }
 
@@ -176,11 +186,11 @@ export function agentToRow(a: Agent): AgentRow {
 }
 
 export function rowToOrg(row: OrgRow): Org {
-  return { id: row.id, name: row.name, createdAt: row.created_at };
+  return { id: row.id, name: row.name, createdAt: row.created_at, retentionMs: row.retention_ms };
 }
 
 export function orgToRow(o: Org): OrgRow {
-  return { id: o.id, name: o.name, created_at: o.createdAt };
+  return { id: o.id, name: o.name, created_at: o.createdAt, retention_ms: o.retentionMs };
 }
 
 export function rowToApiKey(row: ApiKeyRow): ApiKey {

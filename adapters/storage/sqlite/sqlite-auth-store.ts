@@ -16,7 +16,7 @@ import {
 } from './row-mappers.js';
 import { isUniqueViolation, withSqlite } from './sqlite-errors.js';
 
-const ORG_COLUMNS = 'id, name, created_at';
+const ORG_COLUMNS = 'id, name, created_at, retention_ms';
 const KEY_COLUMNS = 'id, org_id, name, key_hash, permissions, created_at, revoked_at';
 
 /** {@link AuthStore} on SQLite: `orgs` and `api_keys` (only SHA-256 hashes of keys). */
@@ -26,6 +26,7 @@ export class SqliteAuthStore implements AuthStore {
   private readonly anyOrg: Database.Statement<[], { one: number }>;
   private readonly selectOrg: Database.Statement<[string], OrgRow>;
   private readonly selectOrgs: Database.Statement<[], OrgRow>;
+  private readonly updateRetention: Database.Statement<[number | null, string], OrgRow>;
   private readonly selectKeyByHash: Database.Statement<[string], ApiKeyRow>;
   private readonly selectKeys: Database.Statement<[string], ApiKeyRow>;
   private readonly selectKey: Database.Statement<[string, string], ApiKeyRow>;
@@ -38,7 +39,7 @@ export class SqliteAuthStore implements AuthStore {
 
   constructor(db: Database.Database) {
     this.insertOrg = db.prepare(
-      `INSERT INTO orgs (${ORG_COLUMNS}) VALUES (@id, @name, @created_at)`,
+      `INSERT INTO orgs (${ORG_COLUMNS}) VALUES (@id, @name, @created_at, @retention_ms)`,
     );
     this.insertKey = db.prepare(
       `INSERT INTO api_keys (${KEY_COLUMNS}) ` +
@@ -47,6 +48,9 @@ export class SqliteAuthStore implements AuthStore {
     this.anyOrg = db.prepare('SELECT 1 AS one FROM orgs LIMIT 1');
     this.selectOrg = db.prepare(`SELECT ${ORG_COLUMNS} FROM orgs WHERE id = ?`);
     this.selectOrgs = db.prepare(`SELECT ${ORG_COLUMNS} FROM orgs ORDER BY created_at, seq`);
+    this.updateRetention = db.prepare(
+      `UPDATE orgs SET retention_ms = ? WHERE id = ? RETURNING ${ORG_COLUMNS}`,
+    );
     this.selectKeyByHash = db.prepare(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE key_hash = ?`);
     this.selectKeys = db.prepare(
       `SELECT ${KEY_COLUMNS} FROM api_keys INDEXED BY idx_api_keys_org_created ` +
@@ -101,6 +105,14 @@ export class SqliteAuthStore implements AuthStore {
         }
         throw keyConflict(e);
       }
+    });
+  }
+
+  /** Sets the org's own retention (null removes it); null when there is no such org. */
+  async setRetention(id: string, retentionMs: number | null): Promise<Org | null> {
+    return withSqlite(() => {
+      const row = this.updateRetention.get(retentionMs, id);
+      return row ? rowToOrg(row) : null;
     });
   }
 

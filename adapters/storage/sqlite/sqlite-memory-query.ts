@@ -1,10 +1,12 @@
 import {
   MEMORY_TYPES,
+  type LiveAt,
   type MemoryFilter,
   type MemoryQuery,
   type PriorityQuery,
 } from '../../../domain/index.js';
 import { MEMORY_COLUMNS } from './row-mappers.js';
+import { liveCondition } from './sqlite-expiry-sql.js';
 import { chooseDrivingIndex, type DrivingIndex } from '../memory-driving-index.js';
 
 export { chooseDrivingIndex, type DrivingIndex };
@@ -152,6 +154,11 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     }
   }
 
+  if (filter.live !== undefined) {
+    const live = liveCondition('m', filter.live);
+    rowCondition(live.sql, ...live.params);
+  }
+
   if (drivingIndex === 'tag') {
     return {
       drivingIndex,
@@ -277,7 +284,9 @@ export function buildMemoryStats(
   orgId: string,
   agentIds: readonly string[],
   sinceMs: number,
+  live?: LiveAt,
 ): BuiltSql {
+  const alive = live === undefined ? null : liveCondition('memories', live);
   const typeColumns = MEMORY_TYPES.map((_, i) => `COALESCE(SUM(memory_type = ?), 0) AS type_${i}`);
   const sql =
     'SELECT COUNT(*) AS memory_count, ' +
@@ -285,6 +294,10 @@ export function buildMemoryStats(
     "COALESCE(SUM(time >= ? AND event_type = 'error'), 0) AS errors_since, " +
     `${typeColumns.join(', ')} ` +
     `FROM memories INDEXED BY ${DRIVING_INDEX_NAME.agent} ` +
-    `WHERE org_id = ? AND agent_id IN (${placeholders(agentIds.length)})`;
-  return { sql, params: [sinceMs, sinceMs, ...MEMORY_TYPES, orgId, ...agentIds] };
+    `WHERE org_id = ? AND agent_id IN (${placeholders(agentIds.length)})` +
+    (alive === null ? '' : ` AND ${alive.sql}`);
+  return {
+    sql,
+    params: [sinceMs, sinceMs, ...MEMORY_TYPES, orgId, ...agentIds, ...(alive?.params ?? [])],
+  };
 }

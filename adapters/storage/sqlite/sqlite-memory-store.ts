@@ -3,6 +3,7 @@ import {
   DomainError,
   type DedupPolicy,
   type InsertOutcome,
+  type LiveAt,
   type Memory,
   type MemoryFilter,
   type MemoryPage,
@@ -27,7 +28,9 @@ import {
   buildFindByPriority,
   buildMemoryStats,
   DEDUP_LOOKUP_SQL,
+  type BuiltSql,
 } from './sqlite-memory-query.js';
+import { buildExpiredTargets } from './sqlite-expiry-sql.js';
 import { StatementCache } from './statement-cache.js';
 
 type StatsRow = Record<string, number>;
@@ -72,7 +75,7 @@ export class SqliteMemoryStore implements MemoryStore {
   >;
   private readonly deleteTag: Database.Statement<[string, string, number, number]>;
   private readonly deleteMemory: Database.Statement<[number]>;
-  private readonly deleteAll: Database.Transaction<(orgId: string, filter: MemoryFilter) => number>;
+  private readonly deleteAll: Database.Transaction<(orgId: string, targets: BuiltSql) => number>;
   private readonly writeGroup: Database.Transaction<(run: () => void) => void>;
   private readonly dynamic: StatementCache;
   private pending: PendingWrite[] = [];
@@ -100,7 +103,7 @@ export class SqliteMemoryStore implements MemoryStore {
       'DELETE FROM memory_tags WHERE org_id = ? AND tag = ? AND time = ? AND seq = ?',
     );
     this.deleteMemory = db.prepare('DELETE FROM memories WHERE seq = ?');
-    this.deleteAll = db.transaction((orgId, filter) => this.deleteMatching(orgId, filter));
+    this.deleteAll = db.transaction((orgId, targets) => this.deleteTargets(orgId, targets));
     this.writeGroup = db.transaction((run: () => void) => run());
     this.dynamic = new StatementCache(db);
   }
@@ -133,11 +136,25 @@ export class SqliteMemoryStore implements MemoryStore {
    * (see {@link scrubWal}).
    */
   delete(orgId: string, filter: MemoryFilter): Promise<number> {
-    return this.enqueue(() => this.deleteAll(orgId, filter), translateSqliteError);
+    const targets = buildDeletionTargets(orgId, filter);
+    return this.enqueue(() => this.deleteAll(orgId, targets), translateSqliteError);
   }
 
-  private deleteMatching(orgId: string, filter: MemoryFilter): number {
-    const { sql, params } = buildDeletionTargets(orgId, filter);
+  /**
+   * Deletes at most `limit` expired memories of the org like {@link delete} does: one SQLite
+   * writer at a time, so concurrent purges never delete one memory twice.
+   */
+  purgeExpired(
+    orgId: string,
+    nowMs: number,
+    retentionMs: number | null,
+    limit: number,
+  ): Promise<number> {
+    const targets = buildExpiredTargets(orgId, nowMs, retentionMs, limit);
+    return this.enqueue(() => this.deleteAll(orgId, targets), translateSqliteError);
+  }
+
+  private deleteTargets(orgId: string, { sql, params }: BuiltSql): number {
     const targets = this.dynamic.get(sql).all(...params) as DeletionTarget[];
     for (const { seq, time, tags } of targets) {
       for (const tag of new Set(JSON.parse(tags) as string[])) {
@@ -269,9 +286,14 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   /** Counts over the memories of `agentIds`, in one walk of the (org, agent, time) index. */
-  async stats(orgId: string, agentIds: readonly string[], sinceMs: number): Promise<MemoryStats> {
+  async stats(
+    orgId: string,
+    agentIds: readonly string[],
+    sinceMs: number,
+    live?: LiveAt,
+  ): Promise<MemoryStats> {
     return withSqlite(() => {
-      const { sql, params } = buildMemoryStats(orgId, agentIds, sinceMs);
+      const { sql, params } = buildMemoryStats(orgId, agentIds, sinceMs, live);
       const row = this.dynamic.get(sql).get(...params) as StatsRow;
       return memoryStatsFromRow(row, (v) => (v as number | null | undefined) ?? 0);
     });

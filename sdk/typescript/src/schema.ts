@@ -478,6 +478,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/orgs/{id}/retention': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Set an org's default memory retention
+     * @description The org's memories without an expiry of their own (`ttl`, `expires_at`) and not pinned expire this long after their time: from then on no read returns them, and the purge deletes them. Effective at once on every server. `null` removes it (the server default applies again). The org list shows it.
+     *
+     *     Needs an admin API key of the default org (the operator).
+     */
+    put: operations['putOrgRetention'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/orgs/{id}/arc': {
     parameters: {
       query?: never;
@@ -578,6 +600,18 @@ export interface components {
       parent_id?: string;
       /** @description When it happened (RFC 3339 / ISO 8601; without a zone, UTC); default: now. Any time in the past; in the future at most the allowed clock skew (MEMTRACE_MEMORY_MAX_FUTURE_SKEW, default 5m); later, or not a real date, is a 400. Lists, filters (`since`, `until`) and order read this time; the server also records `created_at`, which dedup windows read. Example: `2026-02-13T10:30:00Z` (no example value here, so that the examples of the list routes find the memory this one creates). */
       time?: string;
+      /** @description When it expires (ISO 8601, in the future): from then on no read returns it, and the purge deletes it. Not with `ttl` or `pinned`. Without it (and without `ttl`) the org's retention applies, if any. Example: `2026-03-01T00:00:00Z`. */
+      expires_at?: string;
+      /**
+       * @description How long it lives from now: `30m`, `12h`, `7d`, `1w`. Not with `expires_at` or `pinned`.
+       * @example 7d
+       */
+      ttl?: string;
+      /**
+       * @description Never expires: no `ttl`, no `expires_at`, and the org's retention does not apply.
+       * @default false
+       */
+      pinned?: boolean;
     };
     CreateMemoryBatchRequest: {
       /** @description Stored atomically: one invalid item rejects the whole batch. The memories may carry at most 50000 tags in all (MEMTRACE_LIMITS_MAX_BATCH_TAGS); more is a 400. */
@@ -798,6 +832,13 @@ export interface components {
        */
       name: string;
     };
+    PutRetentionRequest: {
+      /**
+       * @description How long the org's memories live when they have no expiry of their own and are not pinned: `30m`, `12h`, `30d`, `1w`. null (or absent) removes it: the server default (MEMTRACE_DEFAULT_RETENTION) applies again.
+       * @example 30d
+       */
+      retention?: string;
+    };
     PutArcInstanceRequest: {
       /**
        * @description Base URL of the Arc instance: http(s), a host, an optional port and path.
@@ -878,6 +919,17 @@ export interface components {
        * @example 2026-02-13T10:30:00.000Z
        */
       created_at: string;
+      /**
+       * Format: date-time
+       * @description Its own expiry (from `expires_at` or `ttl`); null when it has none (the org's retention may still apply, unless it is pinned).
+       * @example null
+       */
+      expires_at: string | null;
+      /**
+       * @description Never expires.
+       * @example false
+       */
+      pinned: boolean;
     };
     MemoryListResponse: {
       memories: components['schemas']['MemoryResponse'][];
@@ -1135,6 +1187,11 @@ export interface components {
        * @example 2026-02-13T10:30:00.000Z
        */
       created_at: string;
+      /**
+       * @description The org's own retention (`30d`): its memories without an expiry of their own and not pinned expire this long after their time. null: the server default applies (MEMTRACE_DEFAULT_RETENTION; unset keeps them).
+       * @example 30d
+       */
+      retention: string | null;
     };
     CreatedOrgResponse: {
       /** @example org_019c56b7f5c0a1b2c3d4e5f6 */
@@ -1147,6 +1204,11 @@ export interface components {
        * @example 2026-02-13T10:30:00.000Z
        */
       created_at: string;
+      /**
+       * @description The org's own retention (`30d`): its memories without an expiry of their own and not pinned expire this long after their time. null: the server default applies (MEMTRACE_DEFAULT_RETENTION; unset keeps them).
+       * @example 30d
+       */
+      retention: string | null;
       /**
        * @description The new org's first admin key, shown only here.
        * @example mtk_3q2-7Vb0W1xYzA4bC5dE6fG7hI8jK9lM0nO1pQ2rS3t
@@ -1675,7 +1737,8 @@ export interface operations {
          *         "products"
          *       ],
          *       "importance": 0.7,
-         *       "dedup_key": "crawl-example.com-2026-02-13"
+         *       "dedup_key": "crawl-example.com-2026-02-13",
+         *       "ttl": "7d"
          *     }
          */
         'application/json':
@@ -2599,6 +2662,47 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       409: components['responses']['Conflict'];
+      413: components['responses']['PayloadTooLarge'];
+      414: components['responses']['UriTooLong'];
+      429: components['responses']['RateLimited'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  putOrgRetention: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The `org_id`. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "retention": "30d"
+         *     }
+         */
+        'application/json': components['schemas']['PutRetentionRequest'];
+      };
+    };
+    responses: {
+      /** @description Set. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrgResponse'];
+        };
+      };
+      400: components['responses']['InvalidRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
       413: components['responses']['PayloadTooLarge'];
       414: components['responses']['UriTooLong'];
       429: components['responses']['RateLimited'];

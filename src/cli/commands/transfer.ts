@@ -58,7 +58,14 @@ export function addTransferCommands(cli: Command): void {
         const { exportOrg } = await import('../org-transfer.js');
         const { progressFor } = await import('../progress.js');
         const dest = o.output ? createWriteStream(o.output) : process.stdout;
-        const counts = await exportOrg(storage, o.org, writerTo(dest), progressFor('export'));
+        const counts = await exportOrg(
+          storage,
+          o.org,
+          writerTo(dest),
+          progressFor('export'),
+          Date.now,
+          loadConfig().memory.defaultRetentionMs,
+        );
         if (o.output) {
           dest.end();
           await once(dest, 'finish');

@@ -36,7 +36,9 @@ describe('AuthService.bootstrap', () => {
 
     // Assert
     expect(apiKey).toMatch(API_KEY_PATTERN);
-    expect(await auth.listOrgs()).toEqual([{ id: DEFAULT_ORG_ID, name: 'Default', createdAt: T0 }]);
+    expect(await auth.listOrgs()).toEqual([
+      { id: DEFAULT_ORG_ID, name: 'Default', createdAt: T0, retentionMs: null },
+    ]);
     expect(await auth.authenticate(apiKey as string)).toEqual({
       orgId: DEFAULT_ORG_ID,
       keyId: 'key_000000000000000000000001',
@@ -426,6 +428,7 @@ describe('AuthService.createOrg', () => {
       id: 'org_000000000000000000000002',
       name: 'Acme',
       createdAt: T0,
+      retentionMs: null,
     });
     expect(await auth.authenticate(created.apiKey)).toEqual({
       orgId: created.org.id,

@@ -26,7 +26,8 @@ function recording(store: MemoryStore) {
     findPage: (o, q) => store.findPage(o, q),
     count: (o, f) => store.count(o, f),
     delete: (o, f) => store.delete(o, f),
-    stats: (o, a, s) => store.stats(o, a, s),
+    purgeExpired: (o, n, r, l) => store.purgeExpired(o, n, r, l),
+    stats: (o, a, s, l) => store.stats(o, a, s, l),
     findByPriority: async (o, q) => {
       const found = await store.findByPriority(o, q);
       rounds.push({ query: q, returned: found.length });

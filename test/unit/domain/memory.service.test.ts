@@ -59,6 +59,8 @@ describe('MemoryService.create', () => {
       parentId: null,
       time: T0,
       createdAt: T0,
+      expiresAt: null,
+      pinned: false,
     });
   });
 
