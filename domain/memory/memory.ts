@@ -36,6 +36,10 @@ export interface Memory {
   readonly parentId: string | null;
   /** When it was recorded: ms since the epoch, UTC. */
   readonly time: number;
+  /** The memory this one corrects (retired by it when this one was stored), or null. */
+  readonly supersedes: string | null;
+  /** The memory that corrects this one; null while this one is current. */
+  readonly supersededBy: string | null;
 }
 
 /** What a caller supplies to record a memory; validated and defaulted by MemoryService. */
@@ -54,6 +58,8 @@ export interface NewMemory {
   /** Default: derived from the content (see MemoryService). */
   readonly dedupKey?: string | null;
   readonly parentId?: string | null;
+  /** A current memory of the org that this one corrects: it is retired when this one is stored. */
+  readonly supersedes?: string | null;
 }
 
 export const DEFAULT_MEMORY_TYPE: MemoryType = 'episodic';
@@ -83,6 +89,7 @@ export function checkMemory(
   checkEventType(at + 'event_type', m.eventType);
   if (m.sessionId !== null) checkId(at + 'session_id', m.sessionId);
   if (m.parentId !== null) checkId(at + 'parent_id', m.parentId);
+  if (m.supersedes !== null) checkId(at + 'supersedes', m.supersedes);
   if (!isPlainObject(m.metadata)) throw invalid(`${at}metadata must be a JSON object`);
   checkJsonSize(`${at}metadata`, m.metadata, maxMetadataBytes);
   checkTags(at + 'tags', m.tags);
@@ -115,6 +122,8 @@ export interface MemoryFilter {
   readonly until?: number;
   /** Any of these memory ids. An empty array matches nothing. */
   readonly ids?: readonly string[];
+  /** Also match memories a correction has retired (`supersededBy` set). Default: current only. */
+  readonly includeSuperseded?: boolean;
 }
 
 /**
@@ -132,6 +141,7 @@ export function matchesFilter(m: Memory, f: MemoryFilter): boolean {
     (f.minImportance === undefined || m.importance >= f.minImportance) &&
     (f.since === undefined || m.time >= f.since) &&
     (f.until === undefined || m.time < f.until) &&
-    (f.ids === undefined || f.ids.includes(m.id))
+    (f.ids === undefined || f.ids.includes(m.id)) &&
+    (f.includeSuperseded === true || m.supersededBy === null)
   );
 }

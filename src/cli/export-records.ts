@@ -148,6 +148,8 @@ export class RecordReader {
       dedupKey: this.stringOrNull('dedup_key'),
       parentId: this.stringOrNull('parent_id'),
       time: this.time('time'),
+      supersedes: this.o.supersedes === undefined ? null : this.stringOrNull('supersedes'),
+      supersededBy: this.o.superseded_by === undefined ? null : this.stringOrNull('superseded_by'),
     };
   }
 

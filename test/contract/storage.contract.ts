@@ -10,6 +10,7 @@ import {
   aSession,
   BASE_TIME,
 } from '../support/builders.js';
+import { describeCorrections } from './correct.contract.js';
 
 /** How the contract suite opens, empties and closes one driver's storage. */
 export interface StorageHarness {
@@ -534,6 +535,8 @@ export function describeStorageContract(h: StorageHarness): void {
         );
       });
     });
+
+    describeCorrections(() => s);
 
     describe('SessionStore', () => {
       it('returns a created session unchanged and null for another org', async () => {

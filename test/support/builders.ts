@@ -25,6 +25,8 @@ export function aMemory(overrides: Partial<Memory> = {}): Memory {
     dedupKey: null,
     parentId: null,
     time,
+    supersedes: null,
+    supersededBy: null,
     ...overrides,
   };
 }

@@ -3,11 +3,13 @@ import type {
   InsertOutcome,
   Memory,
   MemoryFilter,
+  MemoryPatch,
   MemoryQuery,
   MemoryStats,
   MemoryStore,
   PriorityQuery,
 } from '../../../domain/index.js';
+import { DomainError } from '../../../domain/index.js';
 import { ArcClient } from './arc-client.js';
 import { decideOutcomes } from './arc-dedup.js';
 import { ArcDeleter } from './arc-deleter.js';
@@ -146,6 +148,13 @@ export class ArcMemoryStore implements MemoryStore {
     } finally {
       release();
     }
+  }
+
+  /** Not yet on Arc. */
+  update(_orgId: string, _id: string, _patch: MemoryPatch): Promise<Memory | null> {
+    return Promise.reject(
+      new DomainError('unavailable', 'NOT_SUPPORTED', 'memory patches are not supported on Arc'),
+    );
   }
 
   /** Counts over the memories of `agentIds`, acknowledged writes included. */

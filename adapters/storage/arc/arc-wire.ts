@@ -218,6 +218,8 @@ export function rowToStored(row: ArcRow): StoredMemory {
     dedupKey: textOrNull(row, 'dedup_key'),
     parentId: textOrNull(row, 'parent_id'),
     time: toInt(row['time_ms']),
+    supersedes: null,
+    supersededBy: null,
   };
   return { memory, seq: BigInt(text(row, 'seq_text')) };
 }

@@ -3,17 +3,26 @@ import type {
   InsertOutcome,
   Memory,
   MemoryFilter,
+  MemoryPatch,
   MemoryQuery,
   MemoryStats,
   MemoryStore,
   MemoryType,
   PriorityQuery,
 } from '../../../domain/index.js';
-import { compareContextPriority, DomainError, matchesFilter } from '../../../domain/index.js';
+import {
+  alreadySuperseded,
+  applyMemoryPatch,
+  compareContextPriority,
+  DomainError,
+  matchesFilter,
+  supersededNotFound,
+} from '../../../domain/index.js';
 
 interface Row {
   readonly seq: number;
-  readonly memory: Memory;
+  /** Replaced whole by a patch or a supersede; the row (and its place in order) stays. */
+  memory: Memory;
 }
 
 const dedupIndexKey = (m: Memory): string | null =>
@@ -38,6 +47,7 @@ export class InMemoryMemoryStore implements MemoryStore {
     const pending: Memory[] = [];
     const pendingIds = new Set<string>();
     const pendingByKey = new Map<string, Memory[]>();
+    const retiring = new Map<string, string>();
     for (const memory of memories) {
       if (this.byId.has(memory.id) || pendingIds.has(memory.id)) {
         throw new DomainError('conflict', 'MEMORY_EXISTS', `memory ${memory.id} already exists`);
@@ -49,6 +59,7 @@ export class InMemoryMemoryStore implements MemoryStore {
         outcomes.push({ status: 'duplicate', existingId: existing });
         continue;
       }
+      if (memory.supersedes !== null) this.checkRetirable(memory, retiring);
       pending.push(memory);
       pendingIds.add(memory.id);
       if (key !== null) appendTo(pendingByKey, key, memory);
@@ -61,7 +72,29 @@ export class InMemoryMemoryStore implements MemoryStore {
       const key = dedupIndexKey(memory);
       if (key !== null) appendTo(this.byDedupKey, key, row);
     }
+    for (const [target, by] of retiring) {
+      const row = this.byId.get(target) as Row;
+      row.memory = { ...row.memory, supersededBy: by };
+    }
     return outcomes;
+  }
+
+  /** Refuses a supersedes of no stored memory of the org, or of a retired one. */
+  private checkRetirable(memory: Memory, retiring: Map<string, string>): void {
+    const target = memory.supersedes as string;
+    const row = this.byId.get(target);
+    if (!row || row.memory.orgId !== memory.orgId) throw supersededNotFound(target);
+    const by = retiring.get(target) ?? row.memory.supersededBy;
+    // Retired by this very memory already (an import restoring both): nothing to change.
+    if (by !== null && by !== memory.id) throw alreadySuperseded(target, by);
+    retiring.set(target, memory.id);
+  }
+
+  async update(orgId: string, id: string, patch: MemoryPatch): Promise<Memory | null> {
+    const row = this.byId.get(id);
+    if (!row || row.memory.orgId !== orgId) return null;
+    row.memory = applyMemoryPatch(row.memory, patch);
+    return row.memory;
   }
 
   async findById(orgId: string, id: string): Promise<Memory | null> {
@@ -92,7 +125,9 @@ export class InMemoryMemoryStore implements MemoryStore {
   }
 
   async stats(orgId: string, agentIds: readonly string[], sinceMs: number): Promise<MemoryStats> {
-    const mine = this.rows(orgId).filter((r) => agentIds.includes(r.memory.agentId));
+    const mine = this.rows(orgId).filter(
+      (r) => agentIds.includes(r.memory.agentId) && r.memory.supersededBy === null,
+    );
     const memoryTypes: Partial<Record<MemoryType, number>> = {};
     for (const { memory } of mine) {
       memoryTypes[memory.memoryType] = (memoryTypes[memory.memoryType] ?? 0) + 1;

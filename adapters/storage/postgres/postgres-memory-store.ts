@@ -5,6 +5,7 @@ import {
   type InsertOutcome,
   type Memory,
   type MemoryFilter,
+  type MemoryPatch,
   type MemoryQuery,
   type MemoryStats,
   type MemoryStore,
@@ -28,6 +29,7 @@ import {
   RECORD_DEDUP_KEYS_SQL,
   REPOINT_DEDUP_KEYS_SQL,
 } from './postgres-memory-write-sql.js';
+import { patchMemory, retireSuperseded } from './postgres-memory-corrections.js';
 import {
   MEMORY_COLUMNS,
   memoriesToColumnArrays,
@@ -115,6 +117,7 @@ export class PostgresMemoryStore implements MemoryStore {
           const duplicateOf =
             dedup === null ? new Map<number, string>() : await this.claim(client, memories, dedup);
           const created = memories.filter((_, i) => !duplicateOf.has(i));
+          await retireSuperseded(client, created);
           for (const chunk of chunkByRows(created, (m) => 1 + m.tags.length)) {
             await client.query(INSERT_MEMORIES_SQL, memoriesToColumnArrays(chunk));
           }
@@ -130,6 +133,17 @@ export class PostgresMemoryStore implements MemoryStore {
         isUniqueViolation(e, 'memories_id_key')
           ? new DomainError('conflict', 'MEMORY_EXISTS', 'a memory with this id already exists')
           : undefined,
+    );
+  }
+
+  /**
+   * Applies the patch in one transaction: the row is locked (SELECT ... FOR UPDATE), merged by
+   * the domain's rule and written back with its tag rows, so concurrent patches from any
+   * process never lose each other's metadata keys.
+   */
+  async update(orgId: string, id: string, patch: MemoryPatch): Promise<Memory | null> {
+    return withPg(() =>
+      inTransaction(this.pool, (client) => patchMemory(client, orgId, id, patch)),
     );
   }
 

@@ -29,6 +29,8 @@ export interface MemoryRow {
   readonly dedup_key: string | null;
   readonly parent_id: string | null;
   readonly time: Int8;
+  readonly supersedes: string | null;
+  readonly superseded_by: string | null;
 }
 
 export interface SessionRow {
@@ -70,7 +72,7 @@ export interface ApiKeyRow {
 /** The columns of `memories` a mapper needs. */
 export const MEMORY_COLUMNS =
   'id, org_id, agent_id, session_id, memory_type, event_type, content, metadata, tags, ' +
-  'importance, dedup_key, parent_id, time';
+  'importance, dedup_key, parent_id, time, supersedes, superseded_by';
 export const SESSION_COLUMNS =
   'id, org_id, agent_id, status, metadata, created_at, updated_at, closed_at';
 export const AGENT_COLUMNS = 'id, org_id, name, description, config, created_at';
@@ -101,6 +103,8 @@ export function rowToMemory(row: MemoryRow): Memory {
     dedupKey: row.dedup_key,
     parentId: row.parent_id,
     time: ms(row.time),
+    supersedes: row.supersedes,
+    supersededBy: row.superseded_by,
   };
 }
 
@@ -193,6 +197,8 @@ export function memoriesToColumnArrays(memories: readonly Memory[]): unknown[] {
     memories.map((m) => m.dedupKey),
     memories.map((m) => m.parentId),
     memories.map((m) => m.time),
+    memories.map((m) => m.supersedes),
+    memories.map((m) => m.supersededBy),
     // content_chars (0005): the content's length in UTF-16 code units.
     memories.map((m) => m.content.length),
   ];

@@ -26,6 +26,8 @@ export interface MemoryRow {
   readonly dedup_key: string | null;
   readonly parent_id: string | null;
   readonly time: number;
+  readonly supersedes: string | null;
+  readonly superseded_by: string | null;
 }
 
 export interface SessionRow {
@@ -67,7 +69,7 @@ export interface ApiKeyRow {
 /** The columns of `memories` a mapper needs, in the order of {@link memoryToRow}. */
 export const MEMORY_COLUMNS =
   'id, org_id, agent_id, session_id, memory_type, event_type, content, metadata, tags, ' +
-  'importance, dedup_key, parent_id, time';
+  'importance, dedup_key, parent_id, time, supersedes, superseded_by';
 
 export function rowToMemory(row: MemoryRow): Memory {
   return {
@@ -84,6 +86,8 @@ export function rowToMemory(row: MemoryRow): Memory {
     dedupKey: row.dedup_key,
     parentId: row.parent_id,
     time: row.time,
+    supersedes: row.supersedes,
+    supersededBy: row.superseded_by,
   };
 }
 
@@ -102,6 +106,8 @@ export type MemoryParams = [
   dedupKey: string | null,
   parentId: string | null,
   time: number,
+  supersedes: string | null,
+  supersededBy: string | null,
 ];
 
 export function memoryToParams(m: Memory): MemoryParams {
@@ -119,6 +125,8 @@ export function memoryToParams(m: Memory): MemoryParams {
     m.dedupKey,
     m.parentId,
     m.time,
+    m.supersedes,
+    m.supersededBy,
   ];
 }
 

@@ -5,6 +5,7 @@ import {
   type InsertOutcome,
   type Memory,
   type MemoryFilter,
+  type MemoryPatch,
   type MemoryQuery,
   type MemoryStats,
   type MemoryStore,
@@ -28,6 +29,7 @@ import {
   DEDUP_LOOKUP_SQL,
 } from './sqlite-memory-query.js';
 import { StatementCache } from './statement-cache.js';
+import { SqliteMemoryCorrections } from './sqlite-memory-corrections.js';
 
 type StatsRow = Record<string, number>;
 
@@ -63,7 +65,13 @@ function translateInsertError(e: unknown): unknown {
  */
 export class SqliteMemoryStore implements MemoryStore {
   private readonly insertMemory: Database.Statement<MemoryParams>;
-  private readonly insertTag: Database.Statement<[string, string, number, number | bigint, number]>;
+  private readonly insertTag: Database.Statement<
+    [string, string, number, number | bigint, number, number]
+  >;
+  private readonly corrections: SqliteMemoryCorrections;
+  private readonly patchOne: Database.Transaction<
+    (orgId: string, id: string, patch: MemoryPatch) => Memory | null
+  >;
   private readonly findDuplicate: Database.Statement<[string, string, number], { id: string }>;
   private readonly selectById: Database.Statement<[string, string], MemoryRow>;
   private readonly insertAll: Database.Transaction<
@@ -86,15 +94,19 @@ export class SqliteMemoryStore implements MemoryStore {
         .join(', ')})`,
     );
     this.insertTag = db.prepare(
-      'INSERT INTO memory_tags (org_id, tag, time, seq, importance) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO memory_tags (org_id, tag, time, seq, importance, superseded) ' +
+        'VALUES (?, ?, ?, ?, ?, ?)',
     );
+    this.corrections = new SqliteMemoryCorrections(db);
+    this.patchOne = db.transaction((orgId, id, patch) => this.corrections.patch(orgId, id, patch));
     this.findDuplicate = db.prepare(DEDUP_LOOKUP_SQL);
     this.selectById = db.prepare(
       `SELECT ${MEMORY_COLUMNS} FROM memories WHERE id = ? AND org_id = ?`,
     );
-    this.insertAll = db.transaction((memories, dedup) =>
-      memories.map((m) => this.insertOne(m, dedup)),
-    );
+    this.insertAll = db.transaction((memories, dedup) => {
+      const callIds = new Set(memories.map((m) => m.id));
+      return memories.map((m) => this.insertOne(m, dedup, callIds));
+    });
     this.deleteTag = db.prepare(
       'DELETE FROM memory_tags WHERE org_id = ? AND tag = ? AND time = ? AND seq = ?',
     );
@@ -208,7 +220,11 @@ export class SqliteMemoryStore implements MemoryStore {
     }
   }
 
-  private insertOne(memory: Memory, dedup: DedupPolicy | null): InsertOutcome {
+  private insertOne(
+    memory: Memory,
+    dedup: DedupPolicy | null,
+    callIds: ReadonlySet<string>,
+  ): InsertOutcome {
     if (dedup !== null && memory.dedupKey !== null) {
       const existing = this.findDuplicate.get(
         memory.orgId,
@@ -217,10 +233,29 @@ export class SqliteMemoryStore implements MemoryStore {
       );
       if (existing) return { status: 'duplicate', existingId: existing.id };
     }
+    if (memory.supersedes !== null) this.corrections.retire(memory, callIds);
     const { lastInsertRowid } = this.insertMemory.run(...memoryToParams(memory));
-    for (const tag of memory.tags)
-      this.insertTag.run(memory.orgId, tag, memory.time, lastInsertRowid, memory.importance);
+    const superseded = memory.supersededBy === null ? 0 : 1;
+    for (const tag of memory.tags) {
+      this.insertTag.run(
+        memory.orgId,
+        tag,
+        memory.time,
+        lastInsertRowid,
+        memory.importance,
+        superseded,
+      );
+    }
     return { status: 'created', memory };
+  }
+
+  /**
+   * Applies the patch in one savepoint of the next group commit (see {@link insert}), under the
+   * write lock: read, merged by the domain's rule and written back with its tag rows, so
+   * concurrent patches, here or in another process, never lose each other's metadata keys.
+   */
+  update(orgId: string, id: string, patch: MemoryPatch): Promise<Memory | null> {
+    return this.enqueue(() => this.patchOne(orgId, id, patch), translateSqliteError);
   }
 
   /** The org's memory with this id, or null (another org's id reads as null). */

@@ -25,6 +25,7 @@ function recording(store: MemoryStore) {
     find: (o, q) => store.find(o, q),
     count: (o, f) => store.count(o, f),
     delete: (o, f) => store.delete(o, f),
+    update: (o, id, p) => store.update(o, id, p),
     stats: (o, a, s) => store.stats(o, a, s),
     findByPriority: async (o, q) => {
       const found = await store.findByPriority(o, q);

@@ -58,6 +58,8 @@ describe('MemoryService.create', () => {
       dedupKey: 'crawl_example_2026-02-07',
       parentId: null,
       time: T0,
+      supersedes: null,
+      supersededBy: null,
     });
   });
 
