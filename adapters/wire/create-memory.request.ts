@@ -84,6 +84,14 @@ export class CreateMemoryRequest {
   dedup_key?: string;
   @OptionalString({ description: 'A memory this one follows from.', pattern: ID_PATTERN.source })
   parent_id?: string;
+  @OptionalString({
+    description:
+      'A current memory of the org that this one corrects: it is retired (hidden from list, ' +
+      'search and context unless `include_superseded`; get and history still show it). 404 when ' +
+      'the org has no such memory; 409 when another memory already superseded it.',
+    pattern: ID_PATTERN.source,
+  })
+  supersedes?: string;
 }
 
 /** A batch: `{"memories": [...]}` and nothing else at the top level. */
@@ -114,5 +122,6 @@ export function toNewMemory(dto: CreateMemoryRequest): NewMemory {
     importance: dto.importance ?? null,
     dedupKey: dto.dedup_key ?? null,
     parentId: dto.parent_id ?? null,
+    supersedes: dto.supersedes ?? null,
   };
 }

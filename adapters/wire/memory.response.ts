@@ -25,6 +25,8 @@ export interface MemoryResponse {
   readonly importance: number;
   readonly dedup_key: string | null;
   readonly parent_id: string | null;
+  readonly supersedes: string | null;
+  readonly superseded_by: string | null;
 }
 
 export function toMemoryResponse(m: Memory): MemoryResponse {
@@ -42,7 +44,14 @@ export function toMemoryResponse(m: Memory): MemoryResponse {
     importance: m.importance,
     dedup_key: m.dedupKey,
     parent_id: m.parentId,
+    supersedes: m.supersedes,
+    superseded_by: m.supersededBy,
   };
+}
+
+/** A memory's chain of versions, oldest first. */
+export function toHistoryResponse(chain: readonly Memory[]) {
+  return { memories: chain.map(toMemoryResponse), count: chain.length };
 }
 
 export function toMemoryListResponse(list: MemoryList) {
@@ -113,6 +122,14 @@ export const MEMORY_RESPONSE_SCHEMAS = {
         example: '5d41402abc4b2a76b9719d911017c592',
       }),
       parent_id: nullable('string'),
+      supersedes: nullable('string', {
+        description: 'The memory this one corrects (retired when this one was stored).',
+      }),
+      superseded_by: nullable('string', {
+        description:
+          'The memory that corrects this one; null while this one is current. A superseded ' +
+          'memory is left out of list, search and context unless `include_superseded`.',
+      }),
     },
     { description: 'A memory: every field is always present, null when absent.' },
   ),
@@ -140,6 +157,13 @@ export const MEMORY_RESPONSE_SCHEMAS = {
       ),
     },
     { description: 'The answer to a batch: what was stored and which items were duplicates.' },
+  ),
+  HistoryResponse: objectSchema<ReturnType<typeof toHistoryResponse>>(
+    {
+      memories: arrayOf(ref('MemoryResponse'), { description: 'Every version, oldest first.' }),
+      count: count('Versions in the chain.'),
+    },
+    { description: 'The chain of corrections a memory belongs to.' },
   ),
   ForgetResponse: objectSchema<{ deleted: number }>(
     { deleted: count('Memories forgotten (0 when none matched).') },

@@ -5,6 +5,7 @@ import {
   BODY_TAGS_DOC,
   CONTENT_CONTAINS_DOC,
   INCLUDE_COUNT_DOC,
+  INCLUDE_SUPERSEDED_DOC,
   LIMIT_DOC,
   MIN_IMPORTANCE_DOC,
   OFFSET_DOC,
@@ -36,6 +37,7 @@ export class SearchMemoriesRequest {
   @OptionalNumber({ ...LIMIT_DOC, type: 'integer' }) limit?: number;
   @OptionalNumber({ ...OFFSET_DOC, type: 'integer' }) offset?: number;
   @OptionalBoolean(INCLUDE_COUNT_DOC) include_count?: boolean;
+  @OptionalBoolean(INCLUDE_SUPERSEDED_DOC) include_superseded?: boolean;
 }
 
 export function toSearchInput(dto: SearchMemoriesRequest): MemoryListInput {
@@ -53,5 +55,6 @@ export function toSearchInput(dto: SearchMemoriesRequest): MemoryListInput {
     limit: dto.limit,
     offset: dto.offset,
     includeCount: dto.include_count,
+    includeSuperseded: dto.include_superseded,
   };
 }

@@ -23,6 +23,8 @@ const MEMORY_FIELDS = [
   'importance',
   'dedup_key',
   'parent_id',
+  'supersedes',
+  'superseded_by',
 ].sort();
 
 /** Records a memory at the clock's current time and returns its JSON. */
