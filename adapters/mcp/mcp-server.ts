@@ -74,6 +74,12 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
         tags: z.array(z.string()).optional(),
         importance: z.number().min(0).max(1).optional().describe('0 to 1'),
         metadata: metadata.optional(),
+        supersedes: z
+          .string()
+          .optional()
+          .describe(
+            'The memory_id of a memory this one corrects: the old one is no longer recalled',
+          ),
       },
     },
     (args) =>

@@ -31,6 +31,8 @@ export interface McpMemoryInput {
   tags?: string[];
   importance?: number;
   metadata?: Record<string, unknown>;
+  /** A current memory this one corrects: it is retired from recall, search and context. */
+  supersedes?: string;
 }
 
 export interface McpRecallInput {

@@ -67,7 +67,8 @@ export async function exportOrg(
   const sessions = (
     await allPages((offset) => storage.sessions.list(orgId, { limit: PAGE, offset }))
   ).reverse();
-  const memoryCount = await storage.memories.count(orgId, {});
+  // Every version: a superseded memory is exported with its superseded_by.
+  const memoryCount = await storage.memories.count(orgId, { includeSuperseded: true });
   const line = (record: object) => write(JSON.stringify(record) + '\n');
 
   await line({
@@ -90,7 +91,7 @@ export async function exportOrg(
   let memories = 0;
   for (let offset = 0; ; offset += PAGE) {
     const page = await storage.memories.find(orgId, {
-      filter: {},
+      filter: { includeSuperseded: true },
       order: 'asc',
       limit: PAGE,
       offset,
