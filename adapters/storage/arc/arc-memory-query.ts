@@ -1,17 +1,15 @@
-import {
-  MEMORY_TYPES,
-  type MemoryFilter,
-  type Order,
-  type PriorityQuery,
-} from '../../../domain/index.js';
+import { type MemoryFilter, type Order, type PriorityQuery } from '../../../domain/index.js';
 import { sqlIdent, sqlInList, sqlNumber, sqlString } from './arc-sql.js';
 import { END_MARKER, MEMORY_SELECT, tagNeedle } from './arc-wire.js';
 
 /**
- * Keeps one row per memory id: a write resent after a dropped connection may have stored the
- * same row twice, and the copies are identical (same `seq`).
+ * Keeps one row per memory id, its latest revision: a patch or a supersede appends a row of the
+ * same id and `seq` with the next `revision` (Arc has no UPDATE), and a write resent after a
+ * dropped connection may have stored the same row twice (identical copies). Rows written before
+ * revisions existed read as revision 0.
  */
-export const ONE_ROW_PER_ID = 'QUALIFY row_number() OVER (PARTITION BY "id" ORDER BY "seq") = 1';
+export const ONE_ROW_PER_ID =
+  'QUALIFY row_number() OVER (PARTITION BY "id" ORDER BY coalesce("revision", 0) DESC) = 1';
 
 /** Which rows by insertion sequence: all, before `seq`, or from `seq` on. */
 export type SeqRange =
@@ -32,7 +30,7 @@ export function withEndMarker(sql: string): string {
   );
 }
 
-function seqCondition(range: SeqRange): string[] {
+export function seqCondition(range: SeqRange): string[] {
   if (range.kind === 'all') return [];
   return [`"seq" ${range.kind === 'before' ? '<' : '>='} ${sqlNumber(range.seq)}`];
 }
@@ -63,7 +61,52 @@ export function filterConditions(
   return c;
 }
 
-const where = (conditions: readonly string[]) => conditions.join(' AND ');
+const where = (conditions: readonly string[]) =>
+  conditions.length === 0 ? 'TRUE' : conditions.join(' AND ');
+
+/**
+ * A filter's conditions on what never changes of a memory (org, ids, agent, session, types,
+ * content, time): they hold for every revision of it, so they narrow the rows before the latest
+ * revision of each id is picked.
+ */
+function fixedConditions(orgId: string, f: MemoryFilter): string[] {
+  const fixed: MemoryFilter = { ...f };
+  delete (fixed as { tags?: unknown }).tags;
+  delete (fixed as { minImportance?: unknown }).minImportance;
+  return filterConditions(orgId, fixed);
+}
+
+/**
+ * A filter's conditions on what a patch or a supersede changes (tags, importance, whether a
+ * correction retired it): they are tested on the latest revision only.
+ */
+function revisedConditions(f: MemoryFilter): string[] {
+  const c: string[] = [];
+  for (const tag of f.tags ?? []) c.push(`contains("tag_set", ${sqlString(tagNeedle(tag))})`);
+  if (f.minImportance !== undefined) c.push(`"importance" >= ${sqlNumber(f.minImportance)}`);
+  if (f.includeSuperseded !== true) c.push('"superseded_by" IS NULL');
+  return c;
+}
+
+/**
+ * The latest revision of each memory of `measurement` meeting `fixed`, as a FROM item with
+ * every column; the revised conditions go in the WHERE of the query around it.
+ */
+export const latest = (measurement: string, fixed: readonly string[]): string =>
+  `(SELECT * FROM ${sqlIdent(measurement)} WHERE ${where(fixed)} ${ONE_ROW_PER_ID})`;
+
+/** `latest(...)` of the filter's fixed conditions plus `extra`, and its revised conditions. */
+function split(
+  measurement: string,
+  orgId: string,
+  f: MemoryFilter,
+  extra: readonly string[] = [],
+): { from: string; revised: string[] } {
+  return {
+    from: latest(measurement, [...fixedConditions(orgId, f), ...extra]),
+    revised: revisedConditions(f),
+  };
+}
 
 /**
  * Matching memories ordered by (time, insertion order), ascending or descending, after `offset`
@@ -80,8 +123,7 @@ export function buildFind(
 ): string {
   const dir = order === 'asc' ? 'ASC' : 'DESC';
   return selectMemories(
-    measurement,
-    [...filterConditions(orgId, filter), ...seqCondition(range)],
+    split(measurement, orgId, filter, seqCondition(range)),
     `"time_ms" ${dir}, "seq" ${dir}`,
     limit,
     offset,
@@ -105,8 +147,7 @@ export function buildFindByPriority(
       ? []
       : [`length("content") <= ${sqlNumber(query.maxContentLength)}`];
   return selectMemories(
-    measurement,
-    [...filterConditions(orgId, query.filter), ...bound, ...seqCondition(range)],
+    split(measurement, orgId, query.filter, [...bound, ...seqCondition(range)]),
     '"importance" DESC, "time_ms" DESC, "id" DESC',
     query.limit,
     0,
@@ -114,8 +155,7 @@ export function buildFindByPriority(
 }
 
 function selectMemories(
-  measurement: string,
-  conditions: readonly string[],
+  { from, revised }: { from: string; revised: string[] },
   orderBy: string,
   limit: number | null,
   offset: number,
@@ -124,8 +164,7 @@ function selectMemories(
     (limit === null ? '' : ` LIMIT ${sqlNumber(limit)}`) +
     (offset > 0 ? ` OFFSET ${sqlNumber(offset)}` : '');
   return withEndMarker(
-    `SELECT ${MEMORY_SELECT} FROM ${sqlIdent(measurement)} WHERE ${where(conditions)} ` +
-      `${ONE_ROW_PER_ID} ORDER BY ${orderBy}${page}`,
+    `SELECT ${MEMORY_SELECT} FROM ${from} WHERE ${where(revised)} ORDER BY ${orderBy}${page}`,
   );
 }
 
@@ -136,10 +175,8 @@ export function buildCount(
   filter: MemoryFilter,
   range: SeqRange = ALL,
 ): string {
-  return (
-    `SELECT count(DISTINCT "id") AS "n" FROM ${sqlIdent(measurement)} ` +
-    `WHERE ${where([...filterConditions(orgId, filter), ...seqCondition(range)])}`
-  );
+  const { from, revised } = split(measurement, orgId, filter, seqCondition(range));
+  return `SELECT count(*) AS "n" FROM ${from} WHERE ${where(revised)}`;
 }
 
 /** The ids of matching memories (from one `seq` on: the few written recently). */
@@ -149,60 +186,8 @@ export function buildIds(
   filter: MemoryFilter,
   range: SeqRange,
 ): string {
-  return withEndMarker(
-    `SELECT DISTINCT "id" FROM ${sqlIdent(measurement)} ` +
-      `WHERE ${where([...filterConditions(orgId, filter), ...seqCondition(range)])} ORDER BY "id"`,
-  );
-}
-
-const agentCondition = (agentIds: readonly string[]) => sqlInList('"agent_id"', agentIds);
-
-/**
- * Stats of the agents' memories: `memory_count`, `memories_since`, `errors_since`, then
- * `type_<i>` per `MEMORY_TYPES[i]`, each counting distinct ids.
- */
-export function buildStats(
-  measurement: string,
-  orgId: string,
-  agentIds: readonly string[],
-  sinceMs: number,
-  range: SeqRange = ALL,
-): string {
-  const since = `"time_ms" >= ${sqlNumber(sinceMs)}`;
-  const distinct = (condition?: string) =>
-    `count(DISTINCT "id")${condition === undefined ? '' : ` FILTER (WHERE ${condition})`}`;
-  const columns = [
-    `${distinct()} AS "memory_count"`,
-    `${distinct(since)} AS "memories_since"`,
-    `${distinct(`${since} AND "event_type" = 'error'`)} AS "errors_since"`,
-    ...MEMORY_TYPES.map(
-      (type, i) => `${distinct(`"memory_type" = ${sqlString(type)}`)} AS "type_${i}"`,
-    ),
-  ];
-  const conditions = [
-    `"org_id" = ${sqlString(orgId)}`,
-    agentCondition(agentIds),
-    ...seqCondition(range),
-  ];
-  return `SELECT ${columns.join(', ')} FROM ${sqlIdent(measurement)} WHERE ${where(conditions)}`;
-}
-
-/** The rows stats need, one per id, of the agents' memories (from one `seq` on). */
-export function buildStatsRows(
-  measurement: string,
-  orgId: string,
-  agentIds: readonly string[],
-  range: SeqRange,
-): string {
-  const conditions = [
-    `"org_id" = ${sqlString(orgId)}`,
-    agentCondition(agentIds),
-    ...seqCondition(range),
-  ];
-  return withEndMarker(
-    `SELECT "id", "time_ms", "event_type", "memory_type" FROM ${sqlIdent(measurement)} ` +
-      `WHERE ${where(conditions)} ${ONE_ROW_PER_ID} ORDER BY "id"`,
-  );
+  const { from, revised } = split(measurement, orgId, filter, seqCondition(range));
+  return withEndMarker(`SELECT "id" FROM ${from} WHERE ${where(revised)} ORDER BY "id"`);
 }
 
 /** One memory by id in one org. */
@@ -210,7 +195,7 @@ export function buildFindById(measurement: string, orgId: string, id: string): s
   return withEndMarker(
     `SELECT ${MEMORY_SELECT} FROM ${sqlIdent(measurement)} ` +
       `WHERE "org_id" = ${sqlString(orgId)} AND "id" = ${sqlString(id)} ` +
-      `ORDER BY "seq" LIMIT 1`,
+      `ORDER BY coalesce("revision", 0) DESC LIMIT 1`,
   );
 }
 
@@ -243,11 +228,14 @@ export function buildDedupCandidates(
   );
 }
 
-/** The ids written with `seq` in [from, to]: which recent writes Arc shows already. */
+/**
+ * The ids written with `seq` in [from, to], each with the latest `revision` Arc shows of it:
+ * which recent writes Arc shows already.
+ */
 export function buildVisibleIds(measurement: string, from: bigint, to: bigint): string {
   return withEndMarker(
-    `SELECT DISTINCT "id" FROM ${sqlIdent(measurement)} ` +
-      `WHERE "seq" >= ${sqlNumber(from)} AND "seq" <= ${sqlNumber(to)} ORDER BY "id"`,
+    `SELECT "id", max(coalesce("revision", 0)) AS "revision" FROM ${sqlIdent(measurement)} ` +
+      `WHERE "seq" >= ${sqlNumber(from)} AND "seq" <= ${sqlNumber(to)} GROUP BY "id" ORDER BY "id"`,
   );
 }
 

@@ -4,7 +4,7 @@ import { buildVisibleIds } from './arc-memory-query.js';
 import { ARC_SQL_LIMIT, PARALLEL_QUERIES } from './arc-options.js';
 import { chunkByLiteralLength, MAX_SQL_CHARS } from './arc-sql.js';
 import type { ArcTargetState } from './arc-target-state.js';
-import type { AnswerShape, ArcRow } from './arc-wire.js';
+import { toInt, type AnswerShape, type ArcRow } from './arc-wire.js';
 
 /**
  * How the store asks Arc: statements within Arc's SQL limit, statements over long value lists
@@ -45,7 +45,10 @@ export class ArcQueries {
   confirm(target: ArcTarget, state: ArcTargetState): Promise<void> {
     return state.confirm(async (first, last) => {
       const sql = buildVisibleIds(target.measurement, first, last);
-      return (await this.client.query(target, sql, 'rows')).map((r) => String(r['id']));
+      return (await this.client.query(target, sql, 'rows')).map((r) => ({
+        id: String(r['id']),
+        revision: toInt(r['revision']),
+      }));
     });
   }
 

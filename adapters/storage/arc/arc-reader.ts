@@ -4,7 +4,6 @@ import {
   type MemoryFilter,
   type MemoryQuery,
   type MemoryStats,
-  type MemoryType,
   type PriorityQuery,
 } from '../../../domain/index.js';
 import { bySeq } from './arc-dedup.js';
@@ -14,11 +13,10 @@ import {
   buildFindById,
   buildFindByPriority,
   buildIds,
-  buildStats,
-  buildStatsRows,
   type SeqRange,
 } from './arc-memory-query.js';
 import type { ArcTarget } from './arc-client.js';
+import { addRecent, buildStats, buildStatsRows, type StatsRow } from './arc-stats-query.js';
 import type { ArcQueries } from './arc-queries.js';
 import { chunkByLiteralLength } from './arc-sql.js';
 import type { ArcTargetState, PendingMemory } from './arc-target-state.js';
@@ -48,11 +46,16 @@ export class ArcReader {
 
   /** The org's memory with this id, or null (another org's id reads as null). */
   async findById(orgId: string, id: string): Promise<Memory | null> {
+    return (await this.findStored(orgId, id))?.memory ?? null;
+  }
+
+  /** The latest revision of the org's memory with this id, acknowledged writes included. */
+  async findStored(orgId: string, id: string): Promise<StoredMemory | null> {
     const { target, state } = await this.targets.open(orgId);
     const pending = state.pending.get(id);
-    if (pending) return pending.memory.orgId === orgId ? pending.memory : null;
+    if (pending) return pending.memory.orgId === orgId ? pending : null;
     const rows = await this.queries.rows(target, buildFindById(target.measurement, orgId, id));
-    return rows.length > 0 ? rowToStored(rows[0] as ArcRow).memory : null;
+    return rows.length > 0 ? rowToStored(rows[0] as ArcRow) : null;
   }
 
   /** See `ArcMemoryStore.find`. */
@@ -115,25 +118,29 @@ export class ArcReader {
   async count(orgId: string, filter: MemoryFilter): Promise<number> {
     const { target, state } = await this.targets.open(orgId);
     const m = target.measurement;
-    const pending = state.matching(orgId, filter);
+    const all = state.pendingOf(orgId);
+    const stale = state.pendingIdsOf(orgId);
+    const ids = new Set(state.matching(orgId, filter).map((p) => p.memory.id));
+    const add = (rows: readonly ArcRow[]) => {
+      for (const r of rows) if (!stale.has(String(r['id']))) ids.add(String(r['id']));
+    };
     if (longIds(filter)) {
-      const ids = new Set(pending.map((p) => p.memory.id));
-      const rows = await this.chunked(target, filter, (f) => buildIds(m, orgId, f, ALL));
-      for (const r of rows) ids.add(String(r['id']));
+      add(await this.chunked(target, filter, (f) => buildIds(m, orgId, f, ALL)));
       return ids.size;
     }
-    if (pending.length === 0) {
+    if (all.length === 0) {
       const [row] = await this.queries.one(target, buildCount(m, orgId, filter));
       return toInt(row?.['n']);
     }
-    const from = minSeq(pending);
+    // Every pending id has a seq from `from` on (a revision keeps its memory's seq), so the
+    // count before it holds none of them.
+    const from = minSeq(all);
     const [older, recent] = await Promise.all([
       this.queries.one(target, buildCount(m, orgId, filter, before(from))),
       this.queries.rows(target, buildIds(m, orgId, filter, since(from))),
       this.queries.confirm(target, state),
     ]);
-    const ids = new Set(pending.map((p) => p.memory.id));
-    for (const r of recent) ids.add(String(r['id']));
+    add(recent);
     return toInt(older[0]?.['n']) + ids.size;
   }
 
@@ -143,12 +150,16 @@ export class ArcReader {
     const { target, state } = await this.targets.open(orgId);
     const m = target.measurement;
     const agents = new Set(agentIds);
-    const pending = state.pendingOf(orgId).filter((p) => agents.has(p.memory.agentId));
-    if (pending.length === 0) {
+    const all = state.pendingOf(orgId);
+    const stale = state.pendingIdsOf(orgId);
+    const pending = all.filter(
+      (p) => agents.has(p.memory.agentId) && p.memory.supersededBy === null,
+    );
+    if (all.length === 0) {
       const [row] = await this.queries.one(target, buildStats(m, orgId, agentIds, sinceMs));
       return statsFromRow(row);
     }
-    const from = minSeq(pending);
+    const from = minSeq(all);
     const [older, recent] = await Promise.all([
       this.queries.one(target, buildStats(m, orgId, agentIds, sinceMs, before(from))),
       this.queries.rows(target, buildStatsRows(m, orgId, agentIds, since(from))),
@@ -158,7 +169,7 @@ export class ArcReader {
     for (const p of pending) rows.set(p.memory.id, p.memory);
     for (const r of recent) {
       const id = String(r['id']);
-      if (!rows.has(id)) {
+      if (!rows.has(id) && !stale.has(id)) {
         rows.set(id, {
           time: toInt(r['time_ms']),
           eventType: String(r['event_type']),
@@ -187,15 +198,19 @@ export class ArcReader {
   ): Promise<Memory[]> {
     const { target, state } = await this.targets.open(orgId);
     const m = target.measurement;
-    const pending = pendingOf(state);
-    if (pending.length === 0) {
+    const all = state.pendingOf(orgId);
+    if (all.length === 0) {
       const rows = await this.queries.rows(target, head(m, true, { kind: 'all' }));
       return rows
         .map(rowToStored)
         .sort(compare)
         .map((x) => x.memory);
     }
-    const from = minSeq(pending);
+    const pending = pendingOf(state);
+    // Arc's rows of a pending id are the same write or an older revision: the pending one is
+    // the truth, whether it matches or not.
+    const stale = state.pendingIdsOf(orgId);
+    const from = minSeq(all);
     const [older, recent] = await Promise.all([
       this.queries.rows(target, head(m, false, before(from))),
       this.queries.rows(target, tail(m, since(from))),
@@ -205,7 +220,8 @@ export class ArcReader {
     for (const p of pending) merged.set(p.memory.id, p);
     for (const r of [...recent, ...older]) {
       const stored = rowToStored(r);
-      if (!merged.has(stored.memory.id)) merged.set(stored.memory.id, stored);
+      const id = stored.memory.id;
+      if (!merged.has(id) && !stale.has(id)) merged.set(id, stored);
     }
     const sorted = [...merged.values()].sort(compare);
     return sorted.slice(offset, limit === null ? undefined : offset + limit).map((x) => x.memory);
@@ -227,10 +243,12 @@ export class ArcReader {
   ): Promise<Memory[]> {
     const { target, state } = await this.targets.open(orgId);
     const merged = new Map<string, StoredMemory>();
+    const stale = state.pendingIdsOf(orgId);
     for (const p of state.matching(orgId, filter).filter(keep)) merged.set(p.memory.id, p);
     for (const r of await this.chunked(target, filter, (f) => build(target.measurement, f))) {
       const stored = rowToStored(r);
-      if (!merged.has(stored.memory.id)) merged.set(stored.memory.id, stored);
+      const id = stored.memory.id;
+      if (!merged.has(id) && !stale.has(id)) merged.set(id, stored);
     }
     const sorted = [...merged.values()].sort(compare);
     return sorted.slice(offset, limit === null ? undefined : offset + limit).map((x) => x.memory);
@@ -255,36 +273,6 @@ const longIds = (f: MemoryFilter): boolean =>
   f.ids !== undefined && chunkByLiteralLength(f.ids, INLINE_IDS_CHARS).length > 1;
 const INLINE_IDS_CHARS = 4_000;
 const ALL: SeqRange = { kind: 'all' };
-
-/** What stats need of a memory written since the oldest pending write. */
-interface StatsRow {
-  readonly time: number;
-  readonly eventType: string;
-  readonly memoryType: string;
-}
-
-/** `stats` (of the rows before the oldest pending write) with the newer `rows` added. */
-function addRecent(stats: MemoryStats, rows: Iterable<StatsRow>, sinceMs: number): MemoryStats {
-  const types: Partial<Record<MemoryType, number>> = { ...stats.memoryTypes };
-  let count = 0;
-  let recentCount = 0;
-  let recentErrors = 0;
-  for (const r of rows) {
-    count++;
-    const type = r.memoryType as MemoryType;
-    types[type] = (types[type] ?? 0) + 1;
-    if (r.time >= sinceMs) {
-      recentCount++;
-      if (r.eventType === 'error') recentErrors++;
-    }
-  }
-  return {
-    memoryCount: stats.memoryCount + count,
-    memoriesSince: stats.memoriesSince + recentCount,
-    errorsSince: stats.errorsSince + recentErrors,
-    memoryTypes: types,
-  };
-}
 
 const before = (seq: bigint): SeqRange => ({ kind: 'before', seq });
 const since = (seq: bigint): SeqRange => ({ kind: 'from', seq });

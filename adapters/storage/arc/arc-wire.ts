@@ -30,12 +30,19 @@ export const ARC_COLUMNS = [
   'parent_id',
   'time_ms',
   'seq',
+  'revision',
+  'supersedes',
+  'superseded_by',
 ] as const;
 
-/** A memory as the store keeps it: the memory plus its insertion sequence number. */
+/**
+ * A memory as the store keeps it: the memory plus its insertion sequence number and its
+ * revision (0 when inserted; a patch or a supersede writes the next one, same id and `seq`).
+ */
 export interface StoredMemory {
   readonly memory: Memory;
   readonly seq: bigint;
+  readonly revision: number;
 }
 
 /** `,a,b,` for tags [a, b]; `,` for none. A tag `t` matches when this contains `,<enc t>,`. */
@@ -64,7 +71,7 @@ export async function encodeWrite(
   const columns: Record<(typeof ARC_COLUMNS)[number], unknown[]> = Object.fromEntries(
     ARC_COLUMNS.map((c) => [c, []]),
   ) as unknown as Record<(typeof ARC_COLUMNS)[number], unknown[]>;
-  for (const { memory: m, seq } of rows) {
+  for (const { memory: m, seq, revision } of rows) {
     const ms = BigInt(Math.trunc(m.time));
     columns.time.push(ms * 1000n);
     columns.id.push(m.id);
@@ -82,6 +89,9 @@ export async function encodeWrite(
     columns.parent_id.push(m.parentId);
     columns.time_ms.push(ms);
     columns.seq.push(seq);
+    columns.revision.push(BigInt(revision));
+    columns.supersedes.push(m.supersedes);
+    columns.superseded_by.push(m.supersededBy);
   }
   const body = encode(
     { m: measurement, columns },
@@ -196,7 +206,7 @@ const textOrNull = (row: ArcRow, column: string): string | null =>
   row[column] === null || row[column] === undefined ? null : text(row, column);
 
 /** The column list a memory is read back with; `seq` comes as text to keep all 64 bits. */
-export const MEMORY_SELECT = `"id", "org_id", "agent_id", "session_id", "memory_type", "event_type", "content", "metadata_json", "tags_json", "importance", "dedup_key", "parent_id", "time_ms", CAST("seq" AS VARCHAR) AS "seq_text"`;
+export const MEMORY_SELECT = `"id", "org_id", "agent_id", "session_id", "memory_type", "event_type", "content", "metadata_json", "tags_json", "importance", "dedup_key", "parent_id", "time_ms", CAST("seq" AS VARCHAR) AS "seq_text", "supersedes", "superseded_by", coalesce("revision", 0) AS "revision"`;
 
 /** A row selected with {@link MEMORY_SELECT} as the memory it stores. */
 export function rowToStored(row: ArcRow): StoredMemory {
@@ -218,10 +228,10 @@ export function rowToStored(row: ArcRow): StoredMemory {
     dedupKey: textOrNull(row, 'dedup_key'),
     parentId: textOrNull(row, 'parent_id'),
     time: toInt(row['time_ms']),
-    supersedes: null,
-    supersededBy: null,
+    supersedes: textOrNull(row, 'supersedes'),
+    supersededBy: textOrNull(row, 'superseded_by'),
   };
-  return { memory, seq: BigInt(text(row, 'seq_text')) };
+  return { memory, seq: BigInt(text(row, 'seq_text')), revision: toInt(row['revision']) };
 }
 
 function toNumber(v: unknown): number {

@@ -11,8 +11,8 @@ import { MEMORY_COLUMNS, rowToMemory, type MemoryRow } from './row-mappers.js';
 type Target = { seq: number; time: number; tags: string; superseded_by: string | null };
 
 /**
- * The writes of corrections on SQLite: retiring a memory that a new one supersedes, and
- * patching a memory. Each runs inside the caller's transaction (the memory store's group
+ * The writes of corrections on SQLite: retiring a memory that a new one supersedes, patching a
+ * memory, and the tag rows both (and every insert) write. Each runs inside the caller's transaction (the memory store's group
  * commit, under the write lock), so it is atomic with the rest of the call.
  */
 export class SqliteMemoryCorrections {
@@ -25,7 +25,9 @@ export class SqliteMemoryCorrections {
   >;
   private readonly updateMemory: Database.Statement<[number, string, string, number]>;
   private readonly deleteTag: Database.Statement<[string, string, number, number]>;
-  private readonly insertTag: Database.Statement<[string, string, number, number, number, number]>;
+  private readonly insertTag: Database.Statement<
+    [string, string, number, number | bigint, number, number]
+  >;
 
   constructor(db: Database.Database) {
     this.selectTarget = db.prepare(
@@ -83,10 +85,14 @@ export class SqliteMemoryCorrections {
     );
     // Tag rows repeat importance and the retired flag: rewritten whole.
     for (const tag of new Set(current.tags)) this.deleteTag.run(orgId, tag, next.time, row.seq);
-    const superseded = next.supersededBy === null ? 0 : 1;
-    for (const tag of next.tags) {
-      this.insertTag.run(orgId, tag, next.time, row.seq, next.importance, superseded);
-    }
+    this.writeTags(next, row.seq);
     return next;
+  }
+
+  /** Writes the `memory_tags` rows of a memory stored as `seq` (its importance and flag too). */
+  writeTags(m: Memory, seq: number | bigint): void {
+    const superseded = m.supersededBy === null ? 0 : 1;
+    for (const tag of m.tags)
+      this.insertTag.run(m.orgId, tag, m.time, seq, m.importance, superseded);
   }
 }

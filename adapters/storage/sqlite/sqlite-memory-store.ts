@@ -65,9 +65,6 @@ function translateInsertError(e: unknown): unknown {
  */
 export class SqliteMemoryStore implements MemoryStore {
   private readonly insertMemory: Database.Statement<MemoryParams>;
-  private readonly insertTag: Database.Statement<
-    [string, string, number, number | bigint, number, number]
-  >;
   private readonly corrections: SqliteMemoryCorrections;
   private readonly patchOne: Database.Transaction<
     (orgId: string, id: string, patch: MemoryPatch) => Memory | null
@@ -92,10 +89,6 @@ export class SqliteMemoryStore implements MemoryStore {
       `INSERT INTO memories (${MEMORY_COLUMNS}) VALUES (${MEMORY_COLUMNS.split(', ')
         .map(() => '?')
         .join(', ')})`,
-    );
-    this.insertTag = db.prepare(
-      'INSERT INTO memory_tags (org_id, tag, time, seq, importance, superseded) ' +
-        'VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.corrections = new SqliteMemoryCorrections(db);
     this.patchOne = db.transaction((orgId, id, patch) => this.corrections.patch(orgId, id, patch));
@@ -235,17 +228,7 @@ export class SqliteMemoryStore implements MemoryStore {
     }
     if (memory.supersedes !== null) this.corrections.retire(memory, callIds);
     const { lastInsertRowid } = this.insertMemory.run(...memoryToParams(memory));
-    const superseded = memory.supersededBy === null ? 0 : 1;
-    for (const tag of memory.tags) {
-      this.insertTag.run(
-        memory.orgId,
-        tag,
-        memory.time,
-        lastInsertRowid,
-        memory.importance,
-        superseded,
-      );
-    }
+    this.corrections.writeTags(memory, lastInsertRowid);
     return { status: 'created', memory };
   }
 
