@@ -61,7 +61,9 @@ export interface MemoryStore {
    *
    * A stored memory whose `supersedes` is set retires that memory in the same atomic step: its
    * `supersededBy` becomes the new memory's id. The retired memory must be a memory of the same
-   * org stored before the call and still current; otherwise nothing of the call is stored. Of
+   * org stored before the call or earlier in it (so no cycle can form), and still current (or
+   * already retired by the very memory that names it, as an import restores both); otherwise
+   * nothing of the call is stored. Of
    * concurrent calls retiring one memory exactly one succeeds, so chains stay linear.
    * @returns one outcome per input item, in input order
    * @throws DomainError `not_found` when a `supersedes` names no memory of the org;

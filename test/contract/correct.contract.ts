@@ -177,6 +177,24 @@ export function describeCorrections(store: () => StorageBundle): void {
       expect((await store().memories.findById(ORG, old.id))?.supersededBy).toBe(won[0]!.id);
     });
 
+    it('retires a memory earlier in the same call, but refuses one later in it (no cycles)', async () => {
+      const v1 = aMemory();
+      const v2 = aMemory({ supersedes: v1.id });
+      await save(v1, v2);
+      expect((await store().memories.findById(ORG, v1.id))?.supersededBy).toBe(v2.id);
+      expect(ids(await store().memories.find(ORG, all()))).toEqual([v2.id]);
+      const a = aMemory({ id: 'mem_cycle_a', supersedes: 'mem_cycle_b' });
+      const b = aMemory({ id: 'mem_cycle_b', supersedes: 'mem_cycle_a' });
+      await expect(store().memories.insert([a, b], null)).rejects.toMatchObject({
+        kind: 'not_found',
+      });
+      const self = aMemory({ id: 'mem_self', supersedes: 'mem_self' });
+      await expect(store().memories.insert([self], null)).rejects.toMatchObject({
+        kind: 'not_found',
+      });
+      expect(await store().memories.count(ORG, { includeSuperseded: true })).toBe(2);
+    });
+
     it('chains corrections: each version retires the one before', async () => {
       const v1 = aMemory();
       const v2 = aMemory({ supersedes: v1.id });

@@ -30,8 +30,9 @@ export class ArcCorrections {
 
   /**
    * The next revisions of the memories that `created` (about to be written) supersede, retired
-   * by them. A target must be a memory of the org stored before the call (not one of `callIds`,
-   * so no cycle can form) and current, or already retired by the memory naming it.
+   * by them. A target must be a memory of the org stored before the call or earlier in
+   * `created` (not later in the call, of which `callIds` are the ids, so no cycle can form) and
+   * current, or already retired by the memory naming it.
    * @throws DomainError `not_found` for a target the org does not have; `conflict` for one
    *   already retired by another memory, or named twice
    */
@@ -40,12 +41,20 @@ export class ArcCorrections {
     callIds: ReadonlySet<string>,
   ): Promise<StoredMemory[]> {
     const out = new Map<string, StoredMemory>();
-    for (const { memory: m } of created) {
+    const earlier = new Map<string, StoredMemory>();
+    for (const row of created) {
+      const m = row.memory;
+      earlier.set(m.id, row);
       if (m.supersedes === null) continue;
       const target = m.supersedes;
       const named = out.get(`${m.orgId}\u0000${target}`);
       if (named) throw alreadySuperseded(target, named.memory.supersededBy);
-      const stored = callIds.has(target) ? null : await this.reader.findStored(m.orgId, target);
+      const stored =
+        target === m.id
+          ? null
+          : (earlier.get(target) ??
+            (callIds.has(target) ? null : await this.reader.findStored(m.orgId, target)));
+      if (stored && stored.memory.orgId !== m.orgId) throw supersededNotFound(target);
       if (!stored) throw supersededNotFound(target);
       const by = stored.memory.supersededBy;
       if (by !== null && by !== m.id) throw alreadySuperseded(target, by);

@@ -59,7 +59,7 @@ export class InMemoryMemoryStore implements MemoryStore {
         outcomes.push({ status: 'duplicate', existingId: existing });
         continue;
       }
-      if (memory.supersedes !== null) this.checkRetirable(memory, retiring);
+      if (memory.supersedes !== null) this.checkRetirable(memory, retiring, pending);
       pending.push(memory);
       pendingIds.add(memory.id);
       if (key !== null) appendTo(pendingByKey, key, memory);
@@ -79,12 +79,19 @@ export class InMemoryMemoryStore implements MemoryStore {
     return outcomes;
   }
 
-  /** Refuses a supersedes of no stored memory of the org, or of a retired one. */
-  private checkRetirable(memory: Memory, retiring: Map<string, string>): void {
+  /**
+   * Refuses a supersedes of no memory of the org stored or earlier in the call (`earlier`), or
+   * of a retired one.
+   */
+  private checkRetirable(
+    memory: Memory,
+    retiring: Map<string, string>,
+    earlier: readonly Memory[],
+  ): void {
     const target = memory.supersedes as string;
-    const row = this.byId.get(target);
-    if (!row || row.memory.orgId !== memory.orgId) throw supersededNotFound(target);
-    const by = retiring.get(target) ?? row.memory.supersededBy;
+    const found = this.byId.get(target)?.memory ?? earlier.find((m) => m.id === target);
+    if (!found || found.orgId !== memory.orgId) throw supersededNotFound(target);
+    const by = retiring.get(target) ?? found.supersededBy;
     // Retired by this very memory already (an import restoring both): nothing to change.
     if (by !== null && by !== memory.id) throw alreadySuperseded(target, by);
     retiring.set(target, memory.id);

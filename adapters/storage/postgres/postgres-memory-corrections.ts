@@ -10,9 +10,9 @@ import { RETIRE_MEMORIES_SQL } from './postgres-memory-write-sql.js';
 import { MEMORY_COLUMNS, rowToMemory, toJsonb, type MemoryRow } from './row-mappers.js';
 
 /**
- * Retires the memories that `created` (about to be inserted, in the caller's transaction)
- * supersede. A target must be stored before the call: checked before the insert, so no memory
- * of the call can be retired by another of it, and no cycle can form.
+ * Retires the memories that `created` (just inserted, in the caller's transaction) supersede.
+ * A target must be stored before the call or come earlier in it: one naming itself or a later
+ * memory of the call is refused as unknown, so no cycle can form.
  * @throws DomainError `not_found` for a target the org does not have; `conflict` for one
  *   already retired by another memory, or named twice (the transaction then rolls back)
  */
@@ -22,12 +22,16 @@ export async function retireSuperseded(
 ): Promise<void> {
   const retiring = created.filter((m) => m.supersedes !== null);
   if (retiring.length === 0) return;
+  const position = new Map(created.map((m, i) => [m.id, i]));
   const byTarget = new Map<string, Memory>();
   for (const m of retiring) {
-    const key = `${m.orgId}\u0000${m.supersedes as string}`;
+    const target = m.supersedes as string;
+    const key = `${m.orgId}\u0000${target}`;
     const first = byTarget.get(key);
-    if (first) throw alreadySuperseded(m.supersedes as string, first.id);
-    if (m.supersedes === m.id) throw supersededNotFound(m.id);
+    if (first) throw alreadySuperseded(target, first.id);
+    if ((position.get(target) ?? -1) >= (position.get(m.id) as number)) {
+      throw supersededNotFound(target);
+    }
     byTarget.set(key, m);
   }
   const { rows } = await client.query<{

@@ -117,10 +117,10 @@ export class PostgresMemoryStore implements MemoryStore {
           const duplicateOf =
             dedup === null ? new Map<number, string>() : await this.claim(client, memories, dedup);
           const created = memories.filter((_, i) => !duplicateOf.has(i));
-          await retireSuperseded(client, created);
           for (const chunk of chunkByRows(created, (m) => 1 + m.tags.length)) {
             await client.query(INSERT_MEMORIES_SQL, memoriesToColumnArrays(chunk));
           }
+          await retireSuperseded(client, created);
           if (dedup === null) await this.record(client, created);
           return memories.map((memory, i): InsertOutcome => {
             const existingId = duplicateOf.get(i);

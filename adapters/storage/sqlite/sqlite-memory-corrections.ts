@@ -53,14 +53,14 @@ export class SqliteMemoryCorrections {
   }
 
   /**
-   * Marks the memory `m.supersedes` names as retired by `m`, checked first: it must be a memory
-   * of m's org stored before the call (not one of `callIds`, so no cycle can form) that is
-   * current, or already retired by m itself (as an import restores it).
+   * Marks the memory `m.supersedes` names as retired by `m`, checked before m is inserted: it
+   * must be a memory of m's org stored already (before the call or earlier in it, so no cycle
+   * can form) that is current, or already retired by m itself (as an import restores it).
    * @throws DomainError `not_found`, or `conflict` when another memory retired it
    */
-  retire(m: Memory, callIds: ReadonlySet<string>): void {
+  retire(m: Memory): void {
     const id = m.supersedes as string;
-    const target = callIds.has(id) ? undefined : this.selectTarget.get(id, m.orgId);
+    const target = this.selectTarget.get(id, m.orgId);
     if (!target) throw supersededNotFound(id);
     if (target.superseded_by !== null && target.superseded_by !== m.id) {
       throw alreadySuperseded(id, target.superseded_by);

@@ -96,10 +96,9 @@ export class SqliteMemoryStore implements MemoryStore {
     this.selectById = db.prepare(
       `SELECT ${MEMORY_COLUMNS} FROM memories WHERE id = ? AND org_id = ?`,
     );
-    this.insertAll = db.transaction((memories, dedup) => {
-      const callIds = new Set(memories.map((m) => m.id));
-      return memories.map((m) => this.insertOne(m, dedup, callIds));
-    });
+    this.insertAll = db.transaction((memories, dedup) =>
+      memories.map((m) => this.insertOne(m, dedup)),
+    );
     this.deleteTag = db.prepare(
       'DELETE FROM memory_tags WHERE org_id = ? AND tag = ? AND time = ? AND seq = ?',
     );
@@ -213,11 +212,7 @@ export class SqliteMemoryStore implements MemoryStore {
     }
   }
 
-  private insertOne(
-    memory: Memory,
-    dedup: DedupPolicy | null,
-    callIds: ReadonlySet<string>,
-  ): InsertOutcome {
+  private insertOne(memory: Memory, dedup: DedupPolicy | null): InsertOutcome {
     if (dedup !== null && memory.dedupKey !== null) {
       const existing = this.findDuplicate.get(
         memory.orgId,
@@ -226,7 +221,7 @@ export class SqliteMemoryStore implements MemoryStore {
       );
       if (existing) return { status: 'duplicate', existingId: existing.id };
     }
-    if (memory.supersedes !== null) this.corrections.retire(memory, callIds);
+    if (memory.supersedes !== null) this.corrections.retire(memory);
     const { lastInsertRowid } = this.insertMemory.run(...memoryToParams(memory));
     this.corrections.writeTags(memory, lastInsertRowid);
     return { status: 'created', memory };
