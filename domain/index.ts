@@ -18,6 +18,7 @@ export * from './memory/memory-store.port.js';
 export * from './memory/memory.service.js';
 export * from './memory/forget.js';
 export * from './memory/expiry.js';
+export * from './memory/memory-patch.js';
 export * from './session/session.js';
 export * from './session/session-store.port.js';
 export * from './session/session.service.js';

@@ -81,6 +81,12 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
         ttl: z.string().optional().describe('How long it lives: 30m, 12h, 7d, 1w'),
         expires_at: z.string().optional().describe('When it expires, ISO 8601 (not with ttl)'),
         pinned: z.boolean().optional().describe('Never expires (not with ttl or expires_at)'),
+        supersedes: z
+          .string()
+          .optional()
+          .describe(
+            'The memory_id of a memory this one corrects: the old one is no longer recalled',
+          ),
       },
     },
     (args) =>

@@ -38,6 +38,8 @@ export interface McpMemoryInput {
   ttl?: string;
   expires_at?: string;
   pinned?: boolean;
+  /** A current memory this one corrects: it is retired from recall, search and context. */
+  supersedes?: string;
 }
 
 export interface McpRecallInput {

@@ -115,6 +115,14 @@ export class CreateMemoryRequest {
     default: false,
   })
   pinned?: boolean;
+  @OptionalString({
+    description:
+      'A current memory of the org that this one corrects: it is retired (hidden from list, ' +
+      'search and context unless `include_superseded`; get and history still show it). 404 when ' +
+      'the org has no such memory; 409 when another memory already superseded it.',
+    pattern: ID_PATTERN.source,
+  })
+  supersedes?: string;
 }
 
 /** A batch: `{"memories": [...]}` and nothing else at the top level. */
@@ -149,5 +157,6 @@ export function toNewMemory(dto: CreateMemoryRequest): NewMemory {
     expiresAt: dto.expires_at ?? null,
     ttl: dto.ttl ?? null,
     pinned: dto.pinned ?? null,
+    supersedes: dto.supersedes ?? null,
   };
 }

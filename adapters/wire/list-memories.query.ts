@@ -58,6 +58,10 @@ export const INCLUDE_COUNT_DOC = {
     'Counting reads every match, which costs most with `content_contains` on large stores.',
   default: true,
 };
+export const INCLUDE_SUPERSEDED_DOC = {
+  description: '`true` also returns memories a correction retired (their `superseded_by` is set).',
+  default: false,
+};
 /** The limit on a list filter (MEMTRACE_LIMITS_MAX_FILTER_VALUES), for every list's doc. */
 export const FILTER_VALUES_DOC = {
   maxItems: DEFAULT_LIMITS.maxFilterValues,
@@ -117,6 +121,7 @@ export class MemoryFilterQuery {
   @QueryString(CURSOR_DOC) cursor?: string;
   @QueryString(ORDER_DOC) order?: string;
   @QueryBoolean(INCLUDE_COUNT_DOC) include_count?: boolean;
+  @QueryBoolean(INCLUDE_SUPERSEDED_DOC) include_superseded?: boolean;
 }
 
 /** GET /api/v1/memories. */
@@ -153,5 +158,6 @@ export function toListInput(
     offset: q.offset,
     cursor: q.cursor,
     includeCount: q.include_count,
+    includeSuperseded: q.include_superseded,
   };
 }

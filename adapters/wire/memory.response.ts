@@ -37,6 +37,8 @@ export interface MemoryResponse {
   readonly created_at: string;
   readonly expires_at: string | null;
   readonly pinned: boolean;
+  readonly supersedes: string | null;
+  readonly superseded_by: string | null;
 }
 
 export function toMemoryResponse(m: Memory): MemoryResponse {
@@ -57,7 +59,14 @@ export function toMemoryResponse(m: Memory): MemoryResponse {
     created_at: iso(m.createdAt),
     expires_at: isoOrNull(m.expiresAt),
     pinned: m.pinned,
+    supersedes: m.supersedes,
+    superseded_by: m.supersededBy,
   };
+}
+
+/** A memory's chain of versions, oldest first. */
+export function toHistoryResponse(chain: readonly Memory[]) {
+  return { memories: chain.map(toMemoryResponse), count: chain.length };
 }
 
 export function toMemoryListResponse(list: MemoryList) {
@@ -146,6 +155,14 @@ export const MEMORY_RESPONSE_SCHEMAS = {
         example: null,
       }),
       pinned: { type: 'boolean', description: 'Never expires.', example: false },
+      supersedes: nullable('string', {
+        description: 'The memory this one corrects (retired when this one was stored).',
+      }),
+      superseded_by: nullable('string', {
+        description:
+          'The memory that corrects this one; null while this one is current. A superseded ' +
+          'memory is left out of list, search and context unless `include_superseded`.',
+      }),
     },
     { description: 'A memory: every field is always present, null when absent.' },
   ),
@@ -175,6 +192,13 @@ export const MEMORY_RESPONSE_SCHEMAS = {
       ),
     },
     { description: 'The answer to a batch: what was stored and which items were duplicates.' },
+  ),
+  HistoryResponse: objectSchema<ReturnType<typeof toHistoryResponse>>(
+    {
+      memories: arrayOf(ref('MemoryResponse'), { description: 'Every version, oldest first.' }),
+      count: count('Versions in the chain.'),
+    },
+    { description: 'The chain of corrections a memory belongs to.' },
   ),
   ForgetResponse: objectSchema<{ deleted: number }>(
     { deleted: count('Memories forgotten (0 when none matched).') },

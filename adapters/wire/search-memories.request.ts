@@ -6,6 +6,7 @@ import {
   CONTENT_CONTAINS_DOC,
   CURSOR_DOC,
   INCLUDE_COUNT_DOC,
+  INCLUDE_SUPERSEDED_DOC,
   LIMIT_DOC,
   MIN_IMPORTANCE_DOC,
   OFFSET_DOC,
@@ -38,6 +39,7 @@ export class SearchMemoriesRequest {
   @OptionalNumber({ ...OFFSET_DOC, type: 'integer' }) offset?: number;
   @OptionalString(CURSOR_DOC) cursor?: string;
   @OptionalBoolean(INCLUDE_COUNT_DOC) include_count?: boolean;
+  @OptionalBoolean(INCLUDE_SUPERSEDED_DOC) include_superseded?: boolean;
 }
 
 export function toSearchInput(dto: SearchMemoriesRequest): MemoryListInput {
@@ -56,5 +58,6 @@ export function toSearchInput(dto: SearchMemoriesRequest): MemoryListInput {
     offset: dto.offset,
     cursor: dto.cursor,
     includeCount: dto.include_count,
+    includeSuperseded: dto.include_superseded,
   };
 }

@@ -1,6 +1,16 @@
 import { MAX_CONTEXT_TOKENS, MEMORY_TYPES, type ContextInput } from '../../domain/index.js';
-import { FILTER_VALUES_DOC, SINCE_DOC, UNTIL_DOC } from './list-memories.query.js';
-import { OptionalNumber, OptionalString, OptionalStringArray } from './field-decorators.js';
+import {
+  FILTER_VALUES_DOC,
+  INCLUDE_SUPERSEDED_DOC,
+  SINCE_DOC,
+  UNTIL_DOC,
+} from './list-memories.query.js';
+import {
+  OptionalBoolean,
+  OptionalNumber,
+  OptionalString,
+  OptionalStringArray,
+} from './field-decorators.js';
 
 /** The body of POST /api/v1/sessions/:id/context; an empty body takes every default. */
 export class SessionContextRequest {
@@ -30,6 +40,7 @@ export class SessionContextRequest {
   })
   max_tokens?: number;
   @OptionalString({ enum: ['asc', 'desc'], default: 'desc' }) order?: string;
+  @OptionalBoolean(INCLUDE_SUPERSEDED_DOC) include_superseded?: boolean;
 }
 
 export const toContextInput = (dto: SessionContextRequest): ContextInput => ({
@@ -39,4 +50,5 @@ export const toContextInput = (dto: SessionContextRequest): ContextInput => ({
   excludeTypes: dto.exclude_types,
   maxTokens: dto.max_tokens,
   order: dto.order,
+  includeSuperseded: dto.include_superseded,
 });

@@ -30,6 +30,8 @@ export interface ContextInput {
   readonly excludeTypes?: readonly string[];
   readonly maxTokens?: number;
   readonly order?: string;
+  /** Also include memories a correction retired (default false). */
+  readonly includeSuperseded?: boolean;
 }
 
 export interface SessionContext {
@@ -88,6 +90,7 @@ export class ContextService {
       // Every type at once is no filter: a store need not test the type of each match.
       ...(MEMORY_TYPES.every((t) => types.includes(t)) ? {} : { memoryTypes: types }),
       ...parseTimeRange(input, now),
+      ...(input.includeSuperseded === true ? { includeSuperseded: true } : {}),
     };
     const order = toOrder(input.order);
     await this.sessions.requireKnownSession(orgId, sessionId);

@@ -3,6 +3,7 @@ import type { Clock } from '../shared/clock.port.js';
 import { invalid } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.port.js';
 import { parseDuration, parseTimestamp } from '../shared/time-expression.js';
+import type { MemoryPatch } from './memory-patch.js';
 import { isLive, type LiveAt, type Memory, type MemoryFilter, type NewMemory } from './memory.js';
 import type {
   DedupPolicy,
@@ -82,6 +83,12 @@ export class LiveMemoryStore implements MemoryStore {
   async findById(orgId: string, id: string): Promise<Memory | null> {
     const [live, memory] = await Promise.all([this.liveAt(orgId), this.store.findById(orgId, id)]);
     return memory && isLive(memory, live) ? memory : null;
+  }
+
+  /** Patches a live memory only: an expired one is not found, as every read says. */
+  async update(orgId: string, id: string, patch: MemoryPatch): Promise<Memory | null> {
+    if ((await this.findById(orgId, id)) === null) return null;
+    return this.store.update(orgId, id, patch);
   }
 
   async find(orgId: string, query: MemoryQuery): Promise<Memory[]> {

@@ -85,6 +85,8 @@ export function toForgetFilter(
         'which takes all: true (and an admin key)',
     );
   }
+  // Forgetting is of every version: a retired memory matching the filter goes too.
+  filter.includeSuperseded = true;
   return filter;
 }
 

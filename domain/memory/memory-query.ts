@@ -17,6 +17,8 @@ export interface MemoryFilterInput {
   readonly minImportance?: number;
   readonly since?: string;
   readonly until?: string;
+  /** Also match memories a correction retired (default false: current ones only). */
+  readonly includeSuperseded?: boolean;
 }
 
 export interface MemoryListInput extends MemoryFilterInput {
@@ -84,6 +86,7 @@ export function toMemoryFilter(
   const { since, until } = parseTimeRange(input, nowMs);
   if (since !== undefined) filter.since = since;
   if (until !== undefined) filter.until = until;
+  if (input.includeSuperseded === true) filter.includeSuperseded = true;
   return filter;
 }
 

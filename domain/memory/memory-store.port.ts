@@ -1,5 +1,6 @@
 import type { KeysetPosition, Order } from '../shared/page.js';
 import type { LiveAt, Memory, MemoryFilter, MemoryType } from './memory.js';
+import type { MemoryPatch } from './memory-patch.js';
 
 /** How a store recognises duplicates while inserting. */
 export interface DedupPolicy {
@@ -69,8 +70,17 @@ export interface MemoryStore {
    * none is. With a `dedup` policy, items whose `dedupKey` is non-null are checked as the policy
    * says, atomically with the insert, so two concurrent inserts of one key never both land;
    * without one nothing is checked. Duplicates are not stored.
+   *
+   * A stored memory whose `supersedes` is set retires that memory in the same atomic step: its
+   * `supersededBy` becomes the new memory's id. The retired memory must be a memory of the same
+   * org stored before the call or earlier in it (so no cycle can form), and still current (or
+   * already retired by the very memory that names it, as an import restores both); otherwise
+   * nothing of the call is stored. Of
+   * concurrent calls retiring one memory exactly one succeeds, so chains stay linear.
    * @returns one outcome per input item, in input order
-   * @throws DomainError `unavailable` when the backend cannot be reached
+   * @throws DomainError `not_found` when a `supersedes` names no memory of the org;
+   *   `conflict` (code `ALREADY_SUPERSEDED`) when it names a memory already retired, or two
+   *   items retire the same one; `unavailable` when the backend cannot be reached
    */
   insert(memories: readonly Memory[], dedup: DedupPolicy | null): Promise<InsertOutcome[]>;
 
@@ -102,10 +112,22 @@ export interface MemoryStore {
   count(orgId: string, filter: MemoryFilter): Promise<number>;
 
   /**
-   * Deletes every memory of the org that matches the filter (an empty filter matches all of the
+   * Applies a patch to the org's memory with this id (see {@link applyMemoryPatch}) atomically:
+   * concurrent patches, in this or any other process, each see the other's result, so none loses
+   * another's metadata keys. A retired memory can be patched too (it stays retired).
+   * @returns the memory after the change, or null when the org has no memory with this id
+   * @throws DomainError `invalid` when the merged metadata passes `patch.maxMetadataBytes`
+   *   (nothing changes); `unavailable` when the backend cannot be reached
+   */
+  update(orgId: string, id: string, patch: MemoryPatch): Promise<Memory | null>;
+
+  /**
+   * Deletes every memory of the org that matches the filter (retired ones only with
+   * `includeSuperseded`) (an empty filter matches all of the
    * org's memories), atomically: all of them or, on any error, none. Once it resolves, no method
    * of any store instance on the same backend (another process included) returns them or counts
-   * them, and their content is not kept readable by the store (SQLite overwrites freed pages).
+   * them (a memory they retired stays retired: forgetting a correction does not bring back the
+   * fact it corrected), and their content is not kept readable by the store (SQLite overwrites freed pages).
    * @returns how many were deleted (0 when none matched)
    * @throws DomainError `unavailable` when the backend cannot be reached or refuses deletes
    */
@@ -127,7 +149,8 @@ export interface MemoryStore {
   ): Promise<number>;
 
   /**
-   * Aggregates over the memories whose agent id is one of `agentIds`.
+   * Aggregates over the current memories (retired ones are not counted, as lists do not count
+   * them) whose agent id is one of `agentIds`.
    * @param sinceMs the start of the recent window (inclusive)
    * @param live only memories live then (all when absent)
    */

@@ -30,6 +30,7 @@ import {
 } from './memory-query.js';
 import type { DedupPolicy, InsertOutcome, MemoryStore } from './memory-store.port.js';
 import { EVERY_MEMORY, toExpiry } from './expiry.js';
+import { toMemoryPatch, type MemoryPatchInput } from './memory-patch.js';
 import { forgetLogMeta, toForgetFilter, type ForgetInput, type ForgetOutcome } from './forget.js';
 import { sessionsNamedBy } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.port.js';
@@ -123,7 +124,10 @@ export class MemoryService {
     return { memories, duplicates };
   }
 
-  /** @throws DomainError `not_found` when the org has no memory with this id */
+  /**
+   * One memory, current or retired (`supersededBy` tells which).
+   * @throws DomainError `not_found` when the org has no memory with this id
+   */
   async get(orgId: string, id: string): Promise<Memory> {
     const memory = await this.store.findById(orgId, id);
     if (!memory) throw notFound('memory', 'MEMORY_NOT_FOUND');
@@ -131,11 +135,54 @@ export class MemoryService {
   }
 
   /**
+   * Corrects a memory's importance, tags or metadata (merged key by key, null removes) in one
+   * atomic store step. See {@link toMemoryPatch} for the rules.
+   * @returns the memory after the change
+   * @throws DomainError `invalid` naming the field (an immutable one says to supersede);
+   *   `not_found` when the org has no memory with this id
+   */
+  async update(orgId: string, id: string, input: MemoryPatchInput): Promise<Memory> {
+    checkId('memory_id', id);
+    const patch = toMemoryPatch(input, this.limits.maxMetadataBytes);
+    const memory = await this.store.update(orgId, id, patch);
+    if (!memory) throw notFound('memory', 'MEMORY_NOT_FOUND');
+    return memory;
+  }
+
+  /**
+   * Every version of the chain the memory belongs to, oldest first: the memories it supersedes
+   * (followed back) and those that supersede it (followed forward). A version that was forgotten
+   * ends the chain on its side.
+   * @throws DomainError `not_found` when the org has no memory with this id
+   */
+  async history(orgId: string, id: string): Promise<Memory[]> {
+    const memory = await this.get(orgId, id);
+    const seen = new Set([memory.id]);
+    const older: Memory[] = [];
+    for (let at = memory.supersedes; at !== null && !seen.has(at);) {
+      const m = await this.store.findById(orgId, at);
+      if (!m) break;
+      seen.add(m.id);
+      older.unshift(m);
+      at = m.supersedes;
+    }
+    const newer: Memory[] = [];
+    for (let at = memory.supersededBy; at !== null && !seen.has(at);) {
+      const m = await this.store.findById(orgId, at);
+      if (!m) break;
+      seen.add(m.id);
+      newer.push(m);
+      at = m.supersededBy;
+    }
+    return [...older, memory, ...newer];
+  }
+
+  /**
    * Deletes one memory of the actor's org, logged at info with the actor's key.
    * @throws DomainError `not_found` when the org has no memory with this id
    */
   async delete(actor: Principal, id: string): Promise<void> {
-    const filter = { ids: [id] };
+    const filter = { ids: [id], includeSuperseded: true };
     const deleted = await this.store.delete(actor.orgId, filter);
     if (deleted === 0) throw notFound('memory', 'MEMORY_NOT_FOUND');
     this.logger.info('memories forgotten', forgetLogMeta(actor, filter, deleted));
@@ -267,6 +314,8 @@ export class MemoryService {
       time: this.eventTimeOf(input.time, now, at),
       createdAt: now,
       ...toExpiry(input, now, at),
+      supersedes: input.supersedes ?? null,
+      supersededBy: null,
     };
     checkMemory(memory, at, this.limits.maxMetadataBytes);
     // Repeated tags are dropped, keeping the first occurrence's position.

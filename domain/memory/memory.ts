@@ -45,6 +45,10 @@ export interface Memory {
   readonly expiresAt: number | null;
   /** A pinned memory never expires (it has no `expiresAt` and no retention applies). */
   readonly pinned: boolean;
+  /** The memory this one corrects (retired by it when this one was stored), or null. */
+  readonly supersedes: string | null;
+  /** The memory that corrects this one; null while this one is current. */
+  readonly supersededBy: string | null;
 }
 
 /** What a caller supplies to record a memory; validated and defaulted by MemoryService. */
@@ -74,6 +78,8 @@ export interface NewMemory {
   readonly ttl?: string | null;
   /** Never expires. Default false. */
   readonly pinned?: boolean | null;
+  /** A current memory of the org that this one corrects: it is retired when this one is stored. */
+  readonly supersedes?: string | null;
 }
 
 /** How far ahead of the server's clock a client's event time may be. */
@@ -112,6 +118,7 @@ export function checkMemory(
   checkEventType(at + 'event_type', m.eventType);
   if (m.sessionId !== null) checkId(at + 'session_id', m.sessionId);
   if (m.parentId !== null) checkId(at + 'parent_id', m.parentId);
+  if (m.supersedes !== null) checkId(at + 'supersedes', m.supersedes);
   if (!isPlainObject(m.metadata)) throw invalid(`${at}metadata must be a JSON object`);
   checkJsonSize(`${at}metadata`, m.metadata, maxMetadataBytes);
   checkTags(at + 'tags', m.tags);
@@ -148,6 +155,8 @@ export interface MemoryFilter {
   readonly until?: number;
   /** Any of these memory ids. An empty array matches nothing. */
   readonly ids?: readonly string[];
+  /** Also match memories a correction has retired (`supersededBy` set). Default: current only. */
+  readonly includeSuperseded?: boolean;
   /** Only memories live at this instant (see {@link isLive}); set by the domain on every read. */
   readonly live?: LiveAt;
 }
@@ -192,6 +201,7 @@ export function matchesFilter(m: Memory, f: MemoryFilter): boolean {
     (f.since === undefined || m.time >= f.since) &&
     (f.until === undefined || m.time < f.until) &&
     (f.ids === undefined || f.ids.includes(m.id)) &&
-    (f.live === undefined || isLive(m, f.live))
+    (f.live === undefined || isLive(m, f.live)) &&
+    (f.includeSuperseded === true || m.supersededBy === null)
   );
 }

@@ -160,6 +160,8 @@ export class RecordReader {
       // Exports made before expiry existed have neither field: no expiry, not pinned.
       expiresAt: this.timeOrNull('expires_at'),
       pinned: this.boolean('pinned'),
+      supersedes: this.o.supersedes === undefined ? null : this.stringOrNull('supersedes'),
+      supersededBy: this.o.superseded_by === undefined ? null : this.stringOrNull('superseded_by'),
     };
   }
 

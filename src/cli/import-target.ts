@@ -134,12 +134,16 @@ export class ImportTarget {
     this.renumbered++;
   }
 
-  /** The memory with its session and parent named by their ids in this org. */
+  /** The memory with its session, parent and the memory it supersedes named by their ids here. */
   private readonly relink = (m: Memory): Memory => {
     const sessionId =
       m.sessionId === null ? null : (this.sessionIds.get(m.sessionId) ?? m.sessionId);
     const parentId = m.parentId === null ? null : (this.memoryIds.get(m.parentId) ?? m.parentId);
-    return sessionId === m.sessionId && parentId === m.parentId ? m : { ...m, sessionId, parentId };
+    const supersedes =
+      m.supersedes === null ? null : (this.memoryIds.get(m.supersedes) ?? m.supersedes);
+    return sessionId === m.sessionId && parentId === m.parentId && supersedes === m.supersedes
+      ? m
+      : { ...m, sessionId, parentId, supersedes };
   };
 
   private count(outcomes: readonly { status: string }[]): void {

@@ -80,7 +80,8 @@ export async function exportOrg(
   const sessions = (
     await allPages((after) => storage.sessions.list(orgId, { limit: PAGE, offset: 0, after }))
   ).reverse();
-  const memoryCount = await memoryStore.count(orgId, {});
+  // Every version: a superseded memory is exported with its superseded_by.
+  const memoryCount = await memoryStore.count(orgId, { includeSuperseded: true });
   const line = (record: object) => write(JSON.stringify(record) + '\n');
 
   await line({
@@ -105,7 +106,7 @@ export async function exportOrg(
   // missing from the rest.
   for (let after: KeysetPosition | undefined; ;) {
     const page = await memoryStore.findPage(orgId, {
-      filter: {},
+      filter: { includeSuperseded: true },
       order: 'asc',
       limit: PAGE,
       offset: 0,

@@ -12,6 +12,7 @@ import {
 } from '../support/builders.js';
 import { describeKeysetContract } from './keyset.contract.js';
 import { describeExpiryContract } from './expiry.contract.js';
+import { describeCorrections } from './correct.contract.js';
 
 /** How the contract suite opens, empties and closes one driver's storage. */
 export interface StorageHarness {
@@ -649,6 +650,7 @@ export function describeStorageContract(h: StorageHarness): void {
       describeKeysetContract(() => s);
     });
     describeExpiryContract(() => s, save);
+    describeCorrections(() => s);
 
     describe('SessionStore', () => {
       it('returns a created session unchanged and null for another org', async () => {

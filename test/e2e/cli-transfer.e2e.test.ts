@@ -421,6 +421,45 @@ describe('importOrg', () => {
     }
   });
 
+  it('keeps a chain of corrections through an export and an import: retired versions stay retired', async () => {
+    const source = await createSqliteStorage({ path: ':memory:' });
+    const target = await createSqliteStorage({ path: ':memory:' });
+    try {
+      const s = servicesOn(source);
+      await s.auth.bootstrap(BOOTSTRAP);
+      await servicesOn(target).auth.bootstrap(BOOTSTRAP);
+      const v1 = await s.memories.create(DEFAULT_ORG_ID, { agentId: 'a', content: 'v1' });
+      s.clock.advance(1000);
+      const v2 = await s.memories.create(DEFAULT_ORG_ID, {
+        agentId: 'a',
+        content: 'v2',
+        supersedes: v1.id,
+      });
+      const lines: string[] = [];
+      await exportOrg(source, DEFAULT_ORG_ID, async (line) => {
+        lines.push(line);
+      });
+
+      await importOrg(
+        target,
+        DEFAULT_ORG_ID,
+        exportLines(...lines.map((l) => JSON.parse(l) as object).slice(1)),
+        {
+          dedup: null,
+        },
+      );
+
+      const t = servicesOn(target);
+      const chain = await t.memories.history(DEFAULT_ORG_ID, v2.id);
+      expect(chain).toEqual(await s.memories.history(DEFAULT_ORG_ID, v1.id));
+      const listed = await t.memories.list(DEFAULT_ORG_ID, {});
+      expect(listed.memories.map((m) => m.content)).toEqual(['v2']);
+    } finally {
+      await source.close();
+      await target.close();
+    }
+  });
+
   it('creates the session a memory names when the export has no record of it', async () => {
     const storage = await createSqliteStorage({ path: ':memory:' });
     try {

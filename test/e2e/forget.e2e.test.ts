@@ -425,6 +425,6 @@ describe('MemoryRoutes.forget', () => {
     // Assert
     expect(get.status).toBe(404);
     expect(put.status).toBe(405);
-    expect(put.headers.allow).toBe('DELETE, GET, HEAD, POST');
+    expect(put.headers.allow).toBe('DELETE, GET, HEAD, PATCH, POST');
   });
 });

@@ -62,6 +62,15 @@ const MATRIX: Readonly<Record<string, (ids: Ids) => Attack[]>> = {
       path: '/api/v1/memories',
       body: { agent_id: ids.memoryAgent, session_id: ids.session, content: 'b', ttl: '1m' },
     },
+    // Superseding another org's memory is a 404, as for an id that exists nowhere.
+    {
+      path: '/api/v1/memories',
+      body: { agent_id: 'agent_b', content: 'b', supersedes: ids.memory },
+    },
+    {
+      path: '/api/v1/memories',
+      body: { memories: [{ agent_id: 'agent_b', content: 'b2', supersedes: ids.memory }] },
+    },
   ],
   'GET /api/v1/memories': (ids) => [
     { path: '/api/v1/memories' },
@@ -72,6 +81,13 @@ const MATRIX: Readonly<Record<string, (ids: Ids) => Attack[]>> = {
     { path: `/api/v1/memories?limit=1&cursor=${ids.cursors.memories}` },
   ],
   'GET /api/v1/memories/:id': (ids) => [{ path: `/api/v1/memories/${ids.memory}` }],
+  'PATCH /api/v1/memories/:id': (ids) => [
+    {
+      path: `/api/v1/memories/${ids.memory}`,
+      body: { importance: 1, tags: ['b'], metadata: { b: 1, url: null } },
+    },
+  ],
+  'GET /api/v1/memories/:id/history': (ids) => [{ path: `/api/v1/memories/${ids.memory}/history` }],
   'DELETE /api/v1/memories/:id': (ids) => [{ path: `/api/v1/memories/${ids.memory}` }],
   // Org B's key is an admin of org B: even all: true forgets only org B's (none).
   'POST /api/v1/memories/forget': (ids) => [
@@ -291,7 +307,8 @@ function nowhereIds(ids: Ids): Ids {
 /** Everything org A can see of its own data. */
 async function snapshotOfA(w: World): Promise<unknown> {
   const paths = [
-    '/api/v1/memories?limit=1000',
+    '/api/v1/memories?limit=1000&include_superseded=true',
+    `/api/v1/memories/${w.ids.memory}/history`,
     '/api/v1/sessions?limit=1000',
     '/api/v1/agents?limit=1000',
     '/api/v1/keys',
@@ -310,6 +327,8 @@ function send(client: ApiClient, method: string, attack: Attack) {
       return client.post(attack.path, attack.body ?? {});
     case 'PUT':
       return client.put(attack.path, attack.body ?? {});
+    case 'PATCH':
+      return client.patch(attack.path, attack.body ?? {});
     case 'DELETE':
       return client.delete(attack.path);
     default:

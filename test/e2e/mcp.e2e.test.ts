@@ -221,6 +221,33 @@ describe.each(transports)('McpServer over %s', (name, transport) => {
     expect(searched).toEqual(newestFirst);
   });
 
+  it('retires a corrected memory from recall when remember is called with supersedes', async () => {
+    // Arrange
+    const who = `${agent}_fix`;
+    const wrong = await callJson('memtrace_remember', { agent_id: who, content: 'Port is 8080' });
+
+    // Act
+    const fixed = await callJson('memtrace_remember', {
+      agent_id: who,
+      content: 'Port is 9090',
+      supersedes: wrong.memory_id,
+    });
+    const again = await call('memtrace_remember', {
+      agent_id: who,
+      content: 'Port is 7070',
+      supersedes: wrong.memory_id,
+    });
+    const recalled = await callJson('memtrace_recall', { agent_id: who });
+
+    // Assert
+    expect(fixed.supersedes).toBe(wrong.memory_id);
+    expect(again.isError).toBe(true);
+    expect(again.content[0]?.text).toContain('already superseded');
+    expect((recalled.memories as { content: string }[]).map((m) => m.content)).toEqual([
+      'Port is 9090',
+    ]);
+  });
+
   it('creates, reads as markdown (tool and resource) and closes a session', async () => {
     // Arrange
     const session = await callJson('memtrace_session_create', {

@@ -26,6 +26,8 @@ const MEMORY_FIELDS = [
   'parent_id',
   'expires_at',
   'pinned',
+  'supersedes',
+  'superseded_by',
 ].sort();
 
 /** Records a memory at the clock's current time and returns its JSON. */

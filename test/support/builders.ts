@@ -28,6 +28,8 @@ export function aMemory(overrides: Partial<Memory> = {}): Memory {
     createdAt: overrides.createdAt ?? time,
     expiresAt: null,
     pinned: false,
+    supersedes: null,
+    supersededBy: null,
     ...overrides,
   };
 }

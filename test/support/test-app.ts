@@ -187,6 +187,7 @@ export interface ApiClient {
   get(path: string): request.Test;
   post(path: string, body?: string | object): request.Test;
   put(path: string, body?: string | object): request.Test;
+  patch(path: string, body?: string | object): request.Test;
   delete(path: string): request.Test;
 }
 
@@ -199,6 +200,7 @@ export function apiAs(app: express.Express, key: string): ApiClient {
     get: (path) => send(request(app).get(path)),
     post: (path, body) => send(request(app).post(path), body),
     put: (path, body) => send(request(app).put(path), body),
+    patch: (path, body) => send(request(app).patch(path), body),
     delete: (path) => send(request(app).delete(path)),
   };
 }

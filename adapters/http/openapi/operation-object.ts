@@ -30,8 +30,11 @@ export function bodyDtos(route: Route): readonly Ctor[] {
 
 function bodySchema(route: Route): JsonSchema | undefined {
   if (route.access === 'public' || !route.body) return undefined;
-  return 'dto' in route.body
-    ? ref(route.body.dto.name)
+  if ('dto' in route.body) return ref(route.body.dto.name);
+  // One choice: a body the handler reads itself (PATCH of a memory), documented as that DTO.
+  const [only, ...more] = route.body.oneOf;
+  return only && more.length === 0
+    ? ref(only.name)
     : { oneOf: route.body.oneOf.map((dto) => ref(dto.name)) };
 }
 

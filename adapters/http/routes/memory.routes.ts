@@ -10,11 +10,13 @@ import { ListMemoriesQuery, toListInput } from '../../wire/list-memories.query.j
 import {
   toBatchResponse,
   toForgetResponse,
+  toHistoryResponse,
   toMemoryListResponse,
   toMemoryResponse,
   toSearchResponse,
 } from '../../wire/memory.response.js';
 import { SearchMemoriesRequest, toSearchInput } from '../../wire/search-memories.request.js';
+import { UpdateMemoryRequest } from '../../wire/update-memory.request.js';
 import { toDto } from '../middleware/validate.js';
 import { ref } from '../../wire/json-schema.js';
 import { apiRoute, type ApiCall, type Route } from './route.js';
@@ -34,7 +36,7 @@ async function addMemory({ deps, orgId, body: raw }: ApiCall<unknown, Record<str
   return toBatchResponse(await deps.memories.createMany(orgId, dto.memories.map(toNewMemory)));
 }
 
-/** /memories (single and batch create, list, get, delete, forget) and /search. */
+/** /memories (single and batch create, list, get, patch, history, delete, forget) and /search. */
 export const MEMORY_ROUTES: readonly Route[] = [
   apiRoute({
     method: 'post',
@@ -101,10 +103,47 @@ export const MEMORY_ROUTES: readonly Route[] = [
     operationId: 'getMemory',
     tag: 'memories',
     summary: 'One memory',
+    description: 'Also a superseded one, with `superseded_by` set.',
     access: 'read',
     ok: { 200: { description: 'The memory.', schema: ref('MemoryResponse') } },
     errors: [404],
     handle: async ({ deps, orgId, id }) => toMemoryResponse(await deps.memories.get(orgId, id)),
+  }),
+  apiRoute({
+    method: 'patch',
+    path: '/api/v1/memories/{id}',
+    operationId: 'updateMemory',
+    tag: 'memories',
+    summary: "Correct a memory's importance, tags or metadata",
+    description:
+      'Sets `importance`, replaces `tags`, merges `metadata` key by key (a key set to null is ' +
+      "removed), atomically: concurrent patches never lose each other's keys. `content`, " +
+      '`agent_id`, `memory_type`, `event_type` and `session_id` are immutable (400): a ' +
+      'corrected fact is a new memory with `supersedes`. 404 when the org has no memory with ' +
+      'this id.',
+    access: 'write',
+    // Read as JSON by the domain, so an immutable field gets its own message.
+    body: { required: true, oneOf: [UpdateMemoryRequest] },
+    ok: { 200: { description: 'The memory after the change.', schema: ref('MemoryResponse') } },
+    errors: [404, 413],
+    handle: async ({ deps, orgId, id, body }) =>
+      toMemoryResponse(await deps.memories.update(orgId, id, body)),
+  }),
+  apiRoute({
+    method: 'get',
+    path: '/api/v1/memories/{id}/history',
+    operationId: 'memoryHistory',
+    tag: 'memories',
+    summary: 'Every version of a corrected memory, oldest first',
+    description:
+      'The chain of `supersedes` the memory belongs to, whichever version is asked for: the ' +
+      'versions it corrects, itself, and those that correct it. A memory never corrected is a ' +
+      'chain of one. 404 when the org has no memory with this id.',
+    access: 'read',
+    ok: { 200: { description: 'The chain, oldest first.', schema: ref('HistoryResponse') } },
+    errors: [404],
+    handle: async ({ deps, orgId, id }) =>
+      toHistoryResponse(await deps.memories.history(orgId, id)),
   }),
   apiRoute({
     method: 'delete',

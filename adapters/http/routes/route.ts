@@ -10,7 +10,7 @@ import type { JsonSchema } from '../../wire/json-schema.js';
  */
 
 export type Ctor<T extends object = object> = new () => T;
-export type Method = 'get' | 'post' | 'put' | 'delete';
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type Access = 'public' | 'read' | 'write' | 'admin' | 'operator';
 /** The document's tags, one per table. */
 export type Tag = 'memories' | 'sessions' | 'agents' | 'admin' | 'health';

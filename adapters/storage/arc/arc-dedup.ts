@@ -52,7 +52,7 @@ export function decideOutcomes(
         continue;
       }
     }
-    const stored = { memory: m, seq: nextSeq() };
+    const stored = { memory: m, seq: nextSeq(), revision: 0 };
     created.push(stored);
     outcomes.set(m, { status: 'created', memory: m });
     if (dedup !== null && m.dedupKey !== null) {

@@ -1,6 +1,6 @@
-import { DomainError, type MemoryFilter } from '../../../domain/index.js';
+import { DomainError, matchesFilter, type MemoryFilter } from '../../../domain/index.js';
 import type { ArcClient, ArcTarget } from './arc-client.js';
-import { buildCount, buildIds, filterConditions } from './arc-memory-query.js';
+import { buildCount, buildFind, buildIds, filterConditions } from './arc-memory-query.js';
 import type { ArcQueries } from './arc-queries.js';
 import { chunkByLiteralLength, MAX_SQL_CHARS, sqlDeleteString } from './arc-sql.js';
 import type { ArcTargetState } from './arc-target-state.js';
@@ -53,32 +53,60 @@ export class ArcDeleter {
       filter.ids === undefined ? filter : { ...filter, ids: unique(filter.ids) };
     if (f.ids?.length === 0) return 0;
     await this.writer.resendInDoubt(target, state);
-    const pending = state.matching(orgId, f).map((p) => p.memory.id);
+    // The matches, and every revision Arc may not show yet (its older one might match).
+    const pending = state
+      .pendingOf(orgId)
+      .filter((p) => p.revision > 0 || matchesFilter(p.memory, f))
+      .map((p) => p.memory.id);
     await this.client.flush(target);
-    await this.untilShown(target, orgId, pending);
-    const n = await this.count(target, orgId, f);
-    if (n > 0) {
+    await this.untilShown(target, state, orgId, pending);
+    // The matches are read by the latest revision of each memory; the delete names their ids,
+    // so every revision of a match goes and none of another memory does.
+    const ids = await this.idsShown(target, orgId, f);
+    if (ids.length > 0) {
+      const byIds = { ids, includeSuperseded: true };
       let deleted = 0;
-      for (const ids of this.idChunks(orgId, f)) {
-        const where = filterConditions(orgId, { ...f, ...ids }, sqlDeleteString).join(' AND ');
+      for (const chunk of this.idChunks(orgId, byIds)) {
+        const where = filterConditions(orgId, chunk, sqlDeleteString).join(' AND ');
         deleted += await this.client.delete(target, where);
       }
       // Arc counts every copy it deleted, and skips a file it cannot read the WHERE on.
-      const left = deleted < n ? await this.count(target, orgId, f) : 0;
+      const left = deleted < ids.length ? await this.count(target, orgId, byIds) : 0;
       if (left > 0) {
         throw unavailable(`Arc still shows ${left} of the memories it was asked to delete`);
       }
     }
-    for (const id of pending) state.pending.delete(id);
-    return n;
+    for (const id of [...pending, ...ids]) state.pending.delete(id);
+    return ids.length;
   }
 
-  /** Waits until Arc shows every one of `ids` (acknowledged writes of this process). */
-  private async untilShown(target: ArcTarget, orgId: string, ids: readonly string[]) {
+  /**
+   * Waits until Arc shows every one of `ids` (acknowledged writes of this process) at its
+   * pending revision, so the matches read next are Arc's own.
+   */
+  private async untilShown(
+    target: ArcTarget,
+    state: ArcTargetState,
+    orgId: string,
+    ids: readonly string[],
+  ) {
     let missing = ids;
     for (let round = 0; missing.length > 0; round++) {
-      const shown = new Set(await this.idsShown(target, orgId, { ids: missing }));
-      missing = missing.filter((id) => !shown.has(id));
+      const shown = new Map<string, number>();
+      const rows = await this.queries.chunks(target, missing, (chunk) =>
+        buildFind(
+          target.measurement,
+          orgId,
+          { ids: chunk, includeSuperseded: true },
+          'asc',
+          null,
+          0,
+        ),
+      );
+      for (const r of rows) shown.set(String(r['id']), toInt(r['revision']));
+      missing = missing.filter(
+        (id) => (shown.get(id) ?? -1) < (state.pending.get(id)?.revision ?? 0),
+      );
       if (missing.length === 0) return;
       if (round + 1 >= VISIBLE_ROUNDS) {
         throw unavailable(

@@ -1,7 +1,5 @@
 import {
-  MEMORY_TYPES,
   type KeysetPosition,
-  type LiveAt,
   type MemoryFilter,
   type Order,
   type PriorityQuery,
@@ -11,10 +9,13 @@ import { CREATED_MS, END_MARKER, MEMORY_SELECT, tagNeedle } from './arc-wire.js'
 import { expiredCondition, liveCondition } from './arc-expiry-sql.js';
 
 /**
- * Keeps one row per memory id: a write resent after a dropped connection may have stored the
- * same row twice, and the copies are identical (same `seq`).
+ * Keeps one row per memory id, its latest revision: a patch or a supersede appends a row of the
+ * same id and `seq` with the next `revision` (Arc has no UPDATE), and a write resent after a
+ * dropped connection may have stored the same row twice (identical copies). Rows written before
+ * revisions existed read as revision 0.
  */
-export const ONE_ROW_PER_ID = 'QUALIFY row_number() OVER (PARTITION BY "id" ORDER BY "seq") = 1';
+export const ONE_ROW_PER_ID =
+  'QUALIFY row_number() OVER (PARTITION BY "id" ORDER BY coalesce("revision", 0) DESC) = 1';
 
 /** Which rows by insertion sequence: all, before `seq`, or from `seq` on. */
 export type SeqRange =
@@ -35,7 +36,7 @@ export function withEndMarker(sql: string): string {
   );
 }
 
-function seqCondition(range: SeqRange): string[] {
+export function seqCondition(range: SeqRange): string[] {
   if (range.kind === 'all') return [];
   return [`"seq" ${range.kind === 'before' ? '<' : '>='} ${sqlNumber(range.seq)}`];
 }
@@ -82,7 +83,54 @@ export function buildExpiredIds(
   );
 }
 
-const where = (conditions: readonly string[]) => conditions.join(' AND ');
+const where = (conditions: readonly string[]) =>
+  conditions.length === 0 ? 'TRUE' : conditions.join(' AND ');
+
+/**
+ * A filter's conditions on what never changes of a memory (org, ids, agent, session, types,
+ * content, time): they hold for every revision of it, so they narrow the rows before the latest
+ * revision of each id is picked.
+ */
+function fixedConditions(orgId: string, f: MemoryFilter): string[] {
+  const fixed: MemoryFilter = { ...f };
+  delete (fixed as { tags?: unknown }).tags;
+  delete (fixed as { minImportance?: unknown }).minImportance;
+  delete (fixed as { live?: unknown }).live;
+  return filterConditions(orgId, fixed);
+}
+
+/**
+ * A filter's conditions on what a patch or a supersede changes (tags, importance, whether a
+ * correction retired it, expiry): they are tested on the latest revision only.
+ */
+function revisedConditions(f: MemoryFilter): string[] {
+  const c: string[] = [];
+  for (const tag of f.tags ?? []) c.push(`contains("tag_set", ${sqlString(tagNeedle(tag))})`);
+  if (f.minImportance !== undefined) c.push(`"importance" >= ${sqlNumber(f.minImportance)}`);
+  if (f.includeSuperseded !== true) c.push('"superseded_by" IS NULL');
+  if (f.live !== undefined) c.push(liveCondition(f.live));
+  return c;
+}
+
+/**
+ * The latest revision of each memory of `measurement` meeting `fixed`, as a FROM item with
+ * every column; the revised conditions go in the WHERE of the query around it.
+ */
+export const latest = (measurement: string, fixed: readonly string[]): string =>
+  `(SELECT * FROM ${sqlIdent(measurement)} WHERE ${where(fixed)} ${ONE_ROW_PER_ID})`;
+
+/** `latest(...)` of the filter's fixed conditions plus `extra`, and its revised conditions. */
+function split(
+  measurement: string,
+  orgId: string,
+  f: MemoryFilter,
+  extra: readonly string[] = [],
+): { from: string; revised: string[] } {
+  return {
+    from: latest(measurement, [...fixedConditions(orgId, f), ...extra]),
+    revised: revisedConditions(f),
+  };
+}
 
 /** Rows strictly past `after` in `order` by (time, seq); none when there is no position. */
 function pastCondition(after: KeysetPosition | undefined, order: Order): string[] {
@@ -110,8 +158,7 @@ export function buildFind(
 ): string {
   const dir = order === 'asc' ? 'ASC' : 'DESC';
   return selectMemories(
-    measurement,
-    [...filterConditions(orgId, filter), ...seqCondition(range), ...pastCondition(after, order)],
+    split(measurement, orgId, filter, [...seqCondition(range), ...pastCondition(after, order)]),
     `"time_ms" ${dir}, "seq" ${dir}`,
     limit,
     offset,
@@ -135,8 +182,7 @@ export function buildFindByPriority(
       ? []
       : [`length("content") <= ${sqlNumber(query.maxContentLength)}`];
   return selectMemories(
-    measurement,
-    [...filterConditions(orgId, query.filter), ...bound, ...seqCondition(range)],
+    split(measurement, orgId, query.filter, [...bound, ...seqCondition(range)]),
     '"importance" DESC, "time_ms" DESC, "id" DESC',
     query.limit,
     0,
@@ -144,8 +190,7 @@ export function buildFindByPriority(
 }
 
 function selectMemories(
-  measurement: string,
-  conditions: readonly string[],
+  { from, revised }: { from: string; revised: string[] },
   orderBy: string,
   limit: number | null,
   offset: number,
@@ -154,8 +199,7 @@ function selectMemories(
     (limit === null ? '' : ` LIMIT ${sqlNumber(limit)}`) +
     (offset > 0 ? ` OFFSET ${sqlNumber(offset)}` : '');
   return withEndMarker(
-    `SELECT ${MEMORY_SELECT} FROM ${sqlIdent(measurement)} WHERE ${where(conditions)} ` +
-      `${ONE_ROW_PER_ID} ORDER BY ${orderBy}${page}`,
+    `SELECT ${MEMORY_SELECT} FROM ${from} WHERE ${where(revised)} ORDER BY ${orderBy}${page}`,
   );
 }
 
@@ -166,10 +210,8 @@ export function buildCount(
   filter: MemoryFilter,
   range: SeqRange = ALL,
 ): string {
-  return (
-    `SELECT count(DISTINCT "id") AS "n" FROM ${sqlIdent(measurement)} ` +
-    `WHERE ${where([...filterConditions(orgId, filter), ...seqCondition(range)])}`
-  );
+  const { from, revised } = split(measurement, orgId, filter, seqCondition(range));
+  return `SELECT count(*) AS "n" FROM ${from} WHERE ${where(revised)}`;
 }
 
 /** The ids of matching memories (from one `seq` on: the few written recently). */
@@ -179,64 +221,8 @@ export function buildIds(
   filter: MemoryFilter,
   range: SeqRange,
 ): string {
-  return withEndMarker(
-    `SELECT DISTINCT "id" FROM ${sqlIdent(measurement)} ` +
-      `WHERE ${where([...filterConditions(orgId, filter), ...seqCondition(range)])} ORDER BY "id"`,
-  );
-}
-
-const agentCondition = (agentIds: readonly string[]) => sqlInList('"agent_id"', agentIds);
-
-/**
- * Stats of the agents' memories: `memory_count`, `memories_since`, `errors_since`, then
- * `type_<i>` per `MEMORY_TYPES[i]`, each counting distinct ids.
- */
-export function buildStats(
-  measurement: string,
-  orgId: string,
-  agentIds: readonly string[],
-  sinceMs: number,
-  range: SeqRange = ALL,
-  live?: LiveAt,
-): string {
-  const since = `"time_ms" >= ${sqlNumber(sinceMs)}`;
-  const distinct = (condition?: string) =>
-    `count(DISTINCT "id")${condition === undefined ? '' : ` FILTER (WHERE ${condition})`}`;
-  const columns = [
-    `${distinct()} AS "memory_count"`,
-    `${distinct(since)} AS "memories_since"`,
-    `${distinct(`${since} AND "event_type" = 'error'`)} AS "errors_since"`,
-    ...MEMORY_TYPES.map(
-      (type, i) => `${distinct(`"memory_type" = ${sqlString(type)}`)} AS "type_${i}"`,
-    ),
-  ];
-  const conditions = [
-    `"org_id" = ${sqlString(orgId)}`,
-    agentCondition(agentIds),
-    ...seqCondition(range),
-    ...(live === undefined ? [] : [liveCondition(live)]),
-  ];
-  return `SELECT ${columns.join(', ')} FROM ${sqlIdent(measurement)} WHERE ${where(conditions)}`;
-}
-
-/** The rows stats need, one per id, of the agents' memories (from one `seq` on). */
-export function buildStatsRows(
-  measurement: string,
-  orgId: string,
-  agentIds: readonly string[],
-  range: SeqRange,
-  live?: LiveAt,
-): string {
-  const conditions = [
-    `"org_id" = ${sqlString(orgId)}`,
-    agentCondition(agentIds),
-    ...seqCondition(range),
-    ...(live === undefined ? [] : [liveCondition(live)]),
-  ];
-  return withEndMarker(
-    `SELECT "id", "time_ms", "event_type", "memory_type" FROM ${sqlIdent(measurement)} ` +
-      `WHERE ${where(conditions)} ${ONE_ROW_PER_ID} ORDER BY "id"`,
-  );
+  const { from, revised } = split(measurement, orgId, filter, seqCondition(range));
+  return withEndMarker(`SELECT "id" FROM ${from} WHERE ${where(revised)} ORDER BY "id"`);
 }
 
 /** One memory by id in one org. */
@@ -244,7 +230,7 @@ export function buildFindById(measurement: string, orgId: string, id: string): s
   return withEndMarker(
     `SELECT ${MEMORY_SELECT} FROM ${sqlIdent(measurement)} ` +
       `WHERE "org_id" = ${sqlString(orgId)} AND "id" = ${sqlString(id)} ` +
-      `ORDER BY "seq" LIMIT 1`,
+      `ORDER BY coalesce("revision", 0) DESC LIMIT 1`,
   );
 }
 
@@ -277,11 +263,14 @@ export function buildDedupCandidates(
   );
 }
 
-/** The ids written with `seq` in [from, to]: which recent writes Arc shows already. */
+/**
+ * The ids written with `seq` in [from, to], each with the latest `revision` Arc shows of it:
+ * which recent writes Arc shows already.
+ */
 export function buildVisibleIds(measurement: string, from: bigint, to: bigint): string {
   return withEndMarker(
-    `SELECT DISTINCT "id" FROM ${sqlIdent(measurement)} ` +
-      `WHERE "seq" >= ${sqlNumber(from)} AND "seq" <= ${sqlNumber(to)} ORDER BY "id"`,
+    `SELECT "id", max(coalesce("revision", 0)) AS "revision" FROM ${sqlIdent(measurement)} ` +
+      `WHERE "seq" >= ${sqlNumber(from)} AND "seq" <= ${sqlNumber(to)} GROUP BY "id" ORDER BY "id"`,
   );
 }
 

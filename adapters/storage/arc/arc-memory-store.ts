@@ -6,6 +6,7 @@ import type {
   Memory,
   MemoryFilter,
   MemoryPage,
+  MemoryPatch,
   MemoryQuery,
   MemoryStats,
   MemoryStore,
@@ -13,6 +14,7 @@ import type {
 } from '../../../domain/index.js';
 import { ArcClient } from './arc-client.js';
 import { decideOutcomes } from './arc-dedup.js';
+import { ArcCorrections } from './arc-corrections.js';
 import { ArcDeleter } from './arc-deleter.js';
 import { ArcInsertChecks, memoryExists } from './arc-insert-checks.js';
 import { buildExpiredIds } from './arc-memory-query.js';
@@ -48,6 +50,7 @@ export class ArcMemoryStore implements MemoryStore {
   private readonly reader: ArcReader;
   private readonly deleter: ArcDeleter;
   private readonly queries: ArcQueries;
+  private readonly corrections: ArcCorrections;
   private lastSeq = 0n;
 
   constructor(options: ArcMemoryStoreOptions) {
@@ -70,6 +73,7 @@ export class ArcMemoryStore implements MemoryStore {
     );
     this.reader = new ArcReader(this.targets, queries);
     this.deleter = new ArcDeleter(this.client, queries, this.writer);
+    this.corrections = new ArcCorrections(this.reader);
   }
 
   /**
@@ -100,9 +104,11 @@ export class ArcMemoryStore implements MemoryStore {
           this.checks.idsAreNew(g.target, g.state, g.memories),
           this.checks.dedupCandidates(g.target, g.state, g.memories, dedup),
         ]);
+        const rows = decideOutcomes(g.memories, dedup, candidates, () => this.nextSeq(), outcomes);
+        // Retired memories go in the same write as the memories that supersede them.
         writes.push({
           group: g,
-          rows: decideOutcomes(g.memories, dedup, candidates, () => this.nextSeq(), outcomes),
+          rows: [...rows, ...(await this.corrections.retirements(rows, seen))],
         });
       }
       for (const { group, rows } of writes) {
@@ -179,7 +185,29 @@ export class ArcMemoryStore implements MemoryStore {
     const ids = [
       ...new Set([...pending.map((p) => p.memory.id), ...shown.map((r) => String(r['id']))]),
     ];
-    return ids.length === 0 ? 0 : this.delete(orgId, { ids: ids.slice(0, limit) });
+    return ids.length === 0
+      ? 0
+      : this.delete(orgId, { ids: ids.slice(0, limit), includeSuperseded: true });
+  }
+
+  /**
+   * Patches the org's memory under the insert lock of its Arc database: the next revision of it
+   * (see {@link ArcCorrections}) is written, and reads keep the latest. Concurrent patches in
+   * this process are serialised by the lock, so none loses another's metadata keys; another
+   * process patching the same memory at the same moment may (Arc has no transaction).
+   */
+  async update(orgId: string, id: string, patch: MemoryPatch): Promise<Memory | null> {
+    const { target, state } = await this.targets.open(orgId);
+    const release = await state.insertLock.acquire();
+    try {
+      await this.writer.resendInDoubt(target, state);
+      const next = await this.corrections.patched(orgId, id, patch);
+      if (next === null) return null;
+      await this.writer.write(target, state, [next]);
+      return next.memory;
+    } finally {
+      release();
+    }
   }
 
   /** Counts over the memories of `agentIds` (only those live then, with `live`), acknowledged writes included. */

@@ -7,6 +7,7 @@ import type { ArcTargetState } from './arc-target-state.js';
 import {
   buildHasCreatedAt,
   namesNewColumns,
+  toInt,
   withoutCreatedAtColumn,
   type AnswerShape,
   type ArcRow,
@@ -65,7 +66,10 @@ export class ArcQueries {
   confirm(target: ArcTarget, state: ArcTargetState): Promise<void> {
     return state.confirm(async (first, last) => {
       const sql = buildVisibleIds(target.measurement, first, last);
-      return (await this.client.query(target, sql, 'rows')).map((r) => String(r['id']));
+      return (await this.client.query(target, sql, 'rows')).map((r) => ({
+        id: String(r['id']),
+        revision: toInt(r['revision']),
+      }));
     });
   }
 

@@ -18,11 +18,10 @@ import {
   buildFindById,
   buildFindByPriority,
   buildIds,
-  buildStats,
-  buildStatsRows,
   type SeqRange,
 } from './arc-memory-query.js';
 import type { ArcTarget } from './arc-client.js';
+import { buildStats, buildStatsRows } from './arc-stats-query.js';
 import type { ArcQueries } from './arc-queries.js';
 import { chunkByLiteralLength } from './arc-sql.js';
 import type { ArcTargetState, PendingMemory } from './arc-target-state.js';
@@ -52,11 +51,16 @@ export class ArcReader {
 
   /** The org's memory with this id, or null (another org's id reads as null). */
   async findById(orgId: string, id: string): Promise<Memory | null> {
+    return (await this.findStored(orgId, id))?.memory ?? null;
+  }
+
+  /** The latest revision of the org's memory with this id, acknowledged writes included. */
+  async findStored(orgId: string, id: string): Promise<StoredMemory | null> {
     const { target, state } = await this.targets.open(orgId);
     const pending = state.pending.get(id);
-    if (pending) return pending.memory.orgId === orgId ? pending.memory : null;
+    if (pending) return pending.memory.orgId === orgId ? pending : null;
     const rows = await this.queries.rows(target, buildFindById(target.measurement, orgId, id));
-    return rows.length > 0 ? rowToStored(rows[0] as ArcRow).memory : null;
+    return rows.length > 0 ? rowToStored(rows[0] as ArcRow) : null;
   }
 
   /** See `ArcMemoryStore.findPage`: matches with their (time, seq) positions. */
@@ -138,25 +142,29 @@ export class ArcReader {
   async count(orgId: string, filter: MemoryFilter): Promise<number> {
     const { target, state } = await this.targets.open(orgId);
     const m = target.measurement;
-    const pending = state.matching(orgId, filter);
+    const all = state.pendingOf(orgId);
+    const stale = state.pendingIdsOf(orgId);
+    const ids = new Set(state.matching(orgId, filter).map((p) => p.memory.id));
+    const add = (rows: readonly ArcRow[]) => {
+      for (const r of rows) if (!stale.has(String(r['id']))) ids.add(String(r['id']));
+    };
     if (longIds(filter)) {
-      const ids = new Set(pending.map((p) => p.memory.id));
-      const rows = await this.chunked(target, filter, (f) => buildIds(m, orgId, f, ALL));
-      for (const r of rows) ids.add(String(r['id']));
+      add(await this.chunked(target, filter, (f) => buildIds(m, orgId, f, ALL)));
       return ids.size;
     }
-    if (pending.length === 0) {
+    if (all.length === 0) {
       const [row] = await this.queries.one(target, buildCount(m, orgId, filter));
       return toInt(row?.['n']);
     }
-    const from = minSeq(pending);
+    // Every pending id has a seq from `from` on (a revision keeps its memory's seq), so the
+    // count before it holds none of them.
+    const from = minSeq(all);
     const [older, recent] = await Promise.all([
       this.queries.one(target, buildCount(m, orgId, filter, before(from))),
       this.queries.rows(target, buildIds(m, orgId, filter, since(from))),
       this.queries.confirm(target, state),
     ]);
-    const ids = new Set(pending.map((p) => p.memory.id));
-    for (const r of recent) ids.add(String(r['id']));
+    add(recent);
     return toInt(older[0]?.['n']) + ids.size;
   }
 
@@ -171,19 +179,22 @@ export class ArcReader {
     const { target, state } = await this.targets.open(orgId);
     const m = target.measurement;
     const agents = new Set(agentIds);
-    const pending = state
-      .pendingOf(orgId)
-      .filter(
-        (p) => agents.has(p.memory.agentId) && (live === undefined || isLive(p.memory, live)),
-      );
-    if (pending.length === 0) {
+    const all = state.pendingOf(orgId);
+    const stale = state.pendingIdsOf(orgId);
+    const pending = all.filter(
+      (p) =>
+        agents.has(p.memory.agentId) &&
+        p.memory.supersededBy === null &&
+        (live === undefined || isLive(p.memory, live)),
+    );
+    if (all.length === 0) {
       const [row] = await this.queries.one(
         target,
         buildStats(m, orgId, agentIds, sinceMs, ALL, live),
       );
       return statsFromRow(row);
     }
-    const from = minSeq(pending);
+    const from = minSeq(all);
     const [older, recent] = await Promise.all([
       this.queries.one(target, buildStats(m, orgId, agentIds, sinceMs, before(from), live)),
       this.queries.rows(target, buildStatsRows(m, orgId, agentIds, since(from), live)),
@@ -193,7 +204,7 @@ export class ArcReader {
     for (const p of pending) rows.set(p.memory.id, p.memory);
     for (const r of recent) {
       const id = String(r['id']);
-      if (!rows.has(id)) {
+      if (!rows.has(id) && !stale.has(id)) {
         rows.set(id, {
           time: toInt(r['time_ms']),
           eventType: String(r['event_type']),
@@ -222,12 +233,16 @@ export class ArcReader {
   ): Promise<StoredMemory[]> {
     const { target, state } = await this.targets.open(orgId);
     const m = target.measurement;
-    const pending = pendingOf(state);
-    if (pending.length === 0) {
+    const all = state.pendingOf(orgId);
+    if (all.length === 0) {
       const rows = await this.queries.rows(target, head(m, true, { kind: 'all' }));
       return rows.map(rowToStored).sort(compare);
     }
-    const from = minSeq(pending);
+    const pending = pendingOf(state);
+    // Arc's rows of a pending id are the same write or an older revision: the pending one is
+    // the truth, whether it matches or not.
+    const stale = state.pendingIdsOf(orgId);
+    const from = minSeq(all);
     const [older, recent] = await Promise.all([
       this.queries.rows(target, head(m, false, before(from))),
       this.queries.rows(target, tail(m, since(from))),
@@ -237,7 +252,8 @@ export class ArcReader {
     for (const p of pending) merged.set(p.memory.id, p);
     for (const r of [...recent, ...older]) {
       const stored = rowToStored(r);
-      if (!merged.has(stored.memory.id)) merged.set(stored.memory.id, stored);
+      const id = stored.memory.id;
+      if (!merged.has(id) && !stale.has(id)) merged.set(id, stored);
     }
     const sorted = [...merged.values()].sort(compare);
     return sorted.slice(offset, limit === null ? undefined : offset + limit);
@@ -259,10 +275,12 @@ export class ArcReader {
   ): Promise<StoredMemory[]> {
     const { target, state } = await this.targets.open(orgId);
     const merged = new Map<string, StoredMemory>();
+    const stale = state.pendingIdsOf(orgId);
     for (const p of state.matching(orgId, filter).filter(keep)) merged.set(p.memory.id, p);
     for (const r of await this.chunked(target, filter, (f) => build(target.measurement, f))) {
       const stored = rowToStored(r);
-      if (!merged.has(stored.memory.id)) merged.set(stored.memory.id, stored);
+      const id = stored.memory.id;
+      if (!merged.has(id) && !stale.has(id)) merged.set(id, stored);
     }
     const sorted = [...merged.values()].sort(compare);
     return sorted.slice(offset, limit === null ? undefined : offset + limit);

@@ -14,8 +14,14 @@ export interface InDoubtWrite {
   readonly body: Uint8Array;
 }
 
+/** A memory Arc shows, with the latest revision of it Arc shows. */
+export interface VisibleRevision {
+  readonly id: string;
+  readonly revision: number;
+}
+
 /** The ids of the rows Arc shows with a sequence number from `first` to `last`. */
-export type VisibleIds = (first: bigint, last: bigint) => Promise<string[]>;
+export type VisibleIds = (first: bigint, last: bigint) => Promise<VisibleRevision[]>;
 
 /**
  * What the store keeps per Arc database and measurement in this process: the insert lock,
@@ -31,7 +37,14 @@ export class ArcTargetState {
   constructor(readonly key: string) {}
 
   acknowledge(rows: readonly StoredMemory[], now: number): void {
-    for (const r of rows) this.pending.set(r.memory.id, { ...r, ackedAt: now });
+    for (const r of rows) {
+      const known = this.pending.get(r.memory.id);
+      // A resent older revision never replaces a newer one.
+      if (known && known.revision > r.revision) continue;
+      // Deleted first, so the map stays in acknowledgement order (see expire).
+      this.pending.delete(r.memory.id);
+      this.pending.set(r.memory.id, { ...r, ackedAt: now });
+    }
   }
 
   /** Forgets pending writes acknowledged before `cutoff` (Arc should show them by then). */
@@ -107,8 +120,16 @@ export class ArcTargetState {
     }
   }
 
-  /** Arc shows these ids now: reads no longer need to merge them in. */
-  confirmVisible(ids: readonly string[]): void {
-    for (const id of ids) this.pending.delete(id);
+  /** Arc shows these revisions now: reads no longer need to merge in those or older ones. */
+  confirmVisible(shown: readonly VisibleRevision[]): void {
+    for (const { id, revision } of shown) {
+      const p = this.pending.get(id);
+      if (p && p.revision <= revision) this.pending.delete(id);
+    }
+  }
+
+  /** The org's pending ids: Arc's rows of them are stale or the same as the pending ones. */
+  pendingIdsOf(orgId: string): Set<string> {
+    return new Set(this.pendingOf(orgId).map((p) => p.memory.id));
   }
 }

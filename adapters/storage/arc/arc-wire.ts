@@ -37,12 +37,19 @@ export const ARC_COLUMNS = [
   'created_at_ms',
   'expires_at_ms',
   'pinned',
+  'revision',
+  'supersedes',
+  'superseded_by',
 ] as const;
 
-/** A memory as the store keeps it: the memory plus its insertion sequence number. */
+/**
+ * A memory as the store keeps it: the memory plus its insertion sequence number and its
+ * revision (0 when inserted; a patch or a supersede writes the next one, same id and `seq`).
+ */
 export interface StoredMemory {
   readonly memory: Memory;
   readonly seq: bigint;
+  readonly revision: number;
 }
 
 /** `,a,b,` for tags [a, b]; `,` for none. A tag `t` matches when this contains `,<enc t>,`. */
@@ -71,7 +78,7 @@ export async function encodeWrite(
   const columns: Record<(typeof ARC_COLUMNS)[number], unknown[]> = Object.fromEntries(
     ARC_COLUMNS.map((c) => [c, []]),
   ) as unknown as Record<(typeof ARC_COLUMNS)[number], unknown[]>;
-  for (const { memory: m, seq } of rows) {
+  for (const { memory: m, seq, revision } of rows) {
     const ms = BigInt(Math.trunc(m.time));
     columns.time.push(ms * 1000n);
     columns.id.push(m.id);
@@ -92,6 +99,9 @@ export async function encodeWrite(
     columns.created_at_ms.push(BigInt(Math.trunc(m.createdAt)));
     columns.expires_at_ms.push(BigInt(Math.trunc(m.expiresAt ?? 0)));
     columns.pinned.push(m.pinned ? 1n : 0n);
+    columns.revision.push(BigInt(revision));
+    columns.supersedes.push(m.supersedes);
+    columns.superseded_by.push(m.supersededBy);
   }
   const body = encode(
     { m: measurement, columns },
@@ -241,7 +251,7 @@ export const buildHasCreatedAt = (measurementIdent: string): string =>
   `FROM (SELECT * FROM ${measurementIdent} LIMIT 1) AS t`;
 
 /** The column list a memory is read back with; `seq` comes as text to keep all 64 bits. */
-export const MEMORY_SELECT = `"id", "org_id", "agent_id", "session_id", "memory_type", "event_type", "content", "metadata_json", "tags_json", "importance", "dedup_key", "parent_id", "time_ms", CAST("seq" AS VARCHAR) AS "seq_text", ${CREATED_MS} AS "created_ms", ${EXPIRES_AT} AS "expires_at_ms", ${PINNED} AS "pinned"`;
+export const MEMORY_SELECT = `"id", "org_id", "agent_id", "session_id", "memory_type", "event_type", "content", "metadata_json", "tags_json", "importance", "dedup_key", "parent_id", "time_ms", CAST("seq" AS VARCHAR) AS "seq_text", ${CREATED_MS} AS "created_ms", ${EXPIRES_AT} AS "expires_at_ms", ${PINNED} AS "pinned", "supersedes", "superseded_by", coalesce("revision", 0) AS "revision"`;
 
 /** A row selected with {@link MEMORY_SELECT} as the memory it stores. */
 export function rowToStored(row: ArcRow): StoredMemory {
@@ -266,8 +276,10 @@ export function rowToStored(row: ArcRow): StoredMemory {
     createdAt: toInt(row['created_ms']),
     expiresAt: toInt(row['expires_at_ms']) === 0 ? null : toInt(row['expires_at_ms']),
     pinned: toInt(row['pinned']) === 1,
+    supersedes: textOrNull(row, 'supersedes'),
+    supersededBy: textOrNull(row, 'superseded_by'),
   };
-  return { memory, seq: BigInt(text(row, 'seq_text')) };
+  return { memory, seq: BigInt(text(row, 'seq_text')), revision: toInt(row['revision']) };
 }
 
 function toNumber(v: unknown): number {

@@ -5,6 +5,7 @@ import type {
   Memory,
   MemoryFilter,
   MemoryPage,
+  MemoryPatch,
   MemoryQuery,
   MemoryStats,
   MemoryStore,
@@ -12,16 +13,20 @@ import type {
   PriorityQuery,
 } from '../../../domain/index.js';
 import {
+  alreadySuperseded,
+  applyMemoryPatch,
   compareContextPriority,
   DomainError,
   isPast,
   isLive,
   matchesFilter,
+  supersededNotFound,
 } from '../../../domain/index.js';
 
 interface Row {
   readonly seq: number;
-  readonly memory: Memory;
+  /** Replaced whole by a patch or a supersede; the row (and its place in order) stays. */
+  memory: Memory;
 }
 
 const dedupIndexKey = (m: Memory): string | null =>
@@ -46,6 +51,7 @@ export class InMemoryMemoryStore implements MemoryStore {
     const pending: Memory[] = [];
     const pendingIds = new Set<string>();
     const pendingByKey = new Map<string, Memory[]>();
+    const retiring = new Map<string, string>();
     for (const memory of memories) {
       if (this.byId.has(memory.id) || pendingIds.has(memory.id)) {
         throw new DomainError('conflict', 'MEMORY_EXISTS', `memory ${memory.id} already exists`);
@@ -57,6 +63,7 @@ export class InMemoryMemoryStore implements MemoryStore {
         outcomes.push({ status: 'duplicate', existingId: existing });
         continue;
       }
+      if (memory.supersedes !== null) this.checkRetirable(memory, retiring, pending);
       pending.push(memory);
       pendingIds.add(memory.id);
       if (key !== null) appendTo(pendingByKey, key, memory);
@@ -69,7 +76,36 @@ export class InMemoryMemoryStore implements MemoryStore {
       const key = dedupIndexKey(memory);
       if (key !== null) appendTo(this.byDedupKey, key, row);
     }
+    for (const [target, by] of retiring) {
+      const row = this.byId.get(target) as Row;
+      row.memory = { ...row.memory, supersededBy: by };
+    }
     return outcomes;
+  }
+
+  /**
+   * Refuses a supersedes of no memory of the org stored or earlier in the call (`earlier`), or
+   * of a retired one.
+   */
+  private checkRetirable(
+    memory: Memory,
+    retiring: Map<string, string>,
+    earlier: readonly Memory[],
+  ): void {
+    const target = memory.supersedes as string;
+    const found = this.byId.get(target)?.memory ?? earlier.find((m) => m.id === target);
+    if (!found || found.orgId !== memory.orgId) throw supersededNotFound(target);
+    const by = retiring.get(target) ?? found.supersededBy;
+    // Retired by this very memory already (an import restoring both): nothing to change.
+    if (by !== null && by !== memory.id) throw alreadySuperseded(target, by);
+    retiring.set(target, memory.id);
+  }
+
+  async update(orgId: string, id: string, patch: MemoryPatch): Promise<Memory | null> {
+    const row = this.byId.get(id);
+    if (!row || row.memory.orgId !== orgId) return null;
+    row.memory = applyMemoryPatch(row.memory, patch);
+    return row.memory;
   }
 
   async findById(orgId: string, id: string): Promise<Memory | null> {
@@ -116,7 +152,10 @@ export class InMemoryMemoryStore implements MemoryStore {
     live?: LiveAt,
   ): Promise<MemoryStats> {
     const mine = this.rows(orgId).filter(
-      (r) => agentIds.includes(r.memory.agentId) && (live === undefined || isLive(r.memory, live)),
+      (r) =>
+        agentIds.includes(r.memory.agentId) &&
+        r.memory.supersededBy === null &&
+        (live === undefined || isLive(r.memory, live)),
     );
     const memoryTypes: Partial<Record<MemoryType, number>> = {};
     for (const { memory } of mine) {

@@ -132,6 +132,12 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     );
   }
 
+  if (filter.includeSuperseded !== true) {
+    // The flag is copied into memory_tags (0010), so a tag walk checks it without the row.
+    if (drivingIndex === 'tag') where.push('NOT t.superseded');
+    else rowCondition('m.superseded_by IS NULL');
+  }
+
   if (drivingIndex === 'tag') {
     return {
       drivingIndex,
@@ -254,7 +260,7 @@ export function buildMatchingSeqs(orgId: string, filter: MemoryFilter): BuiltSql
 
 /**
  * The aggregate behind `MemoryStore.stats`: one walk of (org_id, agent_id, time) for the given
- * agents with a filtered count per figure. Columns: `memory_count`, `memories_since`,
+ * agents' current memories with a filtered count per figure. Columns: `memory_count`, `memories_since`,
  * `errors_since`, then one `type_<i>` per `MEMORY_TYPES[i]`.
  */
 export function buildMemoryStats(
@@ -275,6 +281,6 @@ export function buildMemoryStats(
     `count(*) FILTER (WHERE time >= ${since} AND event_type = 'error') AS errors_since, ` +
     `${typeColumns.join(', ')} ` +
     `FROM memories WHERE org_id = ${p.add(orgId)} ` +
-    `AND agent_id = ANY(${p.add([...agentIds], '::text[]')})${alive}`;
+    `AND agent_id = ANY(${p.add([...agentIds], '::text[]')}) AND superseded_by IS NULL${alive}`;
   return { sql, params: p.values };
 }

@@ -7,6 +7,7 @@ import {
   type Memory,
   type MemoryFilter,
   type MemoryPage,
+  type MemoryPatch,
   type MemoryQuery,
   type MemoryStats,
   type MemoryStore,
@@ -32,6 +33,7 @@ import {
   RECORD_DEDUP_KEYS_SQL,
   REPOINT_DEDUP_KEYS_SQL,
 } from './postgres-memory-write-sql.js';
+import { patchMemory, retireSuperseded } from './postgres-memory-corrections.js';
 import {
   MEMORY_COLUMNS,
   memoriesToColumnArrays,
@@ -122,6 +124,7 @@ export class PostgresMemoryStore implements MemoryStore {
           for (const chunk of chunkByRows(created, (m) => 1 + m.tags.length)) {
             await client.query(INSERT_MEMORIES_SQL, memoriesToColumnArrays(chunk));
           }
+          await retireSuperseded(client, created);
           if (dedup === null) await this.record(client, created);
           return memories.map((memory, i): InsertOutcome => {
             const existingId = duplicateOf.get(i);
@@ -134,6 +137,17 @@ export class PostgresMemoryStore implements MemoryStore {
         isUniqueViolation(e, 'memories_id_key')
           ? new DomainError('conflict', 'MEMORY_EXISTS', 'a memory with this id already exists')
           : undefined,
+    );
+  }
+
+  /**
+   * Applies the patch in one transaction: the row is locked (SELECT ... FOR UPDATE), merged by
+   * the domain's rule and written back with its tag rows, so concurrent patches from any
+   * process never lose each other's metadata keys.
+   */
+  async update(orgId: string, id: string, patch: MemoryPatch): Promise<Memory | null> {
+    return withPg(() =>
+      inTransaction(this.pool, (client) => patchMemory(client, orgId, id, patch)),
     );
   }
 

@@ -43,18 +43,42 @@ export const INSERT_MEMORIES_SQL =
   'WITH rows AS (' +
   'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], ' +
   '$6::text[], $7::bytea[], $8::text[], $9::text[], $10::float8[], $11::text[], $12::text[], ' +
-  '$13::bigint[], $14::int[], $15::bigint[], $16::bigint[], $17::bool[]) WITH ORDINALITY AS u(id, ' +
-  'org_id, agent_id, session_id, memory_type, event_type, content, metadata, tags, importance, ' +
-  'dedup_key, parent_id, time, content_chars, created_at, expires_at, pinned, ord)' +
+  '$13::bigint[], $14::text[], $15::text[], $16::int[], $17::bigint[], $18::bigint[], ' +
+  '$19::bool[]) WITH ORDINALITY AS u(id, org_id, agent_id, session_id, memory_type, ' +
+  'event_type, content, metadata, tags, importance, dedup_key, parent_id, time, supersedes, ' +
+  'superseded_by, content_chars, created_at, expires_at, pinned, ord)' +
   '), inserted AS (' +
   `INSERT INTO memories (${MEMORY_COLUMNS}, content_chars) ` +
   'SELECT id, org_id, agent_id, session_id, memory_type, event_type, content, ' +
   'metadata::json, ARRAY(SELECT e FROM jsonb_array_elements_text(tags::jsonb) ' +
   'WITH ORDINALITY AS j(e, n) ORDER BY n), importance, ' +
-  'dedup_key, parent_id, time, created_at, expires_at, pinned, content_chars FROM rows ORDER BY ord ' +
-  'RETURNING seq, org_id, time, tags, importance' +
-  ') INSERT INTO memory_tags (org_id, tag, time, seq, importance) ' +
-  'SELECT DISTINCT i.org_id, tag, i.time, i.seq, i.importance FROM inserted AS i, unnest(i.tags) AS tag';
+  'dedup_key, parent_id, time, created_at, expires_at, pinned, supersedes, superseded_by, ' +
+  'content_chars FROM rows ORDER BY ord ' +
+  'RETURNING seq, org_id, time, tags, importance, superseded_by' +
+  ') INSERT INTO memory_tags (org_id, tag, time, seq, importance, superseded) ' +
+  'SELECT DISTINCT i.org_id, tag, i.time, i.seq, i.importance, i.superseded_by IS NOT NULL ' +
+  'FROM inserted AS i, unnest(i.tags) AS tag';
+
+/**
+ * Retires the memories the new ones supersede, checked in the same statement: each target must
+ * be a memory of the org that is current, or already retired by the very memory that names it
+ * (an import restoring both). The row lock makes a concurrent retire of the same target wait
+ * and then see it retired. Parameters: org ids, target ids, new ids (each target once). Returns
+ * one row per target: `found` false when the org has no such memory, `ok` false when another
+ * memory retired it first (`held_by`, as the statement's snapshot saw it).
+ */
+export const RETIRE_MEMORIES_SQL =
+  'WITH wanted AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS w(org_id, id, by_id)), ' +
+  'retired AS (UPDATE memories AS m SET superseded_by = w.by_id FROM wanted AS w ' +
+  'WHERE m.org_id = w.org_id AND m.id = w.id ' +
+  'AND (m.superseded_by IS NULL OR m.superseded_by = w.by_id) ' +
+  'RETURNING m.id, m.org_id, m.seq, m.time, m.tags), ' +
+  'tag_rows AS (UPDATE memory_tags AS x SET superseded = true FROM retired AS r, unnest(r.tags) AS u(tag) ' +
+  'WHERE x.org_id = r.org_id AND x.tag = u.tag AND x.time = r.time AND x.seq = r.seq) ' +
+  'SELECT w.id, m.id IS NOT NULL AS found, m.superseded_by AS held_by, r.id IS NOT NULL AS ok ' +
+  'FROM wanted AS w ' +
+  'LEFT JOIN retired AS r ON r.org_id = w.org_id AND r.id = w.id ' +
+  'LEFT JOIN memories AS m ON m.org_id = w.org_id AND m.id = w.id';
 
 /**
  * The DELETE behind `MemoryStore.delete`, one statement: the memories whose `seq` the `matches`

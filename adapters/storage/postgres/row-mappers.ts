@@ -33,6 +33,8 @@ export interface MemoryRow {
   readonly created_at: Int8 | null;
   readonly expires_at: Int8 | null;
   readonly pinned: boolean;
+  readonly supersedes: string | null;
+  readonly superseded_by: string | null;
 }
 
 export interface SessionRow {
@@ -75,7 +77,8 @@ export interface ApiKeyRow {
 /** The columns of `memories` a mapper needs. */
 export const MEMORY_COLUMNS =
   'id, org_id, agent_id, session_id, memory_type, event_type, content, metadata, tags, ' +
-  'importance, dedup_key, parent_id, time, created_at, expires_at, pinned';
+  'importance, dedup_key, parent_id, time, created_at, expires_at, pinned, supersedes, ' +
+  'superseded_by';
 export const SESSION_COLUMNS =
   'id, org_id, agent_id, status, metadata, created_at, updated_at, closed_at';
 export const AGENT_COLUMNS = 'id, org_id, name, description, config, created_at';
@@ -109,6 +112,8 @@ export function rowToMemory(row: MemoryRow): Memory {
     createdAt: ms(row.created_at ?? row.time),
     expiresAt: msOrNull(row.expires_at),
     pinned: row.pinned,
+    supersedes: row.supersedes,
+    supersededBy: row.superseded_by,
   };
 }
 
@@ -207,6 +212,8 @@ export function memoriesToColumnArrays(memories: readonly Memory[]): unknown[] {
     memories.map((m) => m.dedupKey),
     memories.map((m) => m.parentId),
     memories.map((m) => m.time),
+    memories.map((m) => m.supersedes),
+    memories.map((m) => m.supersededBy),
     // content_chars (0005): the content's length in UTF-16 code units.
     memories.map((m) => m.content.length),
     memories.map((m) => m.createdAt),

@@ -31,6 +31,8 @@ export interface MemoryRow {
   readonly expires_at: number | null;
   /** 0 or 1. */
   readonly pinned: number;
+  readonly supersedes: string | null;
+  readonly superseded_by: string | null;
 }
 
 export interface SessionRow {
@@ -73,7 +75,7 @@ export interface ApiKeyRow {
 /** The columns of `memories` a mapper needs, in the order of {@link memoryToRow}. */
 export const MEMORY_COLUMNS =
   'id, org_id, agent_id, session_id, memory_type, event_type, content, metadata, tags, ' +
-  'importance, dedup_key, parent_id, time, created_at, expires_at, pinned';
+  'importance, dedup_key, parent_id, time, created_at, expires_at, pinned, supersedes, superseded_by';
 
 export function rowToMemory(row: MemoryRow): Memory {
   return {
@@ -93,6 +95,8 @@ export function rowToMemory(row: MemoryRow): Memory {
     createdAt: row.created_at ?? row.time,
     expiresAt: row.expires_at,
     pinned: row.pinned === 1,
+    supersedes: row.supersedes,
+    supersededBy: row.superseded_by,
   };
 }
 
@@ -114,6 +118,8 @@ export type MemoryParams = [
   createdAt: number,
   expiresAt: number | null,
   pinned: number,
+  supersedes: string | null,
+  supersededBy: string | null,
 ];
 
 export function memoryToParams(m: Memory): MemoryParams {
@@ -134,6 +140,8 @@ export function memoryToParams(m: Memory): MemoryParams {
     m.createdAt,
     m.expiresAt,
     m.pinned ? 1 : 0,
+    m.supersedes,
+    m.supersededBy,
   ];
 }
 

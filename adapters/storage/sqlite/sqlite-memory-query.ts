@@ -159,6 +159,12 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     rowCondition(live.sql, ...live.params);
   }
 
+  if (filter.includeSuperseded !== true) {
+    // The flag is copied into memory_tags (0010), so a tag walk checks it without the row.
+    if (drivingIndex === 'tag') where.push('t.superseded = 0');
+    else rowCondition('m.superseded_by IS NULL');
+  }
+
   if (drivingIndex === 'tag') {
     return {
       drivingIndex,
@@ -276,7 +282,7 @@ export const DEDUP_LOOKUP_SQL =
 
 /**
  * The aggregate behind `MemoryStore.stats`: one walk of (org_id, agent_id, time) for the given
- * agents, counting per type with conditional sums (a GROUP BY would sort all matches).
+ * agents' current memories, counting per type with conditional sums (a GROUP BY would sort all matches).
  * Columns: `memory_count`, `memories_since`, `errors_since`, then one `type_<i>` per
  * `MEMORY_TYPES[i]`.
  */
@@ -294,7 +300,8 @@ export function buildMemoryStats(
     "COALESCE(SUM(time >= ? AND event_type = 'error'), 0) AS errors_since, " +
     `${typeColumns.join(', ')} ` +
     `FROM memories INDEXED BY ${DRIVING_INDEX_NAME.agent} ` +
-    `WHERE org_id = ? AND agent_id IN (${placeholders(agentIds.length)})` +
+    `WHERE org_id = ? AND agent_id IN (${placeholders(agentIds.length)}) ` +
+    'AND superseded_by IS NULL' +
     (alive === null ? '' : ` AND ${alive.sql}`);
   return {
     sql,

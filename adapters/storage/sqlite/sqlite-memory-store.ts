@@ -7,6 +7,7 @@ import {
   type Memory,
   type MemoryFilter,
   type MemoryPage,
+  type MemoryPatch,
   type MemoryQuery,
   type MemoryStats,
   type MemoryStore,
@@ -32,6 +33,7 @@ import {
 } from './sqlite-memory-query.js';
 import { buildExpiredTargets } from './sqlite-expiry-sql.js';
 import { StatementCache } from './statement-cache.js';
+import { SqliteMemoryCorrections } from './sqlite-memory-corrections.js';
 
 type StatsRow = Record<string, number>;
 
@@ -67,7 +69,10 @@ function translateInsertError(e: unknown): unknown {
  */
 export class SqliteMemoryStore implements MemoryStore {
   private readonly insertMemory: Database.Statement<MemoryParams>;
-  private readonly insertTag: Database.Statement<[string, string, number, number | bigint, number]>;
+  private readonly corrections: SqliteMemoryCorrections;
+  private readonly patchOne: Database.Transaction<
+    (orgId: string, id: string, patch: MemoryPatch) => Memory | null
+  >;
   private readonly findDuplicate: Database.Statement<[string, string, number], { id: string }>;
   private readonly selectById: Database.Statement<[string, string], MemoryRow>;
   private readonly insertAll: Database.Transaction<
@@ -89,9 +94,8 @@ export class SqliteMemoryStore implements MemoryStore {
         .map(() => '?')
         .join(', ')})`,
     );
-    this.insertTag = db.prepare(
-      'INSERT INTO memory_tags (org_id, tag, time, seq, importance) VALUES (?, ?, ?, ?, ?)',
-    );
+    this.corrections = new SqliteMemoryCorrections(db);
+    this.patchOne = db.transaction((orgId, id, patch) => this.corrections.patch(orgId, id, patch));
     this.findDuplicate = db.prepare(DEDUP_LOOKUP_SQL);
     this.selectById = db.prepare(
       `SELECT ${MEMORY_COLUMNS} FROM memories WHERE id = ? AND org_id = ?`,
@@ -235,10 +239,19 @@ export class SqliteMemoryStore implements MemoryStore {
       );
       if (existing) return { status: 'duplicate', existingId: existing.id };
     }
+    if (memory.supersedes !== null) this.corrections.retire(memory);
     const { lastInsertRowid } = this.insertMemory.run(...memoryToParams(memory));
-    for (const tag of memory.tags)
-      this.insertTag.run(memory.orgId, tag, memory.time, lastInsertRowid, memory.importance);
+    this.corrections.writeTags(memory, lastInsertRowid);
     return { status: 'created', memory };
+  }
+
+  /**
+   * Applies the patch in one savepoint of the next group commit (see {@link insert}), under the
+   * write lock: read, merged by the domain's rule and written back with its tag rows, so
+   * concurrent patches, here or in another process, never lose each other's metadata keys.
+   */
+  update(orgId: string, id: string, patch: MemoryPatch): Promise<Memory | null> {
+    return this.enqueue(() => this.patchOne(orgId, id, patch), translateSqliteError);
   }
 
   /** The org's memory with this id, or null (another org's id reads as null). */

@@ -183,7 +183,9 @@ export interface paths {
     };
     /**
      * One memory
-     * @description Needs an API key with the `read` permission.
+     * @description Also a superseded one, with `superseded_by` set.
+     *
+     *     Needs an API key with the `read` permission.
      */
     get: operations['getMemory'];
     put?: never;
@@ -195,6 +197,34 @@ export interface paths {
      *     Needs an API key with the `write` permission.
      */
     delete: operations['deleteMemory'];
+    options?: never;
+    head?: never;
+    /**
+     * Correct a memory's importance, tags or metadata
+     * @description Sets `importance`, replaces `tags`, merges `metadata` key by key (a key set to null is removed), atomically: concurrent patches never lose each other's keys. `content`, `agent_id`, `memory_type`, `event_type` and `session_id` are immutable (400): a corrected fact is a new memory with `supersedes`. 404 when the org has no memory with this id.
+     *
+     *     Needs an API key with the `write` permission.
+     */
+    patch: operations['updateMemory'];
+    trace?: never;
+  };
+  '/api/v1/memories/{id}/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every version of a corrected memory, oldest first
+     * @description The chain of `supersedes` the memory belongs to, whichever version is asked for: the versions it corrects, itself, and those that correct it. A memory never corrected is a chain of one. 404 when the org has no memory with this id.
+     *
+     *     Needs an API key with the `read` permission.
+     */
+    get: operations['memoryHistory'];
+    put?: never;
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -612,6 +642,8 @@ export interface components {
        * @default false
        */
       pinned?: boolean;
+      /** @description A current memory of the org that this one corrects: it is retired (hidden from list, search and context unless `include_superseded`; get and history still show it). 404 when the org has no such memory; 409 when another memory already superseded it. */
+      supersedes?: string;
     };
     CreateMemoryBatchRequest: {
       /** @description Stored atomically: one invalid item rejects the whole batch. The memories may carry at most 50000 tags in all (MEMTRACE_LIMITS_MAX_BATCH_TAGS); more is a 400. */
@@ -656,6 +688,29 @@ export interface components {
        * @default false
        */
       all?: boolean;
+    };
+    UpdateMemoryRequest: {
+      /** @example 0.9 */
+      importance?: number;
+      /**
+       * @description Replaces the tags; repeats are dropped.
+       * @example [
+       *       "crawling",
+       *       "products",
+       *       "verified"
+       *     ]
+       */
+      tags?: string[];
+      /**
+       * @description Merged key by key into the stored metadata; a key set to null is removed. The merged metadata too: At most 1048576 bytes of JSON (MEMTRACE_LIMITS_MAX_METADATA_BYTES); more is a 400.
+       * @example {
+       *       "reviewed": true,
+       *       "draft": null
+       *     }
+       */
+      metadata?: {
+        [key: string]: unknown;
+      };
     };
     SearchMemoriesRequest: {
       /** @example agent_web_crawler */
@@ -724,6 +779,11 @@ export interface components {
        * @default true
        */
       include_count?: boolean;
+      /**
+       * @description `true` also returns memories a correction retired (their `superseded_by` is set).
+       * @default false
+       */
+      include_superseded?: boolean;
     };
     CreateAgentRequest: {
       /**
@@ -810,6 +870,11 @@ export interface components {
        * @enum {string}
        */
       order?: 'asc' | 'desc';
+      /**
+       * @description `true` also returns memories a correction retired (their `superseded_by` is set).
+       * @default false
+       */
+      include_superseded?: boolean;
     };
     CreateKeyRequest: {
       /** @example dashboard */
@@ -930,6 +995,10 @@ export interface components {
        * @example false
        */
       pinned: boolean;
+      /** @description The memory this one corrects (retired when this one was stored). */
+      supersedes: string | null;
+      /** @description The memory that corrects this one; null while this one is current. A superseded memory is left out of list, search and context unless `include_superseded`. */
+      superseded_by: string | null;
     };
     MemoryListResponse: {
       memories: components['schemas']['MemoryResponse'][];
@@ -971,6 +1040,13 @@ export interface components {
         /** @description The memory it duplicates. */
         memory_id: string;
       }[];
+    };
+    /** @description The chain of corrections a memory belongs to. */
+    HistoryResponse: {
+      /** @description Every version, oldest first. */
+      memories: components['schemas']['MemoryResponse'][];
+      /** @description Versions in the chain. */
+      count: number;
     };
     /** @description What a forget deleted. */
     ForgetResponse: {
@@ -1687,6 +1763,8 @@ export interface operations {
         order?: 'asc' | 'desc';
         /** @description `false` skips counting every match: `count` is then null and `has_more` still exact. Counting reads every match, which costs most with `content_contains` on large stores. */
         include_count?: boolean;
+        /** @description `true` also returns memories a correction retired (their `superseded_by` is set). */
+        include_superseded?: boolean;
       };
       header?: never;
       path?: never;
@@ -1862,6 +1940,87 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      400: components['responses']['InvalidRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      414: components['responses']['UriTooLong'];
+      429: components['responses']['RateLimited'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  updateMemory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The `memory_id`. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "importance": 0.9,
+         *       "tags": [
+         *         "crawling",
+         *         "products",
+         *         "verified"
+         *       ],
+         *       "metadata": {
+         *         "reviewed": true,
+         *         "draft": null
+         *       }
+         *     }
+         */
+        'application/json': components['schemas']['UpdateMemoryRequest'];
+      };
+    };
+    responses: {
+      /** @description The memory after the change. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MemoryResponse'];
+        };
+      };
+      400: components['responses']['InvalidRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      413: components['responses']['PayloadTooLarge'];
+      414: components['responses']['UriTooLong'];
+      429: components['responses']['RateLimited'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  memoryHistory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The `memory_id`. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The chain, oldest first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HistoryResponse'];
+        };
       };
       400: components['responses']['InvalidRequest'];
       401: components['responses']['Unauthorized'];
@@ -2164,6 +2323,8 @@ export interface operations {
         order?: 'asc' | 'desc';
         /** @description `false` skips counting every match: `count` is then null and `has_more` still exact. Counting reads every match, which costs most with `content_contains` on large stores. */
         include_count?: boolean;
+        /** @description `true` also returns memories a correction retired (their `superseded_by` is set). */
+        include_superseded?: boolean;
       };
       header?: never;
       path: {
@@ -2430,6 +2591,8 @@ export interface operations {
         order?: 'asc' | 'desc';
         /** @description `false` skips counting every match: `count` is then null and `has_more` still exact. Counting reads every match, which costs most with `content_contains` on large stores. */
         include_count?: boolean;
+        /** @description `true` also returns memories a correction retired (their `superseded_by` is set). */
+        include_superseded?: boolean;
       };
       header?: never;
       path: {

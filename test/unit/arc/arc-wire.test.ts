@@ -17,8 +17,8 @@ type Columnar = { m: string; columns: Record<string, unknown[]> };
 describe('encodeWrite', () => {
   it('writes one columnar map with every column as long as the rows', async () => {
     const rows = [
-      { memory: aMemory({ sessionId: null }), seq: 1n },
-      { memory: aMemory(), seq: 2n },
+      { memory: aMemory({ sessionId: null }), seq: 1n, revision: 0 },
+      { memory: aMemory(), seq: 2n, revision: 0 },
     ];
     const body = (await encodeWrite('events', rows, 1 << 20)) as Uint8Array;
     const decoded = decode(body, { useBigInt64: true }) as Columnar;
@@ -30,7 +30,7 @@ describe('encodeWrite', () => {
 
   it('sends time, time_ms and seq as int64 and importance as float64 even when whole', async () => {
     const m = aMemory({ importance: 1, time: 1_770_494_400_123, metadata: { n: 2 } });
-    const body = await encodeWrite('events', [{ memory: m, seq: 2n ** 60n }], 1 << 20);
+    const body = await encodeWrite('events', [{ memory: m, seq: 2n ** 60n, revision: 0 }], 1 << 20);
     const { columns } = decode(body, { useBigInt64: true }) as Columnar;
     expect(columns['time']).toEqual([1_770_494_400_123_000n]);
     expect(columns['time_ms']).toEqual([1_770_494_400_123n]);
@@ -45,7 +45,7 @@ describe('encodeWrite', () => {
 
   it('sends metadata and tags as JSON text and the tag set for exact matching', async () => {
     const m = aMemory({ metadata: { b: 1, a: [true, null] }, tags: ['x.y', 'load'] });
-    const body = await encodeWrite('events', [{ memory: m, seq: 1n }], 1 << 20);
+    const body = await encodeWrite('events', [{ memory: m, seq: 1n, revision: 0 }], 1 << 20);
     const { columns } = decode(body, { useBigInt64: true }) as Columnar;
     expect(columns['metadata_json']).toEqual(['{"b":1,"a":[true,null]}']);
     expect(columns['tags_json']).toEqual(['["x.y","load"]']);
@@ -53,7 +53,7 @@ describe('encodeWrite', () => {
   });
 
   it('gzips a body above the threshold and leaves a small one raw', async () => {
-    const rows = [{ memory: aMemory({ content: 'x'.repeat(5000) }), seq: 1n }];
+    const rows = [{ memory: aMemory({ content: 'x'.repeat(5000) }), seq: 1n, revision: 0 }];
     const small = await encodeWrite('events', rows, 1 << 20);
     const big = await encodeWrite('events', rows, 100);
     expect([small[0], small[1]]).not.toEqual([0x1f, 0x8b]);

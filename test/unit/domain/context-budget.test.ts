@@ -27,6 +27,7 @@ function recording(store: MemoryStore) {
     count: (o, f) => store.count(o, f),
     delete: (o, f) => store.delete(o, f),
     purgeExpired: (o, n, r, l) => store.purgeExpired(o, n, r, l),
+    update: (o, id, p) => store.update(o, id, p),
     stats: (o, a, s, l) => store.stats(o, a, s, l),
     findByPriority: async (o, q) => {
       const found = await store.findByPriority(o, q);

@@ -61,6 +61,8 @@ describe('MemoryService.create', () => {
       createdAt: T0,
       expiresAt: null,
       pinned: false,
+      supersedes: null,
+      supersededBy: null,
     });
   });
 
