@@ -5,7 +5,14 @@ import {
   type PriorityQuery,
 } from '../../../domain/index.js';
 import { sqlIdent, sqlInList, sqlNumber, sqlString } from './arc-sql.js';
-import { CREATED_MS, END_MARKER, MEMORY_SELECT, tagNeedle } from './arc-wire.js';
+import {
+  CREATED_MS,
+  END_MARKER,
+  MEMORY_SELECT,
+  REVISION,
+  SUPERSEDED_BY,
+  tagNeedle,
+} from './arc-wire.js';
 import { expiredCondition, liveCondition } from './arc-expiry-sql.js';
 
 /**
@@ -14,8 +21,7 @@ import { expiredCondition, liveCondition } from './arc-expiry-sql.js';
  * dropped connection may have stored the same row twice (identical copies). Rows written before
  * revisions existed read as revision 0.
  */
-export const ONE_ROW_PER_ID =
-  'QUALIFY row_number() OVER (PARTITION BY "id" ORDER BY coalesce("revision", 0) DESC) = 1';
+export const ONE_ROW_PER_ID = `QUALIFY row_number() OVER (PARTITION BY "id" ORDER BY ${REVISION} DESC) = 1`;
 
 /** Which rows by insertion sequence: all, before `seq`, or from `seq` on. */
 export type SeqRange =
@@ -107,7 +113,7 @@ function revisedConditions(f: MemoryFilter): string[] {
   const c: string[] = [];
   for (const tag of f.tags ?? []) c.push(`contains("tag_set", ${sqlString(tagNeedle(tag))})`);
   if (f.minImportance !== undefined) c.push(`"importance" >= ${sqlNumber(f.minImportance)}`);
-  if (f.includeSuperseded !== true) c.push('"superseded_by" IS NULL');
+  if (f.includeSuperseded !== true) c.push(`${SUPERSEDED_BY} IS NULL`);
   if (f.live !== undefined) c.push(liveCondition(f.live));
   return c;
 }
@@ -230,7 +236,7 @@ export function buildFindById(measurement: string, orgId: string, id: string): s
   return withEndMarker(
     `SELECT ${MEMORY_SELECT} FROM ${sqlIdent(measurement)} ` +
       `WHERE "org_id" = ${sqlString(orgId)} AND "id" = ${sqlString(id)} ` +
-      `ORDER BY coalesce("revision", 0) DESC LIMIT 1`,
+      `ORDER BY ${REVISION} DESC LIMIT 1`,
   );
 }
 
@@ -269,7 +275,7 @@ export function buildDedupCandidates(
  */
 export function buildVisibleIds(measurement: string, from: bigint, to: bigint): string {
   return withEndMarker(
-    `SELECT "id", max(coalesce("revision", 0)) AS "revision" FROM ${sqlIdent(measurement)} ` +
+    `SELECT "id", max(${REVISION}) AS "revision" FROM ${sqlIdent(measurement)} ` +
       `WHERE "seq" >= ${sqlNumber(from)} AND "seq" <= ${sqlNumber(to)} GROUP BY "id" ORDER BY "id"`,
   );
 }

@@ -88,7 +88,11 @@ export class ArcQueries {
     try {
       return await this.client.query(target, sql, shape);
     } catch (e) {
-      if (!(e instanceof Error) || !/created_at_ms|expires_at_ms|pinned/.test(e.message)) throw e;
+      if (
+        !(e instanceof Error) ||
+        !/created_at_ms|expires_at_ms|pinned|revision|supersede/.test(e.message)
+      )
+        throw e;
       // Arc knows no such column yet: only older rows are flushed, ours still buffered.
       this.createdAtColumn.set(measurementKey(target), Date.now());
       return this.client.query(target, withoutCreatedAtColumn(sql), shape);

@@ -1,5 +1,6 @@
 import { MEMORY_TYPES, type LiveAt } from '../../../domain/index.js';
 import { liveCondition } from './arc-expiry-sql.js';
+import { SUPERSEDED_BY } from './arc-wire.js';
 import { latest, seqCondition, withEndMarker, type SeqRange } from './arc-memory-query.js';
 import { sqlInList, sqlNumber, sqlString } from './arc-sql.js';
 
@@ -9,7 +10,7 @@ const ALL: SeqRange = { kind: 'all' };
 
 /** The latest revision is current (not retired by a correction) and, when asked, live. */
 const current = (live?: LiveAt) =>
-  '"superseded_by" IS NULL' + (live === undefined ? '' : ` AND ${liveCondition(live)}`);
+  `${SUPERSEDED_BY} IS NULL` + (live === undefined ? '' : ` AND ${liveCondition(live)}`);
 
 const agentCondition = (agentIds: readonly string[]) => sqlInList('"agent_id"', agentIds);
 
