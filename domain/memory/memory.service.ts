@@ -31,6 +31,7 @@ import {
 import type { DedupPolicy, InsertOutcome, MemoryStore } from './memory-store.port.js';
 import { EVERY_MEMORY, toExpiry } from './expiry.js';
 import { toMemoryPatch, type MemoryPatchInput } from './memory-patch.js';
+import { checkSupersedes } from './supersede-check.js';
 import { forgetLogMeta, toForgetFilter, type ForgetInput, type ForgetOutcome } from './forget.js';
 import { sessionsNamedBy } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.port.js';
@@ -83,6 +84,7 @@ export class MemoryService {
    */
   async create(orgId: string, input: NewMemory): Promise<Memory> {
     const memory = this.build(orgId, input, this.clock.now(), '');
+    await checkSupersedes(this.store, orgId, [memory]);
     await this.sessions.createMissing(sessionsNamedBy([memory]));
     const [outcome] = await this.insertReplacingExpired(orgId, [memory]);
     if (outcome?.status === 'duplicate') {
@@ -113,6 +115,7 @@ export class MemoryService {
         `memories must carry at most ${this.limits.maxBatchTags} tags in all per request, got ${tags}`,
       );
     }
+    await checkSupersedes(this.store, orgId, built);
     await this.sessions.createMissing(sessionsNamedBy(built));
     const outcomes = await this.insertReplacingExpired(orgId, built);
     const memories: Memory[] = [];

@@ -225,6 +225,38 @@ describe('MemoryRoutes.create with supersedes', () => {
     expect(res.body.superseded_by).toBe(v2.memory_id);
   });
 
+  it('leaves nothing behind when it refuses: not the session the memory names', async () => {
+    // Arrange
+    const v1 = await remember({ content: 'v1' });
+    await remember({ content: 'v2', supersedes: v1.memory_id });
+    const deleted = await remember({ content: 'to delete' });
+    expect((await api.delete(`/api/v1/memories/${deleted.memory_id}`)).status).toBe(204);
+
+    // Act
+    const taken = await api.post('/api/v1/memories', {
+      agent_id: 'agent_1',
+      session_id: 'sess_after_409',
+      content: 'v2 bis',
+      supersedes: v1.memory_id,
+    });
+    const gone = await api.post('/api/v1/memories', {
+      memories: [
+        { agent_id: 'agent_1', session_id: 'sess_after_404', content: 'fix of a deleted one' },
+        {
+          agent_id: 'agent_1',
+          session_id: 'sess_after_404',
+          content: 'fix',
+          supersedes: deleted.memory_id,
+        },
+      ],
+    });
+
+    // Assert
+    expect([taken.status, gone.status]).toEqual([409, 404]);
+    expect((await api.get('/api/v1/sessions/sess_after_409')).status).toBe(404);
+    expect((await api.get('/api/v1/sessions/sess_after_404')).status).toBe(404);
+  });
+
   it('refuses a supersedes that breaks the id pattern with a 400', async () => {
     const res = await api.post('/api/v1/memories', {
       agent_id: 'a',

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ExpiryPurge, OrgRetention, silentLogger } from '../../domain/index.js';
 import {
   AGENTS,
   checkEveryReadPath,
@@ -13,55 +14,86 @@ import { apiAs } from '../support/test-app.js';
 
 type Command = fc.AsyncCommand<LifecycleModel, LifecycleReal>;
 
-/** Records a memory of a random agent, session and tags. */
+const MINUTE = 60_000;
+
+/** What a create draws: who, where, tags, an expiry (ttl in minutes) or pin, and a correction. */
+interface CreateDraw {
+  readonly agent: number;
+  readonly session: number;
+  readonly tags: readonly string[];
+  readonly ttlMinutes: number | null;
+  readonly pinned: boolean;
+  /** Supersede the memory this draws (any ever created), or none. */
+  readonly supersedes: number | null;
+}
+
+/**
+ * Records a memory: 201; with `supersedes` a 404 when the target is gone (deleted or expired), a
+ * 409 when another memory corrects it already; a refused create leaves nothing behind (not even
+ * the session it names).
+ */
 class CreateCommand implements Command {
-  constructor(
-    readonly agent: number,
-    readonly session: number,
-    readonly tags: readonly string[],
-  ) {}
-  check = () => true;
+  constructor(readonly draw: CreateDraw) {}
+  check = (model: Readonly<LifecycleModel>) =>
+    this.draw.supersedes === null || model.memories.length > 0;
   async run(model: LifecycleModel, real: LifecycleReal) {
-    real.tick();
+    real.advance(1000);
+    model.now += 1000;
+    const { agent, session, tags, ttlMinutes, pinned, supersedes } = this.draw;
     const content = model.freshContent();
-    const agentId = AGENTS[this.agent]!;
-    const sessionId = this.session < SESSIONS.length ? SESSIONS[this.session]! : null;
+    const agentId = AGENTS[agent]!;
+    const sessionId = session < SESSIONS.length ? SESSIONS[session]! : null;
+    const target = supersedes === null ? null : model.pick(supersedes)!;
     const res = await real.api.post('/api/v1/memories', {
       agent_id: agentId,
       content,
-      tags: this.tags,
+      tags,
       ...(sessionId === null ? {} : { session_id: sessionId }),
+      ...(ttlMinutes === null ? {} : { ttl: `${ttlMinutes}m` }),
+      ...(pinned ? { pinned: true } : {}),
+      ...(target === null ? {} : { supersedes: target.id }),
     });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    model.memories.push({
-      id: res.body.memory_id as string,
-      content,
-      agentId,
-      sessionId,
-      tags: this.tags,
-      gone: false,
-    });
-    if (sessionId !== null) model.sessions.add(sessionId);
+    if (target && !model.isLive(target)) {
+      expect(res.status, JSON.stringify(res.body)).toBe(404);
+    } else if (target && target.supersededBy !== null) {
+      expect(res.status, JSON.stringify(res.body)).toBe(409);
+    } else {
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const id = res.body.memory_id as string;
+      model.memories.push({
+        id,
+        content,
+        agentId,
+        sessionId,
+        tags,
+        expiresAt: ttlMinutes === null ? null : model.now + ttlMinutes * MINUTE,
+        deleted: false,
+        supersedes: target?.id ?? null,
+        supersededBy: null,
+      });
+      if (target) target.supersededBy = id;
+      if (sessionId !== null) model.sessions.add(sessionId);
+    }
     await checkEveryReadPath(model, real);
   }
-  toString = () => `create(${this.agent}, ${this.session}, [${this.tags.join(',')}])`;
+  toString = () => `create(${JSON.stringify(this.draw)})`;
 }
 
-/** Deletes one memory ever created: 204 when it is live, 404 when it is gone already. */
+/** Deletes one memory ever created: 204 when it is live (superseded or not), else 404. */
 class DeleteCommand implements Command {
   constructor(readonly pick: number) {}
   check = (model: Readonly<LifecycleModel>) => model.memories.length > 0;
   async run(model: LifecycleModel, real: LifecycleReal) {
     const target = model.pick(this.pick)!;
     const res = await real.api.delete(`/api/v1/memories/${target.id}`);
-    expect(res.status).toBe(target.gone ? 404 : 204);
-    target.gone = true;
+    expect(res.status).toBe(model.isLive(target) ? 204 : 404);
+    if (model.isLive(target)) target.deleted = true;
     await checkEveryReadPath(model, real);
   }
   toString = () => `delete(${this.pick})`;
 }
 
-/** Deletes a session: 204 and every memory in it is gone, or 404 when it does not exist. */
+/** Deletes a session: 204 and every live memory in it is gone, or 404 when it does not exist. */
 class DeleteSessionCommand implements Command {
   constructor(readonly session: number) {}
   check = () => true;
@@ -69,11 +101,59 @@ class DeleteSessionCommand implements Command {
     const sessionId = SESSIONS[this.session]!;
     const res = await real.api.delete(`/api/v1/sessions/${sessionId}`);
     expect(res.status).toBe(model.sessions.has(sessionId) ? 204 : 404);
-    for (const m of model.memories) if (m.sessionId === sessionId) m.gone = true;
+    for (const m of model.live()) if (m.sessionId === sessionId) m.deleted = true;
     model.sessions.delete(sessionId);
     await checkEveryReadPath(model, real);
   }
   toString = () => `deleteSession(${this.session})`;
+}
+
+/** Changes a memory's tags and importance: 200 when it is live, else 404. */
+class PatchCommand implements Command {
+  constructor(
+    readonly pick: number,
+    readonly tags: readonly string[],
+  ) {}
+  check = (model: Readonly<LifecycleModel>) => model.memories.length > 0;
+  async run(model: LifecycleModel, real: LifecycleReal) {
+    const target = model.pick(this.pick)!;
+    const res = await real.api.patch(`/api/v1/memories/${target.id}`, {
+      tags: this.tags,
+      importance: 0.5,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(model.isLive(target) ? 200 : 404);
+    if (model.isLive(target)) {
+      expect(res.body.tags).toEqual(this.tags);
+      target.tags = this.tags;
+    }
+    await checkEveryReadPath(model, real);
+  }
+  toString = () => `patch(${this.pick}, [${this.tags.join(',')}])`;
+}
+
+/** Lets time pass: memories whose ttl runs out are gone from that instant. */
+class AdvanceCommand implements Command {
+  constructor(readonly minutes: number) {}
+  check = () => true;
+  async run(model: LifecycleModel, real: LifecycleReal) {
+    real.advance(this.minutes * MINUTE);
+    model.now += this.minutes * MINUTE;
+    await checkEveryReadPath(model, real);
+  }
+  toString = () => `advance(${this.minutes}m)`;
+}
+
+/** One purge pass: deletes exactly the expired memories nothing else deleted, reads unchanged. */
+class PurgeCommand implements Command {
+  check = () => true;
+  async run(model: LifecycleModel, real: LifecycleReal) {
+    const expired = model.memories.filter((m) => !m.deleted && model.isExpired(m));
+    expect(await real.purge()).toBe(expired.length);
+    for (const m of expired) m.deleted = true;
+    expect(await real.purge()).toBe(0);
+    await checkEveryReadPath(model, real);
+  }
+  toString = () => 'purge()';
 }
 
 /** A forget filter: some of agent, session, one tag, or a few ids. */
@@ -85,7 +165,7 @@ interface ForgetDraw {
   readonly dryRun: boolean;
 }
 
-/** Forgets what a filter matches (or, in a dry run, counts it): all of it, atomically. */
+/** Forgets the live memories a filter matches (or counts them in a dry run), atomically. */
 class ForgetCommand implements Command {
   constructor(readonly draw: ForgetDraw) {}
   check = (model: Readonly<LifecycleModel>) =>
@@ -118,7 +198,7 @@ class ForgetCommand implements Command {
       expect(res.body).toEqual(
         dryRun ? { would_delete: matches.length, dry_run: true } : { deleted: matches.length },
       );
-      if (!dryRun) for (const m of matches) m.gone = true;
+      if (!dryRun) for (const m of matches) m.deleted = true;
     }
     await checkEveryReadPath(model, real);
   }
@@ -126,17 +206,25 @@ class ForgetCommand implements Command {
 }
 
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
+const tagSets = fc.subarray([...TAGS]);
 
 const commands = [
   fc
-    .tuple(
-      fc.nat({ max: AGENTS.length - 1 }),
-      fc.nat({ max: SESSIONS.length }),
-      fc.subarray([...TAGS]),
-    )
-    .map(([a, s, t]) => new CreateCommand(a, s, t)),
+    .record({
+      agent: fc.nat({ max: AGENTS.length - 1 }),
+      session: fc.nat({ max: SESSIONS.length }),
+      tags: tagSets,
+      ttlMinutes: optional(fc.integer({ min: 1, max: 3 })),
+      pinned: fc.boolean(),
+      supersedes: optional(fc.nat()),
+    })
+    // A pinned memory has no ttl (both at once is a 400, which the input rules test).
+    .map((d) => new CreateCommand(d.pinned ? { ...d, ttlMinutes: null } : d)),
   fc.nat().map((p) => new DeleteCommand(p)),
   fc.nat({ max: SESSIONS.length - 1 }).map((s) => new DeleteSessionCommand(s)),
+  fc.tuple(fc.nat(), tagSets).map(([p, t]) => new PatchCommand(p, t)),
+  fc.integer({ min: 1, max: 2 }).map((m) => new AdvanceCommand(m)),
+  fc.constant(new PurgeCommand()),
   fc
     .record({
       agent: optional(fc.nat({ max: AGENTS.length - 1 })),
@@ -155,25 +243,36 @@ afterEach(async () => {
 });
 
 describe('memory lifecycle against a reference model', () => {
-  it('never returns what is gone and never misses what is live, on every read path', async () => {
+  it('never returns what is deleted, expired or superseded, and never misses the rest, on every read path', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: 16 }), async (cmds) => {
+      fc.asyncProperty(fc.commands(commands, { maxCommands: 18 }), async (cmds) => {
         await app?.close();
         app = await startMcpApp();
         const running = app;
+        const { storage, clock } = running.t;
+        const purge = new ExpiryPurge(
+          storage.memories,
+          storage.auth,
+          new OrgRetention(storage.auth),
+          clock,
+          silentLogger,
+          // Small batches, so a pass takes several.
+          { batchSize: 2, maxBatchesPerRun: 1000 },
+        );
         const real: LifecycleReal = {
           api: apiAs(running.t.app, running.t.adminKey),
           mcp: await running.connect(running.t.adminKey),
           app: running,
-          tick: () => running.t.clock.advance(1000),
+          advance: (ms) => clock.advance(ms),
+          purge: () => purge.run(),
         };
         for (const name of AGENTS) {
           expect((await real.api.post('/api/v1/agents', { name })).status).toBe(201);
         }
-        await fc.asyncModelRun(() => ({ model: new LifecycleModel(), real }), cmds);
+        await fc.asyncModelRun(() => ({ model: new LifecycleModel(clock.now()), real }), cmds);
       }),
-      // Bounded: each step checks every read path; 25 runs of up to 16 steps.
+      // Bounded: each step checks every read path; 25 runs of up to 18 steps.
       { numRuns: 25, endOnFailure: true },
     );
-  }, 240_000);
+  }, 300_000);
 });
