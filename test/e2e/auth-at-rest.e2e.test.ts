@@ -126,6 +126,7 @@ function call(t: Awaited<ReturnType<typeof buildTestApp>>, key: string, r: AppRo
   if (r.method === 'GET') return api.get(path);
   if (r.method === 'PUT') return api.put(path, {});
   if (r.method === 'DELETE') return api.delete(path);
+  if (r.method === 'PATCH') return api.patch(path, {});
   return api.post(path, {});
 }
 
@@ -149,6 +150,7 @@ describe('Auth.permissions', () => {
       'POST /api/v1/keys',
       'POST /api/v1/orgs',
       'PUT /api/v1/orgs/:id/arc',
+      'PUT /api/v1/orgs/:id/retention',
     ]);
     for (const res of responses) {
       expect(res.status).toBe(403);
