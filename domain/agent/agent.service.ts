@@ -140,9 +140,11 @@ export class AgentService {
     let memoriesDeleted = 0;
     let sessionsDeleted = 0;
     if (cascade) {
-      memoriesDeleted = await this.memories.delete(orgId, { agentId: agent.name });
+      // Every version: a correction's retired memories go with the agent too.
+      const all = { includeSuperseded: true };
+      memoriesDeleted = await this.memories.delete(orgId, { ...all, agentId: agent.name });
       for (const sessionId of await this.sessionIdsOf(orgId, agent.name)) {
-        const filter = { sessionId };
+        const filter = { ...all, sessionId };
         if ((await this.memories.count(orgId, filter)) === 0) continue;
         memoriesDeleted += await this.memories.delete(orgId, filter);
       }

@@ -145,7 +145,11 @@ export class SessionService {
    *   `unavailable` when a backend cannot delete (nothing after the failing step is deleted)
    */
   async delete(actor: Principal, id: string): Promise<{ readonly memoriesDeleted: number }> {
-    const memoriesDeleted = await this.memories.delete(actor.orgId, { sessionId: id });
+    // Every version: the memories a correction retired go with the session too.
+    const memoriesDeleted = await this.memories.delete(actor.orgId, {
+      sessionId: id,
+      includeSuperseded: true,
+    });
     const removed = await this.sessions.delete(actor.orgId, id);
     if (!removed && memoriesDeleted === 0) throw notFound('session', 'SESSION_NOT_FOUND');
     this.logger.info('session deleted', {

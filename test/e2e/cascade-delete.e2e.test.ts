@@ -109,6 +109,31 @@ describe('SessionRoutes.delete', () => {
     expect(dump).toContain('kept one');
   });
 
+  it('deletes every version of a corrected memory in the session, and with the agent', async () => {
+    // Arrange
+    const wrong = await remember({ session_id: 'sess_fix', content: 'port 8080' });
+    const right = await remember({
+      session_id: 'sess_fix',
+      content: 'port 9090',
+      supersedes: wrong,
+    });
+    expect((await api.post('/api/v1/agents', { name: 'fixer' })).status).toBe(201);
+    const old = await remember({ agent_id: 'fixer', content: 'v1' });
+    const fix = await remember({ agent_id: 'fixer', content: 'v2', supersedes: old });
+
+    // Act
+    const session = await api.delete('/api/v1/sessions/sess_fix');
+    const agent = await api.delete('/api/v1/agents/fixer?cascade=true');
+
+    // Assert
+    expect(session.status).toBe(204);
+    expect(agent.status).toBe(200);
+    expect(agent.body.memories_deleted).toBe(2);
+    for (const id of [wrong, right, old, fix]) {
+      expect((await api.get(`/api/v1/memories/${id}`)).status, id).toBe(404);
+    }
+  });
+
   it('deletes a session that only memories name when it was never created', async () => {
     // Arrange
     await remember({ session_id: 'chat-42', content: 'named only' });

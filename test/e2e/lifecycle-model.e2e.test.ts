@@ -208,18 +208,25 @@ class ForgetCommand implements Command {
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
 const tagSets = fc.subarray([...TAGS]);
 
+const create = fc
+  .record({
+    agent: fc.nat({ max: AGENTS.length - 1 }),
+    session: fc.nat({ max: SESSIONS.length }),
+    tags: tagSets,
+    ttlMinutes: optional(fc.integer({ min: 1, max: 3 })),
+    pinned: fc.boolean(),
+    supersedes: optional(fc.nat()),
+  })
+  // A pinned memory has no ttl (both at once is a 400, which the input rules test).
+  .map((d) => new CreateCommand(d.pinned ? { ...d, ttlMinutes: null } : d));
+
+// Each entry is drawn as often as the others: creates four times, so runs hold memories to
+// delete, forget, correct and expire.
 const commands = [
-  fc
-    .record({
-      agent: fc.nat({ max: AGENTS.length - 1 }),
-      session: fc.nat({ max: SESSIONS.length }),
-      tags: tagSets,
-      ttlMinutes: optional(fc.integer({ min: 1, max: 3 })),
-      pinned: fc.boolean(),
-      supersedes: optional(fc.nat()),
-    })
-    // A pinned memory has no ttl (both at once is a 400, which the input rules test).
-    .map((d) => new CreateCommand(d.pinned ? { ...d, ttlMinutes: null } : d)),
+  create,
+  create,
+  create,
+  create,
   fc.nat().map((p) => new DeleteCommand(p)),
   fc.nat({ max: SESSIONS.length - 1 }).map((s) => new DeleteSessionCommand(s)),
   fc.tuple(fc.nat(), tagSets).map(([p, t]) => new PatchCommand(p, t)),
@@ -245,7 +252,7 @@ afterEach(async () => {
 describe('memory lifecycle against a reference model', () => {
   it('never returns what is deleted, expired or superseded, and never misses the rest, on every read path', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: 18 }), async (cmds) => {
+      fc.asyncProperty(fc.commands(commands, { maxCommands: 24, size: 'max' }), async (cmds) => {
         await app?.close();
         app = await startMcpApp();
         const running = app;
@@ -271,7 +278,7 @@ describe('memory lifecycle against a reference model', () => {
         }
         await fc.asyncModelRun(() => ({ model: new LifecycleModel(clock.now()), real }), cmds);
       }),
-      // Bounded: each step checks every read path; 25 runs of up to 18 steps.
+      // Bounded: each step checks every read path; 25 runs of up to 24 steps.
       { numRuns: 25, endOnFailure: true },
     );
   }, 300_000);
