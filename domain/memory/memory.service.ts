@@ -135,15 +135,15 @@ export class MemoryService {
   }
 
   /**
-   * Corrects a memory's importance, tags or metadata (merged key by key, null removes) in one
-   * atomic store step. See {@link toMemoryPatch} for the rules.
+   * Corrects a memory's importance, tags, metadata (merged key by key, null removes), pinned or
+   * expires_at in one atomic store step. See {@link toMemoryPatch} for the rules.
    * @returns the memory after the change
    * @throws DomainError `invalid` naming the field (an immutable one says to supersede);
    *   `not_found` when the org has no memory with this id
    */
   async update(orgId: string, id: string, input: MemoryPatchInput): Promise<Memory> {
     checkId('memory_id', id);
-    const patch = toMemoryPatch(input, this.limits.maxMetadataBytes);
+    const patch = toMemoryPatch(input, this.limits.maxMetadataBytes, this.clock.now());
     const memory = await this.store.update(orgId, id, patch);
     if (!memory) throw notFound('memory', 'MEMORY_NOT_FOUND');
     return memory;
