@@ -15,6 +15,7 @@ export * from './shared/storage.port.js';
 export * from './memory/memory.js';
 export * from './memory/memory-query.js';
 export * from './memory/memory-store.port.js';
+export * from './memory/memory-builder.js';
 export * from './memory/memory.service.js';
 export * from './memory/forget.js';
 export * from './memory/expiry.js';

@@ -1,6 +1,7 @@
 import { DomainError, invalid } from '../shared/errors.js';
 import { checkJsonSize, DEFAULT_LIMITS, jsonSize } from '../shared/limits.js';
 import { checkImportance, checkTags, isPlainObject } from '../shared/rules.js';
+import { parseTimestamp } from '../shared/time-expression.js';
 import type { Memory } from './memory.js';
 
 /**
@@ -15,6 +16,10 @@ export interface MemoryPatch {
   readonly tags?: readonly string[];
   /** Merged key by key; a key set to null is removed. */
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /** true: never expires (its own expiry is cleared); false: the expiry rules apply again. */
+  readonly pinned?: boolean;
+  /** Its own expiry in ms since the epoch; null removes it (the org's retention applies again). */
+  readonly expiresAt?: number | null;
   /**
    * The largest the merged metadata may be, in bytes of JSON: a merge past it changes nothing
    * and throws. Checked on the stored memory inside the store's atomic step.
@@ -27,6 +32,8 @@ export interface MemoryPatchInput {
   readonly importance?: unknown;
   readonly tags?: unknown;
   readonly metadata?: unknown;
+  readonly pinned?: unknown;
+  readonly expires_at?: unknown;
   readonly [field: string]: unknown;
 }
 
@@ -39,16 +46,23 @@ export const IMMUTABLE_MEMORY_FIELDS = [
   'session_id',
 ] as const;
 
-const PATCHABLE_FIELDS = ['importance', 'tags', 'metadata'] as const;
+const PATCHABLE_FIELDS = ['importance', 'tags', 'metadata', 'pinned', 'expires_at'] as const;
+
+const PINNED_WITH_EXPIRY =
+  'pinned must not be given with expires_at: a pinned memory never expires';
 
 /**
  * Checks a patch and turns it into a {@link MemoryPatch}.
+ * `pinned: true` clears the memory's own expiry; `expires_at` (ISO 8601, after `nowMs`) or null
+ * sets or removes it; `pinned: true` with a non-null `expires_at` is refused.
+ * @param nowMs the server's clock: a non-null `expires_at` must be after it
  * @throws DomainError `invalid`: an immutable field (the message says a correction is a new
  *   memory with `supersedes`), an unknown field, a value that breaks its rule, or no field at all
  */
 export function toMemoryPatch(
   input: MemoryPatchInput,
   maxMetadataBytes: number = DEFAULT_LIMITS.maxMetadataBytes,
+  nowMs = 0,
 ): MemoryPatch {
   const immutable = IMMUTABLE_MEMORY_FIELDS.find((f) => input[f] !== undefined);
   if (immutable !== undefined) {
@@ -80,17 +94,34 @@ export function toMemoryPatch(
     checkJsonSize('metadata', input.metadata, maxMetadataBytes);
     patch.metadata = input.metadata;
   }
+  if (input.pinned !== undefined) {
+    if (typeof input.pinned !== 'boolean') throw invalid('pinned must be true or false');
+    patch.pinned = input.pinned;
+  }
+  if (input.expires_at !== undefined) {
+    patch.expiresAt = toPatchedExpiry(input.expires_at, nowMs);
+    if (patch.pinned === true && patch.expiresAt !== null) throw invalid(PINNED_WITH_EXPIRY);
+  }
   if (Object.keys(patch).length === 1) {
     throw invalid(`a patch must set at least one of ${PATCHABLE_FIELDS.join(', ')}`);
   }
   return patch;
 }
 
+function toPatchedExpiry(value: unknown, nowMs: number): number | null {
+  if (value === null) return null;
+  if (typeof value !== 'string') throw invalid('expires_at must be an ISO 8601 time or null');
+  const expiresAt = parseTimestamp('expires_at', value);
+  if (expiresAt <= nowMs) throw invalid('expires_at must be in the future');
+  return expiresAt;
+}
+
 /**
  * The memory after `patch`: importance and tags replaced, metadata merged key by key with a
- * null value removing its key. Every store applies it inside one atomic step, so concurrent
- * patches never lose each other's keys.
- * @throws DomainError `invalid` when the merged metadata passes `patch.maxMetadataBytes`
+ * null value removing its key, `pinned: true` clearing the expiry. Every store applies it inside
+ * one atomic step, so concurrent patches never lose each other's keys.
+ * @throws DomainError `invalid` when the merged metadata passes `patch.maxMetadataBytes`, or an
+ *   expiry is set on a memory that is pinned and stays pinned (unpin it in the same patch)
  */
 export function applyMemoryPatch(m: Memory, patch: MemoryPatch): Memory {
   let metadata = m.metadata;
@@ -112,11 +143,21 @@ export function applyMemoryPatch(m: Memory, patch: MemoryPatch): Memory {
       }
     }
   }
+  const pinned = patch.pinned ?? m.pinned;
+  let expiresAt = patch.expiresAt === undefined ? m.expiresAt : patch.expiresAt;
+  if (pinned && expiresAt !== null) {
+    if (patch.expiresAt !== undefined) {
+      throw invalid(`${PINNED_WITH_EXPIRY}; send pinned: false with it to unpin the memory`);
+    }
+    expiresAt = null; // pinned now: its own expiry goes
+  }
   return {
     ...m,
     importance: patch.importance ?? m.importance,
     tags: patch.tags === undefined ? m.tags : [...new Set(patch.tags)],
     metadata,
+    pinned,
+    expiresAt,
   };
 }
 

@@ -116,8 +116,9 @@ export interface MemoryStore {
    * concurrent patches, in this or any other process, each see the other's result, so none loses
    * another's metadata keys. A retired memory can be patched too (it stays retired).
    * @returns the memory after the change, or null when the org has no memory with this id
-   * @throws DomainError `invalid` when the merged metadata passes `patch.maxMetadataBytes`
-   *   (nothing changes); `unavailable` when the backend cannot be reached
+   * @throws DomainError `invalid` when the merged metadata passes `patch.maxMetadataBytes`, or
+   *   the patch sets an expiry on a memory that stays pinned (nothing changes); `unavailable`
+   *   when the backend cannot be reached
    */
   update(orgId: string, id: string, patch: MemoryPatch): Promise<Memory | null>;
 

@@ -7,17 +7,13 @@ import type { IdGenerator } from '../shared/id-generator.port.js';
 import { silentLogger, type Logger } from '../shared/logger.port.js';
 import { checkId } from '../shared/rules.js';
 import { DEFAULT_LIMITS, type Limits } from '../shared/limits.js';
-import { formatDuration, parseTimestamp } from '../shared/time-expression.js';
 import {
-  checkMemory,
   DEFAULT_EVENT_TIME,
-  DEFAULT_EVENT_TYPE,
-  DEFAULT_MEMORY_TYPE,
   type EventTimeSettings,
   type Memory,
-  type MemoryType,
   type NewMemory,
 } from './memory.js';
+import { MemoryBuilder, type DedupSettings } from './memory-builder.js';
 import {
   LIST_FIELD_NAMES,
   memoryCursorScope,
@@ -29,17 +25,12 @@ import {
   type MemoryListInput,
 } from './memory-query.js';
 import type { DedupPolicy, InsertOutcome, MemoryStore } from './memory-store.port.js';
-import { EVERY_MEMORY, toExpiry } from './expiry.js';
+import { EVERY_MEMORY } from './expiry.js';
 import { toMemoryPatch, type MemoryPatchInput } from './memory-patch.js';
 import { checkSupersedes } from './supersede-check.js';
 import { forgetLogMeta, toForgetFilter, type ForgetInput, type ForgetOutcome } from './forget.js';
 import { sessionsNamedBy } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.port.js';
-
-export interface DedupSettings {
-  readonly enabled: boolean;
-  readonly windowHours: number;
-}
 
 export interface MemoryList {
   readonly memories: readonly Memory[];
@@ -62,19 +53,23 @@ export const MAX_BATCH_SIZE = 10_000;
 
 /** Records and reads memories. */
 export class MemoryService {
+  private readonly builder: MemoryBuilder;
+
   constructor(
     private readonly store: MemoryStore,
     private readonly clock: Clock,
-    private readonly ids: IdGenerator,
-    private readonly crypto: Crypto,
+    ids: IdGenerator,
+    crypto: Crypto,
     private readonly dedup: DedupSettings,
     private readonly sessions: SessionStore,
     private readonly limits: Limits = DEFAULT_LIMITS,
     /** Where each deletion is recorded (org, key, filter, count; never content). */
     private readonly logger: Logger = silentLogger,
     /** How far in the future a client's `time` may be. */
-    private readonly eventTime: EventTimeSettings = DEFAULT_EVENT_TIME,
-  ) {}
+    eventTime: EventTimeSettings = DEFAULT_EVENT_TIME,
+  ) {
+    this.builder = new MemoryBuilder(ids, crypto, dedup, limits, eventTime);
+  }
 
   /**
    * Records one memory. A session it names that the org does not have is created first (see
@@ -83,7 +78,7 @@ export class MemoryService {
    *   one) when it duplicates a memory within the dedup window
    */
   async create(orgId: string, input: NewMemory): Promise<Memory> {
-    const memory = this.build(orgId, input, this.clock.now(), '');
+    const memory = this.builder.build(orgId, input, this.clock.now(), '');
     await checkSupersedes(this.store, orgId, [memory]);
     await this.sessions.createMissing(sessionsNamedBy([memory]));
     const [outcome] = await this.insertReplacingExpired(orgId, [memory]);
@@ -108,7 +103,9 @@ export class MemoryService {
       throw invalid(`memories must contain at most ${MAX_BATCH_SIZE} memories per request`);
     }
     const now = this.clock.now();
-    const built = inputs.map((input, i) => this.build(orgId, input, now, `memories[${i}].`));
+    const built = inputs.map((input, i) =>
+      this.builder.build(orgId, input, now, `memories[${i}].`),
+    );
     const tags = built.reduce((n, m) => n + m.tags.length, 0);
     if (tags > this.limits.maxBatchTags) {
       throw invalid(
@@ -138,15 +135,15 @@ export class MemoryService {
   }
 
   /**
-   * Corrects a memory's importance, tags or metadata (merged key by key, null removes) in one
-   * atomic store step. See {@link toMemoryPatch} for the rules.
+   * Corrects a memory's importance, tags, metadata (merged key by key, null removes), pinned or
+   * expires_at in one atomic store step. See {@link toMemoryPatch} for the rules.
    * @returns the memory after the change
    * @throws DomainError `invalid` naming the field (an immutable one says to supersede);
    *   `not_found` when the org has no memory with this id
    */
   async update(orgId: string, id: string, input: MemoryPatchInput): Promise<Memory> {
     checkId('memory_id', id);
-    const patch = toMemoryPatch(input, this.limits.maxMetadataBytes);
+    const patch = toMemoryPatch(input, this.limits.maxMetadataBytes, this.clock.now());
     const memory = await this.store.update(orgId, id, patch);
     if (!memory) throw notFound('memory', 'MEMORY_NOT_FOUND');
     return memory;
@@ -289,62 +286,4 @@ export class MemoryService {
   private policy(): DedupPolicy | null {
     return this.dedup.enabled ? { windowMs: this.dedup.windowHours * 3_600_000 } : null;
   }
-
-  private build(orgId: string, input: NewMemory, now: number, at: string): Memory {
-    const agentId = checkId(at + 'agent_id', required(at + 'agent_id', input.agentId));
-    const content = required(at + 'content', input.content);
-    const memoryType = input.memoryType ?? DEFAULT_MEMORY_TYPE;
-    const eventType = input.eventType ?? DEFAULT_EVENT_TYPE;
-    const sessionId = input.sessionId ?? null;
-    let dedupKey = input.dedupKey ?? null;
-    if (dedupKey === null && this.dedup.enabled) {
-      const basis = [agentId, sessionId ?? '', memoryType, eventType, content].join('|');
-      dedupKey = this.crypto.sha256Hex(basis).slice(0, 32);
-    }
-    const memory = {
-      id: this.ids.next('memory', now),
-      orgId,
-      agentId,
-      sessionId,
-      memoryType: memoryType as MemoryType,
-      eventType,
-      content,
-      metadata: input.metadata ?? {},
-      tags: input.tags ?? [],
-      importance: input.importance ?? 0,
-      dedupKey,
-      parentId: input.parentId ?? null,
-      time: this.eventTimeOf(input.time, now, at),
-      createdAt: now,
-      ...toExpiry(input, now, at),
-      supersedes: input.supersedes ?? null,
-      supersededBy: null,
-    };
-    checkMemory(memory, at, this.limits.maxMetadataBytes);
-    // Repeated tags are dropped, keeping the first occurrence's position.
-    return { ...memory, tags: [...new Set(memory.tags)] };
-  }
-
-  /**
-   * The event time a client gave (any past time; at most the skew ahead of `now`), or `now`.
-   * @throws DomainError `invalid` naming the field
-   */
-  private eventTimeOf(time: string | null | undefined, now: number, at: string): number {
-    if (time === undefined || time === null) return now;
-    const field = at + 'time';
-    const ms = parseTimestamp(field, time);
-    const skew = this.eventTime.maxFutureSkewMs;
-    if (ms > now + skew) {
-      throw invalid(
-        `${field} must not be more than ${formatDuration(skew)} in the future, ` +
-          `got '${time.slice(0, 64)}'`,
-      );
-    }
-    return ms;
-  }
-}
-
-function required(field: string, value: string | undefined | null): string {
-  if (value === undefined || value === null || value === '') throw invalid(`${field} is required`);
-  return value;
 }

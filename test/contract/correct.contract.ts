@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
-import type { Memory, MemoryQuery } from '../../domain/index.js';
+import type { LiveAt, Memory, MemoryQuery } from '../../domain/index.js';
 import { aMemory, BASE_TIME } from '../support/builders.js';
 
 const ORG = 'org_a';
@@ -86,6 +86,41 @@ export function describeCorrections(store: () => StorageBundle): void {
         }),
       ).rejects.toMatchObject({ kind: 'invalid' });
       expect(await store().memories.findById(ORG, m.id)).toEqual(m);
+    });
+
+    it('pins a memory (clearing its expiry) and sets or removes an expiry', async () => {
+      const HOUR = 3_600_000;
+      const t = BASE_TIME;
+      const m = aMemory({ time: t - 3 * HOUR, expiresAt: t + HOUR });
+      await save(m);
+      const s = store().memories;
+      const liveIds = async (live: LiveAt) =>
+        ids(await s.find(ORG, { ...all(), filter: { ids: [m.id], live } }));
+      const retention: LiveAt = { at: t + 2 * HOUR, retentionMs: 2 * HOUR };
+      expect(await liveIds(retention)).toEqual([]);
+
+      const pinned = { ...m, pinned: true, expiresAt: null };
+      expect(await s.update(ORG, m.id, { pinned: true })).toEqual(pinned);
+      expect(await s.findById(ORG, m.id)).toEqual(pinned);
+      expect(await liveIds(retention)).toEqual([m.id]);
+      await expect(s.update(ORG, m.id, { expiresAt: t + HOUR })).rejects.toMatchObject({
+        kind: 'invalid',
+      });
+      expect(await s.findById(ORG, m.id)).toEqual(pinned);
+
+      const unpinned = { ...m, pinned: false, expiresAt: t + 5 * HOUR };
+      expect(await s.update(ORG, m.id, { pinned: false, expiresAt: t + 5 * HOUR })).toEqual(
+        unpinned,
+      );
+      expect(await liveIds({ at: t + 4 * HOUR, retentionMs: null })).toEqual([m.id]);
+      expect(await liveIds({ at: t + 5 * HOUR, retentionMs: null })).toEqual([]);
+
+      // No expiry of its own: the retention applies again.
+      const own = { ...m, expiresAt: null };
+      expect(await s.update(ORG, m.id, { expiresAt: null })).toEqual(own);
+      expect(await s.findById(ORG, m.id)).toEqual(own);
+      expect(await liveIds({ at: t + 10 * HOUR, retentionMs: null })).toEqual([m.id]);
+      expect(await liveIds(retention)).toEqual([]);
     });
 
     it('keeps every key of concurrent metadata patches', async () => {

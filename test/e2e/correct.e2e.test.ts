@@ -125,6 +125,96 @@ describe('MemoryRoutes.update (PATCH /api/v1/memories/:id)', () => {
   });
 });
 
+describe('MemoryRoutes.update of pinned and expires_at', () => {
+  const HOUR = 3_600_000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  it('pins a memory so it outlives the ttl and the retention that would have expired it', async () => {
+    // Arrange
+    const m = await remember({ content: 'keep me', ttl: '1h' });
+    await remember({ content: 'let me go', ttl: '1h' });
+    await api.put('/api/v1/orgs/org_default/retention', { retention: '2h' });
+
+    // Act
+    const res = await api.patch(`/api/v1/memories/${m.memory_id}`, { pinned: true });
+    t.clock.advance(3 * HOUR);
+
+    // Assert
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ...m, pinned: true, expires_at: null });
+    expect((await api.get(`/api/v1/memories/${m.memory_id}`)).body).toEqual(res.body);
+    expect(contents((await api.get('/api/v1/memories')).body.memories)).toEqual(['keep me']);
+  });
+
+  it('sets an expiry in the near future that hides the memory once the clock passes it', async () => {
+    // Arrange
+    const m = await remember({ content: 'short lived', pinned: true });
+    const path = `/api/v1/memories/${m.memory_id}`;
+    const at = iso(t.clock.now() + HOUR);
+
+    // Act
+    const refused = await api.patch(path, { expires_at: at });
+    const res = await api.patch(path, { pinned: false, expires_at: at });
+
+    // Assert
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/^pinned must not be given with expires_at/);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ pinned: false, expires_at: at });
+    t.clock.advance(HOUR - 1);
+    expect((await api.get(path)).status).toBe(200);
+    t.clock.advance(1);
+    expect((await api.get(path)).status).toBe(404);
+    expect((await api.get('/api/v1/memories')).body.count).toBe(0);
+    expect((await api.patch(path, { pinned: true })).status).toBe(404);
+  });
+
+  it('removes the own expiry with null, so the org retention applies again', async () => {
+    // Arrange
+    const m = await remember({ content: 'retained', ttl: '1w' });
+    const path = `/api/v1/memories/${m.memory_id}`;
+    await api.put('/api/v1/orgs/org_default/retention', { retention: '1d' });
+    t.clock.advance(2 * 24 * HOUR);
+    expect((await api.get(path)).status).toBe(200);
+
+    // Act
+    const res = await api.patch(path, { expires_at: null });
+
+    // Assert
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ expires_at: null, pinned: false });
+    expect((await api.get(path)).status).toBe(404);
+  });
+
+  it('answers 400 for an expiry in the past or now, a bad time, or pinned with an expiry, changing nothing', async () => {
+    // Arrange
+    const m = await remember({ content: 'x', ttl: '1h' });
+    const path = `/api/v1/memories/${m.memory_id}`;
+    const now = t.clock.now();
+
+    // Act
+    const answers = await Promise.all(
+      [
+        { expires_at: iso(now - 1) },
+        { expires_at: iso(now) },
+        { expires_at: 'tomorrow' },
+        { expires_at: 5 },
+        { pinned: 'yes' },
+        { pinned: true, expires_at: iso(now + HOUR) },
+      ].map((body) => api.patch(path, body)),
+    );
+
+    // Assert
+    expect(answers.map((r) => r.status)).toEqual([400, 400, 400, 400, 400, 400]);
+    expect(answers[0]?.body).toMatchObject({
+      error: 'invalid_request',
+      message: 'expires_at must be in the future',
+    });
+    expect(answers[5]?.body.message).toMatch(/^pinned must not be given with expires_at/);
+    expect((await api.get(path)).body).toEqual(m);
+  });
+});
+
 describe('MemoryRoutes.create with supersedes', () => {
   it('retires the old memory from list, search and context unless include_superseded', async () => {
     // Arrange

@@ -17,14 +17,15 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /**
  * The sections whose code blocks a reader runs against a server, in order: the README's
- * walk-through, the SDK examples of docs/sdks.md, then the README's forgetting examples (after
- * the SDK install they use).
+ * walk-through, the SDK examples of docs/sdks.md, then the README's forgetting and correcting
+ * examples (after the SDK install they use).
  */
 const SECTIONS = [
   { file: 'README.md', heading: '## Walk-through' },
   { file: 'docs/sdks.md', heading: '## TypeScript SDK' },
   { file: 'docs/sdks.md', heading: '## Python SDK' },
   { file: 'README.md', heading: '## Forgetting memories' },
+  { file: 'README.md', heading: '## Correcting and expiring memories' },
 ];
 
 interface Block {
@@ -128,14 +129,36 @@ describe('README examples', () => {
     return stdout;
   }
 
-  /** The forgetting examples each print what they forgot, and leave nothing of agent_scratch. */
-  const FORGET_OUTPUT: Record<string, string> = {
-    bash: '204\n{"would_delete":2,"dry_run":true}\n{"deleted":2}\n',
-    ts: '{ would_delete: 2, dry_run: true }\n{ deleted: 2 }\n',
-    python: "{'would_delete': 2, 'dry_run': True}\n{'deleted': 2}\n",
+  /**
+   * What the forgetting and correcting examples print, by section and language; each leaves
+   * nothing of its agent.
+   */
+  const PRINTED: Record<string, { agent: string; output: Record<string, string> }> = {
+    'Forgetting memories': {
+      agent: 'agent_scratch',
+      output: {
+        bash: '204\n{"would_delete":2,"dry_run":true}\n{"deleted":2}\n',
+        ts: '{ would_delete: 2, dry_run: true }\n{ deleted: 2 }\n',
+        python: "{'would_delete': 2, 'dry_run': True}\n{'deleted': 2}\n",
+      },
+    },
+    'Correcting and expiring memories': {
+      agent: 'agent_fix',
+      output: {
+        bash:
+          '200\n"content":"Deploys go out on Friday"\n"content":"Deploys go out on Thursday"\n' +
+          '{"deleted":2}\n',
+        ts:
+          "true null\n[ 'Deploys go out on Friday', 'Deploys go out on Thursday' ]\n" +
+          '{ deleted: 2 }\n',
+        python:
+          "True None\n['Deploys go out on Friday', 'Deploys go out on Thursday']\n" +
+          "{'deleted': 2}\n",
+      },
+    },
   };
 
-  it('has the walk-through, the SDK install and examples, and the forgetting examples', () => {
+  it('has the walk-through, the SDK install and examples, the forgetting and correcting examples', () => {
     expect(blocks.map((b) => `${b.section}: ${b.lang}`)).toEqual([
       'Walk-through: bash',
       'TypeScript SDK: bash',
@@ -144,6 +167,9 @@ describe('README examples', () => {
       'Forgetting memories: bash',
       'Forgetting memories: ts',
       'Forgetting memories: python',
+      'Correcting and expiring memories: bash',
+      'Correcting and expiring memories: ts',
+      'Correcting and expiring memories: python',
     ]);
   });
 
@@ -178,7 +204,8 @@ describe('README examples', () => {
             // sess_abc123, which the memories name, and the session the block starts.
             expect(stats).toMatchObject({ memory_count: 3, session_count: 2, active_sessions: 2 });
           }
-        } else if (block.section === 'Forgetting memories') {
+        } else if (PRINTED[block.section] !== undefined) {
+          const printed = PRINTED[block.section] as (typeof PRINTED)[string];
           // Act: the curl block with KEY set as the walk-through sets it
           const stdout =
             block.lang === 'bash'
@@ -191,8 +218,9 @@ describe('README examples', () => {
               : await runSdkExample(block, index);
 
           // Assert
-          expect(stdout).toBe(FORGET_OUTPUT[block.lang]);
-          const left = await fetch(`${server.url}/api/v1/memories?agent_id=agent_scratch`, {
+          expect(stdout).toBe(printed.output[block.lang]);
+          const query = `agent_id=${printed.agent}&include_superseded=true`;
+          const left = await fetch(`${server.url}/api/v1/memories?${query}`, {
             headers: { 'x-api-key': key },
           });
           expect(await left.json()).toMatchObject({ memories: [], count: 0 });

@@ -249,6 +249,52 @@ describe('Memtrace.forget', () => {
   });
 });
 
+describe('Memtrace corrections', () => {
+  it('supersedes a memory on addMemory, patches with updateMemory and reads the chain with history', async () => {
+    // Arrange
+    const old = await client.addMemory({
+      agent_id: 'ts_fix',
+      content: 'deploys on Friday',
+      ttl: '7d',
+    });
+
+    // Act
+    const fix = await client.addMemory({
+      agent_id: 'ts_fix',
+      content: 'deploys on Thursday',
+      supersedes: old.memory_id,
+    });
+    const patched = await client.updateMemory(fix.memory_id, {
+      importance: 0.9,
+      metadata: { reviewed: true },
+      pinned: true,
+    });
+    const chain = await client.history(fix.memory_id);
+    const current = await client.listMemories({ agent_id: 'ts_fix' });
+    const every = await client.listMemories({ agent_id: 'ts_fix', include_superseded: true });
+    const immutable = await client
+      .updateMemory(fix.memory_id, { content: 'x' } as never)
+      .catch((e) => e);
+    const unknown = await client.history('mem_000000000000000000000000').catch((e) => e);
+
+    // Assert
+    expect(patched).toMatchObject({
+      memory_id: fix.memory_id,
+      importance: 0.9,
+      metadata: { reviewed: true },
+      pinned: true,
+      expires_at: null,
+      supersedes: old.memory_id,
+    });
+    expect(chain.map((m) => m.content)).toEqual(['deploys on Friday', 'deploys on Thursday']);
+    expect(chain[0]?.superseded_by).toBe(fix.memory_id);
+    expect(current.memories.map((m) => m.content)).toEqual(['deploys on Thursday']);
+    expect(every.count).toBe(2);
+    expect(immutable).toBeInstanceOf(ValidationError);
+    expect(unknown).toBeInstanceOf(NotFoundError);
+  });
+});
+
 describe('Memtrace.searchMemories', () => {
   it('finds by content and importance when given a query', async () => {
     // Arrange

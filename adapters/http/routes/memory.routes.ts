@@ -114,12 +114,13 @@ export const MEMORY_ROUTES: readonly Route[] = [
     path: '/api/v1/memories/{id}',
     operationId: 'updateMemory',
     tag: 'memories',
-    summary: "Correct a memory's importance, tags or metadata",
+    summary: "Correct a memory's importance, tags, metadata, pinned or expiry",
     description:
       'Sets `importance`, replaces `tags`, merges `metadata` key by key (a key set to null is ' +
-      "removed), atomically: concurrent patches never lose each other's keys. `content`, " +
+      "removed), sets `pinned` (true clears the memory's own expiry) or `expires_at` (null " +
+      "removes it), atomically: concurrent patches never lose each other's keys. `content`, " +
       '`agent_id`, `memory_type`, `event_type` and `session_id` are immutable (400): a ' +
-      'corrected fact is a new memory with `supersedes`. 404 when the org has no memory with ' +
+      'corrected fact is a new memory with `supersedes`. 404 when the org has no live memory with ' +
       'this id.',
     access: 'write',
     // Read as JSON by the domain, so an immutable field gets its own message.

@@ -66,8 +66,9 @@ export async function patchMemory(
   const current = rowToMemory(row);
   const next = applyMemoryPatch(current, patch);
   await client.query(
-    'UPDATE memories SET importance = $1, tags = $2::text[], metadata = $3::json WHERE seq = $4',
-    [next.importance, [...next.tags], toJsonb(next.metadata), row.seq],
+    'UPDATE memories SET importance = $1, tags = $2::text[], metadata = $3::json, ' +
+      'expires_at = $4, pinned = $5 WHERE seq = $6',
+    [next.importance, [...next.tags], toJsonb(next.metadata), next.expiresAt, next.pinned, row.seq],
   );
   // Tag rows repeat importance and the retired flag: rewritten whole, each by its primary key.
   await client.query(

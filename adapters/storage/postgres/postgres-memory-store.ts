@@ -27,13 +27,11 @@ import {
 import { buildExpiredSeqs } from './postgres-expiry-sql.js';
 import {
   buildDeleteMemories,
-  CLAIM_DEDUP_KEYS_SQL,
-  HELD_DEDUP_KEYS_SQL,
   INSERT_MEMORIES_SQL,
-  RECORD_DEDUP_KEYS_SQL,
   REPOINT_DEDUP_KEYS_SQL,
 } from './postgres-memory-write-sql.js';
 import { patchMemory, retireSuperseded } from './postgres-memory-corrections.js';
+import { chunkByRows, claimDedupKeys, recordDedupKeys } from './postgres-memory-dedup.js';
 import {
   MEMORY_COLUMNS,
   memoriesToColumnArrays,
@@ -42,56 +40,6 @@ import {
 } from './row-mappers.js';
 
 type StatsRow = Record<string, string | number>;
-
-const keyOf = (orgId: string, dedupKey: string): string => `${orgId}\u0000${dedupKey}`;
-
-/**
- * The most rows (a memory counts one, and one per tag) one insert statement writes, and the
- * most keys one dedup statement claims. A large batch is several statements in one transaction,
- * so each stays far inside the statement timeout whatever the batch's size.
- */
-export const ROWS_PER_STATEMENT = 4000;
-
-/** `items` cut, in order, into runs of at most {@link ROWS_PER_STATEMENT} rows by `rows`. */
-export function chunkByRows<T>(items: readonly T[], rows: (item: T) => number): T[][] {
-  const chunks: T[][] = [];
-  let current: T[] = [];
-  let weight = 0;
-  for (const item of items) {
-    const w = rows(item);
-    if (current.length > 0 && weight + w > ROWS_PER_STATEMENT) {
-      chunks.push(current);
-      current = [];
-      weight = 0;
-    }
-    current.push(item);
-    weight += w;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-}
-
-/**
- * Indexes of keyed memories split into rounds: round k holds the k-th occurrence of each
- * (org, key), so no statement touches one dedup row twice; each round is sorted by key, so
- * concurrent batches lock keys in one order and cannot deadlock each other.
- */
-function dedupRounds(memories: readonly Memory[]): number[][] {
-  const seen = new Map<string, number>();
-  const rounds: number[][] = [];
-  memories.forEach((m, i) => {
-    if (m.dedupKey === null) return;
-    const key = keyOf(m.orgId, m.dedupKey);
-    const k = seen.get(key) ?? 0;
-    seen.set(key, k + 1);
-    (rounds[k] ??= []).push(i);
-  });
-  const sortKey = (i: number) => {
-    const m = memories[i] as Memory;
-    return keyOf(m.orgId, m.dedupKey as string);
-  };
-  return rounds.map((r) => r.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1)));
-}
 
 /**
  * {@link MemoryStore} on PostgreSQL. Memories live in `memories` (identity `seq` = insertion
@@ -108,7 +56,7 @@ export class PostgresMemoryStore implements MemoryStore {
    * window: a concurrent claim of the same key waits on the row lock and then sees the winner,
    * in this or any other process. Earlier items of the same call claim first, so duplicates
    * inside one call are caught. Then the non-duplicates are inserted in input order, a few
-   * thousand rows per statement (see {@link ROWS_PER_STATEMENT}).
+   * thousand rows per statement (see {@link chunkByRows}).
    * @returns one outcome per input item, in input order
    * @throws DomainError `conflict` (code `MEMORY_EXISTS`) when an id is already stored (nothing
    *   is stored); `unavailable` when the database cannot be reached or is too slow
@@ -119,13 +67,15 @@ export class PostgresMemoryStore implements MemoryStore {
       () =>
         inTransaction(this.pool, async (client) => {
           const duplicateOf =
-            dedup === null ? new Map<number, string>() : await this.claim(client, memories, dedup);
+            dedup === null
+              ? new Map<number, string>()
+              : await claimDedupKeys(client, memories, dedup);
           const created = memories.filter((_, i) => !duplicateOf.has(i));
           for (const chunk of chunkByRows(created, (m) => 1 + m.tags.length)) {
             await client.query(INSERT_MEMORIES_SQL, memoriesToColumnArrays(chunk));
           }
           await retireSuperseded(client, created);
-          if (dedup === null) await this.record(client, created);
+          if (dedup === null) await recordDedupKeys(client, created);
           return memories.map((memory, i): InsertOutcome => {
             const existingId = duplicateOf.get(i);
             return existingId === undefined
@@ -149,66 +99,6 @@ export class PostgresMemoryStore implements MemoryStore {
     return withPg(() =>
       inTransaction(this.pool, (client) => patchMemory(client, orgId, id, patch)),
     );
-  }
-
-  /** Claims the keys round by round. @returns input index -> the id of the memory it duplicates */
-  private async claim(
-    client: pg.PoolClient,
-    memories: readonly Memory[],
-    dedup: DedupPolicy,
-  ): Promise<Map<number, string>> {
-    const duplicateOf = new Map<number, string>();
-    // A round is sorted by key, so its chunks still lock keys in one order.
-    for (const round of dedupRounds(memories).flatMap((r) => chunkByRows(r, () => 1))) {
-      const items = round.map((i) => memories[i] as Memory);
-      const orgs = items.map((m) => m.orgId);
-      const keys = items.map((m) => m.dedupKey as string);
-      const claimed = await client.query<{ org_id: string; dedup_key: string }>(
-        CLAIM_DEDUP_KEYS_SQL,
-        [orgs, keys, items.map((m) => m.id), items.map((m) => m.createdAt), dedup.windowMs],
-      );
-      if (claimed.rowCount === round.length) continue;
-      const won = new Set(claimed.rows.map((r) => keyOf(r.org_id, r.dedup_key)));
-      const lost = round.filter((i) => {
-        const m = memories[i] as Memory;
-        return !won.has(keyOf(m.orgId, m.dedupKey as string));
-      });
-      const lostItems = lost.map((i) => memories[i] as Memory);
-      const held = await client.query<{ org_id: string; dedup_key: string; memory_id: string }>(
-        HELD_DEDUP_KEYS_SQL,
-        [lostItems.map((m) => m.orgId), lostItems.map((m) => m.dedupKey as string)],
-      );
-      const holder = new Map(held.rows.map((r) => [keyOf(r.org_id, r.dedup_key), r.memory_id]));
-      for (const i of lost) {
-        const m = memories[i] as Memory;
-        duplicateOf.set(i, holder.get(keyOf(m.orgId, m.dedupKey as string)) as string);
-      }
-    }
-    return duplicateOf;
-  }
-
-  /**
-   * Records the keys of memories stored unchecked: the one recorded last per (org, key), later
-   * in the call wins ties.
-   */
-  private async record(client: pg.PoolClient, memories: readonly Memory[]): Promise<void> {
-    const newest = new Map<string, Memory>();
-    for (const m of memories) {
-      if (m.dedupKey === null) continue;
-      const key = keyOf(m.orgId, m.dedupKey);
-      const held = newest.get(key);
-      if (held === undefined || held.createdAt <= m.createdAt) newest.set(key, m);
-    }
-    if (newest.size === 0) return;
-    const sorted = [...newest.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, m]) => m);
-    for (const items of chunkByRows(sorted, () => 1)) {
-      await client.query(RECORD_DEDUP_KEYS_SQL, [
-        items.map((m) => m.orgId),
-        items.map((m) => m.dedupKey),
-        items.map((m) => m.id),
-        items.map((m) => m.createdAt),
-      ]);
-    }
   }
 
   /** The org's memory with this id, or null (another org's id reads as null). */

@@ -23,7 +23,9 @@ export class SqliteMemoryCorrections {
     [string, string],
     MemoryRow & { seq: number }
   >;
-  private readonly updateMemory: Database.Statement<[number, string, string, number]>;
+  private readonly updateMemory: Database.Statement<
+    [number, string, string, number | null, number, number]
+  >;
   private readonly deleteTag: Database.Statement<[string, string, number, number]>;
   private readonly insertTag: Database.Statement<
     [string, string, number, number | bigint, number, number]
@@ -42,7 +44,8 @@ export class SqliteMemoryCorrections {
       `SELECT seq, ${MEMORY_COLUMNS} FROM memories WHERE id = ? AND org_id = ?`,
     );
     this.updateMemory = db.prepare(
-      'UPDATE memories SET importance = ?, tags = ?, metadata = ? WHERE seq = ?',
+      'UPDATE memories SET importance = ?, tags = ?, metadata = ?, expires_at = ?, pinned = ? ' +
+        'WHERE seq = ?',
     );
     this.deleteTag = db.prepare(
       'DELETE FROM memory_tags WHERE org_id = ? AND tag = ? AND time = ? AND seq = ?',
@@ -81,6 +84,8 @@ export class SqliteMemoryCorrections {
       next.importance,
       JSON.stringify(next.tags),
       JSON.stringify(next.metadata),
+      next.expiresAt,
+      next.pinned ? 1 : 0,
       row.seq,
     );
     // Tag rows repeat importance and the retired flag: rewritten whole.

@@ -73,10 +73,16 @@ class Memtrace:
         dedup_key: Optional[str] = None,
         parent_id: Optional[str] = None,
         time: Optional[str] = None,
+        ttl: Optional[str] = None,
+        expires_at: Optional[str] = None,
+        pinned: Optional[bool] = None,
+        supersedes: Optional[str] = None,
     ) -> JsonObject:
         """Records one memory; a duplicate raises ConflictError with ``memory_id``.
 
         ``time`` is when it happened (ISO 8601, default now); the answer also has ``created_at``.
+        ``ttl`` (``"7d"``) or ``expires_at`` (ISO 8601) make it expire, ``pinned=True`` never.
+        ``supersedes="mem_..."`` corrects that memory: lists, search and context leave it out.
         """
         body = _drop_none(
             {
@@ -91,6 +97,10 @@ class Memtrace:
                 "dedup_key": dedup_key,
                 "parent_id": parent_id,
                 "time": time,
+                "ttl": ttl,
+                "expires_at": expires_at,
+                "pinned": pinned,
+                "supersedes": supersedes,
             }
         )
         return self._request("POST", "/api/v1/memories", body=body)
@@ -105,7 +115,8 @@ class Memtrace:
 
     def list_memories(self, **filters: Any) -> JsonObject:
         """Lists memories: agent_id, session_id, memory_type, event_type, tags, content_contains,
-        min_importance, since, until, limit, offset, cursor, order, include_count."""
+        min_importance, since, until, limit, offset, cursor, order, include_count,
+        include_superseded."""
         return self._request("GET", "/api/v1/memories", query=_filters(filters))
 
     def iter_memories(self, **filters: Any) -> Iterator[JsonObject]:
@@ -119,6 +130,20 @@ class Memtrace:
 
     def get_memory(self, memory_id: str) -> JsonObject:
         return self._request("GET", f"/api/v1/memories/{_path(memory_id)}")
+
+    def update_memory(self, memory_id: str, **patch: Any) -> JsonObject:
+        """Corrects a memory and returns it: ``importance``, ``tags`` (replaced), ``metadata``
+        (merged; a key set to None is removed), ``pinned`` (True clears its expiry),
+        ``expires_at`` (ISO 8601 in the future, or None to remove it). Every field given is
+        sent, None as null. Content is immutable: a correction is ``add_memory(...,
+        supersedes=memory_id)``."""
+        if not patch:
+            raise ValueError("update_memory needs at least one field to change")
+        return self._request("PATCH", f"/api/v1/memories/{_path(memory_id)}", body=dict(patch))
+
+    def history(self, memory_id: str) -> List[JsonObject]:
+        """Every version of the correction chain the memory belongs to, oldest first."""
+        return self._request("GET", f"/api/v1/memories/{_path(memory_id)}/history")["memories"]
 
     def delete_memory(self, memory_id: str) -> None:
         """Deletes one memory; returns None, raises NotFoundError when the org has no such id."""

@@ -99,6 +99,29 @@ class AgainstServer(unittest.TestCase):
         self.assertEqual([m["memory_id"] for m in left], [kept["memory_id"]])
         self.assertEqual(self.client.forget(ids=[kept["memory_id"]]), {"deleted": 1})
 
+    def test_supersede_update_memory_and_history(self):
+        agent = unique("py_fix")
+        old = self.client.add_memory(agent, "deploys on Friday", ttl="7d")
+        fix = self.client.add_memory(agent, "deploys on Thursday", supersedes=old["memory_id"])
+        patched = self.client.update_memory(
+            fix["memory_id"], importance=0.9, metadata={"reviewed": True}, pinned=True
+        )
+        self.assertEqual(patched["importance"], 0.9)
+        self.assertEqual(patched["metadata"], {"reviewed": True})
+        self.assertEqual((patched["pinned"], patched["expires_at"]), (True, None))
+        chain = self.client.history(old["memory_id"])
+        contents = [m["content"] for m in chain]
+        self.assertEqual(contents, ["deploys on Friday", "deploys on Thursday"])
+        self.assertEqual(chain[0]["superseded_by"], fix["memory_id"])
+        current = self.client.list_memories(agent_id=agent)["memories"]
+        self.assertEqual([m["content"] for m in current], ["deploys on Thursday"])
+        every = self.client.list_memories(agent_id=agent, include_superseded=True)
+        self.assertEqual(every["count"], 2)
+        with self.assertRaises(ValidationError):
+            self.client.update_memory(fix["memory_id"], content="x")
+        with self.assertRaises(NotFoundError):
+            self.client.history("mem_000000000000000000000000")
+
     def test_forget_refuses_no_filter_and_all_without_admin(self):
         agent = unique("py_forget_all")
         self.client.remember(agent, "survives")

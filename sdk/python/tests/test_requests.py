@@ -133,6 +133,35 @@ class RequestShapes(unittest.TestCase):
         self.assertEqual(self.stub.last["method"], "DELETE")
         self.assertEqual(self.stub.last["path"], "/api/v1/memories/mem%2F1")
 
+    def test_update_memory_sends_patch_with_every_field_given_none_as_null(self):
+        self.stub.reply = (200, "application/json", json.dumps({"memory_id": "mem/1"}))
+        answer = self.client.update_memory(
+            "mem/1", importance=0.9, metadata={"draft": None}, pinned=True, expires_at=None
+        )
+        self.assertEqual(self.stub.last["method"], "PATCH")
+        self.assertEqual(self.stub.last["path"], "/api/v1/memories/mem%2F1")
+        self.assertEqual(
+            self.stub.last["body"],
+            {"importance": 0.9, "metadata": {"draft": None}, "pinned": True, "expires_at": None},
+        )
+        self.assertEqual(answer, {"memory_id": "mem/1"})
+        with self.assertRaises(ValueError):
+            self.client.update_memory("mem/1")
+
+    def test_history_gets_the_chain(self):
+        chain = {"memories": [{"memory_id": "a"}, {"memory_id": "b"}], "count": 2}
+        self.stub.reply = (200, "application/json", json.dumps(chain))
+        self.assertEqual(self.client.history("mem/1"), chain["memories"])
+        self.assertEqual(self.stub.last["method"], "GET")
+        self.assertEqual(self.stub.last["path"], "/api/v1/memories/mem%2F1/history")
+
+    def test_add_memory_sends_supersedes_and_expiry(self):
+        self.client.add_memory("a", "right", supersedes="mem_1", ttl="7d")
+        self.assertEqual(
+            self.stub.last["body"],
+            {"agent_id": "a", "content": "right", "supersedes": "mem_1", "ttl": "7d"},
+        )
+
     def test_forget_posts_only_the_given_filters(self):
         answer_body = json.dumps({"would_delete": 3, "dry_run": True})
         self.stub.reply = (200, "application/json", answer_body)

@@ -20,7 +20,9 @@ import type {
   ListSessionsOptions,
   Memory,
   MemoryFilters,
+  MemoryHistory,
   MemoryList,
+  MemoryPatch,
   MemtraceOptions,
   RegisterAgentRequest,
   SearchQuery,
@@ -88,7 +90,11 @@ export class Memtrace {
 
   // ---- memories --------------------------------------------------------------------------
 
-  /** Records one memory. A duplicate within the dedup window is a ConflictError with `memoryId`. */
+  /**
+   * Records one memory. A duplicate within the dedup window is a ConflictError with `memoryId`.
+   * With `supersedes: '<memory_id>'` it corrects that memory, which lists, search and context
+   * then leave out (see {@link history}).
+   */
   addMemory(memory: CreateMemoryRequest): Promise<Memory> {
     return this.request('POST', '/api/v1/memories', { body: memory });
   }
@@ -111,6 +117,24 @@ export class Memtrace {
   /** One memory by its `memory_id`. */
   getMemory(memoryId: string): Promise<Memory> {
     return this.request('GET', `/api/v1/memories/${encodeURIComponent(memoryId)}`);
+  }
+
+  /**
+   * Corrects a memory's `importance`, `tags` (replaced), `metadata` (merged; a key set to null
+   * is removed), `pinned` (true clears its expiry) or `expires_at` (null removes it) and returns
+   * it. Content is immutable: a correction is a new memory with `supersedes` (see
+   * {@link addMemory}); sending it is a ValidationError.
+   */
+  updateMemory(memoryId: string, patch: MemoryPatch): Promise<Memory> {
+    return this.request('PATCH', `/api/v1/memories/${encodeURIComponent(memoryId)}`, {
+      body: patch,
+    });
+  }
+
+  /** Every version of the correction chain the memory belongs to, oldest first. */
+  async history(memoryId: string): Promise<Memory[]> {
+    const path = `/api/v1/memories/${encodeURIComponent(memoryId)}/history`;
+    return (await this.request<MemoryHistory>('GET', path)).memories;
   }
 
   /** Deletes one memory; a NotFoundError when the org has no memory with this id. */
@@ -294,7 +318,7 @@ export class Memtrace {
   // ---- transport -------------------------------------------------------------------------
 
   private async request<T>(
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
     { body, query }: { body?: unknown; query?: Query } = {},
   ): Promise<T> {

@@ -200,8 +200,8 @@ export interface paths {
     options?: never;
     head?: never;
     /**
-     * Correct a memory's importance, tags or metadata
-     * @description Sets `importance`, replaces `tags`, merges `metadata` key by key (a key set to null is removed), atomically: concurrent patches never lose each other's keys. `content`, `agent_id`, `memory_type`, `event_type` and `session_id` are immutable (400): a corrected fact is a new memory with `supersedes`. 404 when the org has no memory with this id.
+     * Correct a memory's importance, tags, metadata, pinned or expiry
+     * @description Sets `importance`, replaces `tags`, merges `metadata` key by key (a key set to null is removed), sets `pinned` (true clears the memory's own expiry) or `expires_at` (null removes it), atomically: concurrent patches never lose each other's keys. `content`, `agent_id`, `memory_type`, `event_type` and `session_id` are immutable (400): a corrected fact is a new memory with `supersedes`. 404 when the org has no live memory with this id.
      *
      *     Needs an API key with the `write` permission.
      */
@@ -711,6 +711,10 @@ export interface components {
       metadata?: {
         [key: string]: unknown;
       };
+      /** @description true: never expires (its own expiry is cleared, the org's retention does not apply); false: the expiry rules apply again. `pinned: true` with a non-null `expires_at` is a 400. */
+      pinned?: boolean;
+      /** @description Its own expiry (ISO 8601, in the future; 400 otherwise), or null to remove it (the org's retention applies again). On a pinned memory only with `pinned: false` (400 otherwise). An expired memory cannot be patched (404). Example: `2030-01-01T00:00:00Z`. */
+      expires_at?: string | null;
     };
     SearchMemoriesRequest: {
       /** @example agent_web_crawler */

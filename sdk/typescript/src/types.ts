@@ -21,6 +21,13 @@ export type CreateMemoryRequest = Schemas['CreateMemoryRequest'];
 /** The answer to a batch write: duplicates are skipped and reported by index. */
 export type BatchResponse = Schemas['BatchResponse'];
 export type MemoryList = Schemas['MemoryListResponse'];
+/**
+ * PATCH /api/v1/memories/:id: `importance`, `tags` (replaced), `metadata` (merged; null
+ * removes a key), `pinned` (true clears the expiry), `expires_at` (null removes it).
+ */
+export type MemoryPatch = Schemas['UpdateMemoryRequest'];
+/** GET /api/v1/memories/:id/history: the chain oldest first. */
+export type MemoryHistory = Schemas['HistoryResponse'];
 /** POST /api/v1/search: every filter is optional. */
 export type SearchQuery = Schemas['SearchMemoriesRequest'];
 export type SearchResponse = Schemas['SearchResponse'];
@@ -76,6 +83,8 @@ export interface MemoryFilters {
   order?: Order;
   /** false: `count` comes back null (no count of every match); `has_more` stays exact. */
   include_count?: boolean;
+  /** true: memories another one supersedes are listed too. */
+  include_superseded?: boolean;
 }
 
 /** GET /api/v1/memories. */

@@ -29,7 +29,7 @@ describe('toMemoryPatch', () => {
   );
 
   it('refuses an unknown field, an empty patch and values that break their rules', () => {
-    expect(thrown(() => toMemoryPatch({ pinned: true })).message).toMatch(/^pinned cannot be/);
+    expect(thrown(() => toMemoryPatch({ dedup_key: 'k' })).message).toMatch(/^dedup_key cannot be/);
     expect(thrown(() => toMemoryPatch({})).message).toMatch(/at least one of/);
     expect(thrown(() => toMemoryPatch({ importance: 1.5 })).message).toMatch(/^importance/);
     expect(thrown(() => toMemoryPatch({ importance: '1' })).message).toMatch(/^importance/);
@@ -46,9 +46,40 @@ describe('toMemoryPatch', () => {
       maxMetadataBytes: 10,
     });
   });
+
+  it('takes pinned and expires_at (a future time or null), never pinned with an expiry', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    const soon = '2026-01-01T01:00:00Z';
+    expect(toMemoryPatch({ pinned: true, expires_at: null }, 10, now)).toEqual({
+      pinned: true,
+      expiresAt: null,
+      maxMetadataBytes: 10,
+    });
+    expect(toMemoryPatch({ expires_at: soon }, 10, now).expiresAt).toBe(now + 3_600_000);
+    const bad = (input: Record<string, unknown>) => thrown(() => toMemoryPatch(input, 10, now));
+    expect(bad({ expires_at: '2025-12-31T23:00:00Z' }).message).toBe(
+      'expires_at must be in the future',
+    );
+    expect(bad({ expires_at: 5 }).message).toMatch(/^expires_at must be an ISO 8601 time/);
+    expect(bad({ expires_at: 'soon' }).message).toMatch(/^expires_at/);
+    expect(bad({ pinned: 'yes' }).message).toBe('pinned must be true or false');
+    expect(bad({ pinned: true, expires_at: soon }).message).toMatch(/^pinned must not be given/);
+  });
 });
 
 describe('applyMemoryPatch', () => {
+  it('clears the expiry of a memory it pins, and refuses an expiry on one that stays pinned', () => {
+    const m = aMemory({ expiresAt: 5_000 });
+    expect(applyMemoryPatch(m, { pinned: true })).toMatchObject({ pinned: true, expiresAt: null });
+    const pinned = aMemory({ pinned: true });
+    expect(thrown(() => applyMemoryPatch(pinned, { expiresAt: 9_000 })).kind).toBe('invalid');
+    expect(applyMemoryPatch(pinned, { pinned: false, expiresAt: 9_000 })).toMatchObject({
+      pinned: false,
+      expiresAt: 9_000,
+    });
+    expect(applyMemoryPatch(m, { expiresAt: null }).expiresAt).toBeNull();
+  });
+
   it('merges metadata key by key, keeps key order, removes null keys and a __proto__ key stays a key', () => {
     const m = aMemory({ metadata: { a: 1, b: 2, c: 3 } });
     const patch = JSON.parse('{"metadata":{"b":null,"__proto__":{"x":1},"a":9}}') as {

@@ -361,6 +361,60 @@ describe('Memtrace.forget', () => {
   });
 });
 
+describe('Memtrace.updateMemory', () => {
+  it('sends PATCH with the patch as given to the escaped memory path and returns the memory', async () => {
+    // Arrange
+    reply = () => json(200, { memory_id: 'mem/1', pinned: true });
+
+    // Act
+    const result = await client().updateMemory('mem/1', {
+      importance: 0.9,
+      metadata: { draft: null },
+      pinned: true,
+      expires_at: null,
+    });
+
+    // Assert
+    expect(lastCall()).toMatchObject({
+      method: 'PATCH',
+      url: `${BASE}/api/v1/memories/mem%2F1`,
+      headers: { 'Content-Type': 'application/json' },
+      body: { importance: 0.9, metadata: { draft: null }, pinned: true, expires_at: null },
+    });
+    expect(result).toEqual({ memory_id: 'mem/1', pinned: true });
+  });
+});
+
+describe('Memtrace.history', () => {
+  it('gets the escaped history path and returns the chain', async () => {
+    // Arrange
+    reply = () => json(200, { memories: [{ memory_id: 'a' }, { memory_id: 'b' }], count: 2 });
+
+    // Act
+    const result = await client().history('mem/1');
+
+    // Assert
+    expect(lastCall()).toMatchObject({
+      method: 'GET',
+      url: `${BASE}/api/v1/memories/mem%2F1/history`,
+    });
+    expect(result).toEqual([{ memory_id: 'a' }, { memory_id: 'b' }]);
+  });
+});
+
+describe('Memtrace.addMemory with supersedes', () => {
+  it('sends supersedes in the body and include_superseded as a list query parameter', async () => {
+    // Act
+    await client().addMemory({ agent_id: 'a', content: 'right', supersedes: 'mem_1' });
+    const posted = lastCall();
+    await client().listMemories({ include_superseded: true });
+
+    // Assert
+    expect(posted.body).toEqual({ agent_id: 'a', content: 'right', supersedes: 'mem_1' });
+    expect(lastCall().url).toBe(`${BASE}/api/v1/memories?include_superseded=true`);
+  });
+});
+
 describe('Memtrace.request headers', () => {
   it('sends x-api-key always and Content-Type only with a body', async () => {
     // Act
