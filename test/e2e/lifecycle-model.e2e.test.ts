@@ -108,11 +108,12 @@ class DeleteSessionCommand implements Command {
   toString = () => `deleteSession(${this.session})`;
 }
 
-/** Changes a memory's tags and importance: 200 when it is live, else 404. */
+/** Changes a memory's tags and importance, and may pin it: 200 when it is live, else 404. */
 class PatchCommand implements Command {
   constructor(
     readonly pick: number,
     readonly tags: readonly string[],
+    readonly pin: boolean,
   ) {}
   check = (model: Readonly<LifecycleModel>) => model.memories.length > 0;
   async run(model: LifecycleModel, real: LifecycleReal) {
@@ -120,15 +121,18 @@ class PatchCommand implements Command {
     const res = await real.api.patch(`/api/v1/memories/${target.id}`, {
       tags: this.tags,
       importance: 0.5,
+      ...(this.pin ? { pinned: true } : {}),
     });
     expect(res.status, JSON.stringify(res.body)).toBe(model.isLive(target) ? 200 : 404);
     if (model.isLive(target)) {
       expect(res.body.tags).toEqual(this.tags);
       target.tags = this.tags;
+      // Pinning clears the memory's own expiry: it never expires.
+      if (this.pin) target.expiresAt = null;
     }
     await checkEveryReadPath(model, real);
   }
-  toString = () => `patch(${this.pick}, [${this.tags.join(',')}])`;
+  toString = () => `patch(${this.pick}, [${this.tags.join(',')}], ${this.pin})`;
 }
 
 /** Lets time pass: memories whose ttl runs out are gone from that instant. */
@@ -229,7 +233,7 @@ const commands = [
   create,
   fc.nat().map((p) => new DeleteCommand(p)),
   fc.nat({ max: SESSIONS.length - 1 }).map((s) => new DeleteSessionCommand(s)),
-  fc.tuple(fc.nat(), tagSets).map(([p, t]) => new PatchCommand(p, t)),
+  fc.tuple(fc.nat(), tagSets, fc.boolean()).map(([p, t, pin]) => new PatchCommand(p, t, pin)),
   fc.integer({ min: 1, max: 2 }).map((m) => new AdvanceCommand(m)),
   fc.constant(new PurgeCommand()),
   fc

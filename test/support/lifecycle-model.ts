@@ -17,7 +17,7 @@ export interface ModelMemory {
   readonly sessionId: string | null;
   tags: readonly string[];
   /** When it expires (ms), or null. */
-  readonly expiresAt: number | null;
+  expiresAt: number | null;
   /** Deleted by a delete, a forget, a session delete or the purge: gone for good. */
   deleted: boolean;
   /** The memory this one corrects, and the one that corrects it (null while current). */
