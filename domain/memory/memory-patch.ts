@@ -1,5 +1,5 @@
 import { DomainError, invalid } from '../shared/errors.js';
-import { checkJsonSize, DEFAULT_LIMITS, jsonSize } from '../shared/limits.js';
+import { checkJsonSize, DEFAULT_LIMITS, mergeMetadata } from '../shared/limits.js';
 import { checkImportance, checkTags, isPlainObject } from '../shared/rules.js';
 import { parseTimestamp } from '../shared/time-expression.js';
 import type { Memory } from './memory.js';
@@ -124,25 +124,10 @@ function toPatchedExpiry(value: unknown, nowMs: number): number | null {
  *   expiry is set on a memory that is pinned and stays pinned (unpin it in the same patch)
  */
 export function applyMemoryPatch(m: Memory, patch: MemoryPatch): Memory {
-  let metadata = m.metadata;
-  if (patch.metadata !== undefined) {
-    // A Map, so a key such as `__proto__` stays an ordinary key.
-    const merged = new Map(Object.entries(m.metadata));
-    for (const [key, value] of Object.entries(patch.metadata)) {
-      if (value === null) merged.delete(key);
-      else merged.set(key, value);
-    }
-    metadata = Object.fromEntries(merged);
-    if (patch.maxMetadataBytes !== undefined) {
-      const bytes = jsonSize(metadata);
-      if (bytes > patch.maxMetadataBytes) {
-        throw invalid(
-          `metadata must keep the memory's metadata at most ${patch.maxMetadataBytes} bytes ` +
-            `of JSON once merged, merged it would be ${bytes}`,
-        );
-      }
-    }
-  }
+  const metadata =
+    patch.metadata === undefined
+      ? m.metadata
+      : mergeMetadata(m.metadata, patch.metadata, patch.maxMetadataBytes, 'memory');
   const pinned = patch.pinned ?? m.pinned;
   let expiresAt = patch.expiresAt === undefined ? m.expiresAt : patch.expiresAt;
   if (pinned && expiresAt !== null) {

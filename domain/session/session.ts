@@ -1,6 +1,6 @@
 import { invalid } from '../shared/errors.js';
 import { checkId, isPlainObject } from '../shared/rules.js';
-import { checkJsonSize, DEFAULT_LIMITS, jsonSize } from '../shared/limits.js';
+import { checkJsonSize, DEFAULT_LIMITS, mergeMetadata } from '../shared/limits.js';
 import type { Memory } from '../memory/memory.js';
 
 export const SESSION_STATUSES = ['active', 'closed'] as const;
@@ -59,25 +59,10 @@ export function applySessionPatch(s: Session, patch: SessionPatch, nowMs: number
   const status = patch.status ?? s.status;
   let closedAt = s.closedAt;
   if (status !== s.status) closedAt = status === 'closed' ? nowMs : null;
-  let metadata = s.metadata;
-  if (patch.metadata !== undefined) {
-    // A Map, so a key such as `__proto__` stays an ordinary key.
-    const merged = new Map(Object.entries(s.metadata));
-    for (const [key, value] of Object.entries(patch.metadata)) {
-      if (value === null) merged.delete(key);
-      else merged.set(key, value);
-    }
-    metadata = Object.fromEntries(merged);
-    if (patch.maxMetadataBytes !== undefined) {
-      const bytes = jsonSize(metadata);
-      if (bytes > patch.maxMetadataBytes) {
-        throw invalid(
-          `metadata must keep the session's metadata at most ${patch.maxMetadataBytes} bytes ` +
-            `of JSON once merged, merged it would be ${bytes}`,
-        );
-      }
-    }
-  }
+  const metadata =
+    patch.metadata === undefined
+      ? s.metadata
+      : mergeMetadata(s.metadata, patch.metadata, patch.maxMetadataBytes, 'session');
   return { ...s, status, metadata, updatedAt: nowMs, closedAt };
 }
 

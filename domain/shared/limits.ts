@@ -69,3 +69,33 @@ export function checkJsonSize(what: string, value: unknown, max: number): void {
     throw invalid(`${what} must be at most ${max} bytes of JSON, got ${bytes}`);
   }
 }
+
+/**
+ * `current` with `patch` merged key by key, a null value removing its key (a Map, so a key such
+ * as `__proto__` stays an ordinary key); with `maxBytes`, a merge whose JSON passes it throws.
+ * @param what whose metadata, for the message (`memory`, `session`)
+ * @throws DomainError `invalid` when the merged metadata is larger than `maxBytes`
+ */
+export function mergeMetadata(
+  current: Readonly<Record<string, unknown>>,
+  patch: Readonly<Record<string, unknown>>,
+  maxBytes: number | undefined,
+  what: string,
+): Record<string, unknown> {
+  const merged = new Map(Object.entries(current));
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) merged.delete(key);
+    else merged.set(key, value);
+  }
+  const metadata = Object.fromEntries(merged);
+  if (maxBytes !== undefined) {
+    const bytes = jsonSize(metadata);
+    if (bytes > maxBytes) {
+      throw invalid(
+        `metadata must keep the ${what}'s metadata at most ${maxBytes} bytes ` +
+          `of JSON once merged, merged it would be ${bytes}`,
+      );
+    }
+  }
+  return metadata;
+}
