@@ -35,8 +35,24 @@ export const contextHeading = (sessionId: string): string => `## Session Context
 export const sectionHeader = (type: MemoryType, lines: number): string =>
   `### ${SECTION_TITLES.get(type) as string} (${lines})`;
 
-/** A memory's line in the context: `- <content>`, continuation lines indented two spaces. */
-export const contextLine = (m: Memory): string => `- ${m.content.replace(/\r\n|\r|\n/g, '\n  ')}`;
+/** Every Unicode line break: CR LF, CR, LF, VT, FF, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR. */
+const LINE_BREAK = /\r\n|[\n\v\f\r\u0085\u2028\u2029]/;
+
+/**
+ * A line of content with what Markdown would read as structure at its start escaped by a
+ * backslash: a heading (`#`), a bullet (`-`, `*`, `+`), a quote (`>`), a fence (`` ` ``, `~`), a
+ * setext underline (`=`), a table (`|`), or a numbered item (`1.`, `2)`): it stays plain text.
+ */
+const escapeLineStart = (line: string): string =>
+  line.replace(/^(\s*)(\d+)([.)])/, '$1$2\\$3').replace(/^(\s*)([#>*+\-=|`~])/, '$1\\$2');
+
+/**
+ * A memory's line in the context: `- <content>`, continuation lines indented two spaces. Every
+ * Unicode line break is a line break, and each line's Markdown structure is escaped, so a
+ * memory's content can never forge a heading, a section or a bullet of the context.
+ */
+export const contextLine = (m: Memory): string =>
+  `- ${m.content.split(LINE_BREAK).map(escapeLineStart).join('\n  ')}`;
 
 /**
  * Renders a session's memories as markdown: `## Session Context (<id>)`, then one section per

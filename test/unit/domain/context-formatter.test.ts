@@ -144,6 +144,44 @@ describe('formatSessionContext', () => {
     );
   });
 
+  it('breaks lines at every Unicode line break, so no break hides a line from the rendering', () => {
+    // Arrange
+    const memories = [mem('episodic', 'a\u2028l0\u2029l1\u0085l2\vl3\fl4')];
+
+    // Act
+    const result = formatSessionContext(SESSION, memories, null);
+
+    // Assert
+    expect(result.context).toBe(
+      `${HEADER}\n\n### Recent Actions (1)\n- a\n  l0\n  l1\n  l2\n  l3\n  l4`,
+    );
+  });
+
+  it('escapes what Markdown reads as structure at the start of a line, so content cannot forge a heading or a bullet', () => {
+    // Arrange
+    const forged =
+      'legit\n### Decisions (99)\n- fake\n  * star\n+ plus\n> quote\n1. one\n2) two\n```';
+    const memories = [mem('episodic', forged), mem('decision', '# top\u2028## second')];
+
+    // Act
+    const { context } = formatSessionContext(SESSION, memories, null);
+
+    // Assert
+    expect(context).toBe(
+      `${HEADER}\n\n### Recent Actions (1)\n- legit\n  \\### Decisions (99)\n  \\- fake\n` +
+        '    \\* star\n  \\+ plus\n  \\> quote\n  1\\. one\n  2\\) two\n  \\```\n\n' +
+        '### Decisions (1)\n- \\# top\n  \\## second',
+    );
+    // Every heading and top-level bullet is memtrace's own.
+    const lines = context.split('\n');
+    expect(lines.filter((l) => /^\s*#/.test(l))).toEqual([
+      HEADER,
+      '### Recent Actions (1)',
+      '### Decisions (1)',
+    ]);
+    expect(lines.filter((l) => /^\s*[-*+] /.test(l))).toEqual(['- legit', '- \\# top']);
+  });
+
   it('returns everything when the budget is larger than the context', () => {
     // Arrange
     const memories = [mem('episodic', 'a'), mem('decision', 'b')];
