@@ -8,7 +8,6 @@ import {
   buildFindByPriority,
   buildFindMemories,
   buildMemoryStats,
-  DEDUP_LOOKUP_SQL,
   DRIVING_INDEX_NAME,
   SESSION_PRIORITY_INDEX,
   type BuiltSql,
@@ -16,7 +15,10 @@ import {
 } from '../../adapters/storage/sqlite/sqlite-memory-query.js';
 import { migrateSqliteDatabase } from '../../adapters/storage/sqlite/sqlite-migrator.js';
 import { aMemory, BASE_TIME } from '../support/builders.js';
-import { SqliteMemoryStore } from '../../adapters/storage/sqlite/sqlite-memory-store.js';
+import {
+  DEDUP_LOOKUP_SQL,
+  SqliteMemoryStore,
+} from '../../adapters/storage/sqlite/sqlite-memory-store.js';
 
 const ORG = 'org_a';
 /** As many tags as a filter may hold. */

@@ -1,3 +1,4 @@
+import { pastCondition } from './arc-keyset-sql.js';
 import {
   type KeysetPosition,
   type MemoryFilter,
@@ -136,16 +137,6 @@ function split(
     from: latest(measurement, [...fixedConditions(orgId, f), ...extra]),
     revised: revisedConditions(f),
   };
-}
-
-/** Rows strictly past `after` in `order` by (time, seq); none when there is no position. */
-function pastCondition(after: KeysetPosition | undefined, order: Order): string[] {
-  if (after === undefined) return [];
-  const op = order === 'asc' ? '>' : '<';
-  const time = sqlNumber(after.time);
-  return [
-    `("time_ms" ${op} ${time} OR ("time_ms" = ${time} AND "seq" ${op} ${sqlNumber(BigInt(after.seq))}))`,
-  ];
 }
 
 /**

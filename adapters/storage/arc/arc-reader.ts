@@ -10,7 +10,7 @@ import {
   type MemoryStats,
   type PriorityQuery,
 } from '../../../domain/index.js';
-import { bySeq } from './arc-dedup.js';
+import { ALL, before, compareStored, longIds, minSeq, since } from './arc-read-ranges.js';
 import { addRecent, type StatsRow } from './arc-recent-stats.js';
 import {
   buildCount,
@@ -23,7 +23,6 @@ import {
 import type { ArcTarget } from './arc-client.js';
 import { buildStats, buildStatsRows } from './arc-stats-query.js';
 import type { ArcQueries } from './arc-queries.js';
-import { chunkByLiteralLength } from './arc-sql.js';
 import type { ArcTargetState, PendingMemory } from './arc-target-state.js';
 import type { ArcTargets } from './arc-targets.js';
 import {
@@ -34,9 +33,6 @@ import {
   type ArcRow,
   type StoredMemory,
 } from './arc-wire.js';
-
-const compareStored = (a: StoredMemory, b: StoredMemory) =>
-  a.memory.time - b.memory.time || bySeq(a.seq, b.seq);
 
 /**
  * The reads of the Arc store, acknowledged writes included: a write Arc acknowledged but does
@@ -296,17 +292,3 @@ export class ArcReader {
     return this.queries.chunks(target, ids, (chunk) => build({ ...filter, ids: chunk }));
   }
 }
-
-/**
- * Whether the filter's ids are too many for one statement (Arc takes 10,000 characters of SQL):
- * such reads go in chunks of ids instead.
- */
-const longIds = (f: MemoryFilter): boolean =>
-  f.ids !== undefined && chunkByLiteralLength(f.ids, INLINE_IDS_CHARS).length > 1;
-const INLINE_IDS_CHARS = 4_000;
-const ALL: SeqRange = { kind: 'all' };
-
-const before = (seq: bigint): SeqRange => ({ kind: 'before', seq });
-const since = (seq: bigint): SeqRange => ({ kind: 'from', seq });
-const minSeq = (rows: readonly PendingMemory[]) =>
-  rows.reduce((min, r) => (r.seq < min ? r.seq : min), (rows[0] as PendingMemory).seq);

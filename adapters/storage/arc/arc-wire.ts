@@ -3,6 +3,14 @@ import { promisify } from 'node:util';
 import { encode } from '@msgpack/msgpack';
 import { isMemoryType, type Memory, type MemoryStats } from '../../../domain/index.js';
 import { memoryStatsFromRow } from '../memory-stats-row.js';
+import {
+  CREATED_MS,
+  EXPIRES_AT,
+  PINNED,
+  REVISION,
+  SUPERSEDED_BY,
+  SUPERSEDES,
+} from './arc-new-columns.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -215,55 +223,6 @@ const text = (row: ArcRow, column: string): string => {
 const textOrNull = (row: ArcRow, column: string): string | null =>
   row[column] === null || row[column] === undefined ? null : text(row, column);
 
-/**
- * A memory's recording time in ms: `created_at_ms`, or `time_ms` in a row written before it.
- * The comment marks the expression: no value's literal contains `/*` (see `sqlString`), so
- * {@link withoutCreatedAtColumn} finds only this.
- */
-export const CREATED_MS = 'COALESCE("created_at_ms", "time_ms") /*created*/';
-/** A row's own expiry, 0 when it has none (or was written before expiry existed); marked as above. */
-export const EXPIRES_AT = 'COALESCE("expires_at_ms", 0) /*expires*/';
-/** 1 when the row is pinned, else 0 (also when written before pinning existed); marked as above. */
-export const PINNED = 'COALESCE("pinned", 0) /*pinned*/';
-
-/** A row's revision (0 in a row written before revisions existed); marked as above. */
-export const REVISION = 'coalesce("revision", 0) /*revision*/';
-/** The memory a row's memory corrects; marked as above. */
-export const SUPERSEDES = '"supersedes" /*supersedes*/';
-/** The memory that corrects a row's memory (null while current); marked as above. */
-export const SUPERSEDED_BY = '"superseded_by" /*superseded_by*/';
-
-/** Each marked expression over a column rows written before this memtrace lack, and its stand-in. */
-const NEW_COLUMNS: readonly (readonly [string, string])[] = [
-  [CREATED_MS, '"time_ms" /*created*/'],
-  [EXPIRES_AT, '0 /*expires*/'],
-  [PINNED, '0 /*pinned*/'],
-  [REVISION, 'CAST(0 AS BIGINT) /*revision*/'],
-  [SUPERSEDES, 'CAST(NULL AS VARCHAR) /*supersedes*/'],
-  [SUPERSEDED_BY, 'CAST(NULL AS VARCHAR) /*superseded_by*/'],
-];
-
-/**
- * Whether `sql` names a column that rows written before this memtrace lack (`created_at_ms`,
- * `expires_at_ms`, `pinned`, `revision`, `supersedes` and `superseded_by` came together): Arc
- * refuses such SQL on a measurement where no row has them yet.
- */
-export const namesNewColumns = (sql: string): boolean =>
-  NEW_COLUMNS.some(([expression]) => sql.includes(expression));
-
-/**
- * `sql` for a measurement where no row has `created_at_ms` yet (every row was written before it
- * existed, so Arc knows no such column, nor the others that came with it): each row's recording
- * time is its `time_ms`, it has no expiry, is not pinned, and is the current, only revision.
- */
-export const withoutCreatedAtColumn = (sql: string): string =>
-  NEW_COLUMNS.reduce((out, [expression, standIn]) => out.replaceAll(expression, standIn), sql);
-
-/** Whether a measurement has the `created_at_ms` column: one row, `has` true, false or null. */
-export const buildHasCreatedAt = (measurementIdent: string): string =>
-  `SELECT bool_or(json_exists(to_json(t), '$.created_at_ms')) AS "has" ` +
-  `FROM (SELECT * FROM ${measurementIdent} LIMIT 1) AS t`;
-
 /** The column list a memory is read back with; `seq` comes as text to keep all 64 bits. */
 export const MEMORY_SELECT = `"id", "org_id", "agent_id", "session_id", "memory_type", "event_type", "content", "metadata_json", "tags_json", "importance", "dedup_key", "parent_id", "time_ms", CAST("seq" AS VARCHAR) AS "seq_text", ${CREATED_MS} AS "created_ms", ${EXPIRES_AT} AS "expires_at_ms", ${PINNED} AS "pinned", ${SUPERSEDES} AS "supersedes", ${SUPERSEDED_BY} AS "superseded_by", ${REVISION} AS "revision"`;
 
@@ -316,3 +275,15 @@ export function statsFromRow(row: ArcRow | undefined): MemoryStats {
   if (row === undefined) return emptyStats();
   return memoryStatsFromRow(row, toInt);
 }
+
+export {
+  buildHasCreatedAt,
+  CREATED_MS,
+  EXPIRES_AT,
+  namesNewColumns,
+  PINNED,
+  REVISION,
+  SUPERSEDED_BY,
+  SUPERSEDES,
+  withoutCreatedAtColumn,
+} from './arc-new-columns.js';

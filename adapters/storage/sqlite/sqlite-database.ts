@@ -59,3 +59,23 @@ export function openSqliteDatabase(options: SqliteOpenOptions): Database.Databas
     }
   });
 }
+
+/**
+ * Copies the WAL into the database file and truncates it (`wal_checkpoint(TRUNCATE)`), so the
+ * page images written before a delete, which hold the deleted content, leave the disk with it.
+ * Best effort and without waiting: while another connection reads or writes, the checkpoint
+ * stops short and the WAL is emptied by a later one (the next delete's, or on close).
+ */
+export function scrubWal(db: Database.Database): void {
+  try {
+    const busyMs = db.pragma('busy_timeout', { simple: true }) as number;
+    db.pragma('busy_timeout = 0');
+    try {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      db.pragma(`busy_timeout = ${busyMs}`);
+    }
+  } catch {
+    // The delete is committed; a failed checkpoint only leaves the WAL as it was.
+  }
+}

@@ -56,3 +56,11 @@ export function withSqlite<T>(work: () => T): T {
     throw translateSqliteError(e);
   }
 }
+
+/** A failed insert as the port reports it: a taken id is a conflict, an outage unavailable. */
+export function translateInsertError(e: unknown): unknown {
+  if (isUniqueViolation(e, 'memories.id')) {
+    return new DomainError('conflict', 'MEMORY_EXISTS', 'a memory with this id already exists');
+  }
+  return translateSqliteError(e);
+}

@@ -271,16 +271,6 @@ export function buildDeletionTargets(orgId: string, filter: MemoryFilter): Built
 }
 
 /**
- * The dedup lookup: the newest memory of the org with this key recorded at or after the window
- * start (`org_id`, `dedup_key`, `created_at >= ?`), a point seek on (org_id, dedup_key,
- * created_at) (migration 0008).
- */
-export const DEDUP_LOOKUP_SQL =
-  'SELECT id FROM memories INDEXED BY idx_memories_org_dedup_created ' +
-  'WHERE org_id = ? AND dedup_key = ? AND created_at >= ? ' +
-  'ORDER BY created_at DESC, seq DESC LIMIT 1';
-
-/**
  * The aggregate behind `MemoryStore.stats`: one walk of (org_id, agent_id, time) for the given
  * agents' current memories, counting per type with conditional sums (a GROUP BY would sort all matches).
  * Columns: `memory_count`, `memories_since`, `errors_since`, then one `type_<i>` per

@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
 import {
-  DomainError,
   type DedupPolicy,
   type InsertOutcome,
   type LiveAt,
@@ -21,14 +20,14 @@ import {
   type MemoryParams,
   type MemoryRow,
 } from './row-mappers.js';
-import { isUniqueViolation, translateSqliteError, withSqlite } from './sqlite-errors.js';
+import { translateInsertError, translateSqliteError, withSqlite } from './sqlite-errors.js';
+import { scrubWal } from './sqlite-database.js';
 import {
   buildCountMemories,
   buildDeletionTargets,
   buildFindMemories,
   buildFindByPriority,
   buildMemoryStats,
-  DEDUP_LOOKUP_SQL,
   type BuiltSql,
 } from './sqlite-memory-query.js';
 import { buildExpiredTargets } from './sqlite-expiry-sql.js';
@@ -47,19 +46,21 @@ interface PendingWrite {
   readonly translate: (error: unknown) => unknown;
 }
 
+/**
+ * The dedup lookup: the newest memory of the org with this key recorded at or after the window
+ * start (`org_id`, `dedup_key`, `created_at >= ?`), a point seek on (org_id, dedup_key,
+ * created_at) (migration 0008).
+ */
+export const DEDUP_LOOKUP_SQL =
+  'SELECT id FROM memories INDEXED BY idx_memories_org_dedup_created ' +
+  'WHERE org_id = ? AND dedup_key = ? AND created_at >= ? ' +
+  'ORDER BY created_at DESC, seq DESC LIMIT 1';
+
 /** What {@link buildDeletionTargets} selects: a memory's rowid and the key of its tag rows. */
 interface DeletionTarget {
   readonly seq: number;
   readonly time: number;
   readonly tags: string;
-}
-
-/** A failed insert as the port reports it: a taken id is a conflict, an outage unavailable. */
-function translateInsertError(e: unknown): unknown {
-  if (isUniqueViolation(e, 'memories.id')) {
-    return new DomainError('conflict', 'MEMORY_EXISTS', 'a memory with this id already exists');
-  }
-  return translateSqliteError(e);
 }
 
 /**
@@ -84,7 +85,7 @@ export class SqliteMemoryStore implements MemoryStore {
   private readonly writeGroup: Database.Transaction<(run: () => void) => void>;
   private readonly dynamic: StatementCache;
   private pending: PendingWrite[] = [];
-  /** Whether a delete of the group being committed removed rows (see {@link scrubWal}). */
+  /** Whether a delete of the group being committed removed rows (see `scrubWal`). */
   private deletedInGroup = false;
 
   constructor(private readonly db: Database.Database) {
@@ -137,7 +138,7 @@ export class SqliteMemoryStore implements MemoryStore {
    * so a concurrent insert, here or in another process, is either wholly before or wholly after.
    * The connection runs with `secure_delete`, so the freed bytes are overwritten with zeros,
    * and the WAL, which still holds earlier images of those pages, is emptied after the commit
-   * (see {@link scrubWal}).
+   * (see `scrubWal`).
    */
   delete(orgId: string, filter: MemoryFilter): Promise<number> {
     const targets = buildDeletionTargets(orgId, filter);
@@ -202,32 +203,12 @@ export class SqliteMemoryStore implements MemoryStore {
       for (const call of group) call.reject(call.translate(e));
       return;
     }
-    if (this.deletedInGroup) this.scrubWal();
+    if (this.deletedInGroup) scrubWal(this.db);
     group.forEach((call, i) => {
       const outcome = outcomes[i];
       if (outcome && 'ok' in outcome) call.resolve(outcome.ok);
       else call.reject(call.translate(outcome?.error));
     });
-  }
-
-  /**
-   * Copies the WAL into the database file and truncates it (`wal_checkpoint(TRUNCATE)`), so the
-   * page images written before a delete, which hold the deleted content, leave the disk with it.
-   * Best effort and without waiting: while another connection reads or writes, the checkpoint
-   * stops short and the WAL is emptied by a later one (the next delete's, or on close).
-   */
-  private scrubWal(): void {
-    try {
-      const busyMs = this.db.pragma('busy_timeout', { simple: true }) as number;
-      this.db.pragma('busy_timeout = 0');
-      try {
-        this.db.pragma('wal_checkpoint(TRUNCATE)');
-      } finally {
-        this.db.pragma(`busy_timeout = ${busyMs}`);
-      }
-    } catch {
-      // The delete is committed; a failed checkpoint only leaves the WAL as it was.
-    }
   }
 
   private insertOne(memory: Memory, dedup: DedupPolicy | null): InsertOutcome {
