@@ -105,6 +105,19 @@ export function describeExpiryContract(
       expect(await s.memories.findById(OTHER, theirs.id)).toEqual(theirs);
     });
 
+    it('purges an expired memory that a correction retired, like any other', async () => {
+      const old = aMemory({ time: t - HOUR, expiresAt: t - 10 });
+      await save(old);
+      const s = storage();
+      await s.memories.insert([aMemory({ time: t - HOUR + 1, supersedes: old.id })], null);
+      expect((await s.memories.findById(ORG, old.id))?.supersededBy).not.toBeNull();
+
+      expect(await s.memories.purgeExpired(ORG, t, null, 10)).toBe(1);
+
+      expect(await s.memories.findById(ORG, old.id)).toBeNull();
+      expect(await s.memories.purgeExpired(ORG, t, null, 10)).toBe(0);
+    });
+
     it('applies the retention to memories without an expiry that are not pinned', async () => {
       const f = fixture();
       await save(...Object.values(f));

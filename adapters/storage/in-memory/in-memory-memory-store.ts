@@ -181,7 +181,7 @@ export class InMemoryMemoryStore implements MemoryStore {
       .filter((r) => !isLive(r.memory, live))
       .slice(0, limit)
       .map((r) => r.memory.id);
-    return expired.length === 0 ? 0 : this.delete(orgId, { ids: expired });
+    return expired.length === 0 ? 0 : this.delete(orgId, { ids: expired, includeSuperseded: true });
   }
 
   async delete(orgId: string, filter: MemoryFilter): Promise<number> {
