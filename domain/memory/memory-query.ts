@@ -5,6 +5,7 @@ import { DEFAULT_LIMIT, MAX_LIMIT, type Order } from '../shared/page.js';
 import { checkEventType, checkId, checkImportance, checkTags } from '../shared/rules.js';
 import { parseTimeRange } from '../shared/time-expression.js';
 import { isMemoryType, type MemoryFilter, type MemoryType } from './memory.js';
+import { parseSearchQuery } from './search-query.js';
 
 /** Filters as a caller writes them: times still as text (`2h`, ISO 8601). */
 export interface MemoryFilterInput {
@@ -14,6 +15,8 @@ export interface MemoryFilterInput {
   readonly eventTypes?: readonly string[];
   readonly tags?: readonly string[];
   readonly contentContains?: string;
+  /** A keyword search (see `parseSearchQuery`); an empty string is no filter. */
+  readonly query?: string;
   readonly minImportance?: number;
   readonly since?: string;
   readonly until?: string;
@@ -22,6 +25,7 @@ export interface MemoryFilterInput {
 }
 
 export interface MemoryListInput extends MemoryFilterInput {
+  /** `asc`, `desc`, or with a `query` `relevance` (the default then; else `desc`). */
   readonly order?: string;
   readonly limit?: number;
   readonly offset?: number;
@@ -80,6 +84,9 @@ export function toMemoryFilter(
   if (input.contentContains !== undefined && input.contentContains !== '') {
     filter.contentContains = input.contentContains;
   }
+  if (input.query !== undefined && input.query !== '') {
+    filter.query = parseSearchQuery(input.query);
+  }
   if (input.minImportance !== undefined) {
     filter.minImportance = checkImportance('min_importance', input.minImportance);
   }
@@ -104,6 +111,20 @@ export function toOrder(value: string | undefined): Order {
   throw invalid(`order must be 'asc' or 'desc'`);
 }
 
+/**
+ * The order of a memory list: with a keyword query `relevance` by default (score, then time,
+ * then insertion, all descending), and `asc` or `desc` by time when asked; without one `desc` by
+ * default, and `relevance` refused.
+ */
+export function toListOrder(value: string | undefined, hasQuery: boolean): Order | 'relevance' {
+  if (value === 'relevance' || (value === undefined && hasQuery)) {
+    if (!hasQuery) throw invalid(`order 'relevance' needs a query`);
+    return 'relevance';
+  }
+  if (value === undefined || value === 'desc' || value === 'asc') return toOrder(value);
+  throw invalid(`order must be 'asc' or 'desc'${hasQuery ? ", or 'relevance'" : ''}`);
+}
+
 export function toLimit(value: number | undefined): number {
   if (value === undefined) return DEFAULT_LIMIT;
   if (!Number.isInteger(value) || value < 1 || value > MAX_LIMIT) {
@@ -122,14 +143,14 @@ export function toOffset(value: number | undefined): number {
 
 /**
  * What a memory list's cursor is bound to: the org, the endpoint kind, the filters (lists sorted,
- * times as the caller wrote them) and the order; never the limit, which may change between pages.
+ * times and the search query as the caller wrote them) and the order; never the limit, which may change between pages.
  */
 export function memoryCursorScope(
   orgId: string,
   list: 'memories' | 'search',
   input: MemoryListInput,
   filter: MemoryFilter,
-  order: Order,
+  order: Order | 'relevance',
 ): CursorScope {
   return {
     orgId,
@@ -141,6 +162,7 @@ export function memoryCursorScope(
       eventTypes: normalisedList(filter.eventTypes),
       tags: normalisedList(filter.tags),
       contentContains: filter.contentContains,
+      query: filter.query?.text,
       minImportance: filter.minImportance,
       since: input.since,
       until: input.until,
