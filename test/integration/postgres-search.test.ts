@@ -96,6 +96,62 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
       expect(await search(s, '"3 14 15" www-example')).toEqual(ids([ms[6] as Memory]));
     });
 
+    it('finds and counts what the domain matches for random queries full of FTS syntax', async () => {
+      const s = await open(await tempSchema());
+      const pool = ['deploy', 'Deployed', 'staging', 'the', 'a', 'b', 'OR', 'or', 'NEAR', 'and'];
+      const syntax = [
+        '"',
+        '*',
+        '(',
+        ')',
+        ':',
+        '&',
+        '|',
+        '!',
+        '<->',
+        '<2>',
+        "'",
+        '\\',
+        '-',
+        '^',
+        ' ',
+      ];
+      let seed = 7;
+      const next = (n: number) => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed % n;
+      };
+      const pick = <T>(xs: readonly T[]): T => xs[next(xs.length)] as T;
+      const ms = Array.from({ length: 40 }, (_, i) =>
+        aMemory({
+          content: Array.from({ length: 2 + next(8) }, () => pick(pool)).join(
+            pick([' ', '-', ', ']),
+          ),
+          time: BASE_TIME + i,
+        }),
+      );
+      await s.memories.insert(ms, null);
+      let checked = 0;
+      let found = 0;
+      for (let i = 0; i < 150; i++) {
+        const text = Array.from({ length: 1 + next(8) }, () =>
+          next(3) === 0 ? pick(syntax) : `${pick(pool)}${next(4) === 0 ? '*' : ''}`,
+        ).join(pick(['', ' ', ' ', '"']));
+        let q;
+        try {
+          q = parseSearchQuery(text);
+        } catch {
+          continue; // no word: a 400 before the store
+        }
+        const expected = ids(ms.filter((m) => matchesSearch(m.content, q)));
+        expect(await search(s, text), text).toEqual(expected);
+        checked++;
+        if (expected.length > 0) found++;
+      }
+      expect(checked).toBeGreaterThan(100);
+      expect(found).toBeGreaterThan(30);
+    });
+
     it('stores words PostgreSQL cannot index without failing, and never finds them', async () => {
       const s = await open(await tempSchema());
       const long = 'x'.repeat(2048);
