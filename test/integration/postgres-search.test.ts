@@ -152,6 +152,25 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
       expect(found).toBeGreaterThan(30);
     });
 
+    it('narrows context priority reads and deletes by a query', async () => {
+      const s = await open(await tempSchema());
+      const a = aMemory({ content: 'lease lost on node one', importance: 0.2 });
+      const b = aMemory({ content: 'lease renewed', importance: 0.9 });
+      const c = aMemory({ content: 'unrelated heartbeat', importance: 1 });
+      await s.memories.insert([a, b, c], null);
+      const filter = { query: parseSearchQuery('lease') };
+      const best = await s.memories.findByPriority(ORG, {
+        filter,
+        maxContentLength: null,
+        limit: null,
+      });
+      expect(best.map((m) => m.id)).toEqual([b.id, a.id]);
+      expect(await s.memories.delete(ORG, { query: parseSearchQuery('lost OR heartbeat') })).toBe(
+        2,
+      );
+      expect(await search(s, 'lease OR heartbeat')).toEqual(ids([b]));
+    });
+
     it('stores words PostgreSQL cannot index without failing, and never finds them', async () => {
       const s = await open(await tempSchema());
       const long = 'x'.repeat(2048);
