@@ -16,7 +16,15 @@ export interface PostgresConfig {
   readonly statementTimeoutMs: number;
   /** Apply pending migrations at server start (under an advisory lock). */
   readonly migrate: boolean;
+  /**
+   * The text-search configuration keyword search uses (`simple`: the domain's words exactly, for
+   * every language); checked against the database at start.
+   */
+  readonly textSearchConfig: string;
 }
+
+/** A configuration name as PostgreSQL reads it unquoted: `name` or `schema.name`. */
+const TEXT_SEARCH_CONFIG_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$/;
 
 /**
  * The Arc driver's settings (MEMTRACE_ARC_*): where memories live. They are the arc driver's
@@ -48,7 +56,19 @@ export function readPostgresConfig(read: ReadSetting, name: SettingName): Postgr
       name('storage', 'postgres_migrate'),
       read('storage', 'postgres_migrate') ?? 'true',
     ),
+    textSearchConfig: readTextSearchConfig(read, name),
   };
+}
+
+function readTextSearchConfig(read: ReadSetting, name: SettingName): string {
+  const value = read('storage', 'postgres_text_search_config') ?? 'simple';
+  if (!TEXT_SEARCH_CONFIG_PATTERN.test(value)) {
+    throw new ConfigError(
+      `${name('storage', 'postgres_text_search_config')} must name a text search configuration ` +
+        `(a name or schema.name of letters, digits and '_'), got '${value}'`,
+    );
+  }
+  return value;
 }
 
 /** The arc driver's settings; the URL is required, every other one has a default. */

@@ -70,6 +70,7 @@ async function openPostgres(
     connectTimeoutMs: pgConfig.connectTimeoutMs,
     statementTimeoutMs: pgConfig.statementTimeoutMs,
     migrate: options.forceMigrate === true || pgConfig.migrate,
+    textSearchConfig: pgConfig.textSearchConfig,
   });
 }
 

@@ -1,6 +1,12 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, type MemoryFilter, type MemoryQuery } from '../../domain/index.js';
+import {
+  DEFAULT_LIMITS,
+  parseSearchQuery,
+  tokenizeWords,
+  type MemoryFilter,
+  type MemoryQuery,
+} from '../../domain/index.js';
 import { createPgPool } from '../../adapters/storage/postgres/pg-pool.js';
 import {
   buildCountMemories,
@@ -189,6 +195,8 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
   () => {
     const schema = randomSchemaName('plans');
     let pool: pg.Pool;
+    /** A word of one memory only (its number in `Crawled https://example.com/<n>`). */
+    let rareWord = '';
 
     async function planOf(built: BuiltSql): Promise<PlanNode[]> {
       const { rows } = await pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
@@ -225,6 +233,7 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
             time: BASE_TIME - 30 * 24 * HOUR + i * 60_000,
           });
         });
+        if (batch === 3) rareWord = tokenizeWords(memories[17]?.content ?? '').at(-1) ?? '';
         await store.insert(memories, null);
       }
       await pool.query('VACUUM ANALYZE');
@@ -432,6 +441,35 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
           DRIVING_INDEX_NAME.agent,
           { ordered: false },
         );
+      });
+    });
+
+    describe('keyword search', () => {
+      const search = (text: string, more: MemoryFilter = {}): MemoryFilter => ({
+        ...more,
+        query: parseSearchQuery(text),
+      });
+      it.each([
+        [
+          'by relevance',
+          () => buildFindMemories(ORG, { ...query(search(rareWord)), byRelevance: true }),
+        ],
+        ['newest first', () => buildFindMemories(ORG, query(search(rareWord)))],
+        ['counting', () => buildCountMemories(ORG, search(rareWord))],
+        [
+          'by prefix and relevance',
+          () => buildFindMemories(ORG, { ...query(search(`${rareWord}*`)), byRelevance: true }),
+        ],
+      ])('finds a rare word through the GIN index on search_vector (%s)', async (_name, built) => {
+        const nodes = await planOf(built());
+        expect(
+          nodes.some((n) => n['Index Name'] === 'idx_memories_search'),
+          describePlan(nodes),
+        ).toBe(true);
+        expect(
+          nodes.filter((n) => n['Node Type'] === 'Seq Scan'),
+          describePlan(nodes),
+        ).toEqual([]);
       });
     });
 

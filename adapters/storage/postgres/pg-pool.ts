@@ -20,6 +20,11 @@ export interface PostgresOptions {
   readonly statementTimeoutMs?: number;
   /** A schema to use instead of the URL's search_path (tests: one schema per file). */
   readonly schema?: string;
+  /**
+   * The text-search configuration keyword search indexes and queries with (a regconfig of the
+   * database); default `simple`, the domain's words exactly (see `TextSearch`).
+   */
+  readonly textSearchConfig?: string;
 }
 
 export const POSTGRES_DEFAULTS = {

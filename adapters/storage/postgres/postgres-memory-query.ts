@@ -1,16 +1,12 @@
-import {
-  MEMORY_TYPES,
-  type LiveAt,
-  type MemoryFilter,
-  type MemoryQuery,
-  type PriorityQuery,
-} from '../../../domain/index.js';
+import type { MemoryFilter, MemoryQuery, PriorityQuery } from '../../../domain/index.js';
 import { contentToBytes, MEMORY_COLUMNS } from './row-mappers.js';
 import { chooseDrivingIndex, type DrivingIndex } from '../memory-driving-index.js';
 import { liveCondition } from './postgres-expiry-sql.js';
 import { Params, type BuiltSql } from './postgres-sql-params.js';
+import { searchSql, SIMPLE_TEXT_SEARCH, type TextSearch } from './postgres-search-sql.js';
 
 export { chooseDrivingIndex, type DrivingIndex };
+export { buildMemoryStats } from './postgres-stats-sql.js';
 
 export type { BuiltSql };
 
@@ -41,13 +37,15 @@ interface Plan {
   readonly params: Params;
   /** Alias whose (time, seq) gives the order: the driving index's own columns. */
   readonly orderAlias: 'm' | 't';
+  /** The search score of the row `m` (float8), when the filter has a query. */
+  readonly score: string | null;
 }
 
 const SELECT_COLUMNS = MEMORY_COLUMNS.split(', ')
   .map((c) => `m.${c}`)
   .join(', ');
 
-function plan(orgId: string, filter: MemoryFilter): Plan {
+function plan(orgId: string, filter: MemoryFilter, ts: TextSearch): Plan {
   const drivingIndex = chooseDrivingIndex(filter);
   const p = new Params();
   const where: string[] = [];
@@ -132,6 +130,10 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     );
   }
 
+  // The keyword search: the GIN index on search_vector (0012) can drive it.
+  const search = filter.query === undefined ? null : searchSql(filter.query, ts, p);
+  if (search !== null) rowCondition(search.match);
+
   if (filter.includeSuperseded !== true) {
     // The flag is copied into memory_tags (0010), so a tag walk checks it without the row.
     if (drivingIndex === 'tag') where.push('NOT t.superseded');
@@ -147,6 +149,7 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
       rowWhere,
       params: p,
       orderAlias: 't',
+      score: search?.score ?? null,
     };
   }
   return {
@@ -157,35 +160,52 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     rowWhere,
     params: p,
     orderAlias: 'm',
+    score: search?.score ?? null,
   };
 }
 
 /**
  * The SELECT behind `MemoryStore.find`: newest or oldest first by (time, insertion order), in
- * the order of the driving index (see {@link chooseDrivingIndex}), so LIMIT stops the walk.
+ * the order of the driving index (see {@link chooseDrivingIndex}), so LIMIT stops the walk. With
+ * a search query each row carries its `score`; with `byRelevance` too, the order is (score,
+ * time, seq) descending, and `after` compares the three with the same float8 expression.
  */
 export function buildFindMemories(
   orgId: string,
   query: MemoryQuery,
+  ts: TextSearch = SIMPLE_TEXT_SEARCH,
 ): BuiltSql & { drivingIndex: DrivingIndex } {
-  const p = plan(orgId, query.filter);
+  const p = plan(orgId, query.filter, ts);
   const dir = query.order === 'asc' ? 'ASC' : 'DESC';
   const a = p.orderAlias;
-  const where = [...p.where];
-  if (query.after !== undefined) {
+  const where = [...p.where, ...p.rowWhere];
+  const relevance = p.score !== null && query.byRelevance === true;
+  const after = query.after;
+  if (after !== undefined && !relevance) {
     // A row comparison on the index's (time, seq): a range of the same walk, no sort.
-    const time = p.params.add(query.after.time, '::bigint');
-    const seq = p.params.add(query.after.seq, '::bigint');
+    const time = p.params.add(after.time, '::bigint');
+    const seq = p.params.add(after.seq, '::bigint');
     where.push(`(${a}.time, ${a}.seq) ${query.order === 'asc' ? '>' : '<'} (${time}, ${seq})`);
+  }
+  // A relevance position without a score stands before every row.
+  if (after?.score !== undefined && relevance) {
+    const at = [
+      p.params.add(after.score, '::float8'),
+      p.params.add(after.time, '::bigint'),
+      p.params.add(after.seq, '::bigint'),
+    ];
+    where.push(`(${p.score}, m.time, m.seq) < (${at.join(', ')})`);
   }
   // LIMIT NULL is PostgreSQL's "no limit".
   const limit = p.params.add(query.limit, '::bigint');
   const offset = p.params.add(query.offset, '::bigint');
+  const order = relevance
+    ? 'score DESC, m.time DESC, m.seq DESC'
+    : `${a}.time ${dir}, ${a}.seq ${dir}`;
   const sql =
-    `SELECT ${SELECT_COLUMNS}, ${a}.seq::text AS keyset_seq FROM ${p.from} ` +
-    `WHERE ${[...where, ...p.rowWhere].join(' AND ')} ` +
-    `ORDER BY ${a}.time ${dir}, ${a}.seq ${dir} ` +
-    `LIMIT ${limit} OFFSET ${offset}`;
+    `SELECT ${SELECT_COLUMNS}, ${a}.seq::text AS keyset_seq` +
+    `${p.score === null ? '' : `, ${p.score} AS score`} FROM ${p.from} ` +
+    `WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`;
   return { sql, params: p.params.values, drivingIndex: p.drivingIndex };
 }
 
@@ -194,8 +214,12 @@ export function buildFindMemories(
  * Within a session the planner walks idx_memories_org_session_priority (0005) in order, with the
  * length bound on `content_chars` checked in the index; any other filter sorts its matches.
  */
-export function buildFindByPriority(orgId: string, query: PriorityQuery): BuiltSql {
-  const p = plan(orgId, query.filter);
+export function buildFindByPriority(
+  orgId: string,
+  query: PriorityQuery,
+  ts: TextSearch = SIMPLE_TEXT_SEARCH,
+): BuiltSql {
+  const p = plan(orgId, query.filter, ts);
   const where = [...p.where, ...p.rowWhere];
   if (query.maxContentLength !== null) {
     where.push(`m.content_chars <= ${p.params.add(query.maxContentLength, '::int')}`);
@@ -218,8 +242,9 @@ function selectMatches(
   orgId: string,
   filter: MemoryFilter,
   select: string,
+  ts: TextSearch,
 ): BuiltSql & { drivingIndex: DrivingIndex } {
-  const p = plan(orgId, filter);
+  const p = plan(orgId, filter, ts);
   const { drivingIndex } = p;
   if (p.countFromWithoutRows === null) {
     const where = [...p.where, ...p.rowWhere].join(' AND ');
@@ -244,43 +269,22 @@ function selectMatches(
 export function buildCountMemories(
   orgId: string,
   filter: MemoryFilter,
+  ts: TextSearch = SIMPLE_TEXT_SEARCH,
 ): BuiltSql & { drivingIndex: DrivingIndex } {
-  return selectMatches(orgId, filter, 'count(*)::bigint AS n');
+  return selectMatches(orgId, filter, 'count(*)::bigint AS n', ts);
 }
 
 /** The `seq` of each match (in no order), on the same driving index as {@link buildFindMemories}. */
-export function buildMatchingSeqs(orgId: string, filter: MemoryFilter): BuiltSql {
+export function buildMatchingSeqs(
+  orgId: string,
+  filter: MemoryFilter,
+  ts: TextSearch = SIMPLE_TEXT_SEARCH,
+): BuiltSql {
   const { sql, params } = selectMatches(
     orgId,
     filter,
     chooseDrivingIndex(filter) === 'tag' ? 't.seq' : 'm.seq',
+    ts,
   );
   return { sql, params };
-}
-
-/**
- * The aggregate behind `MemoryStore.stats`: one walk of (org_id, agent_id, time) for the given
- * agents' current memories with a filtered count per figure. Columns: `memory_count`, `memories_since`,
- * `errors_since`, then one `type_<i>` per `MEMORY_TYPES[i]`.
- */
-export function buildMemoryStats(
-  orgId: string,
-  agentIds: readonly string[],
-  sinceMs: number,
-  live?: LiveAt,
-): BuiltSql {
-  const p = new Params();
-  const alive = live === undefined ? '' : ` AND ${liveCondition('memories', live, p)}`;
-  const since = p.add(sinceMs, '::bigint');
-  const typeColumns = MEMORY_TYPES.map(
-    (type, i) => `count(*) FILTER (WHERE memory_type = ${p.add(type)}) AS type_${i}`,
-  );
-  const sql =
-    'SELECT count(*) AS memory_count, ' +
-    `count(*) FILTER (WHERE time >= ${since}) AS memories_since, ` +
-    `count(*) FILTER (WHERE time >= ${since} AND event_type = 'error') AS errors_since, ` +
-    `${typeColumns.join(', ')} ` +
-    `FROM memories WHERE org_id = ${p.add(orgId)} ` +
-    `AND agent_id = ANY(${p.add([...agentIds], '::text[]')}) AND superseded_by IS NULL${alive}`;
-  return { sql, params: p.values };
 }

@@ -27,17 +27,14 @@ import {
 import { buildExpiredSeqs } from './postgres-expiry-sql.js';
 import {
   buildDeleteMemories,
-  INSERT_MEMORIES_SQL,
+  insertMemoriesParams,
+  insertMemoriesSql,
   REPOINT_DEDUP_KEYS_SQL,
 } from './postgres-memory-write-sql.js';
+import { SIMPLE_TEXT_SEARCH, type TextSearch } from './postgres-search-sql.js';
 import { patchMemory, retireSuperseded } from './postgres-memory-corrections.js';
 import { chunkByRows, claimDedupKeys, recordDedupKeys } from './postgres-memory-dedup.js';
-import {
-  MEMORY_COLUMNS,
-  memoriesToColumnArrays,
-  rowToMemory,
-  type MemoryRow,
-} from './row-mappers.js';
+import { MEMORY_COLUMNS, rowToMemory, type MemoryRow } from './row-mappers.js';
 
 type StatsRow = Record<string, string | number>;
 
@@ -45,10 +42,19 @@ type StatsRow = Record<string, string | number>;
  * {@link MemoryStore} on PostgreSQL. Memories live in `memories` (identity `seq` = insertion
  * order, the tie-break for equal times) with their tags repeated in `memory_tags` so tag filters
  * walk an index in time order; `dedup_keys` holds the newest memory per (org, key), so dedup is
- * a unique constraint, not a read-then-write. Every query is scoped by `org_id`.
+ * a unique constraint, not a read-then-write. Every query is scoped by `org_id`. Keyword search
+ * reads `search_vector` (0012), written at insert under the text-search configuration `ts`
+ * (see `TextSearch`; `simple`, the domain's words exactly, unless set otherwise).
  */
 export class PostgresMemoryStore implements MemoryStore {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly insertSql: string;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly ts: TextSearch = SIMPLE_TEXT_SEARCH,
+  ) {
+    this.insertSql = insertMemoriesSql(ts);
+  }
 
   /**
    * Stores the memories in one transaction. With a dedup policy each keyed memory first claims
@@ -72,7 +78,7 @@ export class PostgresMemoryStore implements MemoryStore {
               : await claimDedupKeys(client, memories, dedup);
           const created = memories.filter((_, i) => !duplicateOf.has(i));
           for (const chunk of chunkByRows(created, (m) => 1 + m.tags.length)) {
-            await client.query(INSERT_MEMORIES_SQL, memoriesToColumnArrays(chunk));
+            await client.query(this.insertSql, insertMemoriesParams(chunk, this.ts));
           }
           await retireSuperseded(client, created);
           if (dedup === null) await recordDedupKeys(client, created);
@@ -120,18 +126,28 @@ export class PostgresMemoryStore implements MemoryStore {
     return (await this.findPage(orgId, query)).memories;
   }
 
-  /** {@link find} with each row's (time, seq) position. */
+  /**
+   * {@link find} with each row's (time, seq) position; with a search query, each row's score
+   * (ts_rank_cd, see `searchSql`), also in its position in relevance order.
+   */
   async findPage(orgId: string, query: MemoryQuery): Promise<MemoryPage> {
     return withPg(async () => {
-      const { sql, params } = buildFindMemories(orgId, query);
-      const { rows } = await this.pool.query<MemoryRow & { keyset_seq: string }>(
+      const { sql, params } = buildFindMemories(orgId, query, this.ts);
+      const { rows } = await this.pool.query<MemoryRow & { keyset_seq: string; score?: number }>(
         sql,
         params as unknown[],
       );
       const memories = rows.map(rowToMemory);
+      const scored = query.filter.query !== undefined;
+      const byRelevance = scored && query.byRelevance === true;
       return {
         memories,
-        positions: rows.map((r, i) => ({ time: (memories[i] as Memory).time, seq: r.keyset_seq })),
+        positions: rows.map((r, i) => ({
+          time: (memories[i] as Memory).time,
+          seq: r.keyset_seq,
+          ...(byRelevance ? { score: Number(r.score) } : {}),
+        })),
+        ...(scored ? { scores: rows.map((r) => Number(r.score)) } : {}),
       };
     });
   }
@@ -139,7 +155,7 @@ export class PostgresMemoryStore implements MemoryStore {
   /** Matches in context priority; see {@link buildFindByPriority}. */
   async findByPriority(orgId: string, query: PriorityQuery): Promise<Memory[]> {
     return withPg(async () => {
-      const { sql, params } = buildFindByPriority(orgId, query);
+      const { sql, params } = buildFindByPriority(orgId, query, this.ts);
       const { rows } = await this.pool.query<MemoryRow>(sql, params as unknown[]);
       return rows.map(rowToMemory);
     });
@@ -148,7 +164,7 @@ export class PostgresMemoryStore implements MemoryStore {
   /** How many memories of the org match the filter. */
   async count(orgId: string, filter: MemoryFilter): Promise<number> {
     return withPg(async () => {
-      const { sql, params } = buildCountMemories(orgId, filter);
+      const { sql, params } = buildCountMemories(orgId, filter, this.ts);
       const { rows } = await this.pool.query<{ n: string }>(sql, params as unknown[]);
       return Number(rows[0]?.n ?? 0);
     });
@@ -161,7 +177,7 @@ export class PostgresMemoryStore implements MemoryStore {
    * never been stored. The rows are dead at once for every reader; VACUUM reclaims the space.
    */
   async delete(orgId: string, filter: MemoryFilter): Promise<number> {
-    return this.deleteWhere(orgId, buildMatchingSeqs(orgId, filter));
+    return this.deleteWhere(orgId, buildMatchingSeqs(orgId, filter, this.ts));
   }
 
   private deleteWhere(orgId: string, matches: BuiltSql): Promise<number> {

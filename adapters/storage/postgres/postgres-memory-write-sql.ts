@@ -1,4 +1,6 @@
-import { MEMORY_COLUMNS } from './row-mappers.js';
+import type { Memory } from '../../../domain/index.js';
+import { MEMORY_COLUMNS, memoriesToColumnArrays } from './row-mappers.js';
+import { searchVectorSource, vectorFrom, type TextSearch } from './postgres-search-sql.js';
 import type { BuiltSql } from './postgres-memory-query.js';
 
 // The statements that write memories: dedup claims, inserts and deletes.
@@ -36,28 +38,41 @@ export const RECORD_DEDUP_KEYS_SQL =
   'SET memory_id = excluded.memory_id, time = excluded.time WHERE d.time <= excluded.time';
 
 /**
- * Inserts memories (parameters: the column arrays of `memoriesToColumnArrays`) in input order,
- * so `seq` follows it, and their tags into `memory_tags`, in one statement.
+ * Inserts memories (parameters: the column arrays of `memoriesToColumnArrays`, then the
+ * `searchVectorSource` of each content, then, unless `ts.exact`, the configuration) in input
+ * order, so `seq` follows it, and their tags into `memory_tags`, in one statement.
  */
-export const INSERT_MEMORIES_SQL =
-  'WITH rows AS (' +
-  'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], ' +
-  '$6::text[], $7::bytea[], $8::text[], $9::text[], $10::float8[], $11::text[], $12::text[], ' +
-  '$13::bigint[], $14::text[], $15::text[], $16::int[], $17::bigint[], $18::bigint[], ' +
-  '$19::bool[]) WITH ORDINALITY AS u(id, org_id, agent_id, session_id, memory_type, ' +
-  'event_type, content, metadata, tags, importance, dedup_key, parent_id, time, supersedes, ' +
-  'superseded_by, content_chars, created_at, expires_at, pinned, ord)' +
-  '), inserted AS (' +
-  `INSERT INTO memories (${MEMORY_COLUMNS}, content_chars) ` +
-  'SELECT id, org_id, agent_id, session_id, memory_type, event_type, content, ' +
-  'metadata::json, ARRAY(SELECT e FROM jsonb_array_elements_text(tags::jsonb) ' +
-  'WITH ORDINALITY AS j(e, n) ORDER BY n), importance, ' +
-  'dedup_key, parent_id, time, created_at, expires_at, pinned, supersedes, superseded_by, ' +
-  'content_chars FROM rows ORDER BY ord ' +
-  'RETURNING seq, org_id, time, tags, importance, superseded_by' +
-  ') INSERT INTO memory_tags (org_id, tag, time, seq, importance, superseded) ' +
-  'SELECT DISTINCT i.org_id, tag, i.time, i.seq, i.importance, i.superseded_by IS NOT NULL ' +
-  'FROM inserted AS i, unnest(i.tags) AS tag';
+export function insertMemoriesSql(ts: TextSearch): string {
+  return (
+    'WITH rows AS (' +
+    'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], ' +
+    '$6::text[], $7::bytea[], $8::text[], $9::text[], $10::float8[], $11::text[], $12::text[], ' +
+    '$13::bigint[], $14::text[], $15::text[], $16::int[], $17::bigint[], $18::bigint[], ' +
+    '$19::bool[], $20::text[]) WITH ORDINALITY AS u(id, org_id, agent_id, session_id, ' +
+    'memory_type, event_type, content, metadata, tags, importance, dedup_key, parent_id, time, ' +
+    'supersedes, superseded_by, content_chars, created_at, expires_at, pinned, search_source, ord)' +
+    '), inserted AS (' +
+    `INSERT INTO memories (${MEMORY_COLUMNS}, content_chars, search_vector) ` +
+    'SELECT id, org_id, agent_id, session_id, memory_type, event_type, content, ' +
+    'metadata::json, ARRAY(SELECT e FROM jsonb_array_elements_text(tags::jsonb) ' +
+    'WITH ORDINALITY AS j(e, n) ORDER BY n), importance, ' +
+    'dedup_key, parent_id, time, created_at, expires_at, pinned, supersedes, superseded_by, ' +
+    `content_chars, ${vectorFrom('search_source', ts, '$21')} FROM rows ORDER BY ord ` +
+    'RETURNING seq, org_id, time, tags, importance, superseded_by' +
+    ') INSERT INTO memory_tags (org_id, tag, time, seq, importance, superseded) ' +
+    'SELECT DISTINCT i.org_id, tag, i.time, i.seq, i.importance, i.superseded_by IS NOT NULL ' +
+    'FROM inserted AS i, unnest(i.tags) AS tag'
+  );
+}
+
+/** The parameters of {@link insertMemoriesSql} for these memories. */
+export function insertMemoriesParams(memories: readonly Memory[], ts: TextSearch): unknown[] {
+  return [
+    ...memoriesToColumnArrays(memories),
+    memories.map((m) => searchVectorSource(m.content, ts)),
+    ...(ts.exact ? [] : [ts.config]),
+  ];
+}
 
 /**
  * Retires the memories the new ones supersede, checked in the same statement: each target must

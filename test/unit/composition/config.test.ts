@@ -84,6 +84,15 @@ describe('loadConfig', () => {
       "MEMTRACE_STORAGE_POSTGRES_POOL_SIZE must be an integer from 1 to 1000, got '0'",
     ],
     [
+      {
+        MEMTRACE_STORAGE_DRIVER: 'postgres',
+        MEMTRACE_STORAGE_POSTGRES_URL: 'postgres://h/db',
+        MEMTRACE_STORAGE_POSTGRES_TEXT_SEARCH_CONFIG: "english'; drop",
+      },
+      'MEMTRACE_STORAGE_POSTGRES_TEXT_SEARCH_CONFIG must name a text search configuration ' +
+        "(a name or schema.name of letters, digits and '_'), got 'english'; drop'",
+    ],
+    [
       { MEMTRACE_LOG_LEVEL: 'loud' },
       "MEMTRACE_LOG_LEVEL must be one of error, warn, info, debug, silent, got 'loud'",
     ],
@@ -120,6 +129,7 @@ describe('loadConfig', () => {
       connectTimeoutMs: 1000,
       statementTimeoutMs: 1500,
       migrate: true,
+      textSearchConfig: 'simple',
     });
   });
 
@@ -131,6 +141,7 @@ describe('loadConfig', () => {
       MEMTRACE_STORAGE_POSTGRES_CONNECT_TIMEOUT_MS: '3000',
       MEMTRACE_STORAGE_POSTGRES_STATEMENT_TIMEOUT_MS: '8000',
       MEMTRACE_STORAGE_POSTGRES_MIGRATE: 'false',
+      MEMTRACE_STORAGE_POSTGRES_TEXT_SEARCH_CONFIG: 'english',
     });
     expect(config.storage.postgres).toEqual({
       url: 'postgresql://u@db/memtrace',
@@ -138,6 +149,7 @@ describe('loadConfig', () => {
       connectTimeoutMs: 3000,
       statementTimeoutMs: 8000,
       migrate: false,
+      textSearchConfig: 'english',
     });
   });
 
