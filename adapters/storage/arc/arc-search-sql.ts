@@ -1,13 +1,20 @@
-import type { KeysetPosition, MemoryFilter, Order, SearchTerm } from '../../../domain/index.js';
+import type {
+  KeysetPosition,
+  MemoryFilter,
+  Order,
+  SearchQuery,
+  SearchTerm,
+} from '../../../domain/index.js';
 import { pastCondition } from './arc-keyset-sql.js';
 import { seqCondition, split, where, withEndMarker, type SeqRange } from './arc-memory-query.js';
 import {
   B,
-  doubled,
+  countNeedle,
   doubleLiteral,
   K1,
   K1_PLUS_1,
   ONE_MINUS_B,
+  termKey,
   termNeedle,
   WORDS_COLUMN,
   type SearchConstants,
@@ -18,28 +25,36 @@ import { MEMORY_SELECT } from './arc-wire.js';
 // The SQL of keyword search on Arc (plain DuckDB over each row's `search_words`, see
 // arc-search-terms.ts): the collection's numbers, its rows one by one, and a ranked page.
 
+// Short column names (Arc takes 10,000 characters of SQL and a query may have 32 terms); they
+// start with `_`, as no stored column does.
 const WORDS = `"${WORDS_COLUMN}"`;
-const DOUBLED = '"arc_doubled"';
-const LENGTH = '"arc_length"';
-const NORM = '"arc_norm"';
+const DOUBLED = '"_dw"';
+/** The column of a row's length in words. */
+export const LENGTH_COLUMN = '_len';
+const LENGTH = `"${LENGTH_COLUMN}"`;
+const NORM = '"_nrm"';
 /** The score column a search page carries. */
-export const SCORE_COLUMN = 'arc_score';
+export const SCORE_COLUMN = '_score';
 const SCORE = `"${SCORE_COLUMN}"`;
 /** The column of how often the i-th term occurs in a row. */
-export const countColumn = (i: number): string => `arc_f${i}`;
-
-const bytes = (text: string): number => new TextEncoder().encode(text).length;
+export const countColumn = (i: number): string => `_f${i}`;
 
 /** Words in a row: its spaces less one (` a b ` has three spaces, two words). */
 const lengthSql = `(strlen(${WORDS}) - strlen(replace(${WORDS}, ' ', '')) - 1)`;
 
-/** Occurrences of the term (doubled needle in the doubled words), left to right. */
-function countSql(t: SearchTerm): string {
-  const needle = doubled(termNeedle(t));
-  return (
-    `((strlen(${DOUBLED}) - strlen(replace(${DOUBLED}, ${sqlString(needle)}, ''))) ` +
-    `// ${sqlNumber(bytes(needle))})`
-  );
+/**
+ * Occurrences of the term (its count needle in the doubled words), left to right without
+ * overlap, as JavaScript's `split` counts them in `countsOf`.
+ */
+const countSql = (t: SearchTerm): string =>
+  `len(string_split(${DOUBLED}, ${sqlString(countNeedle(t))}))-1`;
+
+/** The condition that a row's counts match the query (every term of one group occurs). */
+function matchSql(q: SearchQuery, terms: readonly SearchTerm[]): string {
+  const at = new Map(terms.map((t, i) => [termKey(t), i]));
+  const group = (g: readonly SearchTerm[]) =>
+    g.map((t) => `"${countColumn(at.get(termKey(t)) as number)}">0`).join(' AND ');
+  return `((${q.groups.map(group).join(') OR (')}))`;
 }
 
 /**
@@ -118,9 +133,9 @@ function scoreSql(
     `${doubleLiteral(B)} * ${LENGTH} / ${doubleLiteral(c.avg)})`;
   const parts = terms.map((_, i) => {
     const f = `"${countColumn(i)}"`;
-    return `${doubleLiteral(c.idf[i] as number)} * ${f} * ${doubleLiteral(K1_PLUS_1)} / (${f} + ${NORM})`;
+    return `${doubleLiteral(c.idf[i] as number)}*${f}*${doubleLiteral(K1_PLUS_1)}/(${f}+${NORM})`;
   });
-  return { norm, score: parts.join(' + ') };
+  return { norm, score: parts.join('+') };
 }
 
 /** Rows strictly past `after` in relevance order (score desc, time desc, seq desc). */
@@ -147,8 +162,12 @@ export function buildSearchPage(
 ): string {
   const { norm, score } = scoreSql(terms, constants);
   const byTime = order === 'relevance' ? [] : pastCondition(page.after, order);
-  const rows = counted(measurement, orgId, filter, terms, range, byTime);
-  const past = order === 'relevance' ? pastByRelevance(page.after) : [];
+  // The query matches on the counts, so each needle is written once.
+  const collection: MemoryFilter = { ...filter };
+  delete (collection as { query?: unknown }).query;
+  const rows = counted(measurement, orgId, collection, terms, range, byTime);
+  const matches = matchSql(filter.query as SearchQuery, terms);
+  const past = [matches, ...(order === 'relevance' ? pastByRelevance(page.after) : [])];
   const dir = order === 'asc' ? 'ASC' : 'DESC';
   const orderBy =
     order === 'relevance'

@@ -6,8 +6,11 @@ import { sqlIdent, sqlString } from './arc-sql.js';
 // The SQL (arc-search-sql.ts) and `scoreOf` below compute the same doubles by the same operations
 // in the same order, so a memory scores the same whether Arc or this process scores it.
 
-/** The column a search reads a row's words from (`search_words` or its stand-in). */
-export const WORDS_COLUMN = 'arc_words';
+/**
+ * The column a search reads a row's words from (`search_words` or its stand-in). The columns a
+ * search adds start with `_`, as no stored column does (Arc drops such columns from writes).
+ */
+export const WORDS_COLUMN = '_w';
 
 /**
  * What a term looks for in ` a b c `: ` w ` for a word, ` a b ` for a phrase (adjacent, in
@@ -16,12 +19,17 @@ export const WORDS_COLUMN = 'arc_words';
 export const termNeedle = (t: SearchTerm): string =>
   ` ${t.words.join(' ')}${t.kind === 'prefix' ? '' : ' '}`;
 
-/**
- * The needle with every space doubled, to count occurrences in the words with every space
- * doubled: there two neighbouring words no longer share the space between them, so repeats
- * (` t  t `) are counted each (a plain count of ` t ` in ` t t ` finds one).
- */
+/** The text with every space doubled. */
 export const doubled = (text: string): string => text.replaceAll(' ', '  ');
+
+/**
+ * What a term looks for in the words with every space doubled (`  a  b  c  `), to count its
+ * occurrences: {@link termNeedle} with the spaces between its words doubled (` a  b `). There two
+ * neighbouring words no longer share the space between them, so repeats are counted each (a
+ * plain count of ` t ` in ` t t ` finds one, of ` t ` in `  t  t  ` two).
+ */
+export const countNeedle = (t: SearchTerm): string =>
+  ` ${t.words.join('  ')}${t.kind === 'prefix' ? '' : ' '}`;
 
 /** The condition that a row's words (`WORDS_COLUMN`) match the query: an OR of AND-groups. */
 export function queryCondition(q: SearchQuery, literal: (v: string) => string = sqlString): string {
@@ -95,7 +103,7 @@ export function countsOf(searchWords: string, terms: readonly SearchTerm[]): Ter
   const text = doubled(searchWords);
   return {
     length: searchWords.split(' ').length - 2,
-    counts: terms.map((t) => text.split(doubled(termNeedle(t))).length - 1),
+    counts: terms.map((t) => text.split(countNeedle(t)).length - 1),
   };
 }
 
@@ -112,6 +120,9 @@ export const statsOf = (rows: readonly TermCounts[], terms: number): SearchStats
   having: Array.from({ length: terms }, (_, i) => rows.filter((r) => r.counts[i]! > 0).length),
 });
 
+/** A term's identity (`distinctTerms` keeps one term per key). */
+export const termKey = (t: SearchTerm): string => `${t.kind}\u0000${t.words.join(' ')}`;
+
 /** Whether a row with these counts of `terms` matches the query. */
 export function matchesCounts(
   q: SearchQuery,
@@ -121,8 +132,6 @@ export function matchesCounts(
   const at = new Map(terms.map((t, i) => [termKey(t), i]));
   return q.groups.some((g) => g.every((t) => counts[at.get(termKey(t)) as number]! > 0));
 }
-
-const termKey = (t: SearchTerm) => `${t.kind}\u0000${t.words.join(' ')}`;
 
 /**
  * The BM25 score, operation for operation as the SQL computes it (see `scoreSql`): the sum over

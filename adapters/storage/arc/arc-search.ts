@@ -18,6 +18,7 @@ import {
   buildSearchRows,
   buildSearchStats,
   countColumn,
+  LENGTH_COLUMN,
   SCORE_COLUMN,
 } from './arc-search-sql.js';
 import {
@@ -31,6 +32,7 @@ import {
   type SearchStats,
   type TermCounts,
 } from './arc-search-terms.js';
+import { MAX_SQL_CHARS } from './arc-sql.js';
 import type { ArcTargets } from './arc-targets.js';
 import { rowToStored, toInt, type ArcRow, type StoredMemory } from './arc-wire.js';
 
@@ -78,16 +80,23 @@ export class ArcSearch {
       rows.map((r) => counted(r, terms)).filter((c) => !stale.has(c.memory.id));
 
     let scored: Scored[];
-    if (longIds(filter)) {
+    if (inChunks(m, orgId, filter, terms, order, query)) {
       const ids = [...new Set(filter.ids)];
       const rows = fresh(
         await this.queries.chunks(target, ids, (chunk) =>
           buildSearchRows(m, orgId, { ...collection, ids: chunk }, terms, ALL),
         ),
       );
-      scored = this.scoreHere([...pending, ...rows], terms, q, statsOf([], terms.length));
+      const every = [...pending, ...rows];
+      const stats = statsOf(
+        every.map((c) => c.row),
+        terms.length,
+      );
+      scored = this.scoreWith(every, terms, q, constantsOf(stats));
     } else if (all.length === 0) {
-      const constants = constantsOf(await this.stats(target, orgId, collection, terms, ALL));
+      const stats = await this.stats(target, orgId, collection, terms, ALL);
+      if (stats.n === 0) return pageOf([], order, 0, null);
+      const constants = constantsOf(stats);
       const sql = buildSearchPage(m, orgId, filter, terms, constants, order, query, ALL);
       return pageOf((await this.queries.rows(target, sql)).map(scoredRow), order, 0, null);
     } else {
@@ -135,23 +144,7 @@ export class ArcSearch {
     };
   }
 
-  /** Scores of the matches among `rows`, the whole collection, plus `more` of it elsewhere. */
-  private scoreHere(
-    rows: readonly Counted[],
-    terms: readonly SearchTerm[],
-    q: SearchQuery,
-    more: SearchStats,
-  ): Scored[] {
-    const stats = addStats(
-      more,
-      statsOf(
-        rows.map((c) => c.row),
-        terms.length,
-      ),
-    );
-    return this.scoreWith(rows, terms, q, constantsOf(stats));
-  }
-
+  /** Scores of the matches among `rows` (members of the collection). */
   private scoreWith(
     rows: readonly Counted[],
     terms: readonly SearchTerm[],
@@ -169,11 +162,34 @@ export class ArcSearch {
   }
 }
 
+/** The longest a literal of a double is (`doubleLiteral`): sign, 17 digits, point, exponent. */
+const LONGEST_DOUBLE = -2.2250738585072014e-308;
+
+/**
+ * Whether the search reads the filter's ids in chunks: when they are many (as other reads do),
+ * or when a page with them inline would be longer than Arc takes (with a long query).
+ */
+function inChunks(
+  m: string,
+  orgId: string,
+  filter: MemoryFilter,
+  terms: readonly SearchTerm[],
+  order: 'asc' | 'desc' | 'relevance',
+  query: MemoryQuery,
+): boolean {
+  if (filter.ids === undefined) return false;
+  if (longIds(filter)) return true;
+  const worst = { idf: terms.map(() => LONGEST_DOUBLE), avg: LONGEST_DOUBLE };
+  const after = query.after && { ...query.after, score: LONGEST_DOUBLE };
+  const page = { limit: query.limit, offset: query.offset, after };
+  return buildSearchPage(m, orgId, filter, terms, worst, order, page, ALL).length > MAX_SQL_CHARS;
+}
+
 function counted(r: ArcRow, terms: readonly SearchTerm[]): Counted {
   return {
     ...rowToStored(r),
     row: {
-      length: toInt(r['arc_length']),
+      length: toInt(r[LENGTH_COLUMN]),
       counts: terms.map((_, i) => toInt(r[countColumn(i)])),
     },
   };
