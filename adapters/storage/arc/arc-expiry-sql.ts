@@ -1,6 +1,6 @@
 import type { LiveAt } from '../../../domain/index.js';
 import { sqlNumber } from './arc-sql.js';
-import { EXPIRES_AT, PINNED } from './arc-wire.js';
+import { EXPIRES_AT, PINNED } from './arc-new-columns.js';
 
 /** The condition that a row is live at `live.at` (see `isLive`). */
 export function liveCondition(live: LiveAt): string {

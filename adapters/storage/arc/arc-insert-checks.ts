@@ -1,12 +1,7 @@
 import { DomainError, type DedupPolicy, type Memory } from '../../../domain/index.js';
 import type { ArcTarget } from './arc-client.js';
 import { DedupCandidates } from './arc-dedup.js';
-import {
-  buildDedupCandidates,
-  buildExistingIds,
-  buildIdsBetween,
-  sameMillisecondRange,
-} from './arc-memory-query.js';
+import { buildDedupCandidates, buildExistingIds, buildIdsBetween } from './arc-memory-query.js';
 import type { ArcQueries } from './arc-queries.js';
 import type { ArcTargetState } from './arc-target-state.js';
 import { toInt } from './arc-wire.js';
@@ -94,4 +89,25 @@ export class ArcInsertChecks {
     }
     return candidates;
   }
+}
+
+/**
+ * Memory ids start with their kind's prefix and 12 hex digits of the time in ms (see the id
+ * generator): ids sharing that much were made in one millisecond, so few stored ids lie between.
+ */
+const TIME_ORDERED_PREFIX = 'mem_'.length + 12;
+
+/**
+ * The first and last of `ids` when they were made in one millisecond (the ids of one batch
+ * follow each other): one statement then finds what is stored between them, where a taken one
+ * can only be, instead of one statement per list of ids that Arc's SQL length allows.
+ */
+export function sameMillisecondRange(ids: readonly string[]): [string, string] | null {
+  if (ids.length < 2) return null;
+  const sorted = [...ids].sort();
+  const first = sorted[0] as string;
+  const last = sorted[sorted.length - 1] as string;
+  let n = 0;
+  while (n < first.length && first[n] === last[n]) n++;
+  return n >= TIME_ORDERED_PREFIX ? [first, last] : null;
 }

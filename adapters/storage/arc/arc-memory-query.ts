@@ -6,14 +6,9 @@ import {
   type PriorityQuery,
 } from '../../../domain/index.js';
 import { sqlIdent, sqlInList, sqlNumber, sqlString } from './arc-sql.js';
-import {
-  CREATED_MS,
-  END_MARKER,
-  MEMORY_SELECT,
-  REVISION,
-  SUPERSEDED_BY,
-  tagNeedle,
-} from './arc-wire.js';
+import { END_MARKER, MEMORY_SELECT, tagNeedle } from './arc-wire.js';
+import { CREATED_MS, REVISION, SEARCH_WORDS, SUPERSEDED_BY } from './arc-new-columns.js';
+import { queryCondition, WORDS_COLUMN } from './arc-search-terms.js';
 import { expiredCondition, liveCondition } from './arc-expiry-sql.js';
 
 /**
@@ -68,6 +63,8 @@ export function filterConditions(
   if (f.contentContains !== undefined) {
     c.push(`contains("content", ${literal(f.contentContains)})`);
   }
+  // On the words column `latest` adds when the filter has a query.
+  if (f.query !== undefined) c.push(queryCondition(f.query, literal));
   if (f.minImportance !== undefined) c.push(`"importance" >= ${sqlNumber(f.minImportance)}`);
   if (f.since !== undefined) c.push(`"time_ms" >= ${sqlNumber(f.since)}`);
   if (f.until !== undefined) c.push(`"time_ms" < ${sqlNumber(f.until)}`);
@@ -90,7 +87,7 @@ export function buildExpiredIds(
   );
 }
 
-const where = (conditions: readonly string[]) =>
+export const where = (conditions: readonly string[]) =>
   conditions.length === 0 ? 'TRUE' : conditions.join(' AND ');
 
 /**
@@ -121,20 +118,33 @@ function revisedConditions(f: MemoryFilter): string[] {
 
 /**
  * The latest revision of each memory of `measurement` meeting `fixed`, as a FROM item with
- * every column; the revised conditions go in the WHERE of the query around it.
+ * every column (and with `words`, the row's search words as {@link WORDS_COLUMN}, which a
+ * search condition reads); the revised conditions go in the WHERE of the query around it.
  */
-export const latest = (measurement: string, fixed: readonly string[]): string =>
-  `(SELECT * FROM ${sqlIdent(measurement)} WHERE ${where(fixed)} ${ONE_ROW_PER_ID})`;
+export function latest(measurement: string, fixed: readonly string[], words = false): string {
+  const source = words
+    ? `(SELECT *, ${SEARCH_WORDS} AS ${sqlIdent(WORDS_COLUMN)} FROM ${sqlIdent(measurement)})`
+    : sqlIdent(measurement);
+  return `(SELECT * FROM ${source} WHERE ${where(fixed)} ${ONE_ROW_PER_ID})`;
+}
 
-/** `latest(...)` of the filter's fixed conditions plus `extra`, and its revised conditions. */
-function split(
+/**
+ * `latest(...)` of the filter's fixed conditions plus `extra` (with the search words when the
+ * filter has a query, or `words`), and its revised conditions.
+ */
+export function split(
   measurement: string,
   orgId: string,
   f: MemoryFilter,
   extra: readonly string[] = [],
+  words = false,
 ): { from: string; revised: string[] } {
   return {
-    from: latest(measurement, [...fixedConditions(orgId, f), ...extra]),
+    from: latest(
+      measurement,
+      [...fixedConditions(orgId, f), ...extra],
+      words || f.query !== undefined,
+    ),
     revised: revisedConditions(f),
   };
 }
@@ -269,25 +279,4 @@ export function buildVisibleIds(measurement: string, from: bigint, to: bigint): 
     `SELECT "id", max(${REVISION}) AS "revision" FROM ${sqlIdent(measurement)} ` +
       `WHERE "seq" >= ${sqlNumber(from)} AND "seq" <= ${sqlNumber(to)} GROUP BY "id" ORDER BY "id"`,
   );
-}
-
-/**
- * Memory ids start with their kind's prefix and 12 hex digits of the time in ms (see the id
- * generator): ids sharing that much were made in one millisecond, so few stored ids lie between.
- */
-const TIME_ORDERED_PREFIX = 'mem_'.length + 12;
-
-/**
- * The first and last of `ids` when they were made in one millisecond (the ids of one batch
- * follow each other): one statement then finds what is stored between them, where a taken one
- * can only be, instead of one statement per list of ids that Arc's SQL length allows.
- */
-export function sameMillisecondRange(ids: readonly string[]): [string, string] | null {
-  if (ids.length < 2) return null;
-  const sorted = [...ids].sort();
-  const first = sorted[0] as string;
-  const last = sorted[sorted.length - 1] as string;
-  let n = 0;
-  while (n < first.length && first[n] === last[n]) n++;
-  return n >= TIME_ORDERED_PREFIX ? [first, last] : null;
 }

@@ -4,34 +4,43 @@ import { buildVisibleIds } from './arc-memory-query.js';
 import { ARC_SQL_LIMIT, PARALLEL_QUERIES } from './arc-options.js';
 import { chunkByLiteralLength, MAX_SQL_CHARS, sqlIdent } from './arc-sql.js';
 import type { ArcTargetState } from './arc-target-state.js';
+import { toInt, type AnswerShape, type ArcRow } from './arc-wire.js';
 import {
-  buildHasCreatedAt,
+  buildHasColumn,
   namesNewColumns,
-  toInt,
+  namesSearchWords,
   withoutCreatedAtColumn,
-  type AnswerShape,
-  type ArcRow,
-} from './arc-wire.js';
+  withoutSearchWordsColumn,
+} from './arc-new-columns.js';
 
-/** How long a measurement seen without `created_at_ms` is read so before it is asked again. */
+/** How long a measurement seen without a new column is read so before it is asked again. */
 const CREATED_AT_RECHECK_MS = 1000;
 
-const measurementKey = (t: ArcTarget) => `${t.url}\u0000${t.database}\u0000${t.measurement}`;
+/** The new columns a measurement may lack: the first of those that came together, and the later one. */
+type NewColumn = 'created_at_ms' | 'search_words';
+
+const measurementKey = (t: ArcTarget, column: NewColumn) =>
+  `${t.url}\u0000${t.database}\u0000${t.measurement}\u0000${column}`;
 
 /**
  * How the store asks Arc: statements within Arc's SQL limit, statements over long value lists
  * in chunks, and which pending writes Arc shows already.
  */
 export class ArcQueries {
-  /** Per measurement: true once it has `created_at_ms`, else when it was last seen without. */
-  private readonly createdAtColumn = new Map<string, true | number>();
+  /**
+   * Per measurement and new column: true once it has the column, else when it was last seen
+   * without.
+   */
+  private readonly newColumns = new Map<string, true | number>();
 
   constructor(private readonly client: ArcClient) {}
 
-  /** This process wrote rows with `created_at_ms` to the target: look at its columns again. */
+  /** This process wrote rows with every new column to the target: look at its columns again. */
   wroteCreatedAt(target: ArcTarget): void {
-    const key = measurementKey(target);
-    if (this.createdAtColumn.get(key) !== true) this.createdAtColumn.delete(key);
+    for (const column of ['created_at_ms', 'search_words'] as const) {
+      const key = measurementKey(target, column);
+      if (this.newColumns.get(key) !== true) this.newColumns.delete(key);
+    }
   }
 
   /** Rows of a query wrapped with its end marker, all of them or an error. */
@@ -82,43 +91,56 @@ export class ArcQueries {
       );
     }
     if (!namesNewColumns(sql)) return this.client.query(target, sql, shape);
-    if (await this.lacksCreatedAt(target)) {
+    if (await this.lacks(target, 'created_at_ms')) {
+      // Rows without `created_at_ms` were written before `search_words` too.
       return this.client.query(target, withoutCreatedAtColumn(sql), shape);
     }
+    const words = namesSearchWords(sql);
+    if (words && (await this.lacks(target, 'search_words'))) {
+      return this.retried(target, withoutSearchWordsColumn(sql), shape);
+    }
+    return this.retried(target, sql, shape);
+  }
+
+  /**
+   * `sql`, and when Arc knows a new column it names by none of its flushed rows (ours are still
+   * buffered), the same without it.
+   */
+  private async retried(target: ArcTarget, sql: string, shape: AnswerShape): Promise<ArcRow[]> {
     try {
       return await this.client.query(target, sql, shape);
     } catch (e) {
-      if (
-        !(e instanceof Error) ||
-        !/created_at_ms|expires_at_ms|pinned|revision|supersede/.test(e.message)
-      )
-        throw e;
-      // Arc knows no such column yet: only older rows are flushed, ours still buffered.
-      this.createdAtColumn.set(measurementKey(target), Date.now());
+      if (!(e instanceof Error)) throw e;
+      if (/search_words/.test(e.message) && namesSearchWords(sql)) {
+        this.newColumns.set(measurementKey(target, 'search_words'), Date.now());
+        return this.retried(target, withoutSearchWordsColumn(sql), shape);
+      }
+      if (!/created_at_ms|expires_at_ms|pinned|revision|supersede/.test(e.message)) throw e;
+      this.newColumns.set(measurementKey(target, 'created_at_ms'), Date.now());
       return this.client.query(target, withoutCreatedAtColumn(sql), shape);
     }
   }
 
   /**
-   * Whether the measurement has rows but no `created_at_ms` column (every row was written by a
-   * memtrace before it existed; Arc then refuses SQL naming it). Asked once a measurement has
-   * it, and at most every {@link CREATED_AT_RECHECK_MS} until then. An empty measurement
-   * answers any SQL, so it is asked again.
+   * Whether the measurement has rows but not `column` (every row was written by a memtrace
+   * before it existed; Arc then refuses SQL naming it). Asked once a measurement has it, and at
+   * most every {@link CREATED_AT_RECHECK_MS} until then. An empty measurement answers any SQL,
+   * so it is asked again.
    */
-  private async lacksCreatedAt(target: ArcTarget): Promise<boolean> {
-    const key = measurementKey(target);
-    const seen = this.createdAtColumn.get(key);
+  private async lacks(target: ArcTarget, column: NewColumn): Promise<boolean> {
+    const key = measurementKey(target, column);
+    const seen = this.newColumns.get(key);
     if (seen === true) return false;
     if (seen !== undefined && Date.now() - seen < CREATED_AT_RECHECK_MS) return true;
     const [row] = await this.client.query(
       target,
-      buildHasCreatedAt(sqlIdent(target.measurement)),
+      buildHasColumn(sqlIdent(target.measurement), column),
       'one',
     );
     const has = row?.['has'];
-    if (has === true) this.createdAtColumn.set(key, true);
-    else if (has === false) this.createdAtColumn.set(key, Date.now());
-    else this.createdAtColumn.delete(key);
+    if (has === true) this.newColumns.set(key, true);
+    else if (has === false) this.newColumns.set(key, Date.now());
+    else this.newColumns.delete(key);
     return has === false;
   }
 }

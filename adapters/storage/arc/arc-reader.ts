@@ -21,6 +21,7 @@ import {
   type SeqRange,
 } from './arc-memory-query.js';
 import type { ArcTarget } from './arc-client.js';
+import { ArcSearch } from './arc-search.js';
 import { buildStats, buildStatsRows } from './arc-stats-query.js';
 import type { ArcQueries } from './arc-queries.js';
 import type { ArcTargetState, PendingMemory } from './arc-target-state.js';
@@ -40,10 +41,14 @@ import {
  * alongside which pending writes it shows now.
  */
 export class ArcReader {
+  private readonly search: ArcSearch;
+
   constructor(
     private readonly targets: ArcTargets,
     private readonly queries: ArcQueries,
-  ) {}
+  ) {
+    this.search = new ArcSearch(targets, queries);
+  }
 
   /** The org's memory with this id, or null (another org's id reads as null). */
   async findById(orgId: string, id: string): Promise<Memory | null> {
@@ -61,6 +66,7 @@ export class ArcReader {
 
   /** See `ArcMemoryStore.findPage`: matches with their (time, seq) positions. */
   async findPage(orgId: string, query: MemoryQuery): Promise<MemoryPage> {
+    if (query.filter.query !== undefined) return this.search.findPage(orgId, query);
     const { filter, order, limit, offset, after } = query;
     const sign = order === 'asc' ? 1 : -1;
     const past = (p: StoredMemory) =>

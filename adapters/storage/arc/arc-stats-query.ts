@@ -1,6 +1,6 @@
 import { MEMORY_TYPES, type LiveAt } from '../../../domain/index.js';
 import { liveCondition } from './arc-expiry-sql.js';
-import { SUPERSEDED_BY } from './arc-wire.js';
+import { SUPERSEDED_BY } from './arc-new-columns.js';
 import { latest, seqCondition, withEndMarker, type SeqRange } from './arc-memory-query.js';
 import { sqlInList, sqlNumber, sqlString } from './arc-sql.js';
 

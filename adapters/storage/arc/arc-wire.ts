@@ -1,7 +1,12 @@
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { encode } from '@msgpack/msgpack';
-import { isMemoryType, type Memory, type MemoryStats } from '../../../domain/index.js';
+import {
+  isMemoryType,
+  tokenizeWords,
+  type Memory,
+  type MemoryStats,
+} from '../../../domain/index.js';
 import { memoryStatsFromRow } from '../memory-stats-row.js';
 import {
   CREATED_MS,
@@ -21,9 +26,9 @@ const gzipAsync = promisify(gzip);
  * equal time by insertion; `tag_set` is `,<tag>,<tag>,` with each tag percent-encoded, so a tag
  * matches only whole. `created_at_ms` is when memtrace recorded the memory (dedup windows read
  * it); rows written before it existed have none and read it as `time_ms` (see {@link CREATED_MS}).
- * matches only whole. `expires_at_ms` is the memory's own expiry (0: none) and `pinned` 1 or 0;
- * rows written before
- * they existed read as 0 for both (no expiry, not pinned).
+ * `expires_at_ms` is the memory's own expiry (0: none) and `pinned` 1 or 0; rows written before
+ * they existed read as 0 for both (no expiry, not pinned). `search_words` is what keyword search
+ * reads (see {@link searchWordsOf}); rows written before it read a stand-in (`SEARCH_WORDS`).
  */
 export const ARC_COLUMNS = [
   'time',
@@ -48,7 +53,18 @@ export const ARC_COLUMNS = [
   'revision',
   'supersedes',
   'superseded_by',
+  'search_words',
 ] as const;
+
+/**
+ * The `search_words` of a content: its words by the domain's rule (`tokenizeWords`) with one
+ * space before, between and after them (` a b c `; ` ` for none), so `contains` finds a word, a
+ * phrase or a prefix with its spaces around it, and the spaces count the words.
+ */
+export const searchWordsOf = (content: string): string => {
+  const words = tokenizeWords(content);
+  return words.length === 0 ? ' ' : ` ${words.join(' ')} `;
+};
 
 /**
  * A memory as the store keeps it: the memory plus its insertion sequence number and its
@@ -110,6 +126,7 @@ export async function encodeWrite(
     columns.revision.push(BigInt(revision));
     columns.supersedes.push(m.supersedes);
     columns.superseded_by.push(m.supersededBy);
+    columns.search_words.push(searchWordsOf(m.content));
   }
   const body = encode(
     { m: measurement, columns },
@@ -275,15 +292,3 @@ export function statsFromRow(row: ArcRow | undefined): MemoryStats {
   if (row === undefined) return emptyStats();
   return memoryStatsFromRow(row, toInt);
 }
-
-export {
-  buildHasCreatedAt,
-  CREATED_MS,
-  EXPIRES_AT,
-  namesNewColumns,
-  PINNED,
-  REVISION,
-  SUPERSEDED_BY,
-  SUPERSEDES,
-  withoutCreatedAtColumn,
-} from './arc-new-columns.js';
