@@ -34,3 +34,7 @@ export * from './arc-instance/arc-instance-store.port.js';
 export * from './arc-instance/arc-instance.service.js';
 export * from './context/context-formatter.js';
 export * from './context/context.service.js';
+export * from './context/context-selection.js';
+export * from './context/json-context.js';
+export * from './context/markdown-budget.js';
+export * from './context/token-counter.port.js';

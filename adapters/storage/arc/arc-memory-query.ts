@@ -15,6 +15,7 @@ import {
   tagNeedle,
 } from './arc-wire.js';
 import { expiredCondition, liveCondition } from './arc-expiry-sql.js';
+import { PINNED } from './arc-new-columns.js';
 
 /**
  * Keeps one row per memory id, its latest revision: a patch or a supersede appends a row of the
@@ -72,6 +73,7 @@ export function filterConditions(
   if (f.since !== undefined) c.push(`"time_ms" >= ${sqlNumber(f.since)}`);
   if (f.until !== undefined) c.push(`"time_ms" < ${sqlNumber(f.until)}`);
   if (f.live !== undefined) c.push(liveCondition(f.live));
+  if (f.pinned !== undefined) c.push(`${PINNED} = ${f.pinned ? 1 : 0}`);
   return c;
 }
 
@@ -103,6 +105,7 @@ function fixedConditions(orgId: string, f: MemoryFilter): string[] {
   delete (fixed as { tags?: unknown }).tags;
   delete (fixed as { minImportance?: unknown }).minImportance;
   delete (fixed as { live?: unknown }).live;
+  delete (fixed as { pinned?: unknown }).pinned;
   return filterConditions(orgId, fixed);
 }
 
@@ -116,6 +119,7 @@ function revisedConditions(f: MemoryFilter): string[] {
   if (f.minImportance !== undefined) c.push(`"importance" >= ${sqlNumber(f.minImportance)}`);
   if (f.includeSuperseded !== true) c.push(`${SUPERSEDED_BY} IS NULL`);
   if (f.live !== undefined) c.push(liveCondition(f.live));
+  if (f.pinned !== undefined) c.push(`${PINNED} = ${f.pinned ? 1 : 0}`);
   return c;
 }
 

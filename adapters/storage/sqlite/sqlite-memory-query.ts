@@ -144,6 +144,7 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     // instr, not LIKE: case-sensitive, and % and _ are plain characters.
     rowCondition('instr(m.content, ?) > 0', filter.contentContains);
   }
+  if (filter.pinned !== undefined) rowCondition('m.pinned = ?', filter.pinned ? 1 : 0);
   if (filter.minImportance !== undefined) {
     // Importance is copied into memory_tags (0004), so a tag walk checks it without the row.
     if (drivingIndex === 'tag') {
