@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { TokenCounter, TokenCounters, TokenizerName } from '../../domain/index.js';
+import { LONG_PIECE, LongPieceCounter, splitRegex } from './long-piece-counter.js';
 
 /** What this adapter uses of an encoding module of gpt-tokenizer. */
 interface Encoding {
@@ -27,11 +28,24 @@ const NO_SPECIAL = { disallowedSpecial: new Set<string>() };
 export class GptTokenCounter implements TokenCounter {
   readonly maxTokenBytes = MAX_TOKEN_BYTES;
   private encoding: Encoding | null = null;
+  private regex: RegExp | null = null;
+  private long: LongPieceCounter | null = null;
 
   constructor(readonly name: TokenizerName) {}
 
   countTokens(text: string): number {
     this.encoding ??= require(MODULES[this.name]) as Encoding;
+    if (text.length > LONG_PIECE) {
+      // A long piece (a run of letters without a space, as CJK text has) would take quadratic
+      // time in gpt-tokenizer: such texts are counted by LongPieceCounter, with the same result.
+      this.regex ??= splitRegex(this.name);
+      for (const [piece] of text.matchAll(this.regex)) {
+        if (piece.length > LONG_PIECE) {
+          this.long ??= new LongPieceCounter(this.name);
+          return this.long.count(text, this.regex);
+        }
+      }
+    }
     return this.encoding.countTokens(text, NO_SPECIAL);
   }
 }
