@@ -155,10 +155,8 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     }
   }
 
-  if (filter.live !== undefined) {
-    const live = liveCondition('m', filter.live);
-    rowCondition(live.sql, ...live.params);
-  }
+  const live = filter.live === undefined ? null : liveCondition('m', filter.live);
+  if (live) rowCondition(live.sql, ...live.params);
 
   if (filter.includeSuperseded !== true) {
     // The flag is copied into memory_tags (0010), so a tag walk checks it without the row.
