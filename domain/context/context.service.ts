@@ -66,10 +66,11 @@ export interface SessionContext {
 export const MAX_CONTEXT_TOKENS = 10_000_000;
 
 /**
- * The context of a session for an LLM prompt. Everything about the token budget is here, in
- * this file: the order memories are offered in ({@link contextPriority}), what each one
- * costs ({@link ContextSelection}), the choice over a whole session ({@link formatSessionContext})
- * and the reading of the session in rounds that gives the same choice ({@link ContextService.forSession}).
+ * The context of a session for an LLM prompt. The order memories are offered in is
+ * {@link contextPriority} (context-selection.ts), what fits is decided by a
+ * {@link ContextSelection} on exact token counts (markdown-budget.ts, json-context.ts), the choice
+ * over a whole session is {@link formatSessionContext}, and the reading of the session in rounds
+ * that gives the same choice is here ({@link ContextService.forSession}).
  * `context-formatter.ts` only renders the memories chosen.
  */
 export class ContextService {
