@@ -37,3 +37,7 @@ export * from './context/context.service.js';
 export * from './memory/search-query.js';
 export * from './memory/search-rank.js';
 export * from './memory/memory-list.js';
+export * from './context/context-selection.js';
+export * from './context/json-context.js';
+export * from './context/markdown-budget.js';
+export * from './context/token-counter.port.js';

@@ -13,6 +13,7 @@ import { AesGcmSecretBox } from '../adapters/system/aes-gcm-secret-box.js';
 import { NodeCrypto } from '../adapters/system/node-crypto.js';
 import { systemClock } from '../adapters/system/system-clock.js';
 import { TimeOrderedIdGenerator } from '../adapters/system/time-ordered-id-generator.js';
+import { gptTokenCounters } from '../adapters/tokenizer/gpt-token-counter.js';
 import {
   AgentService,
   ArcInstanceService,
@@ -32,6 +33,8 @@ import {
   type Logger,
   type MemoryStore,
   type SecretBox,
+  type TokenCounters,
+  type TokenizerName,
 } from '../domain/index.js';
 
 export { openStorage, type StorageOptions } from './storage.js';
@@ -64,6 +67,10 @@ export interface MemtraceOptions {
   readonly logger?: Logger;
   /** The retention (ms) of orgs without their own (MEMTRACE_DEFAULT_RETENTION); null: forever. */
   readonly defaultRetentionMs?: number | null;
+  /** The tokenizer a context request that names none is counted with; `o200k_base` by default. */
+  readonly contextTokenizer?: TokenizerName;
+  /** Token counters by tokenizer; gpt-tokenizer's by default. */
+  readonly tokenCounters?: TokenCounters;
 }
 
 /** The domain services of one storage. */
@@ -121,7 +128,14 @@ export function createMemtrace(options: MemtraceOptions): Memtrace {
       options.eventTime,
     ),
     sessions,
-    context: new ContextService(sessions, memories, clock, limits),
+    context: new ContextService(
+      sessions,
+      memories,
+      clock,
+      options.tokenCounters ?? gptTokenCounters(),
+      limits,
+      options.contextTokenizer,
+    ),
     agents: new AgentService(
       storage.agents,
       storage.sessions,

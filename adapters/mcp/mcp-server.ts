@@ -186,18 +186,22 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
   server.registerTool(
     'memtrace_session_context',
     {
-      description: "A session's memories as LLM-ready markdown.",
+      description:
+        "A session's memories as LLM-ready markdown (or, by format, JSON sections or chat messages), within max_tokens counted by the tokenizer.",
       inputSchema: {
         session_id: z.string(),
         since: z.string().optional(),
         include_types: z.array(z.enum(MEMORY_TYPES)).optional(),
         max_tokens: z.number().int().min(1).optional(),
+        tokenizer: z.enum(['o200k_base', 'cl100k_base']).optional(),
+        format: z.enum(['markdown', 'json', 'messages']).optional(),
       },
     },
     ({ session_id, ...options }) =>
       tool({ session_id, ...options }, async () => {
         const { context } = await backend.getSessionContext(session_id, options);
-        return { content: [{ type: 'text', text: context }] };
+        const text = typeof context === 'string' ? context : JSON.stringify(context, null, 2);
+        return { content: [{ type: 'text', text }] };
       }),
   );
 
@@ -260,7 +264,7 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
     async (uri, { id }) => {
       const sessionId = decodeURIComponent(String(Array.isArray(id) ? id[0] : id));
       const { context } = await backend.getSessionContext(sessionId, {});
-      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: context }] };
+      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: String(context) }] };
     },
   );
 

@@ -11,8 +11,8 @@ export interface MemtraceBackend {
     agent_id: string;
     metadata?: Record<string, unknown>;
   }): Promise<unknown>;
-  /** Resolves with at least the markdown `context`. */
-  getSessionContext(sessionId: string, options: McpContextInput): Promise<{ context: string }>;
+  /** Resolves with at least the `context`: markdown, or for `format` json/messages a JSON value. */
+  getSessionContext(sessionId: string, options: McpContextInput): Promise<{ context: unknown }>;
   registerAgent(agent: { name: string; description?: string }): Promise<unknown>;
   closeSession(sessionId: string): Promise<unknown>;
   getAgentStats(agentId: string): Promise<unknown>;
@@ -84,4 +84,6 @@ export interface McpContextInput {
   since?: string;
   include_types?: MemoryTypeName[];
   max_tokens?: number;
+  tokenizer?: 'o200k_base' | 'cl100k_base';
+  format?: 'markdown' | 'json' | 'messages';
 }

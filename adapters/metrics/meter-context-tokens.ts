@@ -1,7 +1,7 @@
 import type { ContextService } from '../../domain/index.js';
 import type { PrometheusMetrics } from './prometheus-metrics.js';
 
-/** Makes `context` count the estimated tokens of every context it returns; returns it. */
+/** Makes `context` count the tokens of every context it returns; returns it. */
 export function meterContextTokens(
   context: ContextService,
   metrics: PrometheusMetrics,
@@ -9,7 +9,7 @@ export function meterContextTokens(
   const forSession = context.forSession.bind(context);
   context.forSession = async (orgId, sessionId, input) => {
     const made = await forSession(orgId, sessionId, input);
-    metrics.contextTokens.inc(made.estimatedTokens);
+    metrics.contextTokens.inc(made.tokens);
     return made;
   };
   return context;

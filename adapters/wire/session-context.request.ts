@@ -1,4 +1,10 @@
-import { MAX_CONTEXT_TOKENS, MEMORY_TYPES, type ContextInput } from '../../domain/index.js';
+import {
+  CONTEXT_FORMATS,
+  MAX_CONTEXT_TOKENS,
+  MEMORY_TYPES,
+  TOKENIZERS,
+  type ContextInput,
+} from '../../domain/index.js';
 import {
   FILTER_VALUES_DOC,
   INCLUDE_SUPERSEDED_DOC,
@@ -32,7 +38,7 @@ export class SessionContextRequest {
   exclude_types?: string[];
   @OptionalNumber({
     description:
-      'Token budget (about 4 characters a token); the most important, then newest, memories that fit are kept. Absent: no budget.',
+      'Token budget, counted by `tokenizer`: the whole context never has more tokens. Memories are offered pinned first, then by importance, then newest, and each is kept when it still fits whole (the first one is cut with `…` when it alone does not fit). Absent: no budget.',
     type: 'integer',
     minimum: 1,
     maximum: MAX_CONTEXT_TOKENS,
@@ -41,6 +47,20 @@ export class SessionContextRequest {
   max_tokens?: number;
   @OptionalString({ enum: ['asc', 'desc'], default: 'desc' }) order?: string;
   @OptionalBoolean(INCLUDE_SUPERSEDED_DOC) include_superseded?: boolean;
+  @OptionalString({
+    description:
+      'The tokenizer that counts `max_tokens` and `tokens`; the server setting (`[context] tokenizer`, default o200k_base) when absent.',
+    enum: [...TOKENIZERS],
+    example: 'o200k_base',
+  })
+  tokenizer?: string;
+  @OptionalString({
+    description:
+      '`markdown` (default): `context` is the markdown text. `json`: `context` is an array of sections (`title`, `memory_type`, `items` with `memory_id`, `content`, `time`, `importance`, `tags`), and the budget counts its JSON text. `messages`: `context` is `[{"role":"system","content":<markdown>}]` (empty when nothing fits), and the budget counts the message contents.',
+    enum: [...CONTEXT_FORMATS],
+    default: 'markdown',
+  })
+  format?: string;
 }
 
 export const toContextInput = (dto: SessionContextRequest): ContextInput => ({
@@ -51,4 +71,6 @@ export const toContextInput = (dto: SessionContextRequest): ContextInput => ({
   maxTokens: dto.max_tokens,
   order: dto.order,
   includeSuperseded: dto.include_superseded,
+  tokenizer: dto.tokenizer,
+  format: dto.format,
 });

@@ -1,4 +1,14 @@
-import { SESSION_STATUSES, type Session, type SessionContext } from '../../domain/index.js';
+import {
+  CONTEXT_FORMATS,
+  MEMORY_TYPES,
+  SESSION_STATUSES,
+  TOKENIZERS,
+  type ContextMessage,
+  type JsonContextItem,
+  type JsonContextSection,
+  type Session,
+  type SessionContext,
+} from '../../domain/index.js';
 import {
   arrayOf,
   count,
@@ -41,9 +51,13 @@ export function toContextResponse(c: SessionContext) {
   return {
     session_id: c.sessionId,
     context: c.context,
+    format: c.format,
+    tokenizer: c.tokenizer,
     memory_count: c.memoryCount,
     omitted_count: c.omittedCount,
-    estimated_tokens: c.estimatedTokens,
+    tokens: c.tokens,
+    truncated: c.truncated,
+    estimated_tokens: c.tokens,
   };
 }
 
@@ -70,13 +84,39 @@ export const SESSION_RESPONSE_SCHEMAS = {
   ContextResponse: objectSchema<ReturnType<typeof toContextResponse>>({
     session_id: { type: 'string', example: 'sess_abc123' },
     context: {
-      type: 'string',
-      description: 'Markdown for a prompt: `## Session Context (<id>)`, then one section per type.',
+      description:
+        'By `format`: markdown for a prompt (`## Session Context (<id>)`, then one section per type), an array of sections (json), or an array of chat messages (messages).',
+      oneOf: [{ type: 'string' }, arrayOf(ref('ContextSection')), arrayOf(ref('ContextMessage'))],
       example:
-        '## Session Context (sess_abc123)\n\n### Recent Actions (1)\n- Crawled https://example.com — found 3 product pages\n',
+        '## Session Context (sess_abc123)\n\n### Recent Actions (1)\n- Crawled https://example.com — found 3 product pages',
     },
-    memory_count: count('Memories included.'),
+    format: { type: 'string', enum: [...CONTEXT_FORMATS], example: 'markdown' },
+    tokenizer: { type: 'string', enum: [...TOKENIZERS], example: 'o200k_base' },
+    memory_count: count('Memories included (one cut to fit counts).'),
     omitted_count: count('Memories that matched but were left out to fit `max_tokens`.'),
-    estimated_tokens: count('ceil(characters / 4) of `context`.'),
+    tokens: count(
+      'Exact tokens of the context by `tokenizer`: of the markdown, of the JSON text of the sections (json), or of the message contents (messages).',
+    ),
+    truncated: {
+      type: 'boolean',
+      description: 'True when a matching memory was left out or cut to fit `max_tokens`.',
+    },
+    estimated_tokens: count('Same as `tokens` (kept for older clients).'),
+  }),
+  ContextSection: objectSchema<JsonContextSection>({
+    title: { type: 'string', example: 'Decisions' },
+    memory_type: { type: 'string', enum: [...MEMORY_TYPES], example: 'decision' },
+    items: arrayOf(ref('ContextItem')),
+  }),
+  ContextItem: objectSchema<JsonContextItem>({
+    memory_id: { type: 'string', example: 'mem_019c56b7f5c0a1b2c3d4e5f6' },
+    content: { type: 'string', example: 'Chose PostgreSQL for the catalogue' },
+    time: isoTime(),
+    importance: { type: 'number', example: 0.8 },
+    tags: arrayOf({ type: 'string' }),
+  }),
+  ContextMessage: objectSchema<ContextMessage>({
+    role: { type: 'string', enum: ['system'] },
+    content: { type: 'string', description: 'The markdown context.' },
   }),
 };

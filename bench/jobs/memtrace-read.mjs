@@ -410,28 +410,43 @@ async function bareLane() {
     );
   }
   if (CONTEXT > 0) {
-    // The reads memtrace's context makes, as hand-written SQL: the best memories in rounds, each
-    // bounded by the content that could still fit (the domain's ContextBudget decides), and the
-    // count of matches.
-    const { ContextBudget } = await import('../../domain/index.ts');
+    // The reads memtrace's context makes, as hand-written SQL: the best memories in rounds, the
+    // first unbounded, then bounded by the content that could still fit (the domain's
+    // ContextSelection decides, counting tokens with o200k_base), and the count of matches. The
+    // service first reads the pinned memories the same way; this session has none, so that is
+    // one more empty round there.
+    const { ContextSelection } = await import('../../domain/index.ts');
+    const { gptTokenCounters } = await import('../../adapters/tokenizer/gpt-token-counter.ts');
+    const counter = gptTokenCounters()('o200k_base');
     lane.context = await runContext(async () => {
-      const budget = new ContextBudget(CONTEXT_SESSION.id, 2000);
+      const selection = new ContextSelection({
+        sessionId: CONTEXT_SESSION.id,
+        format: 'markdown',
+        order: 'desc',
+        counter,
+        maxTokens: 2000,
+      });
       const offered = new Set();
-      let limit = 250;
-      let included = 0;
-      while (budget.longestContentThatFits >= 0) {
-        const rows = await q.ctx(budget.longestContentThatFits, limit);
+      let limit = 64;
+      for (;;) {
+        const rows = await q.ctx(selection.contentBound ?? 2 ** 31 - 1, limit);
         for (const r of rows) {
           if (offered.has(r.id)) continue;
           offered.add(r.id);
-          const m = { id: r.id, content: r.content, memoryType: r.memory_type };
-          if (budget.offer(m)) included++;
+          selection.offer({
+            id: r.id,
+            content: r.content,
+            memoryType: r.memory_type,
+            time: Number(r.time),
+            importance: r.importance,
+            pinned: false,
+          });
         }
         if (rows.length < limit) break;
         limit *= 4;
       }
-      await q.ctxcount();
-      return { included, tokens: 0 };
+      const made = selection.finish(await q.ctxcount());
+      return { included: made.included, tokens: made.tokens };
     });
     log(`bare context (the same reads): p99 ${lane.context.latencyMs.p99} ms`);
   }
@@ -483,7 +498,7 @@ async function adapterLane() {
     const { context } = createMemtrace({ storage: store, ids: { next: () => 'unused' } });
     lane.context = await runContext(async () => {
       const c = await context.forSession(ORG, CONTEXT_SESSION.id, { maxTokens: 2000 });
-      return { included: c.memoryCount, tokens: c.estimatedTokens };
+      return { included: c.memoryCount, tokens: c.tokens };
     });
     log(`adapter context: p99 ${lane.context.latencyMs.p99} ms`);
   }
@@ -526,7 +541,7 @@ async function serviceLane() {
   if (CONTEXT > 0) {
     lane.context = await runContext(async () => {
       const c = await svc.context.forSession(ORG, CONTEXT_SESSION.id, { maxTokens: 2000 });
-      return { included: c.memoryCount, tokens: c.estimatedTokens };
+      return { included: c.memoryCount, tokens: c.tokens };
     });
     log(`service context: p99 ${lane.context.latencyMs.p99} ms`);
   }
@@ -641,7 +656,7 @@ async function httpLane() {
               JSON.stringify({ max_tokens: 2000 }),
             ),
           );
-          return { included: body.memory_count, tokens: body.estimated_tokens };
+          return { included: body.memory_count, tokens: body.tokens };
         },
         { serverPid: pid },
       );

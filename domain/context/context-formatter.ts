@@ -12,22 +12,6 @@ export const CONTEXT_SECTIONS: readonly { readonly type: MemoryType; readonly ti
   { type: 'session', title: 'Session Notes' },
 ];
 
-/** Characters per token in the estimate. */
-export const CHARS_PER_TOKEN = 4;
-
-export interface FormattedContext {
-  /** Markdown ready to put into a prompt. */
-  readonly context: string;
-  /** Memories that made it into the context. */
-  readonly included: number;
-  /** Memories left out to stay within the token budget. */
-  readonly omitted: number;
-  /** ceil(characters / 4) of `context`. */
-  readonly estimatedTokens: number;
-}
-
-export const estimateTokens = (text: string): number => Math.ceil(text.length / CHARS_PER_TOKEN);
-
 /** The first line of every context: `## Session Context (<id>)`. */
 export const contextHeading = (sessionId: string): string => `## Session Context (${sessionId})`;
 
@@ -57,38 +41,20 @@ export const contextLine = (m: Memory): string =>
 /**
  * Renders a session's memories as markdown: `## Session Context (<id>)`, then one section per
  * memory type (Recent Actions, Decisions, Entities, Session Notes) with one `- <content>` line
- * per memory, in the order given.
+ * per memory, in the order given. Sections are separated by a blank line; there is no newline
+ * at the end.
  *
  * @param memories the memories to show, already chosen and in display order
- * @param matched how many memories matched in all (the rest were left out for the budget)
  */
-export function renderSessionContext(
-  sessionId: string,
-  memories: readonly Memory[],
-  matched: number,
-): FormattedContext {
+export function renderMarkdown(sessionId: string, memories: readonly Memory[]): string {
   const parts = [contextHeading(sessionId)];
   for (const { type } of CONTEXT_SECTIONS) {
     const body = memories.filter((m) => m.memoryType === type).map(contextLine);
     if (body.length === 0) continue;
     parts.push(`${sectionHeader(type, body.length)}\n${body.join('\n')}`);
   }
-  const context = parts.join('\n\n');
-  return {
-    context,
-    included: memories.length,
-    omitted: matched - memories.length,
-    estimatedTokens: estimateTokens(context),
-  };
+  return parts.join('\n\n');
 }
-
-/** The context when nothing fits, not even the heading. */
-export const emptyContext = (matched: number): FormattedContext => ({
-  context: '',
-  included: 0,
-  omitted: matched,
-  estimatedTokens: 0,
-});
 
 const SECTION_TITLES: ReadonlyMap<MemoryType, string> = new Map(
   CONTEXT_SECTIONS.map((s) => [s.type, s.title]),

@@ -14,14 +14,21 @@ import { checkFilterSize, DEFAULT_LIMITS, type Limits } from '../shared/limits.j
 import type { Order } from '../shared/page.js';
 import { parseTimeRange } from '../shared/time-expression.js';
 import {
-  CHARS_PER_TOKEN,
-  contextHeading,
-  contextLine,
-  emptyContext,
-  renderSessionContext,
-  sectionHeader,
+  CONTEXT_FORMATS,
+  ContextSelection,
+  contextPriority,
+  type ContextBody,
+  type ContextFormat,
   type FormattedContext,
-} from './context-formatter.js';
+} from './context-selection.js';
+import {
+  DEFAULT_TOKENIZER,
+  isTokenizerName,
+  TOKENIZERS,
+  type TokenCounter,
+  type TokenCounters,
+  type TokenizerName,
+} from './token-counter.port.js';
 
 export interface ContextInput {
   readonly since?: string;
@@ -32,26 +39,38 @@ export interface ContextInput {
   readonly order?: string;
   /** Also include memories a correction retired (default false). */
   readonly includeSuperseded?: boolean;
+  /** The tokenizer that counts the budget (`o200k_base`, `cl100k_base`); the setting's by default. */
+  readonly tokenizer?: string;
+  /** `markdown` (default), `json` or `messages`. */
+  readonly format?: string;
 }
 
 export interface SessionContext {
   readonly sessionId: string;
-  readonly context: string;
-  /** Memories included in the context. */
+  /** Markdown text, JSON sections or chat messages, by `format`. */
+  readonly context: ContextBody;
+  readonly format: ContextFormat;
+  /** The tokenizer that counted `tokens`. */
+  readonly tokenizer: TokenizerName;
+  /** Memories included in the context (one cut to fit counts). */
   readonly memoryCount: number;
   /** Memories that matched but were left out to fit `max_tokens`. */
   readonly omittedCount: number;
-  readonly estimatedTokens: number;
+  /** Exact tokens of the context by `tokenizer` (see `countedText` for what is counted). */
+  readonly tokens: number;
+  /** Whether any matching memory was left out or cut. */
+  readonly truncated: boolean;
 }
 
 /** The most `max_tokens` may ask for. */
 export const MAX_CONTEXT_TOKENS = 10_000_000;
 
 /**
- * The context of a session for an LLM prompt. Everything about the token budget is here, in
- * this file: the order memories are offered in ({@link compareContextPriority}), what each one
- * costs ({@link ContextBudget}), the choice over a whole session ({@link formatSessionContext})
- * and the reading of the session in rounds that gives the same choice ({@link ContextService.forSession}).
+ * The context of a session for an LLM prompt. The order memories are offered in is
+ * {@link contextPriority} (context-selection.ts), what fits is decided by a
+ * {@link ContextSelection} on exact token counts (markdown-budget.ts, json-context.ts), the choice
+ * over a whole session is {@link formatSessionContext}, and the reading of the session in rounds
+ * that gives the same choice is here ({@link ContextService.forSession}).
  * `context-formatter.ts` only renders the memories chosen.
  */
 export class ContextService {
@@ -60,7 +79,11 @@ export class ContextService {
     private readonly sessions: Pick<SessionService, 'requireKnownSession'>,
     private readonly memories: MemoryStore,
     private readonly clock: Clock,
+    /** The token counter of each tokenizer. */
+    private readonly tokenCounters: TokenCounters,
     private readonly limits: Limits = DEFAULT_LIMITS,
+    /** The tokenizer of a request that names none (`[context] tokenizer`). */
+    private readonly defaultTokenizer: TokenizerName = DEFAULT_TOKENIZER,
   ) {}
 
   /**
@@ -93,149 +116,114 @@ export class ContextService {
       ...(input.includeSuperseded === true ? { includeSuperseded: true } : {}),
     };
     const order = toOrder(input.order);
+    const tokenizer = input.tokenizer ?? this.defaultTokenizer;
+    if (!isTokenizerName(tokenizer)) {
+      throw invalid(`tokenizer must be one of ${TOKENIZERS.join(', ')}`);
+    }
+    const format = input.format ?? 'markdown';
+    if (!(CONTEXT_FORMATS as readonly string[]).includes(format)) {
+      throw invalid(`format must be one of ${CONTEXT_FORMATS.join(', ')}`);
+    }
     await this.sessions.requireKnownSession(orgId, sessionId);
+    const selection = new ContextSelection({
+      sessionId,
+      format: format as ContextFormat,
+      order,
+      counter: this.tokenCounters(tokenizer),
+      maxTokens,
+    });
     const formatted =
       maxTokens === null
-        ? formatSessionContext(
-            sessionId,
+        ? this.everything(
+            selection,
             await this.memories.find(orgId, { filter, order, limit: null, offset: 0 }),
-            null,
           )
-        : await this.withinBudget(orgId, sessionId, filter, order, maxTokens);
+        : await this.withinBudget(orgId, filter, selection);
     return {
       sessionId,
       context: formatted.context,
+      format: format as ContextFormat,
+      tokenizer,
       memoryCount: formatted.included,
       omittedCount: formatted.omitted,
-      estimatedTokens: formatted.estimatedTokens,
+      tokens: formatted.tokens,
+      truncated: formatted.truncated,
     };
   }
 
+  private everything(selection: ContextSelection, memories: readonly Memory[]): FormattedContext {
+    memories.forEach((m) => selection.offer(m));
+    return selection.finish(memories.length);
+  }
+
   /**
-   * The context within `maxTokens`, reading the session's memories best first in rounds instead
-   * of all of them: each round asks for four times as many as the last, and only for content
-   * that could still fit, so once the budget is nearly full a round returns only the few short
-   * memories that are left. Every memory the budget would keep is offered in priority order, so
-   * the answer is the one {@link formatSessionContext} gives over the whole session: a round's
-   * memories that an earlier round did not return all come after those it did (the content
-   * bound only tightens), and what a round leaves out could not have fit.
+   * The context within the budget, reading the session's memories best first in rounds instead
+   * of all of them: pinned ones first, then the others (the `pinned` filter), each in the store's
+   * priority order (`findByPriority`: importance, time, id), so memories are offered in
+   * {@link contextPriority} order. Each round asks for four times as many as the last and, after
+   * the first memory, only for content that could still fit ({@link ContextSelection.contentBound},
+   * from the tokenizer's longest token in bytes): a round's memories that an earlier round of the
+   * same phase did not return all come after those it did (the bound only tightens), and what a
+   * round leaves out could not have fit, so the choice is the one over the whole session.
    */
   private async withinBudget(
     orgId: string,
-    sessionId: string,
     filter: MemoryFilter,
-    order: Order,
-    maxTokens: number,
+    selection: ContextSelection,
   ): Promise<FormattedContext> {
-    const budget = new ContextBudget(sessionId, maxTokens);
-    if (!budget.fitsHeading) return emptyContext(await this.memories.count(orgId, filter));
+    const matched = () => this.memories.count(orgId, filter);
+    if (!selection.fitsFrame) return selection.finish(await matched());
     const offered = new Set<string>();
-    const kept: Memory[] = [];
-    // A first round as large as the budget could hold with 32-character lines.
-    let limit = Math.min(Math.max(Math.ceil((maxTokens * CHARS_PER_TOKEN) / 32), 32), 1024);
-    while (budget.longestContentThatFits >= 0) {
-      const round = await this.memories.findByPriority(orgId, {
-        filter,
-        maxContentLength: budget.longestContentThatFits,
-        limit,
-      });
-      for (const m of round) {
-        if (offered.has(m.id)) continue;
-        offered.add(m.id);
-        if (budget.offer(m)) kept.push(m);
+    for (const pinned of [true, false]) {
+      let limit = 64;
+      for (;;) {
+        const round = await this.memories.findByPriority(orgId, {
+          filter: { ...filter, pinned },
+          maxContentLength: selection.contentBound,
+          limit,
+        });
+        for (const m of round) {
+          if (offered.has(m.id)) continue;
+          offered.add(m.id);
+          selection.offer(m);
+        }
+        if (round.length < limit) break;
+        limit *= 4;
       }
-      if (round.length < limit) break;
-      limit *= 4;
     }
-    const sign = order === 'asc' ? 1 : -1;
-    kept.sort((a, b) => sign * (a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
-    return renderSessionContext(sessionId, kept, await this.memories.count(orgId, filter));
+    return selection.finish(await matched());
   }
 }
 
 /**
- * The order in which a token budget keeps memories: importance, then time, then id, each highest
- * first (ids are time-ordered, so they break same-millisecond ties by recency too). Stores read
- * in this order for the context (`MemoryStore.findByPriority`).
- */
-export function compareContextPriority(a: Memory, b: Memory): number {
-  return b.importance - a.importance || b.time - a.time || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0);
-}
-
-/**
- * Fills a `max_tokens` budget greedily: offered memories in priority order
- * ({@link compareContextPriority}), it keeps each one whose line still fits, with the section
- * header it adds, and skips one that does not (a shorter one after it may still fit). Lines are
- * measured as `context-formatter.ts` renders them.
- */
-export class ContextBudget {
-  private readonly budget: number;
-  private used: number;
-  private readonly counts = new Map<MemoryType, number>();
-  private readonly keptIds = new Set<string>();
-  /** Whether the `## Session Context` heading itself fits; when not, nothing is kept. */
-  readonly fitsHeading: boolean;
-
-  constructor(sessionId: string, maxTokens: number) {
-    this.budget = maxTokens * CHARS_PER_TOKEN;
-    this.used = contextHeading(sessionId).length;
-    this.fitsHeading = this.used <= this.budget;
-  }
-
-  /**
-   * The longest content (in UTF-16 code units) that could still fit: a line costs at least its
-   * content plus `- ` and the newline before it. Negative when nothing can fit any more.
-   */
-  get longestContentThatFits(): number {
-    return this.fitsHeading ? this.budget - this.used - 3 : -1;
-  }
-
-  /** Offers the next memory in priority order; keeps it when its line fits. */
-  offer(m: Memory): boolean {
-    if (!this.fitsHeading || m.content.length > this.longestContentThatFits) return false;
-    const n = this.counts.get(m.memoryType) ?? 0;
-    const header = (k: number) => sectionHeader(m.memoryType, k).length;
-    // A new section costs the blank line before it and its header; a growing one may lengthen
-    // its count (9 -> 10).
-    const headerDelta = n === 0 ? 2 + header(1) : header(n + 1) - header(n);
-    const cost = headerDelta + 1 + contextLine(m).length;
-    if (this.used + cost > this.budget) return false;
-    this.used += cost;
-    this.counts.set(m.memoryType, n + 1);
-    this.keptIds.add(m.id);
-    return true;
-  }
-
-  /** Whether this memory was kept. */
-  keeps(m: Memory): boolean {
-    return this.keptIds.has(m.id);
-  }
-}
-
-/**
- * {@link renderSessionContext} of all the memories given, or with `maxTokens` of those a
- * {@link ContextBudget} keeps when offered them by priority: the whole text stays within
- * `maxTokens * 4` characters, and a line that does not fit is left out whole, never cut. When
- * not even the heading fits, the context is empty. This is the choice the service's rounds of
- * reads must equal.
- *
- * @param memories every matching memory, in display order
- * @param maxTokens the budget, or null for no limit
+ * The context of `memories` (every match, in any order) as {@link ContextService.forSession}
+ * makes it: without `maxTokens` all of them, with it those a {@link ContextSelection} keeps when
+ * offered them in {@link contextPriority} order; shown in the order given (`memories` is in
+ * display order). `order` still tells the budget which line of a section comes last. This is the choice the service's rounds of reads must equal.
  */
 export function formatSessionContext(
   sessionId: string,
   memories: readonly Memory[],
-  maxTokens: number | null,
+  options: {
+    readonly maxTokens: number | null;
+    readonly counter: TokenCounter;
+    readonly order?: Order;
+    readonly format?: ContextFormat;
+    /** Per-memory relevance (with a query): ranks after pinned, before importance. */
+    readonly relevance?: ReadonlyMap<string, number>;
+  },
 ): FormattedContext {
-  if (maxTokens === null) return renderSessionContext(sessionId, memories, memories.length);
-  const budget = new ContextBudget(sessionId, maxTokens);
-  if (!budget.fitsHeading) return emptyContext(memories.length);
-  [...memories].sort(compareContextPriority).forEach((m) => budget.offer(m));
-  return renderSessionContext(
+  const selection = new ContextSelection({
     sessionId,
-    memories.filter((m) => budget.keeps(m)),
-    memories.length,
-  );
+    format: options.format ?? 'markdown',
+    order: options.order ?? 'desc',
+    counter: options.counter,
+    maxTokens: options.maxTokens,
+  });
+  const offered =
+    options.maxTokens === null ? memories : [...memories].sort(contextPriority(options.relevance));
+  offered.forEach((m) => selection.offer(m));
+  return selection.finish(memories.length, new Map(memories.map((m, i) => [m.id, i])));
 }
 
 function toType(field: string, value: string, index: number): MemoryType {
@@ -243,4 +231,14 @@ function toType(field: string, value: string, index: number): MemoryType {
     throw invalid(`${field}[${index}] must be one of episodic, session, decision, entity`);
   }
   return value;
+}
+
+/**
+ * The order stores read in for the context (`MemoryStore.findByPriority`): importance, then time,
+ * then id, each highest first (ids are time-ordered, so they break same-millisecond ties by
+ * recency too). The context reads pinned memories, then the others, each in this order, which
+ * is {@link contextPriority} without relevance.
+ */
+export function compareContextPriority(a: Memory, b: Memory): number {
+  return b.importance - a.importance || b.time - a.time || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0);
 }

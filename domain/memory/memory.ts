@@ -160,6 +160,8 @@ export interface MemoryFilter {
   readonly ids?: readonly string[];
   /** Also match memories a correction has retired (`supersededBy` set). Default: current only. */
   readonly includeSuperseded?: boolean;
+  /** Only pinned memories (true) or only memories that are not pinned (false). */
+  readonly pinned?: boolean;
   /** Only memories live at this instant (see {@link isLive}); set by the domain on every read. */
   readonly live?: LiveAt;
 }
@@ -205,6 +207,7 @@ export function matchesFilter(m: Memory, f: MemoryFilter): boolean {
     (f.since === undefined || m.time >= f.since) &&
     (f.until === undefined || m.time < f.until) &&
     (f.ids === undefined || f.ids.includes(m.id)) &&
+    (f.pinned === undefined || m.pinned === f.pinned) &&
     (f.live === undefined || isLive(m, f.live)) &&
     (f.includeSuperseded === true || m.supersededBy === null)
   );

@@ -1,5 +1,6 @@
 import type { StorageDriver } from '../storage.js';
 import type { Limits } from '../../domain/index.js';
+import type { ContextConfig } from './context-config.js';
 import type { MemoryConfig } from './memory-config.js';
 import type { ArcConfig, PostgresConfig } from './storage-config.js';
 
@@ -41,6 +42,8 @@ export interface Config {
   readonly dedup: { readonly enabled: boolean; readonly windowHours: number };
   /** Memory expiry: the default retention and the purge. */
   readonly memory: MemoryConfig;
+  /** Session context: the tokenizer that counts `max_tokens` by default. */
+  readonly context: ContextConfig;
   readonly auth: { readonly bootstrapKey?: string };
   /**
    * MEMTRACE_MASTER_KEY (environment only, never memtrace.toml): 32 bytes as 64 hex digits or

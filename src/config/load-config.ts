@@ -12,6 +12,7 @@ import {
   type Source,
   type Table,
 } from './parse-setting.js';
+import { readContextConfig } from './context-config.js';
 import { readMemoryConfig } from './memory-config.js';
 import { readArcConfig, readPostgresConfig } from './storage-config.js';
 
@@ -152,6 +153,7 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
       ),
     },
     memory: readMemoryConfig(read, name),
+    context: readContextConfig(read, name),
     auth: bootstrapKey !== undefined ? { bootstrapKey } : {},
     secrets: masterKey !== undefined ? { masterKey } : {},
     metrics: {

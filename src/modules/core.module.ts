@@ -42,6 +42,7 @@ export const coreModule = (
             limits: config.limits,
             masterKey: config.secrets.masterKey,
             defaultRetentionMs: config.memory.defaultRetentionMs,
+            contextTokenizer: config.context.tokenizer,
           });
           return metrics ? { ...core, context: meterContextTokens(core.context, metrics) } : core;
         },

@@ -469,6 +469,33 @@ export function describeStorageContract(h: StorageHarness): void {
         expect(ids(await byPriority({}, null, 0))).toEqual([]);
       });
 
+      it('filters by pinned, also after an update pins or unpins a memory', async () => {
+        const t = BASE_TIME;
+        const inSession = (o: Partial<Memory>) => aMemory({ sessionId: 'pin', ...o });
+        const a = inSession({ importance: 0.2, time: t + 1, pinned: true });
+        const b = inSession({ importance: 0.9, time: t + 2 });
+        const c = inSession({ importance: 0.5, time: t + 3, pinned: true });
+        const d = inSession({ importance: 0.7, time: t + 4 });
+        await save(a, b, c, d, aMemory({ sessionId: 'other', pinned: true }));
+        const q = async (f: MemoryFilter) => ids(await byPriority({ sessionId: 'pin', ...f }));
+        expect(await q({ pinned: true })).toEqual(ids([c, a]));
+        expect(await q({ pinned: false })).toEqual(ids([b, d]));
+        expect(await q({})).toEqual(ids([b, d, c, a]));
+        expect(await s.memories.count(ORG, { sessionId: 'pin', pinned: true })).toBe(2);
+        const found = await s.memories.find(ORG, {
+          filter: { sessionId: 'pin', pinned: false },
+          order: 'asc',
+          limit: null,
+          offset: 0,
+        });
+        expect(ids(found)).toEqual(ids([b, d]));
+        // Pinning is revised by an update: the filter sees the memory's current state.
+        await s.memories.update(ORG, d.id, { pinned: true });
+        await s.memories.update(ORG, a.id, { pinned: false });
+        expect(await q({ pinned: true })).toEqual(ids([d, c]));
+        expect(await q({ pinned: false })).toEqual(ids([b, a]));
+      });
+
       it('applies the filter: session, memory types, since and until', async () => {
         const t = BASE_TIME;
         const inSession = (o: Partial<Memory>) => aMemory({ sessionId: 'ctx', ...o });

@@ -293,6 +293,46 @@ describe.each(transports)('McpServer over %s', (name, transport) => {
     expect(closed).toMatchObject({ session_id: sessionId, status: 'closed' });
   });
 
+  it('answers the JSON sections or chat messages memtrace_session_context is asked for, within max_tokens', async () => {
+    // Arrange
+    const sessionId = `ctx_${name.replace('-', '_')}`;
+    await callJson('memtrace_remember', {
+      agent_id: agent,
+      session_id: sessionId,
+      content: '决定使用PostgreSQL作为主数据库',
+      memory_type: 'decision',
+    });
+
+    // Act
+    const sections = await callJson('memtrace_session_context', {
+      session_id: sessionId,
+      format: 'json',
+      tokenizer: 'cl100k_base',
+      max_tokens: 100,
+    });
+    const messages = await callJson('memtrace_session_context', {
+      session_id: sessionId,
+      format: 'messages',
+    });
+    const bad = await call('memtrace_session_context', { session_id: sessionId, format: 'html' });
+
+    // Assert
+    expect(sections).toEqual([
+      {
+        title: 'Decisions',
+        memory_type: 'decision',
+        items: [expect.objectContaining({ content: '决定使用PostgreSQL作为主数据库' })],
+      },
+    ]);
+    expect(messages).toEqual([
+      {
+        role: 'system',
+        content: `## Session Context (${sessionId})\n\n### Decisions (1)\n- 决定使用PostgreSQL作为主数据库`,
+      },
+    ]);
+    expect(bad.isError).toBe(true);
+  });
+
   it('counts and closes a session that only a remembered memory named', async () => {
     // Arrange
     const owner = `${agent}_implicit`;

@@ -1,6 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { gptTokenCounters } from '../../adapters/tokenizer/gpt-token-counter.js';
 import { formatSessionContext, type Memory } from '../../domain/index.js';
 import { apiAs, buildTestApp, type ApiClient, type TestApp } from '../support/test-app.js';
+
+const counter = gptTokenCounters()('o200k_base');
 
 let t: TestApp;
 let api: ApiClient;
@@ -342,7 +345,9 @@ describe('SessionRoutes.context', () => {
       ].join('\n'),
     );
     expect(res.body).toMatchObject({ session_id: id, memory_count: 5, omitted_count: 0 });
-    expect(res.body.estimated_tokens).toBe(Math.ceil(res.body.context.length / 4));
+    expect(res.body.tokens).toBe(counter.countTokens(res.body.context));
+    expect(res.body.estimated_tokens).toBe(res.body.tokens);
+    expect(res.body.truncated).toBe(false);
   });
 
   it('lists oldest first when order is asc', async () => {
@@ -483,7 +488,11 @@ describe('SessionRoutes.context', () => {
         (m) => !request.include_types || request.include_types.includes(m.memoryType),
       );
       const inOrder = request.order === 'asc' ? [...wanted].reverse() : wanted;
-      const expected = formatSessionContext(id, inOrder, request.max_tokens);
+      const expected = formatSessionContext(id, inOrder, {
+        maxTokens: request.max_tokens,
+        counter,
+        order: request.order === 'asc' ? 'asc' : 'desc',
+      });
 
       // Act
       const res = await api.post(`/api/v1/sessions/${id}/context`, request);
@@ -493,6 +502,8 @@ describe('SessionRoutes.context', () => {
       expect(res.body.context).toBe(expected.context);
       expect(res.body.memory_count).toBe(expected.included);
       expect(res.body.omitted_count).toBe(expected.omitted);
+      expect(res.body.tokens).toBe(expected.tokens);
+      expect(res.body.tokens).toBeLessThanOrEqual(request.max_tokens);
       expect(expected.included).toBeGreaterThan(0);
       expect(expected.omitted).toBeGreaterThan(0);
     }

@@ -10,6 +10,7 @@ import { END_MARKER, MEMORY_SELECT, tagNeedle } from './arc-wire.js';
 import { CREATED_MS, REVISION, SEARCH_WORDS, SUPERSEDED_BY } from './arc-new-columns.js';
 import { queryCondition, WORDS_COLUMN } from './arc-search-terms.js';
 import { expiredCondition, liveCondition } from './arc-expiry-sql.js';
+import { PINNED } from './arc-new-columns.js';
 
 /**
  * Keeps one row per memory id, its latest revision: a patch or a supersede appends a row of the
@@ -69,6 +70,7 @@ export function filterConditions(
   if (f.since !== undefined) c.push(`"time_ms" >= ${sqlNumber(f.since)}`);
   if (f.until !== undefined) c.push(`"time_ms" < ${sqlNumber(f.until)}`);
   if (f.live !== undefined) c.push(liveCondition(f.live));
+  if (f.pinned !== undefined) c.push(`${PINNED} = ${f.pinned ? 1 : 0}`);
   return c;
 }
 
@@ -100,6 +102,7 @@ function fixedConditions(orgId: string, f: MemoryFilter): string[] {
   delete (fixed as { tags?: unknown }).tags;
   delete (fixed as { minImportance?: unknown }).minImportance;
   delete (fixed as { live?: unknown }).live;
+  delete (fixed as { pinned?: unknown }).pinned;
   return filterConditions(orgId, fixed);
 }
 
@@ -113,6 +116,7 @@ function revisedConditions(f: MemoryFilter): string[] {
   if (f.minImportance !== undefined) c.push(`"importance" >= ${sqlNumber(f.minImportance)}`);
   if (f.includeSuperseded !== true) c.push(`${SUPERSEDED_BY} IS NULL`);
   if (f.live !== undefined) c.push(liveCondition(f.live));
+  if (f.pinned !== undefined) c.push(`${PINNED} = ${f.pinned ? 1 : 0}`);
   return c;
 }
 

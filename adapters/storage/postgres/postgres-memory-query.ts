@@ -108,6 +108,7 @@ function plan(orgId: string, filter: MemoryFilter, ts: TextSearch): Plan {
   }
 
   if (filter.live !== undefined) rowCondition(liveCondition('m', filter.live, p));
+  if (filter.pinned !== undefined) rowCondition(filter.pinned ? 'm.pinned' : 'NOT m.pinned');
 
   // Residual conditions on the memory row.
   if (filter.agentId !== undefined && drivingIndex !== 'agent') {

@@ -144,6 +144,7 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     // instr, not LIKE: case-sensitive, and % and _ are plain characters.
     rowCondition('instr(m.content, ?) > 0', filter.contentContains);
   }
+  if (filter.pinned !== undefined) rowCondition('m.pinned = ?', filter.pinned ? 1 : 0);
   if (filter.minImportance !== undefined) {
     // Importance is copied into memory_tags (0004), so a tag walk checks it without the row.
     if (drivingIndex === 'tag') {
@@ -154,10 +155,8 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     }
   }
 
-  if (filter.live !== undefined) {
-    const live = liveCondition('m', filter.live);
-    rowCondition(live.sql, ...live.params);
-  }
+  const live = filter.live === undefined ? null : liveCondition('m', filter.live);
+  if (live) rowCondition(live.sql, ...live.params);
 
   if (filter.includeSuperseded !== true) {
     // The flag is copied into memory_tags (0010), so a tag walk checks it without the row.

@@ -304,8 +304,18 @@ class Memtrace:
         exclude_types: Optional[List[str]] = None,
         max_tokens: Optional[int] = None,
         order: Optional[str] = None,
+        include_superseded: Optional[bool] = None,
+        tokenizer: Optional[str] = None,
+        format: Optional[str] = None,
     ) -> JsonObject:
-        """The session's LLM-ready markdown (``["context"]``) within an optional token budget."""
+        """The session's LLM-ready context (``["context"]``) within an optional token budget.
+
+        ``max_tokens`` is counted by ``tokenizer`` (``"o200k_base"`` or ``"cl100k_base"``; the
+        server's setting when None). ``format``: ``"markdown"`` (default, a string), ``"json"``
+        (a list of sections with their items) or ``"messages"`` (a list of chat messages). The
+        answer's ``tokens`` is the exact count and ``truncated`` says whether a memory was left
+        out or cut.
+        """
         body = _drop_none(
             {
                 "since": since,
@@ -314,6 +324,9 @@ class Memtrace:
                 "exclude_types": exclude_types,
                 "max_tokens": max_tokens,
                 "order": order,
+                "include_superseded": include_superseded,
+                "tokenizer": tokenizer,
+                "format": format,
             }
         )
         return self._request("POST", f"/api/v1/sessions/{_path(session_id)}/context", body=body)

@@ -241,6 +241,13 @@ class AgainstServer(unittest.TestCase):
         self.assertIn("- Chose category A", ctx["context"])
         tight = self.client.get_session_context(sid, max_tokens=5)
         self.assertLessEqual(len(tight["context"]), 20)
+        self.assertLessEqual(tight["tokens"], 5)
+        self.assertEqual(tight["estimated_tokens"], tight["tokens"])
+        as_json = self.client.get_session_context(sid, format="json", tokenizer="cl100k_base")
+        self.assertEqual(as_json["tokenizer"], "cl100k_base")
+        self.assertEqual(
+            sorted(s["memory_type"] for s in as_json["context"]), ["decision", "episodic"]
+        )
         closed = self.client.close_session(sid)
         self.assertEqual(closed["status"], "closed")
         self.assertIsNotNone(closed["closed_at"])

@@ -91,6 +91,15 @@ class RequestShapes(unittest.TestCase):
         self.client.get_session_context("sess_1", since="4h", include_types=["episodic"])
         self.assertEqual(self.stub.last["body"], {"since": "4h", "include_types": ["episodic"]})
 
+    def test_get_session_context_posts_the_tokenizer_and_format(self):
+        self.client.get_session_context(
+            "sess_1", max_tokens=100, tokenizer="cl100k_base", format="json"
+        )
+        self.assertEqual(
+            self.stub.last["body"],
+            {"max_tokens": 100, "tokenizer": "cl100k_base", "format": "json"},
+        )
+
     def test_close_session_puts_status_closed(self):
         self.client.close_session("sess_1")
         self.assertEqual(self.stub.last["method"], "PUT")

@@ -865,7 +865,7 @@ export interface components {
        */
       exclude_types?: ('episodic' | 'session' | 'decision' | 'entity')[];
       /**
-       * @description Token budget (about 4 characters a token); the most important, then newest, memories that fit are kept. Absent: no budget.
+       * @description Token budget, counted by `tokenizer`: the whole context never has more tokens. Memories are offered pinned first, then by importance, then newest, and each is kept when it still fits whole (the first one is cut with `…` when it alone does not fit). Absent: no budget.
        * @example 2000
        */
       max_tokens?: number;
@@ -879,6 +879,18 @@ export interface components {
        * @default false
        */
       include_superseded?: boolean;
+      /**
+       * @description The tokenizer that counts `max_tokens` and `tokens`; the server setting (`[context] tokenizer`, default o200k_base) when absent.
+       * @example o200k_base
+       * @enum {string}
+       */
+      tokenizer?: 'o200k_base' | 'cl100k_base';
+      /**
+       * @description `markdown` (default): `context` is the markdown text. `json`: `context` is an array of sections (`title`, `memory_type`, `items` with `memory_id`, `content`, `time`, `importance`, `tags`), and the budget counts its JSON text. `messages`: `context` is `[{"role":"system","content":<markdown>}]` (empty when nothing fits), and the budget counts the message contents.
+       * @default markdown
+       * @enum {string}
+       */
+      format?: 'markdown' | 'json' | 'messages';
     };
     CreateKeyRequest: {
       /** @example dashboard */
@@ -1116,19 +1128,67 @@ export interface components {
       /** @example sess_abc123 */
       session_id: string;
       /**
-       * @description Markdown for a prompt: `## Session Context (<id>)`, then one section per type.
+       * @description By `format`: markdown for a prompt (`## Session Context (<id>)`, then one section per type), an array of sections (json), or an array of chat messages (messages).
        * @example ## Session Context (sess_abc123)
        *
        *     ### Recent Actions (1)
        *     - Crawled https://example.com — found 3 product pages
        */
-      context: string;
-      /** @description Memories included. */
+      context:
+        | string
+        | components['schemas']['ContextSection'][]
+        | components['schemas']['ContextMessage'][];
+      /**
+       * @example markdown
+       * @enum {string}
+       */
+      format: 'markdown' | 'json' | 'messages';
+      /**
+       * @example o200k_base
+       * @enum {string}
+       */
+      tokenizer: 'o200k_base' | 'cl100k_base';
+      /** @description Memories included (one cut to fit counts). */
       memory_count: number;
       /** @description Memories that matched but were left out to fit `max_tokens`. */
       omitted_count: number;
-      /** @description ceil(characters / 4) of `context`. */
+      /** @description Exact tokens of the context by `tokenizer`: of the markdown, of the JSON text of the sections (json), or of the message contents (messages). */
+      tokens: number;
+      /** @description True when a matching memory was left out or cut to fit `max_tokens`. */
+      truncated: boolean;
+      /** @description Same as `tokens` (kept for older clients). */
       estimated_tokens: number;
+    };
+    ContextSection: {
+      /** @example Decisions */
+      title: string;
+      /**
+       * @example decision
+       * @enum {string}
+       */
+      memory_type: 'episodic' | 'session' | 'decision' | 'entity';
+      items: components['schemas']['ContextItem'][];
+    };
+    ContextItem: {
+      /** @example mem_019c56b7f5c0a1b2c3d4e5f6 */
+      memory_id: string;
+      /** @example Chose PostgreSQL for the catalogue */
+      content: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC, with milliseconds.
+       * @example 2026-02-13T10:30:00.000Z
+       */
+      time: string;
+      /** @example 0.8 */
+      importance: number;
+      tags: string[];
+    };
+    ContextMessage: {
+      /** @enum {string} */
+      role: 'system';
+      /** @description The markdown context. */
+      content: string;
     };
     AgentResponse: {
       /** @example agent_019c56b7f5c0a1b2c3d4e5f6 */
@@ -2647,7 +2707,8 @@ export interface operations {
          *         "decision"
          *       ],
          *       "exclude_types": [],
-         *       "max_tokens": 2000
+         *       "max_tokens": 2000,
+         *       "tokenizer": "o200k_base"
          *     }
          */
         'application/json': components['schemas']['SessionContextRequest'];

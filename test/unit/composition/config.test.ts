@@ -98,6 +98,10 @@ describe('loadConfig', () => {
     ],
     [{ MEMTRACE_LOG_FORMAT: 'xml' }, "MEMTRACE_LOG_FORMAT must be 'console' or 'json', got 'xml'"],
     [
+      { MEMTRACE_CONTEXT_TOKENIZER: 'gpt2' },
+      "MEMTRACE_CONTEXT_TOKENIZER must be 'o200k_base' or 'cl100k_base', got 'gpt2'",
+    ],
+    [
       { MEMTRACE_DEDUP_ENABLED: 'maybe' },
       "MEMTRACE_DEDUP_ENABLED must be true or false, got 'maybe'",
     ],
@@ -195,4 +199,16 @@ describe('loadConfig.memory', () => {
       );
     },
   );
+});
+
+describe('loadConfig [context] tokenizer', () => {
+  it('is o200k_base by default, cl100k_base from the environment or memtrace.toml', () => {
+    expect(load({}).context.tokenizer).toBe('o200k_base');
+    expect(load({ MEMTRACE_CONTEXT_TOKENIZER: 'cl100k_base' }).context.tokenizer).toBe(
+      'cl100k_base',
+    );
+    const dir = emptyDir();
+    writeFileSync(path.join(dir, 'memtrace.toml'), '[context]\ntokenizer = "cl100k_base"\n');
+    expect(load({}, dir).context.tokenizer).toBe('cl100k_base');
+  });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index.js';
+import { gptTokenCounters } from '../../../adapters/tokenizer/gpt-token-counter.js';
 import {
   formatSessionContext,
   MEMORY_TYPES,
@@ -14,6 +15,7 @@ import { FixedClock } from '../../support/fixed-clock.js';
 import { SequentialIds } from '../../support/sequential-ids.js';
 
 const ORG = 'org_a';
+const counter = gptTokenCounters()('o200k_base');
 const SESSION = 'sess_budget';
 
 /** A store that records what findByPriority returned, to see how much a context reads. */
@@ -62,6 +64,7 @@ const memoryArb = fc.record({
   importance: fc.constantFrom(0, 0.25, 0.5, 0.75, 1),
   minute: fc.integer({ min: 0, max: 20 }),
   memoryType: fc.constantFrom(...MEMORY_TYPES),
+  pinned: fc.boolean(),
 });
 
 describe('ContextService.forSession within max_tokens', () => {
@@ -84,6 +87,7 @@ describe('ContextService.forSession within max_tokens', () => {
                 importance: x.importance,
                 memoryType: x.memoryType,
                 time: x.time,
+                pinned: x.pinned,
               }),
             );
           const { service, storage } = await sessionWith([
@@ -96,7 +100,7 @@ describe('ContextService.forSession within max_tokens', () => {
             limit: null,
             offset: 0,
           });
-          const expected = formatSessionContext(SESSION, all, maxTokens);
+          const expected = formatSessionContext(SESSION, all, { maxTokens, counter, order });
 
           const got = await service
             .forSession(ORG, SESSION, { maxTokens, order, includeTypes })
@@ -109,9 +113,12 @@ describe('ContextService.forSession within max_tokens', () => {
           expect(got).toEqual({
             sessionId: SESSION,
             context: expected.context,
+            format: 'markdown',
+            tokenizer: 'o200k_base',
             memoryCount: expected.included,
             omittedCount: expected.omitted,
-            estimatedTokens: expected.estimatedTokens,
+            tokens: expected.tokens,
+            truncated: expected.truncated,
           });
         },
       ),
@@ -119,29 +126,46 @@ describe('ContextService.forSession within max_tokens', () => {
     );
   });
 
-  it('reads the best memories and then only short ones, not the whole session', async () => {
-    // Arrange: 5,000 memories of 100 to 199 characters; 500 tokens hold about 20 of them.
+  // With real tokens a character may be a fraction of a token or several (a token covers up to
+  // 128 bytes, a run of spaces), so the bound on content is (free tokens + 8) * 128 characters.
+  it('reads pinned memories first, the first round unbounded, then only content that could still fit', async () => {
+    // Arrange: 5,000 memories of 100 to 199 characters, every seventh pinned.
     const memories = Array.from({ length: 5000 }, (_, i) =>
       aMemory({
         sessionId: SESSION,
         content: `${i} `.padEnd(100 + (i % 100), 'x'),
         importance: (i % 97) / 96,
         time: BASE_TIME + i,
+        pinned: i % 7 === 0,
       }),
     );
-    const { service, rounds } = await sessionWith(memories);
+    const { service, rounds, storage } = await sessionWith(memories);
+    const all = await storage.memories.find(ORG, {
+      filter: { sessionId: SESSION },
+      order: 'desc',
+      limit: null,
+      offset: 0,
+    });
 
     // Act
     const result = await service.forSession(ORG, SESSION, { maxTokens: 500 });
 
-    // Assert: a first round as large as 32-character lines would need, then one asking only for
-    // content that could still fit, which no memory here is short enough for.
-    expect(result.memoryCount).toBeGreaterThan(10);
+    // Assert
+    const expected = formatSessionContext(SESSION, all, { maxTokens: 500, counter });
+    expect(result.context).toBe(expected.context);
+    expect(result.memoryCount).toBeGreaterThan(5);
     expect(result.memoryCount + result.omittedCount).toBe(5000);
-    expect(rounds.map((r) => r.query.limit)).toEqual([63, 252]);
-    expect(rounds[0]?.returned).toBe(63);
-    expect(rounds[1]?.query.maxContentLength).toBeLessThan(100);
-    expect(rounds[1]?.returned).toBe(0);
+    expect(counter.countTokens(result.context as string)).toBeLessThanOrEqual(500);
+    const pinnedRounds = rounds.filter((r) => r.query.filter.pinned === true);
+    expect(rounds.indexOf(pinnedRounds.at(-1) as (typeof rounds)[number])).toBe(
+      pinnedRounds.length - 1,
+    );
+    expect(rounds[0]?.query.maxContentLength).toBeNull();
+    const bounds = rounds.slice(1).map((r) => r.query.maxContentLength as number);
+    for (const [i, b] of bounds.entries()) {
+      expect(b).toBeLessThanOrEqual((500 + 8) * 128);
+      if (i > 0) expect(b).toBeLessThanOrEqual(bounds[i - 1] as number);
+    }
   });
 
   it('reads once when the first round holds every match', async () => {
@@ -152,7 +176,8 @@ describe('ContextService.forSession within max_tokens', () => {
 
     const result = await service.forSession(ORG, SESSION, { maxTokens: 2000 });
 
+    // One round of pinned memories (none), one of the others.
     expect(result.memoryCount).toBe(10);
-    expect(rounds).toHaveLength(1);
+    expect(rounds).toHaveLength(2);
   });
 });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { gptTokenCounters } from '../../../adapters/tokenizer/gpt-token-counter.js';
 import { rejection } from '../../support/domain-errors.js';
 import { HOUR, ORG, OTHER_ORG, sessionSetup, T0 } from '../../support/session-setup.js';
 
 const setup = sessionSetup;
+const count = (text: unknown) => gptTokenCounters()('o200k_base').countTokens(text as string);
 
 describe('ContextService.forSession', () => {
   /** A created session with memories at T0 + 0, 10, 20, 30, 40 minutes; clock at T0 + 60m. */
@@ -63,7 +65,8 @@ describe('ContextService.forSession', () => {
       ].join('\n'),
     );
     expect(result).toMatchObject({ sessionId, memoryCount: 5, omittedCount: 0 });
-    expect(result.estimatedTokens).toBe(Math.ceil(result.context.length / 4));
+    expect(result.tokens).toBe(count(result.context));
+    expect(result.truncated).toBe(false);
   });
 
   it('lists lines oldest first when order is asc', async () => {
@@ -180,13 +183,13 @@ describe('ContextService.forSession', () => {
 
     // Act
     const result = await context.forSession(ORG, sessionId, {
-      maxTokens: Math.ceil(expected.length / 4),
+      maxTokens: count(expected),
     });
 
     // Assert
     expect(result.context).toBe(expected);
-    expect(result).toMatchObject({ memoryCount: 2, omittedCount: 3 });
-    expect(result.context.length).toBeLessThanOrEqual(result.estimatedTokens * 4);
+    expect(result).toMatchObject({ memoryCount: 2, omittedCount: 3, truncated: true });
+    expect(result.tokens).toBe(count(expected));
   });
 
   it('works for a session id that only memories name when it was never created', async () => {
