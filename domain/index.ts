@@ -34,3 +34,5 @@ export * from './arc-instance/arc-instance-store.port.js';
 export * from './arc-instance/arc-instance.service.js';
 export * from './context/context-formatter.js';
 export * from './context/context.service.js';
+export * from './memory/search-query.js';
+export * from './memory/search-rank.js';

@@ -122,14 +122,14 @@ export function toOffset(value: number | undefined): number {
 
 /**
  * What a memory list's cursor is bound to: the org, the endpoint kind, the filters (lists sorted,
- * times as the caller wrote them) and the order; never the limit, which may change between pages.
+ * times and the search query as the caller wrote them) and the order; never the limit, which may change between pages.
  */
 export function memoryCursorScope(
   orgId: string,
   list: 'memories' | 'search',
   input: MemoryListInput,
   filter: MemoryFilter,
-  order: Order,
+  order: Order | 'relevance',
 ): CursorScope {
   return {
     orgId,
@@ -141,6 +141,7 @@ export function memoryCursorScope(
       eventTypes: normalisedList(filter.eventTypes),
       tags: normalisedList(filter.tags),
       contentContains: filter.contentContains,
+      query: filter.query?.text,
       minImportance: filter.minImportance,
       since: input.since,
       until: input.until,

@@ -27,6 +27,12 @@ export interface MemoryQuery {
   readonly offset: number;
   /** Only matches strictly past this position in `order` (keyset paging; see {@link KeysetPosition}). */
   readonly after?: KeysetPosition;
+  /**
+   * Only with `filter.query` (ignored without one): order by search score, highest first, then
+   * time desc, then insertion desc; `order` is ignored then, and `after` compares the position's
+   * `score` too (see `isPastByRelevance`).
+   */
+  readonly byRelevance?: boolean;
 }
 
 /** What {@link MemoryStore.findPage} returns: the memories and the position of each. */
@@ -34,6 +40,15 @@ export interface MemoryPage {
   readonly memories: Memory[];
   /** `positions[i]` is where `memories[i]` stands: a later query `after` it continues there. */
   readonly positions: readonly KeysetPosition[];
+  /**
+   * With `filter.query` (in either order): `scores[i]` is the search score of `memories[i]`.
+   * Higher is better and positive; the scale is the store's own (SQLite: -bm25() of FTS5;
+   * PostgreSQL: ts_rank_cd; Arc: its documented SQL formula; in memory: `bm25Scores` over
+   * the org's memories matching the rest of the filter). Two identical queries on unchanged data
+   * give the same scores, so a relevance cursor continues where it stopped. In relevance order
+   * `positions[i].score` is the same number.
+   */
+  readonly scores?: readonly number[];
 }
 
 /** What {@link MemoryStore.findByPriority} reads. */
@@ -89,7 +104,8 @@ export interface MemoryStore {
 
   /**
    * Memories of the org matching the filter, ordered by time (`asc` or `desc`); equal times keep
-   * insertion order (reversed for `desc`). Starts past `after` when given, skips `offset`
+   * insertion order (reversed for `desc`); with `byRelevance` and a `filter.query`, by score
+   * instead (see {@link MemoryQuery.byRelevance}). Starts past `after` when given, skips `offset`
    * matches, returns at most `limit`.
    */
   find(orgId: string, query: MemoryQuery): Promise<Memory[]>;
@@ -108,7 +124,7 @@ export interface MemoryStore {
    */
   findByPriority(orgId: string, query: PriorityQuery): Promise<Memory[]>;
 
-  /** How many memories of the org match the filter. */
+  /** How many memories of the org match the filter (`query` included). */
   count(orgId: string, filter: MemoryFilter): Promise<number>;
 
   /**

@@ -8,6 +8,7 @@ import {
   isPlainObject,
   MAX_DEDUP_KEY_LENGTH,
 } from '../shared/rules.js';
+import { matchesSearch, type SearchQuery } from './search-query.js';
 
 export const MEMORY_TYPES = ['episodic', 'session', 'decision', 'entity'] as const;
 export type MemoryType = (typeof MEMORY_TYPES)[number];
@@ -147,6 +148,8 @@ export interface MemoryFilter {
   readonly tags?: readonly string[];
   /** Case-sensitive substring of the content. */
   readonly contentContains?: string;
+  /** A keyword search the content must match (see `parseSearchQuery`). */
+  readonly query?: SearchQuery;
   /** importance >= this. */
   readonly minImportance?: number;
   /** time >= since (inclusive), ms. */
@@ -197,6 +200,7 @@ export function matchesFilter(m: Memory, f: MemoryFilter): boolean {
     (f.eventTypes === undefined || f.eventTypes.includes(m.eventType)) &&
     (f.tags === undefined || f.tags.every((t) => m.tags.includes(t))) &&
     (f.contentContains === undefined || m.content.includes(f.contentContains)) &&
+    (f.query === undefined || matchesSearch(m.content, f.query)) &&
     (f.minImportance === undefined || m.importance >= f.minImportance) &&
     (f.since === undefined || m.time >= f.since) &&
     (f.until === undefined || m.time < f.until) &&

@@ -13,7 +13,9 @@ export interface CursorScope {
   readonly query: Readonly<Record<string, unknown>>;
 }
 
+/** 1: a time and a seq; 2 adds a search score (relevance order). Both stay decodable. */
 const VERSION = 1;
+const VERSION_WITH_SCORE = 2;
 const MAX_CURSOR_LENGTH = 512;
 
 const badCursor = (why: string): DomainError =>
@@ -21,11 +23,14 @@ const badCursor = (why: string): DomainError =>
 
 /** An opaque cursor (base64url) for the page that starts after `position`. */
 export function encodeCursor(scope: CursorScope, position: KeysetPosition): string {
+  const scored = position.score !== undefined;
   const body = JSON.stringify({
-    v: VERSION,
+    v: scored ? VERSION_WITH_SCORE : VERSION,
     b: scopeHash(scope),
     t: position.time,
     s: position.seq,
+    // A double's JSON text reads back as the same double, so the next page compares exactly.
+    ...(scored ? { r: position.score } : {}),
   });
   return base64UrlEncode(new TextEncoder().encode(body));
 }
@@ -46,13 +51,16 @@ export function decodeCursor(scope: CursorScope, cursor: string): KeysetPosition
         'request that returned it (limit may change)',
     );
   }
-  return { time: parsed.t, seq: parsed.s };
+  return parsed.r === undefined
+    ? { time: parsed.t, seq: parsed.s }
+    : { time: parsed.t, seq: parsed.s, score: parsed.r };
 }
 
 interface CursorBody {
   readonly b: string;
   readonly t: number;
   readonly s: string;
+  readonly r?: number;
 }
 
 function parse(cursor: string): CursorBody | null {
@@ -66,13 +74,17 @@ function parse(cursor: string): CursorBody | null {
   }
   if (typeof value !== 'object' || value === null) return null;
   const v = value as Record<string, unknown>;
+  const scored = v['v'] === VERSION_WITH_SCORE;
   const ok =
-    v['v'] === VERSION &&
+    (v['v'] === VERSION || scored) &&
     typeof v['b'] === 'string' &&
     Number.isSafeInteger(v['t']) &&
     typeof v['s'] === 'string' &&
-    /^[0-9]{1,19}$/.test(v['s']);
-  return ok ? { b: v['b'] as string, t: v['t'] as number, s: v['s'] as string } : null;
+    /^[0-9]{1,19}$/.test(v['s']) &&
+    (!scored || (typeof v['r'] === 'number' && Number.isFinite(v['r'])));
+  if (!ok) return null;
+  const body = { b: v['b'] as string, t: v['t'] as number, s: v['s'] as string };
+  return scored ? { ...body, r: v['r'] as number } : body;
 }
 
 /** FNV-1a (64 bit) of the scope: enough to tell queries apart; cursors grant nothing by it. */

@@ -14,6 +14,11 @@ export type Order = 'asc' | 'desc';
 export interface KeysetPosition {
   readonly time: number;
   readonly seq: string;
+  /**
+   * The row's search score, in relevance order only (see `MemoryQuery.byRelevance`): that order
+   * is score desc, then time desc, then seq desc, and a position past it compares all three.
+   */
+  readonly score?: number;
 }
 
 /** A page of results plus the number of all matches. */
@@ -48,4 +53,19 @@ export function isPast(
   const s = BigInt(seq);
   if (order === 'asc') return time > after.time || (time === after.time && s > a);
   return time < after.time || (time === after.time && s < a);
+}
+
+/**
+ * Whether a row at (score, time, seq) lies strictly past `after` in relevance order (score desc,
+ * then time desc, then seq desc). A position without a score is before every row.
+ */
+export function isPastByRelevance(
+  score: number,
+  time: number,
+  seq: bigint | number,
+  after: KeysetPosition,
+): boolean {
+  if (after.score === undefined) return true;
+  if (score !== after.score) return score < after.score;
+  return isPast(time, seq, after, 'desc');
 }

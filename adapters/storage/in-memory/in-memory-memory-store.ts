@@ -11,13 +11,16 @@ import type {
   MemoryStore,
   MemoryType,
   PriorityQuery,
+  SearchQuery,
 } from '../../../domain/index.js';
 import {
   alreadySuperseded,
   applyMemoryPatch,
   compareContextPriority,
   DomainError,
+  bm25Scores,
   isPast,
+  isPastByRelevance,
   isLive,
   matchesFilter,
   supersededNotFound,
@@ -118,18 +121,49 @@ export class InMemoryMemoryStore implements MemoryStore {
   }
 
   async findPage(orgId: string, query: MemoryQuery): Promise<MemoryPage> {
-    const { order, after } = query;
+    const { order, after, filter } = query;
+    const scores = filter.query === undefined ? null : this.scores(orgId, filter);
+    const byRelevance = scores !== null && query.byRelevance === true;
+    const scoreOf = (r: Row): number => scores?.get(r) ?? 0;
     const sign = order === 'asc' ? 1 : -1;
     const matches = this.rows(orgId)
-      .filter((r) => matchesFilter(r.memory, query.filter))
-      .filter((r) => after === undefined || isPast(r.memory.time, r.seq, after, order))
-      .sort((a, b) => sign * (a.memory.time - b.memory.time || a.seq - b.seq));
+      .filter((r) => matchesFilter(r.memory, filter))
+      .filter(
+        (r) =>
+          after === undefined ||
+          (byRelevance
+            ? isPastByRelevance(scoreOf(r), r.memory.time, r.seq, after)
+            : isPast(r.memory.time, r.seq, after, order)),
+      )
+      .sort((a, b) =>
+        byRelevance
+          ? scoreOf(b) - scoreOf(a) || b.memory.time - a.memory.time || b.seq - a.seq
+          : sign * (a.memory.time - b.memory.time || a.seq - b.seq),
+      );
     const end = query.limit === null ? undefined : query.offset + query.limit;
     const page = matches.slice(query.offset, end);
+    const position = (r: Row) => ({ time: r.memory.time, seq: String(r.seq) });
     return {
       memories: page.map((r) => r.memory),
-      positions: page.map((r) => ({ time: r.memory.time, seq: String(r.seq) })),
+      positions: page.map((r) =>
+        byRelevance ? { ...position(r), score: scoreOf(r) } : position(r),
+      ),
+      ...(scores === null ? {} : { scores: page.map(scoreOf) }),
     };
+  }
+
+  /**
+   * BM25 scores of the rows matching the filter, over the org's rows matching it but for its
+   * query (the collection the ranking reads).
+   */
+  private scores(orgId: string, filter: MemoryFilter): Map<Row, number> {
+    const { query, ...rest } = filter;
+    const candidates = this.rows(orgId).filter((r) => matchesFilter(r.memory, rest));
+    const scores = bm25Scores(
+      candidates.map((r) => r.memory.content),
+      query as SearchQuery,
+    );
+    return new Map(candidates.map((r, i) => [r, scores[i] as number]));
   }
 
   async findByPriority(orgId: string, query: PriorityQuery): Promise<Memory[]> {

@@ -48,6 +48,29 @@ describe('encodeCursor and decodeCursor', () => {
     }
   });
 
+  it('carries a search score exactly (version 2), and positions without one stay version 1', () => {
+    for (const score of [0.1 + 0.2, 1e-300, 12.345678901234567, 3]) {
+      const at = { ...AT, score };
+      expect(decodeCursor(SCOPE, encodeCursor(SCOPE, at))).toEqual(at);
+    }
+    const v1 = JSON.parse(Buffer.from(encodeCursor(SCOPE, AT), 'base64url').toString());
+    expect(v1).toEqual({ v: 1, b: expect.any(String), t: AT.time, s: AT.seq });
+    const body = (r: unknown) =>
+      Buffer.from(JSON.stringify({ ...v1, v: 2, r })).toString('base64url');
+    expect(decodeCursor(SCOPE, body(2.5))).toEqual({ ...AT, score: 2.5 });
+    for (const r of ['2.5', null, undefined]) {
+      expect(refusal(() => decodeCursor(SCOPE, body(r)))).toMatch(/^cursor is malformed/);
+    }
+  });
+
+  it('binds the search text of a memory list', () => {
+    const withQuery = { ...SCOPE, query: { ...SCOPE.query, query: 'deploy' } };
+    const cursor = encodeCursor(withQuery, AT);
+    const other = { ...SCOPE, query: { ...SCOPE.query, query: 'deploy*' } };
+    expect(refusal(() => decodeCursor(other, cursor))).toMatch(/^cursor belongs to another query/);
+    expect(refusal(() => decodeCursor(SCOPE, cursor))).toMatch(/^cursor belongs to another query/);
+  });
+
   it.each([
     ['another org', { ...SCOPE, orgId: 'org_b' }],
     ['another list', { ...SCOPE, list: 'search' }],
