@@ -10,6 +10,7 @@ import {
   undominated,
 } from '../../support/relevance-reference.js';
 import { loadRelevanceSet } from '../../support/relevance-set.js';
+import { matchesSearch, parseSearchQuery } from '../../../domain/index.js';
 
 /**
  * The relevance set (test/fixtures/relevance/) must hold whatever reasonable ranking a driver
@@ -64,6 +65,15 @@ describe('relevance set', () => {
         const above = [...scores].filter(([k, s]) => k !== key && s >= mine).length;
         expect(above, `${query}: ${key}`).toBeLessThanOrEqual(4);
       }
+    }
+  });
+
+  it("matches what memtrace's own reading of the language matches, for every query", () => {
+    for (const { query } of queries) {
+      const mine = docs.filter((d) => matches(d.tokens, parseQuery(query))).map((d) => d.key);
+      const q = parseSearchQuery(query);
+      const theirs = memories.filter((m) => matchesSearch(m.content, q)).map((m) => m.key);
+      expect(theirs, query).toEqual(mine);
     }
   });
 
