@@ -1,0 +1,52 @@
+// Drops the search objects of a store made by memtrace's migrations (full-text and trigram
+// tables or indexes, the triggers that feed them, tsvector columns), leaving everything else: the
+// schema memtrace had before ranked search, for measuring what the search indexes cost a write.
+import { pgClient } from './memtrace.mjs';
+import { sqliteSearchObjects } from './bare-search.mjs';
+
+/** SQLite: drops the FTS5 tables and their triggers. @returns what it dropped */
+export function dropSearchSqlite(db) {
+  const { tables, triggers } = sqliteSearchObjects(db);
+  for (const t of triggers) db.exec(`DROP TRIGGER "${t}"`);
+  for (const t of tables) db.exec(`DROP TABLE "${t}"`);
+  return [...triggers.map((t) => `trigger ${t}`), ...tables.map((t) => `table ${t}`)];
+}
+
+/**
+ * PostgreSQL: drops the GIN indexes of memories (tsvector and pg_trgm), the triggers of
+ * memories whose function builds a tsvector, and the tsvector columns. @returns what it dropped
+ */
+export async function dropSearchPostgres(schema) {
+  const c = await pgClient();
+  const dropped = [];
+  try {
+    const q = async (sql, params) => (await c.query(sql, params)).rows;
+    for (const r of await q(
+      "SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'memories' AND indexdef ILIKE '% USING gin %'",
+      [schema],
+    )) {
+      await c.query(`DROP INDEX "${schema}"."${r.indexname}"`);
+      dropped.push(`index ${r.indexname}`);
+    }
+    for (const r of await q(
+      `SELECT t.tgname FROM pg_trigger t JOIN pg_class k ON k.oid = t.tgrelid
+         JOIN pg_namespace n ON n.oid = k.relnamespace JOIN pg_proc p ON p.oid = t.tgfoid
+       WHERE n.nspname = $1 AND k.relname = 'memories' AND NOT t.tgisinternal
+         AND p.prosrc ILIKE '%tsvector%'`,
+      [schema],
+    )) {
+      await c.query(`DROP TRIGGER "${r.tgname}" ON "${schema}".memories`);
+      dropped.push(`trigger ${r.tgname}`);
+    }
+    for (const r of await q(
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'memories' AND udt_name = 'tsvector'",
+      [schema],
+    )) {
+      await c.query(`ALTER TABLE "${schema}".memories DROP COLUMN "${r.column_name}" CASCADE`);
+      dropped.push(`column ${r.column_name}`);
+    }
+  } finally {
+    await c.end();
+  }
+  return dropped;
+}
