@@ -321,6 +321,12 @@ export function toMemory(m, { orgId = ORG, time = m.time, id, dedupKey = null } 
     dedupKey,
     parentId: null,
     time,
+    // The lifecycle fields (issue 15): stored now, no expiry, not pinned, no correction.
+    createdAt: time,
+    expiresAt: null,
+    pinned: false,
+    supersedes: null,
+    supersededBy: null,
   };
 }
 
