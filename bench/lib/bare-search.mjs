@@ -39,7 +39,8 @@ export function sqliteSearchObjects(db) {
 export function bareSearchSqlite(db, cols) {
   const t = sqliteWordTable(db);
   if (!t) return { reason: 'no FTS5 word table in this schema' };
-  const from = `${t.name} f JOIN memories m ON m.${t.rowid} = f.rowid WHERE ${t.name} MATCH ? AND m.org_id = ?`;
+  // CROSS JOIN keeps SQLite from reading memories first: the index yields the matches.
+  const from = `${t.name} CROSS JOIN memories AS m ON m.${t.rowid} = ${t.name}.rowid WHERE ${t.name} MATCH ? AND m.org_id = ?`;
   return {
     q4: db.prepare(
       `SELECT ${cols} FROM ${from} ORDER BY bm25(${t.name}), m.time DESC, m.${t.rowid} DESC LIMIT 50`,
