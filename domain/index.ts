@@ -36,3 +36,4 @@ export * from './context/context-formatter.js';
 export * from './context/context.service.js';
 export * from './memory/search-query.js';
 export * from './memory/search-rank.js';
+export * from './memory/memory-list.js';

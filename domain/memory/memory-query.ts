@@ -5,6 +5,7 @@ import { DEFAULT_LIMIT, MAX_LIMIT, type Order } from '../shared/page.js';
 import { checkEventType, checkId, checkImportance, checkTags } from '../shared/rules.js';
 import { parseTimeRange } from '../shared/time-expression.js';
 import { isMemoryType, type MemoryFilter, type MemoryType } from './memory.js';
+import { parseSearchQuery } from './search-query.js';
 
 /** Filters as a caller writes them: times still as text (`2h`, ISO 8601). */
 export interface MemoryFilterInput {
@@ -14,6 +15,8 @@ export interface MemoryFilterInput {
   readonly eventTypes?: readonly string[];
   readonly tags?: readonly string[];
   readonly contentContains?: string;
+  /** A keyword search (see `parseSearchQuery`); an empty string is no filter. */
+  readonly query?: string;
   readonly minImportance?: number;
   readonly since?: string;
   readonly until?: string;
@@ -22,6 +25,7 @@ export interface MemoryFilterInput {
 }
 
 export interface MemoryListInput extends MemoryFilterInput {
+  /** `asc`, `desc`, or with a `query` `relevance` (the default then; else `desc`). */
   readonly order?: string;
   readonly limit?: number;
   readonly offset?: number;
@@ -80,6 +84,9 @@ export function toMemoryFilter(
   if (input.contentContains !== undefined && input.contentContains !== '') {
     filter.contentContains = input.contentContains;
   }
+  if (input.query !== undefined && input.query !== '') {
+    filter.query = parseSearchQuery(input.query);
+  }
   if (input.minImportance !== undefined) {
     filter.minImportance = checkImportance('min_importance', input.minImportance);
   }
@@ -102,6 +109,20 @@ export function toOrder(value: string | undefined): Order {
   if (value === undefined || value === 'desc') return 'desc';
   if (value === 'asc') return 'asc';
   throw invalid(`order must be 'asc' or 'desc'`);
+}
+
+/**
+ * The order of a memory list: with a keyword query `relevance` by default (score, then time,
+ * then insertion, all descending), and `asc` or `desc` by time when asked; without one `desc` by
+ * default, and `relevance` refused.
+ */
+export function toListOrder(value: string | undefined, hasQuery: boolean): Order | 'relevance' {
+  if (value === 'relevance' || (value === undefined && hasQuery)) {
+    if (!hasQuery) throw invalid(`order 'relevance' needs a query`);
+    return 'relevance';
+  }
+  if (value === undefined || value === 'desc' || value === 'asc') return toOrder(value);
+  throw invalid(`order must be 'asc' or 'desc'${hasQuery ? ", or 'relevance'" : ''}`);
 }
 
 export function toLimit(value: number | undefined): number {
