@@ -13,8 +13,9 @@ export function dropSearchSqlite(db) {
 }
 
 /**
- * PostgreSQL: drops the GIN indexes of memories (tsvector and pg_trgm), the triggers of
- * memories whose function builds a tsvector, and the tsvector columns. @returns what it dropped
+ * PostgreSQL: drops the GIN indexes of memories over text (pg_trgm, to_tsvector), the triggers
+ * of memories whose function builds a tsvector, and the tsvector columns (with their indexes).
+ * @returns what it dropped
  */
 export async function dropSearchPostgres(schema) {
   const c = await pgClient();
@@ -22,7 +23,9 @@ export async function dropSearchPostgres(schema) {
   try {
     const q = async (sql, params) => (await c.query(sql, params)).rows;
     for (const r of await q(
-      "SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'memories' AND indexdef ILIKE '% USING gin %'",
+      `SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'memories'
+         AND indexdef ILIKE '% USING gin %'
+         AND (indexdef ILIKE '%gin_trgm_ops%' OR indexdef ILIKE '%tsvector%')`,
       [schema],
     )) {
       await c.query(`DROP INDEX "${schema}"."${r.indexname}"`);
