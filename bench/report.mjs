@@ -224,7 +224,7 @@ export function renderMarkdown(report, { svg } = {}) {
       p(
         '### What the search indexes cost a write (same run)',
         '',
-        "rows/s on the schema memtrace's migrations create (with the full-text and trigram search objects) against the same schema with them dropped (tables, triggers, tsvector columns, GIN indexes), each lane from an empty store.",
+        "rows/s on the schema memtrace's migrations create (with the full-text and trigram search objects) against the same schema with them dropped (SQLite: the FTS5 tables and triggers; PostgreSQL: the GIN indexes over text, and for the bare lane the tsvector column too, which memtrace's server writes itself), each lane from an empty store.",
         '',
         '| Driver | Workload | bare: without → with | change | HTTP: without → with | change |',
         '|---|---|---:|---:|---:|---:|',

@@ -17,15 +17,20 @@ export function dropSearchSqlite(db) {
  * of memories whose function builds a tsvector, and the tsvector columns (with their indexes).
  * @returns what it dropped
  */
-export async function dropSearchPostgres(schema) {
+export async function dropSearchPostgres(schema, { keepColumns = false } = {}) {
   const c = await pgClient();
   const dropped = [];
   try {
     const q = async (sql, params) => (await c.query(sql, params)).rows;
     for (const r of await q(
-      `SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'memories'
-         AND indexdef ILIKE '% USING gin %'
-         AND (indexdef ILIKE '%gin_trgm_ops%' OR indexdef ILIKE '%tsvector%')`,
+      `SELECT i.relname AS indexname FROM pg_index x
+         JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+         JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am a ON a.oid = i.relam
+       WHERE n.nspname = $1 AND t.relname = 'memories' AND a.amname = 'gin'
+         AND (pg_get_indexdef(i.oid) ILIKE '%gin_trgm_ops%'
+           OR pg_get_indexdef(i.oid) ILIKE '%tsvector%'
+           OR EXISTS (SELECT 1 FROM pg_attribute c WHERE c.attrelid = t.oid
+                        AND c.attnum = ANY (x.indkey) AND c.atttypid = 'tsvector'::regtype))`,
       [schema],
     )) {
       await c.query(`DROP INDEX "${schema}"."${r.indexname}"`);
@@ -41,12 +46,16 @@ export async function dropSearchPostgres(schema) {
       await c.query(`DROP TRIGGER "${r.tgname}" ON "${schema}".memories`);
       dropped.push(`trigger ${r.tgname}`);
     }
-    for (const r of await q(
-      "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'memories' AND udt_name = 'tsvector'",
-      [schema],
-    )) {
-      await c.query(`ALTER TABLE "${schema}".memories DROP COLUMN "${r.column_name}" CASCADE`);
-      dropped.push(`column ${r.column_name}`);
+    // memtrace's adapter writes its tsvector column itself: its server keeps the column (and
+    // still computes the vector), only the index over it goes.
+    if (!keepColumns) {
+      for (const r of await q(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'memories' AND udt_name = 'tsvector'",
+        [schema],
+      )) {
+        await c.query(`ALTER TABLE "${schema}".memories DROP COLUMN "${r.column_name}" CASCADE`);
+        dropped.push(`column ${r.column_name}`);
+      }
     }
   } finally {
     await c.end();
