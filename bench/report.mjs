@@ -89,6 +89,26 @@ export function targets(report) {
         );
       }
     }
+    // Issue 16: content_contains with its exact count within 3x the page alone, at the top N.
+    const q3 = r.lanes.http.q3?.latencyMs?.p50;
+    const q3page = r.lanes.http.q3_nocount?.latencyMs?.p50;
+    if (q3 !== undefined && q3page !== undefined) {
+      add(
+        `${DRIVER[driver]}: search with content_contains and the exact count (q3) within 3× the page alone at ${n(top)} (p50, HTTP)`,
+        `${fmt(q3)} vs ${fmt(q3page)} ms = ${fmt(q3 / q3page, 1)}×`,
+        q3 <= 3 * q3page,
+      );
+    }
+    const rel = r.relevance;
+    if (rel) {
+      add(
+        `${DRIVER[driver]}: relevance set recall@5 = 1 (ranked search, next to ${n(top)} memories)`,
+        rel.error
+          ? `failed: ${rel.error.slice(0, 120)}`
+          : `recall@5 ${fmt(rel.recallAt5, 3)}, MRR ${fmt(rel.mrr, 3)}`,
+        rel.error ? false : rel.recallAt5 === 1,
+      );
+    }
     // The issue sets the context target for SQLite; Postgres's is memtrace's own yardstick.
     issue = driver === 'sqlite';
     const cj = contextJob(report, driver);
@@ -198,6 +218,40 @@ export function renderMarkdown(report, { svg } = {}) {
       'Bare SQLite is one synchronous connection: concurrency only queues calls. Bare Postgres uses a pool of 10 (as memtrace does).',
       '',
     );
+    // Every write job that looked for search objects (searchObjects: what it dropped, maybe none).
+    const costed = writes(report).filter((w) => w.result.searchObjects !== undefined);
+    if (costed.length) {
+      p(
+        '### What the search indexes cost a write (same run)',
+        '',
+        "rows/s on the schema memtrace's migrations create (with the full-text and trigram search objects) against the same schema with them dropped (SQLite: the FTS5 tables and triggers; PostgreSQL: the GIN indexes over text, and for the bare lane the tsvector column too, which memtrace's server writes itself), each lane from an empty store.",
+        '',
+        '| Driver | Workload | bare: without → with | change | HTTP: without → with | change |',
+        '|---|---|---:|---:|---:|---:|',
+      );
+      for (const w of costed) {
+        const L = w.result.lanes;
+        for (const ph of w.result.phases) {
+          const pair = (a, b) => {
+            const x = L[a]?.[ph.name]?.rowsPerSecond;
+            const y = L[b]?.[ph.name]?.rowsPerSecond;
+            if (!x || !y) return ['—', '—'];
+            return [
+              `${rate(x)} → ${rate(y)}`,
+              `${y >= x ? '+' : ''}${fmt((100 * (y - x)) / x, 0)}%`,
+            ];
+          };
+          const [b, bc] = pair('bare_nosearch', 'bare');
+          const [h, hc] = pair('http_nosearch', 'http');
+          p(`| ${DRIVER[w.driver]} | ${ph.name} | ${b} | ${bc} | ${h} | ${hc} |`);
+        }
+      }
+      const dropped = costed.map(
+        (w) =>
+          `${DRIVER[w.driver]}: ${w.result.searchObjects.join(', ') || 'none (no search objects in its schema: "with" and "without" are the same schema, so only "with" ran)'}`,
+      );
+      p('', `Dropped for "without": ${dropped.join('; ')}.`, '');
+    }
   }
 
   if (reads(report).length) {
@@ -213,6 +267,7 @@ export function renderMarkdown(report, { svg } = {}) {
         ['q1', 'q1 list: agent+session+type+since'],
         ['q2', 'q2 search: tag+importance≥0.5'],
         ['q3', 'q3 search: q2+content_contains'],
+        ['q4', 'q4 ranked search: query of 1-2 words, best first'],
       ]) {
         if (!['http', 'service', 'adapter', 'bare'].some((l) => L[l]?.[k])) continue;
         const all = ['http', 'service', 'adapter', 'bare'].flatMap((l) =>
@@ -258,9 +313,40 @@ export function renderMarkdown(report, { svg } = {}) {
     }
     p(
       '',
-      'violations: items that break the filter or the newest-first order, summed over every column; checksum: FNV-1a over the returned items of every timed query, the same in every lane when they agree item for item.',
+      "violations: items that break the filter or the newest-first order (q4: items without every query word), summed over every column; checksum: FNV-1a over the returned items of every timed query, the same in every lane when they agree item for item (q4: when the lanes also rank alike). q3 is `content_contains` with the exact count; bare q3 is `instr()` (SQLite) / `position()` (PostgreSQL) over the tag index. q4 is a ranked keyword search; bare q4 is FTS5 `MATCH` ordered by `bm25()` (SQLite) or `tsvector @@ tsquery` ordered by `ts_rank_cd` (PostgreSQL) on the table or column memtrace's migrations create.",
       '',
     );
+    const missing = reads(report).filter((j) => j.result.lanes.bare?.q4_unavailable);
+    for (const j of missing) {
+      p(
+        `Bare q4 not run on ${DRIVER[j.driver]} at ${n(j.n)}: ${j.result.lanes.bare.q4_unavailable}.`,
+        '',
+      );
+    }
+    const rel = reads(report).filter((j) => j.result.relevance);
+    if (rel.length) {
+      p(
+        '### Search quality: the relevance set (test/fixtures/relevance)',
+        '',
+        "313 memories written for memtrace and 40 queries, each with the 1-3 memories it must rank in its top 5, loaded through the HTTP API into a fresh org of the read job's server, next to its N memories. recall@5: expected memories ranked 1-5 over all expected; MRR: mean over the queries of 1 / the rank of the first expected memory.",
+        '',
+        '| Driver | N stored beside | recall@5 | MRR | queries | avg ms per query | missed (query → memory at rank) |',
+        '|---|---:|---:|---:|---:|---:|---|',
+      );
+      for (const j of rel) {
+        const r = j.result.relevance;
+        if (r.error) {
+          p(
+            `| ${DRIVER[j.driver]} | ${n(j.n)} | — | — | — | — | failed: ${r.error.replaceAll('|', '/')} |`,
+          );
+          continue;
+        }
+        p(
+          `| ${DRIVER[j.driver]} | ${n(j.n)} | ${fmt(r.recallAt5, 3)} | ${fmt(r.mrr, 3)} | ${r.queries} | ${fmt(r.queryMsAvg)} | ${r.misses.length ? r.misses.join('; ').replaceAll('|', '/') : 'none'} |`,
+        );
+      }
+      p('');
+    }
   }
 
   const cpuRows = [];
@@ -283,6 +369,8 @@ export function renderMarkdown(report, { svg } = {}) {
       'q2_floor',
       'q3',
       'q3_nocount',
+      'q4',
+      'q4_nocount',
       'context',
     ]) {
       if (j.result.lanes.http?.[k] || j.result.lanes.adapter?.[k]) {

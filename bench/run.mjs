@@ -81,8 +81,8 @@ if (ONLY.includes('peer')) {
 
 /** Rough seconds per job on an idle 2-core machine (from development runs), for the estimate. */
 function estimate(job) {
-  if (QUICK) return { write: 15, read: 12, peer: job.peer === 'mem0' ? 20 : 6 }[job.kind];
-  if (job.kind === 'write') return 150;
+  if (QUICK) return { write: 22, read: 16, peer: job.peer === 'mem0' ? 20 : 6 }[job.kind];
+  if (job.kind === 'write') return 210;
   if (job.kind === 'read') {
     // load + ANALYZE, then 4 lanes of queries (at 1M the counted searches hit the 30 s cap)
     const load = (job.n / 1e6) * (job.driver === 'sqlite' ? 110 : 190);
@@ -189,14 +189,17 @@ const report = {
     ...(await engineVersions()),
   },
   conditions: {
-    dataset: `lib/dataset.mjs, mulberry32 seed ${SEED}: 20 agents, 200 sessions (each owned by one agent), 4 memory types, 10 event types, 0-3 distinct tags of 30, importance U(0,1), content 80-200 chars of pseudo-words, metadata {url, n}, time U(2026-01-01, +30 days)`,
+    dataset: `lib/dataset.mjs, mulberry32 seed ${SEED}: 20 agents, 200 sessions (each owned by one agent), 4 memory types, 10 event types, 0-3 distinct tags of 30, importance U(0,1), content 80-200 chars of words from a 200-word English vocabulary, metadata {url, n}, time U(2026-01-01, +30 days)`,
     queries: `${QUERIES} timed per kind after ${WARMUP} untimed warm-ups (different parameters), one at a time; nearest-rank percentiles of wall time per call; a kind (and the context) stops after ${QUICK ? 10 : 30} s of timed work (n says how many ran)`,
     q1: 'agent X + its session Y + memory_type Z + time >= T (T uniform over the first 27 days), newest first, limit 50; memtrace: GET /api/v1/memories',
     q2: 'tag A AND importance >= 0.5, limit 50; memtrace: POST /api/v1/search (newest first); peers: no order',
-    q3: 'q2 + content_contains one of 40 common words (W3 search); memtrace only',
+    q3: 'q2 + content_contains one of 40 common words (W3 search), with the exact count; bare: instr() / position() over the tag index; memtrace only',
+    q4: "ranked keyword search: query = one vocabulary word (half of the queries) or two (both must occur), best first, limit 50, with the exact count; memtrace: POST /api/v1/search {query}; bare: SQLite FTS5 MATCH ordered by bm25() on memtrace's own FTS table, PostgreSQL tsvector @@ tsquery ordered by ts_rank_cd on its own column; memtrace only",
+    relevance:
+      "the relevance set of test/fixtures/relevance (313 memories written for memtrace, 40 queries, the 1-3 memories each must rank in its top 5) loaded through the HTTP API into a fresh org of each read job's server (next to its N memories), every query through POST /api/v1/search {query, limit 10}; recall@5 = expected memories ranked 1-5 / all expected; MRR = mean of 1 / rank of the first expected memory",
     context: `W4: POST /api/v1/sessions/sess-ctx/context {max_tokens: 2000}, a session of ${CONTEXT.toLocaleString('en-US')} memories (no tags), loaded next to the largest N`,
     writes:
-      'W1: POST /api/v1/memories one memory per request at concurrency 1, 8, 32; W2: {memories:[...]} of 100 and 1,000 at concurrency 1; each lane (HTTP, service, adapter, bare) starts from an empty store and writes the same items in the same order; dedup on (the default, 24 h window) for HTTP and adapter',
+      'W1: POST /api/v1/memories one memory per request at concurrency 1, 8, 32; W2: {memories:[...]} of 100 and 1,000 at concurrency 1; each lane (HTTP, service, adapter, bare) starts from an empty store and writes the same items in the same order; dedup on (the default, 24 h window) for HTTP and adapter; the bare and HTTP lanes run again on a schema with the search objects (FTS/trigram tables and triggers, tsvector columns, GIN indexes) dropped after migrating: the write cost of the search indexes, same run',
     server: `memtrace ${SERVER === 'build' ? 'compiled by tsc, run by node (as npm start)' : 'through tsx'} on 127.0.0.1, log level warn, metrics on, rate limit off, SQLite synchronous=FULL (the default), Postgres pool 10 (the default); keep-alive HTTP/1.1 client in the same machine`,
     bare: 'better-sqlite3 / pg on the schema memtrace migrations create, same durability: SQLite WAL + synchronous=FULL (memtrace default); Postgres synchronous_commit on; writes memories + memory_tags, no dedup check; reads hand-written SQL, prepared',
     service:
@@ -264,7 +267,7 @@ function runJob(job, out) {
             QUICK ? '10' : '30',
             // sizes that only serve the q1 cross-check with the peers: q1 and q2 only
             '--kinds',
-            READ_N.includes(job.n) ? 'q1,q2,q3' : 'q1,q2',
+            READ_N.includes(job.n) ? 'q1,q2,q3,q4' : 'q1,q2',
             ...common,
             ...(has('reuse') ? ['--reuse'] : []),
           ]

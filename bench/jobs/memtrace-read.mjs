@@ -1,9 +1,12 @@
-// W3 (filtered list and search), W4 (a 10k-memory session's context) and W5 (server start-up and
+// W3 (filtered list, search and ranked keyword search), W4 (a 10k-memory session's context) and W5 (server start-up and
 // RSS) for one driver at N stored memories, in three lanes on one loaded store: the bare driver
 // (hand-written SQL on memtrace's schema, the physical limit), memtrace's storage adapter
 // in-process (the store calls the service makes), and memtrace over HTTP (a real server process).
 // Usage: node --import tsx jobs/memtrace-read.mjs <sqlite|postgres> <N> <out.json>
-//          [--context <memories>] [--queries 500] [--warmup 50] [--reuse]
+//          [--context <memories>] [--queries 500] [--warmup 50] [--reuse] [--kinds q1,q2,q3,q4]
+//
+// After the HTTP lane's queries, the relevance set (test/fixtures/relevance/) goes through the
+// same server into a fresh org: recall@5 and MRR of memtrace's ranking next to N other memories.
 //
 // Load: the API stamps every memory with the current time and cannot backdate, so the seeded
 // dataset (times over 30 days) goes in through memtrace's own MemoryStore.insert in batches of
@@ -36,6 +39,8 @@ import {
   startFloorServer,
   startServer,
 } from '../lib/memtrace.mjs';
+import { runRelevance } from '../lib/relevance.mjs';
+import { bareSearchPostgres, bareSearchSqlite } from '../lib/bare-search.mjs';
 
 const argv = process.argv.slice(2);
 const [driver, nArg, out] = argv;
@@ -50,7 +55,7 @@ const WARMUP = Number(opt('warmup', '50'));
 const CONTEXT_QUERIES = Number(opt('context-queries', String(Math.max(20, QUERIES / 2))));
 const REUSE = argv.includes('--reuse');
 const MAX_SECONDS = Number(opt('max-seconds', '60'));
-const KINDS = opt('kinds', 'q1,q2,q3').split(',');
+const KINDS = opt('kinds', 'q1,q2,q3,q4').split(',');
 const LANES = (process.env.MEMTRACE_BENCH_LANES ?? 'bare,adapter,service,http').split(',');
 const where =
   driver === 'sqlite'
@@ -340,6 +345,13 @@ async function bareLane() {
       q2: (x) => [ORG, x.tag, x.minImportance],
       q3: (x) => [ORG, x.tag, x.minImportance, x.word],
     };
+    // q4: FTS5 MATCH ranked by bm25() over memtrace's own full-text table, when it has one.
+    const search = bareSearchSqlite(bare.db, cols);
+    if (search.q4) {
+      stmts.q4 = search.q4;
+      stmts.q4count = search.q4count;
+      args.q4 = (x) => [search.match(x.words), ORG];
+    } else lane.q4_unavailable = search.reason;
     q = async (name, x) =>
       name.endsWith('count')
         ? stmts[name].get(...args[name.slice(0, 2)](x)).n
@@ -371,6 +383,13 @@ async function bareLane() {
       q2: (x) => [ORG, x.tag, x.minImportance],
       q3: (x) => [ORG, x.tag, x.minImportance, Buffer.from(x.word, 'utf8')],
     };
+    // q4: tsvector @@ tsquery ranked by ts_rank_cd over memtrace's own column, when it has one.
+    const search = await bareSearchPostgres(c, cols);
+    if (search.q4) {
+      text.q4 = search.q4;
+      text.q4count = search.q4count;
+      args.q4 = (x) => [ORG, search.tsquery(x.words)];
+    } else lane.q4_unavailable = search.reason;
     q = async (name, x) => {
       const r = await c.query({ name, text: text[name], values: args[name.slice(0, 2)](x) });
       return name.endsWith('count') ? Number(r.rows[0].n) : r.rows.map(fromRow);
@@ -396,6 +415,10 @@ async function bareLane() {
     close = () => c.end();
   }
   for (const kind of KINDS) {
+    if (lane[`${kind}_unavailable`]) {
+      log(`bare ${kind}: not run (${lane[`${kind}_unavailable`]})`);
+      continue;
+    }
     lane[kind] = await runKind(kind, (x) => q(kind, x));
     lane[`${kind}_with_count`] = await runKind(
       kind,
@@ -457,6 +480,7 @@ async function bareLane() {
 /** memtrace's adapter in-process: the same store calls MemoryService/ContextService make. */
 async function adapterLane() {
   const { createMemtrace } = await import('../../src/core.ts');
+  const { parseSearchQuery } = await import('../../domain/index.ts');
   const store = await openAdapter(driver, where);
   const lane = {};
   const filters = {
@@ -468,24 +492,27 @@ async function adapterLane() {
     }),
     q2: (x) => ({ tags: [x.tag], minImportance: x.minImportance }),
     q3: (x) => ({ tags: [x.tag], minImportance: x.minImportance, contentContains: x.word }),
+    q4: (x) => ({ query: parseSearchQuery(x.text) }),
   };
+  // q4 reads a page with its scores in relevance order, as MemoryService does with a query.
+  const read = (kind, filter, limit) =>
+    kind === 'q4'
+      ? store.memories
+          .findPage(ORG, { filter, order: 'desc', byRelevance: true, limit, offset: 0 })
+          .then((p) => p.memories)
+      : store.memories.find(ORG, { filter, order: 'desc', limit, offset: 0 });
   for (const kind of KINDS) {
     lane[kind] = await runKind(kind, async (x) => {
       const filter = filters[kind](x);
       const [memories] = await Promise.all([
-        store.memories.find(ORG, { filter, order: 'desc', limit: 50, offset: 0 }),
+        read(kind, filter, 50),
         store.memories.count(ORG, filter),
       ]);
       return memories.map(fromMemory);
     });
     // What MemoryService runs for include_count=false: one row past the page, no count.
     lane[`${kind}_nocount`] = await runKind(kind, async (x) => {
-      const memories = await store.memories.find(ORG, {
-        filter: filters[kind](x),
-        order: 'desc',
-        limit: 51,
-        offset: 0,
-      });
+      const memories = await read(kind, filters[kind](x), 51);
       return memories.slice(0, 50).map(fromMemory);
     });
     log(
@@ -525,6 +552,7 @@ async function serviceLane() {
       contentContains: x.word,
       limit: 50,
     }),
+    q4: (x) => ({ query: x.text, limit: 50 }),
   };
   for (const kind of KINDS) {
     const run = (count) => async (x) => {
@@ -588,7 +616,16 @@ async function httpLane() {
           }),
         )
         .then((res) => ok(res, x.word ? 'q3' : 'q2').results.map(fromApi));
-    const call = { q1: list, q2: search, q3: search };
+    // q4: a ranked keyword search, best first (the default order with a query).
+    const ranked = (count) => (x) =>
+      client
+        .request(
+          'POST',
+          '/api/v1/search',
+          JSON.stringify({ query: x.text, limit: 50, ...(count ? {} : { include_count: false }) }),
+        )
+        .then((res) => ok(res, 'q4').results.map(fromApi));
+    const call = { q1: list, q2: search, q3: search, q4: ranked };
     const pid = server.proc.pid;
     for (const k of KINDS) lane[k] = await runKind(k, call[k](true), { serverPid: pid });
     // include_count=false (where the server has it): the page and has_more, no exact count.
@@ -645,6 +682,18 @@ async function httpLane() {
     } finally {
       floorClient.close();
       await floor.stop();
+    }
+    // Search quality next to N other memories: the relevance set in a fresh org.
+    if (KINDS.includes('q4')) {
+      try {
+        report.relevance = await runRelevance(server.port, server.key);
+        log(
+          `relevance set: recall@5 ${report.relevance.recallAt5}, MRR ${report.relevance.mrr} (${report.relevance.queries} queries on ${report.relevance.memories} memories${report.relevance.misses.length ? `; missed: ${report.relevance.misses.join('; ')}` : ''})`,
+        );
+      } catch (e) {
+        report.relevance = { error: String(e.message).slice(0, 500) };
+        log(`relevance set failed: ${report.relevance.error}`);
+      }
     }
     if (CONTEXT > 0) {
       lane.context = await runContext(

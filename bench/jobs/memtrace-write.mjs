@@ -2,12 +2,16 @@
 // driver, in three lanes that each start from an empty store and write the same items in the
 // same order: memtrace over HTTP (a real server process), memtrace's storage adapter in-process
 // (MemoryStore.insert with the server's dedup policy), and the bare driver on the same schema.
+// The write cost of the search indexes (full-text and trigram): the bare driver and the HTTP
+// server again, each on a schema made by the same migrations with the search tables, triggers,
+// columns and indexes then dropped (lanes bare_nosearch and http_nosearch), in the same run.
 // Usage: node --import tsx jobs/memtrace-write.mjs <sqlite|postgres> <out.json> [--quick]
 /* global console, process */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { dataset, derivedDedupKey, ORG, toApiBody, toMemory } from '../lib/dataset.mjs';
 import { httpClient, runLoad } from '../lib/measure.mjs';
+import { dropSearchPostgres, dropSearchSqlite } from '../lib/search-indexes.mjs';
 import {
   DATA,
   dropSchema,
@@ -22,7 +26,9 @@ import {
 
 const [driver, out, ...flags] = process.argv.slice(2);
 const quick = flags.includes('--quick');
-const LANES = (process.env.MEMTRACE_BENCH_LANES ?? 'bare,adapter,service,http').split(',');
+const LANES = (
+  process.env.MEMTRACE_BENCH_LANES ?? 'bare,bare_nosearch,adapter,service,http,http_nosearch'
+).split(',');
 
 const CONCURRENCY = [1, 8, 32];
 const SINGLE = quick ? { count: 400, warmup: 50 } : { count: 3000, warmup: 200 };
@@ -130,14 +136,28 @@ const report = { driver, quick, phases: phases.map(({ items: _i, ...p }) => p), 
   await cleanup(wa);
 }
 
-if (LANES.includes('bare')) {
-  const w = where('bare');
+/** Drops the search tables, triggers, columns and indexes of a migrated store; what it dropped. */
+async function dropSearch(w, bare, opts) {
+  if (driver === 'sqlite') return dropSearchSqlite(bare.db);
+  return dropSearchPostgres(w.schema, opts);
+}
+
+for (const name of ['bare', 'bare_nosearch']) {
+  if (!LANES.includes(name)) continue;
+  const w = where(name);
   await fresh(w);
   const bare = driver === 'sqlite' ? await openBareSqlite(w.file) : await openBarePg(w.schema);
-  report.lanes.bare = await lane('bare', async (batch) => {
-    await bare.insert(batch.map(asMemory));
-    return batch.length;
-  });
+  if (name === 'bare_nosearch') {
+    const dropped = await dropSearch(w, bare);
+    report.searchObjects = dropped;
+    console.error(`[write ${driver} bare_nosearch] dropped ${JSON.stringify(dropped)}`);
+  }
+  if (name === 'bare' || report.searchObjects.length > 0) {
+    report.lanes[name] = await lane(name, async (batch) => {
+      await bare.insert(batch.map(asMemory));
+      return batch.length;
+    });
+  }
   await bare.close();
   await cleanup(w);
 }
@@ -183,11 +203,26 @@ if (LANES.includes('service')) {
   await cleanup(w);
 }
 
-if (LANES.includes('http')) {
-  const w = where('http');
+for (const name of ['http', 'http_nosearch']) {
+  if (!LANES.includes(name)) continue;
+  const w = where(name);
   await fresh(w);
+  if (name === 'http_nosearch') {
+    // memtrace's own migrations first (through its adapter), then the search objects dropped.
+    const store = await openAdapter(driver, w);
+    await store.close();
+    const bare = driver === 'sqlite' ? await openBareSqlite(w.file, { migrate: false }) : null;
+    // PostgreSQL: memtrace writes its tsvector column itself, so only the indexes go.
+    const dropped = await dropSearch(w, bare, { keepColumns: true });
+    report.searchObjectsHttp = dropped;
+    await bare?.close();
+    if (dropped.length === 0) {
+      await cleanup(w);
+      continue;
+    }
+  }
   const server = await startServer(driver, w);
-  report.server = { startupMs: server.startupMs, afterStart: server.memory() };
+  if (name === 'http') report.server = { startupMs: server.startupMs, afterStart: server.memory() };
   const client = httpClient(server.port, server.key, 64);
   // Request bodies are serialised before timing, like the peers' data generation.
   const bodies = new Map();
@@ -226,16 +261,18 @@ if (LANES.includes('http')) {
       results[p.name].batchSize = p.size;
       results[p.name].serverMemory = server.memory();
       console.error(
-        `[write ${driver} http] ${p.name}: ${results[p.name].rowsPerSecond} rows/s, p99 ${results[p.name].latencyMs.p99} ms, errors ${results[p.name].errors}`,
+        `[write ${driver} ${name}] ${p.name}: ${results[p.name].rowsPerSecond} rows/s, p99 ${results[p.name].latencyMs.p99} ms, errors ${results[p.name].errors}`,
       );
     }
   } finally {
     client.close();
-    report.server.afterLoad = server.memory();
+    if (name === 'http') {
+      report.server.afterLoad = server.memory();
+      report.server.stderrTail = server.stderr().slice(-2000);
+    } else report.serverNoSearchStderrTail = server.stderr().slice(-2000);
     await server.stop();
-    report.server.stderrTail = server.stderr().slice(-2000);
   }
-  report.lanes.http = results;
+  report.lanes[name] = results;
   await cleanup(w);
 }
 

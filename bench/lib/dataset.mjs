@@ -2,7 +2,7 @@
 // them hold the same items and answer the same queries. Matches the description in
 // peer-baselines.md "Conditions": mulberry32 seed 20261122, 20 agents, 200 sessions (each owned by
 // one agent), 4 memory types, 10 event types, 0-3 distinct tags of 30, importance U(0,1), content
-// 80-200 chars of pseudo-words, metadata {url, n}, time U(2026-01-01, +30 days). The item at
+// 80-200 chars of English words, metadata {url, n}, time U(2026-01-01, +30 days). The item at
 // position i carries metadata.n = i, which is how results are mapped back to the dataset.
 import { createHash } from 'node:crypto';
 
@@ -21,7 +21,209 @@ export const EVENTS = Array.from({ length: 10 }, (_, i) => `event_${i}`);
 export const TAGS = Array.from({ length: 30 }, (_, i) => `tag-${i}`);
 export const START = Date.UTC(2026, 0, 1);
 export const DAY = 86_400_000;
-const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'tas', 'vo', 'qui', 'ber', 'nu', 'sel', 'dor', 'pha'];
+/** 200 English words of agent work: what the memories' content is written in. */
+const WORDS = [
+  'release',
+  'service',
+  'database',
+  'query',
+  'index',
+  'cache',
+  'deploy',
+  'error',
+  'timeout',
+  'customer',
+  'invoice',
+  'payment',
+  'session',
+  'token',
+  'login',
+  'password',
+  'upgrade',
+  'rollback',
+  'cluster',
+  'node',
+  'worker',
+  'queue',
+  'message',
+  'retry',
+  'latency',
+  'memory',
+  'disk',
+  'network',
+  'server',
+  'client',
+  'request',
+  'response',
+  'report',
+  'export',
+  'import',
+  'backup',
+  'restore',
+  'schema',
+  'migration',
+  'table',
+  'column',
+  'record',
+  'user',
+  'account',
+  'team',
+  'project',
+  'task',
+  'ticket',
+  'issue',
+  'bug',
+  'fix',
+  'test',
+  'build',
+  'pipeline',
+  'branch',
+  'commit',
+  'review',
+  'merge',
+  'config',
+  'setting',
+  'alert',
+  'incident',
+  'outage',
+  'metric',
+  'dashboard',
+  'trace',
+  'log',
+  'warning',
+  'debug',
+  'monitor',
+  'agent',
+  'model',
+  'prompt',
+  'context',
+  'summary',
+  'note',
+  'decision',
+  'plan',
+  'meeting',
+  'budget',
+  'price',
+  'order',
+  'cart',
+  'checkout',
+  'refund',
+  'email',
+  'notification',
+  'calendar',
+  'document',
+  'file',
+  'folder',
+  'image',
+  'upload',
+  'download',
+  'search',
+  'filter',
+  'result',
+  'page',
+  'list',
+  'item',
+  'product',
+  'feature',
+  'flag',
+  'version',
+  'change',
+  'update',
+  'patch',
+  'security',
+  'access',
+  'role',
+  'policy',
+  'permission',
+  'audit',
+  'region',
+  'zone',
+  'host',
+  'container',
+  'pod',
+  'volume',
+  'storage',
+  'bucket',
+  'snapshot',
+  'replica',
+  'primary',
+  'failover',
+  'throughput',
+  'capacity',
+  'quota',
+  'limit',
+  'rate',
+  'spike',
+  'load',
+  'peak',
+  'traffic',
+  'weekly',
+  'daily',
+  'monthly',
+  'morning',
+  'evening',
+  'night',
+  'weekend',
+  'holiday',
+  'travel',
+  'flight',
+  'hotel',
+  'office',
+  'remote',
+  'contract',
+  'vendor',
+  'partner',
+  'support',
+  'sales',
+  'finance',
+  'legal',
+  'design',
+  'frontend',
+  'backend',
+  'mobile',
+  'browser',
+  'desktop',
+  'api',
+  'endpoint',
+  'webhook',
+  'schedule',
+  'cron',
+  'batch',
+  'stream',
+  'event',
+  'signal',
+  'channel',
+  'thread',
+  'lock',
+  'deadlock',
+  'leak',
+  'crash',
+  'restart',
+  'health',
+  'check',
+  'probe',
+  'certificate',
+  'domain',
+  'proxy',
+  'gateway',
+  'balancer',
+  'firewall',
+  'vpn',
+  'secret',
+  'key',
+  'vault',
+  'analytics',
+  'experiment',
+  'cohort',
+  'funnel',
+  'signup',
+  'onboarding',
+  'churn',
+  'revenue',
+  'growth',
+  'forecast',
+  'parser',
+];
 
 /** The W4 session: 10,000 memories of one agent, without tags (so they never match a search). */
 export const CONTEXT_SESSION = { id: 'sess-ctx', agent: 'agent-00' };
@@ -37,13 +239,17 @@ export function mulberry32(seed) {
   };
 }
 
-/** 200 pseudo-words of 2-3 syllables; content is drawn from them. */
+/**
+ * The 200 words content is drawn from: real English words, so the full-text and trigram indexes
+ * see real text. It draws the random numbers the earlier pseudo-word vocabulary drew (one for a
+ * length, then one per syllable), so agents, sessions, tags, importance and times of every item
+ * stay what they were; only the words of the content changed.
+ */
 export function vocabulary(rand = mulberry32(SEED)) {
-  return Array.from({ length: 200 }, () => {
+  return WORDS.map((word) => {
     const n = 2 + Math.floor(rand() * 2);
-    return Array.from({ length: n }, () => SYLLABLES[Math.floor(rand() * SYLLABLES.length)]).join(
-      '',
-    );
+    for (let i = 0; i < n; i++) rand();
+    return word;
   });
 }
 
@@ -115,6 +321,12 @@ export function toMemory(m, { orgId = ORG, time = m.time, id, dedupKey = null } 
     dedupKey,
     parentId: null,
     time,
+    // The lifecycle fields (issue 15): stored now, no expiry, not pinned, no correction.
+    createdAt: time,
+    expiresAt: null,
+    pinned: false,
+    supersedes: null,
+    supersededBy: null,
   };
 }
 
@@ -137,6 +349,9 @@ export const toApiBody = (m) => ({
  *      newest first, limit 50 (memtrace: GET /api/v1/memories).
  * q2 = tag A AND importance >= 0.5, limit 50 (peers: no order; memtrace /search: newest first).
  * q3 = q2 + content_contains one of the 40 first vocabulary words (memtrace /search, W3).
+ * q4 = ranked keyword search: `query` of one vocabulary word (half of them) or two (both must
+ *      occur), best first, limit 50 (memtrace /search, W3). Drawn after q1-q3, which stay as
+ *      they were.
  */
 export function queryPlan(count, warmup) {
   const rand = mulberry32(SEED + 1);
@@ -160,7 +375,16 @@ export function queryPlan(count, warmup) {
     minImportance: 0.5,
     word: words[Math.floor(rand() * 40)],
   }));
-  return { q1, q2, q3, warmup, count };
+  const q4 = Array.from({ length: total }, () => {
+    const n = 1 + Math.floor(rand() * 2);
+    const picked = [];
+    while (picked.length < n) {
+      const w = words[Math.floor(rand() * words.length)];
+      if (!picked.includes(w)) picked.push(w);
+    }
+    return { words: picked, text: picked.join(' ') };
+  });
+  return { q1, q2, q3, q4, warmup, count };
 }
 
 /**
@@ -176,14 +400,22 @@ export function violations(kind, q, items, { ordered = true } = {}) {
       ok = m.agent === q.agent && m.session === q.session && m.type === q.type && m.time >= q.since;
     } else if (kind === 'q2') {
       ok = m.tags.includes(q.tag) && m.importance >= q.minImportance;
+    } else if (kind === 'q4') {
+      const words = contentWords(m.content);
+      ok = q.words.every((w) => words.has(w));
     } else {
       ok = m.tags.includes(q.tag) && m.importance >= q.minImportance && m.content.includes(q.word);
     }
-    if (ordered && j > 0 && items[j - 1].time < m.time) ok = false;
+    // q4 is ordered by relevance, which only the store's scores show.
+    if (ordered && kind !== 'q4' && j > 0 && items[j - 1].time < m.time) ok = false;
     if (!ok) bad++;
   }
   return bad;
 }
+
+/** The words of a content as memtrace's search reads them: runs of letters and digits, lower case. */
+export const contentWords = (content) =>
+  new Set((content.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase()));
 
 /** FNV-1a (32 bit) over the returned item indexes of every query, in order. */
 export class Checksum {

@@ -282,15 +282,26 @@ export async function openBarePg(schema, { migrate = true, poolSize = 10 } = {})
   });
   pool.on('error', () => undefined);
   const names = new Map();
+  // The tsvector column memtrace's adapter fills at insert (ranked search, 0012), when the schema
+  // has one: the bare insert fills it too, with to_tsvector('simple', content) (the benchmark's
+  // content is plain words, which the domain and PostgreSQL's parser read alike). Looked up at
+  // the first insert, so a lane that dropped it first writes without it.
+  let vector;
+  const width = () => (vector ? 15 : 14);
   const sqlFor = (n) => {
+    const w = width();
+    const cell = (r, c) =>
+      c === 14
+        ? `to_tsvector('simple', $${r * w + c + 1})`
+        : `$${r * w + c + 1}${c === 7 ? '::json' : ''}`;
     const values = Array.from(
       { length: n },
-      (_, r) =>
-        `(${Array.from({ length: 14 }, (_, c) => `$${r * 14 + c + 1}${c === 7 ? '::json' : ''}`).join(', ')})`,
+      (_, r) => `(${Array.from({ length: w }, (_, c) => cell(r, c)).join(', ')})`,
     ).join(', ');
     // content_chars: the content's length in UTF-16 code units, as memtrace writes it (0005).
+    const cols = `${COLUMNS}, content_chars${vector ? `, ${vector}` : ''}`;
     return (
-      `WITH ins AS (INSERT INTO memories (${COLUMNS}, content_chars) VALUES ${values} ` +
+      `WITH ins AS (INSERT INTO memories (${cols}) VALUES ${values} ` +
       'RETURNING seq, org_id, time, tags, importance) ' +
       'INSERT INTO memory_tags (org_id, tag, time, seq, importance) ' +
       'SELECT org_id, tag, time, seq, importance FROM ins, unnest(ins.tags) AS tag'
@@ -299,6 +310,12 @@ export async function openBarePg(schema, { migrate = true, poolSize = 10 } = {})
   return {
     pool,
     insert: async (ms) => {
+      if (vector === undefined) {
+        const { rows } = await pool.query(
+          "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'memories' AND udt_name = 'tsvector'",
+        );
+        vector = rows[0]?.name ?? null;
+      }
       let name = names.get(ms.length);
       if (!name) {
         name = `bare_insert_${ms.length}`;
@@ -321,6 +338,7 @@ export async function openBarePg(schema, { migrate = true, poolSize = 10 } = {})
           m.parentId,
           m.time,
           m.content.length,
+          ...(vector ? [m.content] : []),
         );
       }
       await pool.query({ name, text: sqlFor(ms.length), values });

@@ -14,6 +14,7 @@ import { describeKeysetContract } from './keyset.contract.js';
 import { describeExpiryContract } from './expiry.contract.js';
 import { describeCorrections } from './correct.contract.js';
 import { describeSearchContract } from './search.contract.js';
+import { describeRelevanceContract } from './relevance.contract.js';
 
 /** How the contract suite opens, empties and closes one driver's storage. */
 export interface StorageHarness {
@@ -680,6 +681,9 @@ export function describeStorageContract(h: StorageHarness): void {
     describeExpiryContract(() => s, save);
     describeCorrections(() => s);
     describeSearchContract(() => s, save);
+    describe('ranked search: the relevance set', () => {
+      describeRelevanceContract(() => s);
+    });
 
     describe('SessionStore', () => {
       it('returns a created session unchanged and null for another org', async () => {
