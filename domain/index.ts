@@ -17,6 +17,7 @@ export * from './memory/memory-query.js';
 export * from './memory/memory-store.port.js';
 export * from './memory/memory-builder.js';
 export * from './memory/memory.service.js';
+export * from './memory/memory-list.js';
 export * from './memory/forget.js';
 export * from './memory/expiry.js';
 export * from './memory/memory-patch.js';

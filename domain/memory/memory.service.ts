@@ -1,7 +1,6 @@
 import type { Principal } from '../auth/auth.js';
 import type { Clock } from '../shared/clock.port.js';
 import type { Crypto } from '../shared/crypto.port.js';
-import { cursorPosition, nextCursor } from '../shared/cursor.js';
 import { DomainError, invalid, notFound } from '../shared/errors.js';
 import type { IdGenerator } from '../shared/id-generator.port.js';
 import { silentLogger, type Logger } from '../shared/logger.port.js';
@@ -14,16 +13,8 @@ import {
   type NewMemory,
 } from './memory.js';
 import { MemoryBuilder, type DedupSettings } from './memory-builder.js';
-import {
-  LIST_FIELD_NAMES,
-  memoryCursorScope,
-  SEARCH_FIELD_NAMES,
-  toLimit,
-  toMemoryFilter,
-  toOffset,
-  toOrder,
-  type MemoryListInput,
-} from './memory-query.js';
+import type { MemoryListInput } from './memory-query.js';
+import { listMemories, type MemoryList } from './memory-list.js';
 import type { DedupPolicy, InsertOutcome, MemoryStore } from './memory-store.port.js';
 import { EVERY_MEMORY } from './expiry.js';
 import { toMemoryPatch, type MemoryPatchInput } from './memory-patch.js';
@@ -31,16 +22,6 @@ import { checkSupersedes } from './supersede-check.js';
 import { forgetLogMeta, toForgetFilter, type ForgetInput, type ForgetOutcome } from './forget.js';
 import { sessionsNamedBy } from '../session/session.js';
 import type { SessionStore } from '../session/session-store.port.js';
-
-export interface MemoryList {
-  readonly memories: readonly Memory[];
-  /** All matches of the filters; null when the caller asked not to count them. */
-  readonly count: number | null;
-  /** More matches follow this page. */
-  readonly hasMore: boolean;
-  /** Pass as `cursor` to read the page after this one; null when none follows. */
-  readonly nextCursor: string | null;
-}
 
 export interface BatchResult {
   readonly memories: readonly Memory[];
@@ -204,53 +185,17 @@ export class MemoryService {
     return { count: deleted, dryRun: false };
   }
 
-  /** Lists memories by the list endpoint's filters (`memory_type`, `event_type` naming). */
+  /**
+   * Lists memories by the list endpoint's filters (`memory_type`, `event_type`, `q` naming);
+   * see {@link listMemories} for keyword search and its order.
+   */
   list(orgId: string, input: MemoryListInput): Promise<MemoryList> {
-    return this.query(orgId, input, 'list');
+    return listMemories(this.store, this.clock.now(), this.limits, orgId, input, 'list');
   }
 
-  /** Searches memories by the search endpoint's filters (`memory_types`, `event_types` naming). */
+  /** Searches memories by the search endpoint's filters (`memory_types`, `event_types`, `query`). */
   search(orgId: string, input: MemoryListInput): Promise<MemoryList> {
-    return this.query(orgId, input, 'search');
-  }
-
-  private async query(
-    orgId: string,
-    input: MemoryListInput,
-    kind: 'list' | 'search',
-  ): Promise<MemoryList> {
-    const names = kind === 'list' ? LIST_FIELD_NAMES : SEARCH_FIELD_NAMES;
-    const filter = toMemoryFilter(input, this.clock.now(), names, this.limits.maxFilterValues);
-    const limit = toLimit(input.limit);
-    const offset = toOffset(input.offset);
-    const order = toOrder(input.order);
-    const scope = memoryCursorScope(
-      orgId,
-      kind === 'list' ? 'memories' : 'search',
-      input,
-      filter,
-      order,
-    );
-    const after = cursorPosition(scope, input.cursor, offset);
-    // One row past the page tells whether more follow, and where the next page starts.
-    const page = await this.store.findPage(orgId, {
-      filter,
-      order,
-      limit: limit + 1,
-      offset,
-      after,
-    });
-    const memories = page.memories.slice(0, limit);
-    const hasMore = page.memories.length > limit;
-    const next = nextCursor(scope, page.positions, limit);
-    if (input.includeCount === false) return { memories, count: null, hasMore, nextCursor: next };
-    // The last page of an offset read holds the last match, so the count follows from it; any
-    // other page (and any page after a cursor) needs the store to count every match.
-    const count =
-      !hasMore && after === undefined && (memories.length > 0 || offset === 0)
-        ? offset + memories.length
-        : await this.store.count(orgId, filter);
-    return { memories, count, hasMore, nextCursor: next };
+    return listMemories(this.store, this.clock.now(), this.limits, orgId, input, 'search');
   }
 
   /**
