@@ -1,6 +1,7 @@
 import {
   DEFAULT_LIMIT,
   DEFAULT_LIMITS,
+  DomainError,
   MAX_LIMIT,
   MAX_QUERY_LENGTH,
   MAX_QUERY_TERMS,
@@ -176,4 +177,22 @@ export function toListInput(
     includeCount: q.include_count,
     includeSuperseded: q.include_superseded,
   };
+}
+
+/**
+ * A memory list read for a query string, its refusals of the keyword search naming `q`, the
+ * parameter the caller sent, rather than the domain's `query` (`q must contain at least one
+ * word ...`, `order 'relevance' needs a query (q)`).
+ */
+export async function namingQ<T>(read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+    const message = e.message
+      .replace(/^query\b/, 'q')
+      .replace(/^(order 'relevance' needs a query)$/, '$1 (q)');
+    if (message === e.message) throw e;
+    throw new DomainError(e.kind, e.code, message, e.details);
+  }
 }

@@ -1,11 +1,11 @@
 import { normalisedList, type CursorScope } from '../shared/cursor.js';
-import { DomainError, invalid } from '../shared/errors.js';
+import { invalid } from '../shared/errors.js';
 import { checkFilterSize, DEFAULT_LIMITS } from '../shared/limits.js';
 import { DEFAULT_LIMIT, MAX_LIMIT, type Order } from '../shared/page.js';
 import { checkEventType, checkId, checkImportance, checkTags } from '../shared/rules.js';
 import { parseTimeRange } from '../shared/time-expression.js';
 import { isMemoryType, type MemoryFilter, type MemoryType } from './memory.js';
-import { parseSearchQuery, type SearchQuery } from './search-query.js';
+import { parseSearchQuery } from './search-query.js';
 
 /** Filters as a caller writes them: times still as text (`2h`, ISO 8601). */
 export interface MemoryFilterInput {
@@ -15,20 +15,17 @@ export interface MemoryFilterInput {
   readonly eventTypes?: readonly string[];
   readonly tags?: readonly string[];
   readonly contentContains?: string;
+  /** A keyword search (see `parseSearchQuery`); an empty string is no filter. */
+  readonly query?: string;
   readonly minImportance?: number;
   readonly since?: string;
   readonly until?: string;
   /** Also match memories a correction retired (default false: current ones only). */
   readonly includeSuperseded?: boolean;
-  /**
-   * A keyword search (see {@link parseSearchQuery}); an empty string is no query, as an empty
-   * `contentContains` is no filter.
-   */
-  readonly query?: string;
 }
 
 export interface MemoryListInput extends MemoryFilterInput {
-  /** `desc` or `asc` by time, or `relevance` (only with a query, and its default). */
+  /** `asc`, `desc`, or with a `query` `relevance` (the default then; else `desc`). */
   readonly order?: string;
   readonly limit?: number;
   readonly offset?: number;
@@ -43,21 +40,17 @@ export interface FilterFieldNames {
   readonly memoryTypes: string;
   readonly eventTypes: string;
   readonly tags: string;
-  /** The keyword search: `q` in a query string, `query` in a body. */
-  readonly query: string;
 }
 
 export const LIST_FIELD_NAMES: FilterFieldNames = {
   memoryTypes: 'memory_type',
   eventTypes: 'event_type',
   tags: 'tags',
-  query: 'q',
 };
 export const SEARCH_FIELD_NAMES: FilterFieldNames = {
   memoryTypes: 'memory_types',
   eventTypes: 'event_types',
   tags: 'tags',
-  query: 'query',
 };
 
 /**
@@ -91,6 +84,9 @@ export function toMemoryFilter(
   if (input.contentContains !== undefined && input.contentContains !== '') {
     filter.contentContains = input.contentContains;
   }
+  if (input.query !== undefined && input.query !== '') {
+    filter.query = parseSearchQuery(input.query);
+  }
   if (input.minImportance !== undefined) {
     filter.minImportance = checkImportance('min_importance', input.minImportance);
   }
@@ -98,20 +94,7 @@ export function toMemoryFilter(
   if (since !== undefined) filter.since = since;
   if (until !== undefined) filter.until = until;
   if (input.includeSuperseded === true) filter.includeSuperseded = true;
-  if (input.query !== undefined && input.query !== '') {
-    filter.query = toSearchQuery(names.query, input.query);
-  }
   return filter;
-}
-
-/** {@link parseSearchQuery}, its messages naming the field the caller used (`q` or `query`). */
-function toSearchQuery(field: string, text: string): SearchQuery {
-  try {
-    return parseSearchQuery(text);
-  } catch (e) {
-    if (!(e instanceof DomainError) || field === 'query') throw e;
-    throw new DomainError(e.kind, e.code, e.message.replace(/^query\b/, field), e.details);
-  }
 }
 
 function toMemoryType(field: string, value: string, index: number): MemoryType {
@@ -129,28 +112,17 @@ export function toOrder(value: string | undefined): Order {
 }
 
 /**
- * The order of a memory list or search: with a query `relevance` (the default) or by time;
- * without one by time only.
- * @throws DomainError `invalid` naming `order` (and, for `relevance` without a query, the query
- *   field it needs)
+ * The order of a memory list: with a keyword query `relevance` by default (score, then time,
+ * then insertion, all descending), and `asc` or `desc` by time when asked; without one `desc` by
+ * default, and `relevance` refused.
  */
-export function toListOrder(
-  value: string | undefined,
-  query: SearchQuery | undefined,
-  names: FilterFieldNames,
-): Order | 'relevance' {
-  if (query === undefined) {
-    if (value === 'relevance') {
-      throw invalid(
-        `order 'relevance' ranks the matches of a keyword search: give ${names.query} too, or ` +
-          `order by time ('asc' or 'desc')`,
-      );
-    }
-    return toOrder(value);
+export function toListOrder(value: string | undefined, hasQuery: boolean): Order | 'relevance' {
+  if (value === 'relevance' || (value === undefined && hasQuery)) {
+    if (!hasQuery) throw invalid(`order 'relevance' needs a query`);
+    return 'relevance';
   }
-  if (value === undefined || value === 'relevance') return 'relevance';
-  if (value === 'asc' || value === 'desc') return value;
-  throw invalid(`order must be 'relevance', 'desc' or 'asc'`);
+  if (value === undefined || value === 'desc' || value === 'asc') return toOrder(value);
+  throw invalid(`order must be 'asc' or 'desc'${hasQuery ? ", or 'relevance'" : ''}`);
 }
 
 export function toLimit(value: number | undefined): number {

@@ -14,7 +14,7 @@ import {
 } from './memory.js';
 import { MemoryBuilder, type DedupSettings } from './memory-builder.js';
 import type { MemoryListInput } from './memory-query.js';
-import { listMemories, type MemoryList } from './memory-list.js';
+import { readMemoryList, type MemoryList } from './memory-list.js';
 import type { DedupPolicy, InsertOutcome, MemoryStore } from './memory-store.port.js';
 import { EVERY_MEMORY } from './expiry.js';
 import { toMemoryPatch, type MemoryPatchInput } from './memory-patch.js';
@@ -186,16 +186,28 @@ export class MemoryService {
   }
 
   /**
-   * Lists memories by the list endpoint's filters (`memory_type`, `event_type`, `q` naming);
-   * see {@link listMemories} for keyword search and its order.
+   * Lists memories by the list endpoint's filters (`memory_type`, `event_type` naming); see
+   * {@link readMemoryList}.
    */
   list(orgId: string, input: MemoryListInput): Promise<MemoryList> {
-    return listMemories(this.store, this.clock.now(), this.limits, orgId, input, 'list');
+    return this.read(orgId, input, 'list');
   }
 
-  /** Searches memories by the search endpoint's filters (`memory_types`, `event_types`, `query`). */
+  /**
+   * Searches memories by the search endpoint's filters (`memory_types`, `event_types` naming);
+   * see {@link readMemoryList}.
+   */
   search(orgId: string, input: MemoryListInput): Promise<MemoryList> {
-    return listMemories(this.store, this.clock.now(), this.limits, orgId, input, 'search');
+    return this.read(orgId, input, 'search');
+  }
+
+  private read(
+    orgId: string,
+    input: MemoryListInput,
+    kind: 'list' | 'search',
+  ): Promise<MemoryList> {
+    const now = this.clock.now();
+    return readMemoryList(this.store, orgId, input, kind, now, this.limits.maxFilterValues);
   }
 
   /**

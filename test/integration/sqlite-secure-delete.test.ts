@@ -46,18 +46,24 @@ async function leftoversOfDelete(
   const db = openSqliteDatabase({ path: file });
   cleanups.push(() => db.close());
   migrateSqliteDatabase(db);
+  db.exec(
+    "CREATE VIRTUAL TABLE temp.memories_fts_vocab USING fts5vocab(main, memories_fts, 'row')",
+  );
   if (secureDelete === 'off') db.pragma('secure_delete = OFF');
   const store = new SqliteMemoryStore(db);
   const secret = (what: string) => `forget-${what}-${randomBytes(8).toString('hex')}`;
   const [content, long, meta, tag, key] = ['content', 'long', 'meta', 'tag', 'key'].map(secret);
+  // One word for the full-text index (migration 0012), sorting after every other word, so the
+  // index stores it whole (it shares no prefix with the word before it).
+  const word = `zzword${randomBytes(8).toString('hex')}`;
   const doomed = [
-    aMemory({ content: `the user said ${content as string}` }),
+    aMemory({ content: `the user said ${content as string} ${word}` }),
     aMemory({ content: `${'x'.repeat(20_000)} ${long as string} ${'y'.repeat(20_000)}` }),
     aMemory({ metadata: { note: meta }, tags: ['kept', tag as string], dedupKey: key as string }),
   ];
   const kept = Array.from({ length: 20 }, () => aMemory({ tags: ['kept'] }));
   await store.insert([...kept.slice(0, 10), ...doomed, ...kept.slice(10)], null);
-  const secrets = [content, long, meta, tag, key] as string[];
+  const secrets = [content, long, meta, tag, key, word] as string[];
   checkpoint(file);
   // The scan sees what was written, so an absence below means overwritten.
   expect(foundOnDisk(file, secrets)).toEqual(secrets);
@@ -69,6 +75,9 @@ async function leftoversOfDelete(
   );
   expect(await store.delete(ORG, { ids: doomed.flatMap((m) => [m.id, `${m.id}_again`]) })).toBe(6);
   if (checkpointAfter) checkpoint(file);
+  // The word is gone from the index itself, not only hidden behind a delete marker.
+  const terms = db.prepare('SELECT count(*) AS n FROM memories_fts_vocab WHERE term = ?');
+  expect(terms.get(word)).toEqual({ n: 0 });
 
   expect(await store.count(ORG, {})).toBe(kept.length);
   return foundOnDisk(file, secrets);
@@ -118,5 +127,21 @@ describe('SQLite deletes overwrite what they delete (secure_delete)', () => {
 
   it('would leave deleted content in the file without secure_delete (the scan detects it)', async () => {
     expect((await leftoversOfDelete('off')).length).toBeGreaterThan(0);
+  });
+
+  it("would leave a deleted memory's words in the full-text index without its secure-delete (the scan detects it)", async () => {
+    const file = tempSqlitePath('memtrace-secure-delete');
+    cleanups.push(() => removeSqliteFiles(file));
+    const db = openSqliteDatabase({ path: file });
+    cleanups.push(() => db.close());
+    migrateSqliteDatabase(db);
+    db.exec("INSERT INTO memories_fts (memories_fts, rank) VALUES ('secure-delete', 0)");
+    const store = new SqliteMemoryStore(db);
+    const word = `zzword${randomBytes(8).toString('hex')}`;
+    const doomed = aMemory({ content: `the user said ${word}` });
+    await store.insert([aMemory(), doomed, aMemory()], null);
+    expect(await store.delete(ORG, { ids: [doomed.id] })).toBe(1);
+    checkpoint(file);
+    expect(foundOnDisk(file, [word])).toEqual([word]);
   });
 });

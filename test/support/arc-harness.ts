@@ -78,9 +78,11 @@ export async function openArcTestStorage(
       const raw = (await import('better-sqlite3')).default;
       const db = new raw(file);
       try {
+        // Ordinary tables only: the full-text index and its shadow tables refuse direct writes
+        // (the triggers on `memories` empty them).
         const tables = db
           .prepare<[], { name: string }>(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' " +
+            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' " +
               "AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'",
           )
           .all();

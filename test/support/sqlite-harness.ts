@@ -30,9 +30,11 @@ export function sqliteHarness(): StorageHarness {
     open: () => createSqliteStorage({ path: file }),
     reset: async (_s: StorageBundle) => {
       raw ??= new Database(file);
+      // Ordinary tables only: a full-text index (virtual) and its shadow tables are emptied by
+      // the triggers that keep it in step with `memories`, and refuse direct writes.
       const tables = raw
         .prepare<[], { name: string }>(
-          "SELECT name FROM sqlite_schema WHERE type = 'table' " +
+          "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' " +
             "AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'",
         )
         .all();

@@ -6,7 +6,7 @@ import {
   toNewMemory,
 } from '../../wire/create-memory.request.js';
 import { ForgetMemoriesRequest, toForgetInput } from '../../wire/forget-memories.request.js';
-import { ListMemoriesQuery, toListInput } from '../../wire/list-memories.query.js';
+import { ListMemoriesQuery, namingQ, toListInput } from '../../wire/list-memories.query.js';
 import {
   toBatchResponse,
   toForgetResponse,
@@ -73,7 +73,7 @@ export const MEMORY_ROUTES: readonly Route[] = [
     query: ListMemoriesQuery,
     ok: { 200: { description: 'A page of memories.', schema: ref('MemoryListResponse') } },
     handle: async ({ deps, orgId, query }) =>
-      toMemoryListResponse(await deps.memories.list(orgId, toListInput(query))),
+      toMemoryListResponse(await namingQ(deps.memories.list(orgId, toListInput(query)))),
   }),
   // Before /memories/{id}, though only GET and DELETE take an id: POST here is always forget.
   apiRoute({

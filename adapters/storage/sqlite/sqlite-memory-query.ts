@@ -1,13 +1,8 @@
-import {
-  MEMORY_TYPES,
-  type LiveAt,
-  type MemoryFilter,
-  type MemoryQuery,
-  type PriorityQuery,
-} from '../../../domain/index.js';
+import { type MemoryFilter, type MemoryQuery, type PriorityQuery } from '../../../domain/index.js';
 import { MEMORY_COLUMNS } from './row-mappers.js';
 import { liveCondition } from './sqlite-expiry-sql.js';
 import { chooseDrivingIndex, type DrivingIndex } from '../memory-driving-index.js';
+import { FTS_FROM, FTS_SCORE, ftsMatch } from './sqlite-search-sql.js';
 
 export { chooseDrivingIndex, type DrivingIndex };
 
@@ -44,6 +39,8 @@ interface Plan {
   readonly needsRows: boolean;
   /** Alias whose (time, seq) gives the order: the driving index's own columns. */
   readonly orderAlias: 'm' | 't';
+  /** Whether the full-text index drives (a search): matches come unordered, with a score. */
+  readonly fts: boolean;
 }
 
 const SELECT_COLUMNS = MEMORY_COLUMNS.split(', ')
@@ -53,9 +50,12 @@ const SELECT_COLUMNS = MEMORY_COLUMNS.split(', ')
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
 function plan(orgId: string, filter: MemoryFilter): Plan {
-  const drivingIndex = chooseDrivingIndex(filter);
-  const where: string[] = [];
-  const params: (string | number)[] = [];
+  const fts = filter.query !== undefined;
+  const chosen = chooseDrivingIndex(filter);
+  // A search is driven by the full-text index: every other filter is checked on the row.
+  const drivingIndex = fts && chosen === 'tag' ? 'org' : chosen;
+  const where: string[] = fts ? [`memories_fts MATCH ?`] : [];
+  const params: (string | number)[] = fts ? [ftsMatch(filter.query)] : [];
   let needsRows = false;
   const rowCondition = (sql: string, ...values: (string | number)[]): void => {
     where.push(sql);
@@ -175,44 +175,62 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
       params,
       needsRows,
       orderAlias: 't',
+      fts,
     };
   }
   return {
     drivingIndex,
-    from: `memories AS m INDEXED BY ${DRIVING_INDEX_NAME[drivingIndex]}`,
+    from: fts ? FTS_FROM : `memories AS m INDEXED BY ${DRIVING_INDEX_NAME[drivingIndex]}`,
     countFromWithoutRows: null,
     where,
     params,
     needsRows,
     orderAlias: 'm',
+    fts,
   };
 }
 
 /**
  * The SELECT behind `MemoryStore.find`: newest or oldest first by (time, insertion order),
  * past `after` when given (column `keyset_seq` carries each row's seq), served entirely by the
- * driving index (see {@link chooseDrivingIndex}).
+ * driving index (see {@link chooseDrivingIndex}). A search (`filter.query`) is driven by the
+ * full-text index, sorted, and adds column `score`; with `byRelevance` it is ordered by score,
+ * then time, then seq, all descending, and `after` compares all three.
  */
 export function buildFindMemories(
   orgId: string,
   query: MemoryQuery,
 ): BuiltSql & { drivingIndex: DrivingIndex } {
   const p = plan(orgId, query.filter);
-  const dir = query.order === 'asc' ? 'ASC' : 'DESC';
+  const relevance = p.fts && query.byRelevance === true;
+  const dir = query.order === 'asc' && !relevance ? 'ASC' : 'DESC';
   const a = p.orderAlias;
   const where = [...p.where];
   const params = [...p.params];
-  if (query.after !== undefined) {
+  const after = query.after;
+  if (after !== undefined && !relevance) {
     // A row value comparison: one range on the index's (time, seq), still no sort.
-    where.push(`(${a}.time, ${a}.seq) ${query.order === 'asc' ? '>' : '<'} (?, ?)`);
-    params.push(query.after.time, Number(query.after.seq));
+    where.push(`(${a}.time, ${a}.seq) ${dir === 'ASC' ? '>' : '<'} (?, ?)`);
+    params.push(after.time, Number(after.seq));
   }
-  const sql =
-    `SELECT ${SELECT_COLUMNS}, m.seq AS keyset_seq FROM ${p.from} WHERE ${where.join(' AND ')} ` +
-    `ORDER BY ${a}.time ${dir}, ${a}.seq ${dir} LIMIT ? OFFSET ?`;
+  const score = p.fts ? `, ${FTS_SCORE} AS score` : '';
+  let sql =
+    `SELECT ${SELECT_COLUMNS}, m.seq AS keyset_seq${score} FROM ${p.from} ` +
+    `WHERE ${where.join(' AND ')}`;
+  if (relevance) {
+    // The score is a column of the inner SELECT, so the keyset condition and order can read it.
+    sql = `SELECT * FROM (${sql})`;
+    if (after?.score !== undefined) {
+      sql += ' WHERE score < ? OR (score = ? AND (time, keyset_seq) < (?, ?))';
+      params.push(after.score, after.score, after.time, Number(after.seq));
+    }
+    sql += ' ORDER BY score DESC, time DESC, keyset_seq DESC';
+  } else {
+    sql += ` ORDER BY ${a}.time ${dir}, ${a}.seq ${dir}`;
+  }
   // LIMIT -1 is SQLite's "no limit".
   return {
-    sql,
+    sql: `${sql} LIMIT ? OFFSET ?`,
     params: [...params, query.limit ?? -1, query.offset],
     drivingIndex: p.drivingIndex,
   };
@@ -230,7 +248,9 @@ export const SESSION_PRIORITY_INDEX = 'idx_memories_org_session_priority';
 export function buildFindByPriority(orgId: string, query: PriorityQuery): BuiltSql {
   const p = plan(orgId, query.filter);
   const from =
-    p.drivingIndex === 'session' ? `memories AS m INDEXED BY ${SESSION_PRIORITY_INDEX}` : p.from;
+    p.drivingIndex === 'session' && !p.fts
+      ? `memories AS m INDEXED BY ${SESSION_PRIORITY_INDEX}`
+      : p.from;
   const where = [...p.where];
   const params: (string | number)[] = [...p.params];
   if (query.maxContentLength !== null) {
@@ -267,34 +287,5 @@ export function buildDeletionTargets(orgId: string, filter: MemoryFilter): Built
   return {
     sql: `SELECT m.seq AS seq, m.time AS time, m.tags AS tags FROM ${p.from} WHERE ${p.where.join(' AND ')}`,
     params: p.params,
-  };
-}
-
-/**
- * The aggregate behind `MemoryStore.stats`: one walk of (org_id, agent_id, time) for the given
- * agents' current memories, counting per type with conditional sums (a GROUP BY would sort all matches).
- * Columns: `memory_count`, `memories_since`, `errors_since`, then one `type_<i>` per
- * `MEMORY_TYPES[i]`.
- */
-export function buildMemoryStats(
-  orgId: string,
-  agentIds: readonly string[],
-  sinceMs: number,
-  live?: LiveAt,
-): BuiltSql {
-  const alive = live === undefined ? null : liveCondition('memories', live);
-  const typeColumns = MEMORY_TYPES.map((_, i) => `COALESCE(SUM(memory_type = ?), 0) AS type_${i}`);
-  const sql =
-    'SELECT COUNT(*) AS memory_count, ' +
-    'COALESCE(SUM(time >= ?), 0) AS memories_since, ' +
-    "COALESCE(SUM(time >= ? AND event_type = 'error'), 0) AS errors_since, " +
-    `${typeColumns.join(', ')} ` +
-    `FROM memories INDEXED BY ${DRIVING_INDEX_NAME.agent} ` +
-    `WHERE org_id = ? AND agent_id IN (${placeholders(agentIds.length)}) ` +
-    'AND superseded_by IS NULL' +
-    (alive === null ? '' : ` AND ${alive.sql}`);
-  return {
-    sql,
-    params: [sinceMs, sinceMs, ...MEMORY_TYPES, orgId, ...agentIds, ...(alive?.params ?? [])],
   };
 }

@@ -27,9 +27,10 @@ import {
   buildDeletionTargets,
   buildFindMemories,
   buildFindByPriority,
-  buildMemoryStats,
   type BuiltSql,
 } from './sqlite-memory-query.js';
+import { buildMemoryStats } from './sqlite-stats-sql.js';
+import { toMemoryPage, type PageRow } from './sqlite-search-sql.js';
 import { buildExpiredTargets } from './sqlite-expiry-sql.js';
 import { StatementCache } from './statement-cache.js';
 import { SqliteMemoryCorrections } from './sqlite-memory-corrections.js';
@@ -251,15 +252,11 @@ export class SqliteMemoryStore implements MemoryStore {
     return (await this.findPage(orgId, query)).memories;
   }
 
-  /** {@link find} with each row's (time, seq) position. */
+  /** {@link find} with each row's position, and with a search each row's score. */
   async findPage(orgId: string, query: MemoryQuery): Promise<MemoryPage> {
     return withSqlite(() => {
       const { sql, params } = buildFindMemories(orgId, query);
-      const rows = this.dynamic.get(sql).all(...params) as (MemoryRow & { keyset_seq: number })[];
-      return {
-        memories: rows.map(rowToMemory),
-        positions: rows.map((r) => ({ time: r.time, seq: String(r.keyset_seq) })),
-      };
+      return toMemoryPage(this.dynamic.get(sql).all(...params) as PageRow[], query);
     });
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index.js';
-import type { LogMeta, Logger, MemoryStore, Principal } from '../../../domain/index.js';
+import type { MemoryList } from '../../../domain/index.js';
 import { createMemtrace } from '../../../src/core.js';
 import { FixedClock } from '../../support/fixed-clock.js';
 import { SequentialIds } from '../../support/sequential-ids.js';
@@ -8,186 +8,106 @@ import { rejection } from '../../support/domain-errors.js';
 
 const ORG = 'org_a';
 const T0 = Date.UTC(2026, 1, 7, 20, 15, 0);
-const WRITER: Principal = { orgId: ORG, keyId: 'key_writer', permissions: ['read', 'write'] };
 
-async function setup() {
+/** A service holding memories with these contents, recorded a second apart in this order. */
+async function withContents(...contents: string[]) {
   const storage = await createInMemoryStorage();
   const clock = new FixedClock(T0);
-  const logged: LogMeta[] = [];
-  const logger: Logger = {
-    debug: () => undefined,
-    info: (_message, meta) => void logged.push(meta ?? {}),
-    warn: () => undefined,
-    error: () => undefined,
-  };
+  const ids = new SequentialIds();
   const service = createMemtrace({
     storage,
     clock,
-    ids: new SequentialIds(),
+    ids,
     dedup: { enabled: false, windowHours: 24 },
-    logger,
   }).memories;
-  const remember = (...contents: string[]) =>
-    service.createMany(
-      ORG,
-      contents.map((content) => ({ agentId: 'agent_a', content })),
-    );
-  return { service, clock, storage, remember, logged };
+  const stored: string[] = [];
+  for (const content of contents) {
+    stored.push((await service.create(ORG, { agentId: 'agent_1', content })).id);
+    clock.advance(1000);
+  }
+  return { service, stored };
 }
 
-describe('MemoryService.search with a query', () => {
-  it('orders by relevance by default and gives a score per memory, aligned with them', async () => {
+const ids = (list: MemoryList) => list.memories.map((m) => m.id);
+
+describe('MemoryService.search and list with a keyword query', () => {
+  it('orders by relevance by default and gives each result its score', async () => {
     // Arrange
-    const { service, remember } = await setup();
-    await remember('deploy failed on the staging cluster at night', 'deploy', 'rollback');
-
-    // Act
-    const list = await service.search(ORG, { query: 'deploy' });
-
-    // Assert
-    expect(list.memories.map((m) => m.content)).toEqual([
-      'deploy',
-      'deploy failed on the staging cluster at night',
-    ]);
-    expect(list.scores).toHaveLength(2);
-    expect(list.scores?.[0]).toBeGreaterThan(list.scores?.[1] as number);
-    expect(list.count).toBe(2);
-  });
-
-  it('asks the store for relevance order only when the order is relevance', async () => {
-    // Arrange
-    const { service, storage, remember } = await setup();
-    await remember('deploy one', 'deploy two');
-    const seen: { byRelevance?: boolean; order: string }[] = [];
-    const store = storage.memories as MemoryStore;
-    const findPage = store.findPage.bind(store);
-    store.findPage = (orgId, query) => {
-      seen.push({ byRelevance: query.byRelevance, order: query.order });
-      return findPage(orgId, query);
-    };
-
-    // Act
-    await service.search(ORG, { query: 'deploy' });
-    await service.search(ORG, { query: 'deploy', order: 'relevance' });
-    await service.list(ORG, { query: 'deploy', order: 'asc' });
-    await service.list(ORG, {});
-
-    // Assert
-    expect(seen).toEqual([
-      { byRelevance: true, order: 'desc' },
-      { byRelevance: true, order: 'desc' },
-      { byRelevance: undefined, order: 'asc' },
-      { byRelevance: undefined, order: 'desc' },
-    ]);
-  });
-
-  it('keeps scores in time order and leaves them out without a query', async () => {
-    // Arrange
-    const { service, remember, clock } = await setup();
-    await remember('deploy deploy');
-    clock.advance(1);
-    await remember('deploy after a while');
-
-    // Act
-    const byTime = await service.search(ORG, { query: 'deploy', order: 'desc' });
-    const plain = await service.search(ORG, {});
-
-    // Assert
-    expect(byTime.memories.map((m) => m.content)).toEqual([
-      'deploy after a while',
-      'deploy deploy',
-    ]);
-    expect(byTime.scores?.[1]).toBeGreaterThan(byTime.scores?.[0] as number);
-    expect(plain).not.toHaveProperty('scores');
-  });
-
-  it('continues a relevance page by its cursor through ties in score', async () => {
-    // Arrange
-    const { service, remember } = await setup();
-    await remember(...Array.from({ length: 7 }, (_, i) => `alpha ${i}`), 'alpha alpha', 'beta');
-    const whole = await service.search(ORG, { query: 'alpha', limit: 100 });
-
-    // Act
-    const first = await service.search(ORG, { query: 'alpha', limit: 3 });
-    const second = await service.search(ORG, {
-      query: 'alpha',
-      limit: 3,
-      cursor: first.nextCursor as string,
-    });
-    const third = await service.search(ORG, {
-      query: 'alpha',
-      limit: 3,
-      cursor: second.nextCursor as string,
-    });
-
-    // Assert
-    expect([...first.memories, ...second.memories, ...third.memories]).toEqual(whole.memories);
-    expect([...(first.scores ?? []), ...(second.scores ?? []), ...(third.scores ?? [])]).toEqual(
-      whole.scores,
+    const { service, stored } = await withContents(
+      'cache miss on node seven',
+      'cache cache cache miss',
+      'nothing relevant',
+      'cache hit',
     );
-    expect(third.nextCursor).toBeNull();
-    expect(third.count).toBe(8);
-  });
-
-  it('refuses relevance without a query, naming the field each endpoint takes', async () => {
-    // Arrange
-    const { service } = await setup();
 
     // Act
-    const onSearch = await rejection(service.search(ORG, { order: 'relevance' }));
-    const onList = await rejection(service.list(ORG, { order: 'relevance' }));
-    const badOrder = await rejection(service.search(ORG, { query: 'a', order: 'score' }));
+    const searched = await service.search(ORG, { query: 'cache' });
+    const listed = await service.list(ORG, { query: 'cache' });
 
     // Assert
-    expect(onSearch.message).toMatch(/^order 'relevance' .* give query too/);
-    expect(onList.message).toMatch(/^order 'relevance' .* give q too/);
-    expect(badOrder.message).toBe(`order must be 'relevance', 'desc' or 'asc'`);
+    expect(ids(searched)[0]).toBe(stored[1]);
+    expect(ids(searched)).toHaveLength(3);
+    expect(searched.count).toBe(3);
+    expect(searched.scores).toHaveLength(3);
+    const scores = searched.scores ?? [];
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    expect(ids(listed)).toEqual(ids(searched));
   });
 
-  it('names q in the message of a refused list query and query in a search one', async () => {
-    // Arrange
-    const { service } = await setup();
-
-    // Act
-    const onList = await rejection(service.list(ORG, { query: '"" ()' }));
-    const onSearch = await rejection(service.search(ORG, { query: 'x'.repeat(1001) }));
-
-    // Assert
-    expect(onList.message).toBe('q must contain at least one word (letters or digits)');
-    expect(onSearch.message).toBe('query must be at most 1000 characters');
+  it('orders by time when asked, still with scores', async () => {
+    const { service, stored } = await withContents('cache one', 'cache cache two', 'cache three');
+    const list = await service.search(ORG, { query: 'cache', order: 'asc' });
+    expect(ids(list)).toEqual(stored);
+    expect(list.scores).toHaveLength(3);
+    const newest = await service.list(ORG, { query: 'cache', order: 'desc', limit: 1 });
+    expect(ids(newest)).toEqual([stored[2]]);
   });
 
-  it('treats an empty query as none', async () => {
-    // Arrange
-    const { service, remember } = await setup();
-    await remember('one', 'two');
+  it('pages relevance results by cursor, each once, in the order of one page', async () => {
+    const contents = Array.from({ length: 9 }, (_, i) => `lease ${'lease '.repeat(i % 3)}x${i}`);
+    const { service } = await withContents(...contents);
+    const whole = ids(await service.search(ORG, { query: 'lease', limit: 100 }));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 10; i++) {
+      const page = await service.search(ORG, { query: 'lease', limit: 2, cursor });
+      seen.push(...ids(page));
+      if (page.nextCursor === null) break;
+      cursor = page.nextCursor;
+    }
+    expect(seen).toEqual(whole);
+    expect(whole).toHaveLength(9);
+    // A cursor continues only the query it came from.
+    const first = await service.search(ORG, { query: 'lease', limit: 2 });
+    const e = await rejection(
+      service.search(ORG, { query: 'lease*', limit: 2, cursor: first.nextCursor ?? '' }),
+    );
+    expect(e.code).toBe('INVALID_CURSOR');
+  });
 
-    // Act
+  it('reads an empty query as no filter, and gives no scores without a query', async () => {
+    const { service } = await withContents('a b', 'c d');
     const list = await service.search(ORG, { query: '' });
-
-    // Assert
     expect(list.memories).toHaveLength(2);
-    expect(list).not.toHaveProperty('scores');
+    expect(list.scores).toBeUndefined();
   });
-});
 
-describe('MemoryService.forget with a query', () => {
-  it('counts in a dry run what search counts, then forgets those, logging no query text', async () => {
-    // Arrange
-    const { service, remember, logged } = await setup();
-    await remember('secret kiwi recipe', 'kiwi', 'apple');
-    const searched = await service.search(ORG, { query: 'kiwi', includeSuperseded: true });
-
-    // Act
-    const dry = await service.forget(WRITER, { query: 'kiwi', dryRun: true });
-    const done = await service.forget(WRITER, { query: 'kiwi' });
-    const left = await service.search(ORG, {});
-
-    // Assert
-    expect(dry).toEqual({ count: searched.count, dryRun: true });
-    expect(done).toEqual({ count: 2, dryRun: false });
-    expect(left.memories.map((m) => m.content)).toEqual(['apple']);
-    expect(logged.at(-1)).toMatchObject({ filter: { query: { terms: 1 } }, deleted: 2 });
-    expect(JSON.stringify(logged)).not.toContain('kiwi');
+  it('refuses a query of no word, relevance without a query, and an unknown order', async () => {
+    const { service } = await withContents('a b');
+    expect((await rejection(service.search(ORG, { query: '" * ( )' }))).message).toBe(
+      'query must contain at least one word (letters or digits)',
+    );
+    expect((await rejection(service.list(ORG, { query: 'x'.repeat(1001) }))).message).toBe(
+      'query must be at most 1000 characters',
+    );
+    expect((await rejection(service.search(ORG, { order: 'relevance' }))).message).toBe(
+      "order 'relevance' needs a query",
+    );
+    expect((await rejection(service.search(ORG, { query: 'a', order: 'up' }))).message).toBe(
+      "order must be 'asc' or 'desc', or 'relevance'",
+    );
+    expect((await rejection(service.search(ORG, { order: 'up' }))).message).toBe(
+      "order must be 'asc' or 'desc'",
+    );
   });
 });
