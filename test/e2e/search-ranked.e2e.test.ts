@@ -393,6 +393,7 @@ describe('HttpApi.search with stray query syntax', () => {
     const refused = await api.get('/api/v1/memories?q=%2A%2A');
     const empty = await api.get('/api/v1/memories?q=');
     const emptyBody = await api.post('/api/v1/search', { query: '' });
+    const twice = await api.get('/api/v1/memories?q=deploy&q=staging');
 
     // Assert
     expect(refused.status).toBe(400);
@@ -401,6 +402,8 @@ describe('HttpApi.search with stray query syntax', () => {
     expect(empty.body.memories[0]).not.toHaveProperty('score');
     expect(emptyBody.status).toBe(200);
     expect(emptyBody.body.results[0]).not.toHaveProperty('score');
+    expect(twice.status).toBe(400);
+    expect(twice.body.message).toMatch(/^q /);
   });
 
   it('refuses a query that is not a string with a 400 naming it', async () => {
