@@ -133,10 +133,18 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
   server.registerTool(
     'memtrace_search',
     {
-      description: 'Search memories by agent, text, types, tags, time and importance.',
+      description:
+        'Search memories by keywords (ranked by relevance, each result with its score), agent, ' +
+        'text, types, tags, time and importance.',
       inputSchema: {
+        query: z
+          .string()
+          .optional()
+          .describe(
+            'Keywords, all must match: "a phrase", prefix*, OR between alternatives; ranked by relevance',
+          ),
         agent_id: z.string().optional(),
-        content_contains: z.string().optional(),
+        content_contains: z.string().optional().describe('Case-sensitive literal substring'),
         memory_types: z.array(z.enum(MEMORY_TYPES)).optional(),
         tags: z.array(z.string()).optional().describe('All of them must match'),
         since: z.string().optional(),
@@ -150,7 +158,14 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
     },
     (args) =>
       tool(args, async () =>
-        json(await backend.searchMemories({ ...args, limit: args.limit ?? 50, order: 'desc' })),
+        json(
+          await backend.searchMemories({
+            ...args,
+            limit: args.limit ?? 50,
+            // With keywords, the best matches first; without, the newest.
+            order: args.query === undefined || args.query === '' ? 'desc' : 'relevance',
+          }),
+        ),
       ),
   );
 
@@ -245,6 +260,7 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
         tags: z.array(z.string()).optional().describe('All of them must match'),
         since: z.string().optional().describe('30m, 2h, 7d or ISO 8601'),
         until: z.string().optional().describe('30m, 2h, 7d or ISO 8601'),
+        query: z.string().optional().describe('Keywords, as memtrace_search reads them'),
         ids: z.array(z.string()).optional().describe('Memory ids, at most 1000'),
         dry_run: z.boolean().optional().describe('Only count what would be forgotten'),
         all: z.boolean().optional().describe('Every memory of the org, without filters'),

@@ -54,6 +54,8 @@ export interface McpRecallInput {
 }
 
 export interface McpSearchInput {
+  /** Keyword search: ranked by relevance, each result with its `score`. */
+  query?: string;
   agent_id?: string;
   content_contains?: string;
   memory_types?: MemoryTypeName[];
@@ -63,7 +65,8 @@ export interface McpSearchInput {
   limit?: number;
   /** The `next_cursor` of the previous answer, for the page after it. */
   cursor?: string;
-  order?: 'asc' | 'desc';
+  /** `relevance` only with a `query`. */
+  order?: 'asc' | 'desc' | 'relevance';
 }
 
 /** The body of POST /api/v1/memories/forget: search's filters and/or ids, every one must hold. */
@@ -75,6 +78,8 @@ export interface McpForgetInput {
   tags?: string[];
   since?: string;
   until?: string;
+  /** Keyword search, as search reads it. */
+  query?: string;
   ids?: string[];
   dry_run?: boolean;
   all?: boolean;

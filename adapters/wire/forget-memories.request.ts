@@ -3,6 +3,7 @@ import {
   BODY_EVENT_TYPES_DOC,
   BODY_MEMORY_TYPES_DOC,
   BODY_TAGS_DOC,
+  QUERY_DOC,
   SINCE_DOC,
   UNTIL_DOC,
 } from './list-memories.query.js';
@@ -21,6 +22,14 @@ export class ForgetMemoriesRequest {
   @OptionalStringArray(BODY_TAGS_DOC) tags?: string[];
   @OptionalString({ ...SINCE_DOC, example: '7d' }) since?: string;
   @OptionalString(UNTIL_DOC) until?: string;
+  @OptionalString({
+    ...QUERY_DOC,
+    description:
+      'Keyword search, as search reads it: the memories it matches (with every other filter) ' +
+      'are forgotten; a dry run counts what search with the same filters and ' +
+      '`include_superseded: true` counts.',
+  })
+  query?: string;
   @OptionalStringArray({
     description:
       `Any of these memory ids (of the key's org; others match nothing). At most ` +
@@ -53,6 +62,7 @@ export function toForgetInput(dto: ForgetMemoriesRequest): ForgetInput {
     tags: dto.tags,
     since: dto.since,
     until: dto.until,
+    query: dto.query,
     ids: dto.ids,
     dryRun: dto.dry_run,
     all: dto.all,

@@ -1,7 +1,10 @@
 import {
   DEFAULT_LIMIT,
   DEFAULT_LIMITS,
+  DomainError,
   MAX_LIMIT,
+  MAX_QUERY_LENGTH,
+  MAX_QUERY_TERMS,
   MEMORY_TYPES,
   type MemoryListInput,
 } from '../../domain/index.js';
@@ -43,9 +46,21 @@ export const CURSOR_DOC = {
   maxLength: 512,
 };
 export const ORDER_DOC = {
-  description: 'By time: newest first (`desc`) or oldest first (`asc`).',
-  enum: ['asc', 'desc'],
-  default: 'desc',
+  description:
+    'By time: newest first (`desc`) or oldest first (`asc`); with a keyword search also ' +
+    '`relevance` (its default: score, highest first, then newest first). `relevance` without ' +
+    'a keyword search is a 400.',
+  enum: ['relevance', 'desc', 'asc'],
+};
+/** The keyword search's doc (`query` in a body, `q` in a query string). */
+export const QUERY_DOC = {
+  description:
+    'Keyword search: words (all must match), `"a phrase"`, `prefix*`, and upper-case `OR` ' +
+    'between terms; every other character is plain text. Ranked by relevance (each result ' +
+    `carries \`score\`). At most ${MAX_QUERY_LENGTH} characters and ${MAX_QUERY_TERMS} terms, ` +
+    'with at least one word (else a 400); empty means no keyword search.',
+  maxLength: MAX_QUERY_LENGTH,
+  example: 'deploy* "staging server"',
 };
 export const MIN_IMPORTANCE_DOC = { minimum: 0, maximum: 1, example: 0.5 };
 export const CONTENT_CONTAINS_DOC = {
@@ -113,6 +128,7 @@ export class MemoryFilterQuery {
   })
   tags?: string[];
   @QueryString(CONTENT_CONTAINS_DOC) content_contains?: string;
+  @QueryString(QUERY_DOC) q?: string;
   @QueryDecimal('must be a number between 0 and 1', MIN_IMPORTANCE_DOC) min_importance?: number;
   @QueryString(SINCE_DOC) since?: string;
   @QueryString(UNTIL_DOC) until?: string;
@@ -150,6 +166,7 @@ export function toListInput(
     eventTypes: q.event_type,
     tags: q.tags,
     contentContains: q.content_contains,
+    query: q.q,
     minImportance: q.min_importance,
     since: q.since,
     until: q.until,
@@ -160,4 +177,22 @@ export function toListInput(
     includeCount: q.include_count,
     includeSuperseded: q.include_superseded,
   };
+}
+
+/**
+ * A memory list read for a query string, its refusals of the keyword search naming `q`, the
+ * parameter the caller sent, rather than the domain's `query` (`q must contain at least one
+ * word ...`, `order 'relevance' needs a query (q)`).
+ */
+export async function namingQ<T>(read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+    const message = e.message
+      .replace(/^query\b/, 'q')
+      .replace(/^(order 'relevance' needs a query)$/, '$1 (q)');
+    if (message === e.message) throw e;
+    throw new DomainError(e.kind, e.code, message, e.details);
+  }
 }

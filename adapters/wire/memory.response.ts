@@ -69,9 +69,20 @@ export function toHistoryResponse(chain: readonly Memory[]) {
   return { memories: chain.map(toMemoryResponse), count: chain.length };
 }
 
+/** A memory of a list or search: with a keyword search, its `score` too. */
+export type ScoredMemoryResponse = MemoryResponse & { readonly score?: number };
+
+/** The memories of a list, each with its score when the list is of a keyword search. */
+function scoredMemories(list: MemoryList): ScoredMemoryResponse[] {
+  const { scores } = list;
+  return list.memories.map((m, i) =>
+    scores === undefined ? toMemoryResponse(m) : { ...toMemoryResponse(m), score: scores[i] },
+  );
+}
+
 export function toMemoryListResponse(list: MemoryList) {
   return {
-    memories: list.memories.map(toMemoryResponse),
+    memories: scoredMemories(list),
     count: list.count,
     has_more: list.hasMore,
     next_cursor: list.nextCursor,
@@ -80,7 +91,7 @@ export function toMemoryListResponse(list: MemoryList) {
 
 export function toSearchResponse(list: MemoryList, queryTimeMs: number) {
   return {
-    results: list.memories.map(toMemoryResponse),
+    results: scoredMemories(list),
     count: list.count,
     has_more: list.hasMore,
     next_cursor: list.nextCursor,
@@ -115,65 +126,87 @@ const COUNT_OF_MATCHES = {
 
 const MEMORY_EXAMPLE_ID = 'mem_019c56b7f5c0a1b2c3d4e5f6';
 
+const MEMORY_RESPONSE_SCHEMA = objectSchema<MemoryResponse>(
+  {
+    memory_id: {
+      type: 'string',
+      description: '`mem_` + 24 hex digits, time-ordered.',
+      example: MEMORY_EXAMPLE_ID,
+    },
+    time: isoTime({
+      description:
+        'When it happened (ISO 8601, UTC, milliseconds): the `time` given on create, else ' +
+        'when it was recorded. Filters and order read it.',
+    }),
+    org_id: { type: 'string', example: 'org_default' },
+    agent_id: { type: 'string', example: 'agent_web_crawler' },
+    session_id: nullable('string', { example: 'sess_abc123' }),
+    content: { type: 'string', example: 'Crawled https://example.com — found 3 product pages' },
+    memory_type: { type: 'string', enum: MEMORY_TYPES, example: 'episodic' },
+    event_type: { type: 'string', example: 'page_crawled' },
+    metadata: { type: 'object', additionalProperties: true, example: { pages_found: 3 } },
+    tags: arrayOf({ type: 'string' }, { example: ['crawling', 'products'] }),
+    importance: { type: 'number', minimum: 0, maximum: 1, example: 0.7 },
+    dedup_key: nullable('string', {
+      description: 'Null only when dedup is off and none was given.',
+      example: '5d41402abc4b2a76b9719d911017c592',
+    }),
+    parent_id: nullable('string'),
+    created_at: isoTime({
+      description:
+        'When the server recorded it (ISO 8601, UTC, milliseconds). Dedup windows read it.',
+    }),
+    expires_at: nullable('string', {
+      format: 'date-time',
+      description:
+        "Its own expiry (from `expires_at` or `ttl`); null when it has none (the org's " +
+        'retention may still apply, unless it is pinned).',
+      example: null,
+    }),
+    pinned: { type: 'boolean', description: 'Never expires.', example: false },
+    supersedes: nullable('string', {
+      description: 'The memory this one corrects (retired when this one was stored).',
+    }),
+    superseded_by: nullable('string', {
+      description:
+        'The memory that corrects this one; null while this one is current. A superseded ' +
+        'memory is left out of list, search and context unless `include_superseded`.',
+    }),
+  },
+  { description: 'A memory: every field is always present, null when absent.' },
+);
+
+/** A listed memory: a memory's fields, and `score` when the request had a keyword search. */
+const SCORED_MEMORY_RESPONSE_SCHEMA = {
+  ...MEMORY_RESPONSE_SCHEMA,
+  description:
+    'A memory of a list or search: every field of a memory, and with a keyword search (`q`, `query`) its `score`.',
+  properties: {
+    ...(MEMORY_RESPONSE_SCHEMA['properties'] as Record<string, unknown>),
+    score: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      description:
+        'Only with a keyword search: its relevance, higher is better, on the storage ' +
+        "driver's own scale (compare scores within one answer, not across drivers). Absent " +
+        'without a keyword search.',
+      example: 2.75,
+    },
+  },
+};
+
 /** The documented schemas of the shapes above, by their OpenAPI component name. */
 export const MEMORY_RESPONSE_SCHEMAS = {
-  MemoryResponse: objectSchema<MemoryResponse>(
-    {
-      memory_id: {
-        type: 'string',
-        description: '`mem_` + 24 hex digits, time-ordered.',
-        example: MEMORY_EXAMPLE_ID,
-      },
-      time: isoTime({
-        description:
-          'When it happened (ISO 8601, UTC, milliseconds): the `time` given on create, else ' +
-          'when it was recorded. Filters and order read it.',
-      }),
-      org_id: { type: 'string', example: 'org_default' },
-      agent_id: { type: 'string', example: 'agent_web_crawler' },
-      session_id: nullable('string', { example: 'sess_abc123' }),
-      content: { type: 'string', example: 'Crawled https://example.com — found 3 product pages' },
-      memory_type: { type: 'string', enum: MEMORY_TYPES, example: 'episodic' },
-      event_type: { type: 'string', example: 'page_crawled' },
-      metadata: { type: 'object', additionalProperties: true, example: { pages_found: 3 } },
-      tags: arrayOf({ type: 'string' }, { example: ['crawling', 'products'] }),
-      importance: { type: 'number', minimum: 0, maximum: 1, example: 0.7 },
-      dedup_key: nullable('string', {
-        description: 'Null only when dedup is off and none was given.',
-        example: '5d41402abc4b2a76b9719d911017c592',
-      }),
-      parent_id: nullable('string'),
-      created_at: isoTime({
-        description:
-          'When the server recorded it (ISO 8601, UTC, milliseconds). Dedup windows read it.',
-      }),
-      expires_at: nullable('string', {
-        format: 'date-time',
-        description:
-          "Its own expiry (from `expires_at` or `ttl`); null when it has none (the org's " +
-          'retention may still apply, unless it is pinned).',
-        example: null,
-      }),
-      pinned: { type: 'boolean', description: 'Never expires.', example: false },
-      supersedes: nullable('string', {
-        description: 'The memory this one corrects (retired when this one was stored).',
-      }),
-      superseded_by: nullable('string', {
-        description:
-          'The memory that corrects this one; null while this one is current. A superseded ' +
-          'memory is left out of list, search and context unless `include_superseded`.',
-      }),
-    },
-    { description: 'A memory: every field is always present, null when absent.' },
-  ),
+  MemoryResponse: MEMORY_RESPONSE_SCHEMA,
+  ScoredMemoryResponse: SCORED_MEMORY_RESPONSE_SCHEMA,
   MemoryListResponse: objectSchema<ReturnType<typeof toMemoryListResponse>>({
-    memories: arrayOf(ref('MemoryResponse')),
+    memories: arrayOf(ref('ScoredMemoryResponse')),
     count: COUNT_OF_MATCHES,
     has_more: HAS_MORE,
     next_cursor: NEXT_CURSOR,
   }),
   SearchResponse: objectSchema<ReturnType<typeof toSearchResponse>>({
-    results: arrayOf(ref('MemoryResponse')),
+    results: arrayOf(ref('ScoredMemoryResponse')),
     count: COUNT_OF_MATCHES,
     has_more: HAS_MORE,
     next_cursor: NEXT_CURSOR,

@@ -11,6 +11,7 @@ import {
   MIN_IMPORTANCE_DOC,
   OFFSET_DOC,
   ORDER_DOC,
+  QUERY_DOC,
   SINCE_DOC,
   UNTIL_DOC,
 } from './list-memories.query.js';
@@ -23,6 +24,7 @@ import {
 
 /** The body of POST /api/v1/search: every filter is optional. */
 export class SearchMemoriesRequest {
+  @OptionalString(QUERY_DOC) query?: string;
   @OptionalString({ example: 'agent_web_crawler' }) agent_id?: string;
   @OptionalString({ example: 'sess_abc123' }) session_id?: string;
   @OptionalStringArray({ ...BODY_MEMORY_TYPES_DOC, example: ['episodic', 'decision'] })
@@ -50,6 +52,7 @@ export function toSearchInput(dto: SearchMemoriesRequest): MemoryListInput {
     eventTypes: dto.event_types,
     tags: dto.tags,
     contentContains: dto.content_contains,
+    query: dto.query,
     minImportance: dto.min_importance,
     since: dto.since,
     until: dto.until,

@@ -22,6 +22,11 @@ export interface ForgetInput {
   readonly tags?: readonly string[];
   readonly since?: string;
   readonly until?: string;
+  /**
+   * A keyword search, as search takes it: the memories it matches (with every other filter) are
+   * forgotten, so a dry run counts what the same search (with `include_superseded`) counts.
+   */
+  readonly query?: string;
   /** At most {@link MAX_FORGET_IDS}. */
   readonly ids?: readonly string[];
   /** Count what would be forgotten, forget nothing. */
@@ -56,6 +61,7 @@ export function toForgetFilter(
       tags: input.tags,
       since: input.since,
       until: input.until,
+      query: input.query,
     },
     nowMs,
     SEARCH_FIELD_NAMES,
@@ -93,7 +99,8 @@ export function toForgetFilter(
 /**
  * What the log says of one forget: the org, the key (and the request id, when there is one),
  * the filter as the API names it (times in ISO 8601; `{all: true}` for the whole org) and the
- * count. Never the content.
+ * count. Never the content, nor a keyword search's text (a forget by words is often of the very
+ * words one wants gone): `query` says only that one was given and how many terms it had.
  */
 export function forgetLogMeta(
   actor: Principal,
@@ -111,6 +118,10 @@ export function forgetLogMeta(
     since: iso(filter.since),
     until: iso(filter.until),
     ids: filter.ids,
+    query:
+      filter.query === undefined
+        ? undefined
+        : { terms: filter.query.groups.reduce((n, g) => n + g.length, 0) },
   };
   const given = Object.fromEntries(Object.entries(named).filter(([, v]) => v !== undefined));
   return {

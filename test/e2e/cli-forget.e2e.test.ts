@@ -102,6 +102,38 @@ describe('memtrace forget', () => {
     expect(await contents(db)).toEqual(['keep', 'other agent draft']);
   }, 60_000);
 
+  it('forgets what --query matches with the other filters, counting it first on --dry-run', async () => {
+    // Arrange
+    const { db } = await aStore([
+      note('staging password rotated'),
+      note('the staging server is slow'),
+      note('production password rotated'),
+      note('staging password noted', { agentId: 'writer' }),
+    ]);
+
+    // Act
+    const dry = await forget(db, [
+      '--agent',
+      'crawler',
+      '--query',
+      'staging password',
+      '--dry-run',
+    ]);
+    const done = await forget(db, ['--agent', 'crawler', '--query', 'staging password']);
+    const noWord = await forget(db, ['--query', '"" ()']);
+
+    // Assert
+    expect(dry.stdout).toBe('would forget 1 memory of org_default (dry run: nothing deleted)\n');
+    expect(done.stdout).toBe('forgot 1 memory of org_default\n');
+    expect(await contents(db)).toEqual([
+      'the staging server is slow',
+      'production password rotated',
+      'staging password noted',
+    ]);
+    expect(noWord.code).not.toBe(0);
+    expect(noWord.stderr).toMatch(/query must contain at least one word/);
+  }, 60_000);
+
   it('forgets by --ids and logs the org, the key id cli, the filter and the count at info', async () => {
     // Arrange
     const { db, ids } = await aStore([note('a'), note('b'), note('c')]);

@@ -6,7 +6,9 @@ import { POSTGRES_SKIP_REASON, TEST_POSTGRES_URL } from '../support/postgres-har
 /**
  * The bounded CI run of `npm run fuzz`'s probes (test/support/fuzz/probes.ts), family by family
  * on every driver: tag filters of 1–200 tags, batches up to the largest with many tags each,
- * session metadata grown by repeated PUTs, odd but valid RFC 3339 times and impossible ones.
+ * session metadata grown by repeated PUTs, odd but valid RFC 3339 times and impossible ones, and
+ * keyword searches of FTS syntax, stray quotes and parentheses, control characters and lengths and
+ * term counts on both sides of the limits.
  */
 const SEED = 20_260_214;
 
@@ -16,6 +18,7 @@ const FAMILIES = [
   { family: 'huge-batches', cases: 30 },
   { family: 'session-metadata', cases: 10 },
   { family: 'odd-times', cases: 300 },
+  { family: 'search-queries', cases: 300 },
 ] as const;
 
 const DRIVERS = [

@@ -32,6 +32,7 @@ describe('docs/mcp.md', () => {
     const calls = documentedCalls();
     expect(calls.map((c) => c.tool)).toEqual([
       'memtrace_remember',
+      'memtrace_search',
       'memtrace_forget',
       'memtrace_forget',
     ]);
@@ -46,8 +47,11 @@ describe('docs/mcp.md', () => {
     const left = await callTool(client, 'memtrace_recall', { agent_id: 'agent_docs' });
 
     // Assert
-    expect(answers.slice(1)).toEqual(documentedAnswers());
-    expect(answers.slice(1)).toEqual([{ would_delete: 1, dry_run: true }, { deleted: 1 }]);
+    const found = answers[1] as { results: { content: string; score: number }[] };
+    expect(found.results.map((r) => r.content)).toEqual(['The staging port is 8080']);
+    expect(found.results[0]?.score).toBeGreaterThan(0);
+    expect(answers.slice(2)).toEqual(documentedAnswers());
+    expect(answers.slice(2)).toEqual([{ would_delete: 1, dry_run: true }, { deleted: 1 }]);
     expect(JSON.parse(left.content[0]!.text).memories).toEqual([]);
   });
 });

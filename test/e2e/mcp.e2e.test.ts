@@ -194,6 +194,35 @@ describe.each(transports)('McpServer over %s', (name, transport) => {
     ]);
   });
 
+  it('ranks memtrace_search by its query, each result with a score, and refuses a query of no word', async () => {
+    // Arrange
+    const ranked = `${agent}_ranked`;
+    const short = await callJson('memtrace_remember', {
+      agent_id: ranked,
+      content: 'lease renewal',
+    });
+    const long = await callJson('memtrace_remember', {
+      agent_id: ranked,
+      content: 'the lease of the office on the third floor ends next spring, ask about renewal',
+    });
+    await callJson('memtrace_remember', { agent_id: ranked, content: 'printer out of toner' });
+
+    // Act
+    const found = await callJson('memtrace_search', { agent_id: ranked, query: 'lease renew*' });
+    const plain = await callJson('memtrace_search', { agent_id: ranked });
+    const noWord = await call('memtrace_search', { agent_id: ranked, query: '"" ()' });
+
+    // Assert
+    const results = found.results as { memory_id: string; score: number }[];
+    expect(results.map((r) => r.memory_id)).toEqual([short.memory_id, long.memory_id]);
+    expect(results[0]?.score).toBeGreaterThan(results[1]?.score as number);
+    expect(results[1]?.score).toBeGreaterThan(0);
+    expect(plain.results as object[]).toHaveLength(3);
+    for (const r of plain.results as object[]) expect(r).not.toHaveProperty('score');
+    expect(noWord.isError).toBe(true);
+    expect(noWord.content[0]?.text).toMatch(/query must contain at least one word/);
+  });
+
   it('pages recall and search along next_cursor when the cursor is passed back', async () => {
     // Arrange
     const paged = `${agent}_paged`;

@@ -736,7 +736,9 @@ describe('MemoryRoutes.search', () => {
       { since: 'last week' },
       "since must be a relative time (30m, 2h, 7d, 1w) or an ISO 8601 timestamp, got 'last week'",
     ],
-    [{ query: 'example' }, 'query is not a known field'],
+    // `query` is the keyword search now (issue 16); `q` is its name in a query string only.
+    [{ q: 'example' }, 'q is not a known field'],
+    [{ query: 7 }, 'query must be a string'],
   ])('returns 400 when the search body is %j', async (body, message) => {
     // Act
     const res = await api.post('/api/v1/search', body);

@@ -191,6 +191,16 @@ describe('README examples', () => {
               [409, 'conflict', false],
             ]);
           }
+          const ranked = replies.find(
+            (r) =>
+              Array.isArray(r.body.results) && 'score' in ((r.body.results as object[])[0] ?? {}),
+          )?.body.results as { content: string; score: number }[];
+          expect(ranked.map((m) => m.content)).toEqual([
+            // The shorter of the two memories holding both words ranks first.
+            'Product X: High engagement, trending topic',
+            'Decided to focus on product category A based on higher engagement',
+          ]);
+          expect(ranked[1]?.score).toBeGreaterThan(0);
           const batch = replies[1]?.body;
           expect(batch?.duplicates).toBe(round === 1 ? 0 : 2);
           const context = replies.find((r) => typeof r.body.context === 'string');

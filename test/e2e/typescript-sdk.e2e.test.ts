@@ -317,6 +317,39 @@ describe('Memtrace.searchMemories', () => {
   });
 });
 
+describe('Memtrace keyword search', () => {
+  it('ranks by query with scores, lists the same with q, and pages every match once', async () => {
+    // Arrange
+    const agent = 'ts_query';
+    const [short, long] = await client.addMemories([
+      { agent_id: agent, content: 'lease renewal' },
+      { agent_id: agent, content: 'the office lease ends in spring, ask about renewal' },
+      { agent_id: agent, content: 'printer out of toner' },
+      ...Array.from({ length: 7 }, (_, i) => ({ agent_id: agent, content: `lease note ${i}` })),
+    ]);
+
+    // Act
+    const found = await client.searchMemories({ agent_id: agent, query: 'lease renew*' });
+    const listed = await client.listMemories({ agent_id: agent, q: 'lease renew*' });
+    const plain = await client.searchMemories({ agent_id: agent, limit: 1 });
+    const paged: string[] = [];
+    for await (const m of client.iterateSearch({ agent_id: agent, query: 'lease', limit: 3 })) {
+      expect(m.score).toBeGreaterThan(0);
+      paged.push(m.memory_id);
+    }
+    const refused = client.searchMemories({ order: 'relevance' });
+
+    // Assert
+    expect(found.results.map((m) => m.memory_id)).toEqual([short?.memory_id, long?.memory_id]);
+    expect(found.results[0]?.score).toBeGreaterThan(found.results[1]?.score ?? Infinity);
+    expect(listed.memories).toEqual(found.results);
+    expect(plain.results[0]).not.toHaveProperty('score');
+    expect(new Set(paged).size).toBe(9);
+    expect(paged).toHaveLength(9);
+    await expect(refused).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
 describe('Memtrace agents', () => {
   it('registers, gets by name, lists, counts and deletes an agent', async () => {
     // Arrange

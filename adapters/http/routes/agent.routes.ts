@@ -8,7 +8,7 @@ import {
 } from '../../wire/agent.response.js';
 import { CreateAgentRequest, toNewAgent } from '../../wire/create-agent.request.js';
 import { DeleteAgentQuery } from '../../wire/delete-agent.query.js';
-import { AgentMemoriesQuery, toListInput } from '../../wire/list-memories.query.js';
+import { AgentMemoriesQuery, namingQ, toListInput } from '../../wire/list-memories.query.js';
 import { toMemoryListResponse } from '../../wire/memory.response.js';
 import { PageQuery } from '../../wire/page.query.js';
 import { ref } from '../../wire/json-schema.js';
@@ -17,7 +17,7 @@ import { apiRoute, Reply, type ApiCall, type Route } from './route.js';
 /** The memories of a registered agent are those naming it; any other id is used as given. */
 async function agentMemories({ deps, orgId, id, query }: ApiCall<AgentMemoriesQuery, unknown>) {
   const agentId = await deps.agents.resolveAgentId(orgId, id);
-  const list = await deps.memories.list(orgId, { ...toListInput(query), agentId });
+  const list = await namingQ(deps.memories.list(orgId, { ...toListInput(query), agentId }));
   // An id the org knows nothing of is a 404, as for stats.
   if (list.count === 0) await deps.agents.stats(orgId, id);
   return toMemoryListResponse(list);

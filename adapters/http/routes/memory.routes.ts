@@ -6,7 +6,7 @@ import {
   toNewMemory,
 } from '../../wire/create-memory.request.js';
 import { ForgetMemoriesRequest, toForgetInput } from '../../wire/forget-memories.request.js';
-import { ListMemoriesQuery, toListInput } from '../../wire/list-memories.query.js';
+import { ListMemoriesQuery, namingQ, toListInput } from '../../wire/list-memories.query.js';
 import {
   toBatchResponse,
   toForgetResponse,
@@ -66,11 +66,14 @@ export const MEMORY_ROUTES: readonly Route[] = [
     operationId: 'listMemories',
     tag: 'memories',
     summary: 'List memories, filtered',
+    description:
+      'Newest first by default. With `q` (keyword search) only memories matching it, ranked by ' +
+      'relevance unless `order` asks for time, each with its `score`.',
     access: 'read',
     query: ListMemoriesQuery,
     ok: { 200: { description: 'A page of memories.', schema: ref('MemoryListResponse') } },
     handle: async ({ deps, orgId, query }) =>
-      toMemoryListResponse(await deps.memories.list(orgId, toListInput(query))),
+      toMemoryListResponse(await namingQ(deps.memories.list(orgId, toListInput(query)))),
   }),
   // Before /memories/{id}, though only GET and DELETE take an id: POST here is always forget.
   apiRoute({
@@ -167,7 +170,11 @@ export const MEMORY_ROUTES: readonly Route[] = [
     path: '/api/v1/search',
     operationId: 'searchMemories',
     tag: 'memories',
-    summary: 'Structured search',
+    summary: 'Search memories by filters and ranked keywords',
+    description:
+      'Every given filter must hold. With `query` (keyword search: words, `"phrases"`, ' +
+      '`prefix*`, `OR`) only memories matching it, ranked by relevance (score, then time) unless ' +
+      '`order` asks for time, each result with its `score`; without it newest first.',
     access: 'read',
     body: { required: false, dto: SearchMemoriesRequest },
     ok: { 200: { description: 'Matching memories.', schema: ref('SearchResponse') } },

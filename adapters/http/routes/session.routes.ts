@@ -1,6 +1,6 @@
 import { DEFAULT_LIMITS } from '../../../domain/index.js';
 import { CreateSessionRequest, toNewSession } from '../../wire/create-session.request.js';
-import { SessionMemoriesQuery, toListInput } from '../../wire/list-memories.query.js';
+import { SessionMemoriesQuery, namingQ, toListInput } from '../../wire/list-memories.query.js';
 import { ListSessionsQuery, toSessionListInput } from '../../wire/list-sessions.query.js';
 import { toMemoryListResponse } from '../../wire/memory.response.js';
 import { SessionContextRequest, toContextInput } from '../../wire/session-context.request.js';
@@ -15,7 +15,7 @@ import { apiRoute, type ApiCall, type Route } from './route.js';
 
 /** A session's memories; none of a session the org knows nothing of is a 404. */
 async function sessionMemories({ deps, orgId, id, query }: ApiCall<SessionMemoriesQuery, unknown>) {
-  const list = await deps.memories.list(orgId, { ...toListInput(query), sessionId: id });
+  const list = await namingQ(deps.memories.list(orgId, { ...toListInput(query), sessionId: id }));
   if (list.count === 0) await deps.sessions.requireKnownSession(orgId, id);
   return toMemoryListResponse(list);
 }

@@ -115,8 +115,10 @@ class Memtrace:
 
     def list_memories(self, **filters: Any) -> JsonObject:
         """Lists memories: agent_id, session_id, memory_type, event_type, tags, content_contains,
-        min_importance, since, until, limit, offset, cursor, order, include_count,
-        include_superseded."""
+        q, min_importance, since, until, limit, offset, cursor, order, include_count,
+        include_superseded. ``q`` is a keyword search (as ``query`` of search_memories): the
+        matches come best first (unless ``order`` is ``"asc"`` or ``"desc"``), each with its
+        ``score``."""
         return self._request("GET", "/api/v1/memories", query=_filters(filters))
 
     def iter_memories(self, **filters: Any) -> Iterator[JsonObject]:
@@ -159,14 +161,16 @@ class Memtrace:
         tags: Optional[List[str]] = None,
         since: Optional[str] = None,
         until: Optional[str] = None,
+        query: Optional[str] = None,
         ids: Optional[List[str]] = None,
         dry_run: Optional[bool] = None,
         all: Optional[bool] = None,
     ) -> JsonObject:
         """Deletes every memory the given filters and/or ids all match, all or none:
         ``{"deleted": n}``. ``dry_run=True`` deletes nothing: ``{"would_delete": n, "dry_run":
-        True}``. No filter at all raises ValidationError unless ``all=True`` (every memory of the
-        org; an admin key, else PermissionError)."""
+        True}``. ``query`` is a keyword search, as search_memories reads it. No filter at all
+        raises ValidationError unless ``all=True`` (every memory of the org; an admin key, else
+        PermissionError)."""
         body = _drop_none(
             {
                 "agent_id": agent_id,
@@ -176,6 +180,7 @@ class Memtrace:
                 "tags": tags,
                 "since": since,
                 "until": until,
+                "query": query,
                 "ids": ids,
                 "dry_run": dry_run,
                 "all": all,
@@ -184,8 +189,12 @@ class Memtrace:
         return self._request("POST", "/api/v1/memories/forget", body=body)
 
     def search_memories(self, **query: Any) -> JsonObject:
-        """Structured search: agent_id, session_id, memory_types, event_types, tags,
-        content_contains, min_importance, since, until, order, limit, offset, include_count."""
+        """Search: query, agent_id, session_id, memory_types, event_types, tags,
+        content_contains, min_importance, since, until, order, limit, offset, cursor,
+        include_count, include_superseded. ``query`` is a keyword search (words that must all
+        match, ``"a phrase"``, ``prefix*``, ``OR`` between alternatives): the results come best
+        match first (``order="relevance"``, its default; ``"asc"``/``"desc"`` order by time),
+        each with its ``score`` (higher is better). Without it there is no ``score``."""
         return self._request("POST", "/api/v1/search", body=_drop_none(query))
 
     def iter_search(self, **query: Any) -> Iterator[JsonObject]:

@@ -80,6 +80,30 @@ class AgainstServer(unittest.TestCase):
         with self.assertRaises(NotFoundError):
             self.client.get_memory("mem_000000000000000000000000")
 
+    def test_keyword_search_ranks_with_scores_on_both_routes(self):
+        agent = unique("py_query")
+        short, long, _ = self.client.add_memories(
+            [
+                {"agent_id": agent, "content": "lease renewal"},
+                {"agent_id": agent, "content": "the office lease ends in spring, ask about renewal"},
+                {"agent_id": agent, "content": "printer out of toner"},
+            ]
+        )
+        found = self.client.search_memories(agent_id=agent, query="lease renew*")
+        self.assertEqual([m["memory_id"] for m in found["results"]],
+                         [short["memory_id"], long["memory_id"]])
+        self.assertGreater(found["results"][0]["score"], found["results"][1]["score"])
+        listed = self.client.list_memories(agent_id=agent, q="lease renew*")
+        self.assertEqual(listed["memories"], found["results"])
+        plain = self.client.search_memories(agent_id=agent)
+        self.assertTrue(all("score" not in m for m in plain["results"]))
+        with self.assertRaises(ValidationError):
+            self.client.search_memories(query='"" ()')
+        with self.assertRaises(ValidationError):
+            self.client.search_memories(order="relevance")
+        dry = self.client.forget(agent_id=agent, query="lease", dry_run=True)
+        self.assertEqual(dry, {"would_delete": 2, "dry_run": True})
+
     def test_delete_memory_and_forget(self):
         agent = unique("py_forget")
         kept = self.client.add_memory(agent, "keep")

@@ -70,6 +70,17 @@ class RequestShapes(unittest.TestCase):
         self.client.list_memories(agent_id="a", tags=["x", "y"], limit=0, offset=0)
         self.assertEqual(self.query(), {"agent_id": "a", "tags": "x,y"})
 
+    def test_list_memories_sends_q_and_search_memories_sends_query(self):
+        self.client.list_memories(q='deploy* "staging server"', order="relevance")
+        self.assertEqual(self.query(), {"q": 'deploy* "staging server"', "order": "relevance"})
+        self.client.search_memories(query="deploy OR rollback", agent_id="a")
+        self.assertEqual(self.stub.last["path"], "/api/v1/search")
+        self.assertEqual(self.stub.last["body"], {"query": "deploy OR rollback", "agent_id": "a"})
+
+    def test_forget_sends_a_query(self):
+        self.client.forget(query="secret", dry_run=True)
+        self.assertEqual(self.stub.last["body"], {"query": "secret", "dry_run": True})
+
     def test_list_sessions_calls_the_bare_path_without_an_agent(self):
         self.client.list_sessions()
         self.assertEqual(self.stub.last["path"], "/api/v1/sessions")

@@ -25,6 +25,7 @@ import type {
   MemoryPatch,
   MemtraceOptions,
   RegisterAgentRequest,
+  ScoredMemory,
   SearchQuery,
   SearchResponse,
   Session,
@@ -109,7 +110,10 @@ export class Memtrace {
     return this.request('POST', '/api/v1/memories', { body: { memories } });
   }
 
-  /** Lists memories by filters, newest first unless `order: 'asc'`. */
+  /**
+   * Lists memories by filters, newest first unless `order: 'asc'`; with `q` (keyword search)
+   * best match first, each with its `score`.
+   */
   listMemories(options: ListMemoriesOptions = {}): Promise<MemoryList> {
     return this.request('GET', '/api/v1/memories', { query: filterQuery(options) });
   }
@@ -151,7 +155,10 @@ export class Memtrace {
     return this.request('POST', '/api/v1/memories/forget', { body: filter });
   }
 
-  /** Structured search (POST /api/v1/search). */
+  /**
+   * Search (POST /api/v1/search) by filters and, with `query`, by keywords: then best match
+   * first (unless `order` is `asc` or `desc`), each result with its `score`.
+   */
   searchMemories(query: SearchQuery = {}): Promise<SearchResponse> {
     return this.request('POST', '/api/v1/search', { body: query });
   }
@@ -163,7 +170,7 @@ export class Memtrace {
    */
   async *iterateMemories(
     filters: Omit<ListMemoriesOptions, 'cursor' | 'offset'> = {},
-  ): AsyncGenerator<Memory, void, undefined> {
+  ): AsyncGenerator<ScoredMemory, void, undefined> {
     let cursor: string | undefined;
     do {
       const page = await this.listMemories({ include_count: false, ...filters, cursor });
@@ -175,7 +182,7 @@ export class Memtrace {
   /** Every match of a search, page by page along `next_cursor` (see {@link iterateMemories}). */
   async *iterateSearch(
     query: Omit<SearchQuery, 'cursor' | 'offset'> = {},
-  ): AsyncGenerator<Memory, void, undefined> {
+  ): AsyncGenerator<ScoredMemory, void, undefined> {
     let cursor: string | undefined;
     do {
       const page = await this.searchMemories({ include_count: false, ...query, cursor });

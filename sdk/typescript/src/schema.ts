@@ -135,7 +135,9 @@ export interface paths {
     };
     /**
      * List memories, filtered
-     * @description Needs an API key with the `read` permission.
+     * @description Newest first by default. With `q` (keyword search) only memories matching it, ranked by relevance unless `order` asks for time, each with its `score`.
+     *
+     *     Needs an API key with the `read` permission.
      */
     get: operations['listMemories'];
     put?: never;
@@ -240,8 +242,10 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Structured search
-     * @description Needs an API key with the `read` permission.
+     * Search memories by filters and ranked keywords
+     * @description Every given filter must hold. With `query` (keyword search: words, `"phrases"`, `prefix*`, `OR`) only memories matching it, ranked by relevance (score, then time) unless `order` asks for time, each result with its `score`; without it newest first.
+     *
+     *     Needs an API key with the `read` permission.
      */
     post: operations['searchMemories'];
     delete?: never;
@@ -675,6 +679,11 @@ export interface components {
        * @example 2100-01-01T00:00:00Z
        */
       until?: string;
+      /**
+       * @description Keyword search, as search reads it: the memories it matches (with every other filter) are forgotten; a dry run counts what search with the same filters and `include_superseded: true` counts.
+       * @example deploy* "staging server"
+       */
+      query?: string;
       /** @description Any of these memory ids (of the key's org; others match nothing). At most 1000; more is a 400. */
       ids?: string[];
       /**
@@ -717,6 +726,11 @@ export interface components {
       expires_at?: string | null;
     };
     SearchMemoriesRequest: {
+      /**
+       * @description Keyword search: words (all must match), `"a phrase"`, `prefix*`, and upper-case `OR` between terms; every other character is plain text. Ranked by relevance (each result carries `score`). At most 1000 characters and 32 terms, with at least one word (else a 400); empty means no keyword search.
+       * @example deploy* "staging server"
+       */
+      query?: string;
       /** @example agent_web_crawler */
       agent_id?: string;
       /** @example sess_abc123 */
@@ -761,11 +775,10 @@ export interface components {
        */
       until?: string;
       /**
-       * @description By time: newest first (`desc`) or oldest first (`asc`).
-       * @default desc
+       * @description By time: newest first (`desc`) or oldest first (`asc`); with a keyword search also `relevance` (its default: score, highest first, then newest first). `relevance` without a keyword search is a 400.
        * @enum {string}
        */
-      order?: 'asc' | 'desc';
+      order?: 'relevance' | 'desc' | 'asc';
       /**
        * @default 100
        * @example 10
@@ -1016,8 +1029,86 @@ export interface components {
       /** @description The memory that corrects this one; null while this one is current. A superseded memory is left out of list, search and context unless `include_superseded`. */
       superseded_by: string | null;
     };
+    /** @description A memory of a list or search: every field of a memory, and with a keyword search (`q`, `query`) its `score`. */
+    ScoredMemoryResponse: {
+      /**
+       * @description `mem_` + 24 hex digits, time-ordered.
+       * @example mem_019c56b7f5c0a1b2c3d4e5f6
+       */
+      memory_id: string;
+      /**
+       * Format: date-time
+       * @description When it happened (ISO 8601, UTC, milliseconds): the `time` given on create, else when it was recorded. Filters and order read it.
+       * @example 2026-02-13T10:30:00.000Z
+       */
+      time: string;
+      /** @example org_default */
+      org_id: string;
+      /** @example agent_web_crawler */
+      agent_id: string;
+      /** @example sess_abc123 */
+      session_id: string | null;
+      /** @example Crawled https://example.com — found 3 product pages */
+      content: string;
+      /**
+       * @example episodic
+       * @enum {string}
+       */
+      memory_type: 'episodic' | 'session' | 'decision' | 'entity';
+      /** @example page_crawled */
+      event_type: string;
+      /**
+       * @example {
+       *       "pages_found": 3
+       *     }
+       */
+      metadata: {
+        [key: string]: unknown;
+      };
+      /**
+       * @example [
+       *       "crawling",
+       *       "products"
+       *     ]
+       */
+      tags: string[];
+      /** @example 0.7 */
+      importance: number;
+      /**
+       * @description Null only when dedup is off and none was given.
+       * @example 5d41402abc4b2a76b9719d911017c592
+       */
+      dedup_key: string | null;
+      parent_id: string | null;
+      /**
+       * Format: date-time
+       * @description When the server recorded it (ISO 8601, UTC, milliseconds). Dedup windows read it.
+       * @example 2026-02-13T10:30:00.000Z
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @description Its own expiry (from `expires_at` or `ttl`); null when it has none (the org's retention may still apply, unless it is pinned).
+       * @example null
+       */
+      expires_at: string | null;
+      /**
+       * @description Never expires.
+       * @example false
+       */
+      pinned: boolean;
+      /** @description The memory this one corrects (retired when this one was stored). */
+      supersedes: string | null;
+      /** @description The memory that corrects this one; null while this one is current. A superseded memory is left out of list, search and context unless `include_superseded`. */
+      superseded_by: string | null;
+      /**
+       * @description Only with a keyword search: its relevance, higher is better, on the storage driver's own scale (compare scores within one answer, not across drivers). Absent without a keyword search.
+       * @example 2.75
+       */
+      score?: number;
+    };
     MemoryListResponse: {
-      memories: components['schemas']['MemoryResponse'][];
+      memories: components['schemas']['ScoredMemoryResponse'][];
       /** @description Every match of the filters, not just this page; null when the request set `include_count` to false. */
       count: number | null;
       /** @description More matches follow this page. */
@@ -1029,7 +1120,7 @@ export interface components {
       next_cursor: string | null;
     };
     SearchResponse: {
-      results: components['schemas']['MemoryResponse'][];
+      results: components['schemas']['ScoredMemoryResponse'][];
       /** @description Every match of the filters, not just this page; null when the request set `include_count` to false. */
       count: number | null;
       /** @description More matches follow this page. */
@@ -1805,6 +1896,11 @@ export interface operations {
          * @example example.com
          */
         content_contains?: string;
+        /**
+         * @description Keyword search: words (all must match), `"a phrase"`, `prefix*`, and upper-case `OR` between terms; every other character is plain text. Ranked by relevance (each result carries `score`). At most 1000 characters and 32 terms, with at least one word (else a 400); empty means no keyword search.
+         * @example deploy* "staging server"
+         */
+        q?: string;
         /** @example 0.5 */
         min_importance?: number;
         /**
@@ -1823,8 +1919,8 @@ export interface operations {
         offset?: number;
         /** @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400. */
         cursor?: string;
-        /** @description By time: newest first (`desc`) or oldest first (`asc`). */
-        order?: 'asc' | 'desc';
+        /** @description By time: newest first (`desc`) or oldest first (`asc`); with a keyword search also `relevance` (its default: score, highest first, then newest first). `relevance` without a keyword search is a 400. */
+        order?: 'relevance' | 'desc' | 'asc';
         /** @description `false` skips counting every match: `count` is then null and `has_more` still exact. Counting reads every match, which costs most with `content_contains` on large stores. */
         include_count?: boolean;
         /** @description `true` also returns memories a correction retired (their `superseded_by` is set). */
@@ -1928,6 +2024,7 @@ export interface operations {
          *       ],
          *       "since": "7d",
          *       "until": "2100-01-01T00:00:00Z",
+         *       "query": "deploy* \"staging server\"",
          *       "dry_run": true
          *     }
          */
@@ -2107,6 +2204,7 @@ export interface operations {
       content: {
         /**
          * @example {
+         *       "query": "deploy* \"staging server\"",
          *       "agent_id": "agent_web_crawler",
          *       "session_id": "sess_abc123",
          *       "memory_types": [
@@ -2365,6 +2463,11 @@ export interface operations {
          * @example example.com
          */
         content_contains?: string;
+        /**
+         * @description Keyword search: words (all must match), `"a phrase"`, `prefix*`, and upper-case `OR` between terms; every other character is plain text. Ranked by relevance (each result carries `score`). At most 1000 characters and 32 terms, with at least one word (else a 400); empty means no keyword search.
+         * @example deploy* "staging server"
+         */
+        q?: string;
         /** @example 0.5 */
         min_importance?: number;
         /**
@@ -2383,8 +2486,8 @@ export interface operations {
         offset?: number;
         /** @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400. */
         cursor?: string;
-        /** @description By time: newest first (`desc`) or oldest first (`asc`). */
-        order?: 'asc' | 'desc';
+        /** @description By time: newest first (`desc`) or oldest first (`asc`); with a keyword search also `relevance` (its default: score, highest first, then newest first). `relevance` without a keyword search is a 400. */
+        order?: 'relevance' | 'desc' | 'asc';
         /** @description `false` skips counting every match: `count` is then null and `has_more` still exact. Counting reads every match, which costs most with `content_contains` on large stores. */
         include_count?: boolean;
         /** @description `true` also returns memories a correction retired (their `superseded_by` is set). */
@@ -2633,6 +2736,11 @@ export interface operations {
          * @example example.com
          */
         content_contains?: string;
+        /**
+         * @description Keyword search: words (all must match), `"a phrase"`, `prefix*`, and upper-case `OR` between terms; every other character is plain text. Ranked by relevance (each result carries `score`). At most 1000 characters and 32 terms, with at least one word (else a 400); empty means no keyword search.
+         * @example deploy* "staging server"
+         */
+        q?: string;
         /** @example 0.5 */
         min_importance?: number;
         /**
@@ -2651,8 +2759,8 @@ export interface operations {
         offset?: number;
         /** @description The `next_cursor` of the previous page: this page starts right after it, whatever was written or deleted since (no match is skipped or repeated). Valid only with the same filters and order (limit may change) in the same org; otherwise a 400. */
         cursor?: string;
-        /** @description By time: newest first (`desc`) or oldest first (`asc`). */
-        order?: 'asc' | 'desc';
+        /** @description By time: newest first (`desc`) or oldest first (`asc`); with a keyword search also `relevance` (its default: score, highest first, then newest first). `relevance` without a keyword search is a 400. */
+        order?: 'relevance' | 'desc' | 'asc';
         /** @description `false` skips counting every match: `count` is then null and `has_more` still exact. Counting reads every match, which costs most with `content_contains` on large stores. */
         include_count?: boolean;
         /** @description `true` also returns memories a correction retired (their `superseded_by` is set). */

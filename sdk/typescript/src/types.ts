@@ -10,6 +10,8 @@ import type { components } from './schema.js';
 export type MemoryType = 'episodic' | 'decision' | 'entity' | 'session';
 export type Permission = 'read' | 'write' | 'admin';
 export type Order = 'asc' | 'desc';
+/** A memory list's order: by time, or with a keyword search (`q`, `query`) by relevance. */
+export type ListOrder = Order | 'relevance';
 export type JsonObject = Record<string, unknown>;
 
 type Schemas = components['schemas'];
@@ -20,6 +22,8 @@ export type Memory = Schemas['MemoryResponse'];
 export type CreateMemoryRequest = Schemas['CreateMemoryRequest'];
 /** The answer to a batch write: duplicates are skipped and reported by index. */
 export type BatchResponse = Schemas['BatchResponse'];
+/** A memory of a list or search: with a keyword search, also its `score` (higher is better). */
+export type ScoredMemory = Schemas['ScoredMemoryResponse'];
 export type MemoryList = Schemas['MemoryListResponse'];
 /**
  * PATCH /api/v1/memories/:id: `importance`, `tags` (replaced), `metadata` (merged; null
@@ -28,7 +32,10 @@ export type MemoryList = Schemas['MemoryListResponse'];
 export type MemoryPatch = Schemas['UpdateMemoryRequest'];
 /** GET /api/v1/memories/:id/history: the chain oldest first. */
 export type MemoryHistory = Schemas['HistoryResponse'];
-/** POST /api/v1/search: every filter is optional. */
+/**
+ * POST /api/v1/search: every filter is optional. `query` is a keyword search (words that must
+ * all match, `"a phrase"`, `prefix*`, `OR`): results best match first, each with its `score`.
+ */
 export type SearchQuery = Schemas['SearchMemoriesRequest'];
 export type SearchResponse = Schemas['SearchResponse'];
 /**
@@ -71,6 +78,11 @@ export interface MemoryFilters {
   /** All of them must match. */
   tags?: string[];
   content_contains?: string;
+  /**
+   * Keyword search, as `query` of search: matches come best first (unless `order` is `asc` or
+   * `desc`), each with its `score`.
+   */
+  q?: string;
   min_importance?: number;
   since?: string;
   until?: string;
@@ -80,7 +92,8 @@ export interface MemoryFilters {
   offset?: number;
   /** The `next_cursor` of the previous page (same filters and order). */
   cursor?: string;
-  order?: Order;
+  /** `desc` (default without `q`), `asc`, or with `q` `relevance` (its default). */
+  order?: ListOrder;
   /** false: `count` comes back null (no count of every match); `has_more` stays exact. */
   include_count?: boolean;
   /** true: memories another one supersedes are listed too. */

@@ -11,6 +11,7 @@ interface ForgetFlags {
   tags?: string[];
   since?: string;
   until?: string;
+  query?: string;
   ids?: string[];
   all?: boolean;
   dryRun?: boolean;
@@ -23,7 +24,8 @@ const list = (value: string): string[] =>
     .map((item) => item.trim())
     .filter((item) => item !== '');
 
-const FILTER_FLAGS = '--agent, --session, --type, --event-type, --tags, --since, --until or --ids';
+const FILTER_FLAGS =
+  '--agent, --session, --type, --event-type, --tags, --since, --until, --query or --ids';
 
 /** `1 memory`, `2 memories`. */
 const memories = (n: number) => `${n} ${n === 1 ? 'memory' : 'memories'}`;
@@ -47,6 +49,7 @@ export function addForgetCommand(cli: Command): void {
     .option('--tags <tags>', 'comma-separated tags (all of them)', list)
     .option('--since <time>', 'at or after: 30m, 2h, 7d, 1w or ISO 8601')
     .option('--until <time>', 'before: 30m, 2h, 7d, 1w or ISO 8601')
+    .option('--query <words>', 'keyword search, as search reads it ("a phrase", prefix*, OR)')
     .option('--ids <ids>', 'comma-separated memory ids (at most 1000)', list)
     .option('--all', 'every memory of the org (no filter may be given)')
     .option('--dry-run', 'count what would be deleted, delete nothing')
@@ -59,11 +62,12 @@ export function addForgetCommand(cli: Command): void {
         tags: o.tags,
         since: o.since,
         until: o.until,
+        query: o.query,
         ids: o.ids,
         dryRun: o.dryRun === true,
         all: o.all === true,
       };
-      const filtered = [o.agent, o.session, o.since, o.until].some((v) => v !== undefined);
+      const filtered = [o.agent, o.session, o.since, o.until, o.query].some((v) => v !== undefined);
       const listed = [o.type, o.eventType, o.tags, o.ids].some((v) => (v?.length ?? 0) > 0);
       if (!filtered && !listed && o.all !== true) {
         throw new CommanderError(

@@ -41,6 +41,7 @@ export const TEMPLATES: Readonly<Record<string, Record<string, unknown>>> = {
     parent_id: 'mem_fuzz',
   },
   'POST /api/v1/search': {
+    query: 'fuzz* OR "odd value"',
     agent_id: 'agent_fuzz',
     session_id: 'sess_fuzz',
     memory_types: ['episodic'],
@@ -55,6 +56,7 @@ export const TEMPLATES: Readonly<Record<string, Record<string, unknown>>> = {
     offset: 0,
   },
   'POST /api/v1/memories/forget': {
+    query: 'fuzz',
     agent_id: 'agent_fuzz',
     session_id: 'sess_fuzz',
     memory_types: ['episodic'],
@@ -87,6 +89,8 @@ export const QUERY_NAMES = [
   'event_type',
   'tags',
   'content_contains',
+  'q',
+  'q',
   'min_importance',
   'since',
   'until',

@@ -3,6 +3,7 @@ import { DEFAULT_LIMITS, MAX_BATCH_SIZE, MAX_TAGS } from '../../../domain/index.
 import type { AppRoute } from '../app-routes.js';
 import { TEST_START } from '../test-app.js';
 import type { FuzzCase } from './cases.js';
+import { searchQueries } from './search-probes.js';
 
 /**
  * Probes: cases aimed at the edges of the documented limits rather than at odd bytes. Each
@@ -11,7 +12,13 @@ import type { FuzzCase } from './cases.js';
  * and how long a read may take (`budgetMs`).
  */
 
-export const PROBE_FAMILIES = ['tag-filters', 'huge-batches', 'session-metadata', 'odd-times'];
+export const PROBE_FAMILIES = [
+  'tag-filters',
+  'huge-batches',
+  'session-metadata',
+  'odd-times',
+  'search-queries',
+];
 
 /** How long a probing read may take before it counts as a stall. */
 export const PROBE_READ_BUDGET_MS = 2_000;
@@ -237,6 +244,7 @@ const FAMILIES: Readonly<Record<string, fc.Arbitrary<FuzzCase[]>>> = {
   'huge-batches': hugeBatches,
   'session-metadata': sessionMetadata,
   'odd-times': oddTimes,
+  'search-queries': searchQueries,
 };
 
 /** The probe cases of the named families (every family by default). */
@@ -251,6 +259,7 @@ export function probeCases(families: readonly string[] = PROBE_FAMILIES): fc.Arb
     'huge-batches': 2,
     'session-metadata': 1,
     'odd-times': 4,
+    'search-queries': 4,
   };
   return fc.oneof(
     ...families.map((f) => ({

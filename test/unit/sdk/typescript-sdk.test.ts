@@ -184,6 +184,19 @@ describe('Memtrace.listMemories', () => {
     });
   });
 
+  it('sends a keyword search as q and order relevance when given them', async () => {
+    // Act
+    await client().listMemories({ q: 'deploy* "staging server"', order: 'relevance' });
+
+    // Assert
+    const url = new URL(lastCall().url);
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      q: 'deploy* "staging server"',
+      order: 'relevance',
+    });
+    expect(url.search).toBe('?q=deploy*%20%22staging%20server%22&order=relevance');
+  });
+
   it('leaves out limit and offset when they are 0', async () => {
     // Act
     await client().listMemories({ limit: 0, offset: 0 });
