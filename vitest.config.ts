@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // The REST suite that runs through supertest, repeated on every embedded driver.
 const HTTP_E2E =
-  'test/e2e/{agents,arc-admin,auth,cascade-delete,context-budget,correct,cursors,event-time,expire,forget,http,implicit-sessions,input-rules,isolation,isolation-matrix,lifecycle-model,limits,memories,search-ranked,sessions,spec-examples}.e2e.test.ts';
+  'test/e2e/{agents,arc-admin,auth,cascade-delete,context-budget,correct,cursors,event-time,expire,forget,http,implicit-sessions,input-rules,isolation,isolation-matrix,lifecycle-model,limits,memories,original-sdk-compat,search-ranked,sessions,spec-examples}.e2e.test.ts';
 
 export default defineConfig({
   test: {

@@ -16,9 +16,15 @@ import {
 } from './json-schema.js';
 import { iso } from './memory.response.js';
 
+/**
+ * An agent as the API returns it. `id` repeats `agent_id` and `org_id` names the org, as the
+ * original memtrace SDKs' `Agent` type requires (their `registerAgent(...).id`).
+ */
 export function toAgentResponse(a: Agent) {
   return {
     agent_id: a.id,
+    id: a.id,
+    org_id: a.orgId,
     name: a.name,
     description: a.description,
     config: a.config,
@@ -72,6 +78,16 @@ export const KEPT_WITHOUT_CASCADE = 'memories, sessions';
 export const AGENT_RESPONSE_SCHEMAS = {
   AgentResponse: objectSchema<ReturnType<typeof toAgentResponse>>({
     agent_id: { type: 'string', example: 'agent_019c56b7f5c0a1b2c3d4e5f6' },
+    id: {
+      type: 'string',
+      description: '`agent_id` again, for clients of the original memtrace SDKs.',
+      example: 'agent_019c56b7f5c0a1b2c3d4e5f6',
+    },
+    org_id: {
+      type: 'string',
+      description: 'The org the agent belongs to.',
+      example: 'org_default',
+    },
     name: { type: 'string', example: 'agent_web_crawler' },
     description: nullable('string', { example: 'Crawls product pages' }),
     config: { type: 'object', additionalProperties: true, example: { max_depth: 3 } },

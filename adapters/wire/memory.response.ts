@@ -89,13 +89,19 @@ export function toMemoryListResponse(list: MemoryList) {
   };
 }
 
+/**
+ * A search's answer. `query_time_ms` is whole milliseconds (rounded to the nearest), an integer
+ * as the spec and the original SDKs' types have it; `query_time_us` is the same time in whole
+ * microseconds, for timings under a millisecond.
+ */
 export function toSearchResponse(list: MemoryList, queryTimeMs: number) {
   return {
     results: scoredMemories(list),
     count: list.count,
     has_more: list.hasMore,
     next_cursor: list.nextCursor,
-    query_time_ms: Math.round(queryTimeMs * 100) / 100,
+    query_time_ms: Math.round(queryTimeMs),
+    query_time_us: Math.round(queryTimeMs * 1000),
   };
 }
 
@@ -210,7 +216,18 @@ export const MEMORY_RESPONSE_SCHEMAS = {
     count: COUNT_OF_MATCHES,
     has_more: HAS_MORE,
     next_cursor: NEXT_CURSOR,
-    query_time_ms: { type: 'number', minimum: 0, example: 1.25 },
+    query_time_ms: {
+      type: 'integer',
+      minimum: 0,
+      description: 'How long the search took, in whole milliseconds (rounded to the nearest).',
+      example: 12,
+    },
+    query_time_us: {
+      type: 'integer',
+      minimum: 0,
+      description: 'The same time in whole microseconds (rounded to the nearest).',
+      example: 11842,
+    },
   }),
   BatchResponse: objectSchema<ReturnType<typeof toBatchResponse>>(
     {

@@ -21,9 +21,15 @@ import {
 } from './json-schema.js';
 import { iso, isoOrNull } from './memory.response.js';
 
+/**
+ * A session as the API returns it. `id` repeats `session_id` and `org_id` names the org, as the
+ * original memtrace SDKs' `Session` type requires.
+ */
 export function toSessionResponse(s: Session) {
   return {
     session_id: s.id,
+    id: s.id,
+    org_id: s.orgId,
     agent_id: s.agentId,
     status: s.status,
     created_at: iso(s.createdAt),
@@ -65,6 +71,16 @@ export function toContextResponse(c: SessionContext) {
 export const SESSION_RESPONSE_SCHEMAS = {
   SessionResponse: objectSchema<ReturnType<typeof toSessionResponse>>({
     session_id: { type: 'string', example: 'sess_019c56b7f5c0a1b2c3d4e5f6' },
+    id: {
+      type: 'string',
+      description: '`session_id` again, for clients of the original memtrace SDKs.',
+      example: 'sess_019c56b7f5c0a1b2c3d4e5f6',
+    },
+    org_id: {
+      type: 'string',
+      description: 'The org the session belongs to.',
+      example: 'org_default',
+    },
     agent_id: { type: 'string', example: 'agent_web_crawler' },
     status: { type: 'string', enum: SESSION_STATUSES, example: 'active' },
     created_at: isoTime(),

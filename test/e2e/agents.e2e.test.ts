@@ -9,7 +9,16 @@ beforeEach(async () => {
   api = apiAs(t.app, t.adminKey);
 });
 
-const AGENT_FIELDS = ['agent_id', 'name', 'description', 'config', 'created_at'].sort();
+// `id` and `org_id` are the original memtrace SDKs' names for an agent (see README).
+const AGENT_FIELDS = [
+  'agent_id',
+  'id',
+  'org_id',
+  'name',
+  'description',
+  'config',
+  'created_at',
+].sort();
 
 async function register(name: string, extra: Record<string, unknown> = {}) {
   const res = await api.post('/api/v1/agents', { name, ...extra });

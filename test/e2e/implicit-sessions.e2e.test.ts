@@ -31,6 +31,8 @@ describe('Sessions named by memories', () => {
     expect(got.status).toBe(200);
     expect(got.body).toEqual({
       session_id: 'chat-42',
+      id: 'chat-42',
+      org_id: 'org_default',
       agent_id: 'planner',
       status: 'active',
       metadata: {},

@@ -341,7 +341,7 @@ function comparable(status: number, body: unknown): unknown {
   const text = JSON.stringify(body ?? null)
     .replace(/"request_id":"[^"]*"/g, '"request_id":"*"')
     .replace(/"(time|created_at|updated_at|started_at|ended_at)":"[^"]*"/g, '"$1":"*"')
-    .replace(/"query_time_ms":[\d.]+/g, '"query_time_ms":0')
+    .replace(/"(query_time_ms|query_time_us)":\d+/g, '"$1":0')
     .replace(/"dedup_key":"[0-9a-f]{32}"/g, '"dedup_key":"*"')
     .replace(/\b(mem|sess|agent|key|org)_[0-9a-f]{24}\b/g, '$1_*')
     .replace(/mtk_[A-Za-z0-9_-]{43}/g, 'mtk_*')

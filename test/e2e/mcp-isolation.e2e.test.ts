@@ -69,7 +69,7 @@ function normalise(text: string, ids: Ids): string {
       .replace(/\b(mem|sess|agent|key|org)_[0-9a-f]{24,}\b/g, '<$1 id>')
       // A derived dedup key hashes the agent id: it differs as the ids do.
       .replace(/"dedup_key": "[0-9a-f]{32}"/g, '"dedup_key": "<hash>"')
-      .replace(/"(took_ms|latency_ms|query_time_ms)": [0-9.e-]+/g, '"$1": <ms>')
+      .replace(/"(took_ms|latency_ms|query_time_ms|query_time_us)": [0-9.e-]+/g, '"$1": <ms>')
   );
 }
 

@@ -102,6 +102,9 @@ describe.each(transports)('McpServer over %s', (name, transport) => {
 
     // Assert
     expect(registered).toMatchObject({ name: agent, description: 'MCP test agent' });
+    // The original SDKs' names beside the spec's (see README).
+    expect(registered.id).toBe(registered.agent_id);
+    expect(registered.org_id).toEqual(expect.stringMatching(/^org_/));
     expect(stats).toMatchObject({ agent_id: agent, memory_count: 1 });
   });
 
@@ -308,6 +311,8 @@ describe.each(transports)('McpServer over %s', (name, transport) => {
     const closed = await callJson('memtrace_session_close', { session_id: sessionId });
 
     // Assert: the tool gives the raw markdown, not JSON
+    expect(session).toMatchObject({ id: sessionId, org_id: expect.stringMatching(/^org_/) });
+    expect(closed).toMatchObject({ id: sessionId, status: 'closed' });
     expect(context.content[0]?.text).toBe(
       `## Session Context (${sessionId})\n\n### Recent Actions (1)\n- Visited the home page`,
     );

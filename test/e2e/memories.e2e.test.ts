@@ -674,6 +674,13 @@ describe('MemoryRoutes.search', () => {
     expect(typeof res.body.query_time_ms).toBe('number');
     expect(res.body.query_time_ms).toBeGreaterThanOrEqual(0);
     expect(Math.round(res.body.query_time_ms * 100) / 100).toBe(res.body.query_time_ms);
+    // Whole milliseconds, as the spec and the original SDKs' types have it, and the same time
+    // in whole microseconds.
+    expect(Number.isInteger(res.body.query_time_ms)).toBe(true);
+    expect(Number.isInteger(res.body.query_time_us)).toBe(true);
+    expect(Math.abs(res.body.query_time_us / 1000 - res.body.query_time_ms)).toBeLessThanOrEqual(
+      0.5,
+    );
   });
 
   it('leaves count null and keeps has_more exact when include_count is false', async () => {

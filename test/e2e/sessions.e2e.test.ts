@@ -13,8 +13,11 @@ beforeEach(async () => {
   api = apiAs(t.app, t.adminKey);
 });
 
+// `id` and `org_id` are the original memtrace SDKs' names for a session (see README).
 const SESSION_FIELDS = [
   'session_id',
+  'id',
+  'org_id',
   'agent_id',
   'status',
   'created_at',

@@ -1130,8 +1130,16 @@ export interface components {
        * @example eyJ2IjoxLCJiIjoiMDEyMzQ1Njc4OWFiY2RlZiIsInQiOjE3NzA0OTQ0MDAwMDAsInMiOiI0MiJ9
        */
       next_cursor: string | null;
-      /** @example 1.25 */
+      /**
+       * @description How long the search took, in whole milliseconds (rounded to the nearest).
+       * @example 12
+       */
       query_time_ms: number;
+      /**
+       * @description The same time in whole microseconds (rounded to the nearest).
+       * @example 11842
+       */
+      query_time_us: number;
     };
     /** @description The answer to a batch: what was stored and which items were duplicates. */
     BatchResponse: {
@@ -1170,6 +1178,16 @@ export interface components {
     SessionResponse: {
       /** @example sess_019c56b7f5c0a1b2c3d4e5f6 */
       session_id: string;
+      /**
+       * @description `session_id` again, for clients of the original memtrace SDKs.
+       * @example sess_019c56b7f5c0a1b2c3d4e5f6
+       */
+      id: string;
+      /**
+       * @description The org the session belongs to.
+       * @example org_default
+       */
+      org_id: string;
       /** @example agent_web_crawler */
       agent_id: string;
       /**
@@ -1284,6 +1302,16 @@ export interface components {
     AgentResponse: {
       /** @example agent_019c56b7f5c0a1b2c3d4e5f6 */
       agent_id: string;
+      /**
+       * @description `agent_id` again, for clients of the original memtrace SDKs.
+       * @example agent_019c56b7f5c0a1b2c3d4e5f6
+       */
+      id: string;
+      /**
+       * @description The org the agent belongs to.
+       * @example org_default
+       */
+      org_id: string;
       /** @example agent_web_crawler */
       name: string;
       /** @example Crawls product pages */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index.js';
 import type { StorageBundle } from '../../../adapters/storage/storage-bundle.js';
-import { exportOrg } from '../../../src/cli/org-transfer.js';
-import { aMemory, anApiKey, anOrg, BASE_TIME } from '../../support/builders.js';
+import { exportOrg, importOrg } from '../../../src/cli/org-transfer.js';
+import { aMemory, anAgent, anApiKey, anOrg, aSession, BASE_TIME } from '../../support/builders.js';
 
 /** The storage, with `between` run once after the first page of memories is read. */
 function withChurnAfterFirstPage(s: StorageBundle, between: () => Promise<void>): StorageBundle {
@@ -43,5 +43,44 @@ describe('exportOrg', () => {
       .map((r) => r.memory_id);
     expect(new Set(exported).size).toBe(exported.length);
     expect(exported).toEqual(ms.map((m) => m.id));
+  });
+
+  it('writes id and org_id on agent and session lines, which import into another org ignores', async () => {
+    // Arrange
+    const storage = await createInMemoryStorage();
+    const [a, b] = [anOrg(), anOrg()];
+    await storage.auth.createOrg(a, anApiKey({ orgId: a.id }));
+    await storage.auth.createOrg(b, anApiKey({ orgId: b.id }));
+    const agent = anAgent({ orgId: a.id });
+    const session = aSession({ orgId: a.id, agentId: agent.name });
+    await storage.agents.create(agent);
+    await storage.sessions.create(session);
+    const lines: string[] = [];
+    await exportOrg(storage, a.id, async (line) => {
+      lines.push(line);
+    });
+
+    // Act
+    const into = async function* () {
+      yield* lines.map((l) => l.trimEnd());
+    };
+    const imported = await importOrg(storage, b.id, into(), { dedup: null });
+
+    // Assert
+    const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records.find((r) => r.type === 'agent')).toMatchObject({
+      agent_id: agent.id,
+      id: agent.id,
+      org_id: a.id,
+    });
+    expect(records.find((r) => r.type === 'session')).toMatchObject({
+      session_id: session.id,
+      id: session.id,
+      org_id: a.id,
+    });
+    expect(imported.rejected).toBe(0);
+    expect((await storage.sessions.list(b.id, { limit: 10, offset: 0 })).items).toEqual([
+      expect.objectContaining({ orgId: b.id, agentId: agent.name }),
+    ]);
   });
 });
