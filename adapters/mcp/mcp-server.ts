@@ -210,6 +210,12 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
         max_tokens: z.number().int().min(1).optional(),
         tokenizer: z.enum(['o200k_base', 'cl100k_base']).optional(),
         format: z.enum(['markdown', 'json', 'messages']).optional(),
+        query: z
+          .string()
+          .optional()
+          .describe(
+            'Keywords (as memtrace search): within max_tokens, memories matching them are kept first, after pinned ones',
+          ),
       },
     },
     ({ session_id, ...options }) =>

@@ -91,4 +91,6 @@ export interface McpContextInput {
   max_tokens?: number;
   tokenizer?: 'o200k_base' | 'cl100k_base';
   format?: 'markdown' | 'json' | 'messages';
+  /** Keyword search that ranks matching memories first within max_tokens (filters nothing). */
+  query?: string;
 }

@@ -1,6 +1,7 @@
 import {
   CONTEXT_FORMATS,
   MAX_CONTEXT_TOKENS,
+  MAX_QUERY_LENGTH,
   MEMORY_TYPES,
   TOKENIZERS,
   type ContextInput,
@@ -38,7 +39,7 @@ export class SessionContextRequest {
   exclude_types?: string[];
   @OptionalNumber({
     description:
-      'Token budget, counted by `tokenizer`: the whole context never has more tokens. Memories are offered pinned first, then by importance, then newest, and each is kept when it still fits whole (the first one is cut with `…` when it alone does not fit). Absent: no budget.',
+      'Token budget, counted by `tokenizer`: the whole context never has more tokens. Memories are offered pinned first, then (with `query`) those matching it by score, then by importance, then newest, and each is kept when it still fits whole (the first one is cut with `…` when it alone does not fit). Absent: no budget.',
     type: 'integer',
     minimum: 1,
     maximum: MAX_CONTEXT_TOKENS,
@@ -61,6 +62,13 @@ export class SessionContextRequest {
     default: 'markdown',
   })
   format?: string;
+  @OptionalString({
+    description:
+      'A keyword search (the language of search\'s `query`: words, `"phrases"`, `prefix*`, `OR`) that ranks the session\'s memories for `max_tokens`: after pinned ones, those matching it come first, highest score first, then the rest by importance and recency. It filters nothing out, and without `max_tokens` changes nothing. Empty: no query.',
+    maxLength: MAX_QUERY_LENGTH,
+    example: 'deploy rollback',
+  })
+  query?: string;
 }
 
 export const toContextInput = (dto: SessionContextRequest): ContextInput => ({
@@ -73,4 +81,5 @@ export const toContextInput = (dto: SessionContextRequest): ContextInput => ({
   includeSuperseded: dto.include_superseded,
   tokenizer: dto.tokenizer,
   format: dto.format,
+  query: dto.query,
 });

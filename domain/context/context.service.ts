@@ -7,6 +7,7 @@ import {
 } from '../memory/memory.js';
 import { toOrder } from '../memory/memory-query.js';
 import type { MemoryStore } from '../memory/memory-store.port.js';
+import { parseSearchQuery, type SearchQuery } from '../memory/search-query.js';
 import type { SessionService } from '../session/session.service.js';
 import type { Clock } from '../shared/clock.port.js';
 import { invalid } from '../shared/errors.js';
@@ -43,6 +44,12 @@ export interface ContextInput {
   readonly tokenizer?: string;
   /** `markdown` (default), `json` or `messages`. */
   readonly format?: string;
+  /**
+   * A keyword search (the language of `parseSearchQuery`) that ranks the session's memories for
+   * the budget: those matching it come first (after pinned ones), best score first. It filters
+   * nothing out; an empty string is no query.
+   */
+  readonly query?: string;
 }
 
 export interface SessionContext {
@@ -124,6 +131,8 @@ export class ContextService {
     if (!(CONTEXT_FORMATS as readonly string[]).includes(format)) {
       throw invalid(`format must be one of ${CONTEXT_FORMATS.join(', ')}`);
     }
+    const query =
+      input.query === undefined || input.query === '' ? null : parseSearchQuery(input.query);
     await this.sessions.requireKnownSession(orgId, sessionId);
     const selection = new ContextSelection({
       sessionId,
@@ -138,7 +147,7 @@ export class ContextService {
             selection,
             await this.memories.find(orgId, { filter, order, limit: null, offset: 0 }),
           )
-        : await this.withinBudget(orgId, filter, selection);
+        : await this.withinBudget(orgId, filter, selection, query);
     return {
       sessionId,
       context: formatted.context,
@@ -165,16 +174,28 @@ export class ContextService {
    * from the tokenizer's longest token in bytes): a round's memories that an earlier round of the
    * same phase did not return all come after those it did (the bound only tightens), and what a
    * round leaves out could not have fit, so the choice is the one over the whole session.
+   *
+   * With a `query`, every memory of the session matching it is read first with its score (one
+   * read, like a search of the session without a limit); in each phase the matching ones are
+   * offered first, in {@link contextPriority} order with those scores, then the rounds offer the
+   * rest (a memory already offered is skipped), which all rank after them with relevance 0.
    */
   private async withinBudget(
     orgId: string,
     filter: MemoryFilter,
     selection: ContextSelection,
+    query: SearchQuery | null,
   ): Promise<FormattedContext> {
     const matched = () => this.memories.count(orgId, filter);
     if (!selection.fitsFrame) return selection.finish(await matched());
     const offered = new Set<string>();
+    const relevant = query === null ? [] : await this.relevant(orgId, filter, query);
     for (const pinned of [true, false]) {
+      for (const m of relevant) {
+        if (m.pinned !== pinned) continue;
+        offered.add(m.id);
+        selection.offer(m);
+      }
       let limit = 64;
       for (;;) {
         const round = await this.memories.findByPriority(orgId, {
@@ -192,6 +213,23 @@ export class ContextService {
       }
     }
     return selection.finish(await matched());
+  }
+
+  /** The memories matching `filter` and `query`, in {@link contextPriority} order by score. */
+  private async relevant(
+    orgId: string,
+    filter: MemoryFilter,
+    query: SearchQuery,
+  ): Promise<Memory[]> {
+    const page = await this.memories.findPage(orgId, {
+      filter: { ...filter, query },
+      order: 'desc',
+      byRelevance: true,
+      limit: null,
+      offset: 0,
+    });
+    const scores = new Map(page.memories.map((m, i) => [m.id, page.scores?.[i] ?? 0]));
+    return page.memories.sort(contextPriority(scores));
   }
 }
 

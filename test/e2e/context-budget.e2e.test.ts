@@ -142,4 +142,71 @@ describe('POST /api/v1/sessions/:id/context with max_tokens', () => {
     const type = await api.post(`/api/v1/sessions/${id}/context`, { tokenizer: 5 });
     expect(type.status).toBe(400);
   });
+  it('keeps the memories matching `query` first within max_tokens, after pinned ones', async () => {
+    // Arrange: a pinned note, an important note that does not match, an unimportant one that does
+    const id = 'sess_query';
+    const at = (minutesAgo: number) => new Date(t.clock.now() - minutesAgo * 60_000).toISOString();
+    const memories = [
+      { content: 'ops runbook', importance: 0, pinned: true, time: at(3) },
+      { content: 'cache warmed', importance: 1, time: at(2) },
+      { content: 'deploy failed', importance: 0, time: at(1) },
+    ].map((m) => ({ agent_id: 'agent_budget', session_id: id, ...m }));
+    const stored = await api.post('/api/v1/memories', { memories });
+    expect(stored.body).toMatchObject({ count: 3, duplicates: 0 });
+    const expected = `## Session Context (${id})\n\n### Recent Actions (2)\n- deploy failed\n- ops runbook`;
+    // Room for exactly two lines ('cache warmed' costs what 'deploy failed' does).
+    const max_tokens = counters('o200k_base').countTokens(expected);
+
+    // Act
+    const ranked = await api.post(`/api/v1/sessions/${id}/context`, {
+      max_tokens,
+      query: 'deploy',
+    });
+    const unranked = await api.post(`/api/v1/sessions/${id}/context`, { max_tokens });
+    const sections = await api.post(`/api/v1/sessions/${id}/context`, {
+      max_tokens: 1000,
+      query: 'deploy',
+      format: 'json',
+    });
+
+    // Assert: the query ranks, it does not filter
+    expect(ranked.status).toBe(200);
+    expect(ranked.body).toMatchObject({
+      context: expected,
+      memory_count: 2,
+      omitted_count: 1,
+      truncated: true,
+      tokens: max_tokens,
+    });
+    expect(unranked.body.context).toBe(
+      `## Session Context (${id})\n\n### Recent Actions (2)\n- cache warmed\n- ops runbook`,
+    );
+    expect(sections.body).toMatchObject({ memory_count: 3, omitted_count: 0, truncated: false });
+  });
+
+  it('refuses a `query` the search language refuses with a clear 400', async () => {
+    const id = await sessionOf('badquery', SCRIPTS.code as readonly string[]);
+    const post = (query: unknown) =>
+      api.post(`/api/v1/sessions/${id}/context`, { max_tokens: 100, query });
+    const noWord = await post('"*" :');
+    expect(noWord.status).toBe(400);
+    expect(noWord.body).toMatchObject({
+      error: 'invalid_request',
+      message: 'query must contain at least one word (letters or digits)',
+    });
+    const long = await post('a'.repeat(1001));
+    expect(long.status).toBe(400);
+    expect(long.body.message).toBe('query must be at most 1000 characters');
+    const many = await post(Array.from({ length: 33 }, (_, i) => `w${i}`).join(' '));
+    expect(many.status).toBe(400);
+    expect(many.body.message).toBe('query must have at most 32 terms (it has 33)');
+    expect((await post(5)).status).toBe(400);
+    // FTS syntax is literal text: never a 500.
+    for (const q of ['NEAR(a b', 'a AND (b OR', '"unbalanced', '*', 'OR']) {
+      expect([200, 400]).toContain((await post(q)).status);
+    }
+    const empty = await post('');
+    expect(empty.status).toBe(200);
+    expect(empty.body.memory_count as number).toBeGreaterThan(0);
+  });
 });

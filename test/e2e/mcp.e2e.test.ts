@@ -6,6 +6,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gptTokenCounters } from '../../adapters/tokenizer/gpt-token-counter.js';
 import { aBootstrapKey } from '../support/server-process.js';
 import { useServerProcess } from '../support/use-server.js';
 
@@ -364,6 +365,43 @@ describe.each(transports)('McpServer over %s', (name, transport) => {
         content: `## Session Context (${sessionId})\n\n### Decisions (1)\n- 决定使用PostgreSQL作为主数据库`,
       },
     ]);
+    expect(bad.isError).toBe(true);
+  });
+
+  it('keeps the memories matching memtrace_session_context query first within max_tokens', async () => {
+    // Arrange: an important note that does not match, an unimportant one that does
+    const sessionId = `ctxq_${name.replace('-', '_')}`;
+    await callJson('memtrace_remember', {
+      agent_id: agent,
+      session_id: sessionId,
+      content: 'cache warmed',
+      importance: 1,
+    });
+    await callJson('memtrace_remember', {
+      agent_id: agent,
+      session_id: sessionId,
+      content: 'deploy failed',
+      importance: 0,
+    });
+    const one = `## Session Context (${sessionId})\n\n### Recent Actions (1)\n- deploy failed`;
+    // Room for exactly that one line (the other costs the same tokens, so one fits, not both).
+    const maxTokens = gptTokenCounters()('o200k_base').countTokens(one);
+
+    // Act
+    const ranked = await call('memtrace_session_context', {
+      session_id: sessionId,
+      max_tokens: maxTokens,
+      query: 'deploy',
+    });
+    const unranked = await call('memtrace_session_context', {
+      session_id: sessionId,
+      max_tokens: maxTokens,
+    });
+    const bad = await call('memtrace_session_context', { session_id: sessionId, query: '"*"' });
+
+    // Assert
+    expect(ranked.content[0]?.text).toBe(one);
+    expect(unranked.content[0]?.text).toContain('- cache warmed');
     expect(bad.isError).toBe(true);
   });
 

@@ -316,6 +316,7 @@ class Memtrace:
         include_superseded: Optional[bool] = None,
         tokenizer: Optional[str] = None,
         format: Optional[str] = None,
+        query: Optional[str] = None,
     ) -> JsonObject:
         """The session's LLM-ready context (``["context"]``) within an optional token budget.
 
@@ -323,7 +324,8 @@ class Memtrace:
         server's setting when None). ``format``: ``"markdown"`` (default, a string), ``"json"``
         (a list of sections with their items) or ``"messages"`` (a list of chat messages). The
         answer's ``tokens`` is the exact count and ``truncated`` says whether a memory was left
-        out or cut.
+        out or cut. ``query`` (keywords, as in search) ranks the memories matching it first
+        within ``max_tokens``, after pinned ones; it filters nothing out.
         """
         body = _drop_none(
             {
@@ -336,6 +338,7 @@ class Memtrace:
                 "include_superseded": include_superseded,
                 "tokenizer": tokenizer,
                 "format": format,
+                "query": query,
             }
         )
         return self._request("POST", f"/api/v1/sessions/{_path(session_id)}/context", body=body)

@@ -111,6 +111,10 @@ class RequestShapes(unittest.TestCase):
             {"max_tokens": 100, "tokenizer": "cl100k_base", "format": "json"},
         )
 
+    def test_get_session_context_posts_the_query(self):
+        self.client.get_session_context("sess_1", max_tokens=100, query="deploy rollback")
+        self.assertEqual(self.stub.last["body"], {"max_tokens": 100, "query": "deploy rollback"})
+
     def test_close_session_puts_status_closed(self):
         self.client.close_session("sess_1")
         self.assertEqual(self.stub.last["method"], "PUT")

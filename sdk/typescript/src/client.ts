@@ -303,7 +303,8 @@ export class Memtrace {
    * The session's LLM-ready context (`.context`) within an optional token budget, counted by
    * `tokenizer` (`o200k_base` or `cl100k_base`): markdown by default, or by `format` JSON
    * sections or chat messages; `.tokens` is the exact count, `.truncated` whether a memory was
-   * left out or cut.
+   * left out or cut. `query` (keywords, as in search) ranks the memories matching it first
+   * within `max_tokens`, after pinned ones; it filters nothing out.
    */
   getSessionContext(sessionId: string, options: ContextOptions = {}): Promise<SessionContext> {
     return this.request('POST', `/api/v1/sessions/${encodeURIComponent(sessionId)}/context`, {

@@ -878,7 +878,7 @@ export interface components {
        */
       exclude_types?: ('episodic' | 'session' | 'decision' | 'entity')[];
       /**
-       * @description Token budget, counted by `tokenizer`: the whole context never has more tokens. Memories are offered pinned first, then by importance, then newest, and each is kept when it still fits whole (the first one is cut with `…` when it alone does not fit). Absent: no budget.
+       * @description Token budget, counted by `tokenizer`: the whole context never has more tokens. Memories are offered pinned first, then (with `query`) those matching it by score, then by importance, then newest, and each is kept when it still fits whole (the first one is cut with `…` when it alone does not fit). Absent: no budget.
        * @example 2000
        */
       max_tokens?: number;
@@ -904,6 +904,11 @@ export interface components {
        * @enum {string}
        */
       format?: 'markdown' | 'json' | 'messages';
+      /**
+       * @description A keyword search (the language of search's `query`: words, `"phrases"`, `prefix*`, `OR`) that ranks the session's memories for `max_tokens`: after pinned ones, those matching it come first, highest score first, then the rest by importance and recency. It filters nothing out, and without `max_tokens` changes nothing. Empty: no query.
+       * @example deploy rollback
+       */
+      query?: string;
     };
     CreateKeyRequest: {
       /** @example dashboard */
@@ -2844,7 +2849,8 @@ export interface operations {
          *       ],
          *       "exclude_types": [],
          *       "max_tokens": 2000,
-         *       "tokenizer": "o200k_base"
+         *       "tokenizer": "o200k_base",
+         *       "query": "deploy rollback"
          *     }
          */
         'application/json': components['schemas']['SessionContextRequest'];

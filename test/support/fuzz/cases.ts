@@ -76,6 +76,7 @@ export const TEMPLATES: Readonly<Record<string, Record<string, unknown>>> = {
     exclude_types: ['entity'],
     max_tokens: 100,
     order: 'asc',
+    query: 'deploy* OR "rollback plan"',
   },
   'POST /api/v1/agents': { name: 'agent_fuzz', description: 'd', config: { k: 1 } },
   'POST /api/v1/keys': { name: 'fuzz', permissions: ['read'] },

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index.js';
 import { gptTokenCounters } from '../../../adapters/tokenizer/gpt-token-counter.js';
 import {
+  bm25Scores,
   MEMORY_TYPES,
+  parseSearchQuery,
   type JsonContext,
   type Memory,
   type MemoryType,
@@ -55,9 +57,14 @@ function renderAll(memories: Memory[], order: 'asc' | 'desc'): string {
   return parts.join('\n\n');
 }
 
-/** Pinned, then importance, then time, then id, each highest first. */
-const byRule = (a: Memory, b: Memory) =>
+/**
+ * Pinned, then (with a query) relevance, then importance, then time, then id, each highest
+ * first. Relevance is the memory's BM25 score (the in-memory store's scale) for the query over
+ * the session's memories, 0 when it does not match.
+ */
+const byRule = (relevance: ReadonlyMap<string, number>) => (a: Memory, b: Memory) =>
   Number(b.pinned) - Number(a.pinned) ||
+  (relevance.get(b.id) ?? 0) - (relevance.get(a.id) ?? 0) ||
   b.importance - a.importance ||
   b.time - a.time ||
   (a.id < b.id ? 1 : -1);
@@ -73,10 +80,11 @@ function keptByRule(
   order: 'asc' | 'desc',
   count: (t: string) => number,
   cut: Memory | undefined,
+  relevance: ReadonlyMap<string, number>,
 ): Set<string> {
   const kept: Memory[] = [];
   if (count(`## Session Context (${SESSION})`) > maxTokens) return new Set();
-  [...all].sort(byRule).forEach((m, i) => {
+  [...all].sort(byRule(relevance)).forEach((m, i) => {
     if (count(renderAll([...kept, m], order)) <= maxTokens) kept.push(m);
     else if (i === 0 && cut && cut.id === m.id) kept.push(cut);
   });
@@ -136,13 +144,22 @@ const sessionArb = fc.record({
   ),
   order: fc.constantFrom('asc' as const, 'desc' as const),
   tokenizer: fc.constantFrom<TokenizerName>('o200k_base', 'cl100k_base'),
+  // Words of the pieces above: a query ranks the memories that match it first.
+  query: fc.option(
+    fc.constantFrom('PostgreSQL', 'plain OR function', '"ascii words"', 'const*', '東京*', 'top'),
+    { nil: undefined },
+  ),
 });
 
-const seen = { cut: 0, someLeftOut: 0, empty: 0, skippedThenKept: 0 };
+const seen = { cut: 0, someLeftOut: 0, empty: 0, skippedThenKept: 0, relevanceDecided: 0 };
 
 /** Whether a memory was skipped and a later one in priority order still kept. */
-function skippedThenKept(all: Memory[], kept: Set<string>): boolean {
-  const sorted = [...all].sort(byRule);
+function skippedThenKept(
+  all: Memory[],
+  kept: Set<string>,
+  relevance: ReadonlyMap<string, number>,
+): boolean {
+  const sorted = [...all].sort(byRule(relevance));
   const firstSkipped = sorted.findIndex((m) => !kept.has(m.id));
   return firstSkipped >= 0 && sorted.slice(firstSkipped).some((m) => kept.has(m.id));
 }
@@ -152,7 +169,8 @@ const FORGED = /^\s*(#{1,6}(\s|$)|[-*+](\s|$)|>|\d{1,9}[.)](\s|$)|```|~~~)/;
 describe('context within max_tokens over 500 random sessions (property)', () => {
   it('never exceeds the budget, never forges structure, and keeps what the rule keeps', async () => {
     await fc.assert(
-      fc.asyncProperty(sessionArb, async ({ memories: specs, maxTokens, order, tokenizer }) => {
+      fc.asyncProperty(sessionArb, async (session) => {
+        const { memories: specs, maxTokens, order, tokenizer, query } = session;
         const count = (t: string) => counters(tokenizer).countTokens(t);
         // Each content ends with a mark of its own, to find which memories the context shows.
         const all = specs.map((s, i) =>
@@ -173,7 +191,16 @@ describe('context within max_tokens over 500 random sessions (property)', () => 
           ids: new SequentialIds(),
         }).context;
 
-        const got = await service.forSession(ORG, SESSION, { maxTokens, order, tokenizer });
+        const scores =
+          query === undefined
+            ? []
+            : bm25Scores(
+                all.map((m) => m.content),
+                parseSearchQuery(query),
+              );
+        const relevance = new Map(all.map((m, i) => [m.id, scores[i] ?? 0]));
+        const options = { maxTokens, order, tokenizer, ...(query === undefined ? {} : { query }) };
+        const got = await service.forSession(ORG, SESSION, options);
         const text = got.context as string;
 
         // 1. The budget, by the tokenizer asked for, and `tokens` is exact.
@@ -205,7 +232,7 @@ describe('context within max_tokens over 500 random sessions (property)', () => 
         );
         let cut: Memory | undefined;
         if (text.includes('…') && got.memoryCount === 1) {
-          const first = [...all].sort(byRule)[0] as Memory;
+          const first = [...all].sort(byRule(relevance))[0] as Memory;
           if (!keptIds.has(first.id)) {
             // Recover the cut content: the longest prefix whose rendering the text contains.
             for (let k = first.content.length; k >= 0; k--) {
@@ -219,23 +246,21 @@ describe('context within max_tokens over 500 random sessions (property)', () => 
             keptIds.add(first.id);
           }
         }
-        const expected = keptByRule(all, maxTokens, order, count, cut);
+        const expected = keptByRule(all, maxTokens, order, count, cut, relevance);
+        const withoutQuery = keptByRule(all, maxTokens, order, count, cut, new Map());
+        seen.relevanceDecided +=
+          [...expected].sort().join() !== [...withoutQuery].sort().join() ? 1 : 0;
         seen.cut += cut ? 1 : 0;
         seen.someLeftOut += expected.size > 0 && expected.size < all.length ? 1 : 0;
         seen.empty += text === '' ? 1 : 0;
-        seen.skippedThenKept += skippedThenKept(all, expected) ? 1 : 0;
+        seen.skippedThenKept += skippedThenKept(all, expected, relevance) ? 1 : 0;
         expect([...keptIds].sort()).toEqual([...expected].sort());
         expect(got.memoryCount).toBe(expected.size);
         expect(got.omittedCount).toBe(all.length - expected.size);
         expect(got.truncated).toBe(expected.size < all.length || cut !== undefined);
 
         // 4. The other formats stay within the budget too, and json is the same memories' data.
-        const json = await service.forSession(ORG, SESSION, {
-          maxTokens,
-          order,
-          tokenizer,
-          format: 'json',
-        });
+        const json = await service.forSession(ORG, SESSION, { ...options, format: 'json' });
         expect(count(JSON.stringify(json.context))).toBeLessThanOrEqual(maxTokens);
         expect(json.tokens).toBe(count(JSON.stringify(json.context)));
         const items = (json.context as JsonContext).flatMap((s) => s.items);
@@ -246,12 +271,7 @@ describe('context within max_tokens over 500 random sessions (property)', () => 
               (item.content.endsWith('…') && m.content.startsWith(item.content.slice(0, -1))),
           ).toBe(true);
         }
-        const messages = await service.forSession(ORG, SESSION, {
-          maxTokens,
-          order,
-          tokenizer,
-          format: 'messages',
-        });
+        const messages = await service.forSession(ORG, SESSION, { ...options, format: 'messages' });
         const contents = (messages.context as readonly { content: string }[])
           .map((m) => m.content)
           .join('');
@@ -265,5 +285,7 @@ describe('context within max_tokens over 500 random sessions (property)', () => 
     expect(seen.someLeftOut).toBeGreaterThan(50);
     expect(seen.empty).toBeGreaterThan(5);
     expect(seen.skippedThenKept).toBeGreaterThan(10);
+    // A query changed which memories were kept in some sessions.
+    expect(seen.relevanceDecided).toBeGreaterThan(10);
   }, 120_000);
 });

@@ -5,6 +5,7 @@ import { gptTokenCounters } from '../../../adapters/tokenizer/gpt-token-counter.
 import {
   formatSessionContext,
   MEMORY_TYPES,
+  parseSearchQuery,
   type Memory,
   type MemoryStore,
   type PriorityQuery,
@@ -179,5 +180,130 @@ describe('ContextService.forSession within max_tokens', () => {
     // One round of pinned memories (none), one of the others.
     expect(result.memoryCount).toBe(10);
     expect(rounds).toHaveLength(2);
+  });
+});
+
+const WORDS = ['deploy', 'deployment', 'database', 'cache', 'error', 'retry', '数据库', 'é'];
+
+describe('ContextService.forSession with a query', () => {
+  it('keeps exactly what the budget keeps when relevance ranks after pinned and before importance', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            words: fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 6 }),
+            importance: fc.constantFrom(0, 0.5, 1),
+            minute: fc.integer({ min: 0, max: 20 }),
+            memoryType: fc.constantFrom(...MEMORY_TYPES),
+            pinned: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 120 },
+        ),
+        fc.integer({ min: 1, max: 300 }),
+        fc.constantFrom('deploy', 'deploy*', 'database OR 数据库', '"cache error"', 'retry cache'),
+        async (specs, maxTokens, query) => {
+          const memories = specs
+            .map((x) => ({ ...x, time: BASE_TIME + x.minute * 60_000 }))
+            .sort((a, b) => a.time - b.time)
+            .map((x) =>
+              aMemory({
+                sessionId: SESSION,
+                content: x.words.join(' '),
+                importance: x.importance,
+                memoryType: x.memoryType,
+                time: x.time,
+                pinned: x.pinned,
+              }),
+            );
+          const { service, storage } = await sessionWith(memories);
+          const all = await storage.memories.find(ORG, {
+            filter: { sessionId: SESSION },
+            order: 'desc',
+            limit: null,
+            offset: 0,
+          });
+          const ranked = await storage.memories.findPage(ORG, {
+            filter: { sessionId: SESSION, query: parseSearchQuery(query) },
+            order: 'desc',
+            byRelevance: true,
+            limit: null,
+            offset: 0,
+          });
+          const relevance = new Map(ranked.memories.map((m, i) => [m.id, ranked.scores?.[i] ?? 0]));
+          const expected = formatSessionContext(SESSION, all, { maxTokens, counter, relevance });
+
+          const got = await service.forSession(ORG, SESSION, { maxTokens, query });
+
+          expect(got).toMatchObject({
+            context: expected.context,
+            memoryCount: expected.included,
+            omittedCount: expected.omitted,
+            tokens: expected.tokens,
+            truncated: expected.truncated,
+          });
+        },
+      ),
+      { seed: 20261207, numRuns: 200 },
+    );
+  });
+
+  const one = (content: string) =>
+    counter.countTokens(`## Session Context (${SESSION})\n\n### Recent Actions (1)\n- ${content}`);
+
+  it('keeps a memory matching the query over a more important one that does not match', async () => {
+    const important = aMemory({ sessionId: SESSION, importance: 1, content: 'cache warmed' });
+    const matching = aMemory({ sessionId: SESSION, importance: 0, content: 'deploy failed' });
+    const { service } = await sessionWith([important, matching]);
+    const maxTokens = Math.max(one('cache warmed'), one('deploy failed'));
+
+    const without = await service.forSession(ORG, SESSION, { maxTokens });
+    const withQuery = await service.forSession(ORG, SESSION, { maxTokens, query: 'deploy' });
+
+    expect(without.context).toContain('- cache warmed');
+    expect(withQuery.context).toBe(
+      `## Session Context (${SESSION})\n\n### Recent Actions (1)\n- deploy failed`,
+    );
+    expect(withQuery).toMatchObject({ memoryCount: 1, omittedCount: 1, truncated: true });
+  });
+
+  it('still keeps a pinned memory first, and ranks matches by score', async () => {
+    const pinned = aMemory({ sessionId: SESSION, pinned: true, importance: 0, content: 'ops' });
+    const weak = aMemory({
+      sessionId: SESSION,
+      importance: 1,
+      content: 'deploy notes about many other unrelated things here',
+    });
+    const strong = aMemory({ sessionId: SESSION, importance: 0, content: 'deploy deploy' });
+    const { service } = await sessionWith([pinned, weak, strong]);
+    const twoLines = counter.countTokens(
+      `## Session Context (${SESSION})\n\n### Recent Actions (2)\n- ops\n- deploy deploy`,
+    );
+
+    const got = await service.forSession(ORG, SESSION, {
+      maxTokens: twoLines,
+      order: 'asc',
+      query: 'deploy',
+    });
+
+    expect(got.context).toBe(
+      `## Session Context (${SESSION})\n\n### Recent Actions (2)\n- ops\n- deploy deploy`,
+    );
+  });
+
+  it('refuses a query of no word as a search does, and takes an empty one as none', async () => {
+    const { service } = await sessionWith([aMemory({ sessionId: SESSION, content: 'x' })]);
+
+    await expect(
+      service.forSession(ORG, SESSION, { maxTokens: 50, query: '"*"' }),
+    ).rejects.toMatchObject({
+      kind: 'invalid',
+      message: 'query must contain at least one word (letters or digits)',
+    });
+    await expect(
+      service.forSession(ORG, SESSION, { query: 'x'.repeat(1001) }),
+    ).rejects.toMatchObject({ kind: 'invalid' });
+    expect((await service.forSession(ORG, SESSION, { maxTokens: 50, query: '' })).memoryCount).toBe(
+      1,
+    );
   });
 });

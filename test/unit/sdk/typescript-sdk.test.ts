@@ -243,6 +243,7 @@ describe('Memtrace.getSessionContext', () => {
       since: '4h',
       include_types: ['episodic', 'decision'],
       max_tokens: 2000,
+      query: 'deploy rollback',
     };
 
     // Act
