@@ -14,6 +14,8 @@ export interface MemoryFilterInput {
   readonly eventTypes?: readonly string[];
   readonly tags?: readonly string[];
   readonly contentContains?: string;
+  /** With `contentContains`: match regardless of case (default false). */
+  readonly contentContainsIgnoreCase?: boolean;
   readonly minImportance?: number;
   readonly since?: string;
   readonly until?: string;
@@ -79,6 +81,7 @@ export function toMemoryFilter(
   }
   if (input.contentContains !== undefined && input.contentContains !== '') {
     filter.contentContains = input.contentContains;
+    if (input.contentContainsIgnoreCase === true) filter.contentContainsIgnoreCase = true;
   }
   if (input.minImportance !== undefined) {
     filter.minImportance = checkImportance('min_importance', input.minImportance);
@@ -141,6 +144,7 @@ export function memoryCursorScope(
       eventTypes: normalisedList(filter.eventTypes),
       tags: normalisedList(filter.tags),
       contentContains: filter.contentContains,
+      contentContainsIgnoreCase: filter.contentContainsIgnoreCase,
       minImportance: filter.minImportance,
       since: input.since,
       until: input.until,

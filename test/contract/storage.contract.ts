@@ -13,6 +13,7 @@ import {
 import { describeKeysetContract } from './keyset.contract.js';
 import { describeExpiryContract } from './expiry.contract.js';
 import { describeCorrections } from './correct.contract.js';
+import { describeSubstringContract } from './substring.contract.js';
 
 /** How the contract suite opens, empties and closes one driver's storage. */
 export interface StorageHarness {
@@ -651,6 +652,7 @@ export function describeStorageContract(h: StorageHarness): void {
     });
     describeExpiryContract(() => s, save);
     describeCorrections(() => s);
+    describeSubstringContract(() => s, save);
 
     describe('SessionStore', () => {
       it('returns a created session unchanged and null for another org', async () => {
