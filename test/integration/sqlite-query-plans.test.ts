@@ -7,12 +7,12 @@ import {
   buildDeletionTargets,
   buildFindByPriority,
   buildFindMemories,
-  buildMemoryStats,
   DRIVING_INDEX_NAME,
   SESSION_PRIORITY_INDEX,
   type BuiltSql,
   type DrivingIndex,
 } from '../../adapters/storage/sqlite/sqlite-memory-query.js';
+import { buildMemoryStats } from '../../adapters/storage/sqlite/sqlite-stats-sql.js';
 import { migrateSqliteDatabase } from '../../adapters/storage/sqlite/sqlite-migrator.js';
 import { aMemory, BASE_TIME } from '../support/builders.js';
 import {

@@ -1,12 +1,7 @@
-import {
-  MEMORY_TYPES,
-  type LiveAt,
-  type MemoryFilter,
-  type MemoryQuery,
-  type PriorityQuery,
-} from '../../../domain/index.js';
+import type { MemoryFilter, MemoryQuery, PriorityQuery } from '../../../domain/index.js';
 import { MEMORY_COLUMNS } from './row-mappers.js';
 import { liveCondition } from './sqlite-expiry-sql.js';
+import { substringCondition } from './sqlite-substring-sql.js';
 import { chooseDrivingIndex, type DrivingIndex } from '../memory-driving-index.js';
 
 export { chooseDrivingIndex, type DrivingIndex };
@@ -141,8 +136,17 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     );
   }
   if (filter.contentContains !== undefined) {
-    // instr, not LIKE: case-sensitive, and % and _ are plain characters.
-    rowCondition('instr(m.content, ?) > 0', filter.contentContains);
+    const c = substringCondition(
+      `${a}.seq`,
+      filter.contentContains,
+      filter.contentContainsIgnoreCase === true,
+    );
+    // The index lookup before the row: a tag walk reads only the rows whose seq it returns.
+    for (const x of c.onSeq) {
+      where.push(x.sql);
+      params.push(x.param);
+    }
+    rowCondition(c.onRow.sql, c.onRow.param);
   }
   if (filter.minImportance !== undefined) {
     // Importance is copied into memory_tags (0004), so a tag walk checks it without the row.
@@ -267,34 +271,5 @@ export function buildDeletionTargets(orgId: string, filter: MemoryFilter): Built
   return {
     sql: `SELECT m.seq AS seq, m.time AS time, m.tags AS tags FROM ${p.from} WHERE ${p.where.join(' AND ')}`,
     params: p.params,
-  };
-}
-
-/**
- * The aggregate behind `MemoryStore.stats`: one walk of (org_id, agent_id, time) for the given
- * agents' current memories, counting per type with conditional sums (a GROUP BY would sort all matches).
- * Columns: `memory_count`, `memories_since`, `errors_since`, then one `type_<i>` per
- * `MEMORY_TYPES[i]`.
- */
-export function buildMemoryStats(
-  orgId: string,
-  agentIds: readonly string[],
-  sinceMs: number,
-  live?: LiveAt,
-): BuiltSql {
-  const alive = live === undefined ? null : liveCondition('memories', live);
-  const typeColumns = MEMORY_TYPES.map((_, i) => `COALESCE(SUM(memory_type = ?), 0) AS type_${i}`);
-  const sql =
-    'SELECT COUNT(*) AS memory_count, ' +
-    'COALESCE(SUM(time >= ?), 0) AS memories_since, ' +
-    "COALESCE(SUM(time >= ? AND event_type = 'error'), 0) AS errors_since, " +
-    `${typeColumns.join(', ')} ` +
-    `FROM memories INDEXED BY ${DRIVING_INDEX_NAME.agent} ` +
-    `WHERE org_id = ? AND agent_id IN (${placeholders(agentIds.length)}) ` +
-    'AND superseded_by IS NULL' +
-    (alive === null ? '' : ` AND ${alive.sql}`);
-  return {
-    sql,
-    params: [sinceMs, sinceMs, ...MEMORY_TYPES, orgId, ...agentIds, ...(alive?.params ?? [])],
   };
 }

@@ -22,14 +22,15 @@ import {
 } from './row-mappers.js';
 import { translateInsertError, translateSqliteError, withSqlite } from './sqlite-errors.js';
 import { scrubWal } from './sqlite-database.js';
+import { registerSubstringFunctions } from './sqlite-substring-sql.js';
 import {
   buildCountMemories,
   buildDeletionTargets,
   buildFindMemories,
   buildFindByPriority,
-  buildMemoryStats,
   type BuiltSql,
 } from './sqlite-memory-query.js';
+import { buildMemoryStats } from './sqlite-stats-sql.js';
 import { buildExpiredTargets } from './sqlite-expiry-sql.js';
 import { StatementCache } from './statement-cache.js';
 import { SqliteMemoryCorrections } from './sqlite-memory-corrections.js';
@@ -89,6 +90,7 @@ export class SqliteMemoryStore implements MemoryStore {
   private deletedInGroup = false;
 
   constructor(private readonly db: Database.Database) {
+    registerSubstringFunctions(db);
     // Positional parameters: binding by name costs about a third more per row in batches.
     this.insertMemory = db.prepare(
       `INSERT INTO memories (${MEMORY_COLUMNS}) VALUES (${MEMORY_COLUMNS.split(', ')
