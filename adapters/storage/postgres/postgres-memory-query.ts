@@ -5,7 +5,8 @@ import {
   type MemoryQuery,
   type PriorityQuery,
 } from '../../../domain/index.js';
-import { contentToBytes, MEMORY_COLUMNS } from './row-mappers.js';
+import { MEMORY_COLUMNS } from './row-mappers.js';
+import { substringConditions } from './postgres-substring-sql.js';
 import { chooseDrivingIndex, type DrivingIndex } from '../memory-driving-index.js';
 import { liveCondition } from './postgres-expiry-sql.js';
 import { Params, type BuiltSql } from './postgres-sql-params.js';
@@ -126,10 +127,8 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     rowCondition(`m.event_type = ANY(${p.add([...filter.eventTypes], '::text[]')})`);
   }
   if (filter.contentContains !== undefined) {
-    // position() on the UTF-8 bytes: case-sensitive, and % and _ are plain characters.
-    rowCondition(
-      `position(${p.add(contentToBytes(filter.contentContains), '::bytea')} IN m.content) > 0`,
-    );
+    const ignoreCase = filter.contentContainsIgnoreCase === true;
+    for (const c of substringConditions(p, filter.contentContains, ignoreCase)) rowCondition(c);
   }
 
   if (filter.includeSuperseded !== true) {
