@@ -80,7 +80,8 @@ export async function openArcTestStorage(
       try {
         const tables = db
           .prepare<[], { name: string }>(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' " +
+            // Plain tables only: the substring index's shadow tables follow memories (0011).
+            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' " +
               "AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'",
           )
           .all();
