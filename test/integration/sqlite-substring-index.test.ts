@@ -7,6 +7,10 @@ import { openSqliteDatabase } from '../../adapters/storage/sqlite/sqlite-databas
 import { buildCountMemories } from '../../adapters/storage/sqlite/sqlite-memory-query.js';
 import { SqliteMemoryStore } from '../../adapters/storage/sqlite/sqlite-memory-store.js';
 import {
+  SUBSTRING_DRIVE_MAX,
+  substringDriven,
+} from '../../adapters/storage/sqlite/sqlite-substring-sql.js';
+import {
   findSqliteMigrationsDir,
   migrateSqliteDatabase,
   readSqliteMigrations,
@@ -154,12 +158,17 @@ describe('SQLite substring index (0011, memory_trigrams)', () => {
   it('reads the index for patterns of three characters or more, and only then', () => {
     const { db } = openStore();
     const usesIndex = (contentContains: string, ignore = false) => {
-      const { sql, params } = buildCountMemories(ORG, {
+      const filter = {
         contentContains,
+        tags: ['crawling'],
         ...(ignore ? { contentContainsIgnoreCase: true } : {}),
-      });
+      };
+      const { sql, params } = buildCountMemories(ORG, filter, substringDriven(db, filter));
       const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
-      return plan.some((r) => r.detail.includes('memory_trigrams'));
+      const details = plan.map((r) => r.detail).join('\n');
+      return (
+        details.includes('memory_trigrams') && /SEARCH m USING INTEGER PRIMARY KEY/.test(details)
+      );
     };
     expect([usesIndex('abc'), usesIndex('ABC', true), usesIndex('🚀🚀🚀')]).toEqual([
       true,
@@ -167,5 +176,32 @@ describe('SQLite substring index (0011, memory_trigrams)', () => {
       true,
     ]);
     expect([usesIndex('ab'), usesIndex('é', true)]).toEqual([false, false]);
+  });
+
+  it('walks the driving index instead when the pattern is too common for the index to narrow', async () => {
+    const { db, store } = openStore();
+    const common = Array.from({ length: SUBSTRING_DRIVE_MAX + 1 }, (_, i) =>
+      aMemory({ content: `common words ${i}`, time: BASE_TIME + i }),
+    );
+    await store.insert([...common, aMemory({ content: 'a rare one', time: BASE_TIME - 1 })], null);
+    expect(substringDriven(db, { contentContains: 'common' })).toBe(false);
+    expect(substringDriven(db, { contentContains: 'rare' })).toBe(true);
+    for (const contentContains of ['common', 'COMMON', 'rare']) {
+      for (const ignore of [false, true]) {
+        const filter = { contentContains, contentContainsIgnoreCase: ignore };
+        const want = [...common, aMemory({ content: 'a rare one' })].filter((m) =>
+          ignore
+            ? m.content.toLowerCase().includes(contentContains.toLowerCase())
+            : m.content.includes(contentContains),
+        ).length;
+        expect({ contentContains, ignore, n: await store.count(ORG, filter) }).toEqual({
+          contentContains,
+          ignore,
+          n: want,
+        });
+        const page = await store.find(ORG, { filter, order: 'desc', limit: 10, offset: 0 });
+        expect(page.length).toBe(Math.min(10, want));
+      }
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { MemoryFilter, MemoryQuery, PriorityQuery } from '../../../domain/index.js';
 import { MEMORY_COLUMNS } from './row-mappers.js';
 import { liveCondition } from './sqlite-expiry-sql.js';
-import { substringCondition } from './sqlite-substring-sql.js';
+import { substringConditions } from './sqlite-substring-sql.js';
 import { chooseDrivingIndex, type DrivingIndex } from '../memory-driving-index.js';
 
 export { chooseDrivingIndex, type DrivingIndex };
@@ -47,8 +47,13 @@ const SELECT_COLUMNS = MEMORY_COLUMNS.split(', ')
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
-function plan(orgId: string, filter: MemoryFilter): Plan {
-  const drivingIndex = chooseDrivingIndex(filter);
+/**
+ * @param driven drive by the substring index (see `substringDriven`): every filter is then
+ *   checked on the candidate rows it gives, fetched by rowid (`NOT INDEXED` keeps the planner
+ *   from walking an index instead), and the page is sorted
+ */
+function plan(orgId: string, filter: MemoryFilter, driven = false): Plan {
+  const drivingIndex = driven ? 'org' : chooseDrivingIndex(filter);
   const where: string[] = [];
   const params: (string | number)[] = [];
   let needsRows = false;
@@ -136,17 +141,10 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     );
   }
   if (filter.contentContains !== undefined) {
-    const c = substringCondition(
-      `${a}.seq`,
-      filter.contentContains,
-      filter.contentContainsIgnoreCase === true,
-    );
-    // The index lookup before the row: a tag walk reads only the rows whose seq it returns.
-    for (const x of c.onSeq) {
-      where.push(x.sql);
-      params.push(x.param);
+    const ignoreCase = filter.contentContainsIgnoreCase === true;
+    for (const c of substringConditions(filter.contentContains, ignoreCase, driven)) {
+      rowCondition(c.sql, c.param);
     }
-    rowCondition(c.onRow.sql, c.onRow.param);
   }
   if (filter.minImportance !== undefined) {
     // Importance is copied into memory_tags (0004), so a tag walk checks it without the row.
@@ -183,7 +181,9 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
   }
   return {
     drivingIndex,
-    from: `memories AS m INDEXED BY ${DRIVING_INDEX_NAME[drivingIndex]}`,
+    from: driven
+      ? 'memories AS m NOT INDEXED'
+      : `memories AS m INDEXED BY ${DRIVING_INDEX_NAME[drivingIndex]}`,
     countFromWithoutRows: null,
     where,
     params,
@@ -200,8 +200,9 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
 export function buildFindMemories(
   orgId: string,
   query: MemoryQuery,
+  driven = false,
 ): BuiltSql & { drivingIndex: DrivingIndex } {
-  const p = plan(orgId, query.filter);
+  const p = plan(orgId, query.filter, driven);
   const dir = query.order === 'asc' ? 'ASC' : 'DESC';
   const a = p.orderAlias;
   const where = [...p.where];
@@ -251,8 +252,9 @@ export function buildFindByPriority(orgId: string, query: PriorityQuery): BuiltS
 export function buildCountMemories(
   orgId: string,
   filter: MemoryFilter,
+  driven = false,
 ): BuiltSql & { drivingIndex: DrivingIndex } {
-  const p = plan(orgId, filter);
+  const p = plan(orgId, filter, driven);
   const from = !p.needsRows && p.countFromWithoutRows !== null ? p.countFromWithoutRows : p.from;
   return {
     sql: `SELECT COUNT(*) AS n FROM ${from} WHERE ${p.where.join(' AND ')}`,

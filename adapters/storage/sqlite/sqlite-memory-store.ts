@@ -22,7 +22,7 @@ import {
 } from './row-mappers.js';
 import { translateInsertError, translateSqliteError, withSqlite } from './sqlite-errors.js';
 import { scrubWal } from './sqlite-database.js';
-import { registerSubstringFunctions } from './sqlite-substring-sql.js';
+import { registerSubstringFunctions, substringDriven } from './sqlite-substring-sql.js';
 import {
   buildCountMemories,
   buildDeletionTargets,
@@ -256,7 +256,11 @@ export class SqliteMemoryStore implements MemoryStore {
   /** {@link find} with each row's (time, seq) position. */
   async findPage(orgId: string, query: MemoryQuery): Promise<MemoryPage> {
     return withSqlite(() => {
-      const { sql, params } = buildFindMemories(orgId, query);
+      const { sql, params } = buildFindMemories(
+        orgId,
+        query,
+        substringDriven(this.db, query.filter),
+      );
       const rows = this.dynamic.get(sql).all(...params) as (MemoryRow & { keyset_seq: number })[];
       return {
         memories: rows.map(rowToMemory),
@@ -276,7 +280,7 @@ export class SqliteMemoryStore implements MemoryStore {
   /** How many memories of the org match the filter. */
   async count(orgId: string, filter: MemoryFilter): Promise<number> {
     return withSqlite(() => {
-      const { sql, params } = buildCountMemories(orgId, filter);
+      const { sql, params } = buildCountMemories(orgId, filter, substringDriven(this.db, filter));
       return (this.dynamic.get(sql).get(...params) as { n: number }).n;
     });
   }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { MemoryFilter } from '../../../domain/index.js';
 
 /**
  * The SQL function behind the case-insensitive `contentContains`: whether `content` lowercased
@@ -22,43 +23,67 @@ export function registerSubstringFunctions(db: Database.Database): void {
  */
 export const MIN_INDEXED_PATTERN = 3;
 
-/** One condition of a WHERE clause and its parameters. */
-export interface SubstringCondition {
-  /** Conditions on the driving index's seq alone (the index lookup): checked before the row. */
-  readonly onSeq: readonly { sql: string; param: string }[];
-  /** The exact check on the memory row `m`. */
-  readonly onRow: { sql: string; param: string };
-}
+/**
+ * At most this many index candidates, a query is driven by the substring index (its candidates
+ * fetched by rowid and sorted); beyond, by its driving index with the substring checked on each
+ * row, which stops at the page's end. The probe that decides reads at most this many postings.
+ */
+export const SUBSTRING_DRIVE_MAX = 500;
+
+/** Whether the trigram index can serve `pattern` (see {@link MIN_INDEXED_PATTERN}). */
+export const isIndexable = (pattern: string): boolean =>
+  [...pattern].length >= MIN_INDEXED_PATTERN && !pattern.includes('\u0000');
 
 /** `pattern` as an FTS5 string: one phrase, every character literal (`"` doubled). */
-const ftsPhrase = (pattern: string): string => `"${pattern.replaceAll('"', '""')}"`;
+export const ftsPhrase = (pattern: string): string => `"${pattern.replaceAll('"', '""')}"`;
+
+const probes = new WeakMap<
+  Database.Database,
+  Database.Statement<[string, number], { n: number }>
+>();
 
 /**
- * The conditions of `contentContains` (`ignoreCase`: the case-insensitive form). A pattern of
- * {@link MIN_INDEXED_PATTERN} characters or more (without NUL) first narrows the rows to those
- * the trigram index holds every trigram of, in sequence (case-folded, so a superset of both
- * forms), by seq; the row check then gives the exact semantics: `instr` (case-sensitive,
- * `%`, `_` and `\` plain) or {@link CONTAINS_IGNORING_CASE}. Shorter patterns check every
- * candidate row, as the index cannot serve them.
- *
- * @param seq the column holding the candidate's seq (the driving index's own when it has one)
+ * Whether a query with `filter` is better driven by the substring index: its pattern is
+ * indexable, no id list drives it already, and the index holds at most
+ * {@link SUBSTRING_DRIVE_MAX} candidates for it (a probe bounded by that number, so a common
+ * pattern costs a bounded look and then walks the driving index as before).
  */
-export function substringCondition(
-  seq: string,
+export function substringDriven(db: Database.Database, filter: MemoryFilter): boolean {
+  const pattern = filter.contentContains;
+  if (pattern === undefined || filter.ids !== undefined || !isIndexable(pattern)) return false;
+  let probe = probes.get(db);
+  if (probe === undefined) {
+    probe = db.prepare(
+      'SELECT count(*) AS n FROM (SELECT rowid FROM memory_trigrams ' +
+        'WHERE memory_trigrams MATCH ? LIMIT ?)',
+    );
+    probes.set(db, probe);
+  }
+  return (
+    (probe.get(ftsPhrase(pattern), SUBSTRING_DRIVE_MAX + 1) as { n: number }).n <=
+    SUBSTRING_DRIVE_MAX
+  );
+}
+
+/**
+ * The conditions of `contentContains` (`ignoreCase`: the case-insensitive form) on the memory
+ * row `m`. Driven by the index (`driven`), the rows are first narrowed, by rowid, to those the
+ * trigram index holds every trigram of the pattern for, in sequence (case-folded, so a superset
+ * of both forms). The row check then gives the exact semantics: `instr` (case-sensitive; `%`,
+ * `_` and `\` plain) or {@link CONTAINS_IGNORING_CASE}.
+ */
+export function substringConditions(
   pattern: string,
   ignoreCase: boolean,
-): SubstringCondition {
+  driven: boolean,
+): { sql: string; param: string }[] {
   const onRow = ignoreCase
     ? { sql: `${CONTAINS_IGNORING_CASE}(m.content, ?)`, param: pattern.toLowerCase() }
     : { sql: 'instr(m.content, ?) > 0', param: pattern };
-  const indexed = [...pattern].length >= MIN_INDEXED_PATTERN && !pattern.includes('\u0000');
-  const onSeq = indexed
-    ? [
-        {
-          sql: `${seq} IN (SELECT rowid FROM memory_trigrams WHERE memory_trigrams MATCH ?)`,
-          param: ftsPhrase(pattern),
-        },
-      ]
-    : [];
-  return { onSeq, onRow };
+  if (!driven) return [onRow];
+  const lookup = {
+    sql: 'm.seq IN (SELECT rowid FROM memory_trigrams WHERE memory_trigrams MATCH ?)',
+    param: ftsPhrase(pattern),
+  };
+  return [lookup, onRow];
 }
