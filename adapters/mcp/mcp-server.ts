@@ -137,6 +137,10 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
       inputSchema: {
         agent_id: z.string().optional(),
         content_contains: z.string().optional(),
+        content_contains_ignore_case: z
+          .boolean()
+          .optional()
+          .describe('true: content_contains matches regardless of case'),
         memory_types: z.array(z.enum(MEMORY_TYPES)).optional(),
         tags: z.array(z.string()).optional().describe('All of them must match'),
         since: z.string().optional(),

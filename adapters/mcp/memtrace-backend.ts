@@ -56,6 +56,8 @@ export interface McpRecallInput {
 export interface McpSearchInput {
   agent_id?: string;
   content_contains?: string;
+  /** true: `content_contains` matches regardless of case. */
+  content_contains_ignore_case?: boolean;
   memory_types?: MemoryTypeName[];
   tags?: string[];
   since?: string;

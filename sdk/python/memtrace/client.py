@@ -115,6 +115,7 @@ class Memtrace:
 
     def list_memories(self, **filters: Any) -> JsonObject:
         """Lists memories: agent_id, session_id, memory_type, event_type, tags, content_contains,
+        content_contains_ignore_case (True: the substring matches regardless of case),
         min_importance, since, until, limit, offset, cursor, order, include_count,
         include_superseded."""
         return self._request("GET", "/api/v1/memories", query=_filters(filters))
@@ -185,7 +186,8 @@ class Memtrace:
 
     def search_memories(self, **query: Any) -> JsonObject:
         """Structured search: agent_id, session_id, memory_types, event_types, tags,
-        content_contains, min_importance, since, until, order, limit, offset, include_count."""
+        content_contains, content_contains_ignore_case (True: the substring matches regardless
+        of case), min_importance, since, until, order, limit, offset, include_count."""
         return self._request("POST", "/api/v1/search", body=_drop_none(query))
 
     def iter_search(self, **query: Any) -> Iterator[JsonObject]:

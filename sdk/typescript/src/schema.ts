@@ -744,10 +744,15 @@ export interface components {
        */
       tags?: string[];
       /**
-       * @description Case-sensitive literal substring of the content.
+       * @description Literal substring of the content (no wildcard: `%`, `_` and `\` are plain characters), case-sensitive unless `content_contains_ignore_case` is true.
        * @example example.com
        */
       content_contains?: string;
+      /**
+       * @description `true` matches `content_contains` regardless of case: both lowercased (Unicode lowercasing one character at a time; see docs/api.md for the few characters where drivers differ).
+       * @default false
+       */
+      content_contains_ignore_case?: boolean;
       /** @example 0.5 */
       min_importance?: number;
       /**
@@ -1741,10 +1746,12 @@ export interface operations {
          */
         tags?: string[];
         /**
-         * @description Case-sensitive literal substring of the content.
+         * @description Literal substring of the content (no wildcard: `%`, `_` and `\` are plain characters), case-sensitive unless `content_contains_ignore_case` is true.
          * @example example.com
          */
         content_contains?: string;
+        /** @description `true` matches `content_contains` regardless of case: both lowercased (Unicode lowercasing one character at a time; see docs/api.md for the few characters where drivers differ). */
+        content_contains_ignore_case?: boolean;
         /** @example 0.5 */
         min_importance?: number;
         /**
@@ -2301,10 +2308,12 @@ export interface operations {
          */
         tags?: string[];
         /**
-         * @description Case-sensitive literal substring of the content.
+         * @description Literal substring of the content (no wildcard: `%`, `_` and `\` are plain characters), case-sensitive unless `content_contains_ignore_case` is true.
          * @example example.com
          */
         content_contains?: string;
+        /** @description `true` matches `content_contains` regardless of case: both lowercased (Unicode lowercasing one character at a time; see docs/api.md for the few characters where drivers differ). */
+        content_contains_ignore_case?: boolean;
         /** @example 0.5 */
         min_importance?: number;
         /**
@@ -2569,10 +2578,12 @@ export interface operations {
          */
         tags?: string[];
         /**
-         * @description Case-sensitive literal substring of the content.
+         * @description Literal substring of the content (no wildcard: `%`, `_` and `\` are plain characters), case-sensitive unless `content_contains_ignore_case` is true.
          * @example example.com
          */
         content_contains?: string;
+        /** @description `true` matches `content_contains` regardless of case: both lowercased (Unicode lowercasing one character at a time; see docs/api.md for the few characters where drivers differ). */
+        content_contains_ignore_case?: boolean;
         /** @example 0.5 */
         min_importance?: number;
         /**
