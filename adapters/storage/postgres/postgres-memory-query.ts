@@ -128,7 +128,10 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
   }
   if (filter.contentContains !== undefined) {
     const ignoreCase = filter.contentContainsIgnoreCase === true;
-    for (const c of substringConditions(p, filter.contentContains, ignoreCase)) rowCondition(c);
+    const useIndex = drivingIndex === 'org';
+    for (const c of substringConditions(p, filter.contentContains, ignoreCase, useIndex)) {
+      rowCondition(c);
+    }
   }
 
   if (filter.includeSuperseded !== true) {
