@@ -115,6 +115,13 @@ export function toMemory(m, { orgId = ORG, time = m.time, id, dedupKey = null } 
     dedupKey,
     parentId: null,
     time,
+    // The lifecycle fields (recorded at the event time, no expiry, not pinned, no correction):
+    // a store reads `supersedes` as a memory to retire unless it is null.
+    createdAt: time,
+    expiresAt: null,
+    pinned: false,
+    supersedes: null,
+    supersededBy: null,
   };
 }
 

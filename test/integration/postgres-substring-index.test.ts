@@ -1,8 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { migratePostgres } from '../../adapters/storage/postgres/index.js';
-import { POSTGRES_SKIP_REASON, TEST_POSTGRES_URL } from '../support/postgres-harness.js';
+import { createPostgresStorage, migratePostgres } from '../../adapters/storage/postgres/index.js';
+import { buildCountMemories } from '../../adapters/storage/postgres/postgres-memory-query.js';
+import { aMemory, BASE_TIME } from '../support/builders.js';
+import {
+  createSchema,
+  dropSchema,
+  POSTGRES_SKIP_REASON,
+  randomSchemaName,
+  TEST_POSTGRES_URL,
+  urlWithSchema,
+} from '../support/postgres-harness.js';
 
 const URL = TEST_POSTGRES_URL as string;
 
@@ -56,6 +65,41 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
       await expect(migrate).rejects.toThrow(/pg_trgm/);
       await expect(migrate).rejects.toThrow(/CREATE EXTENSION pg_trgm/);
       await expect(migrate).rejects.toThrow(new RegExp(`role ${role} may not create it`));
+    });
+
+    it('reads the trigram index for a pattern with no narrower filter, and the walk under one', async () => {
+      const schema = randomSchemaName('substring');
+      await createSchema(schema);
+      cleanups.push(() => dropSchema(schema));
+      const storage = await createPostgresStorage({ url: URL, schema });
+      cleanups.push(() => storage.close());
+      // Enough rows that reading the org's every row costs more than the trigram index.
+      for (let batch = 0; batch < 10; batch++) {
+        const ms = Array.from({ length: 2_000 }, (_, i) =>
+          aMemory({ content: `routine note ${batch}.${i} about nothing`, time: BASE_TIME + i }),
+        );
+        await storage.memories.insert(ms, null);
+      }
+      await storage.memories.insert([aMemory({ content: 'the rare needle here' })], null);
+      const c = new pg.Client({ connectionString: urlWithSchema(URL, schema) });
+      await c.connect();
+      cleanups.push(() => c.end());
+      await c.query('ANALYZE memories');
+      await c.query('ANALYZE memory_tags');
+      const plan = async (filter: Parameters<typeof buildCountMemories>[1]) => {
+        const { sql, params } = buildCountMemories('org_a', filter);
+        const { rows } = await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, [...params]);
+        return rows.map((r) => r['QUERY PLAN']).join('\n');
+      };
+
+      expect(await plan({ contentContains: 'rare needle' })).toContain('idx_memories_content_trgm');
+      expect(
+        await plan({ contentContains: 'RARE NEEDLE', contentContainsIgnoreCase: true }),
+      ).toContain('idx_memories_content_trgm');
+      expect(await plan({ contentContains: 'rare needle', tags: ['crawling'] })).not.toContain(
+        'idx_memories_content_trgm',
+      );
+      expect(await storage.memories.count('org_a', { contentContains: 'rare needle' })).toBe(1);
     });
   },
 );
