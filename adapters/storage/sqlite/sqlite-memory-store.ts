@@ -256,11 +256,8 @@ export class SqliteMemoryStore implements MemoryStore {
   /** {@link find} with each row's (time, seq) position. */
   async findPage(orgId: string, query: MemoryQuery): Promise<MemoryPage> {
     return withSqlite(() => {
-      const { sql, params } = buildFindMemories(
-        orgId,
-        query,
-        substringDriven(this.db, query.filter),
-      );
+      const driven = substringDriven(this.db, query.filter);
+      const { sql, params } = buildFindMemories(orgId, query, driven);
       const rows = this.dynamic.get(sql).all(...params) as (MemoryRow & { keyset_seq: number })[];
       return {
         memories: rows.map(rowToMemory),
