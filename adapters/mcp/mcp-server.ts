@@ -144,7 +144,14 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
             'Keywords, all must match: "a phrase", prefix*, OR between alternatives; ranked by relevance',
           ),
         agent_id: z.string().optional(),
-        content_contains: z.string().optional().describe('Case-sensitive literal substring'),
+        content_contains: z
+          .string()
+          .optional()
+          .describe('Literal substring, case-sensitive unless content_contains_ignore_case'),
+        content_contains_ignore_case: z
+          .boolean()
+          .optional()
+          .describe('true: content_contains matches regardless of case'),
         memory_types: z.array(z.enum(MEMORY_TYPES)).optional(),
         tags: z.array(z.string()).optional().describe('All of them must match'),
         since: z.string().optional(),

@@ -58,6 +58,8 @@ export interface McpSearchInput {
   query?: string;
   agent_id?: string;
   content_contains?: string;
+  /** true: `content_contains` matches regardless of case. */
+  content_contains_ignore_case?: boolean;
   memory_types?: MemoryTypeName[];
   tags?: string[];
   since?: string;

@@ -64,8 +64,16 @@ export const QUERY_DOC = {
 };
 export const MIN_IMPORTANCE_DOC = { minimum: 0, maximum: 1, example: 0.5 };
 export const CONTENT_CONTAINS_DOC = {
-  description: 'Case-sensitive literal substring of the content.',
+  description:
+    'Literal substring of the content (no wildcard: `%`, `_` and `\\` are plain characters), ' +
+    'case-sensitive unless `content_contains_ignore_case` is true.',
   example: 'example.com',
+};
+export const CONTENT_CONTAINS_IGNORE_CASE_DOC = {
+  description:
+    '`true` matches `content_contains` regardless of case: both lowercased (Unicode lowercasing ' +
+    'one character at a time; see docs/api.md for the few characters where drivers differ).',
+  default: false,
 };
 export const INCLUDE_COUNT_DOC = {
   description:
@@ -129,6 +137,7 @@ export class MemoryFilterQuery {
   tags?: string[];
   @QueryString(CONTENT_CONTAINS_DOC) content_contains?: string;
   @QueryString(QUERY_DOC) q?: string;
+  @QueryBoolean(CONTENT_CONTAINS_IGNORE_CASE_DOC) content_contains_ignore_case?: boolean;
   @QueryDecimal('must be a number between 0 and 1', MIN_IMPORTANCE_DOC) min_importance?: number;
   @QueryString(SINCE_DOC) since?: string;
   @QueryString(UNTIL_DOC) until?: string;
@@ -167,6 +176,7 @@ export function toListInput(
     tags: q.tags,
     contentContains: q.content_contains,
     query: q.q,
+    contentContainsIgnoreCase: q.content_contains_ignore_case,
     minImportance: q.min_importance,
     since: q.since,
     until: q.until,

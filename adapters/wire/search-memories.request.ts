@@ -4,6 +4,7 @@ import {
   BODY_MEMORY_TYPES_DOC,
   BODY_TAGS_DOC,
   CONTENT_CONTAINS_DOC,
+  CONTENT_CONTAINS_IGNORE_CASE_DOC,
   CURSOR_DOC,
   INCLUDE_COUNT_DOC,
   INCLUDE_SUPERSEDED_DOC,
@@ -33,6 +34,7 @@ export class SearchMemoriesRequest {
   event_types?: string[];
   @OptionalStringArray(BODY_TAGS_DOC) tags?: string[];
   @OptionalString(CONTENT_CONTAINS_DOC) content_contains?: string;
+  @OptionalBoolean(CONTENT_CONTAINS_IGNORE_CASE_DOC) content_contains_ignore_case?: boolean;
   @OptionalNumber(MIN_IMPORTANCE_DOC) min_importance?: number;
   @OptionalString({ ...SINCE_DOC, example: '7d' }) since?: string;
   @OptionalString(UNTIL_DOC) until?: string;
@@ -53,6 +55,7 @@ export function toSearchInput(dto: SearchMemoriesRequest): MemoryListInput {
     tags: dto.tags,
     contentContains: dto.content_contains,
     query: dto.query,
+    contentContainsIgnoreCase: dto.content_contains_ignore_case,
     minImportance: dto.min_importance,
     since: dto.since,
     until: dto.until,

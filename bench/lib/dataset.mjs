@@ -321,7 +321,8 @@ export function toMemory(m, { orgId = ORG, time = m.time, id, dedupKey = null } 
     dedupKey,
     parentId: null,
     time,
-    // The lifecycle fields (issue 15): stored now, no expiry, not pinned, no correction.
+    // The lifecycle fields (recorded at the event time, no expiry, not pinned, no correction):
+    // a store reads `supersedes` as a memory to retire unless it is null.
     createdAt: time,
     expiresAt: null,
     pinned: false,

@@ -17,6 +17,8 @@ export interface MemoryFilterInput {
   readonly contentContains?: string;
   /** A keyword search (see `parseSearchQuery`); an empty string is no filter. */
   readonly query?: string;
+  /** With `contentContains`: match regardless of case (default false). */
+  readonly contentContainsIgnoreCase?: boolean;
   readonly minImportance?: number;
   readonly since?: string;
   readonly until?: string;
@@ -83,6 +85,7 @@ export function toMemoryFilter(
   }
   if (input.contentContains !== undefined && input.contentContains !== '') {
     filter.contentContains = input.contentContains;
+    if (input.contentContainsIgnoreCase === true) filter.contentContainsIgnoreCase = true;
   }
   if (input.query !== undefined && input.query !== '') {
     filter.query = parseSearchQuery(input.query);
@@ -163,6 +166,7 @@ export function memoryCursorScope(
       tags: normalisedList(filter.tags),
       contentContains: filter.contentContains,
       query: filter.query?.text,
+      contentContainsIgnoreCase: filter.contentContainsIgnoreCase,
       minImportance: filter.minImportance,
       since: input.since,
       until: input.until,

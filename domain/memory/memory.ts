@@ -146,10 +146,16 @@ export interface MemoryFilter {
   readonly eventTypes?: readonly string[];
   /** All of these tags, matched exactly. */
   readonly tags?: readonly string[];
-  /** Case-sensitive substring of the content. */
+  /** Substring of the content: case-sensitive unless {@link contentContainsIgnoreCase}. */
   readonly contentContains?: string;
   /** A keyword search the content must match (see `parseSearchQuery`). */
   readonly query?: SearchQuery;
+  /**
+   * With `contentContains`: match regardless of case, meaning
+   * `content.toLowerCase().includes(contentContains.toLowerCase())` (Unicode lowercasing, see
+   * {@link contentMatches}). Ignored without `contentContains`.
+   */
+  readonly contentContainsIgnoreCase?: boolean;
   /** importance >= this. */
   readonly minImportance?: number;
   /** time >= since (inclusive), ms. */
@@ -191,6 +197,17 @@ export function isLive(m: Memory, live: LiveAt): boolean {
 }
 
 /**
+ * Whether `content` holds `pattern`: a literal substring (no wildcard), compared by UTF-16 code
+ * units, or with `ignoreCase` after lowercasing both with `String.prototype.toLowerCase` (the
+ * Unicode default lowercasing, the same in every locale).
+ */
+export function contentMatches(content: string, pattern: string, ignoreCase: boolean): boolean {
+  return ignoreCase
+    ? content.toLowerCase().includes(pattern.toLowerCase())
+    : content.includes(pattern);
+}
+
+/**
  * Whether a memory matches every given filter: the meaning of {@link MemoryFilter} that every
  * store must reproduce, written once for the stores that filter in memory.
  */
@@ -201,7 +218,8 @@ export function matchesFilter(m: Memory, f: MemoryFilter): boolean {
     (f.memoryTypes === undefined || f.memoryTypes.includes(m.memoryType)) &&
     (f.eventTypes === undefined || f.eventTypes.includes(m.eventType)) &&
     (f.tags === undefined || f.tags.every((t) => m.tags.includes(t))) &&
-    (f.contentContains === undefined || m.content.includes(f.contentContains)) &&
+    (f.contentContains === undefined ||
+      contentMatches(m.content, f.contentContains, f.contentContainsIgnoreCase === true)) &&
     (f.query === undefined || matchesSearch(m.content, f.query)) &&
     (f.minImportance === undefined || m.importance >= f.minImportance) &&
     (f.since === undefined || m.time >= f.since) &&

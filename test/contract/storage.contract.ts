@@ -15,6 +15,7 @@ import { describeExpiryContract } from './expiry.contract.js';
 import { describeCorrections } from './correct.contract.js';
 import { describeSearchContract } from './search.contract.js';
 import { describeRelevanceContract } from './relevance.contract.js';
+import { describeSubstringContract } from './substring.contract.js';
 
 /** How the contract suite opens, empties and closes one driver's storage. */
 export interface StorageHarness {
@@ -684,6 +685,7 @@ export function describeStorageContract(h: StorageHarness): void {
     describe('ranked search: the relevance set', () => {
       describeRelevanceContract(() => s);
     });
+    describeSubstringContract(() => s, save);
 
     describe('SessionStore', () => {
       it('returns a created session unchanged and null for another org', async () => {

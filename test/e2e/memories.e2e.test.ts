@@ -507,6 +507,43 @@ describe('MemoryRoutes.list', () => {
     expect(contents(byImportance.body)).toEqual(['m3', 'm2']);
   });
 
+  it('matches content_contains regardless of case with content_contains_ignore_case=true', async () => {
+    // Act
+    const exact = await api.get('/api/v1/memories?content_contains=OTHER');
+    const anyCase = await api.get(
+      '/api/v1/memories?content_contains=OTHER&content_contains_ignore_case=true',
+    );
+    const bad = await api.get(
+      '/api/v1/memories?content_contains=OTHER&content_contains_ignore_case=maybe',
+    );
+
+    // Assert
+    expect(contents(exact.body)).toEqual([]);
+    expect(contents(anyCase.body)).toEqual(['m4 other agent']);
+    expect(anyCase.body.count).toBe(1);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toBeDefined();
+  });
+
+  it('binds a cursor to content_contains_ignore_case', async () => {
+    // Arrange
+    const first = await api.get(
+      '/api/v1/memories?content_contains=M&content_contains_ignore_case=true&limit=1',
+    );
+    const cursor = encodeURIComponent(first.body.next_cursor as string);
+
+    // Act
+    const same = await api.get(
+      `/api/v1/memories?content_contains=M&content_contains_ignore_case=true&limit=1&cursor=${cursor}`,
+    );
+    const other = await api.get(`/api/v1/memories?content_contains=M&limit=1&cursor=${cursor}`);
+
+    // Assert
+    expect(first.body.count).toBe(4);
+    expect(same.status).toBe(200);
+    expect(other.status).toBe(400);
+  });
+
   it('includes since and excludes until when both bound the time', async () => {
     // Arrange: m2 is at +1s, m3 at +2s, m4 at +3s
     const since = new Date(Date.parse('2026-02-13T10:30:01Z')).toISOString();
@@ -651,6 +688,27 @@ describe('MemoryRoutes.search', () => {
       tags: ['production'],
       importance: 0.9,
     });
+  });
+
+  it('matches content_contains regardless of case when content_contains_ignore_case is true', async () => {
+    // Act
+    const exact = await api.post('/api/v1/search', { content_contains: 'EXAMPLE.COM' });
+    const anyCase = await api.post('/api/v1/search', {
+      content_contains: 'EXAMPLE.COM',
+      content_contains_ignore_case: true,
+      memory_types: ['entity'],
+    });
+    const bad = await api.post('/api/v1/search', {
+      content_contains: 'x',
+      content_contains_ignore_case: 'yes',
+    });
+
+    // Assert
+    expect(exact.body.count).toBe(0);
+    expect(contents(anyCase.body)).toEqual(['example.com entity']);
+    expect(anyCase.body.count).toBe(1);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toBeDefined();
   });
 
   it('returns results, count, has_more and query_time_ms when filters are posted', async () => {

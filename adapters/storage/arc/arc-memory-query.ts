@@ -60,9 +60,14 @@ export function filterConditions(
   if (f.memoryTypes !== undefined) c.push(sqlInList('"memory_type"', f.memoryTypes, literal));
   if (f.eventTypes !== undefined) c.push(sqlInList('"event_type"', f.eventTypes, literal));
   for (const tag of f.tags ?? []) c.push(`contains("tag_set", ${literal(tagNeedle(tag))})`);
-  // contains(): case-sensitive, and % and _ are plain characters.
+  // contains(): case-sensitive, and % and _ are plain characters; the case-insensitive form
+  // lowercases both sides first (DuckDB's lower: Unicode, one character at a time). No index.
   if (f.contentContains !== undefined) {
-    c.push(`contains("content", ${literal(f.contentContains)})`);
+    c.push(
+      f.contentContainsIgnoreCase === true
+        ? `contains(lower("content"), lower(${literal(f.contentContains)}))`
+        : `contains("content", ${literal(f.contentContains)})`,
+    );
   }
   // On the words column `latest` adds when the filter has a query.
   if (f.query !== undefined) c.push(queryCondition(f.query, literal));

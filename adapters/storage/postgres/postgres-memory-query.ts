@@ -1,5 +1,6 @@
 import type { MemoryFilter, MemoryQuery, PriorityQuery } from '../../../domain/index.js';
-import { contentToBytes, MEMORY_COLUMNS } from './row-mappers.js';
+import { MEMORY_COLUMNS } from './row-mappers.js';
+import { substringConditions } from './postgres-substring-sql.js';
 import { chooseDrivingIndex, type DrivingIndex } from '../memory-driving-index.js';
 import { liveCondition } from './postgres-expiry-sql.js';
 import { Params, type BuiltSql } from './postgres-sql-params.js';
@@ -125,10 +126,11 @@ function plan(orgId: string, filter: MemoryFilter, ts: TextSearch): Plan {
     rowCondition(`m.event_type = ANY(${p.add([...filter.eventTypes], '::text[]')})`);
   }
   if (filter.contentContains !== undefined) {
-    // position() on the UTF-8 bytes: case-sensitive, and % and _ are plain characters.
-    rowCondition(
-      `position(${p.add(contentToBytes(filter.contentContains), '::bytea')} IN m.content) > 0`,
-    );
+    const ignoreCase = filter.contentContainsIgnoreCase === true;
+    const useIndex = drivingIndex === 'org';
+    for (const c of substringConditions(p, filter.contentContains, ignoreCase, useIndex)) {
+      rowCondition(c);
+    }
   }
 
   // The keyword search: the GIN index on search_vector (0012) can drive it.

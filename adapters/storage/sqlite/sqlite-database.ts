@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { withSqlite } from './sqlite-errors.js';
+import { registerSubstringFunctions } from './sqlite-substring-sql.js';
 
 /** How hard SQLite works to keep committed transactions across a power loss. */
 export type SqliteSynchronous = 'full' | 'normal';
@@ -32,7 +33,7 @@ export function isInMemoryPath(file: string): boolean {
  * relies on: WAL for files (readers never block the writer), the chosen `synchronous` level,
  * foreign keys on, `secure_delete` (a delete overwrites the freed bytes with zeros, so deleted
  * memories are not left readable in the file; the WAL keeps older page images until a
- * checkpoint restarts it), and a busy timeout (5 s) so concurrent writers wait instead of failing.
+ * checkpoint restarts it), the case-insensitive substring function, and a busy timeout (5 s) so concurrent writers wait instead of failing.
  *
  * @throws DomainError `unavailable` when the file cannot be opened
  */
@@ -48,6 +49,7 @@ export function openSqliteDatabase(options: SqliteOpenOptions): Database.Databas
       db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
       db.pragma('foreign_keys = ON');
       db.pragma('secure_delete = ON');
+      registerSubstringFunctions(db);
       const busyMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
       db.pragma(
         `busy_timeout = ${Number.isFinite(busyMs) ? Math.max(0, Math.trunc(busyMs)) : DEFAULT_BUSY_TIMEOUT_MS}`,

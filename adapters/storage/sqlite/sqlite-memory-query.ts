@@ -1,6 +1,7 @@
-import { type MemoryFilter, type MemoryQuery, type PriorityQuery } from '../../../domain/index.js';
+import type { MemoryFilter, MemoryQuery, PriorityQuery } from '../../../domain/index.js';
 import { MEMORY_COLUMNS } from './row-mappers.js';
 import { liveCondition } from './sqlite-expiry-sql.js';
+import { substringConditions } from './sqlite-substring-sql.js';
 import { chooseDrivingIndex, type DrivingIndex } from '../memory-driving-index.js';
 import { FTS_FROM, FTS_SCORE, ftsMatch } from './sqlite-search-sql.js';
 
@@ -49,11 +50,17 @@ const SELECT_COLUMNS = MEMORY_COLUMNS.split(', ')
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
-function plan(orgId: string, filter: MemoryFilter): Plan {
+/**
+ * @param driven drive by the substring index (see `substringDriven`) unless a search drives by
+ *   the full-text index: every filter is then checked on the candidate rows it gives, fetched by
+ *   rowid (`NOT INDEXED` keeps the planner from walking an index instead), and the page is sorted
+ */
+function plan(orgId: string, filter: MemoryFilter, driven = false): Plan {
   const fts = filter.query !== undefined;
+  const drive = driven && !fts;
   const chosen = chooseDrivingIndex(filter);
   // A search is driven by the full-text index: every other filter is checked on the row.
-  const drivingIndex = fts && chosen === 'tag' ? 'org' : chosen;
+  const drivingIndex = drive || (fts && chosen === 'tag') ? 'org' : chosen;
   const where: string[] = fts ? [`memories_fts MATCH ?`] : [];
   const params: (string | number)[] = fts ? [ftsMatch(filter.query)] : [];
   let needsRows = false;
@@ -141,8 +148,10 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
     );
   }
   if (filter.contentContains !== undefined) {
-    // instr, not LIKE: case-sensitive, and % and _ are plain characters.
-    rowCondition('instr(m.content, ?) > 0', filter.contentContains);
+    const ignoreCase = filter.contentContainsIgnoreCase === true;
+    for (const c of substringConditions(filter.contentContains, ignoreCase, drive)) {
+      rowCondition(c.sql, c.param);
+    }
   }
   if (filter.pinned !== undefined) rowCondition('m.pinned = ?', filter.pinned ? 1 : 0);
   if (filter.minImportance !== undefined) {
@@ -179,7 +188,11 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
   }
   return {
     drivingIndex,
-    from: fts ? FTS_FROM : `memories AS m INDEXED BY ${DRIVING_INDEX_NAME[drivingIndex]}`,
+    from: fts
+      ? FTS_FROM
+      : drive
+        ? 'memories AS m NOT INDEXED'
+        : `memories AS m INDEXED BY ${DRIVING_INDEX_NAME[drivingIndex]}`,
     countFromWithoutRows: null,
     where,
     params,
@@ -199,8 +212,9 @@ function plan(orgId: string, filter: MemoryFilter): Plan {
 export function buildFindMemories(
   orgId: string,
   query: MemoryQuery,
+  driven = false,
 ): BuiltSql & { drivingIndex: DrivingIndex } {
-  const p = plan(orgId, query.filter);
+  const p = plan(orgId, query.filter, driven);
   const relevance = p.fts && query.byRelevance === true;
   const dir = query.order === 'asc' && !relevance ? 'ASC' : 'DESC';
   const a = p.orderAlias;
@@ -266,8 +280,9 @@ export function buildFindByPriority(orgId: string, query: PriorityQuery): BuiltS
 export function buildCountMemories(
   orgId: string,
   filter: MemoryFilter,
+  driven = false,
 ): BuiltSql & { drivingIndex: DrivingIndex } {
-  const p = plan(orgId, filter);
+  const p = plan(orgId, filter, driven);
   const from = !p.needsRows && p.countFromWithoutRows !== null ? p.countFromWithoutRows : p.from;
   return {
     sql: `SELECT COUNT(*) AS n FROM ${from} WHERE ${p.where.join(' AND ')}`,

@@ -22,6 +22,7 @@ import {
 } from './row-mappers.js';
 import { translateInsertError, translateSqliteError, withSqlite } from './sqlite-errors.js';
 import { scrubWal } from './sqlite-database.js';
+import { registerSubstringFunctions, substringDriven } from './sqlite-substring-sql.js';
 import {
   buildCountMemories,
   buildDeletionTargets,
@@ -90,6 +91,7 @@ export class SqliteMemoryStore implements MemoryStore {
   private deletedInGroup = false;
 
   constructor(private readonly db: Database.Database) {
+    registerSubstringFunctions(db);
     // Positional parameters: binding by name costs about a third more per row in batches.
     this.insertMemory = db.prepare(
       `INSERT INTO memories (${MEMORY_COLUMNS}) VALUES (${MEMORY_COLUMNS.split(', ')
@@ -255,7 +257,8 @@ export class SqliteMemoryStore implements MemoryStore {
   /** {@link find} with each row's position, and with a search each row's score. */
   async findPage(orgId: string, query: MemoryQuery): Promise<MemoryPage> {
     return withSqlite(() => {
-      const { sql, params } = buildFindMemories(orgId, query);
+      const driven = substringDriven(this.db, query.filter);
+      const { sql, params } = buildFindMemories(orgId, query, driven);
       return toMemoryPage(this.dynamic.get(sql).all(...params) as PageRow[], query);
     });
   }
@@ -271,7 +274,7 @@ export class SqliteMemoryStore implements MemoryStore {
   /** How many memories of the org match the filter. */
   async count(orgId: string, filter: MemoryFilter): Promise<number> {
     return withSqlite(() => {
-      const { sql, params } = buildCountMemories(orgId, filter);
+      const { sql, params } = buildCountMemories(orgId, filter, substringDriven(this.db, filter));
       return (this.dynamic.get(sql).get(...params) as { n: number }).n;
     });
   }

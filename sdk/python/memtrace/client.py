@@ -115,7 +115,8 @@ class Memtrace:
 
     def list_memories(self, **filters: Any) -> JsonObject:
         """Lists memories: agent_id, session_id, memory_type, event_type, tags, content_contains,
-        q, min_importance, since, until, limit, offset, cursor, order, include_count,
+        q, content_contains_ignore_case (True: the substring matches regardless of case),
+        min_importance, since, until, limit, offset, cursor, order, include_count,
         include_superseded. ``q`` is a keyword search (as ``query`` of search_memories): the
         matches come best first (unless ``order`` is ``"asc"`` or ``"desc"``), each with its
         ``score``."""
@@ -190,7 +191,8 @@ class Memtrace:
 
     def search_memories(self, **query: Any) -> JsonObject:
         """Search: query, agent_id, session_id, memory_types, event_types, tags,
-        content_contains, min_importance, since, until, order, limit, offset, cursor,
+        content_contains, content_contains_ignore_case (True: the substring matches regardless
+        of case), min_importance, since, until, order, limit, offset, cursor,
         include_count, include_superseded. ``query`` is a keyword search (words that must all
         match, ``"a phrase"``, ``prefix*``, ``OR`` between alternatives): the results come best
         match first (``order="relevance"``, its default; ``"asc"``/``"desc"`` order by time),

@@ -758,10 +758,15 @@ export interface components {
        */
       tags?: string[];
       /**
-       * @description Case-sensitive literal substring of the content.
+       * @description Literal substring of the content (no wildcard: `%`, `_` and `\` are plain characters), case-sensitive unless `content_contains_ignore_case` is true.
        * @example example.com
        */
       content_contains?: string;
+      /**
+       * @description `true` matches `content_contains` regardless of case: both lowercased (Unicode lowercasing one character at a time; see docs/api.md for the few characters where drivers differ).
+       * @default false
+       */
+      content_contains_ignore_case?: boolean;
       /** @example 0.5 */
       min_importance?: number;
       /**
@@ -1925,7 +1930,7 @@ export interface operations {
          */
         tags?: string[];
         /**
-         * @description Case-sensitive literal substring of the content.
+         * @description Literal substring of the content (no wildcard: `%`, `_` and `\` are plain characters), case-sensitive unless `content_contains_ignore_case` is true.
          * @example example.com
          */
         content_contains?: string;
@@ -1934,6 +1939,8 @@ export interface operations {
          * @example deploy* "staging server"
          */
         q?: string;
+        /** @description `true` matches `content_contains` regardless of case: both lowercased (Unicode lowercasing one character at a time; see docs/api.md for the few characters where drivers differ). */
+        content_contains_ignore_case?: boolean;
         /** @example 0.5 */
         min_importance?: number;
         /**
@@ -2492,7 +2499,7 @@ export interface operations {
          */
         tags?: string[];
         /**
-         * @description Case-sensitive literal substring of the content.
+         * @description Literal substring of the content (no wildcard: `%`, `_` and `\` are plain characters), case-sensitive unless `content_contains_ignore_case` is true.
          * @example example.com
          */
         content_contains?: string;
@@ -2501,6 +2508,8 @@ export interface operations {
          * @example deploy* "staging server"
          */
         q?: string;
+        /** @description `true` matches `content_contains` regardless of case: both lowercased (Unicode lowercasing one character at a time; see docs/api.md for the few characters where drivers differ). */
+        content_contains_ignore_case?: boolean;
         /** @example 0.5 */
         min_importance?: number;
         /**
@@ -2765,7 +2774,7 @@ export interface operations {
          */
         tags?: string[];
         /**
-         * @description Case-sensitive literal substring of the content.
+         * @description Literal substring of the content (no wildcard: `%`, `_` and `\` are plain characters), case-sensitive unless `content_contains_ignore_case` is true.
          * @example example.com
          */
         content_contains?: string;
@@ -2774,6 +2783,8 @@ export interface operations {
          * @example deploy* "staging server"
          */
         q?: string;
+        /** @description `true` matches `content_contains` regardless of case: both lowercased (Unicode lowercasing one character at a time; see docs/api.md for the few characters where drivers differ). */
+        content_contains_ignore_case?: boolean;
         /** @example 0.5 */
         min_importance?: number;
         /**

@@ -77,12 +77,15 @@ export interface MemoryFilters {
   event_type?: string | string[];
   /** All of them must match. */
   tags?: string[];
+  /** Literal substring of the content; case-sensitive unless `content_contains_ignore_case`. */
   content_contains?: string;
   /**
    * Keyword search, as `query` of search: matches come best first (unless `order` is `asc` or
    * `desc`), each with its `score`.
    */
   q?: string;
+  /** true: `content_contains` matches regardless of case. */
+  content_contains_ignore_case?: boolean;
   min_importance?: number;
   since?: string;
   until?: string;
