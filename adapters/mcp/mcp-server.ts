@@ -144,10 +144,7 @@ export function createMcpServer(backend: MemtraceBackend, options: McpServerOpti
             'Keywords, all must match: "a phrase", prefix*, OR between alternatives; ranked by relevance',
           ),
         agent_id: z.string().optional(),
-        content_contains: z
-          .string()
-          .optional()
-          .describe('Literal substring, case-sensitive unless content_contains_ignore_case'),
+        content_contains: z.string().optional().describe('Literal substring'),
         content_contains_ignore_case: z
           .boolean()
           .optional()

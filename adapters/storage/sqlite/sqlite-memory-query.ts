@@ -3,30 +3,17 @@ import { MEMORY_COLUMNS } from './row-mappers.js';
 import { liveCondition } from './sqlite-expiry-sql.js';
 import { substringConditions } from './sqlite-substring-sql.js';
 import { chooseDrivingIndex, type DrivingIndex } from '../memory-driving-index.js';
+import { DRIVING_INDEX_NAME } from './sqlite-driving-index-names.js';
 import { FTS_FROM, FTS_SCORE, ftsMatch } from './sqlite-search-sql.js';
 
 export { chooseDrivingIndex, type DrivingIndex };
+export { DRIVING_INDEX_NAME };
 
 /** SQL text and its positional parameters; values are never part of the text. */
 export interface BuiltSql {
   readonly sql: string;
   readonly params: readonly (string | number)[];
 }
-
-/**
- * The SQL index of each driving index; `tag` walks the primary key of the WITHOUT ROWID
- * `memory_tags`, `id` the index of the UNIQUE constraint on `memories.id` (its only one, so
- * SQLite names it `sqlite_autoindex_memories_1`).
- */
-export const DRIVING_INDEX_NAME: Readonly<Record<DrivingIndex, string>> = {
-  id: 'sqlite_autoindex_memories_1',
-  session: 'idx_memories_org_session_time',
-  tag: 'memory_tags PRIMARY KEY',
-  agent: 'idx_memories_org_agent_time',
-  memory_type: 'idx_memories_org_type_time',
-  event_type: 'idx_memories_org_event_time',
-  org: 'idx_memories_org_time',
-};
 
 interface Plan {
   readonly drivingIndex: DrivingIndex;
