@@ -60,7 +60,7 @@ export const QUERY_DOC = {
     `carries \`score\`). At most ${MAX_QUERY_LENGTH} characters and ${MAX_QUERY_TERMS} terms, ` +
     'with at least one word (else a 400); empty means no keyword search.',
   maxLength: MAX_QUERY_LENGTH,
-  example: 'deploy* "staging server"',
+  example: 'crawled',
 };
 export const MIN_IMPORTANCE_DOC = { minimum: 0, maximum: 1, example: 0.5 };
 export const CONTENT_CONTAINS_DOC = {

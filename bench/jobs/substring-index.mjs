@@ -13,7 +13,7 @@
 // 5. Ingest with the index: 20,000 more items through the store.
 // 6. After: the store's find (LIMIT 50) + count together, and find alone (LIMIT 51, what
 //    include_count=false runs), case-sensitive and case-insensitive.
-/* global process, console */
+/* global Buffer, process, console */
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

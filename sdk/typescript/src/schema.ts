@@ -681,7 +681,7 @@ export interface components {
       until?: string;
       /**
        * @description Keyword search, as search reads it: the memories it matches (with every other filter) are forgotten; a dry run counts what search with the same filters and `include_superseded: true` counts.
-       * @example deploy* "staging server"
+       * @example crawled
        */
       query?: string;
       /** @description Any of these memory ids (of the key's org; others match nothing). At most 1000; more is a 400. */
@@ -728,7 +728,7 @@ export interface components {
     SearchMemoriesRequest: {
       /**
        * @description Keyword search: words (all must match), `"a phrase"`, `prefix*`, and upper-case `OR` between terms; every other character is plain text. Ranked by relevance (each result carries `score`). At most 1000 characters and 32 terms, with at least one word (else a 400); empty means no keyword search.
-       * @example deploy* "staging server"
+       * @example crawled
        */
       query?: string;
       /** @example agent_web_crawler */
@@ -1936,7 +1936,7 @@ export interface operations {
         content_contains?: string;
         /**
          * @description Keyword search: words (all must match), `"a phrase"`, `prefix*`, and upper-case `OR` between terms; every other character is plain text. Ranked by relevance (each result carries `score`). At most 1000 characters and 32 terms, with at least one word (else a 400); empty means no keyword search.
-         * @example deploy* "staging server"
+         * @example crawled
          */
         q?: string;
         /** @description `true` matches `content_contains` regardless of case: both lowercased (Unicode lowercasing one character at a time; see docs/api.md for the few characters where drivers differ). */
@@ -2064,7 +2064,7 @@ export interface operations {
          *       ],
          *       "since": "7d",
          *       "until": "2100-01-01T00:00:00Z",
-         *       "query": "deploy* \"staging server\"",
+         *       "query": "crawled",
          *       "dry_run": true
          *     }
          */
@@ -2244,7 +2244,7 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "query": "deploy* \"staging server\"",
+         *       "query": "crawled",
          *       "agent_id": "agent_web_crawler",
          *       "session_id": "sess_abc123",
          *       "memory_types": [
@@ -2505,7 +2505,7 @@ export interface operations {
         content_contains?: string;
         /**
          * @description Keyword search: words (all must match), `"a phrase"`, `prefix*`, and upper-case `OR` between terms; every other character is plain text. Ranked by relevance (each result carries `score`). At most 1000 characters and 32 terms, with at least one word (else a 400); empty means no keyword search.
-         * @example deploy* "staging server"
+         * @example crawled
          */
         q?: string;
         /** @description `true` matches `content_contains` regardless of case: both lowercased (Unicode lowercasing one character at a time; see docs/api.md for the few characters where drivers differ). */
@@ -2780,7 +2780,7 @@ export interface operations {
         content_contains?: string;
         /**
          * @description Keyword search: words (all must match), `"a phrase"`, `prefix*`, and upper-case `OR` between terms; every other character is plain text. Ranked by relevance (each result carries `score`). At most 1000 characters and 32 terms, with at least one word (else a 400); empty means no keyword search.
-         * @example deploy* "staging server"
+         * @example crawled
          */
         q?: string;
         /** @description `true` matches `content_contains` regardless of case: both lowercased (Unicode lowercasing one character at a time; see docs/api.md for the few characters where drivers differ). */
