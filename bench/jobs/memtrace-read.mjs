@@ -28,6 +28,7 @@ import {
 import { httpClient, procCpuMs, round, selfCpuMs, summarize } from '../lib/measure.mjs';
 import {
   BARE_COLUMNS,
+  CHECKOUT,
   DATA,
   openAdapter,
   openBareSqlite,
@@ -60,7 +61,7 @@ const LANES = (process.env.MEMTRACE_BENCH_LANES ?? 'bare,adapter,service,http').
 const where =
   driver === 'sqlite'
     ? { file: path.join(DATA, `read-${N}-ctx${CONTEXT}.db`) }
-    : { schema: `memtrace_bench_r${N}_ctx${CONTEXT}` };
+    : { schema: `memtrace_bench_${CHECKOUT}_r${N}_ctx${CONTEXT}` };
 const report = { driver, n: N, context: CONTEXT, queries: QUERIES, warmup: WARMUP, lanes: {} };
 const log = (msg) => console.error(`[read ${driver} ${N}] ${msg}`);
 

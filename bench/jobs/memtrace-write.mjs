@@ -13,6 +13,7 @@ import { dataset, derivedDedupKey, ORG, toApiBody, toMemory } from '../lib/datas
 import { httpClient, runLoad } from '../lib/measure.mjs';
 import { dropSearchPostgres, dropSearchSqlite } from '../lib/search-indexes.mjs';
 import {
+  CHECKOUT,
   DATA,
   dropSchema,
   openAdapter,
@@ -103,7 +104,7 @@ async function lane(name, insertBatch) {
 const where = (laneName) =>
   driver === 'sqlite'
     ? { file: path.join(DATA, `write-${laneName}.db`) }
-    : { schema: `memtrace_bench_w_${laneName}` };
+    : { schema: `memtrace_bench_${CHECKOUT}_w_${laneName}` };
 
 async function fresh(w) {
   if (driver === 'sqlite') removeSqlite(w.file);

@@ -3,7 +3,7 @@
 // very schema memtrace's migrations create, with the same durability settings.
 /* global Buffer, clearTimeout, fetch, process, setTimeout */
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   cpSync,
   existsSync,
@@ -27,7 +27,9 @@ export const PG_URL =
   process.env.MEMTRACE_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** The server as operators run it: memtrace compiled by tsc, run by plain node. */
-export const BUILD_DIR = path.join(os.tmpdir(), 'memtrace-bench-build');
+/** Tells checkouts apart, so benchmarks of two checkouts on one machine never share a build or a schema. */
+export const CHECKOUT = createHash('sha256').update(ROOT).digest('hex').slice(0, 8);
+export const BUILD_DIR = path.join(os.tmpdir(), `memtrace-bench-build-${CHECKOUT}`);
 
 /**
  * Compiles memtrace (tsconfig.build.json) into a folder outside the repository, next to a copy of
