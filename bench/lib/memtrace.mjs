@@ -3,7 +3,7 @@
 // very schema memtrace's migrations create, with the same durability settings.
 /* global Buffer, clearTimeout, fetch, process, setTimeout */
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   cpSync,
   existsSync,
@@ -27,7 +27,9 @@ export const PG_URL =
   process.env.MEMTRACE_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** The server as operators run it: memtrace compiled by tsc, run by plain node. */
-export const BUILD_DIR = path.join(os.tmpdir(), 'memtrace-bench-build');
+/** Tells checkouts apart, so benchmarks of two checkouts on one machine never share a build or a schema. */
+export const CHECKOUT = createHash('sha256').update(ROOT).digest('hex').slice(0, 8);
+export const BUILD_DIR = path.join(os.tmpdir(), `memtrace-bench-build-${CHECKOUT}`);
 
 /**
  * Compiles memtrace (tsconfig.build.json) into a folder outside the repository, next to a copy of
@@ -183,11 +185,18 @@ export function removeSqlite(file) {
 
 // ---- memtrace's storage adapters, in-process ----
 
-/** memtrace's own storage adapter, as the server opens it (SQLite: synchronous FULL). */
-export async function openAdapter(driver, where, { statementTimeoutMs } = {}) {
+/**
+ * memtrace's own storage adapter, as the server opens it (SQLite: synchronous FULL unless told:
+ * the read jobs seed with NORMAL).
+ */
+export async function openAdapter(
+  driver,
+  where,
+  { statementTimeoutMs, synchronous = 'full' } = {},
+) {
   const { openStorage } = await import('../../src/core.ts');
   if (driver === 'sqlite') {
-    return openStorage({ driver: 'sqlite', path: where.file, synchronous: 'full' });
+    return openStorage({ driver: 'sqlite', path: where.file, synchronous });
   }
   return openStorage({
     driver: 'postgres',
@@ -414,7 +423,8 @@ export async function openService(driver, where) {
 
 /**
  * The floor of HTTP on this machine: a bare node:http server (no framework) that reads the
- * request and answers `bodies[path]` (a fixed JSON string) with 200. Whatever memtrace's server
+ * request and answers `bodies['METHOD /path']` (a fixed JSON string; a key ending in `/:id`
+ * answers every path one segment below it not listed itself) with 200. Whatever memtrace's server
  * costs beyond this floor is Express, middleware, validation, the service, the store and JSON.
  */
 export async function startFloorServer(bodies) {
@@ -426,8 +436,11 @@ export async function startFloorServer(bodies) {
       const chunks = [];
       req.on('data', (c) => chunks.push(c));
       req.on('end', () => {
-        const key = req.method + ' ' + req.url.split('?')[0];
-        const b = bufs[key] ?? Buffer.from('{}');
+        const p = req.url.split('?')[0];
+        const key = req.method + ' ' + p;
+        // '/api/v1/memories/<id>' answers the body of '/api/v1/memories/:id'
+        const pattern = req.method + ' ' + p.slice(0, p.lastIndexOf('/')) + '/:id';
+        const b = bufs[key] ?? bufs[pattern] ?? Buffer.from('{}');
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': b.length });
         res.end(b);
       });
