@@ -31,8 +31,11 @@ export const maxReadN = (report, driver) =>
       .filter((j) => j.driver === driver)
       .map((j) => j.n),
   );
+/** The read job of the largest N that ran the context (W4); every --n size runs it now. */
 export const contextJob = (report, driver) =>
-  reads(report).find((j) => j.driver === driver && j.result.context > 0)?.result;
+  reads(report)
+    .filter((j) => j.driver === driver && j.result.context > 0)
+    .sort((a, b) => b.n - a.n)[0]?.result;
 
 /**
  * The issue's targets, measured in this run (`issue: true`), then further comparisons that are

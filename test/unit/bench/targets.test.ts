@@ -240,3 +240,17 @@ describe('runLoad', () => {
     expect(r).toMatchObject({ calls: 3, rows: 3000, errors: 0 });
   });
 });
+
+describe('the context target', () => {
+  it('reads the context of the largest size that ran it', () => {
+    const job = (n: number, p99: number) =>
+      readJob('sqlite', n, {
+        context: 10_000,
+        lanes: readLanes(1, 2, { context: lat(p99 / 2, p99) }),
+      });
+    const row = targets({ jobs: [job(10_000, 10), job(1_000_000, 30)] }).find((r) =>
+      r.target.includes('context of a 10,000-memory session'),
+    );
+    expect(row).toMatchObject({ measured: '30.0 ms', met: false });
+  });
+});
