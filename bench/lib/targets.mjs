@@ -109,13 +109,16 @@ export function targets(report) {
     for (const r of growthTargets(report, driver)) rows.push(r);
   }
   // The issue's peer targets: the same filtered reads at 100k (q1 list, q2 tag + importance),
-  // memtrace over HTTP on SQLite against each peer's p99 in the same run.
+  // memtrace over HTTP on SQLite against each peer's p99 in the same run (a run without peers,
+  // such as --growth, has no rows for them).
   issue = true;
   const mine = readAt(report, 'sqlite', 100_000)?.lanes.http;
-  for (const [peer, factor] of [
+  const peerJobs = report.jobs.some((j) => j.kind === 'peer');
+  const peerTargets = [
     ['mem0', 100],
     ['langgraph-postgres', 5],
-  ]) {
+  ];
+  for (const [peer, factor] of peerJobs ? peerTargets : []) {
     const theirs = peers(report).find((j) => j.peer === peer && j.n === 100_000)?.result;
     for (const k of ['q1', 'q2']) {
       const m = mine?.[k]?.latencyMs?.p99;

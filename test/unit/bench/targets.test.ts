@@ -254,3 +254,19 @@ describe('the context target', () => {
     expect(row).toMatchObject({ measured: '30.0 ms', met: false });
   });
 });
+
+describe('the peer targets', () => {
+  it('are left out of a run without peers, and say "not measured" in one whose peer did not run', () => {
+    const sqlite = readJob('sqlite', 100_000, { lanes: readLanes(1, 2) });
+    const peerRows = (jobs: unknown[]) =>
+      targets({ jobs }).filter((r) => r.target.includes('faster than'));
+    expect(peerRows([sqlite])).toEqual([]);
+    const skipped = { kind: 'peer', peer: 'mem0', n: 100_000, status: 'skipped', reason: 'opt-in' };
+    const rows = peerRows([sqlite, skipped]);
+    expect(rows).toHaveLength(4);
+    expect(rows.find((r) => r.target.includes('mem0'))).toMatchObject({
+      measured: 'not measured: opt-in',
+      met: null,
+    });
+  });
+});
