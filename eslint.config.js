@@ -83,9 +83,11 @@ const layers = {
 function resolveImport(from, source) {
   if (!source.startsWith('.')) return null;
   const base = path.resolve(path.dirname(from), source);
+  // .mjs: the file itself (the tests import the benchmark's modules); `<file>.mjs/index.ts` would
+  // make statSync throw ENOTDIR.
   const candidates = base.endsWith('.js')
     ? [`${base.slice(0, -3)}.ts`]
-    : base.endsWith('.ts')
+    : base.endsWith('.ts') || base.endsWith('.mjs')
       ? [base]
       : [`${base}.ts`, path.join(base, 'index.ts')];
   const inside = (file) => {

@@ -8,151 +8,23 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const fmt = (x, digits) => {
-  if (x === null || x === undefined || Number.isNaN(x)) return '—';
-  if (typeof x !== 'number') return String(x);
-  const d = digits ?? (Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 10 ? 1 : 2);
-  return x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
-};
-const lat = (s) => (s ? `${fmt(s.p50)} / ${fmt(s.p95)} / ${fmt(s.p99)}` : '—');
-const rate = (x) => (x === null || x === undefined ? '—' : fmt(Math.round(x), 0));
-const n = (x) => x.toLocaleString('en-US');
-const DRIVER = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
-const PEER = {
-  'langgraph-inmemory': 'LangGraph InMemoryStore',
-  'langgraph-postgres': 'LangGraph PostgresStore',
-  mem0: 'mem0 OSS (memory store)',
-};
+import {
+  DRIVER,
+  fmt,
+  growthRows,
+  lat,
+  maxReadN,
+  n,
+  PEER,
+  peers,
+  rate,
+  readAt,
+  reads,
+  targets,
+  writes,
+} from './lib/targets.mjs';
 
-const ok = (report) => report.jobs.filter((j) => j.status === 'ok');
-const writes = (report) => ok(report).filter((j) => j.kind === 'write');
-const reads = (report) => ok(report).filter((j) => j.kind === 'read');
-const peers = (report) => ok(report).filter((j) => j.kind === 'peer');
-const readAt = (report, driver, size) =>
-  reads(report).find((j) => j.driver === driver && j.n === size)?.result;
-const maxReadN = (report, driver) =>
-  Math.max(
-    0,
-    ...reads(report)
-      .filter((j) => j.driver === driver)
-      .map((j) => j.n),
-  );
-const contextJob = (report, driver) =>
-  reads(report).find((j) => j.driver === driver && j.result.context > 0)?.result;
-
-/**
- * The issue's targets, measured in this run (`issue: true`), then further comparisons that are
- * memtrace's own yardsticks, not the issue's (Postgres ingest, single insert and context).
- */
-export function targets(report) {
-  const rows = [];
-  let issue = true;
-  const add = (target, measured, met) => rows.push({ target, measured, met, issue });
-  for (const w of writes(report)) {
-    const d = DRIVER[w.driver];
-    const L = w.result.lanes;
-    // The issue sets its ingest and single-insert targets for SQLite.
-    issue = w.driver === 'sqlite';
-    for (const size of [100, 1000]) {
-      const h = L.http?.[`batch_${size}`]?.rowsPerSecond;
-      const b = L.bare?.[`batch_${size}`]?.rowsPerSecond;
-      if (h && b) {
-        add(
-          `${d}: HTTP batch ingest (${n(size)} per request) ≥ 70% of the bare driver's rate`,
-          `${rate(h)} vs ${rate(b)} rows/s = ${fmt((100 * h) / b, 0)}%`,
-          h >= 0.7 * b,
-        );
-      }
-    }
-    const s = L.http?.single_c8?.latencyMs?.p99;
-    if (s !== undefined)
-      add(`${d}: single insert p99 ≤ 5 ms at concurrency 8`, `${fmt(s)} ms`, s <= 5);
-  }
-  for (const driver of ['sqlite', 'postgres']) {
-    issue = true;
-    const top = maxReadN(report, driver);
-    const r = readAt(report, driver, top);
-    if (!r?.lanes.http) continue;
-    const limit = driver === 'sqlite' ? 5 : 10;
-    for (const [k, what] of [
-      ['q1', 'list (agent+session+type+since)'],
-      ['q3', 'search (tag+min_importance+content_contains)'],
-    ]) {
-      const p = r.lanes.http[k].latencyMs.p99;
-      add(`${DRIVER[driver]}: ${what} p99 ≤ ${limit} ms at ${n(top)}`, `${fmt(p)} ms`, p <= limit);
-      const nc = r.lanes.http[`${k}_nocount`]?.latencyMs?.p99;
-      if (nc !== undefined) {
-        add(
-          `${DRIVER[driver]}: ${what} with include_count=false, p99 ≤ ${limit} ms at ${n(top)}`,
-          `${fmt(nc)} ms`,
-          nc <= limit,
-        );
-      }
-    }
-    // Issue 16: content_contains with its exact count within 3x the page alone, at the top N.
-    const q3 = r.lanes.http.q3?.latencyMs?.p50;
-    const q3page = r.lanes.http.q3_nocount?.latencyMs?.p50;
-    if (q3 !== undefined && q3page !== undefined) {
-      add(
-        `${DRIVER[driver]}: search with content_contains and the exact count (q3) within 3× the page alone at ${n(top)} (p50, HTTP)`,
-        `${fmt(q3)} vs ${fmt(q3page)} ms = ${fmt(q3 / q3page, 1)}×`,
-        q3 <= 3 * q3page,
-      );
-    }
-    const rel = r.relevance;
-    if (rel) {
-      add(
-        `${DRIVER[driver]}: relevance set recall@5 = 1 (ranked search, next to ${n(top)} memories)`,
-        rel.error
-          ? `failed: ${rel.error.slice(0, 120)}`
-          : `recall@5 ${fmt(rel.recallAt5, 3)}, MRR ${fmt(rel.mrr, 3)}`,
-        rel.error ? false : rel.recallAt5 === 1,
-      );
-    }
-    // The issue sets the context target for SQLite; Postgres's is memtrace's own yardstick.
-    issue = driver === 'sqlite';
-    const cj = contextJob(report, driver);
-    const c = cj?.lanes.http?.context?.latencyMs?.p99;
-    if (c !== undefined) {
-      add(
-        `${DRIVER[driver]}: context of a ${n(cj.context)}-memory session p99 ≤ 20 ms`,
-        `${fmt(c)} ms`,
-        c <= 20,
-      );
-    }
-  }
-  // The issue's peer targets: the same filtered reads at 100k (q1 list, q2 tag + importance),
-  // memtrace over HTTP on SQLite against each peer's p99 in the same run.
-  issue = true;
-  const mine = readAt(report, 'sqlite', 100_000)?.lanes.http;
-  for (const [peer, factor] of [
-    ['mem0', 100],
-    ['langgraph-postgres', 5],
-  ]) {
-    const theirs = peers(report).find((j) => j.peer === peer && j.n === 100_000)?.result;
-    for (const k of ['q1', 'q2']) {
-      const m = mine?.[k]?.latencyMs?.p99;
-      const p = theirs?.[k]?.latencyMs?.p99;
-      if (m !== undefined && p !== undefined) {
-        add(
-          `${k} at 100k: ≥ ${factor}× faster than ${PEER[peer]} (p99, same run)`,
-          `${fmt(m)} vs ${fmt(p)} ms = ${fmt(p / m, 0)}×`,
-          p / m >= factor,
-        );
-      } else {
-        const skipped = report.jobs.find((j) => j.peer === peer && j.n === 100_000);
-        add(
-          `${k} at 100k: ≥ ${factor}× faster than ${PEER[peer]}`,
-          skipped
-            ? `not measured: ${skipped.reason ?? skipped.status}`
-            : 'not measured in this run',
-          null,
-        );
-      }
-    }
-  }
-  return rows;
-}
+export { targets };
 
 export function renderMarkdown(report, { svg } = {}) {
   const e = report.environment;
@@ -193,8 +65,8 @@ export function renderMarkdown(report, { svg } = {}) {
       '',
       'rows/s over the timed calls, then latency per call p50 / p95 / p99 ms. Each lane starts from an empty store.',
       '',
-      '| Driver | Workload | HTTP (memtrace server) | service in-process | adapter in-process | bare driver |',
-      '|---|---|---:|---:|---:|---:|',
+      '| Driver | Workload | HTTP (memtrace server) | service in-process | adapter in-process | bare driver | bare, minimal table | bare, minimal table + search indexes |',
+      '|---|---|---:|---:|---:|---:|---:|---:|',
     );
     for (const w of writes(report)) {
       const L = w.result.lanes;
@@ -207,15 +79,17 @@ export function renderMarkdown(report, { svg } = {}) {
         const label =
           ph.kind === 'single'
             ? `W1 single, concurrency ${ph.concurrency} (${n(ph.count)} calls)`
-            : `W2 batch of ${n(ph.size)}, concurrency 1 (${n(ph.count)} calls)`;
+            : `W2 batch of ${n(ph.size)}, ${ph.concurrency === 1 ? 'concurrency 1' : `${ph.concurrency} clients`} (${n(ph.count)} calls)`;
         p(
-          `| ${DRIVER[w.driver]} | ${label} | ${cell('http')} | ${cell('service')} | ${cell('adapter')} | ${cell('bare')} |`,
+          `| ${DRIVER[w.driver]} | ${label} | ${cell('http')} | ${cell('service')} | ${cell('adapter')} | ${cell('bare')} | ${cell('minimal')} | ${cell('minimal_search')} |`,
         );
       }
     }
     p(
       '',
       'Bare SQLite is one synchronous connection: concurrency only queues calls. Bare Postgres uses a pool of 10 (as memtrace does).',
+      '',
+      `Minimal table (W2 only, after the W1 items loaded untimed): ${report.conditions?.minimal ?? 'see bench/lib/minimal.mjs'}`,
       '',
     );
     // Every write job that looked for search objects (searchObjects: what it dropped, maybe none).
@@ -268,6 +142,7 @@ export function renderMarkdown(report, { svg } = {}) {
         ['q2', 'q2 search: tag+importance≥0.5'],
         ['q3', 'q3 search: q2+content_contains'],
         ['q4', 'q4 ranked search: query of 1-2 words, best first'],
+        ['get', 'get: one memory by id'],
       ]) {
         if (!['http', 'service', 'adapter', 'bare'].some((l) => L[l]?.[k])) continue;
         const all = ['http', 'service', 'adapter', 'bare'].flatMap((l) =>
@@ -349,6 +224,28 @@ export function renderMarkdown(report, { svg } = {}) {
     }
   }
 
+  for (const driver of ['sqlite', 'postgres']) {
+    const g = growthRows(report, driver);
+    if (g.length < 2) continue;
+    const q = (v) => (v ? `${fmt(v.p50)} / ${fmt(v.p99)}` : '—');
+    p(
+      `### Growth on ${DRIVER[driver]}: from ${n(g[0].n)} to ${n(g[g.length - 1].n)} memories`,
+      '',
+      '| N stored | ingest rows/s (HTTP, 1,000 per request, 2 clients) | q1 list p50 / p99 ms | q2 search | q3 search + content_contains | q4 ranked search | get by id | context p50 / p99 ms | disk bytes per memory | server RSS MB after start / peak | load rows/s |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const r of g) {
+      p(
+        `| ${n(r.n)} | ${rate(r.ingestRowsPerSecond)} | ${q(r.queries.q1)} | ${q(r.queries.q2)} | ${q(r.queries.q3)} | ${q(r.queries.q4)} | ${q(r.queries.get)} | ${q(r.context)} | ${fmt(r.bytesPerMemory, 0)} | ${fmt(r.rssAfterStartMB, 0)} / ${fmt(r.rssPeakMB, 0)} | ${rate(r.loadRowsPerSecond)} |`,
+      );
+    }
+    p(
+      '',
+      `Each N is its own read job on a store loaded from empty. Ingest: ${report.conditions?.growth ?? 'HTTP batches of 1,000 from two clients into the loaded store'}. Queries and context: HTTP, one at a time, with the exact count. Disk: ${driver === 'sqlite' ? 'the SQLite file + WAL after the load and ANALYZE' : "every table of memtrace's schema (pg_total_relation_size: heap, indexes, TOAST) after the load and VACUUM ANALYZE"}, over the memories stored (N plus the context session's). RSS: the server's VmRSS after start; peak = VmHWM after the queries and the ingest.`,
+      '',
+    );
+  }
+
   const cpuRows = [];
   for (const w of writes(report)) {
     for (const ph of w.result.phases) {
@@ -371,6 +268,8 @@ export function renderMarkdown(report, { svg } = {}) {
       'q3_nocount',
       'q4',
       'q4_nocount',
+      'get',
+      'get_floor',
       'context',
     ]) {
       if (j.result.lanes.http?.[k] || j.result.lanes.adapter?.[k]) {

@@ -7,7 +7,12 @@
 //
 //   --quick              smoke run (about 2 min): small sizes, fewer queries
 //   --drivers a,b        memtrace drivers (sqlite,postgres)
-//   --n a,b              memtrace read sizes for W3 (100000,1000000); W4 runs at the largest
+//   --n a,b              memtrace read sizes for W3 (100000,1000000), up to 5000000; each runs
+//                        every query kind, W4 (context) and the ingest probe; with two sizes or
+//                        more the report has a growth table per driver
+//   --growth             the growth run: --n 10000,100000,1000000,5000000 unless --n is given,
+//                        --peers none unless --peers is given (see docs/benchmark.md)
+//   --ingest-batches n   batches of 1,000 the ingest probe of each read job times (20)
 //   --peers a,b          langgraph-inmemory,langgraph-postgres,mem0 (or none)
 //   --peer-n a,b         peer sizes (10000,100000); memtrace also reads at these sizes for the
 //                        q1 cross-check
@@ -45,9 +50,13 @@ const list = (s) => (s === 'none' || s === '' ? [] : s.split(','));
 const nums = (s) => list(s).map(Number);
 
 const QUICK = has('quick');
+const GROWTH = has('growth');
 const DRIVERS = list(opt('drivers', 'sqlite,postgres'));
-const READ_N = nums(opt('n', QUICK ? '3000' : '100000,1000000'));
-const PEERS = list(opt('peers', 'langgraph-inmemory,langgraph-postgres,mem0'));
+const READ_N = nums(
+  opt('n', QUICK ? '3000' : GROWTH ? '10000,100000,1000000,5000000' : '100000,1000000'),
+);
+const PEERS = list(opt('peers', GROWTH ? 'none' : 'langgraph-inmemory,langgraph-postgres,mem0'));
+const INGEST_BATCHES = Number(opt('ingest-batches', QUICK ? '5' : '20'));
 const PEER_N = nums(opt('peer-n', QUICK ? '3000' : '10000,100000'));
 const MEM0_100K = has('mem0-100k');
 const ONLY = list(opt('only', 'write,read,peer'));
@@ -64,30 +73,44 @@ const LOGS = path.join(BENCH, 'data', 'logs', RUN);
 // ---- the plan ----
 
 const allReadN = [...new Set([...READ_N, ...(PEERS.length ? PEER_N : [])])].sort((a, b) => a - b);
-const maxN = Math.max(...READ_N);
 const jobs = [];
 if (ONLY.includes('write')) {
   for (const d of DRIVERS) jobs.push({ kind: 'write', driver: d });
 }
 if (ONLY.includes('read')) {
   for (const d of DRIVERS) {
+    // Every --n size runs W4 (the context session loaded next to its N) for the growth table.
     for (const n of allReadN)
-      jobs.push({ kind: 'read', driver: d, n, context: n === maxN ? CONTEXT : 0 });
+      jobs.push({ kind: 'read', driver: d, n, context: READ_N.includes(n) ? CONTEXT : 0 });
   }
 }
 if (ONLY.includes('peer')) {
   for (const p of PEERS) for (const n of PEER_N) jobs.push({ kind: 'peer', peer: p, n });
 }
 
+/**
+ * Seconds a read job spends loading N memories (and the context session) on an idle 2-core
+ * machine. Measured: the recall run of 2026-12-07 loaded 1M in 973 s on SQLite and 389 s on
+ * PostgreSQL (the full-text and trigram indexes dominate: the FTS5 trigram table alone divides a
+ * bare insert's rate by about 8); the rate falls slowly as the indexes grow, taken here as 25%
+ * slower at 5M than at 10k.
+ */
+function loadSeconds(driver, n) {
+  const slowdown = 1 + (0.25 * Math.max(0, Math.log10(n / 1e4))) / Math.log10(500);
+  return (n / 1e6) * (driver === 'sqlite' ? 845 : 340) * slowdown;
+}
+
 /** Rough seconds per job on an idle 2-core machine (from development runs), for the estimate. */
 function estimate(job) {
   if (QUICK) return { write: 22, read: 16, peer: job.peer === 'mem0' ? 20 : 6 }[job.kind];
-  if (job.kind === 'write') return 210;
+  if (job.kind === 'write') return 300;
   if (job.kind === 'read') {
-    // load + ANALYZE, then 4 lanes of queries (at 1M the counted searches hit the 30 s cap)
-    const load = (job.n / 1e6) * (job.driver === 'sqlite' ? 110 : 190);
-    const queries = job.n >= 1e6 ? 300 : job.n >= 1e5 ? 100 : READ_N.includes(job.n) ? 40 : 25;
-    return load + queries + (job.context ? 60 : 0) + 10;
+    // load + ANALYZE, then 4 lanes of queries (at 1M the counted searches hit the 30 s cap;
+    // measured 1M jobs spent 640-690 s past their load), the context, the ingest probe
+    const full = READ_N.includes(job.n);
+    const queries = !full ? 25 : job.n >= 5e6 ? 900 : job.n >= 1e6 ? 650 : job.n >= 1e5 ? 150 : 60;
+    const ingest = full ? (INGEST_BATCHES * 1000) / (job.n >= 1e6 ? 1500 : 3000) : 0;
+    return loadSeconds(job.driver, job.n + job.context) + queries + ingest + 10;
   }
   const perPeer = {
     'langgraph-inmemory': { 1e4: 10, 1e5: 90 },
@@ -99,9 +122,12 @@ function estimate(job) {
 
 /** The longest a job may run before it is killed and recorded as timed out. */
 function timeLimit(job) {
-  if (QUICK) return 180;
+  // quick: the write job's eight lanes alone take about 3 min on a busy machine
+  if (QUICK) return job.kind === 'peer' ? 180 : 600;
   if (job.kind === 'write') return 900;
-  if (job.kind === 'read') return job.n >= 1e6 ? 2400 : 900;
+  // four times the estimate: on a shared machine (load average about 20 on 2 cores) the 10k and
+  // 50k jobs took 4-5 times their estimate, mostly in the capped query lanes
+  if (job.kind === 'read') return Math.max(1200, Math.round(4 * estimate(job)));
   if (job.peer === 'mem0' && job.n > 1e4) return 3600;
   return 1200;
 }
@@ -197,16 +223,20 @@ const report = {
     q4: "ranked keyword search: query = one vocabulary word (half of the queries) or two (both must occur), best first, limit 50, with the exact count; memtrace: POST /api/v1/search {query}; bare: SQLite FTS5 MATCH ordered by bm25() on memtrace's own FTS table, PostgreSQL tsvector @@ tsquery ordered by ts_rank_cd on its own column; memtrace only",
     relevance:
       "the relevance set of test/fixtures/relevance (313 memories written for memtrace, 40 queries, the 1-3 memories each must rank in its top 5) loaded through the HTTP API into a fresh org of each read job's server (next to its N memories), every query through POST /api/v1/search {query, limit 10}; recall@5 = expected memories ranked 1-5 / all expected; MRR = mean of 1 / rank of the first expected memory",
-    context: `W4: POST /api/v1/sessions/sess-ctx/context {max_tokens: 2000}, a session of ${CONTEXT.toLocaleString('en-US')} memories (no tags), loaded next to the largest N`,
+    get: 'GET /api/v1/memories/{id} of a memory drawn at random (seed + 2) from the N; bare: SELECT by (org, id)',
+    context: `W4: POST /api/v1/sessions/sess-ctx/context {max_tokens: 2000}, a session of ${CONTEXT.toLocaleString('en-US')} memories (no tags), loaded next to each --n size`,
     writes:
-      'W1: POST /api/v1/memories one memory per request at concurrency 1, 8, 32; W2: {memories:[...]} of 100 and 1,000 at concurrency 1; each lane (HTTP, service, adapter, bare) starts from an empty store and writes the same items in the same order; dedup on (the default, 24 h window) for HTTP and adapter; the bare and HTTP lanes run again on a schema with the search objects (FTS/trigram tables and triggers, tsvector columns, GIN indexes) dropped after migrating: the write cost of the search indexes, same run',
+      "W1: POST /api/v1/memories one memory per request at concurrency 1, 8, 32; W2: {memories:[...]} of 100 and 1,000 at concurrency 1, and of 1,000 from two clients at once (batch_1000_c2, the ingest targets' workload); each lane (HTTP, service, adapter, bare) starts from an empty store and writes the same items in the same order; dedup on (the default, 24 h window) for HTTP and adapter; the bare and HTTP lanes run again on a schema with the search objects (FTS/trigram tables and triggers, tsvector columns, GIN indexes) dropped after migrating: the write cost of the search indexes, same run; the W2 phases run again through the bare driver on a minimal table without and with the search indexes (the ingest targets' yardsticks)",
+    minimal:
+      "one memories table with a primary key on the id, a unique (org, dedup key) and two (org, agent|session, time) indexes, tags in the row (no tag table), WAL + synchronous=FULL (SQLite) / synchronous_commit on; + search indexes: SQLite an FTS5 unicode61 table (as migration 0012) and an FTS5 trigram table (as 0011), external content, fed by triggers; PostgreSQL a tsvector column (to_tsvector('simple', content) at insert) under GIN and a pg_trgm GIN index over the content. One prepared insert per batch (SQLite: one transaction; PostgreSQL: one multi-row INSERT)",
+    growth: `each --n size's read job, after its queries: ${INGEST_BATCHES} timed batches of 1,000 memories (after 2 untimed) through POST /api/v1/memories from two clients at once, into a fresh org of the loaded store (its indexes already hold N), dedup on; rows/s over the timed wall time`,
     server: `memtrace ${SERVER === 'build' ? 'compiled by tsc, run by node (as npm start)' : 'through tsx'} on 127.0.0.1, log level warn, metrics on, rate limit off, SQLite synchronous=FULL (the default), Postgres pool 10 (the default); keep-alive HTTP/1.1 client in the same machine`,
     bare: 'better-sqlite3 / pg on the schema memtrace migrations create, same durability: SQLite WAL + synchronous=FULL (memtrace default); Postgres synchronous_commit on; writes memories + memory_tags, no dedup check; reads hand-written SQL, prepared',
     service:
       "memtrace's MemoryService / ContextService in-process, wired by the real composition root (src/container.ts, metrics on, dedup on): everything the server runs except HTTP, Express and the DTOs",
     adapter:
       "memtrace's storage adapter imported in-process through tsx (no HTTP, no validation): MemoryStore.insert with the server's dedup policy; reads = find + count as MemoryService runs them; context = sessions.findById + find(all) + formatSessionContext",
-    load: 'read stores are loaded through MemoryStore.insert (batches of 1,000, no dedup: the API cannot backdate), then ANALYZE (SQLite) / VACUUM ANALYZE (Postgres)',
+    load: 'read stores are loaded through MemoryStore.insert (batches of 1,000, no dedup: the API cannot backdate; SQLite synchronous=NORMAL while loading), then ANALYZE (SQLite) / VACUUM ANALYZE (Postgres)',
     peers:
       'as peer-baselines.md describes: first 2,000 one at a time, the rest in batches of 1,000 (mem0: sequential add, no batch API); mem0 infer:false, 64-dim hash embedder, vector store "memory"; LangGraph tags flattened to boolean keys; fetch() to anything but loopback is blocked',
     process:
@@ -267,7 +297,9 @@ function runJob(job, out) {
             QUICK ? '10' : '30',
             // sizes that only serve the q1 cross-check with the peers: q1 and q2 only
             '--kinds',
-            READ_N.includes(job.n) ? 'q1,q2,q3,q4' : 'q1,q2',
+            READ_N.includes(job.n) ? 'q1,q2,q3,q4,get' : 'q1,q2',
+            '--ingest-batches',
+            READ_N.includes(job.n) ? String(INGEST_BATCHES) : '0',
             ...common,
             ...(has('reuse') ? ['--reuse'] : []),
           ]

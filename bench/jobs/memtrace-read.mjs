@@ -3,7 +3,13 @@
 // (hand-written SQL on memtrace's schema, the physical limit), memtrace's storage adapter
 // in-process (the store calls the service makes), and memtrace over HTTP (a real server process).
 // Usage: node --import tsx jobs/memtrace-read.mjs <sqlite|postgres> <N> <out.json>
-//          [--context <memories>] [--queries 500] [--warmup 50] [--reuse] [--kinds q1,q2,q3,q4]
+//          [--context <memories>] [--queries 500] [--warmup 50] [--reuse]
+//          [--kinds q1,q2,q3,q4,get] [--ingest-batches 20]
+//
+// get: GET /api/v1/memories/{id} of a memory drawn at random from the N (its own seed).
+// Growth: the store's size on disk per memory after the load, and, after every query, HTTP batch
+// ingest into the loaded store (batches of 1,000 from two clients, into a fresh org of the same
+// store: the store's indexes hold N memories already) with the server's RSS after it.
 //
 // After the HTTP lane's queries, the relevance set (test/fixtures/relevance/) goes through the
 // same server into a fresh org: recall@5 and MRR of memtrace's ranking next to N other memories.
@@ -12,7 +18,7 @@
 // dataset (times over 30 days) goes in through memtrace's own MemoryStore.insert in batches of
 // 1,000 (no dedup check, as an import would), then ANALYZE, as autovacuum or an operator would.
 /* global Buffer, console, process */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
@@ -20,12 +26,15 @@ import {
   CONTEXT_SESSION,
   contextDataset,
   dataset,
+  mulberry32,
   ORG,
   queryPlan,
+  SEED,
+  toApiBody,
   toMemory,
   violations,
 } from '../lib/dataset.mjs';
-import { httpClient, procCpuMs, round, selfCpuMs, summarize } from '../lib/measure.mjs';
+import { httpClient, procCpuMs, round, runLoad, selfCpuMs, summarize } from '../lib/measure.mjs';
 import {
   BARE_COLUMNS,
   CHECKOUT,
@@ -56,7 +65,8 @@ const WARMUP = Number(opt('warmup', '50'));
 const CONTEXT_QUERIES = Number(opt('context-queries', String(Math.max(20, QUERIES / 2))));
 const REUSE = argv.includes('--reuse');
 const MAX_SECONDS = Number(opt('max-seconds', '60'));
-const KINDS = opt('kinds', 'q1,q2,q3,q4').split(',');
+const KINDS = opt('kinds', 'q1,q2,q3,q4,get').split(',');
+const INGEST_BATCHES = Number(opt('ingest-batches', '0'));
 const LANES = (process.env.MEMTRACE_BENCH_LANES ?? 'bare,adapter,service,http').split(',');
 const where =
   driver === 'sqlite'
@@ -73,12 +83,16 @@ async function storedCount() {
       if (!existsSync(where.file)) return -1;
       const bare = await openBareSqlite(where.file, { migrate: false });
       try {
-        return bare.db.prepare('SELECT count(*) AS n FROM memories').get().n;
+        return bare.db.prepare('SELECT count(*) AS n FROM memories WHERE org_id = ?').get(ORG).n;
       } finally {
         await bare.close();
       }
     }
-    const { rows } = await pgAdmin(`SELECT count(*)::int AS n FROM ${where.schema}.memories`);
+    // Only the benchmark org: the relevance set and the ingest probe write into orgs of their own.
+    const { rows } = await pgAdmin(
+      `SELECT count(*)::int AS n FROM ${where.schema}.memories WHERE org_id = $1`,
+      [ORG],
+    );
     return rows[0].n;
   } catch {
     return -1;
@@ -105,7 +119,12 @@ async function load() {
   }
   if (driver === 'sqlite') removeSqlite(where.file);
   else await resetSchema(where.schema);
-  const store = await openAdapter(driver, where, { statementTimeoutMs: 600_000 });
+  // SQLite: synchronous NORMAL while seeding (the queries later run on the server's FULL; a
+  // commit per batch of 1,000 then waits for no fsync, which at 5M saves minutes).
+  const store = await openAdapter(driver, where, {
+    statementTimeoutMs: 600_000,
+    synchronous: 'normal',
+  });
   const t0 = performance.now();
   let batch = [];
   let done = 0;
@@ -114,7 +133,9 @@ async function load() {
     await store.memories.insert(batch, null);
     done += batch.length;
     batch = [];
-    if (done % 100_000 === 0) log(`loaded ${done}`);
+    if (done % (N >= 1e6 ? 500_000 : 100_000) === 0) {
+      log(`loaded ${done} in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    }
   };
   for (const m of dataset(N)) {
     batch.push(toMemory(m));
@@ -161,9 +182,65 @@ async function load() {
   await forgetKeys();
 }
 
+/** The store's size after the load: SQLite file + WAL, or every table of the schema (indexes and TOAST included). */
+async function diskUsage() {
+  const memories = N + CONTEXT;
+  if (driver === 'sqlite') {
+    const size = (f) => (existsSync(f) ? statSync(f).size : 0);
+    const bytes = size(where.file);
+    const walBytes = size(`${where.file}-wal`);
+    return {
+      bytes,
+      walBytes,
+      memories,
+      bytesPerMemory: round((bytes + walBytes) / memories, 1),
+    };
+  }
+  const { rows } = await pgAdmin(
+    `SELECT c.relname AS name, pg_total_relation_size(c.oid)::bigint AS bytes
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind = 'r'`,
+    [where.schema],
+  );
+  const tables = Object.fromEntries(rows.map((r) => [r.name, Number(r.bytes)]));
+  const bytes = Object.values(tables).reduce((a, b) => a + b, 0);
+  return {
+    bytes,
+    memories,
+    bytesPerMemory: round(bytes / memories, 1),
+    memoriesTableBytes: tables.memories,
+    memoryTagsTableBytes: tables.memory_tags,
+  };
+}
+
 // ---- query runner shared by the lanes ----
 
 const plan = queryPlan(QUERIES, WARMUP);
+
+/**
+ * get: ids of memories drawn at random (own seed) from the N of the dataset, which the load
+ * stored first, in order: rows seq 1..N.
+ */
+async function planGets() {
+  const rand = mulberry32(SEED + 2);
+  const seqs = Array.from({ length: QUERIES + WARMUP }, () => 1 + Math.floor(rand() * N));
+  let rows;
+  if (driver === 'sqlite') {
+    const bare = await openBareSqlite(where.file, { migrate: false });
+    const st = bare.db.prepare('SELECT seq, id FROM memories WHERE seq = ?');
+    rows = seqs.map((q) => st.get(q));
+    await bare.close();
+  } else {
+    rows = (
+      await pgAdmin(`SELECT seq, id FROM ${where.schema}.memories WHERE seq = ANY($1::bigint[])`, [
+        seqs,
+      ])
+    ).rows;
+  }
+  const ids = new Map(rows.filter(Boolean).map((r) => [Number(r.seq), r.id]));
+  if (ids.size === 0) throw new Error('get: no memory found at seq 1..N');
+  return seqs.map((q) => ({ id: ids.get(q) ?? ids.values().next().value }));
+}
 
 /**
  * Runs one query kind: `call(q)` returns normalised items; checks, checksums, times, and the CPU
@@ -272,6 +349,7 @@ async function runContext(call, { serverPid = null } = {}) {
 const fromRow = (r) => {
   const metadata = typeof r.metadata === 'string' ? JSON.parse(r.metadata) : r.metadata;
   return {
+    id: r.id,
     index: metadata.n,
     agent: r.agent_id,
     session: r.session_id,
@@ -283,6 +361,7 @@ const fromRow = (r) => {
   };
 };
 const fromMemory = (m) => ({
+  id: m.id,
   index: m.metadata.n,
   agent: m.agentId,
   session: m.sessionId,
@@ -293,6 +372,7 @@ const fromMemory = (m) => ({
   content: m.content,
 });
 const fromApi = (m) => ({
+  id: m.memory_id,
   index: m.metadata.n,
   agent: m.agent_id,
   session: m.session_id,
@@ -340,11 +420,13 @@ async function bareLane() {
       ctxcount: bare.db.prepare(
         'SELECT count(*) AS n FROM memories m WHERE m.org_id = ? AND m.session_id = ?',
       ),
+      get: bare.db.prepare(`SELECT ${cols} FROM memories m WHERE m.org_id = ? AND m.id = ?`),
     };
     const args = {
       q1: (x) => [ORG, x.session, x.agent, x.type, x.since],
       q2: (x) => [ORG, x.tag, x.minImportance],
       q3: (x) => [ORG, x.tag, x.minImportance, x.word],
+      get: (x) => [ORG, x.id],
     };
     // q4: FTS5 MATCH ranked by bm25() over memtrace's own full-text table, when it has one.
     const search = bareSearchSqlite(bare.db, cols);
@@ -355,7 +437,7 @@ async function bareLane() {
     } else lane.q4_unavailable = search.reason;
     q = async (name, x) =>
       name.endsWith('count')
-        ? stmts[name].get(...args[name.slice(0, 2)](x)).n
+        ? stmts[name].get(...args[name.replace(/count$/, '')](x)).n
         : stmts[name].all(...args[name](x)).map(fromRow);
     q.ctx = async (bound, limit) => stmts.ctx.all(ORG, CONTEXT_SESSION.id, bound, limit);
     q.ctxcount = async () => stmts.ctxcount.get(ORG, CONTEXT_SESSION.id).n;
@@ -378,11 +460,13 @@ async function bareLane() {
         'SELECT count(*) AS n FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = $1 AND t.tag = $2 AND t.importance >= $3 AND position($4::bytea in m.content) > 0',
       ctx: `SELECT ${cols} FROM memories m WHERE m.org_id = $1 AND m.session_id = $2 AND m.content_chars <= $3 ORDER BY m.importance DESC, m.time DESC, m.id COLLATE "C" DESC LIMIT $4`,
       ctxcount: 'SELECT count(*) AS n FROM memories m WHERE m.org_id = $1 AND m.session_id = $2',
+      get: `SELECT ${cols} FROM memories m WHERE m.org_id = $1 AND m.id = $2`,
     };
     const args = {
       q1: (x) => [ORG, x.session, x.agent, x.type, x.since],
       q2: (x) => [ORG, x.tag, x.minImportance],
       q3: (x) => [ORG, x.tag, x.minImportance, Buffer.from(x.word, 'utf8')],
+      get: (x) => [ORG, x.id],
     };
     // q4: tsvector @@ tsquery ranked by ts_rank_cd over memtrace's own column, when it has one.
     const search = await bareSearchPostgres(c, cols);
@@ -392,7 +476,11 @@ async function bareLane() {
       args.q4 = (x) => [ORG, search.tsquery(x.words)];
     } else lane.q4_unavailable = search.reason;
     q = async (name, x) => {
-      const r = await c.query({ name, text: text[name], values: args[name.slice(0, 2)](x) });
+      const r = await c.query({
+        name,
+        text: text[name],
+        values: args[name.replace(/count$/, '')](x),
+      });
       return name.endsWith('count') ? Number(r.rows[0].n) : r.rows.map(fromRow);
     };
     q.ctx = async (bound, limit) =>
@@ -421,6 +509,10 @@ async function bareLane() {
       continue;
     }
     lane[kind] = await runKind(kind, (x) => q(kind, x));
+    if (kind === 'get') {
+      log(`bare get: p99 ${lane.get.latencyMs.p99} ms`);
+      continue;
+    }
     lane[`${kind}_with_count`] = await runKind(
       kind,
       async (x) => {
@@ -503,6 +595,14 @@ async function adapterLane() {
           .then((p) => p.memories)
       : store.memories.find(ORG, { filter, order: 'desc', limit, offset: 0 });
   for (const kind of KINDS) {
+    if (kind === 'get') {
+      lane.get = await runKind('get', async (x) => {
+        const m = await store.memories.findById(ORG, x.id);
+        return m ? [fromMemory(m)] : [];
+      });
+      log(`adapter get: p99 ${lane.get.latencyMs.p99} ms`);
+      continue;
+    }
     lane[kind] = await runKind(kind, async (x) => {
       const filter = filters[kind](x);
       const [memories] = await Promise.all([
@@ -556,6 +656,11 @@ async function serviceLane() {
     q4: (x) => ({ query: x.text, limit: 50 }),
   };
   for (const kind of KINDS) {
+    if (kind === 'get') {
+      lane.get = await runKind('get', async (x) => [fromMemory(await svc.memories.get(ORG, x.id))]);
+      log(`service get: p99 ${lane.get.latencyMs.p99} ms`);
+      continue;
+    }
     const run = (count) => async (x) => {
       const q = { ...input[kind](x), ...(count ? {} : { includeCount: false }) };
       const r = await (kind === 'q1' ? svc.memories.list(ORG, q) : svc.memories.search(ORG, q));
@@ -576,6 +681,43 @@ async function serviceLane() {
   }
   await svc.close();
   return lane;
+}
+
+/**
+ * HTTP batch ingest into the loaded store: batches of 1,000 from two clients (2 untimed first),
+ * into a fresh org (dataset items of their own seed), so the store's queried org stays as loaded.
+ */
+async function ingest(server) {
+  const admin = httpClient(server.port, server.key, 1);
+  const res = await admin.request(
+    'POST',
+    '/api/v1/orgs',
+    JSON.stringify({ name: `ingest-${Date.now()}` }),
+  );
+  admin.close();
+  if (res.status !== 201) throw new Error(`create org: HTTP ${res.status}: ${res.body}`);
+  const client = httpClient(server.port, JSON.parse(res.body).api_key, 2);
+  const warmup = 2;
+  const items = [...dataset((INGEST_BATCHES + warmup) * 1000, { seed: SEED + 5 })];
+  const bodies = Array.from({ length: INGEST_BATCHES + warmup }, (_, i) =>
+    JSON.stringify({ memories: items.slice(i * 1000, (i + 1) * 1000).map(toApiBody) }),
+  );
+  try {
+    const r = await runLoad({
+      concurrency: 2,
+      count: INGEST_BATCHES,
+      warmup,
+      serverPid: server.proc.pid,
+      fn: async (i) => {
+        const out = await client.request('POST', '/api/v1/memories', bodies[i]);
+        if (out.status !== 201) throw new Error(`HTTP ${out.status}: ${out.body.slice(0, 200)}`);
+        return 1000;
+      },
+    });
+    return { ...r, batchSize: 1000 };
+  } finally {
+    client.close();
+  }
 }
 
 async function httpLane() {
@@ -626,13 +768,16 @@ async function httpLane() {
           JSON.stringify({ query: x.text, limit: 50, ...(count ? {} : { include_count: false }) }),
         )
         .then((res) => ok(res, 'q4').results.map(fromApi));
-    const call = { q1: list, q2: search, q3: search, q4: ranked };
+    const get = () => async (x) => [
+      fromApi(ok(await client.request('GET', `/api/v1/memories/${x.id}`), 'get')),
+    ];
+    const call = { q1: list, q2: search, q3: search, q4: ranked, get };
     const pid = server.proc.pid;
     for (const k of KINDS) lane[k] = await runKind(k, call[k](true), { serverPid: pid });
     // include_count=false (where the server has it): the page and has_more, no exact count.
     const probe = await client.request('GET', '/api/v1/memories?limit=1&include_count=false');
     if (probe.status === 200) {
-      for (const k of KINDS) {
+      for (const k of KINDS.filter((x) => x !== 'get')) {
         lane[`${k}_nocount`] = await runKind(k, call[k](false), { serverPid: pid });
       }
     }
@@ -646,6 +791,7 @@ async function httpLane() {
     const floor = await startFloorServer({
       'GET /api/v1/memories': lastBody.q1 ?? '{}',
       'POST /api/v1/search': lastBody.q2 ?? '{}',
+      'GET /api/v1/memories/:id': lastBody.get ?? '{}',
     });
     const floorClient = httpClient(floor.port, server.key, 1);
     try {
@@ -677,6 +823,17 @@ async function httpLane() {
       });
       lane.q1_floor.bytes = Buffer.byteLength(lastBody.q1 ?? '');
       lane.q2_floor.bytes = Buffer.byteLength(lastBody.q2 ?? '');
+      if (KINDS.includes('get')) {
+        lane.get_floor = await runKind(
+          'get',
+          async (x) => {
+            JSON.parse((await floorClient.request('GET', `/api/v1/memories/${x.id}`)).body);
+            return [];
+          },
+          { checksum: false, serverPid: floor.proc.pid },
+        );
+        lane.get_floor.bytes = Buffer.byteLength(lastBody.get ?? '');
+      }
       log(
         `http floor (bare node:http, same bytes): q1 p50 ${lane.q1_floor.latencyMs.p50} ms, q2 p50 ${lane.q2_floor.latencyMs.p50} ms`,
       );
@@ -712,6 +869,13 @@ async function httpLane() {
       );
       log(`http context: p99 ${lane.context.latencyMs.p99} ms`);
     }
+    if (INGEST_BATCHES > 0) {
+      report.ingest = await ingest(server);
+      report.server.afterIngest = server.memory();
+      log(
+        `http ingest into the loaded store: ${report.ingest.rowsPerSecond} rows/s (batches of 1,000, 2 clients), RSS ${report.server.afterIngest.rssMB} MB`,
+      );
+    }
   } finally {
     client.close();
     report.server.afterQueries = server.memory();
@@ -722,6 +886,9 @@ async function httpLane() {
 }
 
 await load();
+report.disk = await diskUsage();
+log(`disk: ${report.disk.bytesPerMemory} bytes per memory (${report.disk.bytes} bytes)`);
+if (KINDS.includes('get')) plan.get = await planGets();
 if (LANES.includes('bare')) report.lanes.bare = await bareLane();
 if (LANES.includes('adapter')) report.lanes.adapter = await adapterLane();
 if (LANES.includes('service')) report.lanes.service = await serviceLane();

@@ -1,16 +1,21 @@
-// W1 (single insert at concurrency 1, 8, 32) and W2 (batches of 100 and 1,000 per request) for one
-// driver, in three lanes that each start from an empty store and write the same items in the
-// same order: memtrace over HTTP (a real server process), memtrace's storage adapter in-process
-// (MemoryStore.insert with the server's dedup policy), and the bare driver on the same schema.
+// W1 (single insert at concurrency 1, 8, 32) and W2 (batches of 100 and 1,000 per request, and
+// batches of 1,000 from two clients at once) for one driver, in lanes that each start from an
+// empty store and write the same items in the same order: memtrace over HTTP (a real server
+// process), its service and its storage adapter in-process (MemoryStore.insert with the server's
+// dedup policy), and the bare driver on the same schema.
 // The write cost of the search indexes (full-text and trigram): the bare driver and the HTTP
 // server again, each on a schema made by the same migrations with the search tables, triggers,
 // columns and indexes then dropped (lanes bare_nosearch and http_nosearch), in the same run.
+// The yardsticks of the ingest targets (W2 phases only): the bare driver on a minimal table
+// (lib/minimal.mjs) without (minimal) and with (minimal_search) the same full-text and trigram
+// indexes memtrace has.
 // Usage: node --import tsx jobs/memtrace-write.mjs <sqlite|postgres> <out.json> [--quick]
 /* global console, process */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { dataset, derivedDedupKey, ORG, toApiBody, toMemory } from '../lib/dataset.mjs';
 import { httpClient, runLoad } from '../lib/measure.mjs';
+import { openMinimalPg, openMinimalSqlite } from '../lib/minimal.mjs';
 import { dropSearchPostgres, dropSearchSqlite } from '../lib/search-indexes.mjs';
 import {
   CHECKOUT,
@@ -28,19 +33,23 @@ import {
 const [driver, out, ...flags] = process.argv.slice(2);
 const quick = flags.includes('--quick');
 const LANES = (
-  process.env.MEMTRACE_BENCH_LANES ?? 'bare,bare_nosearch,adapter,service,http,http_nosearch'
+  process.env.MEMTRACE_BENCH_LANES ??
+  'bare,bare_nosearch,minimal,minimal_search,adapter,service,http,http_nosearch'
 ).split(',');
 
 const CONCURRENCY = [1, 8, 32];
 const SINGLE = quick ? { count: 400, warmup: 50 } : { count: 3000, warmup: 200 };
+// batch_1000_c2: two clients, each sending batches of 1,000 (the ingest targets' workload).
 const BATCHES = quick
   ? [
       { size: 100, count: 20, warmup: 2 },
       { size: 1000, count: 5, warmup: 1 },
+      { size: 1000, count: 6, warmup: 2, concurrency: 2 },
     ]
   : [
       { size: 100, count: 200, warmup: 5 },
       { size: 1000, count: 40, warmup: 2 },
+      { size: 1000, count: 60, warmup: 2, concurrency: 2 },
     ];
 const MAX_MS = quick ? 5_000 : 20_000;
 const DEDUP = { windowMs: 24 * 3_600_000 };
@@ -56,11 +65,11 @@ const phases = [
     ...SINGLE,
   })),
   ...BATCHES.map((b) => ({
-    name: `batch_${b.size}`,
+    name: `batch_${b.size}${b.concurrency ? `_c${b.concurrency}` : ''}`,
     kind: 'batch',
-    concurrency: 1,
     calls: b.count + b.warmup,
     ...b,
+    concurrency: b.concurrency ?? 1,
   })),
 ];
 const totalItems = phases.reduce((n, p) => n + p.calls * p.size, 0);
@@ -80,9 +89,10 @@ const asMemory = (m) => {
   return toMemory(m, { time: now, id: nextId(now), dedupKey: m.dedupKey });
 };
 
-async function lane(name, insertBatch) {
+async function lane(name, insertBatch, { only = null } = {}) {
   const results = {};
   for (const p of phases) {
+    if (only && p.kind !== only) continue;
     const calls = Array.from({ length: p.calls }, (_, i) =>
       p.items.slice(i * p.size, (i + 1) * p.size),
     );
@@ -159,6 +169,35 @@ for (const name of ['bare', 'bare_nosearch']) {
       return batch.length;
     });
   }
+  await bare.close();
+  await cleanup(w);
+}
+
+// The yardsticks of the ingest targets: a minimal table without and with the search indexes,
+// the batch phases only (its single inserts would only repeat the bare lane's commit cost).
+for (const name of ['minimal', 'minimal_search']) {
+  if (!LANES.includes(name)) continue;
+  const w = where(name);
+  await fresh(w);
+  const search = name === 'minimal_search';
+  const bare =
+    driver === 'sqlite'
+      ? await openMinimalSqlite(w.file, { search })
+      : await openMinimalPg(w.schema, { search });
+  // The single phases' items first, untimed: the batch phases then start from the same store
+  // size as in the other lanes.
+  const singles = phases.filter((p) => p.kind === 'single').flatMap((p) => p.items);
+  for (let i = 0; i < singles.length; i += 1000) {
+    await bare.insert(singles.slice(i, i + 1000).map(asMemory));
+  }
+  report.lanes[name] = await lane(
+    name,
+    async (batch) => {
+      await bare.insert(batch.map(asMemory));
+      return batch.length;
+    },
+    { only: 'batch' },
+  );
   await bare.close();
   await cleanup(w);
 }

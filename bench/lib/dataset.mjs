@@ -389,7 +389,8 @@ export function queryPlan(count, warmup) {
 }
 
 /**
- * Checks one answer. `items` are `{index, agent, session, type, time, tags, importance, content}`.
+ * Checks one answer. `items` are `{id, index, agent, session, type, time, tags, importance,
+ * content}` (get: the one memory asked for, by its id).
  * @returns the number of items that break the filter or the newest-first order (when `ordered`)
  */
 export function violations(kind, q, items, { ordered = true } = {}) {
@@ -401,6 +402,8 @@ export function violations(kind, q, items, { ordered = true } = {}) {
       ok = m.agent === q.agent && m.session === q.session && m.type === q.type && m.time >= q.since;
     } else if (kind === 'q2') {
       ok = m.tags.includes(q.tag) && m.importance >= q.minImportance;
+    } else if (kind === 'get') {
+      ok = m.id === q.id;
     } else if (kind === 'q4') {
       const words = contentWords(m.content);
       ok = q.words.every((w) => words.has(w));

@@ -185,11 +185,18 @@ export function removeSqlite(file) {
 
 // ---- memtrace's storage adapters, in-process ----
 
-/** memtrace's own storage adapter, as the server opens it (SQLite: synchronous FULL). */
-export async function openAdapter(driver, where, { statementTimeoutMs } = {}) {
+/**
+ * memtrace's own storage adapter, as the server opens it (SQLite: synchronous FULL unless told:
+ * the read jobs seed with NORMAL).
+ */
+export async function openAdapter(
+  driver,
+  where,
+  { statementTimeoutMs, synchronous = 'full' } = {},
+) {
   const { openStorage } = await import('../../src/core.ts');
   if (driver === 'sqlite') {
-    return openStorage({ driver: 'sqlite', path: where.file, synchronous: 'full' });
+    return openStorage({ driver: 'sqlite', path: where.file, synchronous });
   }
   return openStorage({
     driver: 'postgres',
@@ -416,7 +423,8 @@ export async function openService(driver, where) {
 
 /**
  * The floor of HTTP on this machine: a bare node:http server (no framework) that reads the
- * request and answers `bodies[path]` (a fixed JSON string) with 200. Whatever memtrace's server
+ * request and answers `bodies['METHOD /path']` (a fixed JSON string; a key ending in `/:id`
+ * answers every path one segment below it not listed itself) with 200. Whatever memtrace's server
  * costs beyond this floor is Express, middleware, validation, the service, the store and JSON.
  */
 export async function startFloorServer(bodies) {
@@ -428,8 +436,11 @@ export async function startFloorServer(bodies) {
       const chunks = [];
       req.on('data', (c) => chunks.push(c));
       req.on('end', () => {
-        const key = req.method + ' ' + req.url.split('?')[0];
-        const b = bufs[key] ?? Buffer.from('{}');
+        const p = req.url.split('?')[0];
+        const key = req.method + ' ' + p;
+        // '/api/v1/memories/<id>' answers the body of '/api/v1/memories/:id'
+        const pattern = req.method + ' ' + p.slice(0, p.lastIndexOf('/')) + '/:id';
+        const b = bufs[key] ?? bufs[pattern] ?? Buffer.from('{}');
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': b.length });
         res.end(b);
       });
