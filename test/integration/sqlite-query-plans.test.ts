@@ -320,6 +320,59 @@ describe.each(['empty', 'analyzed'] as const)(
       );
     });
 
+    describe('the conditions of a default read (not retired, live) on the index alone', () => {
+      // What every service read adds (LiveMemoryStore): live now, with and without a retention.
+      const lives = [
+        { name: 'no retention', live: { at: BASE_TIME, retentionMs: null } },
+        { name: 'a retention', live: { at: BASE_TIME, retentionMs: 30 * 24 * HOUR } },
+      ] as const;
+      const cases: { name: string; f: MemoryFilter; drivingIndex: DrivingIndex }[] = lives.flatMap(
+        ({ name, live }) => [
+          ...countCases.map((c) => ({ ...c, name: `${c.name}, ${name}`, f: { ...c.f, live } })),
+          {
+            name: `one memory type, ${name}`,
+            f: { memoryTypes: ['decision'] as const, live },
+            drivingIndex: 'memory_type' as const,
+          },
+          {
+            name: `pinned + one tag, ${name}`,
+            f: { tags: ['prod'], pinned: true, live },
+            drivingIndex: 'tag' as const,
+          },
+        ],
+      );
+
+      it.each(cases)(
+        'counts on the $drivingIndex index without reading a memories row when the filter is $name',
+        ({ f, drivingIndex }) => {
+          const plan = planOf(db, buildCountMemories(ORG, f));
+          expectIndexedPlan(plan, drivingIndexLine(drivingIndex));
+          if (drivingIndex === 'tag') {
+            expect(
+              plan.filter((l) => /^SEARCH m /.test(l)),
+              plan.join('\n'),
+            ).toEqual([]);
+          } else {
+            expect(
+              plan.some((l) => /^SEARCH m USING COVERING INDEX /.test(l)),
+              plan.join('\n'),
+            ).toBe(true);
+          }
+        },
+      );
+
+      it('computes agent statistics on the (org, agent, time) index alone', () => {
+        const live = { at: BASE_TIME, retentionMs: 30 * 24 * HOUR };
+        const plan = planOf(db, buildMemoryStats(ORG, ['agent_1', 'agent_x'], BASE_TIME, live));
+        expect(
+          plan.some((l) =>
+            /^SEARCH memories USING COVERING INDEX idx_memories_org_agent_time /.test(l),
+          ),
+          plan.join('\n'),
+        ).toBe(true);
+      });
+    });
+
     describe('buildFindByPriority', () => {
       it.each([
         {

@@ -139,12 +139,16 @@ describe('SQLite substring index (0011, memory_trigrams)', () => {
     const db = openSqliteDatabase({ path: file });
     cleanups.push(() => db.close());
     migrateSqliteDatabase(db, dir);
-    const m = aMemory({ content: 'stored before the index existed' });
-    await new SqliteMemoryStore(db).insert([m], null);
+    // Written as SQL: today's store prepares statements on the columns of later migrations
+    // (memory_tags.expires_at, 0013), which a database at 0010 lacks.
+    db.prepare(
+      'INSERT INTO memories (id, org_id, agent_id, memory_type, event_type, content, time, ' +
+        "created_at) VALUES ('mem_before', ?, 'agent', 'episodic', 'general', ?, 1000, 1000)",
+    ).run(ORG, 'stored before the index existed');
     expect(db.prepare('SELECT count(*) AS n FROM memories').get()).toEqual({ n: 1 });
 
-    // Every later migration runs too (0012, the full-text index).
-    expect(migrateSqliteDatabase(db)).toEqual([11, 12]);
+    // Every later migration runs too (0012, the full-text index; 0013, the lifecycle columns).
+    expect(migrateSqliteDatabase(db)).toEqual([11, 12, 13]);
     const store = new SqliteMemoryStore(db);
     expect(await store.count(ORG, { contentContains: 'before the index' })).toBe(1);
     expect(

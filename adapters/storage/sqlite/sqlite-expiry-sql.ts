@@ -7,7 +7,8 @@ interface ExpirySql {
 }
 
 /**
- * The condition that a memory (alias `a`) is live at `live.at` (see `isLive`): its own expiry
+ * The condition that a memory (alias `a`: its row, or its memory_tags row, which repeats
+ * expires_at, pinned and time since 0013) is live at `live.at` (see `isLive`): its own expiry
  * is later, or it has none and is pinned, or no retention applies, or it is younger than that.
  */
 export function liveCondition(a: string, live: LiveAt): ExpirySql {

@@ -28,7 +28,7 @@ export class SqliteMemoryCorrections {
   >;
   private readonly deleteTag: Database.Statement<[string, string, number, number]>;
   private readonly insertTag: Database.Statement<
-    [string, string, number, number | bigint, number, number]
+    [string, string, number, number | bigint, number, number, number | null, number]
   >;
 
   constructor(db: Database.Database) {
@@ -51,7 +51,8 @@ export class SqliteMemoryCorrections {
       'DELETE FROM memory_tags WHERE org_id = ? AND tag = ? AND time = ? AND seq = ?',
     );
     this.insertTag = db.prepare(
-      'INSERT INTO memory_tags (org_id, tag, time, seq, importance, superseded) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO memory_tags (org_id, tag, time, seq, importance, superseded, expires_at, pinned) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
   }
 
@@ -94,10 +95,15 @@ export class SqliteMemoryCorrections {
     return next;
   }
 
-  /** Writes the `memory_tags` rows of a memory stored as `seq` (its importance and flag too). */
+  /**
+   * Writes the `memory_tags` rows of a memory stored as `seq`, with what a tag walk checks
+   * without the memory row: importance, the retired flag, the expiry and the pin (0013).
+   */
   writeTags(m: Memory, seq: number | bigint): void {
     const superseded = m.supersededBy === null ? 0 : 1;
-    for (const tag of m.tags)
-      this.insertTag.run(m.orgId, tag, m.time, seq, m.importance, superseded);
+    const pinned = m.pinned ? 1 : 0;
+    for (const tag of m.tags) {
+      this.insertTag.run(m.orgId, tag, m.time, seq, m.importance, superseded, m.expiresAt, pinned);
+    }
   }
 }

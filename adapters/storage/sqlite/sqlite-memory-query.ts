@@ -140,7 +140,12 @@ function plan(orgId: string, filter: MemoryFilter, driven = false): Plan {
       rowCondition(c.sql, c.param);
     }
   }
-  if (filter.pinned !== undefined) rowCondition('m.pinned = ?', filter.pinned ? 1 : 0);
+  // The pin and the expiry are copied into memory_tags (0013) and end the other driving
+  // indexes, so either walk checks them without the row.
+  if (filter.pinned !== undefined) {
+    where.push(`${a}.pinned = ?`);
+    params.push(filter.pinned ? 1 : 0);
+  }
   if (filter.minImportance !== undefined) {
     // Importance is copied into memory_tags (0004), so a tag walk checks it without the row.
     if (drivingIndex === 'tag') {
@@ -151,13 +156,15 @@ function plan(orgId: string, filter: MemoryFilter, driven = false): Plan {
     }
   }
 
-  const live = filter.live === undefined ? null : liveCondition('m', filter.live);
-  if (live) rowCondition(live.sql, ...live.params);
+  const live = filter.live === undefined ? null : liveCondition(a, filter.live);
+  if (live) {
+    where.push(live.sql);
+    params.push(...live.params);
+  }
 
   if (filter.includeSuperseded !== true) {
     // The flag is copied into memory_tags (0010), so a tag walk checks it without the row.
-    if (drivingIndex === 'tag') where.push('t.superseded = 0');
-    else rowCondition('m.superseded_by IS NULL');
+    where.push(drivingIndex === 'tag' ? 't.superseded = 0' : 'm.superseded_by IS NULL');
   }
 
   if (drivingIndex === 'tag') {

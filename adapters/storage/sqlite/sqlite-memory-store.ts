@@ -51,7 +51,7 @@ interface PendingWrite {
 /**
  * The dedup lookup: the newest memory of the org with this key recorded at or after the window
  * start (`org_id`, `dedup_key`, `created_at >= ?`), a point seek on (org_id, dedup_key,
- * created_at) (migration 0008).
+ * created_at) (migration 0008), an index of the memories with a key only (0013).
  */
 export const DEDUP_LOOKUP_SQL =
   'SELECT id FROM memories INDEXED BY idx_memories_org_dedup_created ' +
