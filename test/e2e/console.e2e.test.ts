@@ -16,8 +16,13 @@ import { buildTestApp, type TestApp } from '../support/test-app.js';
 
 const SKIP_REASON = `${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium) to test /console`;
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-/** Where the screenshots of the README are written. */
-const SHOTS = path.join(ROOT, 'docs', 'console');
+/**
+ * Where the screenshots go: the README's (docs/console/) with MEMTRACE_CONSOLE_SCREENSHOTS=1,
+ * otherwise a folder removed after the run (they are taken either way).
+ */
+const SHOTS = process.env.MEMTRACE_CONSOLE_SCREENSHOTS
+  ? path.join(ROOT, 'docs', 'console')
+  : mkdtempSync(path.join(tmpdir(), 'memtrace-console-shots-'));
 
 /** What scripts in the page see, typed here, where the DOM library is not loaded. */
 interface PageGlobals {
@@ -48,7 +53,10 @@ beforeAll(async () => {
   t = await buildTestApp({ logger: capturing });
 }, 120_000);
 
-afterAll(() => rmSync(built, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(built, { recursive: true, force: true });
+  if (!SHOTS.startsWith(ROOT)) rmSync(SHOTS, { recursive: true, force: true });
+});
 
 describe('GET /console', () => {
   it('is served from dist/console of the package, as the composition root decides', () => {
