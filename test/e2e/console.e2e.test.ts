@@ -329,7 +329,15 @@ describe('the console in Chromium', () => {
     await detail.locator('[data-testid=history] li').waitFor();
     expect(await detail.innerText()).toContain('"currency": "EUR"');
     expect(await detail.innerText()).toContain('0.9');
-    await must(t.adminKey, 'DELETE', `/memories/${await row.getAttribute('data-memory')}`);
+
+    // Forgotten from its detail, after a dry run of its id
+    const id = await row.getAttribute('data-memory');
+    await detail.locator('button:has-text("Forget this memory")').click();
+    expect(await detail.locator('[data-testid=would-delete] strong').innerText()).toBe('1');
+    await detail.locator('.confirm button.danger').click();
+    await memoryCount(page, /^0 memories/);
+    expect((await api(t.adminKey, 'GET', `/memories/${id}`)).status).toBe(404);
+    expect(await page.locator('[data-testid=memory-detail]').count()).toBe(0);
     await page.close();
   }, 30_000);
 

@@ -256,7 +256,10 @@ export function MemoriesView({ caller }: { readonly caller: Caller }) {
               id={open}
               onOpen={setOpen}
               onClose={() => setOpen(null)}
-              onForgotten={() => void reload()}
+              onForgotten={() => {
+                setOpen(null);
+                void reload();
+              }}
             />
           )}
         </div>
