@@ -1560,6 +1560,11 @@ export interface components {
        */
       docs: '/docs';
       /**
+       * @description The web console (503 until `npm run build` has built it).
+       * @constant
+       */
+      console: '/console';
+      /**
        * @description This document.
        * @constant
        */
