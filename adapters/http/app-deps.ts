@@ -40,6 +40,11 @@ export interface AppDeps {
   /** Request timing and GET /metrics; neither when absent. */
   readonly metrics?: HttpMetrics;
   /**
+   * The built web console (its index.html and assets/), served at /console; the composition
+   * root decides where it lives. Not served when absent; a 503 until it is built.
+   */
+  readonly consoleDir?: string;
+  /**
    * Handlers the composition root mounts beside the API (MCP at /mcp), before the 404 and
    * error handlers; they authenticate by themselves and may throw DomainErrors.
    */

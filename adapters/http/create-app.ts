@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { AppDeps } from './app-deps.js';
+import { consolePage } from './console-page.js';
 import { authenticate } from './middleware/authenticate.js';
 import { errorHandler, routeNotFound } from './middleware/error-handler.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
+  if (deps.consoleDir !== undefined) app.use('/console', ...consolePage(deps.consoleDir));
   app.use(publicRouter(ROUTES, { deps, document: openApiDocument() }));
   for (const mount of deps.mounts ?? []) app.use(mount.path, mount.handler);
 

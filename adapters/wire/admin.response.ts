@@ -4,6 +4,7 @@ import {
   type ArcInstanceView,
   type IssuedKey,
   type Org,
+  type Principal,
 } from '../../domain/index.js';
 import { arrayOf, count, isoTime, nullable, objectSchema, ref } from './json-schema.js';
 import { iso } from './memory.response.js';
@@ -17,6 +18,14 @@ export function toKeyResponse(k: ApiKey) {
 export const toIssuedKeyResponse = (issued: IssuedKey) => ({
   ...toKeyResponse(issued.key),
   api_key: issued.apiKey,
+});
+
+/** The calling key (GET /auth/whoami): what it may do, never the key itself. */
+export const toWhoamiResponse = (p: Principal, operator: boolean) => ({
+  org_id: p.orgId,
+  key_id: p.keyId,
+  permissions: p.permissions,
+  operator,
 });
 
 export const toKeyListResponse = (keys: readonly ApiKey[]) => ({
@@ -94,6 +103,15 @@ export const ADMIN_RESPONSE_SCHEMAS = {
   KeyListResponse: objectSchema<ReturnType<typeof toKeyListResponse>>({
     keys: arrayOf(ref('KeyResponse')),
     count: count('Keys of the org that are not revoked.'),
+  }),
+  WhoamiResponse: objectSchema<ReturnType<typeof toWhoamiResponse>>({
+    org_id: { type: 'string', example: 'org_default' },
+    key_id: KEY_FIELDS.key_id,
+    permissions: KEY_FIELDS.permissions,
+    operator: {
+      type: 'boolean',
+      description: 'Whether the key is an admin key of the default org, which manages orgs.',
+    },
   }),
   OrgResponse: objectSchema<ReturnType<typeof toOrgResponse>>(ORG_FIELDS),
   CreatedOrgResponse: objectSchema<ReturnType<typeof toCreatedOrgResponse>>({

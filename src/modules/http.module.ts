@@ -17,6 +17,7 @@ import {
 import type { Config } from '../config/index.js';
 import type { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
 import { mcpHttpEndpoint } from '../../adapters/mcp/streamable-http.js';
+import { consoleDir } from '../console-dir.js';
 import { APP_DEPS, HTTP_APP, STORAGE } from './tokens.js';
 
 export const httpModule = (config: Config, metrics?: PrometheusMetrics) =>
@@ -49,6 +50,7 @@ export const httpModule = (config: Config, metrics?: PrometheusMetrics) =>
           maxUrlBytes: config.server.maxUrlBytes,
           ...(metrics ? { metrics } : {}),
           ...(config.rateLimit.enabled ? { rateLimit: config.rateLimit } : {}),
+          consoleDir: consoleDir(),
           mounts: [
             {
               path: '/mcp',

@@ -21,6 +21,7 @@ describe('HttpApi.index', () => {
     expect(res.body).toMatchObject({
       service: 'memtrace',
       docs: '/docs',
+      console: '/console',
       openapi: '/openapi.json',
       health: '/health',
       ready: '/ready',

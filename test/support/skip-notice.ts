@@ -6,7 +6,10 @@ import { existsSync } from 'node:fs';
  * it again, one by one); this only gathers them where a reader sees them.
  */
 
-/** The browser the /docs page test drives (test/e2e/docs-page.e2e.test.ts). */
+/**
+ * The browser the /docs page and web console tests drive (test/e2e/docs-page.e2e.test.ts,
+ * test/e2e/console.e2e.test.ts).
+ */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 export interface TestEnvironment {
@@ -40,7 +43,8 @@ export function skipNotice(e: TestEnvironment): string | null {
   }
   if (!e.chromium) {
     groups.push(
-      `- The /docs page in a browser (test/e2e/docs-page.e2e.test.ts): ${CHROMIUM_PATH} is ` +
+      '- The /docs page and the web console in a browser (test/e2e/docs-page.e2e.test.ts, ' +
+        `test/e2e/console.e2e.test.ts): ${CHROMIUM_PATH} is ` +
         "missing. To run it: apt-get install -y chromium (Debian's package)",
     );
   }

@@ -14,6 +14,7 @@ const ID_PARAM_DESCRIPTIONS: Readonly<Record<string, string>> = {
 
 const ACCESS_TEXT: Readonly<Record<Access, string>> = {
   public: 'No API key needed.',
+  key: 'Needs a valid API key, whatever its permissions.',
   read: 'Needs an API key with the `read` permission.',
   write: 'Needs an API key with the `write` permission.',
   admin: 'Needs an API key with the `admin` permission.',

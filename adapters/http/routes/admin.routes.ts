@@ -4,6 +4,7 @@ import {
   toCreatedOrgResponse,
   toIssuedKeyResponse,
   toKeyListResponse,
+  toWhoamiResponse,
   toOrgListResponse,
   toOrgResponse,
 } from '../../wire/admin.response.js';
@@ -33,11 +34,33 @@ async function putArcInstance({ deps, id, body }: ApiCall<unknown, PutArcInstanc
 }
 
 /**
- * /keys (an org's admins manage its keys), /orgs (the operator manages orgs) and
+ * /auth/whoami (any key, about itself), /keys (an org's admins manage its keys), /orgs (the operator manages orgs) and
  * /orgs/{id}/arc (the operator routes an org to its own Arc instance) and /orgs/{id}/retention
  * (the operator sets how long an org's memories live).
  */
 export const ADMIN_ROUTES: readonly Route[] = [
+  apiRoute({
+    method: 'get',
+    path: '/api/v1/auth/whoami',
+    operationId: 'whoami',
+    tag: 'admin',
+    summary: 'The calling key: its org, id and permissions',
+    description:
+      'What a client (the web console) shows or hides for this key: `permissions` as issued, ' +
+      'and `operator` when it is an admin key of the default org (it manages orgs).',
+    access: 'key',
+    ok: { 200: { description: 'The key.', schema: ref('WhoamiResponse') } },
+    handle: async ({ deps, principal }) => {
+      let operator = true;
+      try {
+        deps.auth.authorizeOperator(principal);
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        operator = false;
+      }
+      return toWhoamiResponse(principal, operator);
+    },
+  }),
   apiRoute({
     method: 'post',
     path: '/api/v1/keys',

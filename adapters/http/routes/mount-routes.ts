@@ -39,6 +39,7 @@ export function publicRouter(routes: readonly Route[], ctx: RouteContext): Route
 export function apiRouter(routes: readonly Route[], deps: AppDeps): Router {
   const router = Router();
   const permission = {
+    key: (_req: Request, _res: Response, next: () => void) => next(),
     read: requirePermission(deps.auth, 'read'),
     write: requirePermission(deps.auth, 'write'),
     admin: requirePermission(deps.auth, 'admin'),

@@ -11,7 +11,8 @@ import type { JsonSchema } from '../../wire/json-schema.js';
 
 export type Ctor<T extends object = object> = new () => T;
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-export type Access = 'public' | 'read' | 'write' | 'admin' | 'operator';
+/** `key`: any valid API key, whatever its permissions. */
+export type Access = 'public' | 'key' | 'read' | 'write' | 'admin' | 'operator';
 /** The document's tags, one per table. */
 export type Tag = 'memories' | 'sessions' | 'agents' | 'admin' | 'health';
 

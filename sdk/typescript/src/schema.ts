@@ -442,6 +442,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/whoami': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The calling key: its org, id and permissions
+     * @description What a client (the web console) shows or hides for this key: `permissions` as issued, and `operator` when it is an admin key of the default org (it manages orgs).
+     *
+     *     Needs a valid API key, whatever its permissions.
+     */
+    get: operations['whoami'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/keys': {
     parameters: {
       query?: never;
@@ -1445,6 +1467,20 @@ export interface components {
       /** @description Keys of the org that are not revoked. */
       count: number;
     };
+    WhoamiResponse: {
+      /** @example org_default */
+      org_id: string;
+      /** @example key_019c56b7f5c0a1b2c3d4e5f6 */
+      key_id: string;
+      /**
+       * @example [
+       *       "read"
+       *     ]
+       */
+      permissions: ('read' | 'write' | 'admin')[];
+      /** @description Whether the key is an admin key of the default org, which manages orgs. */
+      operator: boolean;
+    };
     OrgResponse: {
       /** @example org_019c56b7f5c0a1b2c3d4e5f6 */
       org_id: string;
@@ -1523,6 +1559,11 @@ export interface components {
        * @constant
        */
       docs: '/docs';
+      /**
+       * @description The web console (503 until `npm run build` has built it).
+       * @constant
+       */
+      console: '/console';
       /**
        * @description This document.
        * @constant
@@ -2882,6 +2923,33 @@ export interface operations {
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
       413: components['responses']['PayloadTooLarge'];
+      414: components['responses']['UriTooLong'];
+      429: components['responses']['RateLimited'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  whoami: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The key. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WhoamiResponse'];
+        };
+      };
+      400: components['responses']['InvalidRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
       414: components['responses']['UriTooLong'];
       429: components['responses']['RateLimited'];
       500: components['responses']['InternalError'];

@@ -28,12 +28,13 @@ describe('skipNotice', () => {
     expect(notice).not.toContain('chromium');
   });
 
-  it('names the /docs page test and the package to install when Chromium is missing', () => {
+  it('names the /docs page and console tests and the package to install when Chromium is missing', () => {
     // Act
     const notice = skipNotice({ ...everything, chromium: false });
 
     // Assert
     expect(notice).toContain('test/e2e/docs-page.e2e.test.ts');
+    expect(notice).toContain('test/e2e/console.e2e.test.ts');
     expect(notice).toContain('apt-get install -y chromium');
     expect(notice).not.toContain('MEMTRACE_TEST_POSTGRES_URL');
   });
