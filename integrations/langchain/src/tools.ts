@@ -5,7 +5,7 @@ import {
   toolDescriptions,
   type MemtraceToolsOptions,
 } from '@memtrace/agent-tools';
-import { tool } from '@langchain/core/tools';
+import { tool, type StructuredToolInterface } from '@langchain/core/tools';
 
 /**
  * memtrace as LangChain tools: `remember`, `recall`, `search` and `sessionContext`, for
@@ -13,7 +13,10 @@ import { tool } from '@langchain/core/tools';
  * `options.agentId` (and write to and read the context of `options.sessionId`, when given)
  * through `client`; each answers with JSON text.
  */
-export function memtraceTools(client: Memtrace, options: MemtraceToolsOptions) {
+export function memtraceTools(
+  client: Memtrace,
+  options: MemtraceToolsOptions,
+): StructuredToolInterface[] {
   const ops = memtraceOperations(client, options);
   return [
     tool(async (input) => JSON.stringify(await ops.remember(input)), {
