@@ -186,7 +186,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['domain/**/*.ts', 'adapters/**/*.ts', 'src/**/*.ts', 'test/**/*.ts'],
+    files: [
+      'domain/**/*.ts',
+      'adapters/**/*.ts',
+      'src/**/*.ts',
+      'test/**/*.ts',
+      'integrations/**/*.ts',
+    ],
     rules: { 'memtrace/no-cycles': 'error' },
   },
 );

@@ -1,10 +1,31 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+const ROOT = import.meta.dirname;
+
+/**
+ * The package names the integrations (integrations/*) import, resolved to their sources in this
+ * checkout, as tsconfig.json's `paths` does for the type checker.
+ */
+const PACKAGES: Record<string, string> = {
+  '@basekick-labs/memtrace-sdk': 'sdk/typescript/src/index.ts',
+  '@memtrace/agent-tools': 'integrations/tools/src/index.ts',
+  '@memtrace/ai-sdk': 'integrations/ai-sdk/src/index.ts',
+  '@memtrace/langchain': 'integrations/langchain/src/index.ts',
+  '@memtrace/openai-agents': 'integrations/openai-agents/src/index.ts',
+};
 
 // The REST suite that runs through supertest, repeated on every embedded driver.
 const HTTP_E2E =
   'test/e2e/{agents,arc-admin,auth,cascade-delete,context-budget,correct,cursors,event-time,expire,forget,http,implicit-sessions,input-rules,isolation,isolation-matrix,lifecycle-model,limits,memories,original-sdk-compat,search-ranked,sessions,spec-examples}.e2e.test.ts';
 
 export default defineConfig({
+  resolve: {
+    alias: Object.entries(PACKAGES).map(([name, file]) => ({
+      find: new RegExp(`^${name.replace('/', '\\/')}$`),
+      replacement: path.join(ROOT, file),
+    })),
+  },
   test: {
     setupFiles: ['test/support/setup.ts'],
     // Prints which groups of tests skip here and how to run them.
@@ -16,7 +37,13 @@ export default defineConfig({
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest-report.json' },
     projects: [
-      { extends: true, test: { name: 'memtrace', include: ['test/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'memtrace',
+          include: ['test/**/*.test.ts', 'integrations/*/test/**/*.test.ts'],
+        },
+      },
       {
         extends: true,
         test: {
