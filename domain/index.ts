@@ -29,6 +29,7 @@ export * from './agent/agent.service.js';
 export * from './auth/auth.js';
 export * from './auth/auth-store.port.js';
 export * from './auth/auth.service.js';
+export * from './auth/cached-auth-store.js';
 export * from './arc-instance/arc-instance.js';
 export * from './arc-instance/arc-instance-store.port.js';
 export * from './arc-instance/arc-instance.service.js';

@@ -18,6 +18,7 @@ import {
   AgentService,
   ArcInstanceService,
   AuthService,
+  CachedAuthStore,
   ContextService,
   DEFAULT_LIMITS,
   LiveMemoryStore,
@@ -104,7 +105,9 @@ export function createMemtrace(options: MemtraceOptions): Memtrace {
   const crypto = options.crypto ?? new NodeCrypto();
   const limits = options.limits ?? DEFAULT_LIMITS;
   const secrets = options.secrets ?? new AesGcmSecretBox(options.masterKey);
-  const retention = new OrgRetention(storage.auth, options.defaultRetentionMs ?? null);
+  // Keys and orgs as every request reads them, reused for a moment; changes made here drop them.
+  const authStore = new CachedAuthStore(storage.auth, clock);
+  const retention = new OrgRetention(authStore, options.defaultRetentionMs ?? null);
   // Every service reads memories through this view, so no read path returns an expired one.
   const memories = new LiveMemoryStore(storage.memories, clock, retention);
   const sessions = new SessionService(
@@ -145,8 +148,8 @@ export function createMemtrace(options: MemtraceOptions): Memtrace {
       limits,
       options.logger,
     ),
-    auth: new AuthService(storage.auth, clock, ids, crypto),
-    arcInstances: new ArcInstanceService(storage.arcInstances, storage.auth, secrets, clock),
+    auth: new AuthService(authStore, clock, ids, crypto),
+    arcInstances: new ArcInstanceService(storage.arcInstances, authStore, secrets, clock),
     retention,
     liveMemories: memories,
   };

@@ -61,5 +61,7 @@ async function openSqliteFile(options: SqliteOpenOptions): Promise<StorageBundle
   return createSqliteStorage({
     ...options,
     busyTimeoutMs: options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS,
+    // A commit that fills the WAL would otherwise copy it into the file while requests wait.
+    backgroundCheckpoints: options.backgroundCheckpoints ?? true,
   });
 }

@@ -34,7 +34,8 @@ export function createApp(deps: AppDeps): express.Express {
     const paths = [...new Set(ROUTES.map((r) => r.path))];
     app.use(observeRequests(deps.metrics, routeMatcher(paths)));
   }
-  app.use(requestLog(deps.logger));
+  // No access log middleware at all when its lines would be dropped (log level warn or above).
+  if (deps.logger.enabled?.('info') !== false) app.use(requestLog(deps.logger));
   // No upgrade-insecure-requests: memtrace serves plain http (TLS, when wanted, is a proxy's), so
   // a browser told to upgrade would fetch /docs's scripts over an https nobody answers.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));

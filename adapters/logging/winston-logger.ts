@@ -39,5 +39,11 @@ export function createWinstonLogger(options: WinstonLoggerOptions): Logger {
   const log = (level: string) => (message: string, meta?: LogMeta) => {
     if (logger.isLevelEnabled(level)) logger.log(level, message, meta ?? {});
   };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  return {
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    enabled: (level) => options.level !== 'silent' && logger.isLevelEnabled(level),
+  };
 }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { InsertOutcome, StoragePorts } from '../../domain/index.js';
 import type { PrometheusMetrics } from './prometheus-metrics.js';
 
@@ -35,18 +36,16 @@ function timedPort<T extends Port>(
   const wrapped: Record<string, unknown> = {};
   const target = port as unknown as Record<string, (...args: unknown[]) => unknown>;
   for (const name of methodNames(port)) {
+    const observe = metrics.storeTimer(driver, `${area}.${name}`);
     wrapped[name] = async (...args: unknown[]) => {
-      const end = metrics.storeOperationDuration.startTimer({
-        driver,
-        operation: `${area}.${name}`,
-      });
+      const started = performance.now();
       try {
         const result = await target[name]!.apply(port, args);
-        end({ outcome: 'ok' });
+        observe('ok', (performance.now() - started) / 1000);
         after?.(name, result);
         return result;
       } catch (e) {
-        end({ outcome: 'error' });
+        observe('error', (performance.now() - started) / 1000);
         throw e;
       }
     };

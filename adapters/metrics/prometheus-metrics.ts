@@ -51,14 +51,37 @@ export class PrometheusMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'memtrace_' });
   }
 
+  /** The histogram's child per label set: prom-client would hash the labels on every call. */
+  private readonly requestChildren = new Map<string, { observe(seconds: number): void }>();
+
   observeRequest(
     labels: { readonly method: string; readonly route: string; readonly status: number },
     seconds: number,
   ): void {
-    this.httpRequestDuration.observe(
-      { method: labels.method, route: labels.route, status: String(labels.status) },
-      seconds,
-    );
+    const id = `${labels.method} ${labels.status} ${labels.route}`;
+    let child = this.requestChildren.get(id);
+    if (child === undefined) {
+      child = this.httpRequestDuration.labels(labels.method, labels.route, String(labels.status));
+      this.requestChildren.set(id, child);
+    }
+    child.observe(seconds);
+  }
+
+  /**
+   * Where one store operation's durations go: call the result with each call's outcome and
+   * seconds. Each outcome's series is made at its first observation (none is shown before).
+   */
+  storeTimer(
+    driver: string,
+    operation: string,
+  ): (outcome: 'ok' | 'error', seconds: number) => void {
+    const children: Partial<Record<'ok' | 'error', { observe(seconds: number): void }>> = {};
+    return (outcome, seconds) =>
+      (children[outcome] ??= this.storeOperationDuration.labels(
+        driver,
+        operation,
+        outcome,
+      )).observe(seconds);
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

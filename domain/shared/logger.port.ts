@@ -8,6 +8,11 @@ export interface Logger {
   info(message: string, meta?: LogMeta): void;
   warn(message: string, meta?: LogMeta): void;
   error(message: string, meta?: LogMeta): void;
+  /**
+   * Whether lines of `level` are written at all, for a caller that would otherwise build one per
+   * request only to have it dropped; a logger without it writes every level.
+   */
+  enabled?(level: 'debug' | 'info' | 'warn' | 'error'): boolean;
 }
 export const LOGGER = token<Logger>('memtrace/Logger');
 

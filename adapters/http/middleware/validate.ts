@@ -201,6 +201,26 @@ function fastInstance<T extends object>(dto: Ctor<T>, plain: Record<string, unkn
         if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return null;
         out[key] = [...(v as string[])];
         break;
+      case 'queryString':
+        if (typeof v !== 'string') return null;
+        out[key] = v;
+        break;
+      case 'queryList': {
+        const list = queryList(v);
+        if (list === null) return null;
+        out[key] = list;
+        break;
+      }
+      case 'queryNumber': {
+        const n = typeof v === 'string' && field.pattern.test(v) ? Number(v) : NaN;
+        if (!Number.isFinite(n)) return null;
+        out[key] = n;
+        break;
+      }
+      case 'queryBoolean':
+        if (v !== 'true' && v !== 'false') return null;
+        out[key] = v === 'true';
+        break;
       case 'nestedArray': {
         if (!Array.isArray(v) || v.length > field.max) return null;
         const items: object[] = [];
@@ -216,6 +236,13 @@ function fastInstance<T extends object>(dto: Ctor<T>, plain: Record<string, unkn
     }
   }
   return out as T;
+}
+
+/** A comma list given once or repeated, split as QueryList's transform does; null otherwise. */
+function queryList(v: unknown): string[] | null {
+  if (typeof v === 'string') return v.split(',');
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return null;
+  return (v as string[]).flatMap((x) => x.split(','));
 }
 
 function putBack(root: object, at: readonly (string | number)[], value: unknown): void {

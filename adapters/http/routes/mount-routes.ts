@@ -82,6 +82,29 @@ function handlerOf(route: ApiRoute, deps: AppDeps): RequestHandler {
       for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
     }
     if (body === undefined) res.status(code).end();
-    else res.status(code).json(body);
+    else sendJson(req, res, code, body);
   };
+}
+
+/**
+ * Answers `body` as JSON with the very status and headers Express's `res.json` sets here
+ * (`Content-Type: application/json; charset=utf-8`, `Content-Length`, no ETag: the app turns
+ * them off), without its generic work per response (the content type's parsing and charset
+ * rewriting, the freshness check). A conditional request still goes through `res.json`, so it
+ * gets Express's answer to its conditions.
+ */
+function sendJson(req: Request, res: Response, status: number, body: unknown): void {
+  if (
+    req.headers['if-none-match'] !== undefined ||
+    req.headers['if-modified-since'] !== undefined
+  ) {
+    res.status(status).json(body);
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  if (req.method === 'HEAD') res.end();
+  else res.end(text);
 }

@@ -6,6 +6,7 @@ import {
   type SqliteOpenOptions,
 } from './sqlite-database.js';
 import { translateSqliteError, withSqlite } from './sqlite-errors.js';
+import { checkpointInBackground, type BackgroundCheckpoints } from './sqlite-checkpointer.js';
 import { SqliteFailFast } from './sqlite-fail-fast.js';
 import { migrateSqliteDatabase } from './sqlite-migrator.js';
 import { SqliteAgentStore } from './sqlite-agent-store.js';
@@ -32,11 +33,14 @@ export async function createSqliteStorage(options: SqliteOpenOptions): Promise<S
   const db = openSqliteDatabase(options);
   try {
     migrateSqliteDatabase(db);
-    return bundle(db, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
   } catch (e) {
     db.close();
     throw translateSqliteError(e);
   }
+  const checkpoints = options.backgroundCheckpoints
+    ? await checkpointInBackground(db, options.path)
+    : { stop: async () => undefined };
+  return bundle(db, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, checkpoints);
 }
 
 /**
@@ -53,7 +57,11 @@ export async function migrateSqlite(path: string): Promise<number[]> {
   }
 }
 
-function bundle(db: Database.Database, busyTimeoutMs: number): StorageBundle {
+function bundle(
+  db: Database.Database,
+  busyTimeoutMs: number,
+  checkpoints: BackgroundCheckpoints,
+): StorageBundle {
   const failFast = new SqliteFailFast(db, busyTimeoutMs);
   // Takes and releases the write lock: a file another process has locked, or that can no
   // longer be written, makes memtrace not ready even though reads would still succeed.
@@ -71,6 +79,7 @@ function bundle(db: Database.Database, busyTimeoutMs: number): StorageBundle {
         withSqlite(() => probe.immediate());
       }),
     close: async () => {
+      await checkpoints.stop();
       if (db.open) db.close();
     },
   };

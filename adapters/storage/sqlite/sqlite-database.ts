@@ -18,6 +18,11 @@ export interface SqliteOpenOptions {
   readonly synchronous?: SqliteSynchronous;
   /** How long a write waits for another connection's lock before failing; default 5000 ms. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Checkpoint the WAL from a worker thread instead of inside the commit that fills it (see
+   * `checkpointInBackground`); off unless asked (the server asks).
+   */
+  readonly backgroundCheckpoints?: boolean;
 }
 
 /** How long a write waits for another connection's lock when no option says otherwise. */

@@ -38,12 +38,18 @@ export class SqliteFailFast {
 
   /** Wraps every method of `store` in {@link run}. */
   guard<T extends object>(store: T): T {
+    // One wrapper per method, made at its first call rather than at every call.
+    const wrappers = new Map<PropertyKey, { of: unknown; call: unknown }>();
     return new Proxy(store, {
       get: (target, prop, receiver) => {
         const value: unknown = Reflect.get(target, prop, receiver);
         if (typeof value !== 'function') return value;
-        return (...args: unknown[]) =>
+        const known = wrappers.get(prop);
+        if (known?.of === value) return known.call;
+        const call = (...args: unknown[]) =>
           this.run(() => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
+        wrappers.set(prop, { of: value, call });
+        return call;
       },
     });
   }

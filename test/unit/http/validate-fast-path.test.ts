@@ -8,7 +8,13 @@ import {
 import { CreateOrgRequest } from '../../../adapters/wire/create-org.request.js';
 import { CreateSessionRequest } from '../../../adapters/wire/create-session.request.js';
 import { fastFieldsOf, type FastField } from '../../../adapters/wire/field-decorators.js';
-import { ListMemoriesQuery } from '../../../adapters/wire/list-memories.query.js';
+import { DeleteAgentQuery } from '../../../adapters/wire/delete-agent.query.js';
+import {
+  AgentMemoriesQuery,
+  ListMemoriesQuery,
+  SessionMemoriesQuery,
+} from '../../../adapters/wire/list-memories.query.js';
+import { ListSessionsQuery } from '../../../adapters/wire/list-sessions.query.js';
 import { NoQuery, PageQuery } from '../../../adapters/wire/page.query.js';
 import { SearchMemoriesRequest } from '../../../adapters/wire/search-memories.request.js';
 import { SessionContextRequest } from '../../../adapters/wire/session-context.request.js';
@@ -71,6 +77,47 @@ function anyValue(rand: () => number, depth = 0): unknown {
   }
 }
 
+/** Every query DTO of the API. */
+const QUERY_DTOS: readonly Ctor[] = [
+  ListMemoriesQuery,
+  AgentMemoriesQuery,
+  SessionMemoriesQuery,
+  ListSessionsQuery,
+  DeleteAgentQuery,
+  PageQuery,
+  NoQuery,
+];
+
+/** A query parameter's value as the query parser gives it: a string, or strings when repeated. */
+function queryValue(rand: () => number, field: FastField | undefined): string | string[] {
+  const one = (): string => {
+    const any = ['', 'x', 'a,b', 'true', 'false', '5', '0.5', '-1', '1e3', '1e999', '0x10', ' 7'];
+    if (field === undefined || rand() < 0.3) return any[Math.floor(rand() * any.length)] as string;
+    switch (field.kind) {
+      case 'queryNumber':
+        return ['0', '1', '50', '0.25', '.5', '007', '12345678901234567'][Math.floor(rand() * 7)]!;
+      case 'queryBoolean':
+        return rand() < 0.5 ? 'true' : 'false';
+      case 'queryList':
+        return ['episodic', 'a,b', 'decision,entity', ',', 'x,'][Math.floor(rand() * 5)]!;
+      default:
+        return ['agent_1', 'sess 2', '2026-01-01T00:00:00Z', 'desc', '7d'][Math.floor(rand() * 5)]!;
+    }
+  };
+  return rand() < 0.1 ? [one(), one()] : one();
+}
+
+/** A parsed query string for `dto`: each declared parameter absent or given, sometimes an unknown one. */
+function anyQuery(rand: () => number, dto: Ctor): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  for (const [key, field] of fastFieldsOf(dto) ?? new Map<string, FastField>()) {
+    if (rand() < 0.6) continue;
+    query[key] = queryValue(rand, field);
+  }
+  if (rand() < 0.05) query.unknown_param = queryValue(rand, undefined);
+  return query;
+}
+
 /** A value of the kind a field expects. */
 function typed(rand: () => number, field: FastField): unknown {
   switch (field.kind) {
@@ -89,6 +136,8 @@ function typed(rand: () => number, field: FastField): unknown {
       return Array.from({ length: Math.floor(rand() * 4) }, () =>
         rand() < 0.9 ? anyBody(rand, field.type()) : anyValue(rand),
       );
+    default:
+      return anyValue(rand);
   }
 }
 
@@ -106,9 +155,14 @@ function anyBody(rand: () => number, dto: Ctor): Record<string, unknown> {
 }
 
 /** What toDto does with the input: the instance (class and fields) or the error it throws. */
-async function outcome(dto: Ctor, input: unknown, fast: boolean): Promise<unknown> {
+async function outcome(
+  dto: Ctor,
+  input: unknown,
+  fast: boolean,
+  where: 'body' | 'query' = 'body',
+): Promise<unknown> {
   try {
-    const value = await toDto(dto, input, 'body', { fast });
+    const value = await toDto(dto, input, where, { fast });
     return { ok: Object.getPrototypeOf(value) === dto.prototype, value: structuredClone(value) };
   } catch (e) {
     return { error: (e as Error).message, details: (e as { details?: unknown }).details };
@@ -116,14 +170,45 @@ async function outcome(dto: Ctor, input: unknown, fast: boolean): Promise<unknow
 }
 
 describe('validate.toDto fast path', () => {
-  it('has fast checks for every body DTO and none for query DTOs', () => {
+  it('has fast checks for every body DTO and every query DTO', () => {
     // Act
     const bodies = BODY_DTOS.map((dto) => [dto.name, fastFieldsOf(dto) !== null]);
-    const queries = [ListMemoriesQuery, PageQuery, NoQuery].map((dto) => fastFieldsOf(dto));
+    const queries = QUERY_DTOS.map((dto) => [dto.name, fastFieldsOf(dto)?.size]);
 
     // Assert
     expect(bodies).toEqual(BODY_DTOS.map((dto) => [dto.name, true]));
-    expect(queries).toEqual([null, null, null]);
+    expect(queries).toEqual([
+      ['ListMemoriesQuery', 17],
+      ['AgentMemoriesQuery', 16],
+      ['SessionMemoriesQuery', 16],
+      ['ListSessionsQuery', 5],
+      ['DeleteAgentQuery', 1],
+      ['PageQuery', 3],
+      ['NoQuery', 0],
+    ]);
+  });
+
+  it('gives the same instance or the same error as class-validator for random queries', async () => {
+    // Arrange
+    const rand = mulberry32(20261207);
+    let accepted = 0;
+
+    // Act
+    const differences: unknown[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const dto = QUERY_DTOS[i % QUERY_DTOS.length] as Ctor;
+      const input = anyQuery(rand, dto);
+      const fast = await outcome(dto, input, true, 'query');
+      const slow = await outcome(dto, input, false, 'query');
+      if ((slow as { ok?: boolean }).ok) accepted += 1;
+      if (JSON.stringify(fast) !== JSON.stringify(slow))
+        differences.push({ dto: dto.name, input, fast, slow });
+    }
+
+    // Assert
+    expect(JSON.stringify(differences.slice(0, 2), null, 1)).toBe('[]');
+    expect(accepted).toBeGreaterThan(300);
+    expect(accepted).toBeLessThan(2700);
   });
 
   it('gives the same instance or the same error as class-validator for random bodies', async () => {
