@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { nodeEntry } from './entry.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -28,9 +29,9 @@ export interface ServerProcess {
   readonly exited: Promise<number | string>;
 }
 
-/** Starts `src/main.ts` (through tsx) as a real process on 127.0.0.1. */
+/** Starts `src/main.ts` (see {@link nodeEntry}) as a real process on 127.0.0.1. */
 export function spawnServer(env: Record<string, string>, port: number): ServerProcess {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
+  const proc = spawn(process.execPath, nodeEntry('src/main.ts'), {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
