@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -31,6 +32,12 @@ export default defineConfig({
     // Prints which groups of tests skip here and how to run them.
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
+    // Two test files at a time even on 2 cores, where vitest's default (cores - 1) is one: most
+    // files spend much of their time waiting on PostgreSQL, the Arc stand-in or a server process
+    // they started, so a second file keeps both cores busy. Files share nothing that could clash:
+    // ports are picked free, temp dirs are mkdtemp'd, and every PostgreSQL test has a schema or
+    // database of its own (migrations of one database take turns on an advisory lock).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // The JSON report is what .ci/run counts from.

@@ -11,6 +11,7 @@ import {
   waitUntilHealthy,
   type ServerProcess,
 } from '../support/server-process.js';
+import { nodeEntry } from '../support/entry.js';
 
 /**
  * Per-org Arc routing end to end: a real server on the arc driver, two Arc stand-ins (the
@@ -43,7 +44,7 @@ function memtraceCli(args: string[], input: string): Promise<{ code: number; out
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args],
+      [...nodeEntry('src/cli/main.ts'), ...args],
       { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: dir, ...serverEnv() } },
       (error, stdout, stderr) =>
         resolve({ code: error ? Number(error.code ?? 1) : 0, out: stdout + stderr }),

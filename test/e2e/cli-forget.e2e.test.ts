@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
 import { DEFAULT_ORG_ID, type NewMemory } from '../../domain/index.js';
 import { createMemtrace } from '../../src/core.js';
+import { nodeEntry } from '../support/entry.js';
 
 /** `memtrace forget` from source on a SQLite file that the test fills and reads directly. */
 
@@ -49,21 +50,17 @@ async function contents(db: string, orgId: string = DEFAULT_ORG_ID): Promise<str
 /** Runs `memtrace forget <args>` on `db`: stdout, stderr and the exit code. */
 async function forget(db: string, args: string[], level = 'warn') {
   try {
-    const r = await exec(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'forget', ...args],
-      {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: dir,
-          MEMTRACE_STORAGE_SQLITE_PATH: db,
-          MEMTRACE_AUTH_BOOTSTRAP_KEY: BOOTSTRAP,
-          MEMTRACE_LOG_LEVEL: level,
-          MEMTRACE_LOG_FORMAT: 'json',
-        },
+    const r = await exec(process.execPath, [...nodeEntry('src/cli/main.ts'), 'forget', ...args], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: dir,
+        MEMTRACE_STORAGE_SQLITE_PATH: db,
+        MEMTRACE_AUTH_BOOTSTRAP_KEY: BOOTSTRAP,
+        MEMTRACE_LOG_LEVEL: level,
+        MEMTRACE_LOG_FORMAT: 'json',
       },
-    );
+    });
     return { stdout: r.stdout, stderr: r.stderr, code: 0 };
   } catch (e) {
     const err = e as { stdout: string; stderr: string; code: number };

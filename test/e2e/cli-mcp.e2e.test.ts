@@ -1,14 +1,14 @@
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { describe, expect, it } from 'vitest';
 import { aBootstrapKey } from '../support/server-process.js';
 import { useServerProcess } from '../support/use-server.js';
+import { nodeEntry } from '../support/entry.js';
 
 const run = promisify(execFile);
-const CLI = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
+const CLI = nodeEntry('src/cli/main.ts');
 const key = aBootstrapKey();
 const server = useServerProcess(() => ({
   MEMTRACE_STORAGE_DRIVER: 'memory',
@@ -22,7 +22,7 @@ describe('memtrace mcp', () => {
     await client.connect(
       new StdioClientTransport({
         command: process.execPath,
-        args: ['--import', 'tsx', CLI, 'mcp'],
+        args: [...CLI, 'mcp'],
         env: { PATH: process.env.PATH ?? '', MEMTRACE_URL: server().url, MEMTRACE_API_KEY: key },
       }),
     );
@@ -63,7 +63,7 @@ describe('memtrace mcp', () => {
 
   it('exits 1 with one line when MEMTRACE_API_KEY is missing', async () => {
     // Act
-    const failure = await run(process.execPath, ['--import', 'tsx', CLI, 'mcp'], {
+    const failure = await run(process.execPath, [...CLI, 'mcp'], {
       env: { PATH: process.env.PATH ?? '', MEMTRACE_URL: server().url },
     }).then(
       () => null,

@@ -23,6 +23,7 @@ import {
 } from '../support/postgres-harness.js';
 import { FixedClock } from '../support/fixed-clock.js';
 import { TEST_START } from '../support/test-app.js';
+import { nodeEntry } from '../support/entry.js';
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -41,11 +42,10 @@ async function memtrace(db: string, extraEnv: Record<string, string>, ...args: s
     ...extraEnv,
   };
   try {
-    const r = await exec(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args],
-      { env, cwd: ROOT },
-    );
+    const r = await exec(process.execPath, [...nodeEntry('src/cli/main.ts'), ...args], {
+      env,
+      cwd: ROOT,
+    });
     return { ...r, code: 0 };
   } catch (e) {
     const err = e as { stdout: string; stderr: string; code: number };

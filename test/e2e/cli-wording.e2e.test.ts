@@ -9,6 +9,7 @@ import { DEFAULT_ORG_ID } from '../../domain/index.js';
 import { createMemtrace } from '../../src/core.js';
 import { FixedClock } from '../support/fixed-clock.js';
 import { TEST_START } from '../support/test-app.js';
+import { nodeEntry } from '../support/entry.js';
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -18,7 +19,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `memtrace <args>` from source on the SQLite file `db`. */
 async function memtrace(db: string, ...args: string[]) {
-  return exec(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], {
+  return exec(process.execPath, [...nodeEntry('src/cli/main.ts'), ...args], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { nodeEntry } from '../support/entry.js';
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -21,7 +22,7 @@ async function memtrace(...args: string[]) {
   try {
     const { stdout, stderr } = await exec(
       process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args],
+      [...nodeEntry('src/cli/main.ts'), ...args],
       { env, cwd: ROOT },
     );
     return { stdout, stderr, code: 0 };

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gptTokenCounters } from '../../adapters/tokenizer/gpt-token-counter.js';
 import { aBootstrapKey } from '../support/server-process.js';
 import { useServerProcess } from '../support/use-server.js';
+import { nodeEntry } from '../support/entry.js';
 
 /**
  * The MCP server through the MCP SDK's own client, on both transports: stdio (`memtrace mcp`, a
@@ -17,7 +18,7 @@ import { useServerProcess } from '../support/use-server.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const MCP_MAIN = path.join(ROOT, 'src/mcp-main.ts');
+const MCP_MAIN = nodeEntry('src/mcp-main.ts');
 const key = aBootstrapKey();
 const server = useServerProcess(() => ({
   MEMTRACE_STORAGE_DRIVER: 'memory',
@@ -35,7 +36,7 @@ const transports: [string, () => Transport][] = [
     () =>
       new StdioClientTransport({
         command: process.execPath,
-        args: ['--import', 'tsx', MCP_MAIN],
+        args: MCP_MAIN,
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? '', MEMTRACE_URL: server().url, MEMTRACE_API_KEY: key },
         stderr: 'pipe',
@@ -606,7 +607,7 @@ describe('McpServer over streamable-http, authentication', () => {
 describe('runMcpStdio', () => {
   it('exits 1 with a one-line message when MEMTRACE_API_KEY is missing', async () => {
     // Act
-    const error = await run(process.execPath, ['--import', 'tsx', MCP_MAIN], {
+    const error = await run(process.execPath, MCP_MAIN, {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '' },
       timeout: 30_000,

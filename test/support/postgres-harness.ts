@@ -40,15 +40,48 @@ export async function dropSchema(schema: string): Promise<void> {
   await withAdminClient((c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
 }
 
-/** Empties every table of `schema` but `schema_migrations`, restarting identities. */
+/**
+ * Empties every table of `schema` but `schema_migrations`, restarting identities, in one round
+ * trip (several statements in one simple query run as one transaction). DELETE rather than TRUNCATE: a test's tables hold a few rows,
+ * and TRUNCATE gives every table and index a new file (0.3-0.5 s for this schema, paid before
+ * every PostgreSQL test, against ~50 ms). Tables are emptied referencing ones first, so a
+ * foreign key without ON DELETE CASCADE cannot refuse the delete.
+ */
 export async function truncateSchema(client: pg.Client | pg.Pool, schema: string): Promise<void> {
-  const { rows } = await client.query<{ tablename: string }>(
-    "SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> 'schema_migrations'",
+  const { rows } = await client.query<{ kind: string; name: string; refs: string[] | null }>(
+    `SELECT 't' AS kind, t.tablename AS name,
+            (SELECT array_agg(DISTINCT r.relname::text)
+               FROM pg_constraint c
+               JOIN pg_class r ON r.oid = c.confrelid
+              WHERE c.contype = 'f' AND c.conrelid = format('%I.%I', t.schemaname, t.tablename)::regclass
+                AND c.confrelid <> c.conrelid) AS refs
+       FROM pg_tables t WHERE t.schemaname = $1 AND t.tablename <> 'schema_migrations'
+     UNION ALL
+     SELECT 's', sequencename, NULL FROM pg_sequences WHERE schemaname = $1`,
     [schema],
   );
-  if (rows.length === 0) return;
-  const tables = rows.map((r) => `"${schema}"."${r.tablename}"`).join(', ');
-  await client.query(`TRUNCATE ${tables} RESTART IDENTITY`);
+  const tables = rows.filter((r) => r.kind === 't');
+  if (tables.length === 0) return;
+  // A table goes after every table that references it.
+  const order: string[] = [];
+  const left = new Map(tables.map((t) => [t.name, t.refs ?? []]));
+  while (left.size > 0) {
+    const referenced = new Set([...left.values()].flat());
+    const leaves = [...left.keys()].filter((name) => !referenced.has(name));
+    if (leaves.length === 0) throw new Error(`foreign keys of ${schema} form a cycle`);
+    for (const name of leaves) {
+      order.push(name);
+      left.delete(name);
+    }
+  }
+  const q = (name: string) => `"${schema}"."${name}"`;
+  const sequences = rows.filter((r) => r.kind === 's');
+  await client.query(
+    [
+      ...order.map((name) => `DELETE FROM ${q(name)}`),
+      ...sequences.map((s) => `ALTER SEQUENCE ${q(s.name)} RESTART`),
+    ].join(';\n'),
+  );
 }
 
 /**

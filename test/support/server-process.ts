@@ -2,19 +2,43 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { nodeEntry } from './entry.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Ports {@link freePort} hands out per vitest worker, below Linux's ephemeral range (32768+). */
+const PORTS_PER_WORKER = 1000;
+const FIRST_PORT = 20_000;
+const WORKER_RANGES = 12;
+/** Ports handed out by this process, not handed out again (their server may not listen yet). */
+const handedOut = new Set<number>();
+
+/** Whether nothing listens on `port` of 127.0.0.1 now. */
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free TCP port on 127.0.0.1 for a process to listen on, from this vitest worker's own range
+ * below the ephemeral range. A port the kernel picks (listen on 0) would be free too, but the
+ * process binds it only a second or more later, and meanwhile another test file running beside
+ * this one (supertest listens on a new ephemeral port for every request) may be given it: the
+ * server would then fail to bind while /health was answered by the other file's listener.
+ */
+export async function freePort(): Promise<number> {
+  const worker = Number(process.env.VITEST_POOL_ID ?? 1);
+  const first = FIRST_PORT + ((worker - 1) % WORKER_RANGES) * PORTS_PER_WORKER;
+  for (let tries = 0; tries < 100; tries++) {
+    const port = first + Math.floor(Math.random() * PORTS_PER_WORKER);
+    if (handedOut.has(port) || !(await isFree(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port in ${first}-${first + PORTS_PER_WORKER - 1}`);
 }
 
 export const aBootstrapKey = () => `mtk_${randomBytes(32).toString('base64url')}`;
@@ -28,9 +52,9 @@ export interface ServerProcess {
   readonly exited: Promise<number | string>;
 }
 
-/** Starts `src/main.ts` (through tsx) as a real process on 127.0.0.1. */
+/** Starts `src/main.ts` (see {@link nodeEntry}) as a real process on 127.0.0.1. */
 export function spawnServer(env: Record<string, string>, port: number): ServerProcess {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
+  const proc = spawn(process.execPath, nodeEntry('src/main.ts'), {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

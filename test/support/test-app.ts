@@ -1,4 +1,5 @@
 import type express from 'express';
+import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeEach } from 'vitest';
 import type { AppDeps } from '../../adapters/http/app-deps.js';
@@ -18,7 +19,6 @@ import {
   randomSchemaName,
   TEST_POSTGRES_URL,
   truncateSchema,
-  withAdminClient,
 } from './postgres-harness.js';
 
 /** 2026-02-13T10:30:00Z, the time of the spec's examples: where test clocks start. */
@@ -68,13 +68,14 @@ export const TEST_DRIVER = process.env.MEMTRACE_TEST_DRIVER ?? 'memory';
  * (TRUNCATE ... RESTART IDENTITY), and it is dropped after the file. Without
  * MEMTRACE_TEST_POSTGRES_URL every test of the file is skipped, saying why.
  */
-let postgresStorage: { schema: string; bundle: StorageBundle } | null = null;
+let postgresStorage: { schema: string; bundle: StorageBundle; admin: pg.Client } | null = null;
 if (TEST_DRIVER === 'postgres') {
   beforeEach((ctx) => {
     if (TEST_POSTGRES_URL === undefined) ctx.skip(POSTGRES_SKIP_REASON);
   });
   afterAll(async () => {
     if (postgresStorage === null) return;
+    await postgresStorage.admin.end();
     await postgresStorage.bundle.close();
     await dropSchema(postgresStorage.schema);
     postgresStorage = null;
@@ -87,11 +88,14 @@ async function openPostgresTestStorage(): Promise<StorageBundle> {
     const schema = randomSchemaName('e2e');
     await createSchema(schema);
     const bundle = await createPostgresStorage({ url: TEST_POSTGRES_URL, schema, poolSize: 5 });
-    postgresStorage = { schema, bundle };
+    // The connection that empties the schema, outside the store under test, kept for the file.
+    const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+    await admin.connect();
+    postgresStorage = { schema, bundle, admin };
   }
   // Close is a no-op so that an app's test cannot end the file's shared pool.
-  const { schema, bundle } = postgresStorage;
-  await withAdminClient((c) => truncateSchema(c, schema));
+  const { schema, bundle, admin } = postgresStorage;
+  await truncateSchema(admin, schema);
   return { ...bundle, close: async () => undefined };
 }
 
