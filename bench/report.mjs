@@ -132,7 +132,7 @@ export function renderMarkdown(report, { svg } = {}) {
     p(
       '### Reads (W3): latency p50 / p95 / p99 ms, one query at a time',
       '',
-      '| Driver | N stored | Query | HTTP (memtrace server) | HTTP, include_count=false | service in-process | adapter: find + count | adapter: find only | bare: page + count | bare: page | avg rows | violations | checksum |',
+      '| Driver | N stored | Query | HTTP (memtrace server) | HTTP, include_count=false | service in-process | adapter: page + count | adapter: find only | bare: page + count | bare: page | avg rows | violations | checksum |',
       '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     );
     for (const j of reads(report)) {

@@ -235,7 +235,7 @@ const report = {
     service:
       "memtrace's MemoryService / ContextService in-process, wired by the real composition root (src/container.ts, metrics on, dedup on): everything the server runs except HTTP, Express and the DTOs",
     adapter:
-      "memtrace's storage adapter imported in-process through tsx (no HTTP, no validation): MemoryStore.insert with the server's dedup policy; reads = find + count as MemoryService runs them; context = sessions.findById + find(all) + formatSessionContext",
+      "memtrace's storage adapter imported in-process through tsx (no HTTP, no validation): MemoryStore.insert with the server's dedup policy; reads = the page with its count as MemoryService reads them (one findPage withTotal where the store reads both in one statement, else findPage + count); context = sessions.findById + find(all) + formatSessionContext",
     load: 'read stores are loaded through MemoryStore.insert (batches of 1,000, no dedup: the API cannot backdate; SQLite synchronous=NORMAL while loading), then ANALYZE (SQLite) / VACUUM ANALYZE (Postgres)',
     peers:
       'as peer-baselines.md describes: first 2,000 one at a time, the rest in batches of 1,000 (mem0: sequential add, no batch API); mem0 infer:false, 64-dim hash embedder, vector store "memory"; LangGraph tags flattened to boolean keys; fetch() to anything but loopback is blocked',

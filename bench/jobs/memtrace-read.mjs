@@ -603,13 +603,15 @@ async function adapterLane() {
       log(`adapter get: p99 ${lane.get.latencyMs.p99} ms`);
       continue;
     }
+    // As MemoryService reads a counted page: one row past it, with its total where the store
+    // reads both in one statement (PostgreSQL), else the page and a count.
     lane[kind] = await runKind(kind, async (x) => {
       const filter = filters[kind](x);
-      const [memories] = await Promise.all([
-        read(kind, filter, 50),
-        store.memories.count(ORG, filter),
-      ]);
-      return memories.map(fromMemory);
+      const relevance = kind === 'q4' ? { byRelevance: true } : {};
+      const q = { filter, order: 'desc', limit: 51, offset: 0, ...relevance, withTotal: true };
+      const page = await store.memories.findPage(ORG, q);
+      if (page.total === undefined) await store.memories.count(ORG, filter);
+      return page.memories.slice(0, 50).map(fromMemory);
     });
     // What MemoryService runs for include_count=false: one row past the page, no count.
     lane[`${kind}_nocount`] = await runKind(kind, async (x) => {

@@ -50,7 +50,9 @@ export async function readMemoryList(
   const scope = memoryCursorScope(orgId, list, input, filter, order);
   const after = cursorPosition(scope, input.cursor, offset);
   const relevance = order === 'relevance';
-  // One row past the page tells whether more follow, and where the next page starts.
+  const counted = input.includeCount !== false;
+  // One row past the page tells whether more follow, and where the next page starts. A store
+  // that can reads the count with the page: one round trip, one snapshot.
   const page = await store.findPage(orgId, {
     filter,
     order: relevance ? 'desc' : order,
@@ -58,13 +60,15 @@ export async function readMemoryList(
     offset,
     after,
     ...(relevance ? { byRelevance: true } : {}),
+    ...(counted ? { withTotal: true } : {}),
   });
   const memories = page.memories.slice(0, limit);
   const hasMore = page.memories.length > limit;
   const next = nextCursor(scope, page.positions, limit);
   const scores = page.scores === undefined ? {} : { scores: page.scores.slice(0, limit) };
-  if (input.includeCount === false) {
-    return { memories, count: null, hasMore, nextCursor: next, ...scores };
+  if (!counted) return { memories, count: null, hasMore, nextCursor: next, ...scores };
+  if (page.total !== undefined) {
+    return { memories, count: page.total, hasMore, nextCursor: next, ...scores };
   }
   // The last page of an offset read holds the last match, so the count follows from it; any
   // other page (and any page after a cursor) needs the store to count every match.

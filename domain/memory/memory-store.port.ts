@@ -33,6 +33,11 @@ export interface MemoryQuery {
    * `score` too (see `isPastByRelevance`).
    */
   readonly byRelevance?: boolean;
+  /**
+   * Also give {@link MemoryPage.total}, read with the page (a store that reads both at once
+   * does; one that does not leaves `total` out and the caller counts).
+   */
+  readonly withTotal?: boolean;
 }
 
 /** What {@link MemoryStore.findPage} returns: the memories and the position of each. */
@@ -49,6 +54,12 @@ export interface MemoryPage {
    * `positions[i].score` is the same number.
    */
   readonly scores?: readonly number[];
+  /**
+   * Only when the query asked `withTotal`, and only from a store that reads it with the page:
+   * how many memories match `filter` (as {@link MemoryStore.count} says), whatever `after`,
+   * `offset` and `limit`, in the same snapshot as the page, so the two always agree.
+   */
+  readonly total?: number;
 }
 
 /** What {@link MemoryStore.findByPriority} reads. */

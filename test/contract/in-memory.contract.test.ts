@@ -4,6 +4,7 @@ import { describeStorageContract } from './storage.contract.js';
 // Each test gets a fresh bundle: reset replaces the stores' contents.
 describeStorageContract({
   name: 'in-memory',
+  countsWithPage: true,
   open: () => createInMemoryStorage(),
   reset: async (s) => {
     for (const store of [s.memories, s.sessions, s.agents, s.auth, s.arcInstances]) {

@@ -16,6 +16,7 @@ import { describeCorrections } from './correct.contract.js';
 import { describeSearchContract } from './search.contract.js';
 import { describeRelevanceContract } from './relevance.contract.js';
 import { describeSubstringContract } from './substring.contract.js';
+import { describePageTotalContract } from './page-total.contract.js';
 
 /** How the contract suite opens, empties and closes one driver's storage. */
 export interface StorageHarness {
@@ -23,6 +24,8 @@ export interface StorageHarness {
   /** false skips the suite, with `skipReason` printed. */
   readonly enabled?: boolean;
   readonly skipReason?: string;
+  /** The store reads a page's total with the page (`MemoryQuery.withTotal`): then required. */
+  readonly countsWithPage?: boolean;
   open(): Promise<StorageBundle>;
   reset(s: StorageBundle): Promise<void>;
   close(s: StorageBundle): Promise<void>;
@@ -686,6 +689,7 @@ export function describeStorageContract(h: StorageHarness): void {
       describeRelevanceContract(() => s);
     });
     describeSubstringContract(() => s, save);
+    describePageTotalContract(() => s, save, h.countsWithPage === true);
 
     describe('SessionStore', () => {
       it('returns a created session unchanged and null for another org', async () => {

@@ -23,6 +23,7 @@ import {
   CLAIM_DEDUP_KEYS_SQL,
   REPOINT_DEDUP_KEYS_SQL,
 } from '../../adapters/storage/postgres/postgres-memory-write-sql.js';
+import { buildFindMemoriesWithTotal } from '../../adapters/storage/postgres/postgres-page-total-sql.js';
 import { migratePostgresDatabase } from '../../adapters/storage/postgres/postgres-migrator.js';
 import { PostgresMemoryStore } from '../../adapters/storage/postgres/postgres-memory-store.js';
 import { aMemory, BASE_TIME } from '../support/builders.js';
@@ -55,6 +56,8 @@ interface PlanNode {
   readonly 'Relation Name'?: string;
   readonly 'Index Name'?: string;
   readonly 'Index Cond'?: string;
+  readonly 'Subplan Name'?: string;
+  readonly 'Actual Loops'?: number;
   readonly Plans?: readonly PlanNode[];
 }
 
@@ -253,6 +256,69 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
           expectIndexedPlan(await planOf(built), DRIVING_INDEX_NAME[drivingIndex]);
         },
       );
+    });
+
+    describe('buildFindMemoriesWithTotal (a list or search with its count)', () => {
+      /** The plan's nodes split: the counting subquery's, and all the others (the page's). */
+      const split = (nodes: readonly PlanNode[]) => {
+        const counting = nodes.find((n) => n['Subplan Name']?.startsWith('InitPlan'));
+        const inCount = new Set(counting === undefined ? [] : nodesOf(counting));
+        return { page: nodes.filter((n) => !inCount.has(n)), counting };
+      };
+
+      it.each(findCases)(
+        'walks the $drivingIndex index in order for the page, no seq scan or sort, and counts as the count alone does when the query is $name',
+        async ({ q, drivingIndex }) => {
+          const built = buildFindMemoriesWithTotal(ORG, q);
+          expect(built.drivingIndex).toBe(drivingIndex);
+          const { page, counting } = split(await planOf(built));
+          expectIndexedPlan(page, DRIVING_INDEX_NAME[drivingIndex]);
+          // The page is read once (a CTE), and counted apart.
+          expect(page.filter((n) => n['Node Type'] === 'CTE Scan').length).toBeGreaterThan(0);
+          const alone = describePlan(await planOf(buildCountMemories(ORG, q.filter)));
+          if (q.limit === null && q.after === undefined) {
+            // Every match is on the page: the planner drops the count (its CASE is decided).
+            expect(counting, describePlan(page)).toBeUndefined();
+          } else {
+            expect(counting, describePlan(page)).toBeDefined();
+            // A subquery's plan starts with the aggregate the statement alone would have.
+            expect(describePlan(nodesOf(counting as PlanNode))).toBe(alone);
+          }
+        },
+      );
+
+      it.each(countCases)(
+        'counts through the $drivingIndex index beside the page when the filter is $name',
+        async ({ f, drivingIndex }) => {
+          const { counting } = split(await planOf(buildFindMemoriesWithTotal(ORG, query(f))));
+          expect(counting).toBeDefined();
+          expectIndexedPlan(nodesOf(counting as PlanNode), DRIVING_INDEX_NAME[drivingIndex], {
+            ordered: false,
+          });
+        },
+      );
+
+      /** The loops of the counting subquery when the statement runs (EXPLAIN ANALYZE). */
+      async function countingLoops(q: MemoryQuery): Promise<number | undefined> {
+        const built = buildFindMemoriesWithTotal(ORG, q);
+        const { rows } = await pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+          `EXPLAIN (ANALYZE, FORMAT JSON) ${built.sql}`,
+          built.params as unknown[],
+        );
+        const plan = (rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'][0].Plan;
+        return nodesOf(plan).find((n) => n['Subplan Name']?.startsWith('InitPlan'))?.[
+          'Actual Loops'
+        ];
+      }
+
+      it('runs no count when the page holds the last match, and one when more follow', async () => {
+        const session = { sessionId: 'sess_1' };
+        expect(await countingLoops(query(session, 'desc', 10_000))).toBe(0);
+        expect(await countingLoops(query(session, 'desc', 5))).toBe(1);
+        // After a position the page says nothing of what came before it: always counted.
+        const after = { time: BASE_TIME + HOUR, seq: '1000000' };
+        expect(await countingLoops({ ...query(session, 'desc', 10_000), after })).toBe(1);
+      });
     });
 
     describe('further tags', () => {
@@ -456,6 +522,10 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
         ],
         ['newest first', () => buildFindMemories(ORG, query(search(rareWord)))],
         ['counting', () => buildCountMemories(ORG, search(rareWord))],
+        [
+          'by relevance, with the count',
+          () => buildFindMemoriesWithTotal(ORG, { ...query(search(rareWord)), byRelevance: true }),
+        ],
         [
           'by prefix and relevance',
           () => buildFindMemories(ORG, { ...query(search(`${rareWord}*`)), byRelevance: true }),

@@ -96,6 +96,7 @@ export function postgresHarness(): StorageHarness {
     name: 'postgres',
     enabled: TEST_POSTGRES_URL !== undefined,
     skipReason: POSTGRES_SKIP_REASON,
+    countsWithPage: true,
     open: async () => {
       await createSchema(schema);
       return createPostgresStorage({ url: TEST_POSTGRES_URL as string, schema, poolSize: 5 });

@@ -126,8 +126,8 @@ export class InMemoryMemoryStore implements MemoryStore {
     const byRelevance = scores !== null && query.byRelevance === true;
     const scoreOf = (r: Row): number => scores?.get(r) ?? 0;
     const sign = order === 'asc' ? 1 : -1;
-    const matches = this.rows(orgId)
-      .filter((r) => matchesFilter(r.memory, filter))
+    const all = this.rows(orgId).filter((r) => matchesFilter(r.memory, filter));
+    const matches = all
       .filter(
         (r) =>
           after === undefined ||
@@ -149,6 +149,7 @@ export class InMemoryMemoryStore implements MemoryStore {
         byRelevance ? { ...position(r), score: scoreOf(r) } : position(r),
       ),
       ...(scores === null ? {} : { scores: page.map(scoreOf) }),
+      ...(query.withTotal === true ? { total: all.length } : {}),
     };
   }
 

@@ -25,6 +25,7 @@ import {
   type BuiltSql,
 } from './postgres-memory-query.js';
 import { buildExpiredSeqs } from './postgres-expiry-sql.js';
+import { buildFindMemoriesWithTotal } from './postgres-page-total-sql.js';
 import {
   buildDeleteMemories,
   insertMemoriesParams,
@@ -37,6 +38,20 @@ import { chunkByRows, claimDedupKeys, recordDedupKeys } from './postgres-memory-
 import { MEMORY_COLUMNS, rowToMemory, type MemoryRow } from './row-mappers.js';
 
 type StatsRow = Record<string, string | number>;
+
+/** A row of a page; with its count (see `buildFindMemoriesWithTotal`), its place and the count. */
+type PageRow = MemoryRow & {
+  keyset_seq: string;
+  score?: number;
+  page_ord?: string | null;
+  page_total?: string;
+};
+
+/** The page's own rows of a page read with its count, in their place. */
+const pageRows = (rows: PageRow[]): PageRow[] =>
+  rows
+    .filter((r) => r.page_ord !== null && r.page_ord !== undefined)
+    .sort((a, b) => Number(a.page_ord) - Number(b.page_ord));
 
 /**
  * {@link MemoryStore} on PostgreSQL. Memories live in `memories` (identity `seq` = insertion
@@ -128,15 +143,19 @@ export class PostgresMemoryStore implements MemoryStore {
 
   /**
    * {@link find} with each row's (time, seq) position; with a search query, each row's score
-   * (ts_rank_cd, see `searchSql`), also in its position in relevance order.
+   * (ts_rank_cd, see `searchSql`), also in its position in relevance order. With `withTotal`,
+   * the count of every match too, in the same statement (see `buildFindMemoriesWithTotal`).
    */
   async findPage(orgId: string, query: MemoryQuery): Promise<MemoryPage> {
     return withPg(async () => {
-      const { sql, params } = buildFindMemories(orgId, query, this.ts);
-      const { rows } = await this.pool.query<MemoryRow & { keyset_seq: string; score?: number }>(
-        sql,
-        params as unknown[],
+      const withTotal = query.withTotal === true;
+      const { sql, params } = (withTotal ? buildFindMemoriesWithTotal : buildFindMemories)(
+        orgId,
+        query,
+        this.ts,
       );
+      const result = await this.pool.query<PageRow>(sql, params as unknown[]);
+      const rows = withTotal ? pageRows(result.rows) : result.rows;
       const memories = rows.map(rowToMemory);
       const scored = query.filter.query !== undefined;
       const byRelevance = scored && query.byRelevance === true;
@@ -148,6 +167,7 @@ export class PostgresMemoryStore implements MemoryStore {
           ...(byRelevance ? { score: Number(r.score) } : {}),
         })),
         ...(scored ? { scores: rows.map((r) => Number(r.score)) } : {}),
+        ...(withTotal ? { total: Number(result.rows[0]?.page_total ?? 0) } : {}),
       };
     });
   }

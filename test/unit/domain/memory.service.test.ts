@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index.js';
-import type { DedupSettings, Memory, MemoryService, NewMemory } from '../../../domain/index.js';
+import type {
+  DedupSettings,
+  Memory,
+  MemoryQuery,
+  MemoryService,
+  NewMemory,
+} from '../../../domain/index.js';
 import { createMemtrace } from '../../../src/core.js';
 import { FixedClock } from '../../support/fixed-clock.js';
 import { SequentialIds } from '../../support/sequential-ids.js';
@@ -531,7 +537,7 @@ describe('MemoryService.list', () => {
   });
 
   it('asks the store to count only when the page is full or empty past the start', async () => {
-    // Arrange
+    // Arrange: a store that reads no total with its page (as SQLite and Arc), so the service counts.
     const storage = await createInMemoryStorage();
     const clock = new FixedClock(T0);
     let counts = 0;
@@ -541,6 +547,8 @@ describe('MemoryService.list', () => {
         counts += 1;
         return store.count(...args);
       },
+      findPage: (orgId: string, { withTotal: _, ...query }: MemoryQuery) =>
+        store.findPage(orgId, query),
     });
     const service = createMemtrace({
       storage: { ...storage, memories: counting },
@@ -563,6 +571,44 @@ describe('MemoryService.list', () => {
     expect(full).toMatchObject({ count: 10, hasMore: true });
     expect(pastEnd).toMatchObject({ memories: [], count: 10, hasMore: false });
     expect(counts).toBe(2);
+  });
+
+  it('takes the count from the page, asking for no count, when the store reads it with the page', async () => {
+    // Arrange
+    const storage = await createInMemoryStorage();
+    const clock = new FixedClock(T0);
+    let counts = 0;
+    const asked: (boolean | undefined)[] = [];
+    const store = storage.memories;
+    const counting = Object.assign(Object.create(store) as typeof store, {
+      count: (...args: Parameters<typeof store.count>) => {
+        counts += 1;
+        return store.count(...args);
+      },
+      findPage: (orgId: string, query: MemoryQuery) => {
+        asked.push(query.withTotal);
+        return store.findPage(orgId, query);
+      },
+    });
+    const service = createMemtrace({
+      storage: { ...storage, memories: counting },
+      clock,
+      ids: new SequentialIds(),
+      dedup: { enabled: false, windowHours: 24 },
+    }).memories;
+    await seed(service, clock, 10);
+
+    // Act
+    const full = await service.list(ORG, { limit: 5 });
+    const pastEnd = await service.list(ORG, { limit: 5, offset: 50 });
+    const uncounted = await service.list(ORG, { limit: 5, includeCount: false });
+
+    // Assert
+    expect(full).toMatchObject({ count: 10, hasMore: true });
+    expect(pastEnd).toMatchObject({ memories: [], count: 10, hasMore: false });
+    expect(uncounted).toMatchObject({ count: null, hasMore: true });
+    expect(asked).toEqual([true, true, undefined]);
+    expect(counts).toBe(0);
   });
 
   it('leaves count null and reads one row past the page when includeCount is false', async () => {
