@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { build } from 'vite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { CONSOLE_CSP } from '../../adapters/http/console-page.js';
 import { createApp } from '../../adapters/http/create-app.js';
 import type { Logger } from '../../domain/index.js';
 import { consoleDir } from '../../src/console-dir.js';
+import { launchChromium } from '../support/chromium.js';
 import { CHROMIUM_PATH as CHROMIUM } from '../support/skip-notice.js';
 import { buildTestApp, type TestApp } from '../support/test-app.js';
 
@@ -190,21 +191,7 @@ describe('the console in Chromium', () => {
     });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     keys.push(t.adminKey);
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-      viewport: { width: 1400, height: 900 },
-      timeout: 30_000,
-    });
+    browser = await launchChromium(profile, { viewport: { width: 1400, height: 900 } });
     browser.on('request', (r) => requested.push(r.url()));
     // Something to show: an agent, a session, memories, and a corrected one.
     await must(t.adminKey, 'POST', '/agents', { name: 'web_crawler', description: 'crawls' });

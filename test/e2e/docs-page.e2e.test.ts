@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { documentedRoutes, openApiDocument } from '../../adapters/http/openapi/openapi-document.js';
 import {
@@ -12,6 +12,7 @@ import {
   type DocumentedBody,
   type DocumentedParameter,
 } from '../support/openapi-examples.js';
+import { launchChromium } from '../support/chromium.js';
 import { CHROMIUM_PATH as CHROMIUM } from '../support/skip-notice.js';
 import { buildTestApp } from '../support/test-app.js';
 
@@ -44,21 +45,8 @@ describe('GET /docs', () => {
     const { port } = server.address() as AddressInfo;
     base = `http://127.0.0.1:${port}`;
     remote = `http://${REMOTE_NAME}:${port}`;
-    // A fresh profile directory: nothing of an earlier run or of the user's own browser.
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-        `--host-resolver-rules=MAP ${REMOTE_NAME} 127.0.0.1`,
-      ],
-      timeout: 30_000,
+    browser = await launchChromium(profile, {
+      args: [`--host-resolver-rules=MAP ${REMOTE_NAME} 127.0.0.1`],
     });
   }, 60_000);
 
