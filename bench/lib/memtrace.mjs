@@ -219,6 +219,26 @@ const COLUMNS =
 export const BARE_COLUMNS = COLUMNS;
 
 /**
+ * A memory's values in COLUMNS order; `content` and `tags` as the driver takes them (SQLite: text
+ * and JSON text; PostgreSQL: memtrace's bytea and a text[]; the minimal table: text and either).
+ */
+export const memoryValues = (m, { content = m.content, tags = JSON.stringify(m.tags) } = {}) => [
+  m.id,
+  m.orgId,
+  m.agentId,
+  m.sessionId,
+  m.memoryType,
+  m.eventType,
+  content,
+  JSON.stringify(m.metadata),
+  tags,
+  m.importance,
+  m.dedupKey,
+  m.parentId,
+  m.time,
+];
+
+/**
  * better-sqlite3 on a file made by memtrace's own migrations (applied as plain SQL), with the
  * pragmas memtrace's adapter sets: WAL, synchronous=FULL, foreign_keys=ON, busy_timeout.
  */
@@ -240,21 +260,7 @@ export async function openBareSqlite(file, { migrate = true, synchronous = 'FULL
     'INSERT INTO memory_tags (org_id, tag, time, seq, importance) VALUES (?, ?, ?, ?, ?)',
   );
   const insertOne = (m) => {
-    const { lastInsertRowid } = insertMemory.run(
-      m.id,
-      m.orgId,
-      m.agentId,
-      m.sessionId,
-      m.memoryType,
-      m.eventType,
-      m.content,
-      JSON.stringify(m.metadata),
-      JSON.stringify(m.tags),
-      m.importance,
-      m.dedupKey,
-      m.parentId,
-      m.time,
-    );
+    const { lastInsertRowid } = insertMemory.run(...memoryValues(m));
     for (const t of m.tags) insertTag.run(m.orgId, t, m.time, lastInsertRowid, m.importance);
   };
   const insertMany = db.transaction((ms) => {
@@ -333,19 +339,7 @@ export async function openBarePg(schema, { migrate = true, poolSize = 10 } = {})
       const values = [];
       for (const m of ms) {
         values.push(
-          m.id,
-          m.orgId,
-          m.agentId,
-          m.sessionId,
-          m.memoryType,
-          m.eventType,
-          Buffer.from(m.content, 'utf8'),
-          JSON.stringify(m.metadata),
-          m.tags,
-          m.importance,
-          m.dedupKey,
-          m.parentId,
-          m.time,
+          ...memoryValues(m, { content: Buffer.from(m.content, 'utf8'), tags: m.tags }),
           m.content.length,
           ...(vector ? [m.content] : []),
         );

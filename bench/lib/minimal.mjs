@@ -11,7 +11,7 @@
 // memtrace against "minimal with search" is what memtrace's other indexes and its own code cost.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PG_URL, pgAdmin, resetSchema } from './memtrace.mjs';
+import { memoryValues, PG_URL, pgAdmin, resetSchema } from './memtrace.mjs';
 
 const COLUMNS = [
   'id',
@@ -83,22 +83,7 @@ export async function openMinimalSqlite(file, { search = false } = {}) {
   );
   const many = db.transaction((ms) => {
     for (const m of ms) {
-      stmt.run(
-        m.id,
-        m.orgId,
-        m.agentId,
-        m.sessionId,
-        m.memoryType,
-        m.eventType,
-        m.content,
-        JSON.stringify(m.metadata),
-        JSON.stringify(m.tags),
-        m.importance,
-        m.dedupKey,
-        m.parentId,
-        m.time,
-        m.createdAt,
-      );
+      stmt.run(...memoryValues(m), m.createdAt);
     }
   });
   return { db, insert: async (ms) => many.immediate(ms), close: async () => db.close() };
@@ -172,19 +157,7 @@ export async function openMinimalPg(schema, { search = false, poolSize = 10 } = 
       const values = [];
       for (const m of ms) {
         values.push(
-          m.id,
-          m.orgId,
-          m.agentId,
-          m.sessionId,
-          m.memoryType,
-          m.eventType,
-          m.content,
-          JSON.stringify(m.metadata),
-          m.tags,
-          m.importance,
-          m.dedupKey,
-          m.parentId,
-          m.time,
+          ...memoryValues(m, { tags: m.tags }),
           m.createdAt,
           ...(search ? [m.content] : []),
         );
