@@ -216,7 +216,7 @@ const report = {
   },
   conditions: {
     dataset: `lib/dataset.mjs, mulberry32 seed ${SEED}: 20 agents, 200 sessions (each owned by one agent), 4 memory types, 10 event types, 0-3 distinct tags of 30, importance U(0,1), content 80-200 chars of words from a 200-word English vocabulary, metadata {url, n}, time U(2026-01-01, +30 days)`,
-    queries: `${QUERIES} timed per kind after ${WARMUP} untimed warm-ups (different parameters), one at a time; nearest-rank percentiles of wall time per call; a kind (and the context) stops after ${QUICK ? 10 : 30} s of timed work (n says how many ran)`,
+    queries: `${QUERIES} timed per kind after ${WARMUP} untimed warm-ups (different parameters; they stop after ${QUICK ? 3.3 : 10} s, warmups says how many ran), one at a time; nearest-rank percentiles of wall time per call; a kind (and the context) stops after ${QUICK ? 10 : 30} s of timed work (n says how many ran)`,
     q1: 'agent X + its session Y + memory_type Z + time >= T (T uniform over the first 27 days), newest first, limit 50; memtrace: GET /api/v1/memories',
     q2: 'tag A AND importance >= 0.5, limit 50; memtrace: POST /api/v1/search (newest first); peers: no order',
     q3: 'q2 + content_contains one of 40 common words (W3 search), with the exact count; bare: instr() / position() over the tag index; memtrace only',
