@@ -26,6 +26,8 @@
 //   --label name         results file name prefix (default: quick-<time> or <time>)
 //   --readme             put the table and chart into docs/benchmark.md between the bench markers
 //   --dry-run            print the plan and its time estimate, run nothing
+//   --load-only          load the read stores and keep them for a later --reuse run (the
+//                        drivers load at the same time), measure nothing
 /* global clearTimeout, console, process, setTimeout */
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
@@ -160,6 +162,45 @@ for (const j of planned) {
 }
 console.error(`estimated total: ~${Math.round(total / 60)} min on an idle 2-core machine\n`);
 if (has('dry-run')) process.exit(0);
+if (has('load-only')) await loadOnly();
+
+/**
+ * --load-only: loads (or keeps) every read job's store for a later --reuse run, and measures
+ * nothing. Loads are not timed figures, so the drivers load at the same time, one process each.
+ */
+async function loadOnly() {
+  const mine = planned.filter((j) => j.kind === 'read');
+  const byDriver = DRIVERS.map((d) => mine.filter((j) => j.driver === d));
+  mkdirSync(LOGS, { recursive: true });
+  const loadOne = (job) =>
+    new Promise((resolve) => {
+      const name = `load-${job.driver}-${job.n}`;
+      const args = ['--import', 'tsx', 'jobs/memtrace-read.mjs', job.driver, String(job.n)];
+      args.push(path.join(LOGS, `${name}.json`), '--context', String(job.context));
+      args.push('--kinds', 'q1', '--reuse');
+      const log = createWriteStream(path.join(LOGS, `${name}.log`));
+      const child = spawn(process.execPath, args, {
+        cwd: BENCH,
+        env: { ...process.env, MEMTRACE_BENCH_LANES: 'none' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout.pipe(log);
+      child.stderr.on('data', (d) => {
+        log.write(d);
+        process.stderr.write(d);
+      });
+      child.on('exit', (code) => resolve(code === 0));
+    });
+  const results = await Promise.all(
+    byDriver.map(async (list) => {
+      let ok = true;
+      for (const job of list) ok = (await loadOne(job)) && ok;
+      return ok;
+    }),
+  );
+  console.error(`\nloaded ${mine.length} stores for --reuse (logs: ${path.relative(ROOT, LOGS)})`);
+  process.exit(results.every(Boolean) ? 0 : 1);
+}
 
 // ---- conditions ----
 
