@@ -15,8 +15,10 @@ import {
   objectSchema,
   ref,
 } from './json-schema.js';
+import { formatIsoTime } from './iso-time.js';
 
-export const iso = (ms: number): string => new Date(ms).toISOString();
+/** An API time: ISO 8601 in UTC with milliseconds (`toISOString`'s form). */
+export const iso = (ms: number): string => formatIsoTime(ms);
 export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
 /** A memory as the API returns it: every field, null when absent. */
