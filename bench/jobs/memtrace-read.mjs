@@ -629,16 +629,25 @@ async function adapterLane() {
   const { parseSearchQuery } = await import('../../domain/index.ts');
   const store = await openAdapter(driver, where);
   const lane = {};
+  // Every read the service makes reaches only memories live now (LiveMemoryStore adds the
+  // condition; the benchmark org has no retention), so the adapter lane asks the same.
+  const live = () => ({ live: { at: Date.now(), retentionMs: null } });
   const filters = {
     q1: (x) => ({
       agentId: x.agent,
       sessionId: x.session,
       memoryTypes: [x.type],
       since: x.since,
+      ...live(),
     }),
-    q2: (x) => ({ tags: [x.tag], minImportance: x.minImportance }),
-    q3: (x) => ({ tags: [x.tag], minImportance: x.minImportance, contentContains: x.word }),
-    q4: (x) => ({ query: parseSearchQuery(x.text) }),
+    q2: (x) => ({ tags: [x.tag], minImportance: x.minImportance, ...live() }),
+    q3: (x) => ({
+      tags: [x.tag],
+      minImportance: x.minImportance,
+      contentContains: x.word,
+      ...live(),
+    }),
+    q4: (x) => ({ query: parseSearchQuery(x.text), ...live() }),
   };
   // q4 reads a page with its scores in relevance order, as MemoryService does with a query.
   const read = (kind, filter, limit) =>
