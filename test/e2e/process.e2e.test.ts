@@ -9,6 +9,7 @@ import {
   spawnServer,
   waitUntilHealthy,
 } from '../support/server-process.js';
+import { distIsFresh } from '../support/entry.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'memtrace-process-'));
@@ -108,7 +109,11 @@ describe('memtrace process', () => {
     // Arrange: the README's way to run it, on a port of its own
     const port = await freePort();
     const db = path.join(dir, 'npm-start.db');
-    const npm = spawn('npm', ['start'], {
+    // When dist/ is already fresh (as after `npm test`'s build), skip `prestart`: its rebuild
+    // rewrites dist/ while other test files start servers from it, which then load half-written
+    // modules. `--ignore-scripts` skips only the pre/post scripts; `start` itself still runs.
+    const args = distIsFresh() ? ['start', '--ignore-scripts'] : ['start'];
+    const npm = spawn('npm', args, {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',

@@ -8,7 +8,7 @@ const BUILT = ['domain', 'adapters', 'src'];
 let fresh: boolean | undefined;
 
 /** Whether every .ts of the built directories has a dist/ .js at least as new as itself. */
-function distIsFresh(): boolean {
+export function distIsFresh(): boolean {
   if (fresh !== undefined) return fresh;
   const walk = (dir: string): boolean =>
     readdirSync(path.join(ROOT, dir), { withFileTypes: true }).every((e) => {
