@@ -91,11 +91,19 @@ export function describeCorrections(store: () => StorageBundle): void {
     it('pins a memory (clearing its expiry) and sets or removes an expiry', async () => {
       const HOUR = 3_600_000;
       const t = BASE_TIME;
-      const m = aMemory({ time: t - 3 * HOUR, expiresAt: t + HOUR });
+      const m = aMemory({ time: t - 3 * HOUR, expiresAt: t + HOUR, tags: ['kept'] });
       await save(m);
       const s = store().memories;
-      const liveIds = async (live: LiveAt) =>
-        ids(await s.find(ORG, { ...all(), filter: { ids: [m.id], live } }));
+      // Through the id lookup, and through the tag walk, whose rows repeat the pin and expiry.
+      const liveIds = async (live: LiveAt) => {
+        const byId = ids(await s.find(ORG, { ...all(), filter: { ids: [m.id], live } }));
+        const byTag = { tags: ['kept'], live };
+        expect(ids(await s.find(ORG, { ...all(), filter: byTag }))).toEqual(byId);
+        expect(await s.count(ORG, byTag)).toBe(byId.length);
+        const pinnedOnly = await s.count(ORG, { tags: ['kept'], pinned: true });
+        expect(pinnedOnly).toBe((await s.findById(ORG, m.id))?.pinned === true ? 1 : 0);
+        return byId;
+      };
       const retention: LiveAt = { at: t + 2 * HOUR, retentionMs: 2 * HOUR };
       expect(await liveIds(retention)).toEqual([]);
 

@@ -7,6 +7,7 @@ const ORG = 'org_a';
 const OTHER = 'org_b';
 const HOUR = 3_600_000;
 const ids = (ms: readonly Memory[]) => ms.map((m) => m.id).sort();
+const all = { filter: {}, order: 'asc' as const, limit: null, offset: 0 };
 
 /**
  * The expiry part of the storage contract: `MemoryFilter.live`, `stats` with `live`,
@@ -62,6 +63,12 @@ export function describeExpiryContract(
       // With other filters, through their own indexes.
       const byTag = { tags: ['crawling'], live: retention };
       expect(await s.memories.count(ORG, byTag)).toBe(4);
+      expect(ids(await s.memories.find(ORG, { ...all, filter: byTag }))).toEqual(
+        ids([f.soon, f.pinnedOld, f.fresh, f.farFuture]),
+      );
+      expect(await s.memories.count(ORG, { tags: ['crawling'], pinned: true })).toBe(1);
+      const unpinnedLive = { tags: ['crawling'], pinned: false, live: retention };
+      expect(await s.memories.count(ORG, unpinnedLive)).toBe(3);
       expect(await s.memories.count(ORG, { agentId: f.old.agentId, live: retention })).toBe(4);
       expect(await s.memories.count(ORG, { ids: [f.gone.id, f.old.id], live: retention })).toBe(0);
     });

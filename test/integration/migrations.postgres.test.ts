@@ -241,6 +241,58 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
       ]);
     });
 
+    it('copies in 0014 the expiry and the pin of memories stored before it into their tag rows', async () => {
+      // Arrange: a schema at 0013 holding tagged memories (one expired, one pinned, one plain)
+      const schema = await tempSchema();
+      const pool = tempPool(schema);
+      const dir = tempMigrations({});
+      const copy = (f: string) => copyFileSync(path.join(MIGRATIONS, f), path.join(dir, f));
+      const files = readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql'));
+      files.filter((f) => f < '0014').forEach(copy);
+      await migratePostgresDatabase(pool, dir);
+      const DAY = 86_400_000;
+      const at = 100 * DAY;
+      const old: [string, number, number | null, boolean][] = [
+        ['mem_old_expired', at - 2 * DAY, at, false],
+        ['mem_old_pinned', at - 40 * DAY, null, true],
+        ['mem_old_plain', at - DAY, null, false],
+      ];
+      for (const [id, time, expiresAt, pinned] of old) {
+        await pool.query(
+          'WITH m AS (INSERT INTO memories (id, org_id, agent_id, memory_type, event_type, ' +
+            "content, tags, time, created_at, expires_at, pinned) VALUES ($1, 'org_a', 'agent', " +
+            "'episodic', 'general', 'c', '{t}', $2, $2, $3, $4) RETURNING seq, time, importance) " +
+            "INSERT INTO memory_tags (org_id, tag, time, seq, importance) SELECT 'org_a', 't', " +
+            'time, seq, importance FROM m',
+          [id, time, expiresAt, pinned],
+        );
+      }
+      files.filter((f) => f >= '0014').forEach(copy);
+
+      // Act
+      await migratePostgresDatabase(pool, dir);
+
+      // Assert: the tag rows carry them, and a tag read under a 30-day retention sees them
+      const { rows } = await pool.query(
+        'SELECT expires_at::float8 AS expires_at, pinned FROM memory_tags ORDER BY seq',
+      );
+      expect(rows).toEqual([
+        { expires_at: at, pinned: false },
+        { expires_at: null, pinned: true },
+        { expires_at: null, pinned: false },
+      ]);
+      const store = new PostgresMemoryStore(pool);
+      const live = { at: at + DAY, retentionMs: 30 * DAY };
+      const found = await store.find('org_a', {
+        filter: { tags: ['t'], live },
+        order: 'asc',
+        limit: 50,
+        offset: 0,
+      });
+      expect(found.map((m) => m.id)).toEqual(['mem_old_pinned', 'mem_old_plain']);
+      expect(await store.count('org_a', { tags: ['t'], live })).toBe(2);
+    });
+
     it('applies each file exactly once when several processes migrate at the same moment', async () => {
       const schema = await tempSchema();
       const dir = tempMigrations({

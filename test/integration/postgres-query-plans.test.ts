@@ -457,6 +457,21 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
           describePlan(nodes),
         ).toEqual([]);
       });
+
+      it('counts a tag with the live condition of every service read, and a pin, from the tag rows alone (0014)', async () => {
+        const live = { at: Date.now(), retentionMs: 30 * 86_400_000 };
+        for (const f of [
+          { tags: ['prod'], live },
+          { tags: ['prod'], live, pinned: true },
+          { tags: ['prod'], live: { at: Date.now(), retentionMs: null }, pinned: false },
+        ] as MemoryFilter[]) {
+          const nodes = await planOf(buildCountMemories(ORG, f));
+          expect(
+            nodes.filter((n) => n['Relation Name'] === 'memories'),
+            describePlan(nodes),
+          ).toEqual([]);
+        }
+      });
     });
 
     describe('buildFindByPriority', () => {

@@ -2,7 +2,8 @@ import type { LiveAt } from '../../../domain/index.js';
 import type { BuiltSql, Params } from './postgres-sql-params.js';
 
 /**
- * The condition that a memory (alias `a`) is live at `live.at` (see `isLive`): its own expiry
+ * The condition that a memory (alias `a`: its row, or its memory_tags row, which repeats
+ * expires_at, pinned and time since 0014) is live at `live.at` (see `isLive`): its own expiry
  * is later, or it has none and is pinned, or no retention applies, or it is younger than that.
  */
 export function liveCondition(a: string, live: LiveAt, p: Params): string {

@@ -70,15 +70,25 @@ export async function patchMemory(
       'expires_at = $4, pinned = $5 WHERE seq = $6',
     [next.importance, [...next.tags], toJsonb(next.metadata), next.expiresAt, next.pinned, row.seq],
   );
-  // Tag rows repeat importance and the retired flag: rewritten whole, each by its primary key.
+  // Tag rows repeat importance, the retired flag, the expiry and the pin (0014): rewritten
+  // whole, each by its primary key.
   await client.query(
     'DELETE FROM memory_tags WHERE org_id = $1 AND tag = ANY($2::text[]) AND time = $3 AND seq = $4',
     [orgId, [...current.tags], current.time, row.seq],
   );
   await client.query(
-    'INSERT INTO memory_tags (org_id, tag, time, seq, importance, superseded) ' +
-      'SELECT $1, tag, $3, $4, $5, $6 FROM unnest($2::text[]) AS tag',
-    [orgId, [...next.tags], next.time, row.seq, next.importance, next.supersededBy !== null],
+    'INSERT INTO memory_tags (org_id, tag, time, seq, importance, superseded, expires_at, pinned) ' +
+      'SELECT $1, tag, $3, $4, $5, $6, $7, $8 FROM unnest($2::text[]) AS tag',
+    [
+      orgId,
+      [...next.tags],
+      next.time,
+      row.seq,
+      next.importance,
+      next.supersededBy !== null,
+      next.expiresAt,
+      next.pinned,
+    ],
   );
   return next;
 }

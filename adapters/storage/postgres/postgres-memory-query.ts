@@ -101,15 +101,17 @@ function plan(orgId: string, filter: MemoryFilter, ts: TextSearch): Plan {
   if (further.length > 0) {
     rowCondition(`coalesce(m.tags @> ${p.add([...further], '::text[]')}, false)`);
   }
-  // Importance is copied into memory_tags, so a tag walk checks it without the row.
+  // Importance (0001), the expiry and the pin (0014) are copied into memory_tags, so a tag walk
+  // checks them without the row.
+  const onTagRow = (sql: string): void => {
+    if (drivingIndex === 'tag') where.push(sql);
+    else rowCondition(sql);
+  };
   if (filter.minImportance !== undefined) {
-    const cond = `${a}.importance >= ${p.add(filter.minImportance, '::float8')}`;
-    if (drivingIndex === 'tag') where.push(cond);
-    else rowCondition(cond);
+    onTagRow(`${a}.importance >= ${p.add(filter.minImportance, '::float8')}`);
   }
-
-  if (filter.live !== undefined) rowCondition(liveCondition('m', filter.live, p));
-  if (filter.pinned !== undefined) rowCondition(filter.pinned ? 'm.pinned' : 'NOT m.pinned');
+  if (filter.live !== undefined) onTagRow(liveCondition(a, filter.live, p));
+  if (filter.pinned !== undefined) onTagRow(filter.pinned ? `${a}.pinned` : `NOT ${a}.pinned`);
 
   // Residual conditions on the memory row.
   if (filter.agentId !== undefined && drivingIndex !== 'agent') {

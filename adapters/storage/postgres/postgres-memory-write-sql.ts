@@ -40,7 +40,8 @@ export const RECORD_DEDUP_KEYS_SQL =
 /**
  * Inserts memories (parameters: the column arrays of `memoriesToColumnArrays`, then the
  * `searchVectorSource` of each content, then, unless `ts.exact`, the configuration) in input
- * order, so `seq` follows it, and their tags into `memory_tags`, in one statement.
+ * order, so `seq` follows it, and their tags into `memory_tags` (with what a tag walk checks
+ * without the memory row: importance, the retired flag, the expiry and the pin), in one statement.
  */
 export function insertMemoriesSql(ts: TextSearch): string {
   return (
@@ -58,10 +59,10 @@ export function insertMemoriesSql(ts: TextSearch): string {
     'WITH ORDINALITY AS j(e, n) ORDER BY n), importance, ' +
     'dedup_key, parent_id, time, created_at, expires_at, pinned, supersedes, superseded_by, ' +
     `content_chars, ${vectorFrom('search_source', ts, '$21')} FROM rows ORDER BY ord ` +
-    'RETURNING seq, org_id, time, tags, importance, superseded_by' +
-    ') INSERT INTO memory_tags (org_id, tag, time, seq, importance, superseded) ' +
-    'SELECT DISTINCT i.org_id, tag, i.time, i.seq, i.importance, i.superseded_by IS NOT NULL ' +
-    'FROM inserted AS i, unnest(i.tags) AS tag'
+    'RETURNING seq, org_id, time, tags, importance, superseded_by, expires_at, pinned' +
+    ') INSERT INTO memory_tags (org_id, tag, time, seq, importance, superseded, expires_at, ' +
+    'pinned) SELECT DISTINCT i.org_id, tag, i.time, i.seq, i.importance, ' +
+    'i.superseded_by IS NOT NULL, i.expires_at, i.pinned FROM inserted AS i, unnest(i.tags) AS tag'
   );
 }
 
