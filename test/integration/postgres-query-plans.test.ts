@@ -458,6 +458,26 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
         ).toEqual([]);
       });
 
+      it('counts a session list with the live condition of every service read by an index-only scan (0014)', async () => {
+        const live = { at: Date.now(), retentionMs: 30 * 86_400_000 };
+        const f: MemoryFilter = {
+          agentId: 'agent_1',
+          sessionId: 'sess_1',
+          memoryTypes: ['decision'],
+          since: BASE_TIME,
+          live,
+        };
+        const nodes = await planOf(buildCountMemories(ORG, f));
+        expect(
+          nodes.some(
+            (n) =>
+              n['Node Type'] === 'Index Only Scan' &&
+              n['Index Name'] === 'idx_memories_org_session_time',
+          ),
+          describePlan(nodes),
+        ).toBe(true);
+      });
+
       it('counts a tag with the live condition of every service read, and a pin, from the tag rows alone (0014)', async () => {
         const live = { at: Date.now(), retentionMs: 30 * 86_400_000 };
         for (const f of [
