@@ -40,5 +40,6 @@ export * from './memory/search-rank.js';
 export * from './memory/memory-list.js';
 export * from './context/context-selection.js';
 export * from './context/json-context.js';
+export * from './context/line-tokens.js';
 export * from './context/markdown-budget.js';
 export * from './context/token-counter.port.js';

@@ -4,6 +4,8 @@ import type { ArcDriverOptions } from '../adapters/storage/arc/index.js';
 import type { PostgresStorageOptions } from '../adapters/storage/postgres/index.js';
 import type { SqliteOpenOptions } from '../adapters/storage/sqlite/index.js';
 import type { StorageBundle } from '../adapters/storage/storage-bundle.js';
+import { GptTokenCounter } from '../adapters/tokenizer/gpt-token-counter.js';
+import { LINE_TOKENIZER, lineTokensOf, type LineTokens } from '../domain/index.js';
 
 /**
  * How long a SQLite write of the server waits for another process's lock (the CLI, a second
@@ -21,11 +23,16 @@ export const SQLITE_BUSY_TIMEOUT_MS = 1000;
 const STORAGE_FACTORY = {
   sqlite: (options: SqliteOpenOptions) => openSqliteFile(options),
   postgres: async (options: PostgresStorageOptions) =>
-    (await import('../adapters/storage/postgres/index.js')).createPostgresStorage(options),
+    (await import('../adapters/storage/postgres/index.js')).createPostgresStorage({
+      ...options,
+      lineTokens: options.lineTokens ?? defaultLineTokens(),
+    }),
   arc: async (options: ArcDriverOptions) =>
     (await import('../adapters/storage/arc/index.js')).createArcStorage(options),
-  memory: async (_options: object) =>
-    (await import('../adapters/storage/in-memory/index.js')).createInMemoryStorage(),
+  memory: async (options: { readonly lineTokens?: LineTokens }) =>
+    (await import('../adapters/storage/in-memory/index.js')).createInMemoryStorage({
+      lineTokens: options.lineTokens ?? defaultLineTokens(),
+    }),
 } satisfies Record<string, (options: never) => Promise<StorageBundle>>;
 
 type Factory = typeof STORAGE_FACTORY;
@@ -45,6 +52,14 @@ export type StorageOptions = {
   [D in StorageDriver]: { readonly driver: D } & Parameters<Factory[D]>[0];
 }[StorageDriver];
 
+/**
+ * What the relational drivers count each memory's line tokens with (see `LineTokens`): the
+ * default tokenizer, whose tables load on the first write.
+ */
+function defaultLineTokens(): LineTokens {
+  return lineTokensOf(new GptTokenCounter(LINE_TOKENIZER));
+}
+
 /** Opens one storage driver with the server's defaults. */
 export async function openStorage(options: StorageOptions): Promise<StorageBundle> {
   const open = STORAGE_FACTORY[options.driver] as (
@@ -60,6 +75,7 @@ async function openSqliteFile(options: SqliteOpenOptions): Promise<StorageBundle
   const { createSqliteStorage } = await import('../adapters/storage/sqlite/index.js');
   return createSqliteStorage({
     ...options,
+    lineTokens: options.lineTokens ?? defaultLineTokens(),
     busyTimeoutMs: options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS,
     // A commit that fills the WAL would otherwise copy it into the file while requests wait.
     backgroundCheckpoints: options.backgroundCheckpoints ?? true,

@@ -11,6 +11,10 @@ import Database from 'better-sqlite3';
 
 const { MEMORY_COLUMNS, memoryToParams } =
   await import('../../adapters/storage/sqlite/row-mappers.ts');
+const { LINE_TOKENIZER, lineTokensOf } = await import('../../domain/index.ts');
+const { GptTokenCounter } = await import('../../adapters/tokenizer/gpt-token-counter.ts');
+// Each memory's line tokens (0015), counted as the server counts them when it writes one.
+const lineTokens = lineTokensOf(new GptTokenCounter(LINE_TOKENIZER));
 
 /**
  * Fills `file` (already migrated, holding no memories) with `items`, memory objects as
@@ -28,7 +32,7 @@ export function bulkLoadSqlite(file, items, { log = console.error } = {}) {
       )
       .all();
     for (const o of objects) db.exec(`DROP ${o.type.toUpperCase()} ${o.name}`);
-    const cols = MEMORY_COLUMNS.split(', ');
+    const cols = [...MEMORY_COLUMNS.split(', '), 'line_tokens'];
     const insert = db.prepare(
       `INSERT INTO memories (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
     );
@@ -38,7 +42,7 @@ export function bulkLoadSqlite(file, items, { log = console.error } = {}) {
     );
     const many = db.transaction((batch) => {
       for (const m of batch) {
-        const { lastInsertRowid } = insert.run(...memoryToParams(m));
+        const { lastInsertRowid } = insert.run(...memoryToParams(m), lineTokens(m.content));
         const superseded = m.supersededBy === null ? 0 : 1;
         for (const t of m.tags) {
           insertTag.run(

@@ -35,8 +35,11 @@ const escapeLineStart = (line: string): string =>
  * Unicode line break is a line break, and each line's Markdown structure is escaped, so a
  * memory's content can never forge a heading, a section or a bullet of the context.
  */
-export const contextLine = (m: Memory): string =>
-  `- ${m.content.split(LINE_BREAK).map(escapeLineStart).join('\n  ')}`;
+export const contextLine = (m: Memory): string => contentLine(m.content);
+
+/** {@link contextLine} of a memory with this content: the line depends on nothing else. */
+export const contentLine = (content: string): string =>
+  `- ${content.split(LINE_BREAK).map(escapeLineStart).join('\n  ')}`;
 
 /**
  * Renders a session's memories as markdown: `## Session Context (<id>)`, then one section per

@@ -3,6 +3,7 @@ import type { Order } from '../shared/page.js';
 import { renderMarkdown } from './context-formatter.js';
 import { JsonBudget, renderJson, type JsonContext } from './json-context.js';
 import { LINE_COST_SLACK, MarkdownBudget, type ContextLayout } from './markdown-budget.js';
+import { LINE_TOKENIZER } from './line-tokens.js';
 import type { TokenCounter } from './token-counter.port.js';
 
 /** How the context is returned. */
@@ -101,6 +102,18 @@ export class ContextSelection {
   get contentBound(): number | null {
     if (this.layout === null || !this.offeredAny) return null;
     return Math.max(0, this.layout.remaining + LINE_COST_SLACK) * this.o.counter.maxTokenBytes;
+  }
+
+  /**
+   * The most tokens (in {@link LINE_TOKENIZER}, as `LineTokens` counts them) the line of a
+   * memory could have and still be kept, or null for any: a store need not return longer ones.
+   * Null until the first memory is offered (it may be cut to fit), without a budget, for the json
+   * format (whose lines are no markdown lines) and when the context counts with another tokenizer.
+   */
+  get lineTokenBound(): number | null {
+    if (this.layout === null || !this.offeredAny || this.o.format === 'json') return null;
+    if (this.o.counter.name !== LINE_TOKENIZER) return null;
+    return Math.max(0, this.layout.remaining + LINE_COST_SLACK);
   }
 
   /** Offers the next memory in priority order. */

@@ -201,6 +201,7 @@ export class ContextService {
         const round = await this.memories.findByPriority(orgId, {
           filter: { ...filter, pinned },
           maxContentLength: selection.contentBound,
+          maxLineTokens: selection.lineTokenBound,
           limit,
         });
         for (const m of round) {

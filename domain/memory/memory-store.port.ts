@@ -72,6 +72,14 @@ export interface PriorityQuery {
    * again. Content of ASCII characters other than NUL is counted exactly. null: no bound.
    */
   readonly maxContentLength: number | null;
+  /**
+   * Only memories whose line has at most this many tokens, by the count the store keeps of each
+   * memory it wrote with a `LineTokens` (in `LINE_TOKENIZER`), are asked for: every
+   * such match is returned. A memory the store has no count for (written without one, or before
+   * the store kept them) counts as 0 and is returned, as is every memory of a store that keeps
+   * none: the caller checks again. Absent or null: no bound.
+   */
+  readonly maxLineTokens?: number | null;
   /** At most this many; `null` means all matches. */
   readonly limit: number | null;
 }

@@ -17,6 +17,7 @@ import { describeSearchContract } from './search.contract.js';
 import { describeRelevanceContract } from './relevance.contract.js';
 import { describeSubstringContract } from './substring.contract.js';
 import { describePageTotalContract } from './page-total.contract.js';
+import { TEST_LINE_TOKENS } from '../support/line-tokens.js';
 
 /** How the contract suite opens, empties and closes one driver's storage. */
 export interface StorageHarness {
@@ -26,6 +27,11 @@ export interface StorageHarness {
   readonly skipReason?: string;
   /** The store reads a page's total with the page (`MemoryQuery.withTotal`): then required. */
   readonly countsWithPage?: boolean;
+  /**
+   * The store was opened with {@link TEST_LINE_TOKENS} and keeps each memory's count, so it
+   * leaves out every memory over `maxLineTokens` (a store that keeps none returns them all).
+   */
+  readonly keepsLineTokens?: boolean;
   open(): Promise<StorageBundle>;
   reset(s: StorageBundle): Promise<void>;
   close(s: StorageBundle): Promise<void>;
@@ -534,6 +540,49 @@ export function describeStorageContract(h: StorageHarness): void {
         const nul = aMemory({ sessionId: 'nul', content: 'ab\u0000cd' });
         await save(nul);
         expect(ids(await byPriority({ sessionId: 'nul' }, 5))).toEqual([nul.id]);
+      });
+
+      it('returns every memory whose line fits the token bound, and leaves out the others where counts are kept', async () => {
+        // Lines of 3 to about 80 tokens, some with what the line escapes (a heading, a bullet,
+        // a numbered item) or continues (line breaks), and astral characters.
+        const contents = [
+          'ok',
+          'deployed the crawler to staging',
+          '# not a heading\n- nor a bullet\r\n1. nor an item',
+          '😀😀😀 three faces',
+          'the quick brown fox jumps over the lazy dog '.repeat(8).trim(),
+          'x'.repeat(200),
+        ];
+        const ms = contents.map((content, i) =>
+          aMemory({ sessionId: 'tok', content, importance: 1 - i / 10 }),
+        );
+        await save(...ms, aMemory({ sessionId: 'other', content: 'ok' }));
+        const tokens = new Map(ms.map((m) => [m.id, TEST_LINE_TOKENS(m.content)]));
+        const fits = (m: Memory, bound: number) => (tokens.get(m.id) as number) <= bound;
+        const bounds = [0, ...new Set(tokens.values())].flatMap((t) => [t - 1, t]);
+        for (const bound of bounds.filter((b) => b >= 0)) {
+          const got = await s.memories.findByPriority(ORG, {
+            filter: { sessionId: 'tok' },
+            maxContentLength: null,
+            maxLineTokens: bound,
+            limit: null,
+          });
+          const fitting = ms.filter((m) => fits(m, bound));
+          expect(ids(got.filter((m) => fits(m, bound)))).toEqual(ids(fitting));
+          expect(ids(got)).toEqual(ids(ms.filter((m) => got.some((g) => g.id === m.id))));
+          if (h.keepsLineTokens === true) expect(ids(got)).toEqual(ids(fitting));
+        }
+        // With the length bound too: what fits both.
+        const both = await s.memories.findByPriority(ORG, {
+          filter: { sessionId: 'tok' },
+          maxContentLength: 40,
+          maxLineTokens: 10,
+          limit: 2,
+        });
+        const want = ms.filter((m) => fits(m, 10) && m.content.length <= 40).slice(0, 2);
+        const fitBoth = both.filter((m) => fits(m, 10) && m.content.length <= 40);
+        expect(ids(fitBoth)).toEqual(ids(want).slice(0, fitBoth.length));
+        if (h.keepsLineTokens === true) expect(ids(both)).toEqual(ids(want));
       });
 
       it('gives the best memories of a large session under a bound and a limit', async () => {

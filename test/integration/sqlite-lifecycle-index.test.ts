@@ -96,7 +96,7 @@ describe('migration 0013_lifecycle_in_indexes', () => {
     }
 
     // Act
-    expect(migrateSqliteDatabase(db, dir)).toEqual([13, 14]);
+    expect(migrateSqliteDatabase(db, dir)).toEqual([13, 14, 15]);
 
     // Assert
     expect(db.prepare('SELECT expires_at, pinned FROM memory_tags ORDER BY seq').all()).toEqual([

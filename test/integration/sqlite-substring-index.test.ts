@@ -148,7 +148,7 @@ describe('SQLite substring index (0011, memory_trigrams)', () => {
     expect(db.prepare('SELECT count(*) AS n FROM memories').get()).toEqual({ n: 1 });
 
     // Every later migration runs too (0012, the full-text index; 0013, the lifecycle columns).
-    expect(migrateSqliteDatabase(db)).toEqual([11, 12, 13, 14]);
+    expect(migrateSqliteDatabase(db)).toEqual([11, 12, 13, 14, 15]);
     const store = new SqliteMemoryStore(db);
     expect(await store.count(ORG, { contentContains: 'before the index' })).toBe(1);
     expect(

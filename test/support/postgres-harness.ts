@@ -3,6 +3,7 @@ import pg from 'pg';
 import { createPostgresStorage } from '../../adapters/storage/postgres/index.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import type { StorageHarness } from '../contract/storage.contract.js';
+import { TEST_LINE_TOKENS } from './line-tokens.js';
 
 /** The database PostgreSQL tests use, or undefined (they are then skipped, saying why). */
 export const TEST_POSTGRES_URL = process.env.MEMTRACE_TEST_POSTGRES_URL || undefined;
@@ -97,9 +98,15 @@ export function postgresHarness(): StorageHarness {
     enabled: TEST_POSTGRES_URL !== undefined,
     skipReason: POSTGRES_SKIP_REASON,
     countsWithPage: true,
+    keepsLineTokens: true,
     open: async () => {
       await createSchema(schema);
-      return createPostgresStorage({ url: TEST_POSTGRES_URL as string, schema, poolSize: 5 });
+      return createPostgresStorage({
+        url: TEST_POSTGRES_URL as string,
+        schema,
+        poolSize: 5,
+        lineTokens: TEST_LINE_TOKENS,
+      });
     },
     reset: async (_s: StorageBundle) => {
       if (raw === null) {

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
 import type { StorageHarness } from '../contract/storage.contract.js';
+import { TEST_LINE_TOKENS } from './line-tokens.js';
 
 /** A fresh database file name in the OS temp directory. */
 export function tempSqlitePath(prefix = 'memtrace'): string {
@@ -27,7 +28,8 @@ export function sqliteHarness(): StorageHarness {
   let raw: Database.Database | null = null;
   return {
     name: 'sqlite',
-    open: () => createSqliteStorage({ path: file }),
+    keepsLineTokens: true,
+    open: () => createSqliteStorage({ path: file, lineTokens: TEST_LINE_TOKENS }),
     reset: async (_s: StorageBundle) => {
       raw ??= new Database(file);
       // Ordinary tables only: a full-text index (virtual) and its shadow tables are emptied by

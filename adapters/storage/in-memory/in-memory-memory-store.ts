@@ -1,6 +1,7 @@
 import type {
   DedupPolicy,
   InsertOutcome,
+  LineTokens,
   LiveAt,
   Memory,
   MemoryFilter,
@@ -28,6 +29,8 @@ import {
 
 interface Row {
   readonly seq: number;
+  /** The tokens of the memory's context line, when the store was given a counter (else 0). */
+  readonly lineTokens: number;
   /** Replaced whole by a patch or a supersede; the row (and its place in order) stays. */
   memory: Memory;
 }
@@ -48,6 +51,12 @@ export class InMemoryMemoryStore implements MemoryStore {
   /** Rows by org and dedup key, so a dedup check never scans the org. */
   private readonly byDedupKey = new Map<string, Row[]>();
   private seq = 0;
+
+  /**
+   * @param lineTokens counts each memory's line tokens as it is written, for a context's token
+   *   bound (`PriorityQuery.maxLineTokens`); without it every memory counts as 0 (always returned)
+   */
+  constructor(private readonly lineTokens: LineTokens = () => 0) {}
 
   async insert(memories: readonly Memory[], dedup: DedupPolicy | null): Promise<InsertOutcome[]> {
     const outcomes: InsertOutcome[] = [];
@@ -73,7 +82,7 @@ export class InMemoryMemoryStore implements MemoryStore {
       outcomes.push({ status: 'created', memory });
     }
     for (const memory of pending) {
-      const row = { seq: ++this.seq, memory };
+      const row = { seq: ++this.seq, memory, lineTokens: this.lineTokens(memory.content) };
       this.rows(memory.orgId).push(row);
       this.byId.set(memory.id, row);
       const key = dedupIndexKey(memory);
@@ -168,8 +177,9 @@ export class InMemoryMemoryStore implements MemoryStore {
   }
 
   async findByPriority(orgId: string, query: PriorityQuery): Promise<Memory[]> {
-    const { maxContentLength: max, limit } = query;
+    const { maxContentLength: max, maxLineTokens: maxTokens, limit } = query;
     const matches = this.rows(orgId)
+      .filter((r) => maxTokens === undefined || maxTokens === null || r.lineTokens <= maxTokens)
       .map((r) => r.memory)
       .filter((m) => (max === null || m.content.length <= max) && matchesFilter(m, query.filter))
       .sort(compareContextPriority);

@@ -1,3 +1,4 @@
+import type { LineTokens } from '../../../domain/index.js';
 import type { StorageBundle } from '../storage-bundle.js';
 import { InMemoryAgentStore } from './in-memory-agent-store.js';
 import { InMemoryArcInstanceStore } from './in-memory-arc-instance-store.js';
@@ -14,11 +15,13 @@ export {
 };
 
 /** Storage in process memory: nothing survives a restart. The reference for the contract. */
-export async function createInMemoryStorage(): Promise<StorageBundle> {
+export async function createInMemoryStorage(
+  options: { readonly lineTokens?: LineTokens } = {},
+): Promise<StorageBundle> {
   const auth = new InMemoryAuthStore();
   return {
     driver: 'memory',
-    memories: new InMemoryMemoryStore(),
+    memories: new InMemoryMemoryStore(options.lineTokens),
     sessions: new InMemorySessionStore(),
     agents: new InMemoryAgentStore(),
     auth,

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { LineTokens } from '../../../domain/index.js';
 import type { StorageBundle } from '../storage-bundle.js';
 import { withPg } from './pg-errors.js';
 import { createPgPool, type PostgresOptions } from './pg-pool.js';
@@ -29,6 +30,11 @@ export interface PostgresStorageOptions extends PostgresOptions {
   readonly migrate?: boolean;
   /** Told about connections the server dropped while idle (they are replaced on demand). */
   readonly onIdleError?: (e: Error) => void;
+  /**
+   * Counts each memory's line tokens as it is written (see `LineTokens`), so a context skips the
+   * memories whose line cannot fit without reading them; without it every memory is read.
+   */
+  readonly lineTokens?: LineTokens;
 }
 
 /**
@@ -53,7 +59,7 @@ export async function createPostgresStorage(
     else await withPg(() => pool.query('SELECT 1'));
     const ts = await resolveTextSearch(pool, textSearchConfigOf(options));
     if (!migrate) await withMigrationPool(options, (p) => buildSearchIndex(p, ts, false));
-    return bundle(pool, ts);
+    return bundle(pool, ts, options.lineTokens);
   } catch (e) {
     await pool.end().catch(() => undefined);
     throw e;
@@ -95,11 +101,11 @@ async function withMigrationPool<T>(
   }
 }
 
-function bundle(pool: pg.Pool, ts: TextSearch): StorageBundle {
+function bundle(pool: pg.Pool, ts: TextSearch, lineTokens?: LineTokens): StorageBundle {
   let closing: Promise<void> | undefined;
   return {
     driver: 'postgres',
-    memories: new PostgresMemoryStore(pool, ts),
+    memories: new PostgresMemoryStore(pool, ts, lineTokens),
     sessions: new PostgresSessionStore(pool),
     agents: new PostgresAgentStore(pool),
     auth: new PostgresAuthStore(pool),

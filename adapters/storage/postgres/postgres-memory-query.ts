@@ -216,8 +216,9 @@ export function buildFindMemories(
 
 /**
  * The SELECT behind `MemoryStore.findByPriority`: highest importance, then time, then id first.
- * Within a session the planner walks idx_memories_org_session_priority (0005) in order, with the
- * length bound on `content_chars` checked in the index; any other filter sorts its matches.
+ * Within a session the planner walks idx_memories_org_session_priority (0005, 0015) in order,
+ * with the length bound on `content_chars` and the token bound on `line_tokens` checked in the
+ * index; any other filter sorts its matches.
  */
 export function buildFindByPriority(
   orgId: string,
@@ -228,6 +229,10 @@ export function buildFindByPriority(
   const where = [...p.where, ...p.rowWhere];
   if (query.maxContentLength !== null) {
     where.push(`m.content_chars <= ${p.params.add(query.maxContentLength, '::int')}`);
+  }
+  // A scan key of the same index (0015): a memory whose line cannot fit is passed over unread.
+  if (query.maxLineTokens !== undefined && query.maxLineTokens !== null) {
+    where.push(`m.line_tokens <= ${p.params.add(query.maxLineTokens, '::int')}`);
   }
   const limit = p.params.add(query.limit, '::bigint');
   const sql =

@@ -3,6 +3,7 @@ import {
   DomainError,
   type DedupPolicy,
   type InsertOutcome,
+  type LineTokens,
   type LiveAt,
   type Memory,
   type MemoryFilter,
@@ -64,9 +65,14 @@ const pageRows = (rows: PageRow[]): PageRow[] =>
 export class PostgresMemoryStore implements MemoryStore {
   private readonly insertSql: string;
 
+  /**
+   * @param lineTokens counts each memory's line tokens as it is written, for a context's token
+   *   bound (`PriorityQuery.maxLineTokens`); without it they are stored as 0 (always read)
+   */
   constructor(
     private readonly pool: pg.Pool,
     private readonly ts: TextSearch = SIMPLE_TEXT_SEARCH,
+    private readonly lineTokens: LineTokens = () => 0,
   ) {
     this.insertSql = insertMemoriesSql(ts);
   }
@@ -93,7 +99,10 @@ export class PostgresMemoryStore implements MemoryStore {
               : await claimDedupKeys(client, memories, dedup);
           const created = memories.filter((_, i) => !duplicateOf.has(i));
           for (const chunk of chunkByRows(created, (m) => 1 + m.tags.length)) {
-            await client.query(this.insertSql, insertMemoriesParams(chunk, this.ts));
+            await client.query(
+              this.insertSql,
+              insertMemoriesParams(chunk, this.ts, this.lineTokens),
+            );
           }
           await retireSuperseded(client, created);
           if (dedup === null) await recordDedupKeys(client, created);

@@ -1,4 +1,4 @@
-import type { Memory } from '../../../domain/index.js';
+import type { LineTokens, Memory } from '../../../domain/index.js';
 import { MEMORY_COLUMNS, memoriesToColumnArrays } from './row-mappers.js';
 import { searchVectorSource, vectorFrom, type TextSearch } from './postgres-search-sql.js';
 import type { BuiltSql } from './postgres-memory-query.js';
@@ -39,7 +39,8 @@ export const RECORD_DEDUP_KEYS_SQL =
 
 /**
  * Inserts memories (parameters: the column arrays of `memoriesToColumnArrays`, then the
- * `searchVectorSource` of each content, then, unless `ts.exact`, the configuration) in input
+ * `searchVectorSource` of each content, then the line tokens of each (0015), then, unless
+ * `ts.exact`, the configuration) in input
  * order, so `seq` follows it, and their tags into `memory_tags` (with what a tag walk checks
  * without the memory row: importance, the retired flag, the expiry and the pin), in one statement.
  */
@@ -49,16 +50,17 @@ export function insertMemoriesSql(ts: TextSearch): string {
     'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], ' +
     '$6::text[], $7::bytea[], $8::text[], $9::text[], $10::float8[], $11::text[], $12::text[], ' +
     '$13::bigint[], $14::text[], $15::text[], $16::int[], $17::bigint[], $18::bigint[], ' +
-    '$19::bool[], $20::text[]) WITH ORDINALITY AS u(id, org_id, agent_id, session_id, ' +
-    'memory_type, event_type, content, metadata, tags, importance, dedup_key, parent_id, time, ' +
-    'supersedes, superseded_by, content_chars, created_at, expires_at, pinned, search_source, ord)' +
+    '$19::bool[], $20::text[], $21::int[]) WITH ORDINALITY AS u(id, org_id, agent_id, ' +
+    'session_id, memory_type, event_type, content, metadata, tags, importance, dedup_key, ' +
+    'parent_id, time, supersedes, superseded_by, content_chars, created_at, expires_at, pinned, ' +
+    'search_source, line_tokens, ord)' +
     '), inserted AS (' +
-    `INSERT INTO memories (${MEMORY_COLUMNS}, content_chars, search_vector) ` +
+    `INSERT INTO memories (${MEMORY_COLUMNS}, content_chars, line_tokens, search_vector) ` +
     'SELECT id, org_id, agent_id, session_id, memory_type, event_type, content, ' +
     'metadata::json, ARRAY(SELECT e FROM jsonb_array_elements_text(tags::jsonb) ' +
     'WITH ORDINALITY AS j(e, n) ORDER BY n), importance, ' +
     'dedup_key, parent_id, time, created_at, expires_at, pinned, supersedes, superseded_by, ' +
-    `content_chars, ${vectorFrom('search_source', ts, '$21')} FROM rows ORDER BY ord ` +
+    `content_chars, line_tokens, ${vectorFrom('search_source', ts, '$22')} FROM rows ORDER BY ord ` +
     'RETURNING seq, org_id, time, tags, importance, superseded_by, expires_at, pinned' +
     ') INSERT INTO memory_tags (org_id, tag, time, seq, importance, superseded, expires_at, ' +
     'pinned) SELECT DISTINCT i.org_id, tag, i.time, i.seq, i.importance, ' +
@@ -67,10 +69,15 @@ export function insertMemoriesSql(ts: TextSearch): string {
 }
 
 /** The parameters of {@link insertMemoriesSql} for these memories. */
-export function insertMemoriesParams(memories: readonly Memory[], ts: TextSearch): unknown[] {
+export function insertMemoriesParams(
+  memories: readonly Memory[],
+  ts: TextSearch,
+  lineTokens: LineTokens,
+): unknown[] {
   return [
     ...memoriesToColumnArrays(memories),
     memories.map((m) => searchVectorSource(m.content, ts)),
+    memories.map((m) => lineTokens(m.content)),
     ...(ts.exact ? [] : [ts.config]),
   ];
 }

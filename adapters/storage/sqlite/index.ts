@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { LineTokens } from '../../../domain/index.js';
 import type { StorageBundle } from '../storage-bundle.js';
 import {
   DEFAULT_BUSY_TIMEOUT_MS,
@@ -40,7 +41,12 @@ export async function createSqliteStorage(options: SqliteOpenOptions): Promise<S
   const checkpoints = options.backgroundCheckpoints
     ? await checkpointInBackground(db, options.path)
     : { stop: async () => undefined };
-  return bundle(db, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, checkpoints);
+  return bundle(
+    db,
+    options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+    checkpoints,
+    options.lineTokens,
+  );
 }
 
 /**
@@ -61,6 +67,7 @@ function bundle(
   db: Database.Database,
   busyTimeoutMs: number,
   checkpoints: BackgroundCheckpoints,
+  lineTokens: LineTokens | undefined,
 ): StorageBundle {
   const failFast = new SqliteFailFast(db, busyTimeoutMs);
   // Takes and releases the write lock: a file another process has locked, or that can no
@@ -69,7 +76,7 @@ function bundle(
   const probe = db.transaction(() => count.get());
   return {
     driver: 'sqlite',
-    memories: failFast.guard(new SqliteMemoryStore(db)),
+    memories: failFast.guard(new SqliteMemoryStore(db, lineTokens)),
     sessions: failFast.guard(new SqliteSessionStore(db)),
     agents: failFast.guard(new SqliteAgentStore(db)),
     auth: failFast.guard(new SqliteAuthStore(db)),

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { LineTokens } from '../../../domain/index.js';
 import { withSqlite } from './sqlite-errors.js';
 import { registerSubstringFunctions } from './sqlite-substring-sql.js';
 
@@ -23,6 +24,11 @@ export interface SqliteOpenOptions {
    * `checkpointInBackground`); off unless asked (the server asks).
    */
   readonly backgroundCheckpoints?: boolean;
+  /**
+   * Counts each memory's line tokens as it is written (see `LineTokens`), so a context skips the
+   * memories whose line cannot fit without reading them; without it every memory is read.
+   */
+  readonly lineTokens?: LineTokens;
 }
 
 /** How long a write waits for another connection's lock when no option says otherwise. */

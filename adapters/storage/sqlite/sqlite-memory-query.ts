@@ -248,8 +248,8 @@ export const SESSION_PRIORITY_INDEX = 'idx_memories_org_session_priority';
 
 /**
  * The SELECT behind `MemoryStore.findByPriority`: highest importance, then time, then id first.
- * Within a session it walks {@link SESSION_PRIORITY_INDEX} in order, checking the memory types
- * and the content length bound on the index (`length` counts characters, never more than UTF-16
+ * Within a session it walks {@link SESSION_PRIORITY_INDEX} in order, checking the memory types,
+ * the content length bound and the line token bound on the index (`length` counts characters, never more than UTF-16
  * code units, and stops at a NUL); any other filter walks its driving index and sorts.
  */
 export function buildFindByPriority(orgId: string, query: PriorityQuery): BuiltSql {
@@ -263,6 +263,11 @@ export function buildFindByPriority(orgId: string, query: PriorityQuery): BuiltS
   if (query.maxContentLength !== null) {
     where.push('length(m.content) <= ?');
     params.push(query.maxContentLength);
+  }
+  // On the index too (0015): a memory whose line cannot fit is passed over without its row.
+  if (query.maxLineTokens !== undefined && query.maxLineTokens !== null) {
+    where.push('m.line_tokens <= ?');
+    params.push(query.maxLineTokens);
   }
   const sql =
     `SELECT ${SELECT_COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ` +

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import {
   type DedupPolicy,
   type InsertOutcome,
+  type LineTokens,
   type LiveAt,
   type Memory,
   type MemoryFilter,
@@ -71,7 +72,7 @@ interface DeletionTarget {
  * an index in time order. Every query is scoped by `org_id`.
  */
 export class SqliteMemoryStore implements MemoryStore {
-  private readonly insertMemory: Database.Statement<MemoryParams>;
+  private readonly insertMemory: Database.Statement<[...MemoryParams, number]>;
   private readonly corrections: SqliteMemoryCorrections;
   private readonly patchOne: Database.Transaction<
     (orgId: string, id: string, patch: MemoryPatch) => Memory | null
@@ -90,13 +91,20 @@ export class SqliteMemoryStore implements MemoryStore {
   /** Whether a delete of the group being committed removed rows (see `scrubWal`). */
   private deletedInGroup = false;
 
-  constructor(private readonly db: Database.Database) {
+  /**
+   * @param lineTokens counts each memory's line tokens as it is written, for a context's token
+   *   bound (`PriorityQuery.maxLineTokens`); without it they are stored as 0 (always read)
+   */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly lineTokens: LineTokens = () => 0,
+  ) {
     registerSubstringFunctions(db);
     // Positional parameters: binding by name costs about a third more per row in batches.
     this.insertMemory = db.prepare(
-      `INSERT INTO memories (${MEMORY_COLUMNS}) VALUES (${MEMORY_COLUMNS.split(', ')
+      `INSERT INTO memories (${MEMORY_COLUMNS}, line_tokens) VALUES (${MEMORY_COLUMNS.split(', ')
         .map(() => '?')
-        .join(', ')})`,
+        .join(', ')}, ?)`,
     );
     this.corrections = new SqliteMemoryCorrections(db);
     this.patchOne = db.transaction((orgId, id, patch) => this.corrections.patch(orgId, id, patch));
@@ -224,7 +232,10 @@ export class SqliteMemoryStore implements MemoryStore {
       if (existing) return { status: 'duplicate', existingId: existing.id };
     }
     if (memory.supersedes !== null) this.corrections.retire(memory);
-    const { lastInsertRowid } = this.insertMemory.run(...memoryToParams(memory));
+    const { lastInsertRowid } = this.insertMemory.run(
+      ...memoryToParams(memory),
+      this.lineTokens(memory.content),
+    );
     this.corrections.writeTags(memory, lastInsertRowid);
     return { status: 'created', memory };
   }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createInMemoryStorage } from '../../../adapters/storage/in-memory/index.js';
+import { TEST_LINE_TOKENS } from '../../support/line-tokens.js';
 import { gptTokenCounters } from '../../../adapters/tokenizer/gpt-token-counter.js';
 import {
   bm25Scores,
@@ -183,7 +184,8 @@ describe('context within max_tokens over 500 random sessions (property)', () => 
             pinned: s.pinned,
           }),
         );
-        const storage = await createInMemoryStorage();
+        // The store keeps line tokens, so the service's token bound skips memories unread.
+        const storage = await createInMemoryStorage({ lineTokens: TEST_LINE_TOKENS });
         await storage.memories.insert(all, null);
         const service = createMemtrace({
           storage,

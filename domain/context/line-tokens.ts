@@ -1,0 +1,22 @@
+import { contentLine } from './context-formatter.js';
+import type { TokenCounter, TokenizerName } from './token-counter.port.js';
+
+/**
+ * The tokenizer in which a store keeps each memory's line tokens (see {@link LineTokens}): the
+ * default one, so the contexts most requests ask for can be bounded by it.
+ */
+export const LINE_TOKENIZER: TokenizerName = 'o200k_base';
+
+/**
+ * The tokens of a memory's context line followed by a newline (what a markdown budget counts for
+ * a line that is not its section's last), from its content alone. A store given this function
+ * keeps the count with each memory it writes, so that a context can ask only for memories whose
+ * line could still fit (`PriorityQuery.maxLineTokens`) and skip the rest without reading them.
+ */
+export type LineTokens = (content: string) => number;
+
+/** {@link LineTokens} counted by `counter` (a counter of {@link LINE_TOKENIZER}). */
+export const lineTokensOf =
+  (counter: TokenCounter): LineTokens =>
+  (content) =>
+    counter.countTokens(`${contentLine(content)}\n`);
