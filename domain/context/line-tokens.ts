@@ -15,8 +15,16 @@ export const LINE_TOKENIZER: TokenizerName = 'o200k_base';
  */
 export type LineTokens = (content: string) => number;
 
+/**
+ * The longest content (UTF-16 code units) whose line tokens are counted; a longer one counts 0,
+ * so it is read like a memory stored without a count. Counting takes about 100 ms a megabyte,
+ * which a write should not spend for nothing: the context's length bound already passes over a
+ * content this long whenever fewer than (64 Ki / 128) - 8 = 504 tokens are free.
+ */
+export const LINE_TOKENS_MAX_CHARS = 65_536;
+
 /** {@link LineTokens} counted by `counter` (a counter of {@link LINE_TOKENIZER}). */
 export const lineTokensOf =
   (counter: TokenCounter): LineTokens =>
   (content) =>
-    counter.countTokens(`${contentLine(content)}\n`);
+    content.length > LINE_TOKENS_MAX_CHARS ? 0 : counter.countTokens(`${contentLine(content)}\n`);
