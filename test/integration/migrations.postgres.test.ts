@@ -51,6 +51,28 @@ function tempMigrations(files: Record<string, string>): string {
   return dir;
 }
 
+/**
+ * A schema migrated by the files before `version` (e.g. `'0008'`), and `migrateRest`, which applies
+ * that version and every later one: for tests of a migration on rows stored before it.
+ */
+async function schemaBefore(
+  version: string,
+): Promise<{ pool: pg.Pool; migrateRest: () => Promise<number[]> }> {
+  const pool = tempPool(await tempSchema());
+  const dir = tempMigrations({});
+  const copy = (f: string) => copyFileSync(path.join(MIGRATIONS, f), path.join(dir, f));
+  const files = readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql'));
+  files.filter((f) => f < version).forEach(copy);
+  await migratePostgresDatabase(pool, dir);
+  return {
+    pool,
+    migrateRest: () => {
+      files.filter((f) => f >= version).forEach(copy);
+      return migratePostgresDatabase(pool, dir);
+    },
+  };
+}
+
 async function rows(pool: pg.Pool): Promise<MigrationRow[]> {
   const { rows } = await pool.query<MigrationRow>(
     'SELECT version, name, applied_at FROM schema_migrations ORDER BY version',
@@ -125,13 +147,7 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
 
     it('creates in 0006 the sessions only memories named, keeping the others, ids scoped to the org', async () => {
       // Arrange: a schema at 0005 with a created session and memories naming others
-      const schema = await tempSchema();
-      const pool = tempPool(schema);
-      const dir = tempMigrations({});
-      const copy = (f: string) => copyFileSync(path.join(MIGRATIONS, f), path.join(dir, f));
-      const files = readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql'));
-      files.filter((f) => f < '0006').forEach(copy);
-      await migratePostgresDatabase(pool, dir);
+      const { pool, migrateRest } = await schemaBefore('0006');
       await pool.query(
         'INSERT INTO sessions (id, org_id, agent_id, status, metadata, created_at, updated_at) ' +
           `VALUES ('made', 'org_a', 'maker', 'closed', '{"k":1}', 5, 6)`,
@@ -146,10 +162,9 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
       await remember('org_a', 'later', 'named', 20);
       await remember('org_a', 'first', 'named', 10);
       await remember('org_b', 'theirs', 'named', 40);
-      files.filter((f) => f >= '0006').forEach(copy);
 
       // Act
-      await migratePostgresDatabase(pool, dir);
+      await migrateRest();
 
       // Assert
       const { rows } = await pool.query(
@@ -192,13 +207,7 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
 
     it('gives in 0008 every memory created_at = time, read and deduplicated by the store', async () => {
       // Arrange: a schema at 0007 holding a keyed memory (and its dedup_keys row) and a plain one
-      const schema = await tempSchema();
-      const pool = tempPool(schema);
-      const dir = tempMigrations({});
-      const copy = (f: string) => copyFileSync(path.join(MIGRATIONS, f), path.join(dir, f));
-      const files = readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql'));
-      files.filter((f) => f < '0008').forEach(copy);
-      await migratePostgresDatabase(pool, dir);
+      const { pool, migrateRest } = await schemaBefore('0008');
       const insert = (id: string, key: string | null, time: number) =>
         pool.query(
           'INSERT INTO memories (id, org_id, agent_id, memory_type, event_type, content, ' +
@@ -210,10 +219,9 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
       await pool.query(
         "INSERT INTO dedup_keys (org_id, dedup_key, memory_id, time) VALUES ('org_a', 'k', 'mem_old_keyed', 1000000)",
       );
-      files.filter((f) => f >= '0008').forEach(copy);
 
       // Act
-      await migratePostgresDatabase(pool, dir);
+      await migrateRest();
 
       // Assert
       const { rows } = await pool.query(
@@ -224,9 +232,8 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
         { id: 'mem_old_plain', time: 2_000_000, created_at: 2_000_000 },
       ]);
       const { rows: indexes } = await pool.query(
-        "SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE '%dedup%' " +
-          'ORDER BY indexname',
-        [schema],
+        'SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() ' +
+          "AND indexname LIKE '%dedup%' ORDER BY indexname",
       );
       expect(indexes.map((r: { indexname: string }) => r.indexname)).toEqual([
         'dedup_keys_pkey',
@@ -243,13 +250,7 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
 
     it('copies in 0014 the expiry and the pin of memories stored before it into their tag rows', async () => {
       // Arrange: a schema at 0013 holding tagged memories (one expired, one pinned, one plain)
-      const schema = await tempSchema();
-      const pool = tempPool(schema);
-      const dir = tempMigrations({});
-      const copy = (f: string) => copyFileSync(path.join(MIGRATIONS, f), path.join(dir, f));
-      const files = readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql'));
-      files.filter((f) => f < '0014').forEach(copy);
-      await migratePostgresDatabase(pool, dir);
+      const { pool, migrateRest } = await schemaBefore('0014');
       const DAY = 86_400_000;
       const at = 100 * DAY;
       const old: [string, number, number | null, boolean][] = [
@@ -267,10 +268,9 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
           [id, time, expiresAt, pinned],
         );
       }
-      files.filter((f) => f >= '0014').forEach(copy);
 
       // Act
-      await migratePostgresDatabase(pool, dir);
+      await migrateRest();
 
       // Assert: the tag rows carry them, and a tag read under a 30-day retention sees them
       const { rows } = await pool.query(
