@@ -23,6 +23,12 @@ export type LineTokens = (content: string) => number;
  */
 export const LINE_TOKENS_MAX_CHARS = 65_536;
 
+/**
+ * The {@link LineTokens} of a store given none: every memory counts 0, which a token bound never
+ * leaves out, so such a store returns every candidate and the caller counts them.
+ */
+export const NO_LINE_TOKENS: LineTokens = () => 0;
+
 /** {@link LineTokens} counted by `counter` (a counter of {@link LINE_TOKENIZER}). */
 export const lineTokensOf =
   (counter: TokenCounter): LineTokens =>

@@ -15,6 +15,7 @@ import type {
   SearchQuery,
 } from '../../../domain/index.js';
 import {
+  NO_LINE_TOKENS,
   alreadySuperseded,
   applyMemoryPatch,
   compareContextPriority,
@@ -52,11 +53,8 @@ export class InMemoryMemoryStore implements MemoryStore {
   private readonly byDedupKey = new Map<string, Row[]>();
   private seq = 0;
 
-  /**
-   * @param lineTokens counts each memory's line tokens as it is written, for a context's token
-   *   bound (`PriorityQuery.maxLineTokens`); without it every memory counts as 0 (always returned)
-   */
-  constructor(private readonly lineTokens: LineTokens = () => 0) {}
+  /** @param lineTokens counts each memory's line tokens as it is written (`PriorityQuery.maxLineTokens`) */
+  constructor(private readonly lineTokens: LineTokens = NO_LINE_TOKENS) {}
 
   async insert(memories: readonly Memory[], dedup: DedupPolicy | null): Promise<InsertOutcome[]> {
     const outcomes: InsertOutcome[] = [];

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import {
+  NO_LINE_TOKENS,
   DomainError,
   type DedupPolicy,
   type InsertOutcome,
@@ -65,14 +66,11 @@ const pageRows = (rows: PageRow[]): PageRow[] =>
 export class PostgresMemoryStore implements MemoryStore {
   private readonly insertSql: string;
 
-  /**
-   * @param lineTokens counts each memory's line tokens as it is written, for a context's token
-   *   bound (`PriorityQuery.maxLineTokens`); without it they are stored as 0 (always read)
-   */
+  /** @param lineTokens counts each memory's line tokens as it is written (`PriorityQuery.maxLineTokens`) */
   constructor(
     private readonly pool: pg.Pool,
     private readonly ts: TextSearch = SIMPLE_TEXT_SEARCH,
-    private readonly lineTokens: LineTokens = () => 0,
+    private readonly lineTokens: LineTokens = NO_LINE_TOKENS,
   ) {
     this.insertSql = insertMemoriesSql(ts);
   }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import {
+  NO_LINE_TOKENS,
   type DedupPolicy,
   type InsertOutcome,
   type LineTokens,
@@ -91,13 +92,10 @@ export class SqliteMemoryStore implements MemoryStore {
   /** Whether a delete of the group being committed removed rows (see `scrubWal`). */
   private deletedInGroup = false;
 
-  /**
-   * @param lineTokens counts each memory's line tokens as it is written, for a context's token
-   *   bound (`PriorityQuery.maxLineTokens`); without it they are stored as 0 (always read)
-   */
+  /** @param lineTokens counts each memory's line tokens as it is written (`PriorityQuery.maxLineTokens`) */
   constructor(
     private readonly db: Database.Database,
-    private readonly lineTokens: LineTokens = () => 0,
+    private readonly lineTokens: LineTokens = NO_LINE_TOKENS,
   ) {
     registerSubstringFunctions(db);
     // Positional parameters: binding by name costs about a third more per row in batches.
