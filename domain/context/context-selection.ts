@@ -111,9 +111,11 @@ export class ContextSelection {
    * format (whose lines are no markdown lines) and when the context counts with another tokenizer.
    */
   get lineTokenBound(): number | null {
-    if (this.layout === null || !this.offeredAny || this.o.format === 'json') return null;
-    if (this.o.counter.name !== LINE_TOKENIZER) return null;
-    return Math.max(0, this.layout.remaining + LINE_COST_SLACK);
+    if (this.layout === null || !this.offeredAny || this.o.counter.name !== LINE_TOKENIZER) {
+      return null;
+    }
+    const bound = this.layout.lineTokenBound();
+    return bound === null ? null : Math.max(0, bound);
   }
 
   /** Offers the next memory in priority order. */

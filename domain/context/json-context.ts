@@ -67,6 +67,11 @@ export class JsonBudget implements ContextLayout {
     return this.maxTokens - this.used;
   }
 
+  /** JSON items are no markdown lines: line tokens say nothing of their cost. */
+  lineTokenBound(): null {
+    return null;
+  }
+
   offer(m: Memory): boolean {
     if (!this.fitsFrame) return false;
     const text = JSON.stringify(jsonItem(m));

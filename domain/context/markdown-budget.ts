@@ -22,6 +22,11 @@ export interface ContextLayout {
   readonly remaining: number;
   /** Keeps `m` (whole, as given) when it still fits; says whether it did. */
   offer(m: Memory): boolean;
+  /**
+   * The most line tokens (as `lineTokensOf` counts them) a memory's line could have and still be
+   * kept now, or null when this layout's lines are not counted that way.
+   */
+  lineTokenBound(): number | null;
 }
 
 interface Line {
@@ -108,6 +113,42 @@ export class MarkdownBudget implements ContextLayout {
     }
     this.used = total;
     return true;
+  }
+
+  /**
+   * Adding a line costs at least its cheapest ending plus the least that any place it could take
+   * adds elsewhere, by the same units as {@link total}: in a section present, the header's count
+   * may grow, and a line that becomes the section's last turns the old last line's ending into a
+   * newline; a new section adds its header, and the blank line after the heading (the first
+   * section) or after the section before it (a new last section). That least is counted here
+   * exactly from the lines kept (it is 0 or less only when an ending change saves tokens), and
+   * `lineTokensOf` counts at most one more than the cheapest ending, so a line with more line
+   * tokens than `remaining + 1 - least` cannot fit.
+   */
+  lineTokenBound(): number {
+    const ranks = CONTEXT_SECTIONS.map((s) => s.type);
+    const finalRank = ranks.reduce((f, type, i) => (this.sections.has(type) ? i : f), -1);
+    const finalType = ranks[finalRank];
+    const finalLast =
+      finalType === undefined ? null : (this.sections.get(finalType) as Section).last;
+    let least = Infinity;
+    ranks.forEach((type, rank) => {
+      const s = this.sections.get(type);
+      let extra: number;
+      if (s) {
+        const ending = rank === finalRank ? this.atEnd(s.last) : this.beforeSection(s.last);
+        extra = this.header(type, s.n + 1) - this.header(type, s.n);
+        extra += Math.min(0, s.last.beforeLine - ending);
+      } else if (finalLast === null) {
+        extra = this.header(type, 1) + this.headingAndGap - this.headingAlone;
+      } else if (rank > finalRank) {
+        extra = this.header(type, 1) + this.beforeSection(finalLast) - this.atEnd(finalLast);
+      } else {
+        extra = this.header(type, 1);
+      }
+      least = Math.min(least, extra);
+    });
+    return this.remaining + 1 - least;
   }
 
   /** The exact tokens of the context with the sections as they stand. */

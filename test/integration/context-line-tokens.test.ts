@@ -2,7 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPostgresStorage } from '../../adapters/storage/postgres/index.js';
 import { createSqliteStorage } from '../../adapters/storage/sqlite/index.js';
 import type { StorageBundle } from '../../adapters/storage/storage-bundle.js';
-import type { LineTokens, Memory, MemoryStore, PriorityQuery } from '../../domain/index.js';
+import { gptTokenCounters } from '../../adapters/tokenizer/gpt-token-counter.js';
+import {
+  formatSessionContext,
+  LINE_TOKENIZER,
+  type LineTokens,
+  type Memory,
+  type MemoryStore,
+  type PriorityQuery,
+} from '../../domain/index.js';
 import { createMemtrace } from '../../src/core.js';
 import { aMemory, BASE_TIME } from '../support/builders.js';
 import { FixedClock } from '../support/fixed-clock.js';
@@ -59,14 +67,14 @@ function counting(storage: StorageBundle): { storage: StorageBundle; read: () =>
   return { storage: { ...storage, memories }, read: () => read };
 }
 
-async function contextOf(storage: StorageBundle) {
+async function contextOf(storage: StorageBundle, maxTokens = 2000) {
   const { storage: counted, read } = counting(storage);
   const memtrace = createMemtrace({
     storage: counted,
     clock: new FixedClock(BASE_TIME + 86_400_000),
     ids: new SequentialIds(),
   });
-  const got = await memtrace.context.forSession(ORG, SESSION, { maxTokens: 2000 });
+  const got = await memtrace.context.forSession(ORG, SESSION, { maxTokens });
   return { got, read: read() };
 }
 
@@ -113,6 +121,51 @@ describe.each(drivers)('a context within max_tokens on $name', ({ enabled, open 
       expect(pruned.got.truncated).toBe(true);
       expect(whole.read).toBeGreaterThanOrEqual(SIZE);
       expect(pruned.read).toBeLessThan(SIZE / 3);
+    },
+    60_000,
+  );
+
+  it.skipIf(!enabled)(
+    'still finds a line that fits only as the last of the context, with no newline after it',
+    async () => {
+      // Arrange: the best memory (its line costs the same with or without a newline after it),
+      // 70 that can never fit, and an older one whose line fits exactly when it is the last
+      // line of all (shown after the best one, without the newline its line tokens count):
+      // the budget is the tokens of the context of the two
+      const storage = await open(TEST_LINE_TOKENS);
+      cleanups.push(() => storage.close());
+      const at = (i: number) => BASE_TIME + i * 1000;
+      const best = aMemory({
+        sessionId: SESSION,
+        importance: 1,
+        time: at(100),
+        content: 'best one.',
+      });
+      const never = Array.from({ length: 70 }, (_, i) =>
+        aMemory({
+          sessionId: SESSION,
+          importance: 0.9,
+          time: at(i + 1),
+          content: 'word '.repeat(800),
+        }),
+      );
+      const last = aMemory({
+        sessionId: SESSION,
+        importance: 0.1,
+        time: at(0),
+        content: 'chose the last line',
+      });
+      await storage.memories.insert([best, ...never, last], null);
+      const counter = gptTokenCounters()(LINE_TOKENIZER);
+      const exact = formatSessionContext(SESSION, [best, last], { maxTokens: null, counter });
+
+      // Act
+      const { got } = await contextOf(storage, exact.tokens);
+
+      // Assert: both, to the last token
+      expect(got.memoryCount).toBe(2);
+      expect(got.tokens).toBe(exact.tokens);
+      expect(got.context).toBe(exact.context);
     },
     60_000,
   );

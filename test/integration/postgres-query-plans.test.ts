@@ -512,6 +512,19 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
         },
       );
 
+      it('walks the index of pinned memories only when asking for pinned ones (0016)', async () => {
+        for (const limit of [64, null]) {
+          const nodes = await planOf(
+            buildFindByPriority(ORG, {
+              filter: { sessionId: 'sess_1', pinned: true },
+              maxContentLength: null,
+              limit,
+            }),
+          );
+          expectIndexedPlan(nodes, 'idx_memories_org_session_pinned_priority');
+        }
+      });
+
       it('reads a session index, never the whole table, when given since and until', async () => {
         // A time window may hold few of the session's memories: the planner may then read them
         // through the (session, time) index and sort those few instead.

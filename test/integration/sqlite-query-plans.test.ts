@@ -8,6 +8,7 @@ import {
   buildFindByPriority,
   buildFindMemories,
   DRIVING_INDEX_NAME,
+  SESSION_PINNED_PRIORITY_INDEX,
   SESSION_PRIORITY_INDEX,
   type BuiltSql,
   type DrivingIndex,
@@ -399,6 +400,25 @@ describe.each(['empty', 'analyzed'] as const)(
           );
         },
       );
+    });
+
+    describe('buildFindByPriority of pinned memories', () => {
+      it('walks the index of pinned memories only, in order (0016)', () => {
+        const plan = planOf(
+          db,
+          buildFindByPriority(ORG, {
+            filter: { sessionId: 'sess_1', pinned: true },
+            maxContentLength: null,
+            limit: 64,
+          }),
+        );
+        expectIndexedPlan(
+          plan,
+          new RegExp(
+            `^SEARCH m USING INDEX ${SESSION_PINNED_PRIORITY_INDEX} \\(org_id=\\? AND session_id=\\?\\)`,
+          ),
+        );
+      });
     });
 
     describe('buildMemoryStats', () => {

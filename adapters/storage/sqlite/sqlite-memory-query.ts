@@ -141,11 +141,9 @@ function plan(orgId: string, filter: MemoryFilter, driven = false): Plan {
     }
   }
   // The pin and the expiry are copied into memory_tags (0013) and end the other driving
-  // indexes, so either walk checks them without the row.
-  if (filter.pinned !== undefined) {
-    where.push(`${a}.pinned = ?`);
-    params.push(filter.pinned ? 1 : 0);
-  }
+  // indexes, so either walk checks them without the row. The pin is written in the text, so the
+  // planner may use an index on pinned memories only (0016).
+  if (filter.pinned !== undefined) where.push(`${a}.pinned = ${filter.pinned ? 1 : 0}`);
   if (filter.minImportance !== undefined) {
     // Importance is copied into memory_tags (0004), so a tag walk checks it without the row.
     if (drivingIndex === 'tag') {
@@ -245,19 +243,22 @@ export function buildFindMemories(
 
 /** The index that gives a session's memories in context priority (0005). */
 export const SESSION_PRIORITY_INDEX = 'idx_memories_org_session_priority';
+/** The same order over the pinned memories only (0016): the context's first phase. */
+export const SESSION_PINNED_PRIORITY_INDEX = 'idx_memories_org_session_pinned_priority';
 
 /**
  * The SELECT behind `MemoryStore.findByPriority`: highest importance, then time, then id first.
- * Within a session it walks {@link SESSION_PRIORITY_INDEX} in order, checking the memory types,
+ * Within a session it walks {@link SESSION_PRIORITY_INDEX} (for pinned memories only,
+ * {@link SESSION_PINNED_PRIORITY_INDEX}) in order, checking the memory types,
  * the content length bound and the line token bound on the index (`length` counts characters, never more than UTF-16
  * code units, and stops at a NUL); any other filter walks its driving index and sorts.
  */
 export function buildFindByPriority(orgId: string, query: PriorityQuery): BuiltSql {
   const p = plan(orgId, query.filter);
+  const index =
+    query.filter.pinned === true ? SESSION_PINNED_PRIORITY_INDEX : SESSION_PRIORITY_INDEX;
   const from =
-    p.drivingIndex === 'session' && !p.fts
-      ? `memories AS m INDEXED BY ${SESSION_PRIORITY_INDEX}`
-      : p.from;
+    p.drivingIndex === 'session' && !p.fts ? `memories AS m INDEXED BY ${index}` : p.from;
   const where = [...p.where];
   const params: (string | number)[] = [...p.params];
   if (query.maxContentLength !== null) {
