@@ -468,7 +468,7 @@ async function bareLane() {
         'SELECT count(*) AS n FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = ? AND t.tag = ? AND t.importance >= ? AND instr(m.content, ?) > 0',
       ),
       ctx: bare.db.prepare(
-        `SELECT ${cols} FROM memories m WHERE m.org_id = ? AND m.session_id = ? AND length(m.content) <= ? ORDER BY m.importance DESC, m.time DESC, m.id DESC LIMIT ?`,
+        `SELECT ${cols} FROM memories m WHERE m.org_id = ? AND m.session_id = ? AND length(m.content) <= ? AND m.line_tokens <= ? ORDER BY m.importance DESC, m.time DESC, m.id DESC LIMIT ?`,
       ),
       ctxcount: bare.db.prepare(
         'SELECT count(*) AS n FROM memories m WHERE m.org_id = ? AND m.session_id = ?',
@@ -492,7 +492,8 @@ async function bareLane() {
       name.endsWith('count')
         ? stmts[name].get(...args[name.replace(/count$/, '')](x)).n
         : stmts[name].all(...args[name](x)).map(fromRow);
-    q.ctx = async (bound, limit) => stmts.ctx.all(ORG, CONTEXT_SESSION.id, bound, limit);
+    q.ctx = async (bound, tokens, limit) =>
+      stmts.ctx.all(ORG, CONTEXT_SESSION.id, bound, tokens, limit);
     q.ctxcount = async () => stmts.ctxcount.get(ORG, CONTEXT_SESSION.id).n;
     close = () => bare.close();
   } else {
@@ -511,7 +512,7 @@ async function bareLane() {
       q3: `SELECT ${cols} FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = $1 AND t.tag = $2 AND t.importance >= $3 AND position($4::bytea in m.content) > 0 ORDER BY t.time DESC, t.seq DESC LIMIT 50`,
       q3count:
         'SELECT count(*) AS n FROM memory_tags t JOIN memories m ON m.seq = t.seq WHERE t.org_id = $1 AND t.tag = $2 AND t.importance >= $3 AND position($4::bytea in m.content) > 0',
-      ctx: `SELECT ${cols} FROM memories m WHERE m.org_id = $1 AND m.session_id = $2 AND m.content_chars <= $3 ORDER BY m.importance DESC, m.time DESC, m.id COLLATE "C" DESC LIMIT $4`,
+      ctx: `SELECT ${cols} FROM memories m WHERE m.org_id = $1 AND m.session_id = $2 AND m.content_chars <= $3 AND m.line_tokens <= $4 ORDER BY m.importance DESC, m.time DESC, m.id COLLATE "C" DESC LIMIT $5`,
       ctxcount: 'SELECT count(*) AS n FROM memories m WHERE m.org_id = $1 AND m.session_id = $2',
       get: `SELECT ${cols} FROM memories m WHERE m.org_id = $1 AND m.id = $2`,
     };
@@ -536,12 +537,12 @@ async function bareLane() {
       });
       return name.endsWith('count') ? Number(r.rows[0].n) : r.rows.map(fromRow);
     };
-    q.ctx = async (bound, limit) =>
+    q.ctx = async (bound, tokens, limit) =>
       (
         await c.query({
           name: 'ctx',
           text: text.ctx,
-          values: [ORG, CONTEXT_SESSION.id, bound, limit],
+          values: [ORG, CONTEXT_SESSION.id, bound, tokens, limit],
         })
       ).rows.map((r) => ({ ...r, content: r.content.toString('utf8') }));
     q.ctxcount = async () =>
@@ -580,7 +581,7 @@ async function bareLane() {
   }
   if (CONTEXT > 0) {
     // The reads memtrace's context makes, as hand-written SQL: the best memories in rounds, the
-    // first unbounded, then bounded by the content that could still fit (the domain's
+    // first unbounded, then bounded by the content and the line tokens that could still fit (the domain's
     // ContextSelection decides, counting tokens with o200k_base), and the count of matches. The
     // service first reads the pinned memories the same way; this session has none, so that is
     // one more empty round there.
@@ -598,7 +599,11 @@ async function bareLane() {
       const offered = new Set();
       let limit = 64;
       for (;;) {
-        const rows = await q.ctx(selection.contentBound ?? 2 ** 31 - 1, limit);
+        const rows = await q.ctx(
+          selection.contentBound ?? 2 ** 31 - 1,
+          selection.lineTokenBound ?? 2 ** 31 - 1,
+          limit,
+        );
         for (const r of rows) {
           if (offered.has(r.id)) continue;
           offered.add(r.id);

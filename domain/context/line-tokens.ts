@@ -62,6 +62,8 @@ export const lineTokensOf =
     const line = contentLine(content);
     const withNewline = counter.countTokens(`${line}\n`);
     const tail = tailOf(line);
+    // After a letter or a digit the newline is a token of its own, and so is the blank line.
+    if (tail.length === 0) return withNewline;
     const whole = tail.length === line.length || MARK.test(tail);
     const ending = whole ? line : tail;
     const newline = whole ? withNewline : counter.countTokens(`${tail}\n`);
