@@ -260,6 +260,28 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
       expect(rows).toEqual([{ text_search_config: 'simple' }]);
     });
 
+    it('makes every memory of more than a batch stored before migration 0012 searchable', async () => {
+      // More rows than one batch of the build (1,000), with seqs of one to four digits
+      const schema = await tempSchema();
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'memtrace-pg-before-0012-'));
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      for (const f of readdirSync(MIGRATIONS).filter((f) => f < '0012')) {
+        copyFileSync(path.join(MIGRATIONS, f), path.join(dir, f));
+      }
+      const pool = rawPool(schema);
+      await migratePostgresDatabase(pool, dir);
+      await pool.query(
+        'INSERT INTO memories (id, org_id, agent_id, memory_type, event_type, content, time, ' +
+          "created_at) SELECT 'mem_old_' || g, 'org_a', 'agent', 'episodic', 'note', " +
+          "convert_to('bulk note ' || g, 'UTF8'), $1::bigint + g, $1::bigint + g " +
+          'FROM generate_series(1, 2345) AS g',
+        [BASE_TIME],
+      );
+      const s = await open(schema);
+      const counted = await s.memories.count(ORG, { query: parseSearchQuery('bulk') });
+      expect(counted).toBe(2345);
+    });
+
     it('refuses a configuration the database does not have', async () => {
       const schema = await tempSchema();
       await expect(open(schema, { textSearchConfig: 'klingon' })).rejects.toThrow(

@@ -7,6 +7,7 @@ import { PostgresAgentStore } from './postgres-agent-store.js';
 import { PostgresArcInstanceStore } from './postgres-arc-instance-store.js';
 import { PostgresAuthStore } from './postgres-auth-store.js';
 import { PostgresMemoryStore } from './postgres-memory-store.js';
+import { recountLineTokens } from './postgres-line-tokens-recount.js';
 import { migratePostgresDatabase } from './postgres-migrator.js';
 import { PostgresSessionStore } from './postgres-session-store.js';
 import {
@@ -43,7 +44,8 @@ export interface PostgresStorageOptions extends PostgresOptions {
  * the stores on that pool. Several processes may share one database: dedup, bootstrap,
  * session updates and migrations are atomic across them. The keyword-search index is built or
  * checked for `textSearchConfig` (see `buildSearchIndex`): without `migrate`, a database indexed
- * under another configuration is refused.
+ * under another configuration is refused. Given `lineTokens`, the memories marked for it get
+ * their line tokens counted (see `recountLineTokens`).
  *
  * @throws DomainError `unavailable` when the database cannot be reached or migrated
  * @throws Error when `textSearchConfig` is no configuration of the database, or differs from the
@@ -59,7 +61,9 @@ export async function createPostgresStorage(
     else await withPg(() => pool.query('SELECT 1'));
     const ts = await resolveTextSearch(pool, textSearchConfigOf(options));
     if (!migrate) await withMigrationPool(options, (p) => buildSearchIndex(p, ts, false));
-    return bundle(pool, ts, options.lineTokens);
+    const { lineTokens } = options;
+    if (lineTokens) await withMigrationPool(options, (p) => recountLineTokens(p, lineTokens));
+    return bundle(pool, ts, lineTokens);
   } catch (e) {
     await pool.end().catch(() => undefined);
     throw e;

@@ -110,7 +110,8 @@ async function computeVectors(client: pg.PoolClient, ts: TextSearch, all: boolea
   for (;;) {
     const { rows } = await client.query<{ seq: string; content: Buffer }>(
       `SELECT seq::text AS seq, content FROM memories WHERE seq > $1::bigint${pending} ` +
-        `ORDER BY seq LIMIT ${BATCH_ROWS}`,
+        // memories.seq, not the text column of the same name: '1899' sorts before '2' as text
+        `ORDER BY memories.seq LIMIT ${BATCH_ROWS}`,
       [after],
     );
     if (rows.length === 0) return;

@@ -9,6 +9,7 @@ import {
 import { translateSqliteError, withSqlite } from './sqlite-errors.js';
 import { checkpointInBackground, type BackgroundCheckpoints } from './sqlite-checkpointer.js';
 import { SqliteFailFast } from './sqlite-fail-fast.js';
+import { recountLineTokens } from './sqlite-line-tokens-recount.js';
 import { migrateSqliteDatabase } from './sqlite-migrator.js';
 import { SqliteAgentStore } from './sqlite-agent-store.js';
 import { SqliteArcInstanceStore } from './sqlite-arc-instance-store.js';
@@ -25,7 +26,8 @@ export { SqliteSessionStore } from './sqlite-session-store.js';
 
 /**
  * Opens the SQLite database at `options.path` (`:memory:` for a private in-memory one), applies
- * pending migrations from `migrations/sqlite`, and returns the stores on one connection.
+ * pending migrations from `migrations/sqlite`, counts the line tokens of memories marked for it
+ * when given `lineTokens` (see `recountLineTokens`), and returns the stores on one connection.
  * Writes are acknowledged only once durable unless `synchronous: 'normal'` is chosen.
  *
  * @throws DomainError `unavailable` when the file cannot be opened or migrated
@@ -34,6 +36,7 @@ export async function createSqliteStorage(options: SqliteOpenOptions): Promise<S
   const db = openSqliteDatabase(options);
   try {
     migrateSqliteDatabase(db);
+    if (options.lineTokens) recountLineTokens(db, options.lineTokens);
   } catch (e) {
     db.close();
     throw translateSqliteError(e);
