@@ -227,7 +227,8 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
       expect(seen).toEqual(whole.memories.map((m) => m.id));
     });
 
-    it('makes memories stored before migration 0012 searchable when it migrates', async () => {
+    /** A schema migrated up to 0011, before the search index, and a pool on it. */
+    async function schemaBefore0012() {
       const schema = await tempSchema();
       const dir = mkdtempSync(path.join(os.tmpdir(), 'memtrace-pg-before-0012-'));
       cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -236,6 +237,11 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
       }
       const pool = rawPool(schema);
       await migratePostgresDatabase(pool, dir);
+      return { schema, pool };
+    }
+
+    it('makes memories stored before migration 0012 searchable when it migrates', async () => {
+      const { schema, pool } = await schemaBefore0012();
       const values = (id: string, content: string, time: number) => [
         id,
         Buffer.from(content, 'utf8'),
@@ -262,14 +268,7 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)(
 
     it('makes every memory of more than a batch stored before migration 0012 searchable', async () => {
       // More rows than one batch of the build (1,000), with seqs of one to four digits
-      const schema = await tempSchema();
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'memtrace-pg-before-0012-'));
-      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-      for (const f of readdirSync(MIGRATIONS).filter((f) => f < '0012')) {
-        copyFileSync(path.join(MIGRATIONS, f), path.join(dir, f));
-      }
-      const pool = rawPool(schema);
-      await migratePostgresDatabase(pool, dir);
+      const { schema, pool } = await schemaBefore0012();
       await pool.query(
         'INSERT INTO memories (id, org_id, agent_id, memory_type, event_type, content, time, ' +
           "created_at) SELECT 'mem_old_' || g, 'org_a', 'agent', 'episodic', 'note', " +

@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import type { LineTokens } from '../../../domain/index.js';
-import { withPg } from './pg-errors.js';
-import { MIGRATION_LOCK_KEY } from './postgres-migrator.js';
+import { withMigrationLock } from './postgres-migrator.js';
 
 /** Memories one transaction of the recount counts. */
 const BATCH_ROWS = 1000;
@@ -15,23 +14,7 @@ const BATCH_ROWS = 1000;
  * @returns how many memories were counted now
  */
 export async function recountLineTokens(pool: pg.Pool, lineTokens: LineTokens): Promise<number> {
-  return withPg(async () => {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-      try {
-        return await recountLocked(client, lineTokens);
-      } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
-      }
-    } catch (e) {
-      broken = e instanceof Error ? e : new Error(String(e));
-      throw e;
-    } finally {
-      client.release(broken ?? false);
-    }
-  });
+  return withMigrationLock(pool, (client) => recountLocked(client, lineTokens));
 }
 
 async function recountLocked(client: pg.PoolClient, lineTokens: LineTokens): Promise<number> {

@@ -35,6 +35,49 @@ export async function migratePostgresDatabase(
   nowMs: () => number = Date.now,
 ): Promise<number[]> {
   const migrations = readPostgresMigrations(dir);
+  return withMigrationLock(pool, async (client) => {
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version    integer PRIMARY KEY,
+      name       text    NOT NULL,
+      applied_at bigint  NOT NULL
+    )`);
+    const { rows } = await client.query<{ version: number }>(
+      'SELECT version FROM schema_migrations',
+    );
+    const done = new Set(rows.map((r) => r.version));
+    const applied: number[] = [];
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(readFileSync(m.file, 'utf8'));
+        await client.query(
+          'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+          [m.version, m.name, nowMs()],
+        );
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK');
+        throw e;
+      }
+      applied.push(m.version);
+    }
+    return applied;
+  });
+}
+
+/**
+ * Runs `work` on a client of `pool` with no statement timeout, holding the migration lock
+ * ({@link MIGRATION_LOCK_KEY}): what migrates, builds or recounts for every memory runs once
+ * while servers starting together wait their turn (the timeout is lifted first, so waiting for
+ * the lock is not cut off either). A client that failed is dropped, not reused: its session
+ * state (the timeout, a lock) dies with it.
+ * @throws DomainError `unavailable` when the database cannot be reached
+ */
+export async function withMigrationLock<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   return withPg(async () => {
     const client = await pool.connect();
     let broken: Error | undefined;
@@ -42,33 +85,7 @@ export async function migratePostgresDatabase(
       await client.query('SET statement_timeout = 0');
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
       try {
-        await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-          version    integer PRIMARY KEY,
-          name       text    NOT NULL,
-          applied_at bigint  NOT NULL
-        )`);
-        const { rows } = await client.query<{ version: number }>(
-          'SELECT version FROM schema_migrations',
-        );
-        const done = new Set(rows.map((r) => r.version));
-        const applied: number[] = [];
-        for (const m of migrations) {
-          if (done.has(m.version)) continue;
-          await client.query('BEGIN');
-          try {
-            await client.query(readFileSync(m.file, 'utf8'));
-            await client.query(
-              'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
-              [m.version, m.name, nowMs()],
-            );
-            await client.query('COMMIT');
-          } catch (e) {
-            await client.query('ROLLBACK');
-            throw e;
-          }
-          applied.push(m.version);
-        }
-        return applied;
+        return await work(client);
       } finally {
         await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
       }
@@ -76,7 +93,6 @@ export async function migratePostgresDatabase(
       broken = e instanceof Error ? e : new Error(String(e));
       throw e;
     } finally {
-      // A failed client is dropped, not reused: its session state (timeout 0, a lock) dies with it.
       client.release(broken ?? false);
     }
   });

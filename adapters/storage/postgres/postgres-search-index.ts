@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { hasPgState, withPg } from './pg-errors.js';
-import { MIGRATION_LOCK_KEY } from './postgres-migrator.js';
+import { withMigrationLock } from './postgres-migrator.js';
 import { searchVectorSource, vectorFrom, type TextSearch } from './postgres-search-sql.js';
 
 /** The text-search configuration memtrace uses unless told otherwise: every language works. */
@@ -55,23 +55,7 @@ export async function buildSearchIndex(
   ts: TextSearch,
   mayReindex: boolean,
 ): Promise<void> {
-  await withPg(async () => {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-      try {
-        await buildLocked(client, ts, mayReindex);
-      } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
-      }
-    } catch (e) {
-      broken = e instanceof Error ? e : new Error(String(e));
-      throw e;
-    } finally {
-      client.release(broken ?? false);
-    }
-  });
+  await withMigrationLock(pool, (client) => buildLocked(client, ts, mayReindex));
 }
 
 async function buildLocked(client: pg.PoolClient, ts: TextSearch, mayReindex: boolean) {
