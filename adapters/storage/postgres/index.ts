@@ -7,7 +7,7 @@ import { PostgresAgentStore } from './postgres-agent-store.js';
 import { PostgresArcInstanceStore } from './postgres-arc-instance-store.js';
 import { PostgresAuthStore } from './postgres-auth-store.js';
 import { PostgresMemoryStore } from './postgres-memory-store.js';
-import { recountLineTokens } from './postgres-line-tokens-recount.js';
+import { recountLineTokens, recountPending } from './postgres-line-tokens-recount.js';
 import { migratePostgresDatabase } from './postgres-migrator.js';
 import { PostgresSessionStore } from './postgres-session-store.js';
 import {
@@ -62,7 +62,9 @@ export async function createPostgresStorage(
     const ts = await resolveTextSearch(pool, textSearchConfigOf(options));
     if (!migrate) await withMigrationPool(options, (p) => buildSearchIndex(p, ts, false));
     const { lineTokens } = options;
-    if (lineTokens) await withMigrationPool(options, (p) => recountLineTokens(p, lineTokens));
+    if (lineTokens && (await recountPending(pool))) {
+      await withMigrationPool(options, (p) => recountLineTokens(p, lineTokens));
+    }
     return bundle(pool, ts, lineTokens);
   } catch (e) {
     await pool.end().catch(() => undefined);

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { LineTokens } from '../../../domain/index.js';
+import { withPg } from './pg-errors.js';
 import { withMigrationLock } from './postgres-migrator.js';
 
 /** Memories one transaction of the recount counts. */
@@ -15,6 +16,21 @@ const BATCH_ROWS = 1000;
  */
 export async function recountLineTokens(pool: pg.Pool, lineTokens: LineTokens): Promise<number> {
   return withMigrationLock(pool, (client) => recountLocked(client, lineTokens));
+}
+
+/**
+ * Whether memories are still marked for the recount (0017's mark is there): read on any pool,
+ * so a start with nothing left to count opens no connection of its own for it.
+ */
+export async function recountPending(pool: pg.Pool): Promise<boolean> {
+  return withPg(async () => {
+    const { rows } = await pool.query<{ ok: boolean }>(
+      "SELECT to_regclass('line_tokens_recount') IS NOT NULL AS ok",
+    );
+    if (rows[0]?.ok !== true) return false;
+    const marks = await pool.query('SELECT 1 FROM line_tokens_recount LIMIT 1');
+    return marks.rows.length > 0;
+  });
 }
 
 async function recountLocked(client: pg.PoolClient, lineTokens: LineTokens): Promise<number> {
