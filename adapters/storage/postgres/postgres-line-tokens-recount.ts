@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { LineTokens } from '../../../domain/index.js';
 import { withPg } from './pg-errors.js';
-import { withMigrationLock } from './postgres-migrator.js';
+import { tableExists, withMigrationLock } from './postgres-migrator.js';
 
 /** Memories one transaction of the recount counts. */
 const BATCH_ROWS = 1000;
@@ -24,20 +24,14 @@ export async function recountLineTokens(pool: pg.Pool, lineTokens: LineTokens): 
  */
 export async function recountPending(pool: pg.Pool): Promise<boolean> {
   return withPg(async () => {
-    const { rows } = await pool.query<{ ok: boolean }>(
-      "SELECT to_regclass('line_tokens_recount') IS NOT NULL AS ok",
-    );
-    if (rows[0]?.ok !== true) return false;
+    if (!(await tableExists(pool, 'line_tokens_recount'))) return false;
     const marks = await pool.query('SELECT 1 FROM line_tokens_recount LIMIT 1');
     return marks.rows.length > 0;
   });
 }
 
 async function recountLocked(client: pg.PoolClient, lineTokens: LineTokens): Promise<number> {
-  const { rows: tables } = await client.query<{ ok: boolean }>(
-    "SELECT to_regclass('line_tokens_recount') IS NOT NULL AS ok",
-  );
-  if (tables[0]?.ok !== true) return 0;
+  if (!(await tableExists(client, 'line_tokens_recount'))) return 0;
   let counted = 0;
   for (;;) {
     await client.query('BEGIN');

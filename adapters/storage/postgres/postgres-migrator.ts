@@ -97,3 +97,11 @@ export async function withMigrationLock<T>(
     }
   });
 }
+
+/** Whether the schema on the search path has a table `name` (a later migration may add it). */
+export async function tableExists(db: pg.Pool | pg.PoolClient, name: string): Promise<boolean> {
+  const { rows } = await db.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [
+    name,
+  ]);
+  return rows[0]?.ok === true;
+}

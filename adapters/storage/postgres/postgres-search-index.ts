@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { hasPgState, withPg } from './pg-errors.js';
-import { withMigrationLock } from './postgres-migrator.js';
+import { tableExists, withMigrationLock } from './postgres-migrator.js';
 import { searchVectorSource, vectorFrom, type TextSearch } from './postgres-search-sql.js';
 
 /** The text-search configuration memtrace uses unless told otherwise: every language works. */
@@ -59,10 +59,7 @@ export async function buildSearchIndex(
 }
 
 async function buildLocked(client: pg.PoolClient, ts: TextSearch, mayReindex: boolean) {
-  const { rows: tables } = await client.query<{ ok: boolean }>(
-    "SELECT to_regclass('search_index') IS NOT NULL AS ok",
-  );
-  if (tables[0]?.ok !== true) return;
+  if (!(await tableExists(client, 'search_index'))) return;
   const { rows } = await client.query<{ text_search_config: string | null }>(
     'SELECT text_search_config FROM search_index',
   );
